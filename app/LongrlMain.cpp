@@ -1,0 +1,61 @@
+// `longrl`: the command-line front end. Only dispatch lives here; commands live in their layers.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/Version.h"
+#include "core/cli/Command.h"
+#include "core/cli/UsageError.h"
+
+namespace {
+
+std::vector<longrl::cli::Command> allCommands() {
+  std::vector<longrl::cli::Command> commands;
+  return commands;
+}
+
+void printHelp(const std::vector<longrl::cli::Command>& commands, std::ostream& out) {
+  out << "longrl " << longrl::kVersion << " - long-context reasoning RL workbench\n\n"
+      << "usage: longrl <command> [options]\n\ncommands:\n";
+  for (const auto& c : commands) {
+    out << "  " << c.name;
+    for (size_t i = c.name.size(); i < 12; ++i) out << ' ';
+    out << c.summary << "\n";
+  }
+  out << "\n`longrl <command> --help` shows a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto commands = allCommands();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    printHelp(commands, std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "longrl " << longrl::kVersion << "\n";
+    return 0;
+  }
+  for (const auto& c : commands) {
+    if (c.name != args[0]) continue;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
+      std::cout << "usage: longrl " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
+      return 0;
+    }
+    try {
+      longrl::cli::ArgList list(std::move(rest));
+      return c.run(list, std::cout, std::cerr);
+    } catch (const longrl::cli::UsageError& e) {
+      std::cerr << "longrl " << c.name << ": " << e.what() << "\nusage: longrl " << c.name << " " << c.usage << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "longrl " << c.name << ": error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "longrl: unknown command '" << args[0] << "' (see `longrl --help`)\n";
+  return 2;
+}
