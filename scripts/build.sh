@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds longrl into ./build (incremental; safe to run again).
+# Extra CMake arguments may be passed, e.g. scripts/build.sh -DLONGRL_CUDA=ON
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${LONGRL_BUILD_DIR:-$root/build}"
+jobs="${LONGRL_JOBS:-$(nproc)}"
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$build.configure.log" 2>&1 || {
+  cat "$build.configure.log"; exit 1; }
+grep -A100 -- "-- The following features have been enabled" "$build.configure.log" | grep -v "^-- \(Configuring\|Generating\|Build files\)" || true
+cmake --build "$build" -j "$jobs"

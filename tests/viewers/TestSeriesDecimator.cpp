@@ -1,0 +1,83 @@
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "viewers/chart/SeriesDecimator.h"
+
+using longrl::viewers::SeriesDecimator;
+
+class TestSeriesDecimator : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void keepsEveryColumnsEnvelope() {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    const int n = 200000;
+    std::vector<double> x(n), y(n);
+    double v = 0;
+    for (int i = 0; i < n; ++i) {
+      x[i] = i * 0.5;
+      v += noise(rng);
+      y[i] = v + (i % 9973 == 0 ? 500.0 : 0.0);  // isolated spikes must survive
+    }
+    const double x0 = 1000.25, x1 = 73000.0;
+    const int pixels = 640;
+    const auto points = SeriesDecimator::decimate(x.data(), y.data(), n, x0, x1, pixels);
+    QVERIFY(points.size() <= pixels * 4 + 8);
+
+    // Direct computation of the per-column envelope.
+    const double scale = pixels / (x1 - x0);
+    std::map<long long, std::pair<double, double>> expected, got;
+    for (int i = 0; i < n; ++i) {
+      if (x[i] < x0 || x[i] > x1) continue;
+      long long c = static_cast<long long>(std::floor((x[i] - x0) * scale));
+      auto it = expected.find(c);
+      if (it == expected.end()) expected[c] = {y[i], y[i]};
+      else it->second = {std::min(it->second.first, y[i]), std::max(it->second.second, y[i])};
+    }
+    for (int i = 1; i < points.size(); ++i) QVERIFY(points[i].x() >= points[i - 1].x());
+    for (const QPointF& p : points) {
+      if (p.x() < x0 || p.x() > x1) continue;
+      long long c = static_cast<long long>(std::floor((p.x() - x0) * scale));
+      auto it = got.find(c);
+      if (it == got.end()) got[c] = {p.y(), p.y()};
+      else it->second = {std::min(it->second.first, p.y()), std::max(it->second.second, p.y())};
+    }
+    QCOMPARE(got.size(), expected.size());
+    for (const auto& [c, mm] : expected) {
+      QCOMPARE(got[c].first, mm.first);
+      QCOMPARE(got[c].second, mm.second);
+    }
+    // The line reaches both borders: one point on each side outside the range.
+    QVERIFY(points.first().x() < x0);
+    QVERIFY(points.last().x() > x1);
+  }
+
+  void smallSeriesIsReturnedWhole() {
+    std::vector<double> x{0, 1, 2, 3}, y{1, 5, 2, 4};
+    const auto points = SeriesDecimator::decimate(x.data(), y.data(), x.size(), 0, 3, 800);
+    QCOMPARE(points.size(), qsizetype(4));
+    QCOMPARE(points[1], QPointF(1, 5));
+  }
+
+  void nanValuesAreSkipped() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> x{0, 1, 2}, y{1, nan, 3};
+    const auto points = SeriesDecimator::decimate(x.data(), y.data(), x.size(), 0, 2, 100);
+    QCOMPARE(points.size(), qsizetype(2));
+  }
+
+  void emptyAndDegenerateInputs() {
+    std::vector<double> x{5}, y{1};
+    QVERIFY(SeriesDecimator::decimate(x.data(), y.data(), 0, 0, 1, 100).isEmpty());
+    QVERIFY(SeriesDecimator::decimate(x.data(), y.data(), 1, 0, 1, 0).isEmpty());
+    QCOMPARE(SeriesDecimator::decimate(x.data(), y.data(), 1, 5, 5, 100).size(), qsizetype(1));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestSeriesDecimator)
+#include "TestSeriesDecimator.moc"

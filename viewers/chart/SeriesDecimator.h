@@ -1,0 +1,21 @@
+#pragma once
+#include <QList>
+#include <QPointF>
+
+#include <cstddef>
+
+namespace longrl::viewers {
+
+// Per-pixel min/max decimation of a series sorted by x. For every pixel column of the visible range
+// it keeps the first, lowest, highest and last point (in x order), so the drawn line has exactly the
+// envelope and the end points of the full-resolution data: spikes never disappear when zoomed out,
+// and zooming in shows every point. The full series stays in memory; only the drawing is reduced.
+class SeriesDecimator {
+ public:
+  // x must be non-decreasing. NaN values in y are skipped. One point just outside each edge of
+  // [x0, x1] is kept so the line reaches the border of the plot.
+  static QList<QPointF> decimate(const double* x, const double* y, std::size_t n, double x0, double x1,
+                                 int pixels);
+};
+
+}  // namespace longrl::viewers
