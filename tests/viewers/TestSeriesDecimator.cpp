@@ -27,7 +27,7 @@ class TestSeriesDecimator : public QObject {
     const double x0 = 1000.25, x1 = 73000.0;
     const int pixels = 640;
     const auto points = SeriesDecimator::decimate(x.data(), y.data(), n, x0, x1, pixels);
-    QVERIFY(points.size() <= pixels * 4 + 8);
+    QVERIFY(points.size() <= pixels * 2 + 8);
 
     // Direct computation of the per-column envelope.
     const double scale = pixels / (x1 - x0);

@@ -17,40 +17,39 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   if (begin >= end) return out;
 
   const std::size_t visible = end - begin;
-  if (visible <= static_cast<std::size_t>(pixels) * 4) {
+  if (visible <= static_cast<std::size_t>(pixels) * 2) {
     out.reserve(static_cast<qsizetype>(visible));
     for (std::size_t i = begin; i < end; ++i)
       if (!std::isnan(y[i])) out.append(QPointF(x[i], y[i]));
     return out;
   }
 
-  out.reserve(pixels * 4 + 2);
+  out.reserve(pixels * 2 + 4);
   const double width = x1 > x0 ? x1 - x0 : 1.0;
   const double scale = pixels / width;
-  auto column = [&](double xv) {
-    return static_cast<long long>(std::floor((xv - x0) * scale));
-  };
+  auto column = [&](double xv) { return static_cast<long long>(std::floor((xv - x0) * scale)); };
 
   std::size_t i = begin;
   while (i < end) {
+    // The end of this pixel column by binary search (x is sorted), so the scan below is a plain
+    // min/max loop without per-point column arithmetic.
     const long long col = column(x[i]);
-    std::size_t first = n, last = n, lo = n, hi = n;
-    for (; i < end && column(x[i]) == col; ++i) {
-      if (std::isnan(y[i])) continue;
-      if (first == n) first = lo = hi = i;
-      last = i;
-      if (y[i] < y[lo]) lo = i;
-      if (y[i] > y[hi]) hi = i;
+    const std::size_t j = static_cast<std::size_t>(
+        std::partition_point(x + i, x + end, [&](double xv) { return column(xv) <= col; }) - x);
+    std::size_t lo = n, hi = n;
+    for (std::size_t k = i; k < j; ++k) {
+      const double v = y[k];
+      if (std::isnan(v)) continue;
+      if (lo == n) lo = hi = k;
+      if (v < y[lo]) lo = k;
+      if (v > y[hi]) hi = k;
     }
-    if (first == n) continue;
-    // Emit in x order so the polyline stays monotonic in x; skip duplicates.
-    std::size_t picks[4] = {first, std::min(lo, hi), std::max(lo, hi), last};
-    std::size_t previous = n;
-    for (std::size_t p : picks) {
-      if (p == previous) continue;
-      out.append(QPointF(x[p], y[p]));
-      previous = p;
-    }
+    i = j;
+    if (lo == n) continue;
+    // Two points a column, in x order: the drawn polyline covers exactly the column's envelope.
+    const std::size_t a = std::min(lo, hi), b = std::max(lo, hi);
+    out.append(QPointF(x[a], y[a]));
+    if (b != a) out.append(QPointF(x[b], y[b]));
   }
   return out;
 }

@@ -7,9 +7,9 @@
 namespace longrl::viewers {
 
 // Per-pixel min/max decimation of a series sorted by x. For every pixel column of the visible range
-// it keeps the first, lowest, highest and last point (in x order), so the drawn line has exactly the
-// envelope and the end points of the full-resolution data: spikes never disappear when zoomed out,
-// and zooming in shows every point. The full series stays in memory; only the drawing is reduced.
+// it keeps the lowest and the highest point (in x order), so the drawn line covers exactly the
+// envelope of the full-resolution data: spikes never disappear when zoomed out, and zooming in
+// shows every point (a range with at most two points a pixel is returned whole). The full series stays in memory; only the drawing is reduced.
 class SeriesDecimator {
  public:
   // x must be non-decreasing. NaN values in y are skipped. One point just outside each edge of

@@ -1,0 +1,74 @@
+#pragma once
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QValueAxis;
+class QAbstractAxis;
+class QLineSeries;
+class QAreaSeries;
+
+namespace longrl::viewers {
+
+class ChartView;
+
+// The thin adapter around Qt Charts: everything else in longrl speaks in lines, bands and markers,
+// so the charting backend can be replaced without touching the chart logic (MetricChartWidget).
+class ChartCanvas : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ChartCanvas(QWidget* parent = nullptr);
+  ~ChartCanvas() override;
+
+  int addLine(const QString& name, const QColor& color, qreal width = 1.5, bool inLegend = true);
+  void setLinePoints(int id, const QList<QPointF>& points);
+  int addBand(const QString& name, const QColor& color);
+  void setBandPoints(int id, const QList<QPointF>& lower, const QList<QPointF>& upper);
+  // Vertical dashed lines with labels (phase boundaries).
+  void setMarkers(const QList<double>& xs, const QStringList& labels);
+  void clearAll();
+
+  void setTitle(const QString& title);
+  void setXTitle(const QString& title);
+  // `nice` rounds the range outward to readable tick values (not done while the user zooms).
+  void setXRange(double x0, double x1, bool nice = false);
+  void setYRange(double y0, double y1);
+  void setLogY(bool logY);
+  bool logY() const { return logY_; }
+  double xMin() const;
+  double xMax() const;
+  int plotWidthPixels() const;
+
+  bool exportPng(const QString& path);
+  bool exportSvg(const QString& path);
+
+ Q_SIGNALS:
+  // The user zoomed or panned (not emitted for setXRange()).
+  void userChangedXRange(double x0, double x1);
+  // The user asked to go back to following the whole run (double click).
+  void userResetZoom();
+  // Mouse over a line: the line's name and the position in data coordinates.
+  void hovered(const QString& lineName, QPointF position, bool entered);
+
+ private:
+  void attach(QAbstractAxis* yAxis);
+  void updateMarkerGeometry();
+
+  QChart* chart_ = nullptr;
+  ChartView* view_ = nullptr;
+  QValueAxis* xAxis_ = nullptr;
+  QAbstractAxis* yAxis_ = nullptr;
+  bool logY_ = false;
+  double y0_ = 0.0, y1_ = 1.0;
+  bool settingRange_ = false;
+  QList<QLineSeries*> lines_;
+  QList<QAreaSeries*> bands_;
+  QList<QLineSeries*> markers_;
+  QList<double> markerXs_;
+};
+
+}  // namespace longrl::viewers

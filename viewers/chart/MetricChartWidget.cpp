@@ -1,0 +1,288 @@
+#include "viewers/chart/MetricChartWidget.h"
+
+#include <QCursor>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTextStream>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "viewers/chart/ChartCanvas.h"
+#include "viewers/chart/SeriesDecimator.h"
+#include "viewers/chart/SeriesSmoother.h"
+
+namespace longrl::viewers {
+
+namespace {
+constexpr int kRedrawDelayMs = 40;
+
+void extendRange(const QList<QPointF>& points, double* lo, double* hi) {
+  for (const auto& p : points) {
+    if (!std::isfinite(p.y())) continue;
+    *lo = std::min(*lo, p.y());
+    *hi = std::max(*hi, p.y());
+  }
+}
+}  // namespace
+
+MetricChartWidget::MetricChartWidget(QWidget* parent) : QWidget(parent), canvas_(new ChartCanvas(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(canvas_);
+  redrawTimer_.setSingleShot(true);
+  redrawTimer_.setInterval(kRedrawDelayMs);
+  connect(&redrawTimer_, &QTimer::timeout, this, &MetricChartWidget::redrawNow);
+  connect(canvas_, &ChartCanvas::userChangedXRange, this, [this](double, double) {
+    following_ = false;
+    notifyDataChanged();
+  });
+  connect(canvas_, &ChartCanvas::userResetZoom, this, &MetricChartWidget::resetZoom);
+  connect(canvas_, &ChartCanvas::hovered, this, &MetricChartWidget::onHover);
+  canvas_->setXTitle(tr("step"));
+}
+
+void MetricChartWidget::setTitle(const QString& title) { canvas_->setTitle(title); }
+
+int MetricChartWidget::addSeries(const QString& label, const MetricSeries* series, const QColor& color) {
+  Entry e;
+  e.label = label;
+  e.series = series;
+  e.color = color;
+  entries_.push_back(std::move(e));
+  rebuildLines();
+  notifyDataChanged();
+  return static_cast<int>(entries_.size() - 1);
+}
+
+void MetricChartWidget::setBand(int id, const MetricSeries* lower, const MetricSeries* upper) {
+  if (id < 0 || id >= static_cast<int>(entries_.size())) return;
+  entries_[id].bandLower = lower;
+  entries_[id].bandUpper = upper;
+  rebuildLines();
+  notifyDataChanged();
+}
+
+void MetricChartWidget::clearSeries() {
+  entries_.clear();
+  rebuildLines();
+}
+
+void MetricChartWidget::setPhaseBoundaries(const QList<double>& steps, const QStringList& labels) {
+  phaseSteps_ = steps;
+  phaseLabels_ = labels;
+  notifyDataChanged();
+}
+
+void MetricChartWidget::setXAxis(XAxis axis) {
+  if (axis == xAxis_) return;
+  xAxis_ = axis;
+  canvas_->setXTitle(axis == XAxis::Step ? tr("step") : tr("wall time (s since start)"));
+  resetZoom();
+}
+
+void MetricChartWidget::setLogY(bool logY) {
+  canvas_->setLogY(logY);
+  notifyDataChanged();
+}
+
+void MetricChartWidget::setSmoothing(Smoothing kind, double parameter) {
+  smoothing_ = kind;
+  smoothingParameter_ = parameter;
+  for (auto& e : entries_) e.smoothedFor = 0;
+  rebuildLines();
+  notifyDataChanged();
+}
+
+void MetricChartWidget::resetZoom() {
+  following_ = true;
+  notifyDataChanged();
+}
+
+void MetricChartWidget::notifyDataChanged() {
+  if (!redrawTimer_.isActive()) redrawTimer_.start();
+}
+
+const std::vector<double>& MetricChartWidget::xsOf(const MetricSeries& s) const {
+  return xAxis_ == XAxis::Step ? s.steps() : s.wallTimes();
+}
+
+const std::vector<double>& MetricChartWidget::smoothedOf(Entry& e) {
+  const auto& values = e.series->values();
+  if (smoothing_ == Smoothing::None) return values;
+  if (e.smoothedFor != values.size()) {
+    e.smoothed = smoothing_ == Smoothing::Ema
+                     ? SeriesSmoother::debiasedEma(values, smoothingParameter_)
+                     : SeriesSmoother::windowAverage(values, static_cast<int>(smoothingParameter_));
+    e.smoothedFor = values.size();
+  }
+  return e.smoothed;
+}
+
+void MetricChartWidget::rebuildLines() {
+  canvas_->clearAll();
+  for (auto& e : entries_) {
+    e.band = (e.bandLower && e.bandUpper) ? canvas_->addBand(e.label + " min/max", e.color) : -1;
+    if (smoothing_ == Smoothing::None) {
+      e.rawLine = canvas_->addLine(e.label, e.color, 1.5, true);
+      e.smoothLine = -1;
+    } else {
+      // TensorBoard-style: the raw series faint behind, the smoothed one on top.
+      QColor faint = e.color;
+      faint.setAlphaF(0.3);
+      e.rawLine = canvas_->addLine(e.label + " (raw)", faint, 1.0, false);
+      e.smoothLine = canvas_->addLine(e.label, e.color, 2.0, true);
+    }
+  }
+}
+
+void MetricChartWidget::redrawNow() {
+  QElapsedTimer timer;
+  timer.start();
+  redrawTimer_.stop();
+
+  // Wall time is shown relative to the earliest point of all series.
+  double origin = std::numeric_limits<double>::infinity();
+  double dataX0 = std::numeric_limits<double>::infinity(), dataX1 = -dataX0;
+  for (const auto& e : entries_) {
+    if (!e.series || e.series->empty()) continue;
+    const auto& xs = xsOf(*e.series);
+    dataX0 = std::min(dataX0, xs.front());
+    dataX1 = std::max(dataX1, xs.back());
+    if (xAxis_ == XAxis::WallTime) origin = std::min(origin, xs.front());
+  }
+  if (!std::isfinite(origin)) origin = 0.0;
+  const bool wall = xAxis_ == XAxis::WallTime;
+  if (!std::isfinite(dataX0)) dataX0 = dataX1 = 0.0;
+
+  double x0, x1;
+  if (following_) {
+    x0 = wall ? 0.0 : dataX0;
+    x1 = wall ? dataX1 - origin : dataX1;
+    if (x1 <= x0) x1 = x0 + 1.0;
+  } else {
+    x0 = canvas_->xMin();
+    x1 = canvas_->xMax();
+  }
+  const int pixels = canvas_->plotWidthPixels();
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+
+  auto decimate = [&](const std::vector<double>& xs, const std::vector<double>& ys) {
+    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels);
+    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels);
+    for (auto& p : points) p.setX(p.x() - origin);
+    return points;
+  };
+
+  // Decimate everything and find the y range first, then set the axes, then hand the lines over:
+  // Qt Charts recomputes every series' geometry on each axis change, so this order does it once.
+  struct Drawn {
+    QList<QPointF> raw, smooth, lower, upper;
+  };
+  std::vector<Drawn> drawn(entries_.size());
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    auto& e = entries_[k];
+    if (!e.series) continue;
+    const auto& xs = xsOf(*e.series);
+    drawn[k].raw = decimate(xs, e.series->values());
+    extendRange(drawn[k].raw, &lo, &hi);
+    if (e.smoothLine >= 0) drawn[k].smooth = decimate(xs, smoothedOf(e));
+    if (e.band >= 0) {
+      drawn[k].lower = decimate(xsOf(*e.bandLower), e.bandLower->values());
+      drawn[k].upper = decimate(xsOf(*e.bandUpper), e.bandUpper->values());
+      extendRange(drawn[k].lower, &lo, &hi);
+      extendRange(drawn[k].upper, &lo, &hi);
+    }
+  }
+  if (!std::isfinite(lo)) lo = 0.0, hi = 1.0;
+  const double pad = (hi - lo) * 0.05;
+  canvas_->setXRange(x0, x1, following_);
+  if (canvas_->logY()) canvas_->setYRange(lo > 0 ? lo / 1.2 : 1e-6, hi * 1.2);
+  else canvas_->setYRange(lo - pad, hi + pad);
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    auto& e = entries_[k];
+    canvas_->setLinePoints(e.rawLine, drawn[k].raw);
+    e.drawnPoints = static_cast<int>(drawn[k].raw.size());
+    if (e.smoothLine >= 0) canvas_->setLinePoints(e.smoothLine, drawn[k].smooth);
+    if (e.band >= 0) canvas_->setBandPoints(e.band, drawn[k].lower, drawn[k].upper);
+  }
+
+  if (!wall) {
+    canvas_->setMarkers(phaseSteps_, phaseLabels_);
+  } else {
+    canvas_->setMarkers({}, {});  // phase boundaries are known by step; wall-time markers come with the runs panel
+  }
+  lastRedrawMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+  ++redrawCount_;
+}
+
+int MetricChartWidget::drawnPointCount(int id) const {
+  if (id < 0 || id >= static_cast<int>(entries_.size())) return 0;
+  return entries_[id].drawnPoints;
+}
+
+void MetricChartWidget::onHover(const QString& lineName, QPointF position, bool entered) {
+  if (!entered) {
+    QToolTip::hideText();
+    return;
+  }
+  for (auto& e : entries_) {
+    if (lineName != e.label && lineName != e.label + " (raw)") continue;
+    const auto& xs = xsOf(*e.series);
+    if (xs.empty()) return;
+    double x = position.x();
+    if (xAxis_ == XAxis::WallTime) x += xs.front();
+    auto it = std::lower_bound(xs.begin(), xs.end(), x);
+    std::size_t i = static_cast<std::size_t>(it - xs.begin());
+    if (i >= xs.size()) i = xs.size() - 1;
+    if (i > 0 && std::abs(xs[i - 1] - x) < std::abs(xs[i] - x)) --i;
+    QString text = QStringLiteral("%1\nstep %2: %3")
+                       .arg(e.label)
+                       .arg(e.series->steps()[i])
+                       .arg(e.series->values()[i], 0, 'g', 6);
+    if (smoothing_ != Smoothing::None) text += QStringLiteral(" (smoothed %1)").arg(smoothedOf(e)[i], 0, 'g', 6);
+    Q_EMIT hoverText(text);
+    QToolTip::showText(QCursor::pos(), text, this);
+    return;
+  }
+}
+
+bool MetricChartWidget::exportPng(const QString& path) {
+  redrawNow();
+  return canvas_->exportPng(path);
+}
+
+bool MetricChartWidget::exportSvg(const QString& path) {
+  redrawNow();
+  return canvas_->exportSvg(path);
+}
+
+bool MetricChartWidget::exportCsv(const QString& path, QString* error) const {
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+    if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  QTextStream out(&file);
+  out << "series,step,wall_time,value\n";
+  for (const auto& e : entries_) {
+    if (!e.series) continue;
+    QString label = e.label;
+    label.replace('"', "\"\"");
+    const auto& s = *e.series;
+    for (std::size_t i = 0; i < s.size(); ++i)
+      out << '"' << label << "\"," << s.steps()[i] << ',' << QString::number(s.wallTimes()[i], 'f', 3) << ','
+          << QString::number(s.values()[i], 'g', 17) << '\n';
+  }
+  out.flush();
+  if (file.error() != QFileDevice::NoError) {
+    if (error) *error = tr("error writing %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace longrl::viewers

@@ -1,0 +1,92 @@
+#pragma once
+#include <QColor>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+#include <QWidget>
+
+#include <vector>
+
+#include "viewers/chart/MetricSeries.h"
+
+namespace longrl::viewers {
+
+class ChartCanvas;
+
+// One chart of one or more metric series (several runs overlaid). Holds no data itself: the series
+// live in the run's cache at full resolution; this widget decimates what is visible per pixel and
+// smooths the full series, then hands lines to the ChartCanvas adapter. Redraws are coalesced on a
+// 40 ms single-shot timer, so a run writing thousands of points a second costs at most 25 redraws.
+class MetricChartWidget : public QWidget {
+  Q_OBJECT
+ public:
+  enum class XAxis { Step, WallTime };
+  enum class Smoothing { None, Ema, Window };
+
+  explicit MetricChartWidget(QWidget* parent = nullptr);
+
+  void setTitle(const QString& title);
+  // `series` is owned by the caller and must outlive the chart (or be removed with clearSeries()).
+  int addSeries(const QString& label, const MetricSeries* series, const QColor& color);
+  // A min/max band drawn under series `id` (e.g. critic/score/min and /max under /mean).
+  void setBand(int id, const MetricSeries* lower, const MetricSeries* upper);
+  void clearSeries();
+  void setPhaseBoundaries(const QList<double>& steps, const QStringList& labels);
+
+  void setXAxis(XAxis axis);
+  void setLogY(bool logY);
+  void setSmoothing(Smoothing kind, double parameter);
+  // Back to showing the whole run and following new points.
+  void resetZoom();
+  bool following() const { return following_; }
+
+  // New points were appended to some series: redraw soon (coalesced).
+  void notifyDataChanged();
+  void redrawNow();
+  double lastRedrawMs() const { return lastRedrawMs_; }
+  int redrawCount() const { return redrawCount_; }
+  // Visible lines, as drawn (decimated), for tests: raw line of series `id`.
+  int drawnPointCount(int id) const;
+
+  bool exportPng(const QString& path);
+  bool exportSvg(const QString& path);
+  // Full-resolution data of every series (not the decimated drawing), one row per point.
+  bool exportCsv(const QString& path, QString* error = nullptr) const;
+
+  ChartCanvas* canvas() const { return canvas_; }
+
+ Q_SIGNALS:
+  void hoverText(const QString& text);
+
+ private:
+  struct Entry {
+    QString label;
+    const MetricSeries* series = nullptr;
+    const MetricSeries* bandLower = nullptr;
+    const MetricSeries* bandUpper = nullptr;
+    int rawLine = -1, smoothLine = -1, band = -1;
+    QColor color;
+    std::vector<double> smoothed;  // cache; valid for `smoothedFor` points
+    std::size_t smoothedFor = 0;
+    int drawnPoints = 0;
+  };
+  const std::vector<double>& xsOf(const MetricSeries& s) const;
+  const std::vector<double>& smoothedOf(Entry& e);
+  void rebuildLines();
+  void onHover(const QString& lineName, QPointF position, bool entered);
+
+  ChartCanvas* canvas_;
+  QTimer redrawTimer_;
+  std::vector<Entry> entries_;
+  QList<double> phaseSteps_;
+  QStringList phaseLabels_;
+  XAxis xAxis_ = XAxis::Step;
+  Smoothing smoothing_ = Smoothing::None;
+  double smoothingParameter_ = 0.0;
+  bool following_ = true;
+  double lastRedrawMs_ = 0.0;
+  int redrawCount_ = 0;
+};
+
+}  // namespace longrl::viewers

@@ -1,0 +1,24 @@
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace longrl::viewers {
+
+// One metric of one run at full resolution: every point the run store holds, kept in memory
+// (3 doubles a point: 1M points is 24 MB). Points arrive in step order from the store follower.
+class MetricSeries {
+ public:
+  void append(double step, double wallTime, double value);
+  void clear();
+  std::size_t size() const { return values_.size(); }
+  bool empty() const { return values_.empty(); }
+
+  const std::vector<double>& steps() const { return steps_; }
+  const std::vector<double>& wallTimes() const { return wallTimes_; }
+  const std::vector<double>& values() const { return values_; }
+
+ private:
+  std::vector<double> steps_, wallTimes_, values_;
+};
+
+}  // namespace longrl::viewers
