@@ -26,6 +26,7 @@ ChartCanvas::ChartCanvas(QWidget* parent) : QWidget(parent) {
 
   xAxis_ = new QValueAxis(chart_);
   xAxis_->setLabelFormat("%.6g");
+  xAxis_->setTruncateLabels(false);
   chart_->addAxis(xAxis_, Qt::AlignBottom);
   attach(new QValueAxis(chart_));
 
@@ -41,6 +42,7 @@ void ChartCanvas::attach(QAbstractAxis* yAxis) {
     yAxis_->deleteLater();
   }
   yAxis_ = yAxis;
+  yAxis_->setTruncateLabels(false);  // Qt elides tick labels to "..." when it lays out before the range is known
   if (auto* v = qobject_cast<QValueAxis*>(yAxis_)) v->setLabelFormat("%.4g");
   if (auto* l = qobject_cast<QLogValueAxis*>(yAxis_)) l->setLabelFormat("%.3g");
   chart_->addAxis(yAxis_, Qt::AlignLeft);

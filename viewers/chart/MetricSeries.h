@@ -5,7 +5,8 @@
 namespace longrl::viewers {
 
 // One metric of one run at full resolution: every point the run store holds, kept in memory
-// (3 doubles a point: 1M points is 24 MB). Points arrive in step order from the store follower.
+// (3 doubles a point: 1M points is 24 MB). Points normally arrive in step order from the store
+// follower; a late point is inserted in place so x stays sorted for the decimator.
 class MetricSeries {
  public:
   void append(double step, double wallTime, double value);

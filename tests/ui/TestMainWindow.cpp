@@ -1,0 +1,95 @@
+#include <QtTest/QtTest>
+
+#include <QAbstractItemModelTester>
+#include <QSettings>
+
+#include "support/SyntheticRun.h"
+#include "support/TestPaths.h"
+#include "ui/MainWindow.h"
+#include "ui/RunsModel.h"
+#include "viewers/chart/ChartCard.h"
+#include "viewers/chart/ChartsPanel.h"
+#include "viewers/chart/MetricChartWidget.h"
+#include "viewers/data/RunSession.h"
+
+using longrl::ui::MainWindow;
+using longrl::ui::RunsModel;
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    // Keep the user's real settings out of tests.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("longrl-tests");
+    QCoreApplication::setApplicationName("TestMainWindow");
+    QSettings().clear();
+  }
+
+  void opensRunsAndChartsThem() {
+    const std::string a = longrl::test::freshTempDir("mw-run-a");
+    const std::string b = longrl::test::freshTempDir("mw-run-b");
+    longrl::test::SyntheticRunOptions o;
+    o.name = "l1-7b-baseline";
+    o.steps = 400;
+    longrl::test::writeSyntheticRun(a, o);
+    o.name = "l1-7b-clip-higher";
+    o.seed = 2;
+    o.steps = 250;
+    o.status = "failed";
+    longrl::test::writeSyntheticRun(b, o);
+
+    MainWindow window;
+    QAbstractItemModelTester tester(window.runsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window.restoreSettings();
+    window.resize(1500, 950);
+    window.show();
+    auto* runA = window.openRun(QString::fromStdString(a));
+    auto* runB = window.openRun(QString::fromStdString(b));
+    QVERIFY(runA && runB);
+    QCOMPARE(window.openRun(QString::fromStdString(a)), runA);  // opening twice reuses the session
+    QCOMPARE(window.runsModel()->rowCount(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(runA->caughtUp() && runB->caughtUp(), 10000);
+    QTRY_COMPARE(window.runsModel()->data(window.runsModel()->index(0, RunsModel::Step)).toLongLong(), 399LL);
+    QCOMPARE(window.runsModel()->data(window.runsModel()->index(1, RunsModel::Status)).toString(), QString("failed"));
+    QCOMPARE(window.runsModel()->data(window.runsModel()->index(0, RunsModel::Phase)).toInt(), 3);
+
+    auto* reward = window.charts()->card("critic/score/mean");
+    QVERIFY(reward);
+    QTRY_VERIFY(reward->showsRun(runA) && reward->showsRun(runB));
+    QTest::qWait(100);
+    QVERIFY(reward->chart()->drawnPointCount(0) > 0);
+
+    if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR")) {
+      QTest::qWait(300);
+      window.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + "/main-window.png");
+    }
+
+    window.closeRun(runB);
+    QCOMPARE(window.runsModel()->rowCount(), 1);
+    QVERIFY(!reward->showsRun(runB));
+  }
+
+  void badDirectoryIsAMessageNotACrash() {
+    MainWindow window;
+    QVERIFY(window.openRun("/nonexistent/run-dir") == nullptr);
+    QCOMPARE(window.runsModel()->rowCount(), 0);
+  }
+
+  void chartsPersistInSettings() {
+    {
+      MainWindow window;
+      window.restoreSettings();
+      window.charts()->removeChart("perf/throughput");
+      window.charts()->addChart("actor/ppo_kl");
+      window.saveSettings();
+    }
+    MainWindow again;
+    again.restoreSettings();
+    QVERIFY(again.charts()->chartMetrics().contains("actor/ppo_kl"));
+    QVERIFY(!again.charts()->chartMetrics().contains("perf/throughput"));
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"

@@ -1,0 +1,91 @@
+#include "ui/RunsModel.h"
+
+#include <QColor>
+
+#include <cmath>
+
+#include "viewers/data/RunSession.h"
+
+namespace longrl::ui {
+
+using viewers::RunSession;
+
+RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void RunsModel::addRun(RunSession* run) {
+  if (runs_.contains(run)) return;
+  beginInsertRows(QModelIndex(), static_cast<int>(runs_.size()), static_cast<int>(runs_.size()));
+  runs_.append(run);
+  endInsertRows();
+  connect(run, &RunSession::statusChanged, this, [this, run] {
+    const int row = static_cast<int>(runs_.indexOf(run));
+    if (row >= 0) Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+  });
+  connect(run, &QObject::destroyed, this, [this, run] { removeRun(run); });
+}
+
+void RunsModel::removeRun(RunSession* run) {
+  const int row = static_cast<int>(runs_.indexOf(run));
+  if (row < 0) return;
+  beginRemoveRows(QModelIndex(), row, row);
+  runs_.removeAt(row);
+  endRemoveRows();
+  disconnect(run, nullptr, this, nullptr);
+}
+
+RunSession* RunsModel::runAt(int row) const { return row >= 0 && row < runs_.size() ? runs_[row] : nullptr; }
+
+int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(runs_.size()); }
+
+int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RunsModel::data(const QModelIndex& index, int role) const {
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  const RunSession* run = runs_[index.row()];
+  if (role == Qt::ToolTipRole) {
+    QString tip = run->runDir();
+    if (!run->problem().isEmpty()) tip += QStringLiteral("\n") + run->problem();
+    return tip;
+  }
+  if (role == Qt::ForegroundRole && index.column() == Status) {
+    const QString s = run->status();
+    if (s == QLatin1String("failed") || !run->problem().isEmpty()) return QColor(190, 30, 30);
+    if (s == QLatin1String("running")) return QColor(0, 120, 60);
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && index.column() >= Phase)
+    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (role != Qt::DisplayRole) return {};
+  switch (index.column()) {
+    case Name: return run->name();
+    case Where: return run->location();
+    case Status: return run->status();
+    case Phase: {
+      const int p = run->currentPhase();
+      return p < 0 ? QVariant(QStringLiteral("–")) : QVariant(p + 1);
+    }
+    case Step: return run->lastStep() < 0 ? QVariant(QStringLiteral("–")) : QVariant(static_cast<qlonglong>(run->lastStep()));
+    case Reward: {
+      const double r = run->lastValue("critic/score/mean");
+      return std::isnan(r) ? QVariant(QStringLiteral("–")) : QVariant(QString::number(r, 'f', 3));
+    }
+    case Points: return static_cast<qulonglong>(run->pointCount());
+    default: return {};
+  }
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  switch (section) {
+    case Name: return tr("Run");
+    case Where: return tr("Where");
+    case Status: return tr("Status");
+    case Phase: return tr("Phase");
+    case Step: return tr("Step");
+    case Reward: return tr("Reward");
+    case Points: return tr("Points");
+    default: return {};
+  }
+}
+
+}  // namespace longrl::ui

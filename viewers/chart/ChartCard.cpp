@@ -1,0 +1,114 @@
+#include "viewers/chart/ChartCard.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "viewers/chart/MetricChartWidget.h"
+#include "viewers/data/RunSession.h"
+
+namespace longrl::viewers {
+
+namespace {
+// Colours of overlaid runs (Okabe-Ito: distinguishable with colour-vision deficiencies).
+const QColor kRunColors[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 158, 115), QColor(204, 121, 167),
+                             QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0)};
+
+bool endsWith(const QString& s, const QString& suffix) { return s.endsWith(suffix); }
+}  // namespace
+
+ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_(std::move(metric)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(2, 2, 2, 2);
+  layout->setSpacing(0);
+  auto* header = new QHBoxLayout();
+  auto* title = new QLabel(QStringLiteral("<b>%1</b>").arg(metric_.toHtmlEscaped()), this);
+  title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  readout_ = new QLabel(this);
+  readout_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  auto* logButton = new QToolButton(this);
+  logButton->setText(tr("log"));
+  logButton->setCheckable(true);
+  logButton->setToolTip(tr("Logarithmic y axis"));
+  auto* exportButton = new QToolButton(this);
+  exportButton->setText(tr("export"));
+  exportButton->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(exportButton);
+  menu->addAction(tr("PNG image…"), this, [this] { exportAs(QStringLiteral("png")); });
+  menu->addAction(tr("SVG image…"), this, [this] { exportAs(QStringLiteral("svg")); });
+  menu->addAction(tr("CSV (full resolution)…"), this, [this] { exportAs(QStringLiteral("csv")); });
+  exportButton->setMenu(menu);
+  auto* closeButton = new QToolButton(this);
+  closeButton->setText(QStringLiteral("✕"));
+  closeButton->setToolTip(tr("Remove this chart"));
+  header->addWidget(title);
+  header->addStretch(1);
+  header->addWidget(readout_);
+  header->addWidget(logButton);
+  header->addWidget(exportButton);
+  header->addWidget(closeButton);
+  layout->addLayout(header);
+
+  chart_ = new MetricChartWidget(this);
+  chart_->setMinimumHeight(220);
+  layout->addWidget(chart_, 1);
+
+  connect(logButton, &QToolButton::toggled, chart_, &MetricChartWidget::setLogY);
+  connect(closeButton, &QToolButton::clicked, this, [this] { Q_EMIT closeRequested(this); });
+  connect(chart_, &MetricChartWidget::hoverText, this,
+          [this](const QString& text) { readout_->setText(QString(text).replace('\n', QStringLiteral("  "))); });
+}
+
+bool ChartCard::showsRun(const RunSession* run) const { return shown_.contains(run); }
+
+void ChartCard::setRuns(const QList<RunSession*>& runs) {
+  chart_->clearSeries();
+  shown_.clear();
+  const std::string name = metric_.toStdString();
+  QList<double> boundaries;
+  QStringList labels;
+  int colorIndex = 0;
+  for (RunSession* run : runs) {
+    const QColor color = kRunColors[colorIndex++ % (sizeof(kRunColors) / sizeof(kRunColors[0]))];
+    const MetricSeries* series = run->series(name);
+    if (!series) continue;
+    const int id = chart_->addSeries(runs.size() > 1 ? run->name() : metric_, series, color);
+    shown_.append(run);
+    // A mean gets its min/max band when the run logs them (critic/score/{mean,min,max}).
+    if (endsWith(metric_, QStringLiteral("/mean"))) {
+      const std::string stem = name.substr(0, name.size() - 4);
+      const MetricSeries* lo = run->series(stem + "min");
+      const MetricSeries* hi = run->series(stem + "max");
+      if (lo && hi) chart_->setBand(id, lo, hi);
+    }
+    if (boundaries.isEmpty()) {
+      for (const auto& p : run->phases()) {
+        if (p.index == 0 || p.status == "pending") continue;
+        boundaries << static_cast<double>(p.start_step);
+        labels << (p.name.empty() ? tr("phase %1").arg(p.index + 1) : QString::fromStdString(p.name));
+      }
+    }
+  }
+  chart_->setPhaseBoundaries(boundaries, labels);
+  chart_->notifyDataChanged();
+}
+
+void ChartCard::exportAs(const QString& format) {
+  QString base = metric_;
+  base.replace('/', '_');
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(metric_), base + '.' + format,
+                                                    format.toUpper() + QStringLiteral(" (*.") + format + ')');
+  if (path.isEmpty()) return;
+  QString error;
+  bool ok = false;
+  if (format == QLatin1String("png")) ok = chart_->exportPng(path);
+  else if (format == QLatin1String("svg")) ok = chart_->exportSvg(path);
+  else ok = chart_->exportCsv(path, &error);
+  Q_EMIT message(ok ? tr("Exported %1 to %2").arg(metric_, path)
+                    : (error.isEmpty() ? tr("Could not write %1").arg(path) : error));
+}
+
+}  // namespace longrl::viewers

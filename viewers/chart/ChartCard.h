@@ -1,0 +1,40 @@
+#pragma once
+#include <QList>
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+class QToolButton;
+
+namespace longrl::viewers {
+
+class MetricChartWidget;
+class RunSession;
+
+// One metric chart in the charts panel: a header (name, log-scale toggle, export, close) over a
+// MetricChartWidget that overlays the metric of every open run.
+class ChartCard : public QWidget {
+  Q_OBJECT
+ public:
+  ChartCard(QString metric, QWidget* parent = nullptr);
+
+  QString metric() const { return metric_; }
+  MetricChartWidget* chart() const { return chart_; }
+  // Re-attaches the series of these runs (call when runs open/close or gain this metric).
+  void setRuns(const QList<RunSession*>& runs);
+  bool showsRun(const RunSession* run) const;
+
+ Q_SIGNALS:
+  void closeRequested(ChartCard* card);
+  void message(const QString& text);
+
+ private:
+  void exportAs(const QString& format);
+
+  QString metric_;
+  MetricChartWidget* chart_;
+  QLabel* readout_;
+  QList<const RunSession*> shown_;
+};
+
+}  // namespace longrl::viewers

@@ -1,0 +1,173 @@
+#include "viewers/chart/ChartsPanel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSet>
+#include <QVBoxLayout>
+
+#include "viewers/chart/ChartCard.h"
+#include "viewers/chart/MetricChartWidget.h"
+#include "viewers/chart/MetricPicker.h"
+#include "viewers/data/RunSession.h"
+
+namespace longrl::viewers {
+
+QStringList ChartsPanel::defaultMetrics() {
+  return {QStringLiteral("critic/score/mean"),      QStringLiteral("actor/entropy"),
+          QStringLiteral("actor/kl_loss"),          QStringLiteral("response_length/mean"),
+          QStringLiteral("response_length/clip_ratio"), QStringLiteral("actor/pg_clipfrac"),
+          QStringLiteral("actor/grad_norm"),        QStringLiteral("actor/lr"),
+          QStringLiteral("perf/throughput")};
+}
+
+ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* bar = new QHBoxLayout();
+  auto* add = new QPushButton(tr("Add chart…"), this);
+  xAxis_ = new QComboBox(this);
+  xAxis_->addItems({tr("x: step"), tr("x: wall time")});
+  smoothing_ = new QComboBox(this);
+  smoothing_->addItems({tr("no smoothing"), tr("EMA (debiased)"), tr("window average")});
+  smoothingValue_ = new QDoubleSpinBox(this);
+  smoothingValue_->setToolTip(tr("EMA weight (0-0.999) or window length in points"));
+  smoothingValue_->setDecimals(3);
+  smoothingValue_->setRange(0.0, 10000.0);
+  smoothingValue_->setValue(0.9);
+  smoothingValue_->setEnabled(false);
+  auto* reset = new QPushButton(tr("Follow run"), this);
+  reset->setToolTip(tr("Show the whole run and follow new steps (double click a chart does the same)"));
+  bar->addWidget(add);
+  bar->addSpacing(12);
+  bar->addWidget(xAxis_);
+  bar->addWidget(smoothing_);
+  bar->addWidget(smoothingValue_);
+  bar->addWidget(reset);
+  bar->addStretch(1);
+  bar->addWidget(new QLabel(tr("drag: pan · wheel: zoom · shift+drag: zoom to range"), this));
+  layout->addLayout(bar);
+
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  auto* host = new QWidget(scroll);
+  grid_ = new QGridLayout(host);
+  grid_->setContentsMargins(4, 4, 4, 4);
+  scroll->setWidget(host);
+  layout->addWidget(scroll, 1);
+
+  connect(add, &QPushButton::clicked, this, &ChartsPanel::pickCharts);
+  auto apply = [this] {
+    smoothingValue_->setEnabled(smoothing_->currentIndex() != 0);
+    for (auto* c : cards_) applyViewSettings(c);
+  };
+  connect(xAxis_, &QComboBox::currentIndexChanged, this, apply);
+  connect(smoothing_, &QComboBox::currentIndexChanged, this, [this, apply](int index) {
+    // Sensible starting values: EMA weight 0.9, window of 20 points.
+    smoothingValue_->setValue(index == 2 ? 20.0 : 0.9);
+    apply();
+  });
+  connect(smoothingValue_, &QDoubleSpinBox::valueChanged, this, apply);
+  connect(reset, &QPushButton::clicked, this, [this] {
+    for (auto* c : cards_) c->chart()->resetZoom();
+  });
+}
+
+void ChartsPanel::applyViewSettings(ChartCard* card) {
+  auto* chart = card->chart();
+  chart->setXAxis(xAxis_->currentIndex() == 0 ? MetricChartWidget::XAxis::Step : MetricChartWidget::XAxis::WallTime);
+  const int s = smoothing_->currentIndex();
+  double value = smoothingValue_->value();
+  if (s == 1) value = std::min(value, 0.999);
+  chart->setSmoothing(s == 0 ? MetricChartWidget::Smoothing::None
+                             : (s == 1 ? MetricChartWidget::Smoothing::Ema : MetricChartWidget::Smoothing::Window),
+                      value);
+}
+
+void ChartsPanel::addRun(RunSession* run) {
+  if (runs_.contains(run)) return;
+  runs_.append(run);
+  connect(run, &RunSession::dataChanged, this, [this, run] {
+    for (auto* c : cards_)
+      if (c->showsRun(run)) c->chart()->notifyDataChanged();
+  });
+  connect(run, &RunSession::metricsAdded, this, [this](const QStringList& names) {
+    for (auto* c : cards_)
+      if (names.contains(c->metric())) c->setRuns(runs_);
+  });
+  connect(run, &RunSession::phasesChanged, this, [this] {
+    for (auto* c : cards_) c->setRuns(runs_);  // re-attach so the phase markers move
+  });
+  connect(run, &QObject::destroyed, this, [this, run] { removeRun(run); });
+  for (auto* c : cards_) c->setRuns(runs_);
+}
+
+void ChartsPanel::removeRun(RunSession* run) {
+  if (!runs_.removeOne(run)) return;
+  disconnect(run, nullptr, this, nullptr);
+  for (auto* c : cards_) c->setRuns(runs_);
+}
+
+void ChartsPanel::addChart(const QString& metric) {
+  if (metric.isEmpty() || card(metric)) return;
+  auto* c = new ChartCard(metric, this);
+  cards_.append(c);
+  connect(c, &ChartCard::closeRequested, this, [this](ChartCard* which) { removeChart(which->metric()); });
+  connect(c, &ChartCard::message, this, &ChartsPanel::message);
+  applyViewSettings(c);
+  c->setRuns(runs_);
+  relayout();
+}
+
+void ChartsPanel::removeChart(const QString& metric) {
+  ChartCard* c = card(metric);
+  if (!c) return;
+  cards_.removeOne(c);
+  c->deleteLater();
+  relayout();
+}
+
+QStringList ChartsPanel::chartMetrics() const {
+  QStringList out;
+  for (auto* c : cards_) out << c->metric();
+  return out;
+}
+
+void ChartsPanel::setChartMetrics(const QStringList& metrics) {
+  for (const QString& m : chartMetrics())
+    if (!metrics.contains(m)) removeChart(m);
+  for (const QString& m : metrics) addChart(m);
+}
+
+ChartCard* ChartsPanel::card(const QString& metric) const {
+  for (auto* c : cards_)
+    if (c->metric() == metric) return c;
+  return nullptr;
+}
+
+QStringList ChartsPanel::availableMetrics() const {
+  QSet<QString> names;
+  for (auto* r : runs_)
+    for (const QString& n : r->metricNames()) names.insert(n);
+  QStringList out(names.begin(), names.end());
+  out.sort();
+  return out;
+}
+
+void ChartsPanel::pickCharts() {
+  MetricPicker picker(availableMetrics(), this);
+  if (picker.exec() != QDialog::Accepted) return;
+  for (const QString& m : picker.selectedMetrics()) addChart(m);
+}
+
+void ChartsPanel::relayout() {
+  while (grid_->count() > 0) grid_->takeAt(0);
+  const int columns = 2;
+  for (int i = 0; i < cards_.size(); ++i) grid_->addWidget(cards_[i], i / columns, i % columns);
+}
+
+}  // namespace longrl::viewers

@@ -1,0 +1,55 @@
+#pragma once
+#include <QList>
+#include <QStringList>
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+
+namespace longrl::viewers {
+
+class ChartCard;
+class RunSession;
+
+// The dashboard: a grid of metric charts, each overlaying every open run, with shared controls
+// for the x axis (step or wall time) and smoothing.
+class ChartsPanel : public QWidget {
+  Q_OBJECT
+ public:
+  // The QwenLong-L1 metrics a researcher watches first (verl names).
+  static QStringList defaultMetrics();
+
+  explicit ChartsPanel(QWidget* parent = nullptr);
+
+  void addRun(RunSession* run);
+  void removeRun(RunSession* run);
+  QList<RunSession*> runs() const { return runs_; }
+
+  void addChart(const QString& metric);
+  void removeChart(const QString& metric);
+  QStringList chartMetrics() const;
+  void setChartMetrics(const QStringList& metrics);
+  ChartCard* card(const QString& metric) const;
+  // Every metric any open run logs.
+  QStringList availableMetrics() const;
+
+ public Q_SLOTS:
+  void pickCharts();
+
+ Q_SIGNALS:
+  void message(const QString& text);
+
+ private:
+  void applyViewSettings(ChartCard* card);
+  void relayout();
+
+  QList<RunSession*> runs_;
+  QList<ChartCard*> cards_;
+  QGridLayout* grid_;
+  QComboBox* xAxis_;
+  QComboBox* smoothing_;
+  QDoubleSpinBox* smoothingValue_;
+};
+
+}  // namespace longrl::viewers

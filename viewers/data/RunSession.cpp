@@ -1,0 +1,106 @@
+#include "viewers/data/RunSession.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace longrl::viewers {
+
+RunSession::RunSession(QString runDir, QString location, QObject* parent, int pollMs)
+    : QObject(parent), runDir_(std::move(runDir)), location_(std::move(location)) {
+  follower_ = new StoreFollower(QDir(runDir_).filePath(QStringLiteral("run.sqlite")), pollMs);
+  follower_->moveToThread(&thread_);
+  connect(&thread_, &QThread::started, follower_, &StoreFollower::start);
+  connect(&thread_, &QThread::finished, follower_, &QObject::deleteLater);
+  connect(follower_, &StoreFollower::metricsArrived, this, &RunSession::onMetrics);
+  connect(follower_, &StoreFollower::runInfoChanged, this, [this](const store::RunInfo& info) {
+    info_ = info;
+    if (!info.status.empty()) statusOverride_.clear();
+    Q_EMIT statusChanged();
+  });
+  connect(follower_, &StoreFollower::phasesChanged, this, [this](const PhaseList& phases) {
+    phases_ = *phases;
+    Q_EMIT phasesChanged();
+    Q_EMIT statusChanged();
+  });
+  connect(follower_, &StoreFollower::problem, this, [this](const QString& message) {
+    problem_ = message;
+    Q_EMIT statusChanged();
+  });
+  connect(follower_, &StoreFollower::caughtUp, this, [this] {
+    caughtUp_ = true;
+    Q_EMIT statusChanged();
+  });
+  thread_.setObjectName(QStringLiteral("follow:") + runDir_);
+  thread_.start();
+}
+
+RunSession::~RunSession() {
+  QMetaObject::invokeMethod(follower_, &StoreFollower::stop, Qt::BlockingQueuedConnection);
+  thread_.quit();
+  thread_.wait();
+}
+
+QString RunSession::name() const {
+  if (!info_.name.empty()) return QString::fromStdString(info_.name);
+  return QFileInfo(runDir_).fileName();
+}
+
+QString RunSession::status() const {
+  if (!statusOverride_.isEmpty()) return statusOverride_;
+  if (!info_.status.empty()) return QString::fromStdString(info_.status);
+  return problem_.isEmpty() ? tr("opening") : tr("unavailable");
+}
+
+void RunSession::setStatusOverride(const QString& status) {
+  statusOverride_ = status;
+  Q_EMIT statusChanged();
+}
+
+int RunSession::currentPhase() const {
+  int current = -1;
+  for (const auto& p : phases_) {
+    if (p.status == "running") return p.index;
+    if (p.status != "pending" && p.start_step <= lastStep_) current = std::max(current, p.index);
+  }
+  return current;
+}
+
+double RunSession::lastValue(const std::string& metric) const {
+  auto it = series_.find(metric);
+  if (it == series_.end() || it->second->empty()) return std::numeric_limits<double>::quiet_NaN();
+  return it->second->values().back();
+}
+
+const MetricSeries* RunSession::series(const std::string& metric) const {
+  auto it = series_.find(metric);
+  return it == series_.end() ? nullptr : it->second.get();
+}
+
+QStringList RunSession::metricNames() const {
+  QStringList names;
+  for (const auto& [name, s] : series_) names << QString::fromStdString(name);
+  return names;
+}
+
+void RunSession::onMetrics(const MetricBatch& batch) {
+  QStringList added;
+  for (const auto& p : *batch) {
+    auto& slot = series_[p.name];
+    if (!slot) {
+      slot = std::make_unique<MetricSeries>();
+      added << QString::fromStdString(p.name);
+    }
+    slot->append(static_cast<double>(p.step), p.wall_time, p.value);
+    if (p.step > lastStep_) lastStep_ = static_cast<double>(p.step);
+  }
+  points_ += batch->size();
+  if (!added.isEmpty()) Q_EMIT metricsAdded(added);
+  Q_EMIT dataChanged();
+  Q_EMIT statusChanged();
+}
+
+}  // namespace longrl::viewers

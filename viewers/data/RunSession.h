@@ -1,0 +1,68 @@
+#pragma once
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/store/PhaseInfo.h"
+#include "core/store/RunInfo.h"
+#include "viewers/chart/MetricSeries.h"
+#include "viewers/data/StoreFollower.h"
+
+namespace longrl::viewers {
+
+// One open run in the GUI: its follower thread and the full-resolution metric cache the charts
+// draw from. Lives on the UI thread; only appending to the cache happens here (cheap).
+class RunSession : public QObject {
+  Q_OBJECT
+ public:
+  // `runDir` holds run.sqlite (for a remote run: the local mirror). `location` is shown in the
+  // runs list ("local" or the ssh host).
+  explicit RunSession(QString runDir, QString location = QStringLiteral("local"), QObject* parent = nullptr,
+                      int pollMs = 250);
+  ~RunSession() override;
+
+  QString runDir() const { return runDir_; }
+  QString name() const;
+  QString location() const { return location_; }
+  QString status() const;
+  QString problem() const { return problem_; }
+  int currentPhase() const;
+  double lastStep() const { return lastStep_; }
+  // Last value of a metric, NaN when the run has none.
+  double lastValue(const std::string& metric) const;
+  const MetricSeries* series(const std::string& metric) const;
+  QStringList metricNames() const;
+  const std::vector<store::PhaseInfo>& phases() const { return phases_; }
+  std::size_t pointCount() const { return points_; }
+  bool caughtUp() const { return caughtUp_; }
+  // Overrides the status shown (e.g. "trainer crashed") until the store says otherwise.
+  void setStatusOverride(const QString& status);
+
+ Q_SIGNALS:
+  void dataChanged();
+  void metricsAdded(const QStringList& names);
+  void statusChanged();
+  void phasesChanged();
+
+ private:
+  void onMetrics(const MetricBatch& batch);
+
+  QString runDir_, location_;
+  QThread thread_;
+  StoreFollower* follower_;
+  std::map<std::string, std::unique_ptr<MetricSeries>> series_;
+  std::vector<store::PhaseInfo> phases_;
+  store::RunInfo info_;
+  QString problem_, statusOverride_;
+  double lastStep_ = -1;
+  std::size_t points_ = 0;
+  bool caughtUp_ = false;
+};
+
+}  // namespace longrl::viewers
