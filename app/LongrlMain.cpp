@@ -5,12 +5,14 @@
 
 #include "core/Version.h"
 #include "core/cli/Command.h"
+#include "core/cli/RewardCommand.h"
 #include "core/cli/UsageError.h"
 
 namespace {
 
 std::vector<longrl::cli::Command> allCommands() {
   std::vector<longrl::cli::Command> commands;
+  commands.push_back(longrl::cli::rewardCommand());
   return commands;
 }
 

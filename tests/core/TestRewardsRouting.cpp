@@ -1,0 +1,144 @@
+// Routing by data_source, the overlong penalty, the rule/judge combination and `longrl reward`.
+#include <QtTest/QtTest>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/RewardCommand.h"
+#include "core/cli/UsageError.h"
+#include "core/reward/OverlongPenalty.h"
+#include "core/reward/RewardError.h"
+#include "core/reward/RewardFunction.h"
+#include "support/TestPaths.h"
+
+using namespace longrl::reward;
+using longrl::cli::ArgList;
+
+namespace {
+nlohmann::json runCli(std::vector<std::string> args) {
+  ArgList list(std::move(args));
+  std::ostringstream out, err;
+  const int rc = longrl::cli::rewardCommand().run(list, out, err);
+  if (rc != 0) throw std::runtime_error("exit " + std::to_string(rc) + ": " + err.str());
+  const std::string text = out.str();
+  if (text.empty() || text.back() != '\n' || text.find('\n') != text.size() - 1)
+    throw std::runtime_error("expected exactly one line of output, got: " + text);
+  return nlohmann::json::parse(text);
+}
+RewardRouter::Rule ruleWith(double score, bool withPred, RewardKind kind = RewardKind::DocQa) {
+  RewardRouter::Rule r{kind, {}, std::string("the answer is x")};
+  r.outcome.score = score;
+  if (withPred) r.outcome.pred = "x";
+  return r;
+}
+}  // namespace
+
+class TestRewardsRouting : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void routesByDataSource() {
+    RewardRouter r;
+    QCOMPARE(*r.kindFor("docmath_compshort"), RewardKind::DocMath);
+    QCOMPARE(*r.kindFor("multihoprag"), RewardKind::DocQa);
+    QCOMPARE(*r.kindFor("musique_train"), RewardKind::DocQa);
+    QCOMPARE(*r.kindFor("long_toc_choices_0_20000"), RewardKind::Choice);
+    QCOMPARE(*r.kindFor("demo_docqa"), RewardKind::DocQa);
+    QVERIFY(!r.kindFor("hotpotqa"));
+    r.setOverride("hotpotqa", RewardKind::DocQa);
+    QCOMPARE(*r.kindFor("hotpotqa"), RewardKind::DocQa);
+    try {
+      RewardRouter().score("gsm8k", "</think>the answer is 1", "1");
+      QFAIL("unknown data_source accepted");
+    } catch (const RewardError& e) {
+      QVERIFY(std::string(e.what()).find("gsm8k") != std::string::npos);
+    }
+  }
+  void overlongPenaltyAsInDapo() {
+    const OverlongPenalty p(10000, 1000);
+    QCOMPARE(p.penalty(100), 0.0);
+    QCOMPARE(p.penalty(9000), 0.0);
+    QCOMPARE(p.penalty(9500), -0.5);
+    QCOMPARE(p.penalty(9750), -0.75);
+    QCOMPARE(p.penalty(10000), -1.0);
+    QCOMPARE(OverlongPenalty(10000, 1000, 0.5).penalty(9500), -0.25);
+    QVERIFY_THROWS_EXCEPTION(RewardError, OverlongPenalty(1000, 0));
+    QVERIFY_THROWS_EXCEPTION(RewardError, OverlongPenalty(1000, 2000));
+    QVERIFY_THROWS_EXCEPTION(RewardError, OverlongPenalty(1000, 100, -1));
+  }
+  void combineTakesTheMaximum() {
+    JudgeResult yes, no, error;
+    yes.verdict = JudgeVerdict::Yes;
+    no.verdict = JudgeVerdict::No;
+    error.error = "HTTP 500";
+    QCOMPARE(RewardFunction::combine(ruleWith(1, true), std::nullopt).score, 1.0);
+    QVERIFY(RewardFunction::combine(ruleWith(1, true), std::nullopt).acc);
+    const auto y = RewardFunction::combine(ruleWith(0, true), yes);
+    QCOMPARE(y.score, 1.0);
+    QCOMPARE(y.rule_score, 0.0);
+    QVERIFY(y.acc);
+    QCOMPARE(RewardFunction::combine(ruleWith(0, true), no).score, 0.0);
+    const auto e = RewardFunction::combine(ruleWith(0, true), error);
+    QCOMPARE(e.score, 0.0);
+    QVERIFY(!e.acc);
+    QCOMPARE(e.judge->verdict, JudgeVerdict::Error);
+    QCOMPARE(QString::fromStdString(e.toJson()["judge"]["verdict"].get<std::string>()), QString("error"));
+  }
+  void rewardFunctionWithPenalty() {
+    RewardFunction fn(RewardRouter{}, nullptr, OverlongPenalty(10000, 1000));
+    RewardInput in{"musique", "</think>Therefore, the answer is Paris.", "Paris", "", 9500};
+    const auto r = fn.compute(in);
+    QCOMPARE(r.score, 0.5);
+    QCOMPARE(r.overlong_penalty, -0.5);
+    QVERIFY(r.acc);  // acc reflects the answer, not the length
+    in.response_tokens.reset();
+    QVERIFY_THROWS_EXCEPTION(RewardError, fn.compute(in));
+  }
+  void cliPrintsOneJsonObject() {
+    auto j = runCli({"--data-source", "docmath", "--response", "<think>sum</think>Therefore, the answer is $1.2 million.",
+                     "--ground-truth", "1200000"});
+    QCOMPARE(j["score"].get<double>(), 1.0);
+    QCOMPARE(j["acc"].get<bool>(), true);
+    QCOMPARE(QString::fromStdString(j["pred"].get<std::string>()), QString("1.2"));
+    QVERIFY(!j.contains("judge"));
+
+    j = runCli({"--data-source", "musique", "--response", "no think tag, the answer is Paris", "--ground-truth", "Paris"});
+    QCOMPARE(j["score"].get<double>(), 0.0);
+    QVERIFY(j["pred"].is_null());
+
+    j = runCli({"--data-source=multihoprag", "--response=</think>Therefore, the answer is NYC.",
+                "--ground-truth-json", R"(["New York City", "NYC"])"});
+    QCOMPARE(j["score"].get<double>(), 1.0);
+
+    j = runCli({"--data-source", "musique", "--response", "</think>Therefore, the answer is Paris.", "--ground-truth",
+                "Paris", "--max-response-tokens", "10000", "--response-tokens", "9750"});
+    QCOMPARE(j["score"].get<double>(), 0.25);
+    QCOMPARE(j["overlong_penalty"].get<double>(), -0.75);
+  }
+  void cliReadsAResponseFile() {
+    const std::string path = longrl::test::freshTempDir("reward-cli") + "/response.txt";
+    std::ofstream(path) << "<think>long\nreasoning</think>\nThe correct answer is (C).\n";
+    const auto j = runCli({"--data-source", "long_toc_choices", "--response-file", path, "--ground-truth", "C"});
+    QCOMPARE(j["score"].get<double>(), 1.0);
+    QCOMPARE(QString::fromStdString(j["pred"].get<std::string>()), QString("C"));
+    QVERIFY_THROWS_EXCEPTION(RewardError, runCli({"--data-source", "musique", "--response-file", path + ".missing",
+                                                  "--ground-truth", "C"}));
+  }
+  void cliRejectsBadUsage() {
+    using longrl::cli::UsageError;
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x"}));
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth", "y",
+                                                 "--ground-thruth", "z"}));
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth", "y",
+                                                 "--judge-url", "http://127.0.0.1:1/v1"}));
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth", "y",
+                                                 "--max-response-tokens", "100"}));
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x",
+                                                 "--ground-truth-json", "[unclosed"}));
+    QVERIFY_THROWS_EXCEPTION(RewardError, runCli({"--data-source", "gsm8k", "--response", "x", "--ground-truth", "y"}));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRewardsRouting)
+#include "TestRewardsRouting.moc"
