@@ -5,14 +5,20 @@
 
 #include "core/Version.h"
 #include "core/cli/Command.h"
+#include "core/cli/ExportCommand.h"
 #include "core/cli/RewardCommand.h"
+#include "core/cli/RunsCommand.h"
 #include "core/cli/UsageError.h"
+#include "trainer/tokenizer/TokenizeCommand.h"
 
 namespace {
 
 std::vector<longrl::cli::Command> allCommands() {
   std::vector<longrl::cli::Command> commands;
   commands.push_back(longrl::cli::rewardCommand());
+  commands.push_back(longrl::cli::runsCommand());
+  commands.push_back(longrl::cli::exportCommand());
+  commands.push_back(longrl::cli::tokenizeCommand());
   return commands;
 }
 

@@ -1,0 +1,43 @@
+#include "core/store/RunStore.h"
+
+#include <filesystem>
+
+#include "core/store/RunStoreSchema.h"
+#include "core/store/StoreError.h"
+
+namespace fs = std::filesystem;
+
+namespace longrl::store {
+
+std::string RunStore::fileIn(const std::string& runDir) { return (fs::path(runDir) / kFileName).string(); }
+
+bool RunStore::isRunDir(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(dir) / kFileName, ec);
+}
+
+RunStore::RunStore(const std::string& path, Access access) : access_(access) {
+  std::error_code ec;
+  if (access == Access::Read) {
+    if (!fs::exists(path, ec)) throw StoreError(path + ": no run store (file does not exist)");
+    db_ = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
+    RunStoreSchema::requireCurrent(*db_);
+    return;
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::exists(parent, ec)) fs::create_directories(parent, ec);
+  db_ = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadWriteCreate);
+  // A clear error for a non-SQLite file or a newer schema, before any pragma touches the file.
+  if (RunStoreSchema::readVersion(*db_) > RunStoreSchema::kCurrentVersion) RunStoreSchema::requireCurrent(*db_);
+  // WAL: readers (GUI, `longrl runs`) never block the trainer and see each commit as it lands.
+  // synchronous=NORMAL in WAL loses at most the last commits on power loss, never consistency.
+  db_->exec("PRAGMA journal_mode=WAL");
+  db_->exec("PRAGMA synchronous=NORMAL");
+  // A bigger page cache keeps the metrics (name, step) index in memory during long runs, and
+  // rarer checkpoints mean fewer fsyncs; both roughly double batched ingest.
+  db_->exec("PRAGMA cache_size=-65536");
+  db_->exec("PRAGMA wal_autocheckpoint=8192");
+  RunStoreSchema::migrate(*db_);
+}
+
+}  // namespace longrl::store

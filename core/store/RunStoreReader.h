@@ -1,0 +1,64 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/store/AnnotationRecord.h"
+#include "core/store/DifficultyRecord.h"
+#include "core/store/DocumentRecord.h"
+#include "core/store/EventRecord.h"
+#include "core/store/ExampleRecord.h"
+#include "core/store/MetricPoint.h"
+#include "core/store/PhaseInfo.h"
+#include "core/store/RolloutQuery.h"
+#include "core/store/RolloutRecord.h"
+#include "core/store/RunInfo.h"
+#include "core/store/RunStore.h"
+
+namespace longrl::store {
+
+// A read-only view of a run store. Each call reads a fresh snapshot, so a live view polls
+// `...After(lastSeenRowid)` and gets exactly what the writer committed since. One thread per
+// reader; open several readers for several threads.
+class RunStoreReader {
+ public:
+  explicit RunStoreReader(const std::string& path);
+
+  // Rows with rowid > `rowid`, in rowid order, at most `limit`.
+  std::vector<MetricPoint> metricsAfter(std::int64_t rowid, std::size_t limit = 10000);
+  std::vector<RolloutRecord> rolloutsAfter(std::int64_t rowid, std::size_t limit = 1000);
+  std::vector<EventRecord> eventsAfter(std::int64_t rowid, std::size_t limit = 1000);
+
+  std::vector<std::string> metricNames();
+  // All points of one metric, by step.
+  std::vector<MetricPoint> metricSeries(const std::string& name);
+  // The point with the highest step of that metric.
+  std::optional<MetricPoint> lastMetric(const std::string& name);
+  // Every metric point ordered by (step, name), streamed (for exports of large runs).
+  void forEachMetric(const std::function<void(const MetricPoint&)>& visit);
+  // Highest step of any metric; -1 when there is none.
+  std::int64_t lastStep();
+
+  std::vector<RunInfo> runs();
+  std::vector<PhaseInfo> phases();
+  std::vector<AnnotationRecord> annotations();
+  std::vector<DifficultyRecord> difficulty(std::optional<int> phase = std::nullopt);
+  std::optional<DocumentRecord> document(std::int64_t id);
+  std::optional<ExampleRecord> example(const std::string& id);
+  std::vector<ExampleRecord> examples();
+  std::optional<RolloutRecord> rollout(std::int64_t id);
+  std::vector<RolloutRecord> rollouts(const RolloutQuery& query);
+  std::int64_t rolloutCount(const RolloutQuery& query);
+
+  const std::string& path() const { return store_.path(); }
+  SqliteDb& db() { return store_.db(); }
+
+ private:
+  RolloutRecord readRollout(Statement& s);
+  RunStore store_;
+};
+
+}  // namespace longrl::store

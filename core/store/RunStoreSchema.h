@@ -1,0 +1,27 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace longrl::store {
+
+class SqliteDb;
+
+// The run store's tables and the migrations between schema versions. Version N of the file is
+// recorded in the one-row table `schema_version`; migration k takes a file from version k to k+1.
+class RunStoreSchema {
+ public:
+  static constexpr int kCurrentVersion = 2;
+
+  // SQL of each migration, index k = from version k to k+1 (k = 0 creates the tables).
+  static const std::vector<std::string>& migrations();
+  // Version recorded in the file; 0 for an empty database. Throws StoreError naming the path
+  // when the file is not an SQLite database or is an SQLite database that is not a run store.
+  static int readVersion(SqliteDb& db);
+  // Brings a writable database to kCurrentVersion in one transaction; throws when the file is
+  // newer than this code knows.
+  static void migrate(SqliteDb& db);
+  // For read-only connections: throws unless the file is exactly at kCurrentVersion.
+  static void requireCurrent(SqliteDb& db);
+};
+
+}  // namespace longrl::store

@@ -1,0 +1,147 @@
+// Schema versions: a v1 file (written here with raw SQL, as longrl 0.1 wrote it) upgrades to the
+// current schema and keeps its rows; a newer file is refused with a clear error.
+#include <QtTest/QtTest>
+
+#include <sqlite3.h>
+
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "core/store/RunStoreSchema.h"
+#include "core/store/RunStoreWriter.h"
+#include "core/store/StoreError.h"
+#include "support/TestPaths.h"
+
+using namespace longrl::store;
+
+namespace {
+
+// The v1 schema, copied here on purpose: the test must not derive it from the code under test.
+const char* kV1 = R"sql(
+CREATE TABLE schema_version(version INTEGER NOT NULL);
+INSERT INTO schema_version(version) VALUES (1);
+CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, status TEXT NOT NULL DEFAULT '',
+  config_json TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '',
+  created_time REAL NOT NULL DEFAULT 0, updated_time REAL NOT NULL DEFAULT 0);
+CREATE TABLE phases(idx INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '',
+  min_input_tokens INTEGER NOT NULL DEFAULT 0, max_input_tokens INTEGER NOT NULL DEFAULT 0,
+  max_output_tokens INTEGER NOT NULL DEFAULT 0, start_step INTEGER NOT NULL DEFAULT 0,
+  end_step INTEGER NOT NULL DEFAULT -1, status TEXT NOT NULL DEFAULT '',
+  start_time REAL NOT NULL DEFAULT 0, end_time REAL NOT NULL DEFAULT 0);
+CREATE TABLE metrics(id INTEGER PRIMARY KEY, step INTEGER NOT NULL, phase INTEGER NOT NULL,
+  name TEXT NOT NULL, value REAL, wall_time REAL NOT NULL, UNIQUE(name, step));
+CREATE TABLE documents(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, title TEXT NOT NULL DEFAULT '',
+  text BLOB NOT NULL, text_bytes INTEGER NOT NULL, zflags INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE examples(id TEXT PRIMARY KEY, data_source TEXT NOT NULL, question TEXT NOT NULL,
+  ground_truth TEXT NOT NULL, doc_id INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE rollouts(id INTEGER PRIMARY KEY, step INTEGER NOT NULL, phase INTEGER NOT NULL,
+  example_id TEXT NOT NULL, group_idx INTEGER NOT NULL, sample_idx INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL, response BLOB NOT NULL, think_len INTEGER NOT NULL,
+  answer TEXT NOT NULL, rule_score REAL, judge_verdict TEXT NOT NULL, judge_raw BLOB NOT NULL,
+  judge_prompt BLOB NOT NULL, judge_error TEXT NOT NULL, reward REAL, advantage REAL,
+  length INTEGER NOT NULL, truncated INTEGER NOT NULL, mean_entropy REAL, wall_time REAL NOT NULL,
+  zflags INTEGER NOT NULL DEFAULT 0, UNIQUE(step, example_id, group_idx, sample_idx));
+CREATE INDEX rollouts_by_example ON rollouts(example_id, step);
+CREATE TABLE annotations(id INTEGER PRIMARY KEY, example_id TEXT NOT NULL, label TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '', author TEXT NOT NULL, time REAL NOT NULL, UNIQUE(example_id, author));
+CREATE TABLE difficulty(example_id TEXT NOT NULL, phase INTEGER NOT NULL, mean_reward REAL,
+  attempts INTEGER NOT NULL, PRIMARY KEY(example_id, phase));
+CREATE TABLE events(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, time REAL NOT NULL);
+INSERT INTO runs(name, status, created_time) VALUES ('old-run', 'finished', 1600000000);
+INSERT INTO metrics(step, phase, name, value, wall_time) VALUES (1, 0, 'critic/score/mean', 0.5, 1.0),
+  (2, 0, 'critic/score/mean', 0.625, 2.0);
+INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_tokens, response, think_len,
+  answer, rule_score, judge_verdict, judge_raw, judge_prompt, judge_error, reward, advantage, length,
+  truncated, mean_entropy, wall_time, zflags)
+  VALUES (2, 0, 'ex9', 0, 0, 100, 'the answer is 7', 3, '7', 1, '', '', '', '', 1, 0.5, 9, 0, 0.2, 2.0, 0);
+)sql";
+
+void execRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  const QString msg = err ? QString(err) : QString();
+  sqlite3_free(err);
+  sqlite3_close(db);
+  QVERIFY2(rc == SQLITE_OK, qPrintable(msg));
+}
+
+}  // namespace
+
+class TestRunStoreMigration : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void v1UpgradesAndKeepsRows() {
+    const auto path = RunStore::fileIn(longrl::test::freshTempDir("v1"));
+    execRaw(path, kV1);
+    // A reader alone never migrates: it says what to do.
+    try {
+      RunStoreReader r(path);
+      QFAIL("an old file must not open read-only");
+    } catch (const StoreError& e) {
+      QVERIFY2(std::string(e.what()).find("old schema version 1") != std::string::npos, e.what());
+    }
+    {
+      RunStoreWriter w(path);
+      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 2LL);
+      QCOMPARE(w.db().scalar("SELECT count(*) FROM schema_version"), 1LL);
+      RolloutRecord r;
+      r.step = 3;
+      r.example_id = "ex9";
+      r.trajectory = R"([{"chunk":0}])";  // the column v2 added
+      w.writeRollout(r);
+    }
+    RunStoreReader rd(path);
+    QCOMPARE(rd.runs().at(0).name, std::string("old-run"));
+    const auto m = rd.metricSeries("critic/score/mean");
+    QCOMPARE(m.size(), std::size_t(2));
+    QCOMPARE(m[1].value, 0.625);
+    const auto rollouts = rd.rolloutsAfter(0);
+    QCOMPARE(rollouts.size(), std::size_t(2));
+    QCOMPARE(rollouts[0].response, std::string("the answer is 7"));
+    QVERIFY(!rollouts[0].trajectory.has_value());
+    QCOMPARE(*rollouts[1].trajectory, std::string(R"([{"chunk":0}])"));
+    // Re-opening an up-to-date file changes nothing.
+    { RunStoreWriter again(path); }
+    RunStoreReader rd2(path);
+    QCOMPARE(rd2.rolloutsAfter(0).size(), std::size_t(2));
+  }
+
+  void freshFileIsCurrent() {
+    const auto path = RunStore::fileIn(longrl::test::freshTempDir("fresh"));
+    RunStoreWriter w(path);
+    QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), std::int64_t(RunStoreSchema::kCurrentVersion));
+  }
+
+  void newerVersionIsRefused() {
+    const auto path = RunStore::fileIn(longrl::test::freshTempDir("newer"));
+    execRaw(path, kV1);
+    execRaw(path, "UPDATE schema_version SET version = 99");
+    for (int writer = 0; writer < 2; ++writer) {
+      try {
+        if (writer)
+          RunStoreWriter w(path);
+        else
+          RunStoreReader r(path);
+        QFAIL("a newer file must be refused");
+      } catch (const StoreError& e) {
+        const std::string what = e.what();
+        QVERIFY2(what.find(path) != std::string::npos, e.what());
+        QVERIFY2(what.find("schema version 99") != std::string::npos, e.what());
+        QVERIFY2(what.find("newer") != std::string::npos, e.what());
+      }
+    }
+    // The refused file is left untouched.
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, nullptr);
+    QCOMPARE(sqlite3_step(st), SQLITE_ROW);
+    QCOMPARE(sqlite3_column_int(st, 0), 99);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRunStoreMigration)
+#include "TestRunStoreMigration.moc"
