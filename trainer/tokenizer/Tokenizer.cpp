@@ -1,0 +1,231 @@
+#include "trainer/tokenizer/Tokenizer.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "trainer/tokenizer/Nfc.h"
+#include "trainer/tokenizer/PreTokenizer.h"
+#include "trainer/tokenizer/TokenizerError.h"
+#include "trainer/tokenizer/Unicode.h"
+
+namespace longrl::tokenizer {
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace {
+
+json readJson(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TokenizerError(path.string() + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return json::parse(ss.str());
+  } catch (const json::exception& e) {
+    throw TokenizerError(path.string() + ": invalid JSON: " + e.what());
+  }
+}
+
+// tokenizer_config.json writes tokens either as "text" or as {"content": "text", ...}.
+std::string tokenField(const json& config, const char* key) {
+  const auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) return (*it)["content"].get<std::string>();
+  return {};
+}
+
+bool isNfcNormalizer(const json& n, const std::string& where) {
+  if (n.is_null()) return false;
+  const std::string type = n.value("type", std::string());
+  if (type == "NFC") return true;
+  if (type == "Sequence" && n.contains("normalizers") && n["normalizers"].is_array()) {
+    bool nfc = false;
+    for (const auto& s : n["normalizers"]) nfc = isNfcNormalizer(s, where) || nfc;
+    return nfc;
+  }
+  throw TokenizerError(where + ": normalizer.type '" + type + "' is not supported (only NFC)");
+}
+
+void checkByteLevel(const json& p, const std::string& path) {
+  if (p.value("add_prefix_space", false)) throw TokenizerError(path + ".add_prefix_space=true is not supported");
+  if (p.value("use_regex", true)) throw TokenizerError(path + ".use_regex=true (GPT-2 pattern) is not supported");
+}
+
+void checkPreTokenizer(const json& p, const std::string& where) {
+  const std::string base = where + ": pre_tokenizer";
+  if (!p.is_object() || p.value("type", std::string()) != "Sequence" || !p.contains("pretokenizers"))
+    throw TokenizerError(base + " must be a Sequence of Split (Qwen pattern) and ByteLevel");
+  const auto& list = p["pretokenizers"];
+  if (!list.is_array() || list.size() != 2) throw TokenizerError(base + ".pretokenizers must hold [Split, ByteLevel]");
+  const auto& split = list[0];
+  if (split.value("type", std::string()) != "Split") throw TokenizerError(base + ".pretokenizers[0].type must be Split");
+  const std::string pattern = split.contains("pattern") && split["pattern"].contains("Regex")
+                                  ? split["pattern"]["Regex"].get<std::string>() : std::string();
+  if (pattern != PreTokenizer::qwenPattern())
+    throw TokenizerError(base + ".pretokenizers[0].pattern.Regex is not the Qwen2 pattern (the only one implemented)");
+  if (split.value("behavior", std::string("Isolated")) != "Isolated" || split.value("invert", false))
+    throw TokenizerError(base + ".pretokenizers[0]: only behavior Isolated without invert is supported");
+  if (list[1].value("type", std::string()) != "ByteLevel") throw TokenizerError(base + ".pretokenizers[1].type must be ByteLevel");
+  checkByteLevel(list[1], base + ".pretokenizers[1]");
+}
+
+bool isSpace(unsigned char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); }
+
+}  // namespace
+
+Tokenizer Tokenizer::load(const std::string& path) {
+  fs::path file(path);
+  fs::path dir = file;
+  if (fs::is_directory(file)) {
+    file /= "tokenizer.json";
+  } else {
+    dir = file.parent_path();
+  }
+  if (!fs::exists(file)) throw TokenizerError(file.string() + ": no such file");
+  const json tok = readJson(file);
+  json config;
+  if (fs::exists(dir / "tokenizer_config.json")) config = readJson(dir / "tokenizer_config.json");
+  return fromJson(tok, config, file.string());
+}
+
+Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::string& where) {
+  if (!tok.is_object()) throw TokenizerError(where + ": must be a JSON object");
+  Tokenizer t;
+  if (!tok.contains("model")) throw TokenizerError(where + ": missing \"model\"");
+  t.model_ = std::make_shared<const BpeModel>(tok["model"], where);
+  t.nfc_ = tok.contains("normalizer") && isNfcNormalizer(tok["normalizer"], where);
+  checkPreTokenizer(tok.value("pre_tokenizer", json()), where);
+  if (tok.contains("decoder") && !tok["decoder"].is_null() && tok["decoder"].value("type", std::string()) != "ByteLevel")
+    throw TokenizerError(where + ": decoder.type must be ByteLevel");
+  if (tok.contains("added_tokens")) {
+    const auto& list = tok["added_tokens"];
+    if (!list.is_array()) throw TokenizerError(where + ": added_tokens must be an array");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const auto& a = list[i];
+      const std::string path = where + ": added_tokens[" + std::to_string(i) + "]";
+      if (!a.is_object() || !a.contains("id") || !a["id"].is_number_integer() || !a.contains("content") ||
+          !a["content"].is_string() || a["content"].get<std::string>().empty())
+        throw TokenizerError(path + " needs an integer \"id\" and a non-empty \"content\"");
+      AddedToken at{a["id"].get<int>(), a["content"].get<std::string>(), a.value("special", false),
+                    a.value("lstrip", false), a.value("rstrip", false)};
+      t.addedByContent_[at.content] = t.added_.size();
+      t.addedById_[at.id] = t.added_.size();
+      t.added_.push_back(at);
+    }
+    for (size_t i = 0; i < t.added_.size(); ++i)
+      t.addedByFirstByte_[static_cast<unsigned char>(t.added_[i].content[0])].push_back(i);
+    for (auto& bucket : t.addedByFirstByte_)
+      std::stable_sort(bucket.begin(), bucket.end(),
+                       [&](size_t a, size_t b) { return t.added_[a].content.size() > t.added_[b].content.size(); });
+  }
+  if (config.is_object()) {
+    t.eosToken_ = tokenField(config, "eos_token");
+    t.padToken_ = tokenField(config, "pad_token");
+    t.bosToken_ = tokenField(config, "bos_token");
+    if (config.contains("chat_template") && config["chat_template"].is_string())
+      t.chatTemplate_ = config["chat_template"].get<std::string>();
+  }
+  return t;
+}
+
+const AddedToken* Tokenizer::matchAdded(std::string_view text, size_t pos) const {
+  for (size_t idx : addedByFirstByte_[static_cast<unsigned char>(text[pos])]) {
+    const auto& c = added_[idx].content;
+    if (text.compare(pos, c.size(), c) == 0) return &added_[idx];
+  }
+  return nullptr;
+}
+
+void Tokenizer::encodePlain(std::string_view text, std::vector<int>& ids) const {
+  if (text.empty()) return;
+  std::string normalized = nfc_ ? Nfc::normalize(text) : unicode::sanitizeUtf8(text);
+  thread_local std::vector<std::pair<size_t, size_t>> pieces;
+  PreTokenizer::split(normalized, pieces);
+  const std::string_view view(normalized);
+  for (auto [b, e] : pieces) model_->encodeWord(view.substr(b, e - b), ids);
+}
+
+std::vector<int> Tokenizer::encode(std::string_view input, bool parseSpecial) const {
+  std::string sanitized;
+  std::string_view text = input;
+  if (!unicode::isValidUtf8(input)) {
+    sanitized = unicode::sanitizeUtf8(input);
+    text = sanitized;
+  }
+  std::vector<int> ids;
+  ids.reserve(text.size() / 3 + 4);
+  if (!parseSpecial || added_.empty()) {
+    encodePlain(text, ids);
+    return ids;
+  }
+  // Split on added tokens (longest match, scanning left to right), then encode the gaps.
+  size_t segStart = 0, pos = 0;
+  bool stripLeading = false;  // the previous added token has rstrip
+  while (pos < text.size()) {
+    const AddedToken* tok = addedByFirstByte_[static_cast<unsigned char>(text[pos])].empty() ? nullptr : matchAdded(text, pos);
+    if (!tok) {
+      ++pos;
+      continue;
+    }
+    size_t b = segStart, e = pos;
+    if (stripLeading) while (b < e && isSpace(static_cast<unsigned char>(text[b]))) ++b;
+    if (tok->lstrip) while (e > b && isSpace(static_cast<unsigned char>(text[e - 1]))) --e;
+    encodePlain(text.substr(b, e - b), ids);
+    ids.push_back(tok->id);
+    stripLeading = tok->rstrip;
+    pos += tok->content.size();
+    segStart = pos;
+  }
+  size_t b = segStart;
+  if (stripLeading) while (b < text.size() && isSpace(static_cast<unsigned char>(text[b]))) ++b;
+  encodePlain(text.substr(b), ids);
+  return ids;
+}
+
+std::string Tokenizer::decode(const std::vector<int>& ids, bool skipSpecial) const {
+  std::string out, bytes;
+  for (int id : ids) {
+    const auto it = addedById_.find(id);
+    if (it != addedById_.end()) {
+      out += unicode::sanitizeUtf8(bytes);
+      bytes.clear();
+      if (!(skipSpecial && added_[it->second].special)) out += added_[it->second].content;
+      continue;
+    }
+    if (id < 0 || static_cast<size_t>(id) >= model_->idLimit() || model_->tokenText(id).empty())
+      throw TokenizerError("decode: token id " + std::to_string(id) + " is not in the vocabulary");
+    bytes += model_->tokenBytes(id);
+  }
+  out += unicode::sanitizeUtf8(bytes);
+  return out;
+}
+
+int Tokenizer::tokenToId(const std::string& token) const {
+  if (token.empty()) return -1;
+  const auto it = addedByContent_.find(token);
+  if (it != addedByContent_.end()) return added_[it->second].id;
+  return model_->tokenId(token);
+}
+
+std::string Tokenizer::idToToken(int id) const {
+  const auto it = addedById_.find(id);
+  if (it != addedById_.end()) return added_[it->second].content;
+  if (id < 0 || static_cast<size_t>(id) >= model_->idLimit() || model_->tokenText(id).empty())
+    throw TokenizerError("token id " + std::to_string(id) + " is not in the vocabulary");
+  return model_->tokenText(id);
+}
+
+size_t Tokenizer::vocabSize() const {
+  size_t n = model_->idLimit();
+  for (const auto& a : added_) n = std::max(n, static_cast<size_t>(a.id) + 1);
+  return n;
+}
+
+bool Tokenizer::isSpecial(int id) const {
+  const auto it = addedById_.find(id);
+  return it != addedById_.end() && added_[it->second].special;
+}
+
+}  // namespace longrl::tokenizer
