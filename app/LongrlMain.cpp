@@ -11,6 +11,10 @@
 #include "core/cli/UsageError.h"
 #include "trainer/tokenizer/TokenizeCommand.h"
 
+#ifdef LONGRL_HAVE_TORCH
+#include "trainer/cli/InitModelCommand.h"
+#endif
+
 namespace {
 
 std::vector<longrl::cli::Command> allCommands() {
@@ -19,6 +23,9 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::runsCommand());
   commands.push_back(longrl::cli::exportCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
+#ifdef LONGRL_HAVE_TORCH
+  commands.push_back(longrl::cli::initModelCommand());
+#endif
   return commands;
 }
 

@@ -1,0 +1,143 @@
+// `longrl init-model`: HF-layout output, deterministic seeds, presets, usage errors; and the
+// forward time of the small preset on a 512-token input (printed).
+#include <QtTest/QtTest>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/UsageError.h"
+#include "support/TestPaths.h"
+#include "trainer/cli/InitModelCommand.h"
+#include "trainer/model/QwenPretrained.h"
+#include "trainer/model/TorchThreads.h"
+#include "trainer/tokenizer/Tokenizer.h"
+
+using longrl::cli::ArgList;
+namespace fs = std::filesystem;
+
+namespace {
+
+int runInit(const std::vector<std::string>& args, std::string* out = nullptr) {
+  ArgList list(args);
+  std::ostringstream o, e;
+  const int rc = longrl::cli::initModelCommand().run(list, o, e);
+  if (out) *out = o.str();
+  return rc;
+}
+
+std::string fileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+class TestInitModelCommand : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void writesLoadableTinyModel();
+  void tokenizerTrainedOnCorpusFitsVocab();
+  void seedDecidesWeights();
+  void usageErrors();
+  void presetSizes();
+  void smallPresetForwardTiming();
+};
+
+void TestInitModelCommand::writesLoadableTinyModel() {
+  const std::string dir = longrl::test::freshTempDir("init-tiny") + "/model";
+  std::string out;
+  QCOMPARE(runInit({"--preset", "tiny", dir, "--seed", "3", "--vocab-size", "300"}, &out), 0);
+  for (const char* f : {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json",
+                        "tokenizer_config.json"})
+    QVERIFY2(fs::exists(dir + "/" + f), f);
+  auto summary = nlohmann::json::parse(out);
+  auto cfg = nlohmann::json::parse(fileBytes(dir + "/config.json"));
+  QCOMPARE(cfg["model_type"].get<std::string>(), std::string("qwen3"));
+  QCOMPARE(cfg["architectures"][0].get<std::string>(), std::string("Qwen3ForCausalLM"));
+  QCOMPARE(cfg["vocab_size"].get<int>(), 300);
+  QCOMPARE(cfg["tie_word_embeddings"].get<bool>(), true);
+  QCOMPARE(cfg["torch_dtype"].get<std::string>(), std::string("float32"));
+  const auto tok = longrl::tokenizer::Tokenizer::load(dir);
+  QCOMPARE(cfg["eos_token_id"].get<int>(), tok.tokenToId("<|im_end|>"));
+  QCOMPARE(cfg["bos_token_id"].get<int>(), tok.tokenToId("<|endoftext|>"));
+  auto gen = nlohmann::json::parse(fileBytes(dir + "/generation_config.json"));
+  QCOMPARE(gen["eos_token_id"].get<int>(), tok.tokenToId("<|im_end|>"));
+  auto m = longrl::model::QwenPretrained::load(dir);
+  QCOMPARE(m->parameterCount(), summary["parameters"].get<int64_t>());
+  // Independent count: embeddings + per layer (q,k,v,o, q/k norm, mlp, 2 norms) + final norm.
+  const int64_t h = 64, d = 16, layer = h * 4 * d + 2 * h * 2 * d + 4 * d * h + 2 * d + 3 * h * 192 + 2 * h;
+  QCOMPARE(m->parameterCount(), 300 * h + 2 * layer + h);
+  // HF's init: std 0.02 weights, unit norms.
+  const double sd = m->model->embed_tokens->weight.std().item<double>();
+  QVERIFY2(sd > 0.018 && sd < 0.022, qPrintable(QString::number(sd)));
+  QVERIFY(torch::equal(m->model->norm->weight, torch::ones({h})));
+}
+
+void TestInitModelCommand::tokenizerTrainedOnCorpusFitsVocab() {
+  const std::string root = longrl::test::freshTempDir("init-tok");
+  {
+    std::ofstream corpus(root + "/corpus.txt");
+    for (int i = 0; i < 50; ++i) corpus << "the answer is " << i << ". Please read the following text.\n";
+  }
+  QCOMPARE(runInit({"--preset", "tiny", root + "/m", "--tokenizer-corpus", root + "/corpus.txt"}), 0);
+  const auto tok = longrl::tokenizer::Tokenizer::load(root + "/m");
+  QVERIFY(tok.vocabSize() <= 512);
+  const auto ids = tok.encode("the answer is 7<|im_end|>");
+  QVERIFY2(ids.size() < 10, "merges learned from the corpus shorten the text");
+  for (int id : ids) QVERIFY(id >= 0 && id < 512);
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runInit({"--preset", "tiny", root + "/n", "--tokenizer-corpus", root + "/missing.txt"}));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({"--preset", "tiny", root + "/o", "--vocab-size", "100"}));
+}
+
+void TestInitModelCommand::seedDecidesWeights() {
+  const std::string root = longrl::test::freshTempDir("init-seed");
+  QCOMPARE(runInit({"--preset=tiny", root + "/a", "--seed", "1"}), 0);
+  QCOMPARE(runInit({"--preset=tiny", root + "/b", "--seed", "1"}), 0);
+  QCOMPARE(runInit({"--preset=tiny", root + "/c", "--seed", "2"}), 0);
+  QVERIFY(fileBytes(root + "/a/model.safetensors") == fileBytes(root + "/b/model.safetensors"));
+  QVERIFY(fileBytes(root + "/a/model.safetensors") != fileBytes(root + "/c/model.safetensors"));
+}
+
+void TestInitModelCommand::usageErrors() {
+  const std::string root = longrl::test::freshTempDir("init-usage");
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({"--preset", "huge", root + "/x"}));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({"--preset", "tiny"}));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({"--preset", "tiny", root + "/x", "--sede", "1"}));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({"--preset", "tiny", root + "/x", "--dtype", "int8"}));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({root + "/x"}));
+}
+
+void TestInitModelCommand::presetSizes() {
+  for (const char* preset : {"tiny", "small"}) {
+    longrl::model::QwenForCausalLM m(longrl::cli::initModelPreset(preset));
+    qInfo("preset %s: %lld parameters", preset, static_cast<long long>(m->parameterCount()));
+  }
+  longrl::model::QwenForCausalLM small(longrl::cli::initModelPreset("small"));
+  QVERIFY(small->parameterCount() > 2'000'000 && small->parameterCount() < 10'000'000);
+}
+
+void TestInitModelCommand::smallPresetForwardTiming() {
+  longrl::model::QwenForCausalLM m(longrl::cli::initModelPreset("small"));
+  m->initWeights(0);
+  torch::NoGradGuard g;
+  auto ids = torch::randint(m->config().vocabSize, {1, 512}, torch::kInt64);
+  for (int threads : {1, 2}) {
+    longrl::model::applyTorchThreads(threads);
+    m->forward(ids);  // warm-up
+    const int reps = 3;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; ++i) m->lmHead(m->forward(ids));
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
+    qInfo("small preset, 512 tokens, forward + lm head, %d thread(s): %.1f ms", threads, ms);
+  }
+  longrl::model::applyTorchThreads(1);
+}
+
+QTEST_APPLESS_MAIN(TestInitModelCommand)
+#include "TestInitModelCommand.moc"

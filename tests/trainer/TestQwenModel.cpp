@@ -1,0 +1,273 @@
+// The Qwen2/Qwen3 decoder against an independent reference (tests/trainer/qwen_reference.py,
+// plain torch from the HF math, run by Debian's /usr/bin/python3), and the KV cache against
+// full forwards.
+#include <QtTest/QtTest>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "support/TestPaths.h"
+#include "trainer/model/QwenConfig.h"
+#include "trainer/model/QwenForCausalLM.h"
+#include "trainer/model/QwenPretrained.h"
+#include "trainer/model/TorchThreads.h"
+
+using namespace longrl::model;
+
+namespace {
+
+QwenConfig qwen2Config() {
+  QwenConfig c;
+  c.modelType = "qwen2";
+  c.hiddenSize = 32;
+  c.numAttentionHeads = 4;
+  c.numKeyValueHeads = 2;
+  c.headDim = 8;
+  c.intermediateSize = 48;
+  c.numHiddenLayers = 2;
+  c.vocabSize = 50;
+  c.tieWordEmbeddings = false;
+  c.attentionBias = true;
+  c.ropeTheta = 10000.0;
+  c.rmsNormEps = 1e-6;
+  return c;
+}
+
+QwenConfig qwen3Config() {
+  QwenConfig c;
+  c.modelType = "qwen3";
+  c.hiddenSize = 48;
+  c.numAttentionHeads = 4;
+  c.numKeyValueHeads = 1;
+  c.headDim = 16;  // != hidden / heads: exercises Qwen3's explicit head_dim
+  c.intermediateSize = 64;
+  c.numHiddenLayers = 3;
+  c.vocabSize = 61;
+  c.tieWordEmbeddings = true;
+  c.attentionBias = false;
+  c.ropeTheta = 1000000.0;
+  c.rmsNormEps = 1e-6;
+  return c;
+}
+
+// Random weights large enough that every part (norm weights, biases, rotary) moves the logits.
+QwenForCausalLM randomModel(const QwenConfig& c, uint64_t seed) {
+  QwenForCausalLM m(c);
+  torch::NoGradGuard g;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& [name, p] : m->hfParameters()) {
+    auto r = at::normal(0.0, 0.3, p.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32));
+    if (name.find("norm.weight") != std::string::npos) r = r + 1.0;
+    p.copy_(r);
+  }
+  return m;
+}
+
+torch::Tensor randomIds(int64_t B, int64_t T, int64_t vocab, uint64_t seed) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return at::randint(vocab, {B, T}, gen, torch::TensorOptions().dtype(torch::kInt64));
+}
+
+torch::Tensor logits(QwenForCausalLM& m, const torch::Tensor& ids) {
+  torch::NoGradGuard g;
+  return m->lmHead(m->forward(ids));
+}
+
+// Runs the Python reference; returns undefined when it cannot (the caller skips).
+torch::Tensor referenceLogits(const std::string& dir, const torch::Tensor& ids, int64_t vocab, QString* why) {
+  if (!std::filesystem::exists("/usr/bin/python3")) {
+    *why = "/usr/bin/python3 not found";
+    return {};
+  }
+  std::string idsText;
+  for (int64_t b = 0; b < ids.size(0); ++b) {
+    if (b) idsText += ";";
+    for (int64_t t = 0; t < ids.size(1); ++t) idsText += (t ? "," : "") + std::to_string(ids[b][t].item<int64_t>());
+  }
+  const std::string out = dir + "/reference.f32";
+  const std::string cmd = "/usr/bin/python3 '" + longrl::test::sourcePath("tests/trainer/qwen_reference.py") + "' '" +
+                          dir + "' '" + idsText + "' '" + out + "' 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string text;
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) text += buf;
+  const int status = p ? pclose(p) : -1;
+  const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (rc == 3) {
+    *why = "/usr/bin/python3 has no torch: " + QString::fromStdString(text);
+    return {};
+  }
+  if (rc != 0) {
+    QTest::qFail(("reference script failed: " + text).c_str(), __FILE__, __LINE__);
+    return {};
+  }
+  auto result = torch::empty({ids.size(0), ids.size(1), vocab}, torch::kFloat32);
+  std::ifstream in(out, std::ios::binary);
+  in.read(static_cast<char*>(result.data_ptr()), result.numel() * 4);
+  if (!in) QTest::qFail("reference output too short", __FILE__, __LINE__);
+  return result;
+}
+
+}  // namespace
+
+class TestQwenModel : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { applyTorchThreads(1); }
+  void matchesReference_data();
+  void matchesReference();
+  void kvCacheStepsEqualFullForward();
+  void expandedCacheEqualsSeparateForwards();
+  void leftPaddingDoesNotChangeLogits();
+  void loadsAsBf16AndF16();
+  void configErrors();
+};
+
+void TestQwenModel::matchesReference_data() {
+  QTest::addColumn<QString>("type");
+  QTest::newRow("qwen2 bias untied") << "qwen2";
+  QTest::newRow("qwen3 qknorm tied") << "qwen3";
+}
+
+void TestQwenModel::matchesReference() {
+  QFETCH(QString, type);
+  const QwenConfig c = type == "qwen2" ? qwen2Config() : qwen3Config();
+  auto m = randomModel(c, 7);
+  const std::string dir = longrl::test::freshTempDir("qwen-ref-" + type.toStdString());
+  QwenPretrained::save(m, dir);
+  auto loaded = QwenPretrained::load(dir);  // the loaded copy is what gets compared
+  QCOMPARE(loaded->config().modelType, c.modelType);
+  QCOMPARE(std::filesystem::exists(dir + "/model.safetensors"), true);
+  auto ids = randomIds(2, 9, c.vocabSize, 11);
+  QString why;
+  auto expected = referenceLogits(dir, ids, c.vocabSize, &why);
+  if (!why.isEmpty()) QSKIP(qPrintable(why));
+  QVERIFY(expected.defined());
+  auto got = logits(loaded, ids);
+  const double maxDiff = (got - expected).abs().max().item<double>();
+  qInfo("%s: max |logit diff| = %.3g (logit scale %.3g)", qPrintable(type), maxDiff,
+        expected.abs().max().item<double>());
+  QVERIFY2(expected.abs().max().item<double>() > 0.5, "logits too small for a meaningful comparison");
+  QVERIFY2(maxDiff < 1e-4, qPrintable(QString("max diff %1").arg(maxDiff)));
+  // A sanity check that the comparison can fail: another seed's weights differ.
+  auto other = randomModel(c, 8);
+  QVERIFY((logits(other, ids) - expected).abs().max().item<double>() > 1e-2);
+}
+
+void TestQwenModel::kvCacheStepsEqualFullForward() {
+  for (const QwenConfig& c : {qwen2Config(), qwen3Config()}) {
+    auto m = randomModel(c, 3);
+    torch::NoGradGuard g;
+    auto ids = randomIds(2, 12, c.vocabSize, 5);
+    auto full = m->lmHead(m->forward(ids));  // [2, 12, V]
+    auto cache = m->makeCache();
+    // Prefill 5 tokens, then one at a time.
+    auto h = m->forward(ids.narrow(1, 0, 5), {}, &cache);
+    QCOMPARE(cache.length(), int64_t(5));
+    QVERIFY(torch::allclose(m->lmHead(h), full.narrow(1, 0, 5), 1e-5, 1e-5));
+    for (int64_t t = 5; t < 12; ++t) {
+      auto step = m->lmHead(m->forward(ids.narrow(1, t, 1), {}, &cache));
+      const double d = (step.select(1, 0) - full.select(1, t)).abs().max().item<double>();
+      QVERIFY2(d < 1e-4, qPrintable(QString("%1 step %2: diff %3").arg(QString::fromStdString(c.modelType)).arg(t).arg(d)));
+    }
+    QCOMPARE(cache.length(), int64_t(12));
+    QCOMPARE(cache.nextPositions()[0].item<int64_t>(), int64_t(12));
+  }
+}
+
+void TestQwenModel::expandedCacheEqualsSeparateForwards() {
+  const QwenConfig c = qwen3Config();
+  auto m = randomModel(c, 4);
+  torch::NoGradGuard g;
+  auto prompt = randomIds(1, 6, c.vocabSize, 9);
+  auto cache = m->makeCache(8);  // small reservation: the steps below force growth
+  m->forward(prompt, {}, &cache);
+  cache.expand(3);
+  QCOMPARE(cache.batchSize(), int64_t(3));
+  auto next = torch::tensor({{4}, {17}, {30}}, torch::kInt64);
+  auto more = torch::tensor({{1, 2}, {3, 4}, {5, 6}}, torch::kInt64);
+  m->forward(next, {}, &cache);
+  m->forward(more, {}, &cache);
+  // Keep rows 2 and 0 (in that order), then step once more.
+  cache.selectRows(torch::tensor({2, 0}, torch::kInt64));
+  auto last = torch::tensor({{9}, {10}}, torch::kInt64);
+  auto stepped = m->lmHead(m->forward(last, {}, &cache)).select(1, 0);
+  const int64_t rows[2] = {2, 0};
+  for (int i = 0; i < 2; ++i) {
+    const int64_t r = rows[i];
+    auto seq = torch::cat({prompt, next.narrow(0, r, 1), more.narrow(0, r, 1), last.narrow(0, i, 1)}, 1);
+    auto ref = m->lmHead(m->forward(seq)).select(1, seq.size(1) - 1).squeeze(0);
+    QVERIFY2((stepped[i] - ref).abs().max().item<double>() < 1e-4, qPrintable(QString("row %1").arg(r)));
+  }
+}
+
+void TestQwenModel::leftPaddingDoesNotChangeLogits() {
+  const QwenConfig c = qwen2Config();
+  auto m = randomModel(c, 6);
+  torch::NoGradGuard g;
+  auto a = randomIds(1, 4, c.vocabSize, 1);
+  auto b = randomIds(1, 7, c.vocabSize, 2);
+  auto batch = torch::cat({torch::cat({torch::zeros({1, 3}, torch::kInt64), a}, 1), b}, 0);  // row 0 left-padded
+  auto mask = torch::ones({2, 7}, torch::kBool);
+  mask.index_put_({0, torch::indexing::Slice(0, 3)}, false);
+  auto cache = m->makeCache();
+  auto got = m->lmHead(m->forward(batch, {}, &cache, mask));
+  QVERIFY(!torch::isnan(got).any().item<bool>());
+  QVERIFY(torch::allclose(got[0].narrow(0, 3, 4), logits(m, a)[0], 1e-4, 1e-4));
+  QVERIFY(torch::allclose(got[1], logits(m, b)[0], 1e-4, 1e-4));
+  QCOMPARE(cache.nextPositions()[0].item<int64_t>(), int64_t(4));
+  QCOMPARE(cache.nextPositions()[1].item<int64_t>(), int64_t(7));
+  // One decode step continues each row at its own position.
+  auto tok = torch::tensor({{5}, {6}}, torch::kInt64);
+  auto step = m->lmHead(m->forward(tok, {}, &cache)).select(1, 0);
+  auto refA = logits(m, torch::cat({a, tok.narrow(0, 0, 1)}, 1)).select(1, 4)[0];
+  auto refB = logits(m, torch::cat({b, tok.narrow(0, 1, 1)}, 1)).select(1, 7)[0];
+  QVERIFY(torch::allclose(step[0], refA, 1e-4, 1e-4));
+  QVERIFY(torch::allclose(step[1], refB, 1e-4, 1e-4));
+}
+
+void TestQwenModel::loadsAsBf16AndF16() {
+  const QwenConfig c = qwen3Config();
+  auto m = randomModel(c, 12);
+  const std::string dir = longrl::test::freshTempDir("qwen-dtypes");
+  QwenPretrained::save(m, dir);
+  auto ids = randomIds(1, 8, c.vocabSize, 13);
+  auto ref = logits(m, ids);
+  for (auto dtype : {torch::kBFloat16, torch::kFloat16}) {
+    auto low = QwenPretrained::load(dir, dtype);
+    QCOMPARE(low->lmHeadWeight().scalar_type(), dtype);
+    QVERIFY(torch::equal(low->lmHeadWeight(), m->lmHeadWeight().to(dtype)));
+    if (dtype == torch::kFloat16) continue;  // LibTorch 1.13 has no f16 matmul on CPU
+    auto got = logits(low, ids).to(torch::kFloat32);
+    const double rel = ((got - ref).abs().max() / ref.abs().max()).item<double>();
+    QVERIFY2(rel < 0.08, qPrintable(QString("relative diff %1").arg(rel)));
+  }
+}
+
+void TestQwenModel::configErrors() {
+  auto j = qwen3Config().toJson();
+  QCOMPARE(QwenConfig::fromJson(j).headDim, int64_t(16));
+  j["model_type"] = "llama";
+  try {
+    QwenConfig::fromJson(j, "x/config.json");
+    QFAIL("no error for llama");
+  } catch (const ModelConfigError& e) {
+    QVERIFY2(QString(e.what()).contains("x/config.json") && QString(e.what()).contains("llama"), e.what());
+  }
+  auto k = qwen2Config().toJson();
+  k.erase("hidden_size");
+  QVERIFY_THROWS_EXCEPTION(ModelConfigError, QwenConfig::fromJson(k));
+  auto h = qwen2Config().toJson();
+  h["num_key_value_heads"] = 3;
+  QVERIFY_THROWS_EXCEPTION(ModelConfigError, QwenConfig::fromJson(h));
+  // Qwen2 always has q/k/v biases and derives head_dim.
+  auto q2 = QwenConfig::fromJson(qwen2Config().toJson());
+  QCOMPARE(q2.attentionBias, true);
+  QCOMPARE(q2.headDim, int64_t(8));
+}
+
+QTEST_APPLESS_MAIN(TestQwenModel)
+#include "TestQwenModel.moc"

@@ -1,0 +1,127 @@
+#include "trainer/cli/InitModelCommand.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/UsageError.h"
+#include "trainer/model/QwenForCausalLM.h"
+#include "trainer/model/QwenPretrained.h"
+#include "trainer/model/TorchThreads.h"
+#include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/tokenizer/TokenizerBuilder.h"
+
+namespace longrl::cli {
+namespace {
+
+// The place where a tokenizer joins the model directory: a small byte-level BPE tokenizer
+// (TokenizerBuilder) trained on `corpusPath` (no merges without one), sized so that its ids fit
+// the model's vocabulary. Sets the special token ids in `config`. Returns the files written.
+std::vector<std::string> writeTokenizer(const std::string& outDir, const std::string& corpusPath,
+                                        model::QwenConfig& config) {
+  tokenizer::TokenizerBuilder::Options options;
+  const auto extra = static_cast<int64_t>(options.specialTokens.size() + options.addedTokens.size());
+  if (config.vocabSize < 256 + extra)
+    throw UsageError("--vocab-size must be at least " + std::to_string(256 + extra) +
+                     " (256 byte tokens + special and added tokens)");
+  options.vocabSize = static_cast<size_t>(config.vocabSize - extra);
+  options.modelMaxLength = config.maxPositionEmbeddings;
+  tokenizer::TokenizerBuilder builder(options);
+  if (!corpusPath.empty()) {
+    std::ifstream in(corpusPath, std::ios::binary);
+    if (!in) throw UsageError("cannot read --tokenizer-corpus " + corpusPath);
+    std::string line;
+    while (std::getline(in, line)) builder.addText(line + "\n");
+  }
+  builder.write(outDir);
+  const auto tok = tokenizer::Tokenizer::load(outDir);
+  if (static_cast<int64_t>(tok.vocabSize()) > config.vocabSize)
+    throw std::runtime_error("tokenizer has " + std::to_string(tok.vocabSize()) + " ids, more than vocab_size " +
+                             std::to_string(config.vocabSize));
+  // As Qwen3's config: bos = <|endoftext|> (also the pad token), eos = <|im_end|>.
+  config.bosTokenId = tok.padId();
+  config.eosTokenId = tok.eosId();
+  return {"tokenizer.json", "tokenizer_config.json"};
+}
+
+}  // namespace
+
+model::QwenConfig initModelPreset(const std::string& preset) {
+  model::QwenConfig c;
+  c.modelType = "qwen3";
+  c.tieWordEmbeddings = true;
+  c.attentionBias = false;
+  c.rmsNormEps = 1e-6;
+  c.ropeTheta = 1000000.0;
+  if (preset == "tiny") {
+    c.numHiddenLayers = 2;
+    c.hiddenSize = 64;
+    c.numAttentionHeads = 4;
+    c.numKeyValueHeads = 2;
+    c.headDim = 16;
+    c.intermediateSize = 192;
+    c.vocabSize = 512;
+    c.maxPositionEmbeddings = 4096;
+  } else if (preset == "small") {
+    c.numHiddenLayers = 4;
+    c.hiddenSize = 256;
+    c.numAttentionHeads = 8;
+    c.numKeyValueHeads = 4;
+    c.headDim = 32;
+    c.intermediateSize = 768;
+    c.vocabSize = 8192;
+    c.maxPositionEmbeddings = 32768;
+  } else {
+    throw UsageError("unknown --preset '" + preset + "' (tiny or small)");
+  }
+  return c;
+}
+
+Command initModelCommand() {
+  Command c;
+  c.name = "init-model";
+  c.usage = "--preset tiny|small OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
+  c.summary = "write a randomly initialised Qwen3-architecture model (HF layout)";
+  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
+    const std::string preset = args.require("preset");
+    const long long seed = args.takeIntOr("seed", 0);
+    const long long vocab = args.takeIntOr("vocab-size", 0);
+    const std::string dtypeName = args.takeOr("dtype", "float32");
+    const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const std::string corpus = args.takeOr("tokenizer-corpus", "");
+    auto positionals = args.takePositionals();
+    args.finish();
+    if (positionals.size() != 1) throw UsageError("expected exactly one OUT_DIR");
+    if (seed < 0) throw UsageError("--seed must be >= 0");
+    const std::string dir = positionals[0];
+    torch::Dtype dtype;
+    try {
+      dtype = model::QwenPretrained::dtypeFromName(dtypeName);
+    } catch (const std::exception& e) {
+      throw UsageError(e.what());
+    }
+    model::QwenConfig config = initModelPreset(preset);
+    if (vocab != 0) {
+      if (vocab < 2) throw UsageError("--vocab-size must be at least 2");
+      config.vocabSize = vocab;
+    }
+    model::applyTorchThreads(threads);
+    std::filesystem::create_directories(dir);
+    const auto tokenizerFiles = writeTokenizer(dir, corpus, config);
+    if (corpus.empty()) err << "init-model: no --tokenizer-corpus: the tokenizer has byte tokens only (no merges)\n";
+    model::QwenForCausalLM m(config);
+    m->initWeights(static_cast<uint64_t>(seed));
+    m->to(dtype);
+    model::QwenPretrained::save(m, dir);
+    nlohmann::json summary = {{"dir", dir}, {"preset", preset}, {"parameters", m->parameterCount()},
+                              {"vocab_size", config.vocabSize}, {"seed", seed},
+                              {"torch_dtype", model::QwenPretrained::dtypeName(dtype)},
+                              {"tokenizer_files", tokenizerFiles}};
+    out << summary.dump() << "\n";
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace longrl::cli

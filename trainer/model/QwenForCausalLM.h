@@ -1,0 +1,44 @@
+#pragma once
+#include <torch/torch.h>
+
+#include "trainer/model/AttentionFunction.h"
+#include "trainer/model/QwenModel.h"
+
+namespace longrl::model {
+
+// A Qwen2/Qwen3 causal LM: the decoder (`model.*`) and an LM head, tied to the embeddings or
+// its own `lm_head.weight`. forward() returns hidden states; lmHead() turns (a chunk of) them
+// into logits, so a chunked log-prob kernel never needs the full [B, T, vocab] tensor.
+class QwenForCausalLMImpl : public torch::nn::Module {
+ public:
+  explicit QwenForCausalLMImpl(const QwenConfig& config);
+
+  // See QwenModelImpl::forward. Returns the final-norm hidden states [B, T, hidden].
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
+                        const torch::Tensor& mask = {});
+  // [..., hidden] -> [..., vocab] logits.
+  torch::Tensor lmHead(const torch::Tensor& hidden);
+  // [vocab, hidden]: the embedding matrix when tied.
+  torch::Tensor lmHeadWeight() const;
+
+  const QwenConfig& config() const { return config_; }
+  // A KvCache sized for this model.
+  KvCache makeCache(int64_t reserveTokens = 0) const { return KvCache(config_.numHiddenLayers, reserveTokens); }
+  // Replaces the attention math in every layer (kernels/ block attention).
+  void setAttentionFunction(const AttentionFunction& fn);
+  // HF's _init_weights: normal(0, initializer_range) for linear and embedding weights, zero
+  // biases, ones for norms. Deterministic for a given seed.
+  void initWeights(uint64_t seed);
+  // Parameters in HF's naming (no lm_head.weight when tied).
+  std::vector<std::pair<std::string, torch::Tensor>> hfParameters() const;
+  int64_t parameterCount() const;
+
+  QwenModel model{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // null when tied
+
+ private:
+  QwenConfig config_;
+};
+TORCH_MODULE(QwenForCausalLM);
+
+}  // namespace longrl::model

@@ -1,0 +1,50 @@
+#include "trainer/model/QwenModel.h"
+
+#include <stdexcept>
+
+namespace longrl::model {
+
+QwenModelImpl::QwenModelImpl(const QwenConfig& c) : config_(c), rotary_(c.headDim, c.ropeTheta) {
+  c.validate();
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocabSize, c.hiddenSize));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
+    layerList.emplace_back(c, i);
+    layers->push_back(layerList.back());
+  }
+  norm = register_module("norm", RmsNorm(c.hiddenSize, c.rmsNormEps));
+}
+
+torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& positionsIn, KvCache* cache,
+                                     const torch::Tensor& maskIn) {
+  if (ids.dim() != 2) throw std::invalid_argument("QwenModel::forward: input_ids must be [B, T]");
+  const int64_t B = ids.size(0), T = ids.size(1);
+  const auto device = ids.device();
+  torch::Tensor mask = maskIn.defined() ? maskIn.to(device).to(torch::kBool) : torch::Tensor();
+  if (mask.defined() && (mask.size(0) != B || mask.size(1) != T))
+    throw std::invalid_argument("QwenModel::forward: mask must be [B, T] like input_ids");
+  torch::Tensor positions;
+  if (positionsIn.defined()) {
+    positions = positionsIn.to(device).to(torch::kInt64);
+    if (positions.dim() == 1) positions = positions.unsqueeze(0).expand({B, T});
+  } else if (cache) {
+    positions = cache->positionsFor(mask, B, T, device);
+  } else {
+    positions = KvCache(0).positionsFor(mask, B, T, device);
+  }
+  // Keys the new queries may attend to: the cached ones (with their padding) then these.
+  torch::Tensor fullKeyMask = mask;
+  if (cache && !cache->empty()) {
+    auto newMask = mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
+  }
+  auto h = embed_tokens(ids);
+  auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type());
+  for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);
+  if (cache)
+    cache->commit(mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device)),
+                  positions);
+  return norm(h);
+}
+
+}  // namespace longrl::model

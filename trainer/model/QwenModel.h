@@ -1,0 +1,33 @@
+#pragma once
+#include <torch/torch.h>
+
+#include "trainer/model/KvCache.h"
+#include "trainer/model/QwenConfig.h"
+#include "trainer/model/QwenDecoderLayer.h"
+#include "trainer/model/RotaryEmbedding.h"
+
+namespace longrl::model {
+
+// The decoder stack without the LM head (HF Qwen2Model / Qwen3Model): embed_tokens, layers,
+// final norm. Parameter names match HF's under the "model." prefix of QwenForCausalLM.
+class QwenModelImpl : public torch::nn::Module {
+ public:
+  explicit QwenModelImpl(const QwenConfig& config);
+  // ids [B, T] int64. positions [B, T] (or [T]) int64, undefined = continue from the cache
+  // (0 without one), skipping padding. mask [B, T] bool/int, true = real token, undefined =
+  // all real. cache: null, or a KvCache that receives these tokens. Returns [B, T, hidden].
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
+                        const torch::Tensor& mask = {});
+
+  torch::nn::Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RmsNorm norm{nullptr};
+  std::vector<QwenDecoderLayer> layerList;  // typed views of `layers`
+
+ private:
+  QwenConfig config_;
+  RotaryEmbedding rotary_;
+};
+TORCH_MODULE(QwenModel);
+
+}  // namespace longrl::model
