@@ -1,0 +1,34 @@
+#pragma once
+#include <optional>
+#include <string>
+
+namespace longrl::dataset {
+
+// The QwenLong-L1 user prompt (DESIGN.md section 3): one user turn, no system prompt.
+//
+//   Please read the following text and answer the question below.
+//
+//   <text>
+//   $DOC$
+//   </text>
+//
+//   $Q$
+//
+//   Format your response as follows: "Therefore, the answer is (insert answer here)".
+class PromptTemplate {
+ public:
+  struct Parts {
+    std::string document;
+    std::string question;
+  };
+
+  static std::string build(const std::string& document, const std::string& question);
+
+  // Recovers document and question from a user turn. Exact template first (then build(parts) gives
+  // back the input); failing that, any prompt with a `<text>\n...\n</text>\n\n` block (variants with
+  // other instructions, e.g. multiple choice): the question is what follows the block, less a final
+  // "Format your response as follows: ..." paragraph. nullopt when there is no such block.
+  static std::optional<Parts> parse(const std::string& userContent);
+};
+
+}  // namespace longrl::dataset

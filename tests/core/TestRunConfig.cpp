@@ -1,0 +1,200 @@
+#include <QtTest/QtTest>
+
+#include <fstream>
+
+#include "core/config/RunConfig.h"
+#include "support/TestPaths.h"
+
+using longrl::config::ConfigError;
+using longrl::config::ConfigIssue;
+using longrl::config::RunConfig;
+using nlohmann::json;
+
+namespace {
+
+bool hasIssue(const std::vector<ConfigIssue>& issues, const std::string& path, const std::string& fragment) {
+  for (const ConfigIssue& i : issues)
+    if (i.path == path && i.message.find(fragment) != std::string::npos) return true;
+  return false;
+}
+
+std::string dumpIssues(const std::vector<ConfigIssue>& issues) {
+  std::string s;
+  for (const ConfigIssue& i : issues) s += i.text() + "\n";
+  return s;
+}
+
+void writeFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+}  // namespace
+
+class TestRunConfig : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void defaultsAreTheL1Recipe() {
+    const RunConfig c = RunConfig::fromJson(json::object());
+    QCOMPARE(c.phases.size(), size_t(2));
+    QCOMPARE(c.phases[0].maxInputTokens, int64_t(20000));
+    QCOMPARE(c.phases[1].maxInputTokens, int64_t(60000));
+    QCOMPARE(c.phases[0].maxOutputTokens, int64_t(10000));
+    QCOMPARE(c.grpo.rolloutN, int64_t(8));
+    QCOMPARE(c.grpo.trainBatchSize / c.grpo.ppoMiniBatchSize, int64_t(4));
+    QCOMPARE(c.grpo.lr, 2e-6);
+    QCOMPARE(c.grpo.temperature, 0.7);
+    QCOMPARE(c.grpo.topP, 0.95);
+    QCOMPARE(c.grpo.entropyCoeff, 0.001);
+    QCOMPARE(c.grpo.klCoef, 0.0);
+    QCOMPARE(c.grpo.clipRatioLow, 0.2);
+    QCOMPARE(c.grpo.clipRatioHigh, 0.2);
+    QCOMPARE(c.grpo.overlongPenalty.bufferLen, int64_t(1000));
+    QCOMPARE(c.grpo.overlongPenalty.maxLen, int64_t(10000));
+    QVERIFY(c.validate().empty());
+    // A draft is valid; training needs a model and data.
+    const auto forTraining = c.validateForTraining();
+    QVERIFY(hasIssue(forTraining, "model.path", "empty"));
+    QVERIFY(hasIssue(forTraining, "dataset.train", "required"));
+  }
+
+  void valuesAreRead() {
+    const json j = json::parse(R"({
+      "model": {"path": "/m", "device": "cuda:1", "dtype": "float32"},
+      "dataset": {"train": ["a.jsonl", "b.jsonl"], "skip_malformed": true},
+      "phases": [{"name": "p", "max_input_tokens": 4096, "max_output_tokens": 512, "steps": 30, "mode": "memory"}],
+      "grpo": {"clip_ratio_high": 0.28, "loss_agg_mode": "seq-mean-token-sum", "kl_loss_type": "k3",
+               "lr": 1, "aepo": {"enabled": true}, "advantage_estimator": "grpo_task_std"},
+      "launch": {"target": "ssh", "host": "gpu1", "nproc": 8}
+    })");
+    const RunConfig c = RunConfig::fromJson(j);
+    QCOMPARE(c.model.device, std::string("cuda:1"));
+    QCOMPARE(c.dataset.train.size(), size_t(2));
+    QVERIFY(c.dataset.skipMalformed);
+    QCOMPARE(c.phases.size(), size_t(1));
+    QCOMPARE(c.phases[0].steps, int64_t(30));
+    QVERIFY(c.phases[0].mode == longrl::config::PhaseMode::Memory);
+    QCOMPARE(c.grpo.clipRatioHigh, 0.28);
+    QCOMPARE(c.grpo.clipRatioLow, 0.2);  // untouched default
+    QCOMPARE(c.grpo.lr, 1.0);            // an integer is a valid number
+    QVERIFY(c.grpo.lossAggMode == longrl::config::LossAggMode::SeqMeanTokenSum);
+    QVERIFY(c.grpo.klLossType == longrl::config::KlLossType::K3);
+    QVERIFY(c.grpo.advantageEstimator == longrl::config::AdvantageEstimator::GrpoTaskStd);
+    QVERIFY(c.grpo.aepo.enabled);
+    QVERIFY(c.launch.target == longrl::config::LaunchTarget::Ssh);
+    QCOMPARE(c.launch.nproc, int64_t(8));
+  }
+
+  void unknownKeyNamesFullPath() {
+    try {
+      RunConfig::fromJson(json::parse(R"({"grpo": {"clip_ratio_hgh": 0.3}})"));
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      QCOMPARE(std::string(e.what()), std::string("unknown key 'grpo.clip_ratio_hgh'"));
+      QCOMPARE(e.issues().size(), size_t(1));
+      QCOMPARE(e.issues()[0].path, std::string("grpo.clip_ratio_hgh"));
+    }
+    const auto issues = RunConfig::check(json::parse(R"({"phases": [{"name": "a", "max_input_tokens": 10, "colour": 1}], "top": 1})"));
+    QVERIFY2(hasIssue(issues, "phases[0].colour", "unknown key 'phases[0].colour'"), dumpIssues(issues).c_str());
+    QVERIFY(hasIssue(issues, "top", "unknown key"));
+  }
+
+  void wrongTypesNamePathAndExpectedType() {
+    const auto issues = RunConfig::check(json::parse(R"({
+      "phases": [{"name": "a", "max_input_tokens": 100}, {"name": "b", "max_input_tokens": "60000"}],
+      "grpo": {"rollout_n": 8.5, "dual_clip": 1, "loss_agg_mode": "mean", "dynamic_sampling": []},
+      "dataset": {"train": ["ok", 3]},
+      "model": "x"
+    })"));
+    QVERIFY2(hasIssue(issues, "phases[1].max_input_tokens", "expected integer, got string"), dumpIssues(issues).c_str());
+    QVERIFY(hasIssue(issues, "grpo.rollout_n", "expected integer"));
+    QVERIFY(hasIssue(issues, "grpo.dual_clip", "expected boolean"));
+    QVERIFY(hasIssue(issues, "grpo.loss_agg_mode", "'token-mean'"));
+    QVERIFY(hasIssue(issues, "grpo.dynamic_sampling", "expected object, got array"));
+    QVERIFY(hasIssue(issues, "dataset.train[1]", "expected string"));
+    QVERIFY(hasIssue(issues, "model", "expected object"));
+    // The failed phase field keeps no spurious second complaint about ordering.
+    int phaseIssues = 0;
+    for (const auto& i : issues) phaseIssues += i.path == "phases[1].max_input_tokens";
+    QCOMPARE(phaseIssues, 1);
+    QCOMPARE(issues.size(), size_t(7));
+  }
+
+  void invalidValuesNamePath() {
+    const auto issues = RunConfig::check(json::parse(R"({
+      "phases": [{"name": "a", "max_input_tokens": 60000}, {"name": "a", "max_input_tokens": 20000, "max_output_tokens": -5}],
+      "grpo": {"ppo_mini_batch_size": 48, "clip_ratio_low": 1.2, "top_p": 0, "top_k": 0,
+               "aepo": {"entropy_high": 0.1, "entropy_low": 0.2}, "overlong_penalty": {"buffer_len": 20000}},
+      "model": {"device": "gpu"},
+      "reward": {"judge": {"enabled": true, "base_url": "localhost:8000"}},
+      "launch": {"target": "template", "template": "srun python"}
+    })"));
+    const std::string all = dumpIssues(issues);
+    QVERIFY2(hasIssue(issues, "phases[1].max_input_tokens", "greater than phases[0]"), all.c_str());
+    QVERIFY(hasIssue(issues, "phases[1].name", "duplicate"));
+    QVERIFY(hasIssue(issues, "phases[1].max_output_tokens", "> 0"));
+    QVERIFY(hasIssue(issues, "grpo.ppo_mini_batch_size", "divide"));
+    QVERIFY(hasIssue(issues, "grpo.clip_ratio_low", "(0, 1)"));
+    QVERIFY(hasIssue(issues, "grpo.top_p", "(0, 1]"));
+    QVERIFY(hasIssue(issues, "grpo.top_k", "-1"));
+    QVERIFY(hasIssue(issues, "grpo.aepo.entropy_low", "entropy_high"));
+    QVERIFY(hasIssue(issues, "grpo.overlong_penalty.buffer_len", "max_len"));
+    QVERIFY(hasIssue(issues, "model.device", "cuda:N"));
+    QVERIFY(hasIssue(issues, "reward.judge.base_url", "http"));
+    QVERIFY(hasIssue(issues, "reward.judge.model", "empty"));
+    QVERIFY(hasIssue(issues, "launch.template", "{command}"));
+    QCOMPARE(issues.size(), size_t(13));
+  }
+
+  void roundTripIsExact() {
+    RunConfig c;
+    c.model.path = "/models/qwen \"quoted\"";
+    c.dataset.val = {"v.jsonl"};
+    c.phases.push_back({"phase3", 120000, 12000, 7, 0.0, longrl::config::PhaseMode::Memory});
+    c.grpo.clipRatioHigh = 0.28;
+    c.grpo.lr = 1.0 / 3.0;  // not representable in a short decimal
+    c.grpo.seed = 1234567890123LL;
+    c.retrospective.difficulty = longrl::config::DifficultyMeasure::OneMinusMean;
+    c.retrospective.threshold = 0.75;
+    c.launch.target = longrl::config::LaunchTarget::Template;
+    c.launch.templ = "srun -N2 {command}";
+    const json first = c.toJson();
+    const RunConfig back = RunConfig::fromJson(first);
+    QCOMPARE(back.grpo.lr, 1.0 / 3.0);
+    QCOMPARE(back.toJson(), first);
+    QCOMPARE(json::parse(first.dump()), first);  // text form too
+    QCOMPARE(first["launch"]["template"].get<std::string>(), std::string("srun -N2 {command}"));
+    QCOMPARE(first["grpo"]["loss_agg_mode"].get<std::string>(), std::string("token-mean"));
+
+    const std::string dir = longrl::test::freshTempDir("runconfig-roundtrip");
+    const std::string file = dir + "/config.json";
+    c.saveFile(file);
+    QCOMPARE(RunConfig::loadFile(file).toJson(), first);
+  }
+
+  void fileErrorsCarryFileName() {
+    const std::string dir = longrl::test::freshTempDir("runconfig-files");
+    const std::string bad = dir + "/bad.json";
+    writeFile(bad, "{\n  // my run\n  \"grpo\": {\"clip_ratio_hgh\": 0.3}\n}\n");
+    try {
+      RunConfig::loadFile(bad);
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      QCOMPARE(std::string(e.what()), bad + ": unknown key 'grpo.clip_ratio_hgh'");
+    }
+    const std::string broken = dir + "/broken.json";
+    writeFile(broken, "{\n  \"grpo\": {\"lr\": 1e-6,}\n}\n");
+    try {
+      RunConfig::loadFile(broken);
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      QVERIFY2(what.rfind(broken + ": invalid JSON at line 2", 0) == 0, what.c_str());
+    }
+    QVERIFY_THROWS_EXCEPTION(ConfigError, RunConfig::loadFile(dir + "/missing.json"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, RunConfig::fromJson(json::array()));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRunConfig)
+#include "TestRunConfig.moc"
