@@ -1,0 +1,27 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace longrl::demo {
+
+// Writes the demo's data into a directory:
+//   train.jsonl  RL examples of all three length bands (plain form: document, question, answer, data_source)
+//   val.jsonl    held-out examples
+//   sft.jsonl    warm-up SFT examples whose answer is the full target response with its <think> evidence
+//   corpus.txt   text to train the demo tokenizer on (documents, questions, responses, the prompt template)
+// Deterministic for a seed.
+struct DemoDatasetOptions {
+  int trainPerBand = 400;
+  int valPerBand = 40;
+  int sftPerBand = 600;
+  std::uint64_t seed = 1;
+};
+
+struct DemoDatasetFiles {
+  std::string train, val, sft, corpus;
+  int trainCount = 0, valCount = 0, sftCount = 0;
+};
+
+DemoDatasetFiles writeDemoDataset(const std::string& dir, const DemoDatasetOptions& options);
+
+}  // namespace longrl::demo
