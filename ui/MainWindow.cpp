@@ -1,12 +1,15 @@
 #include "ui/MainWindow.h"
 
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -16,6 +19,9 @@
 #include <QVBoxLayout>
 
 #include "ui/RunsModel.h"
+#include "ui/launch/LaunchSpec.h"
+#include "ui/launch/RunLauncherDialog.h"
+#include "ui/launch/TrainerProcess.h"
 #include "viewers/chart/ChartsPanel.h"
 #include "viewers/data/RunSession.h"
 
@@ -41,6 +47,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsView_->setAlternatingRowColors(true);
   runsView_->setWordWrap(false);
   runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  runsView_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(runsView_, &QWidget::customContextMenuRequested, this, &MainWindow::showRunsMenu);
   auto* runsDock = new QDockWidget(tr("Runs"), this);
   runsDock->setObjectName(QStringLiteral("RunsDock"));
   runsDock->setWidget(runsView_);
@@ -55,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   addDockWidget(Qt::BottomDockWidgetArea, messagesDock);
 
   auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New run…"), QKeySequence::New, this, &MainWindow::newRun);
   file->addAction(tr("&Open run directory…"), QKeySequence::Open, this, &MainWindow::chooseRunToOpen);
   file->addAction(tr("&Close run"), this, &MainWindow::closeSelectedRun);
   file->addSeparator();
@@ -96,9 +105,126 @@ RunSession* MainWindow::openRun(const QString& runDir, const QString& location) 
 
 void MainWindow::closeRun(RunSession* run) {
   if (!run) return;
+  if (TrainerProcess* t = trainers_.value(run)) {
+    if (t->isActive()) {
+      showMessage(tr("%1: stop its trainer before closing the run").arg(run->name()), true);
+      return;
+    }
+    trainers_.remove(run);
+    delete t;
+  }
   charts_->removeRun(run);
   runsModel_->removeRun(run);
   delete run;
+}
+
+RunSession* MainWindow::launchRun(const LaunchSpec& spec, const QByteArray& configJson) {
+  for (RunSession* r : runsModel_->runs()) {
+    TrainerProcess* t = trainers_.value(r);
+    if (t && t->isActive() && r->runDir() == QFileInfo(spec.localRunDir).absoluteFilePath()) {
+      showMessage(tr("%1: a trainer is already running for this run").arg(r->name()), true);
+      return nullptr;
+    }
+  }
+  auto* trainer = new TrainerProcess(spec, configJson, this);
+  const QString label = QFileInfo(spec.localRunDir).fileName();
+  connect(trainer, &TrainerProcess::message, this,
+          [this, label](const QString& text, bool error) { showMessage(label + QStringLiteral(": ") + text, error); });
+  trainer->start();  // creates the run directory, or fails with its cause in Messages
+  RunSession* run = QFileInfo(spec.localRunDir).isDir() ? openRun(spec.localRunDir, spec.location()) : nullptr;
+  if (!run) {
+    // Nothing to show it in: it lives until its process ends.
+    if (trainer->isActive()) connect(trainer, &TrainerProcess::finished, trainer, &QObject::deleteLater);
+    else trainer->deleteLater();
+    return nullptr;
+  }
+  attachTrainer(run, trainer);
+  return run;
+}
+
+// The run's status shows the trainer's fate (crashed with its cause, stopped, killed) even when
+// the store still says "running", as a crashed trainer leaves it.
+void MainWindow::attachTrainer(RunSession* run, TrainerProcess* trainer) {
+  if (TrainerProcess* old = trainers_.value(run)) old->deleteLater();
+  trainers_.insert(run, trainer);
+  auto desired = [trainer]() -> QString {
+    if (trainer->state() == TrainerProcess::State::Failed) return trainer->failure();
+    if (trainer->state() == TrainerProcess::State::Finished && trainer->outcome() != QLatin1String("finished"))
+      return trainer->outcome();
+    return {};
+  };
+  auto apply = [run, desired] {
+    const QString want = desired();
+    if (!want.isEmpty() && run->status() != want) run->setStatusOverride(want);
+  };
+  connect(run, &RunSession::statusChanged, trainer, apply);
+  connect(trainer, &TrainerProcess::started, run, [run] { run->setStatusOverride(QString()); });
+  connect(trainer, &TrainerProcess::finished, this, [this, run, trainer, apply](bool ok) {
+    apply();
+    if (!ok && !trainer->outputTail().isEmpty())
+      showMessage(tr("%1: last trainer output:\n%2").arg(run->name(), trainer->outputTail().mid(qMax(0, trainer->outputTail().size() - 10)).join('\n')), true);
+  });
+  apply();
+}
+
+void MainWindow::stopRun(RunSession* run) {
+  if (TrainerProcess* t = trainers_.value(run)) t->stop();
+}
+
+void MainWindow::killRun(RunSession* run) {
+  if (TrainerProcess* t = trainers_.value(run)) t->kill();
+}
+
+void MainWindow::resumeRun(RunSession* run) {
+  if (!run) return;
+  TrainerProcess* t = trainers_.value(run);
+  if (t && t->isActive()) {
+    showMessage(tr("%1: its trainer is still running").arg(run->name()), true);
+    return;
+  }
+  if (t) {
+    t->resume();
+    return;
+  }
+  // A run opened from disk: resume it here with its own config.json.
+  QFile config(QDir(run->runDir()).filePath(QStringLiteral("config.json")));
+  if (!config.open(QIODevice::ReadOnly)) {
+    showMessage(tr("%1: cannot resume: %2: %3").arg(run->name(), config.fileName(), config.errorString()), true);
+    return;
+  }
+  LaunchSpec spec;
+  spec.localRunDir = run->runDir();
+  spec.trainerProgram = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
+  auto* trainer = new TrainerProcess(spec, config.readAll(), this);
+  connect(trainer, &TrainerProcess::message, this,
+          [this, run](const QString& text, bool error) { showMessage(run->name() + QStringLiteral(": ") + text, error); });
+  attachTrainer(run, trainer);
+  trainer->resume();
+}
+
+void MainWindow::newRun() {
+  RunLauncherDialog dialog(this);
+  if (dialog.exec() == QDialog::Accepted) launchRun(dialog.launchSpec(), dialog.configJson());
+}
+
+RunSession* MainWindow::selectedRun() const {
+  const auto rows = runsView_->selectionModel()->selectedRows();
+  return rows.isEmpty() ? nullptr : runsModel_->runAt(rows.first().row());
+}
+
+void MainWindow::showRunsMenu(const QPoint& pos) {
+  const QModelIndex index = runsView_->indexAt(pos);
+  if (!index.isValid()) return;
+  RunSession* run = runsModel_->runAt(index.row());
+  TrainerProcess* t = trainers_.value(run);
+  const bool active = t && t->isActive();
+  QMenu menu(this);
+  menu.addAction(tr("Stop (SIGTERM)"), this, [this, run] { stopRun(run); })->setEnabled(active);
+  menu.addAction(tr("Kill (SIGKILL)"), this, [this, run] { killRun(run); })->setEnabled(active);
+  menu.addAction(tr("Resume"), this, [this, run] { resumeRun(run); })->setEnabled(!active);
+  menu.addSeparator();
+  menu.addAction(tr("Close run"), this, [this, run] { closeRun(run); });
+  menu.exec(runsView_->viewport()->mapToGlobal(pos));
 }
 
 void MainWindow::chooseRunToOpen() {
@@ -106,15 +232,13 @@ void MainWindow::chooseRunToOpen() {
   if (!dir.isEmpty()) openRun(dir);
 }
 
-void MainWindow::closeSelectedRun() {
-  const auto rows = runsView_->selectionModel()->selectedRows();
-  if (rows.isEmpty()) return;
-  closeRun(runsModel_->runAt(rows.first().row()));
-}
+void MainWindow::closeSelectedRun() { closeRun(selectedRun()); }
+
+QString MainWindow::messagesText() const { return messages_->toPlainText(); }
 
 void MainWindow::showMessage(const QString& text, bool error) {
   const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
-  if (error) messages_->appendHtml(QStringLiteral("<span style='color:#b00'>%1 %2</span>").arg(stamp, text.toHtmlEscaped()));
+  if (error) messages_->appendHtml(QStringLiteral("<span style='color:#b00'>%1 %2</span>").arg(stamp, text.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
   else messages_->appendPlainText(stamp + ' ' + text);
   statusBar()->showMessage(text, 8000);
 }

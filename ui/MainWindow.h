@@ -1,4 +1,6 @@
 #pragma once
+#include <QByteArray>
+#include <QHash>
 #include <QMainWindow>
 #include <QStringList>
 
@@ -13,6 +15,8 @@ class RunSession;
 namespace longrl::ui {
 
 class RunsModel;
+class TrainerProcess;
+struct LaunchSpec;
 
 // longrl-studio's main window: runs list (left dock), charts (centre), messages (bottom dock).
 // Layout, charts and the open runs persist in QSettings.
@@ -25,6 +29,16 @@ class MainWindow : public QMainWindow {
   // Opens a run directory (one holding run.sqlite, or that will once its trainer starts).
   viewers::RunSession* openRun(const QString& runDir, const QString& location = QStringLiteral("local"));
   void closeRun(viewers::RunSession* run);
+  // Starts a trainer (local, ssh or template) and opens its run directory (for a remote run: the
+  // local mirror). Trainer messages and failures go to the Messages dock and the run's status.
+  viewers::RunSession* launchRun(const LaunchSpec& spec, const QByteArray& configJson);
+  TrainerProcess* trainerFor(viewers::RunSession* run) const { return trainers_.value(run, nullptr); }
+  void stopRun(viewers::RunSession* run);
+  void killRun(viewers::RunSession* run);
+  // Relaunches with --resume: the run's trainer, or for a run opened from disk a local trainer
+  // with the run directory's config.json.
+  void resumeRun(viewers::RunSession* run);
+  QString messagesText() const;
   void restoreSettings();
   void saveSettings() const;
 
@@ -40,11 +54,16 @@ class MainWindow : public QMainWindow {
  private:
   void chooseRunToOpen();
   void closeSelectedRun();
+  void newRun();
+  void attachTrainer(viewers::RunSession* run, TrainerProcess* trainer);
+  void showRunsMenu(const QPoint& pos);
+  viewers::RunSession* selectedRun() const;
 
   RunsModel* runsModel_;
   QTableView* runsView_;
   viewers::ChartsPanel* charts_;
   QPlainTextEdit* messages_;
+  QHash<viewers::RunSession*, TrainerProcess*> trainers_;
 };
 
 }  // namespace longrl::ui

@@ -1,0 +1,38 @@
+#pragma once
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include "ui/launch/LaunchSpec.h"
+
+namespace longrl::ui {
+
+// The process that starts a run: an argv list (never a local shell), the bytes to write on its
+// stdin, and whether its stdout is an event stream to mirror into the local run store.
+//
+// Local:    TRAINER train --config LOCAL/config.json --run-dir LOCAL [--nproc N] [--resume]
+// Ssh:      ssh -o BatchMode=yes -o ConnectTimeout=S [-p P] [-l U] OPTIONS HOST -- 'echo longrl-pid $$;
+//           exec' LONGRL train --config - --run-dir DIR --events stdout ...   (remote words quoted;
+//           the config is written to stdin, so the trainer must accept `--config -`)
+// Template: the template's words with placeholders replaced by whole values; when its first word
+//           is `ssh` the values are shell-quoted and the config goes on stdin (`--config -`),
+//           otherwise {config} is the local config file.
+struct LaunchCommand {
+  QString program;
+  QStringList arguments;
+  QByteArray stdinBytes;   // written then stdin is closed; empty: closed at once
+  bool mirrorEvents = false;
+  QString error;           // non-empty: the spec cannot be launched (the reason)
+
+  // `configPath` is the local config file (LOCAL/config.json); `configJson` its content.
+  static LaunchCommand build(const LaunchSpec& spec, const QString& configPath, const QByteArray& configJson);
+  // The `longrl train ...` words (without a shell), as the remote/templated side gets them.
+  static QStringList trainWords(const LaunchSpec& spec, const QString& longrl, const QString& config,
+                                const QString& runDir, bool events);
+  // Quotes a remote path, keeping a leading "~/" outside the quotes so the remote shell expands it.
+  static QString quoteRemotePath(const QString& path);
+  // The full command as one displayable line (quoted), for messages.
+  QString displayLine() const;
+};
+
+}  // namespace longrl::ui
