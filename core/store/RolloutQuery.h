@@ -2,20 +2,37 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace longrl::store {
 
 // One page of rollouts for a table view: filters, a sort column and LIMIT/OFFSET.
 struct RolloutQuery {
+  // An inclusive numeric range on one column (any column order_by accepts).
+  struct Range {
+    std::string column;
+    std::optional<double> min, max;
+  };
+
   std::optional<std::int64_t> step;
   std::optional<int> phase;
   std::optional<std::string> example_id;
   std::optional<std::string> judge_verdict;
-  // One of: id, step, reward, advantage, rule_score, length, mean_entropy (others are rejected).
+  std::optional<std::string> data_source;  // exact examples.data_source of the rollout's example
+  std::optional<bool> truncated;
+  // Case-insensitive substring of the answer, the example id, the judge error or the example's
+  // question. (Responses are not searched: most are stored zstd-compressed.)
+  std::optional<std::string> text;
+  std::vector<Range> ranges;
+  // One of: id, step, phase, example_id, group_idx, sample_idx, prompt_tokens, think_len, reward,
+  // advantage, rule_score, judge_verdict, length, truncated, mean_entropy (others are rejected).
   std::string order_by = "id";
   bool descending = false;
   std::int64_t limit = 100;
   std::int64_t offset = 0;
+  // false: response, judge_raw, judge_prompt and trajectory come back empty, nothing is
+  // decompressed (tables that show hundreds of rows at a time need only the short columns).
+  bool with_text = true;
 };
 
 }  // namespace longrl::store

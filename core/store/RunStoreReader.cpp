@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "core/store/RolloutColumns.h"
 #include "core/store/StoreError.h"
@@ -27,14 +28,38 @@ MetricPoint readMetric(const Statement& s) {
 
 constexpr const char* kMetricColumns = "SELECT id, step, phase, name, value, wall_time FROM metrics ";
 
-// WHERE clause of a rollout query; parameters ?1..?4 are bound by bindFilters.
-std::string rolloutWhere(const RolloutQuery& q) {
+bool sortableColumn(const std::string& c) {
+  static const char* kSortable[] = {"id",          "step",       "phase",     "example_id",    "group_idx",
+                                    "sample_idx",  "prompt_tokens", "think_len", "reward",     "advantage",
+                                    "rule_score",  "judge_verdict", "length",  "truncated",     "mean_entropy"};
+  for (const char* k : kSortable)
+    if (c == k) return true;
+  return false;
+}
+
+// WHERE clause of a rollout query; parameters ?1..?4 and ?7.. are bound by bindFilters
+// (?5/?6 are LIMIT/OFFSET). Range columns are checked against the sortable list: they are
+// pasted into the SQL, so nothing else may get through.
+std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
   std::string w;
-  auto add = [&w](const char* cond) { w += (w.empty() ? " WHERE " : " AND ") + std::string(cond); };
+  auto add = [&w](const std::string& cond) { w += (w.empty() ? " WHERE " : " AND ") + cond; };
   if (q.step) add("step = ?1");
   if (q.phase) add("phase = ?2");
   if (q.example_id) add("example_id = ?3");
   if (q.judge_verdict) add("judge_verdict = ?4");
+  if (q.data_source) add("example_id IN (SELECT id FROM examples WHERE data_source = ?7)");
+  if (q.truncated) add("truncated = ?8");
+  if (q.text)
+    add("(instr(lower(answer), lower(?9)) > 0 OR instr(lower(example_id), lower(?9)) > 0 OR "
+        "instr(lower(judge_error), lower(?9)) > 0 OR "
+        "example_id IN (SELECT id FROM examples WHERE instr(lower(question), lower(?9)) > 0))");
+  for (std::size_t i = 0; i < q.ranges.size(); ++i) {
+    const auto& r = q.ranges[i];
+    if (!sortableColumn(r.column)) throw StoreError(path + ": cannot filter rollouts by '" + r.column + "'");
+    const std::string p = std::to_string(10 + 2 * i);
+    if (r.min) add(r.column + " >= ?" + p);
+    if (r.max) add(r.column + " <= ?" + std::to_string(11 + 2 * i));
+  }
   return w;
 }
 
@@ -43,7 +68,21 @@ void bindFilters(Statement& s, const RolloutQuery& q) {
   if (q.phase) s.bind(2, *q.phase);
   if (q.example_id) s.bind(3, *q.example_id);
   if (q.judge_verdict) s.bind(4, *q.judge_verdict);
+  if (q.data_source) s.bind(7, *q.data_source);
+  if (q.truncated) s.bind(8, std::int64_t(*q.truncated ? 1 : 0));
+  if (q.text) s.bind(9, *q.text);
+  for (std::size_t i = 0; i < q.ranges.size(); ++i) {
+    if (q.ranges[i].min) s.bind(int(10 + 2 * i), *q.ranges[i].min);
+    if (q.ranges[i].max) s.bind(int(11 + 2 * i), *q.ranges[i].max);
+  }
 }
+
+// kRolloutColumns with the long text columns replaced by empty values (zflags 0 keeps the
+// reader from trying to decompress them).
+constexpr const char* kShortRolloutColumns =
+    "id, step, phase, example_id, group_idx, sample_idx, prompt_tokens, X'', think_len, answer, "
+    "rule_score, judge_verdict, X'', X'', judge_error, reward, advantage, length, "
+    "truncated, mean_entropy, NULL, wall_time, 0";
 
 }  // namespace
 
@@ -137,14 +176,12 @@ std::optional<RolloutRecord> RunStoreReader::rollout(std::int64_t id) {
 }
 
 std::vector<RolloutRecord> RunStoreReader::rollouts(const RolloutQuery& query) {
-  static const char* kSortable[] = {"id", "step", "reward", "advantage", "rule_score", "length", "mean_entropy"};
-  bool known = false;
-  for (const char* c : kSortable) known = known || query.order_by == c;
-  if (!known) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
+  if (!sortableColumn(query.order_by)) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
   // id breaks ties so that pages do not overlap.
-  const std::string sql = std::string("SELECT ") + kRolloutColumns + " FROM rollouts" + rolloutWhere(query) +
-                          " ORDER BY " + query.order_by + (query.descending ? " DESC" : "") +
-                          ", id LIMIT ?5 OFFSET ?6";
+  const std::string sql = std::string("SELECT ") + (query.with_text ? kRolloutColumns : kShortRolloutColumns) +
+                          " FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by +
+                          (query.descending ? " DESC" : "") + ", id" + (query.descending ? " DESC" : "") +
+                          " LIMIT ?5 OFFSET ?6";
   auto q = db().query(sql);
   bindFilters(*q, query);
   q->bind(5, query.limit);
@@ -155,9 +192,42 @@ std::vector<RolloutRecord> RunStoreReader::rollouts(const RolloutQuery& query) {
 }
 
 std::int64_t RunStoreReader::rolloutCount(const RolloutQuery& query) {
-  auto q = db().query("SELECT count(*) FROM rollouts" + rolloutWhere(query));
+  auto q = db().query("SELECT count(*) FROM rollouts" + rolloutWhere(query, path()));
   bindFilters(*q, query);
   return q->step() ? q->int64(0) : 0;
+}
+
+std::vector<std::int64_t> RunStoreReader::rolloutIds(const RolloutQuery& query) {
+  if (!sortableColumn(query.order_by)) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
+  const std::string dir = query.descending ? " DESC" : "";
+  auto q = db().query("SELECT id FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by + dir +
+                      ", id" + dir);
+  bindFilters(*q, query);
+  std::vector<std::int64_t> out;
+  while (q->step()) out.push_back(q->int64(0));
+  return out;
+}
+
+std::vector<RolloutRecord> RunStoreReader::rolloutsByIds(const std::vector<std::int64_t>& ids, bool withText) {
+  if (ids.empty()) return {};
+  // One cached statement for any list: the ids travel as a JSON array.
+  std::string list = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += "]";
+  auto q = db().query(std::string("SELECT ") + (withText ? kRolloutColumns : kShortRolloutColumns) +
+                      " FROM rollouts WHERE id IN (SELECT value FROM json_each(?1))");
+  q->bind(1, list);
+  std::unordered_map<std::int64_t, RolloutRecord> found;
+  while (q->step()) {
+    auto r = readRollout(*q);
+    const auto id = r.id;
+    found.emplace(id, std::move(r));
+  }
+  std::vector<RolloutRecord> out;
+  out.reserve(ids.size());
+  for (auto id : ids)
+    if (auto it = found.find(id); it != found.end()) out.push_back(std::move(it->second));
+  return out;
 }
 
 std::vector<EventRecord> RunStoreReader::eventsAfter(std::int64_t rowid, std::size_t limit) {

@@ -52,6 +52,11 @@ class RunStoreReader {
   std::optional<RolloutRecord> rollout(std::int64_t id);
   std::vector<RolloutRecord> rollouts(const RolloutQuery& query);
   std::int64_t rolloutCount(const RolloutQuery& query);
+  // The ids of every rollout a query selects, in its order (limit and offset ignored): a table
+  // view keeps them and reads pages by id, so a sort is paid once, not once per page.
+  std::vector<std::int64_t> rolloutIds(const RolloutQuery& query);
+  // These rollouts in the order given (unknown ids left out); `withText` as RolloutQuery::with_text.
+  std::vector<RolloutRecord> rolloutsByIds(const std::vector<std::int64_t>& ids, bool withText = true);
 
   const std::string& path() const { return store_.path(); }
   SqliteDb& db() { return store_.db(); }

@@ -1,0 +1,81 @@
+#pragma once
+#include <QFutureWatcher>
+#include <QString>
+#include <QWidget>
+
+#include <string>
+#include <vector>
+
+class QLabel;
+class QPlainTextEdit;
+class QSplitter;
+
+namespace longrl::viewers {
+
+// One rollout next to its document: the document on the left, the reasoning trace on the right
+// with the <think> part and the answer in separate panes. Grounded passages (core's
+// GroundingAligner) are highlighted on both sides and linked: putting the cursor in (clicking) a
+// passage of the trace scrolls the document to its source, and the other way round.
+// Plain text only (QPlainTextEdit lays out just the visible blocks), so a 120,000-token document
+// opens without a stall; the alignment runs on a worker thread and is applied when ready.
+class DocumentTraceView : public QWidget {
+  Q_OBJECT
+ public:
+  struct Content {
+    QString title;      // document title
+    std::string document;
+    std::string response;
+    QString question;
+    QString groundTruth;
+  };
+  // A grounded passage in widget positions (UTF-16), the trace side in thinking or answer pane.
+  struct Link {
+    int docBegin = 0, docEnd = 0;
+    bool inAnswer = false;
+    int traceBegin = 0, traceEnd = 0;
+    double score = 0;
+  };
+
+  explicit DocumentTraceView(QWidget* parent = nullptr);
+  ~DocumentTraceView() override;
+
+  void setContent(const Content& content);
+  // Empties the panes and shows `message` (e.g. "loading…", or an error) instead.
+  void clear(const QString& message = {});
+
+  QPlainTextEdit* documentEdit() const { return document_; }
+  QPlainTextEdit* thinkingEdit() const { return thinking_; }
+  QPlainTextEdit* answerEdit() const { return answer_; }
+  const std::vector<Link>& links() const { return links_; }
+  bool alignmentPending() const { return watcher_.isRunning(); }
+  int activeLink() const { return active_; }
+
+  // Scrolls the document to the passage linked to position `pos` of the thinking (or answer)
+  // pane and marks it; false when `pos` is in no grounded passage.
+  bool followTrace(bool inAnswer, int pos);
+  // The mirror: scrolls the trace to the passage quoting document position `pos`.
+  bool followDocument(int pos);
+
+ Q_SIGNALS:
+  void alignmentReady(int passages);
+
+ private:
+  void applyAlignment();
+  void paintHighlights();
+  void activate(int link, bool scrollDocument, bool scrollTrace);
+
+  QLabel* docHeader_;
+  QLabel* traceHeader_;
+  QLabel* status_;
+  QPlainTextEdit* document_;
+  QPlainTextEdit* thinking_;
+  QPlainTextEdit* answer_;
+  QSplitter* split_;
+  QFutureWatcher<std::vector<Link>> watcher_;
+  std::vector<Link> links_;
+  int active_ = -1;
+  quint64 generation_ = 0, watchedGeneration_ = 0;
+  bool syncing_ = false;  // moving a cursor ourselves: do not follow it back
+};
+
+}  // namespace longrl::viewers

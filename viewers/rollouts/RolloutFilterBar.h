@@ -1,0 +1,51 @@
+#pragma once
+#include <QTimer>
+#include <QWidget>
+
+#include "core/store/RolloutQuery.h"
+
+class QComboBox;
+class QLineEdit;
+
+namespace longrl::viewers {
+
+// The filters of the rollout table: step, phase, data source, judge verdict, truncated, a range
+// on one numeric column (reward, rule score, advantage, length, entropy) and a text search.
+// Emits changed() (text fields after a short pause in typing); query() builds the filters.
+class RolloutFilterBar : public QWidget {
+  Q_OBJECT
+ public:
+  explicit RolloutFilterBar(QWidget* parent = nullptr);
+
+  // Filters only: the sort and paging fields are left at their defaults.
+  store::RolloutQuery query() const;
+  void setSources(const QStringList& sources);
+  void setPhases(int count);
+  void reset();
+
+  QLineEdit* searchEdit() const { return search_; }
+  QLineEdit* stepEdit() const { return step_; }
+  QComboBox* verdictBox() const { return verdict_; }
+  QComboBox* sourceBox() const { return source_; }
+  QComboBox* rangeColumnBox() const { return rangeColumn_; }
+  QLineEdit* minEdit() const { return min_; }
+  QLineEdit* maxEdit() const { return max_; }
+  QComboBox* truncatedBox() const { return truncated_; }
+
+ Q_SIGNALS:
+  void changed();
+
+ private:
+  QLineEdit* step_;
+  QComboBox* phase_;
+  QComboBox* source_;
+  QComboBox* verdict_;
+  QComboBox* truncated_;
+  QComboBox* rangeColumn_;
+  QLineEdit* min_;
+  QLineEdit* max_;
+  QLineEdit* search_;
+  QTimer typing_;
+};
+
+}  // namespace longrl::viewers
