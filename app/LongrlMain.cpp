@@ -12,7 +12,9 @@
 #include "trainer/tokenizer/TokenizeCommand.h"
 
 #ifdef LONGRL_HAVE_TORCH
+#include "trainer/cli/GenerateCommand.h"
 #include "trainer/cli/InitModelCommand.h"
+#include "trainer/cli/ServeCommand.h"
 #endif
 
 namespace {
@@ -25,6 +27,8 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::tokenizeCommand());
 #ifdef LONGRL_HAVE_TORCH
   commands.push_back(longrl::cli::initModelCommand());
+  commands.push_back(longrl::cli::generateCommand());
+  commands.push_back(longrl::cli::serveCommand());
 #endif
   return commands;
 }

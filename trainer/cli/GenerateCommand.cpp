@@ -1,0 +1,126 @@
+#include "trainer/cli/GenerateCommand.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/UsageError.h"
+#include "trainer/engine/GenerationEngine.h"
+#include "trainer/engine/LenientDecoder.h"
+#include "trainer/engine/LoadedModel.h"
+#include "trainer/model/TorchThreads.h"
+#include "trainer/tokenizer/ChatFormat.h"
+
+namespace longrl::cli {
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read --prompt-file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Command generateCommand() {
+  Command c;
+  c.name = "generate";
+  c.usage = "--model DIR (--prompt TEXT | --prompt-file FILE) [--chat] [--no-thinking] [--max-new-tokens N] "
+            "[--temperature T] [--top-p P] [--top-k K] [--n N] [--seed S] [--stop STR] [--threads N] [--json]";
+  c.summary = "sample completions of a prompt from a model directory";
+  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
+    const std::string dir = args.require("model");
+    const auto promptArg = args.take("prompt");
+    const auto promptFile = args.take("prompt-file");
+    const bool chat = args.takeFlag("chat");
+    const bool noThinking = args.takeFlag("no-thinking");
+    const long long maxNew = args.takeIntOr("max-new-tokens", 128);
+    const auto temperatureArg = args.take("temperature");
+    const auto topPArg = args.take("top-p");
+    const auto topKArg = args.take("top-k");
+    const long long n = args.takeIntOr("n", 1);
+    const long long seed = args.takeIntOr("seed", 0);
+    const auto stop = args.take("stop");
+    const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const bool json = args.takeFlag("json");
+    args.finish();
+    if (promptArg.has_value() == promptFile.has_value()) throw UsageError("give exactly one of --prompt and --prompt-file");
+    if (maxNew < 0) throw UsageError("--max-new-tokens must be >= 0");
+    if (n < 1 || n > 1024) throw UsageError("--n must be between 1 and 1024");
+    if (seed < 0) throw UsageError("--seed must be >= 0");
+    auto number = [](const std::optional<std::string>& v, const char* name, double fallback) {
+      if (!v) return fallback;
+      try {
+        size_t used = 0;
+        const double d = std::stod(*v, &used);
+        if (used != v->size()) throw std::invalid_argument("trailing");
+        return d;
+      } catch (const std::exception&) {
+        throw UsageError(std::string("--") + name + " expects a number, got '" + *v + "'");
+      }
+    };
+
+    model::applyTorchThreads(threads);
+    auto loaded = engine::LoadedModel::load(dir);
+    engine::SamplingParams params;
+    params.temperature = number(temperatureArg, "temperature", loaded.defaultTemperature);
+    params.topP = number(topPArg, "top-p", loaded.defaultTopP);
+    params.topK = static_cast<int64_t>(number(topKArg, "top-k", static_cast<double>(loaded.defaultTopK)));
+    if (params.temperature < 0) throw UsageError("--temperature must be >= 0");
+    if (!(params.topP > 0 && params.topP <= 1)) throw UsageError("--top-p must be in (0, 1]");
+    if (params.topK < 0) throw UsageError("--top-k must be >= 0");
+    params.maxNewTokens = maxNew;
+    params.n = static_cast<int>(n);
+    params.seed = static_cast<uint64_t>(seed);
+    if (stop) params.stopStrings = {*stop};
+
+    std::string prompt = promptArg ? *promptArg : readFile(*promptFile);
+    if (chat) {
+      tokenizer::ChatFormat::Options o;
+      o.enableThinking = !noThinking;
+      prompt = tokenizer::ChatFormat::render({{"user", prompt, std::nullopt}}, o);
+    }
+    const auto ids = loaded.tokenizer.encode(prompt);
+    if (ids.empty()) throw UsageError("the prompt encodes to no tokens");
+    engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
+    engine::LenientDecoder decoder(loaded.tokenizer);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto samples = eng.generate({ids}, params);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    size_t generated = 0;
+    for (const auto& s : samples) generated += s.tokenIds.size();
+
+    auto textOf = [&](const engine::GeneratedSample& s) {
+      std::vector<int> body = s.tokenIds;
+      if (s.stopTokenId >= 0 && !body.empty()) body.pop_back();  // the EOS is not part of the text
+      std::string text = decoder.decode(body);
+      return s.stopString.empty() ? text : engine::StopStringMatcher::cut(text, {s.stopString});
+    };
+    if (json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& s : samples)
+        arr.push_back({{"index", s.sampleIndex}, {"text", textOf(s)}, {"token_ids", s.tokenIds},
+                       {"logprobs", s.logprobs}, {"finish_reason", s.finishReason}});
+      nlohmann::json j = {{"prompt_tokens", ids.size()}, {"samples", arr},
+                          {"timing", {{"seconds", seconds}, {"generated_tokens", generated},
+                                      {"tokens_per_s", seconds > 0 ? generated / seconds : 0.0}}}};
+      out << j.dump() << "\n";
+    } else {
+      for (const auto& s : samples) {
+        if (samples.size() > 1)
+          out << "--- sample " << s.sampleIndex << " (" << s.finishReason << ", " << s.tokenIds.size() << " tokens) ---\n";
+        out << textOf(s) << "\n";
+      }
+      err << "generate: " << ids.size() << " prompt tokens, " << generated << " generated in " << seconds << " s\n";
+    }
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace longrl::cli

@@ -1,0 +1,78 @@
+#include "trainer/cli/ServeCommand.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "core/cli/UsageError.h"
+#include "trainer/engine/LoadedModel.h"
+#include "trainer/model/TorchThreads.h"
+#include "trainer/serve/ChatServer.h"
+
+namespace longrl::cli {
+namespace {
+
+std::atomic<int> g_signal{0};
+
+void onStopSignal(int sig) { g_signal = sig; }
+
+}  // namespace
+
+Command serveCommand() {
+  Command c;
+  c.name = "serve";
+  c.usage = "--model DIR [--host 127.0.0.1] [--port 8000] [--api-key K] [--model-name NAME] "
+            "[--max-request-bytes N] [--max-queue N] [--max-tokens N] [--threads N]";
+  c.summary = "serve a model over an OpenAI-compatible HTTP API (/v1/chat/completions)";
+  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
+    serve::ChatServerOptions o;
+    const std::string dir = args.require("model");
+    o.host = args.takeOr("host", "127.0.0.1");
+    const long long port = args.takeIntOr("port", 8000);
+    const char* envKey = std::getenv("LONGRL_API_KEY");
+    o.apiKey = args.takeOr("api-key", envKey ? envKey : "");
+    o.modelName = args.takeOr("model-name", std::filesystem::path(dir).filename().string());
+    const long long maxBytes = args.takeIntOr("max-request-bytes", static_cast<long long>(o.maxRequestBytes));
+    const long long maxQueue = args.takeIntOr("max-queue", static_cast<long long>(o.maxQueued));
+    const long long maxTokens = args.takeIntOr("max-tokens", o.defaultMaxTokens);
+    o.threads = static_cast<int>(args.takeIntOr("threads", 0));
+    args.finish();
+    if (port < 0 || port > 65535) throw UsageError("--port must be between 0 and 65535");
+    if (maxBytes < 1024) throw UsageError("--max-request-bytes must be at least 1024");
+    if (maxQueue < 1) throw UsageError("--max-queue must be >= 1");
+    if (maxTokens < 1) throw UsageError("--max-tokens must be >= 1");
+    if (o.modelName.empty()) o.modelName = "longrl";
+    o.port = static_cast<int>(port);
+    o.maxRequestBytes = static_cast<size_t>(maxBytes);
+    o.maxQueued = static_cast<size_t>(maxQueue);
+    o.defaultMaxTokens = maxTokens;
+    if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1" && o.apiKey.empty())
+      err << "serve: warning: listening on " << o.host << " without --api-key: anyone who can reach it may use it\n";
+
+    model::applyTorchThreads(o.threads);
+    serve::ChatServer server(engine::LoadedModel::load(dir), o);
+    g_signal = 0;
+    auto oldInt = std::signal(SIGINT, onStopSignal);
+    auto oldTerm = std::signal(SIGTERM, onStopSignal);
+    try {
+      server.start();
+    } catch (...) {
+      std::signal(SIGINT, oldInt);
+      std::signal(SIGTERM, oldTerm);
+      throw;
+    }
+    out << "serving " << o.modelName << " at " << server.url() << std::endl;
+    while (g_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    err << "serve: signal " << g_signal.load() << ", stopping\n";
+    server.stop();
+    std::signal(SIGINT, oldInt);
+    std::signal(SIGTERM, oldTerm);
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace longrl::cli

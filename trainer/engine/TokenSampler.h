@@ -1,0 +1,30 @@
+#pragma once
+#include <utility>
+
+#include <torch/torch.h>
+
+#include "trainer/engine/SamplingParams.h"
+
+namespace longrl::engine {
+
+// Draws the next token of every row from its logits, with one seeded generator for a whole
+// generate() call. Sampling runs on the CPU in float32 so that a seed gives the same tokens
+// whatever device or dtype the model uses.
+class TokenSampler {
+ public:
+  explicit TokenSampler(const SamplingParams& params);
+
+  // logits [R, V] -> {tokens [R] int64, logprobs [R] float32} (CPU tensors). The log-prob is
+  // that of GeneratedSample::logprobs: full-vocabulary log_softmax(logits / temperature).
+  std::pair<torch::Tensor, torch::Tensor> sample(const torch::Tensor& logits);
+
+  // The distribution draws are made from ([R, V] logits / temperature with -inf outside the
+  // top-k and top-p sets). Exposed for tests.
+  torch::Tensor filteredLogits(const torch::Tensor& logits) const;
+
+ private:
+  SamplingParams params_;
+  at::Generator generator_;
+};
+
+}  // namespace longrl::engine

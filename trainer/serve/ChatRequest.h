@@ -1,0 +1,33 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trainer/tokenizer/ChatFormat.h"
+
+namespace longrl::serve {
+
+// The fields of POST /v1/chat/completions that longrl serve honours. Others (logprobs, tools,
+// presence_penalty, ...) are accepted and ignored, as vLLM ignores what it does not support.
+struct ChatRequest {
+  std::vector<tokenizer::ChatMessage> messages;
+  std::optional<double> temperature;   // absent: the model's generation_config.json
+  std::optional<double> topP;
+  std::optional<int64_t> topK;         // vLLM extension; -1 or 0 = off
+  std::optional<int64_t> maxTokens;    // max_completion_tokens, else max_tokens
+  int n = 1;
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool includeUsage = false;           // stream_options.include_usage
+  std::optional<uint64_t> seed;
+  bool enableThinking = true;          // chat_template_kwargs.enable_thinking (vLLM's switch)
+
+  // Throws ApiError(400) naming the field ("messages[1].content", "temperature", ...).
+  // `maxN` bounds n (each sample is a row of the decode batch).
+  static ChatRequest fromJson(const nlohmann::json& body, int maxN = 16);
+};
+
+}  // namespace longrl::serve
