@@ -31,6 +31,10 @@ if(LONGRL_GUI OR BUILD_TESTING)
 endif()
 
 if(LONGRL_CUDA)
+  # The CUDA toolkit of these machines lives in /usr/local/cuda, off the PATH.
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
   enable_language(CUDA)
   find_package(CUDAToolkit REQUIRED)
   set_package_properties(CUDAToolkit PROPERTIES TYPE REQUIRED PURPOSE "CUDA kernels")

@@ -1,0 +1,100 @@
+// Row-wise log-sum-exp / target log-prob / entropy over a logits chunk, and its gradient, for the chunked
+// log-prob kernel. The logits chunk itself is a cuBLAS matmul issued by LibTorch; these kernels replace
+// the several full passes (max, exp, sum, gather, product) that the op-by-op version makes over [c,V].
+#include <cuda_runtime.h>
+
+#include <cmath>
+
+#include "kernels/cuda/LongrlCuda.h"
+
+namespace longrl::kernels::cuda {
+namespace {
+
+constexpr int kThreads = 256;
+
+// Running (max, sum of exp(z - max), sum of exp(z - max) * z) for an online softmax.
+struct Stats {
+  float m, s, t;
+};
+
+__device__ Stats merge(Stats a, Stats b) {
+  if (a.m == -INFINITY) return b;
+  if (b.m == -INFINITY) return a;
+  float m = fmaxf(a.m, b.m);
+  float ea = __expf(a.m - m), eb = __expf(b.m - m);
+  return {m, a.s * ea + b.s * eb, a.t * ea + b.t * eb};
+}
+
+__device__ Stats blockReduce(Stats v) {
+  __shared__ Stats warpStats[kThreads / 32];
+  for (int off = 16; off > 0; off /= 2) {
+    Stats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
+            __shfl_down_sync(0xffffffffu, v.t, off)};
+    v = merge(v, o);
+  }
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  if (lane == 0) warpStats[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < kThreads / 32 ? warpStats[lane] : Stats{-INFINITY, 0.f, 0.f};
+    for (int off = 16; off > 0; off /= 2) {
+      Stats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
+              __shfl_down_sync(0xffffffffu, v.t, off)};
+      v = merge(v, o);
+    }
+  }
+  return v;  // valid in thread 0
+}
+
+__global__ void rowStatsKernel(const float* __restrict__ logits, const int64_t* __restrict__ targets, int64_t vocab,
+                               float* logprob, float* entropy, float* lse) {
+  const int64_t row = blockIdx.x;
+  const float* z = logits + row * vocab;
+  Stats acc{-INFINITY, 0.f, 0.f};
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
+    float x = z[j];
+    acc = merge(acc, Stats{x, 1.f, x});
+  }
+  acc = blockReduce(acc);
+  if (threadIdx.x == 0) {
+    float l = acc.m + logf(acc.s);
+    lse[row] = l;
+    logprob[row] = z[targets[row]] - l;
+    if (entropy) entropy[row] = l - acc.t / acc.s;
+  }
+}
+
+__global__ void rowGradKernel(float* logits, const int64_t* __restrict__ targets, const float* __restrict__ lse,
+                              const float* __restrict__ entropy, const float* __restrict__ gLp,
+                              const float* __restrict__ gEnt, int64_t vocab, float invTemp) {
+  const int64_t row = blockIdx.x;
+  float* z = logits + row * vocab;
+  const float l = lse[row], g = gLp[row], ge = gEnt ? gEnt[row] : 0.f, h = gEnt ? entropy[row] : 0.f;
+  const int64_t target = targets[row];
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
+    float logp = z[j] - l, p = __expf(logp);
+    float grad = -p * (g + ge * (logp + h));
+    if (j == target) grad += g;
+    z[j] = grad * invTemp;
+  }
+}
+
+}  // namespace
+
+int rowStats(const float* logits, const int64_t* targets, int64_t rows, int64_t vocab, float* logprob,
+             float* entropy, float* lse, void* stream) {
+  if (rows == 0) return 0;
+  rowStatsKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
+      logits, targets, vocab, logprob, entropy, lse);
+  return static_cast<int>(cudaGetLastError());
+}
+
+int rowGrad(float* logits, const int64_t* targets, const float* lse, const float* entropy, const float* gradLogprob,
+            const float* gradEntropy, int64_t rows, int64_t vocab, float invTemp, void* stream) {
+  if (rows == 0) return 0;
+  rowGradKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
+      logits, targets, lse, entropy, gradLogprob, gradEntropy, vocab, invTemp);
+  return static_cast<int>(cudaGetLastError());
+}
+
+}  // namespace longrl::kernels::cuda
