@@ -1,9 +1,11 @@
 // longrl-studio: the desktop workbench. `longrl-studio [RUN_DIR ...]` opens those runs.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QSettings>
 
 #include "core/Version.h"
+#include "ui/DemoLauncher.h"
 #include "ui/MainWindow.h"
 
 int main(int argc, char** argv) {
@@ -16,14 +18,32 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("Train and inspect long-context reasoning models."));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("RUN_DIR"), QStringLiteral("Run directories to open."), QStringLiteral("[RUN_DIR...]"));
+  parser.addPositionalArgument(QStringLiteral("RUN_DIR"),
+                               QStringLiteral("Run directories to open. With none, the built-in demo run opens "
+                                              "(and trains, if it has not finished)."),
+                               QStringLiteral("[RUN_DIR...]"));
+  QCommandLineOption demoDir(QStringLiteral("demo-dir"), QStringLiteral("Where the demo run lives."),
+                             QStringLiteral("DIR"), longrl::ui::DemoLauncher::defaultRunDir());
+  QCommandLineOption demoMinutes(QStringLiteral("demo-minutes"), QStringLiteral("Time budget of the demo's training."),
+                                 QStringLiteral("M"), QStringLiteral("0"));
+  parser.addOption(demoDir);
+  parser.addOption(demoMinutes);
   parser.process(app);
 
   longrl::ui::MainWindow window;
   window.restoreSettings();
-  QStringList dirs = parser.positionalArguments();
-  if (dirs.isEmpty()) dirs = QSettings().value(QStringLiteral("runs/open")).toStringList();
+  const QStringList dirs = parser.positionalArguments();
   for (const QString& dir : dirs) window.openRun(dir);
+  longrl::ui::DemoLauncher* demo = nullptr;
+  if (dirs.isEmpty()) {
+    // DESIGN.md section 6: with no run given, open the built-in demo, starting it if needed.
+    const QString longrl = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
+    demo = new longrl::ui::DemoLauncher(longrl, parser.value(demoDir), &window);
+    QObject::connect(demo, &longrl::ui::DemoLauncher::message, &window, &longrl::ui::MainWindow::showMessage);
+    QDir().mkpath(demo->runDir());
+    window.openRun(demo->runDir(), QStringLiteral("local (demo)"));
+    demo->start(parser.value(demoMinutes).toInt());
+  }
   window.show();
   return app.exec();
 }

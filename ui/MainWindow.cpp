@@ -14,11 +14,13 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include "ui/RunsModel.h"
+#include "ui/rollouts/RolloutsWorkspace.h"
 #include "ui/launch/LaunchSpec.h"
 #include "ui/launch/RunLauncherDialog.h"
 #include "ui/launch/TrainerProcess.h"
@@ -34,8 +36,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setObjectName(QStringLiteral("MainWindow"));
   resize(1400, 900);
 
-  charts_ = new viewers::ChartsPanel(this);
-  setCentralWidget(charts_);
+  // Centre: the dashboard of charts (all open runs overlaid) and the rollouts of the selected run.
+  centre_ = new QTabWidget(this);
+  centre_->setDocumentMode(true);
+  charts_ = new viewers::ChartsPanel(centre_);
+  rollouts_ = new RolloutsWorkspace(centre_);
+  centre_->addTab(charts_, tr("Charts"));
+  centre_->addTab(rollouts_, tr("Rollouts"));
+  setCentralWidget(centre_);
   connect(charts_, &viewers::ChartsPanel::message, this, [this](const QString& t) { showMessage(t); });
 
   runsModel_ = new RunsModel(this);
@@ -49,6 +57,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   runsView_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(runsView_, &QWidget::customContextMenuRequested, this, &MainWindow::showRunsMenu);
+  connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            RunSession* run = runsModel_->runAt(current.row());
+            rollouts_->setRunDir(run ? run->runDir() : QString());
+          });
   auto* runsDock = new QDockWidget(tr("Runs"), this);
   runsDock->setObjectName(QStringLiteral("RunsDock"));
   runsDock->setWidget(runsView_);
@@ -113,6 +126,7 @@ void MainWindow::closeRun(RunSession* run) {
     trainers_.remove(run);
     delete t;
   }
+  if (rollouts_->runDir() == run->runDir()) rollouts_->setRunDir(QString());
   charts_->removeRun(run);
   runsModel_->removeRun(run);
   delete run;

@@ -6,6 +6,7 @@
 
 class QPlainTextEdit;
 class QTableView;
+class QTabWidget;
 
 namespace longrl::viewers {
 class ChartsPanel;
@@ -15,6 +16,7 @@ class RunSession;
 namespace longrl::ui {
 
 class RunsModel;
+class RolloutsWorkspace;
 class TrainerProcess;
 struct LaunchSpec;
 
@@ -44,6 +46,7 @@ class MainWindow : public QMainWindow {
 
   RunsModel* runsModel() const { return runsModel_; }
   viewers::ChartsPanel* charts() const { return charts_; }
+  RolloutsWorkspace* rollouts() const { return rollouts_; }
 
  public Q_SLOTS:
   void showMessage(const QString& text, bool error = false);
@@ -61,7 +64,9 @@ class MainWindow : public QMainWindow {
 
   RunsModel* runsModel_;
   QTableView* runsView_;
+  QTabWidget* centre_;
   viewers::ChartsPanel* charts_;
+  RolloutsWorkspace* rollouts_;
   QPlainTextEdit* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;
 };

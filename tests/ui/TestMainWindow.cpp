@@ -7,6 +7,7 @@
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/RunsModel.h"
+#include "ui/rollouts/RolloutsWorkspace.h"
 #include "viewers/chart/ChartCard.h"
 #include "viewers/chart/ChartsPanel.h"
 #include "viewers/chart/MetricChartWidget.h"
@@ -65,6 +66,8 @@ class TestMainWindow : public QObject {
       window.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + "/main-window.png");
     }
 
+    // The selected run's rollouts are what the Rollouts tab shows.
+    QCOMPARE(window.rollouts()->runDir(), runA->runDir());
     window.closeRun(runB);
     QCOMPARE(window.runsModel()->rowCount(), 1);
     QVERIFY(!reward->showsRun(runB));

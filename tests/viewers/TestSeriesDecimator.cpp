@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "viewers/chart/SeriesDecimator.h"
@@ -55,6 +56,31 @@ class TestSeriesDecimator : public QObject {
     // The line reaches both borders: one point on each side outside the range.
     QVERIFY(points.first().x() < x0);
     QVERIFY(points.last().x() > x1);
+  }
+
+  void blockSummaryGivesTheSameResult() {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> x, y;
+    longrl::viewers::MinMaxBlocks blocks;
+    for (int i = 0; i < 300000; ++i) {
+      x.push_back(i);
+      y.push_back(i % 1000 < 130 ? nan : noise(rng));  // whole blocks of NaN too
+      if (i % 7919 == 0) blocks.update(y, y.size() - 1);  // incremental updates as points arrive
+    }
+    blocks.update(y, y.size() - 1);
+    QCOMPARE(blocks.covered(), y.size());
+    for (auto [x0, x1, px] : {std::tuple{0.0, 299999.0, 700}, std::tuple{1234.5, 98765.0, 333}, std::tuple{5.0, 900.0, 50}}) {
+      const auto plain = SeriesDecimator::decimate(x.data(), y.data(), y.size(), x0, x1, px);
+      const auto fast = SeriesDecimator::decimate(x.data(), y.data(), y.size(), x0, x1, px, &blocks);
+      QCOMPARE(fast, plain);
+    }
+    // A stale summary is ignored rather than trusted.
+    y.push_back(1e9);
+    x.push_back(300000);
+    const auto withStale = SeriesDecimator::decimate(x.data(), y.data(), y.size(), 0, 300000, 700, &blocks);
+    QCOMPARE(withStale, SeriesDecimator::decimate(x.data(), y.data(), y.size(), 0, 300000, 700));
   }
 
   void smallSeriesIsReturnedWhole() {

@@ -3,14 +3,13 @@
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
-#include <QtCharts/QAreaSeries>
 #include <QtCharts/QChart>
-#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 
 #include "viewers/chart/ChartView.h"
+#include "viewers/chart/PlotLayer.h"
 
 namespace longrl::viewers {
 
@@ -30,11 +29,23 @@ ChartCanvas::ChartCanvas(QWidget* parent) : QWidget(parent) {
   chart_->addAxis(xAxis_, Qt::AlignBottom);
   attach(new QValueAxis(chart_));
 
+  layer_ = new PlotLayer();
+  chart_->scene()->addItem(layer_);
+  connect(chart_, &QChart::plotAreaChanged, this, [this] { syncLayer(); });
+  connect(xAxis_, &QValueAxis::rangeChanged, this, [this] { syncLayer(); });
   connect(view_, &ChartView::zoomedOrPanned, this, [this] { Q_EMIT userChangedXRange(xAxis_->min(), xAxis_->max()); });
+  connect(view_, &ChartView::mouseMovedTo, this, [this](QPointF scenePos) {
+    const bool inside = chart_->plotArea().contains(scenePos);
+    Q_EMIT hoveredAt(inside ? layer_->toData(scenePos) : QPointF(), inside);
+  });
   connect(view_, &ChartView::resetRequested, this, &ChartCanvas::userResetZoom);
 }
 
-ChartCanvas::~ChartCanvas() = default;
+ChartCanvas::~ChartCanvas() {
+  // The layer lives in the chart's scene; remove it before the view and chart go.
+  if (layer_ && layer_->scene()) layer_->scene()->removeItem(layer_);
+  delete layer_;
+}
 
 void ChartCanvas::attach(QAbstractAxis* yAxis) {
   if (yAxis_) {
@@ -50,92 +61,63 @@ void ChartCanvas::attach(QAbstractAxis* yAxis) {
 }
 
 int ChartCanvas::addLine(const QString& name, const QColor& color, qreal width, bool inLegend) {
-  auto* s = new QLineSeries(chart_);
-  s->setName(name);
   QPen pen(color);
   pen.setWidthF(width);
-  s->setPen(pen);
-  chart_->addSeries(s);
-  s->attachAxis(xAxis_);
-  s->attachAxis(yAxis_);
-  if (!inLegend)
-    for (auto* m : chart_->legend()->markers(s)) m->setVisible(false);
-  connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool state) { Q_EMIT hovered(s->name(), p, state); });
-  lines_.append(s);
-  return static_cast<int>(lines_.size() - 1);
-}
-
-void ChartCanvas::setLinePoints(int id, const QList<QPointF>& points) {
-  if (id < 0 || id >= lines_.size()) return;
-  if (!logY_) {
-    lines_[id]->replace(points);
-    return;
-  }
-  // A log axis cannot place values <= 0: drop them instead of letting Qt Charts warn per point.
-  QList<QPointF> positive;
-  positive.reserve(points.size());
-  for (const auto& p : points)
-    if (p.y() > 0) positive.append(p);
-  lines_[id]->replace(positive);
-}
-
-int ChartCanvas::addBand(const QString& name, const QColor& color) {
-  auto* lower = new QLineSeries(chart_);
-  auto* upper = new QLineSeries(chart_);
-  auto* band = new QAreaSeries(upper, lower);
-  band->setName(name);
-  QColor fill = color;
-  fill.setAlphaF(0.18);
-  band->setBrush(fill);
-  band->setPen(Qt::NoPen);
-  chart_->addSeries(band);
-  band->attachAxis(xAxis_);
-  band->attachAxis(yAxis_);
-  for (auto* m : chart_->legend()->markers(band)) m->setVisible(false);
-  bands_.append(band);
-  return static_cast<int>(bands_.size() - 1);
-}
-
-void ChartCanvas::setBandPoints(int id, const QList<QPointF>& lower, const QList<QPointF>& upper) {
-  if (id < 0 || id >= bands_.size()) return;
-  bands_[id]->lowerSeries()->replace(lower);
-  bands_[id]->upperSeries()->replace(upper);
-}
-
-void ChartCanvas::setMarkers(const QList<double>& xs, const QStringList& labels) {
-  for (auto* m : markers_) {
-    chart_->removeSeries(m);
-    delete m;
-  }
-  markers_.clear();
-  markerXs_ = xs;
-  for (int i = 0; i < xs.size(); ++i) {
+  layer_->lines().append(PlotLayer::Line{{}, pen});
+  int legendIndex = -1;
+  if (inLegend) {
+    // An empty series: it only gives the legend its entry (the layer draws the data).
     auto* s = new QLineSeries(chart_);
-    s->setName(i < labels.size() ? labels[i] : QString());
-    QPen pen(QColor(120, 120, 120));
-    pen.setStyle(Qt::DashLine);
-    pen.setWidthF(1.0);
+    s->setName(name);
     s->setPen(pen);
     chart_->addSeries(s);
     s->attachAxis(xAxis_);
     s->attachAxis(yAxis_);
-    for (auto* m : chart_->legend()->markers(s)) m->setVisible(false);
-    markers_.append(s);
+    legend_.append(s);
+    legendIndex = static_cast<int>(legend_.size() - 1);
   }
-  updateMarkerGeometry();
+  legendSeries_.append(legendIndex);
+  return static_cast<int>(layer_->lines().size() - 1);
 }
 
-void ChartCanvas::updateMarkerGeometry() {
-  for (int i = 0; i < markers_.size(); ++i)
-    markers_[i]->replace(QList<QPointF>{{markerXs_[i], y0_}, {markerXs_[i], y1_}});
+void ChartCanvas::setLinePoints(int id, const QList<QPointF>& points) {
+  if (id < 0 || id >= layer_->lines().size()) return;
+  layer_->lines()[id].points = points;
+  layer_->changed();
+}
+
+int ChartCanvas::addBand(const QString&, const QColor& color) {
+  QColor fill = color;
+  fill.setAlphaF(0.18);
+  layer_->bands().append(PlotLayer::Band{{}, {}, QBrush(fill)});
+  return static_cast<int>(layer_->bands().size() - 1);
+}
+
+void ChartCanvas::setBandPoints(int id, const QList<QPointF>& lower, const QList<QPointF>& upper) {
+  if (id < 0 || id >= layer_->bands().size()) return;
+  layer_->bands()[id].lower = lower;
+  layer_->bands()[id].upper = upper;
+  layer_->changed();
+}
+
+void ChartCanvas::setMarkers(const QList<double>& xs, const QStringList&) {
+  layer_->markers() = xs;
+  layer_->changed();
 }
 
 void ChartCanvas::clearAll() {
   chart_->removeAllSeries();
-  lines_.clear();
-  bands_.clear();
-  markers_.clear();
-  markerXs_.clear();
+  legend_.clear();
+  legendSeries_.clear();
+  layer_->lines().clear();
+  layer_->bands().clear();
+  layer_->markers().clear();
+  layer_->changed();
+}
+
+void ChartCanvas::syncLayer() {
+  layer_->setPlotArea(chart_->plotArea());
+  layer_->setRange(xAxis_->min(), xAxis_->max(), y0_, y1_, logY_);
 }
 
 void ChartCanvas::setTitle(const QString& title) { chart_->setTitle(title); }
@@ -145,6 +127,7 @@ void ChartCanvas::setXRange(double x0, double x1, bool nice) {
   if (x1 <= x0) x1 = x0 + 1.0;
   xAxis_->setRange(x0, x1);
   if (nice) xAxis_->applyNiceNumbers();
+  syncLayer();
 }
 
 void ChartCanvas::setYRange(double y0, double y1) {
@@ -163,7 +146,7 @@ void ChartCanvas::setYRange(double y0, double y1) {
     y0_ = v->min();
     y1_ = v->max();
   }
-  updateMarkerGeometry();
+  syncLayer();
 }
 
 void ChartCanvas::setLogY(bool logY) {

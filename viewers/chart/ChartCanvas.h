@@ -15,9 +15,12 @@ class QAreaSeries;
 namespace longrl::viewers {
 
 class ChartView;
+class PlotLayer;
 
 // The thin adapter around Qt Charts: everything else in longrl speaks in lines, bands and markers,
 // so the charting backend can be replaced without touching the chart logic (MetricChartWidget).
+// Qt Charts provides axes, grid, legend and layout; the data itself is drawn by a PlotLayer
+// (plain polylines), which is what keeps a redraw of thousands of points within a frame.
 class ChartCanvas : public QWidget {
   Q_OBJECT
  public:
@@ -51,12 +54,12 @@ class ChartCanvas : public QWidget {
   void userChangedXRange(double x0, double x1);
   // The user asked to go back to following the whole run (double click).
   void userResetZoom();
-  // Mouse over a line: the line's name and the position in data coordinates.
-  void hovered(const QString& lineName, QPointF position, bool entered);
+  // Mouse over the plot area, in data coordinates; `inside` false when it left the plot area.
+  void hoveredAt(QPointF position, bool inside);
 
  private:
   void attach(QAbstractAxis* yAxis);
-  void updateMarkerGeometry();
+  void syncLayer();
 
   QChart* chart_ = nullptr;
   ChartView* view_ = nullptr;
@@ -65,10 +68,9 @@ class ChartCanvas : public QWidget {
   bool logY_ = false;
   double y0_ = 0.0, y1_ = 1.0;
   bool settingRange_ = false;
-  QList<QLineSeries*> lines_;
-  QList<QAreaSeries*> bands_;
-  QList<QLineSeries*> markers_;
-  QList<double> markerXs_;
+  PlotLayer* layer_ = nullptr;
+  QList<int> legendSeries_;  // per line: index into legend_ or -1
+  QList<QLineSeries*> legend_;
 };
 
 }  // namespace longrl::viewers

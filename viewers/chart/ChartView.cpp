@@ -46,6 +46,7 @@ void ChartView::mousePressEvent(QMouseEvent* event) {
 }
 
 void ChartView::mouseMoveEvent(QMouseEvent* event) {
+  Q_EMIT mouseMovedTo(mapToScene(event->position().toPoint()));
   if (panning_) {
     const QPointF delta = event->position() - lastPos_;
     lastPos_ = event->position();

@@ -13,6 +13,7 @@ class ChartView : public QChartView {
  Q_SIGNALS:
   void zoomedOrPanned();
   void resetRequested();
+  void mouseMovedTo(QPointF scenePos);
 
  protected:
   void wheelEvent(QWheelEvent* event) override;

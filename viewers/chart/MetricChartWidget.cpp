@@ -41,7 +41,7 @@ MetricChartWidget::MetricChartWidget(QWidget* parent) : QWidget(parent), canvas_
     notifyDataChanged();
   });
   connect(canvas_, &ChartCanvas::userResetZoom, this, &MetricChartWidget::resetZoom);
-  connect(canvas_, &ChartCanvas::hovered, this, &MetricChartWidget::onHover);
+  connect(canvas_, &ChartCanvas::hoveredAt, this, &MetricChartWidget::onHover);
   canvas_->setXTitle(tr("step"));
 }
 
@@ -118,6 +118,7 @@ const std::vector<double>& MetricChartWidget::smoothedOf(Entry& e) {
                      ? SeriesSmoother::debiasedEma(values, smoothingParameter_)
                      : SeriesSmoother::windowAverage(values, static_cast<int>(smoothingParameter_));
     e.smoothedFor = values.size();
+    e.smoothedBlocks.update(e.smoothed, 0);
   }
   return e.smoothed;
 }
@@ -155,6 +156,7 @@ void MetricChartWidget::redrawNow() {
     if (xAxis_ == XAxis::WallTime) origin = std::min(origin, xs.front());
   }
   if (!std::isfinite(origin)) origin = 0.0;
+  wallOrigin_ = origin;
   const bool wall = xAxis_ == XAxis::WallTime;
   if (!std::isfinite(dataX0)) dataX0 = dataX1 = 0.0;
 
@@ -170,9 +172,10 @@ void MetricChartWidget::redrawNow() {
   const int pixels = canvas_->plotWidthPixels();
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
 
-  auto decimate = [&](const std::vector<double>& xs, const std::vector<double>& ys) {
-    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels);
-    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels);
+  auto decimate = [&](const std::vector<double>& xs, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
+    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks);
+    auto points =
+        SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels, blocks);
     for (auto& p : points) p.setX(p.x() - origin);
     return points;
   };
@@ -187,12 +190,15 @@ void MetricChartWidget::redrawNow() {
     auto& e = entries_[k];
     if (!e.series) continue;
     const auto& xs = xsOf(*e.series);
-    drawn[k].raw = decimate(xs, e.series->values());
+    drawn[k].raw = decimate(xs, e.series->values(), &e.series->blocks());
     extendRange(drawn[k].raw, &lo, &hi);
-    if (e.smoothLine >= 0) drawn[k].smooth = decimate(xs, smoothedOf(e));
+    if (e.smoothLine >= 0) {
+      const auto& smoothed = smoothedOf(e);
+      drawn[k].smooth = decimate(xs, smoothed, &e.smoothedBlocks);
+    }
     if (e.band >= 0) {
-      drawn[k].lower = decimate(xsOf(*e.bandLower), e.bandLower->values());
-      drawn[k].upper = decimate(xsOf(*e.bandUpper), e.bandUpper->values());
+      drawn[k].lower = decimate(xsOf(*e.bandLower), e.bandLower->values(), &e.bandLower->blocks());
+      drawn[k].upper = decimate(xsOf(*e.bandUpper), e.bandUpper->values(), &e.bandUpper->blocks());
       extendRange(drawn[k].lower, &lo, &hi);
       extendRange(drawn[k].upper, &lo, &hi);
     }
@@ -224,30 +230,38 @@ int MetricChartWidget::drawnPointCount(int id) const {
   return entries_[id].drawnPoints;
 }
 
-void MetricChartWidget::onHover(const QString& lineName, QPointF position, bool entered) {
-  if (!entered) {
+void MetricChartWidget::onHover(QPointF position, bool inside) {
+  if (!inside) {
     QToolTip::hideText();
     return;
   }
-  for (auto& e : entries_) {
-    if (lineName != e.label && lineName != e.label + " (raw)") continue;
+  // The series whose value at the hovered x is closest to the pointer.
+  const Entry* best = nullptr;
+  std::size_t bestIndex = 0;
+  double bestDistance = std::numeric_limits<double>::infinity();
+  for (const auto& e : entries_) {
+    if (!e.series || e.series->empty()) continue;
     const auto& xs = xsOf(*e.series);
-    if (xs.empty()) return;
-    double x = position.x();
-    if (xAxis_ == XAxis::WallTime) x += xs.front();
-    auto it = std::lower_bound(xs.begin(), xs.end(), x);
-    std::size_t i = static_cast<std::size_t>(it - xs.begin());
+    const double x = xAxis_ == XAxis::WallTime ? position.x() + wallOrigin_ : position.x();
+    std::size_t i = static_cast<std::size_t>(std::lower_bound(xs.begin(), xs.end(), x) - xs.begin());
     if (i >= xs.size()) i = xs.size() - 1;
     if (i > 0 && std::abs(xs[i - 1] - x) < std::abs(xs[i] - x)) --i;
-    QString text = QStringLiteral("%1\nstep %2: %3")
-                       .arg(e.label)
-                       .arg(e.series->steps()[i])
-                       .arg(e.series->values()[i], 0, 'g', 6);
-    if (smoothing_ != Smoothing::None) text += QStringLiteral(" (smoothed %1)").arg(smoothedOf(e)[i], 0, 'g', 6);
-    Q_EMIT hoverText(text);
-    QToolTip::showText(QCursor::pos(), text, this);
-    return;
+    const double d = std::abs(e.series->values()[i] - position.y());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = &e;
+      bestIndex = i;
+    }
   }
+  if (!best) return;
+  QString text = QStringLiteral("%1 · step %2: %3")
+                     .arg(best->label)
+                     .arg(best->series->steps()[bestIndex])
+                     .arg(best->series->values()[bestIndex], 0, 'g', 6);
+  if (smoothing_ != Smoothing::None && bestIndex < best->smoothed.size())
+    text += QStringLiteral(" (smoothed %1)").arg(best->smoothed[bestIndex], 0, 'g', 6);
+  Q_EMIT hoverText(text);
+  QToolTip::showText(QCursor::pos(), text, this);
 }
 
 bool MetricChartWidget::exportPng(const QString& path) {

@@ -68,13 +68,14 @@ class MetricChartWidget : public QWidget {
     int rawLine = -1, smoothLine = -1, band = -1;
     QColor color;
     std::vector<double> smoothed;  // cache; valid for `smoothedFor` points
+    MinMaxBlocks smoothedBlocks;
     std::size_t smoothedFor = 0;
     int drawnPoints = 0;
   };
   const std::vector<double>& xsOf(const MetricSeries& s) const;
   const std::vector<double>& smoothedOf(Entry& e);
   void rebuildLines();
-  void onHover(const QString& lineName, QPointF position, bool entered);
+  void onHover(QPointF position, bool inside);
 
   ChartCanvas* canvas_;
   QTimer redrawTimer_;
@@ -86,6 +87,7 @@ class MetricChartWidget : public QWidget {
   double smoothingParameter_ = 0.0;
   bool following_ = true;
   double lastRedrawMs_ = 0.0;
+  double wallOrigin_ = 0.0;
   int redrawCount_ = 0;
 };
 

@@ -9,6 +9,7 @@ void MetricSeries::append(double step, double wallTime, double value) {
     steps_.push_back(step);
     wallTimes_.push_back(wallTime);
     values_.push_back(value);
+    blocks_.update(values_, values_.size() - 1);
     return;
   }
   // Rare: a point older than the newest one (e.g. a metric logged late). Keep x sorted.
@@ -16,12 +17,14 @@ void MetricSeries::append(double step, double wallTime, double value) {
   steps_.insert(steps_.begin() + at, step);
   wallTimes_.insert(wallTimes_.begin() + at, wallTime);
   values_.insert(values_.begin() + at, value);
+  blocks_.update(values_, static_cast<std::size_t>(at));
 }
 
 void MetricSeries::clear() {
   steps_.clear();
   wallTimes_.clear();
   values_.clear();
+  blocks_.clear();
 }
 
 }  // namespace longrl::viewers

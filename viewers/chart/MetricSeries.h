@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "viewers/chart/MinMaxBlocks.h"
+
 namespace longrl::viewers {
 
 // One metric of one run at full resolution: every point the run store holds, kept in memory
@@ -17,9 +19,12 @@ class MetricSeries {
   const std::vector<double>& steps() const { return steps_; }
   const std::vector<double>& wallTimes() const { return wallTimes_; }
   const std::vector<double>& values() const { return values_; }
+  // Block min/max summary of values(), for fast decimation.
+  const MinMaxBlocks& blocks() const { return blocks_; }
 
  private:
   std::vector<double> steps_, wallTimes_, values_;
+  MinMaxBlocks blocks_;
 };
 
 }  // namespace longrl::viewers

@@ -6,7 +6,8 @@
 namespace longrl::viewers {
 
 QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::size_t n, double x0, double x1,
-                                         int pixels) {
+                                         int pixels, const MinMaxBlocks* blocks) {
+  if (blocks && blocks->covered() != n) blocks = nullptr;  // stale summary: scan instead
   QList<QPointF> out;
   if (n == 0 || pixels <= 0 || !(x1 >= x0)) return out;
   // Binary search for the visible slice, widened by one point on each side.
@@ -37,12 +38,24 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
     const std::size_t j = static_cast<std::size_t>(
         std::partition_point(x + i, x + end, [&](double xv) { return column(xv) <= col; }) - x);
     std::size_t lo = n, hi = n;
-    for (std::size_t k = i; k < j; ++k) {
-      const double v = y[k];
-      if (std::isnan(v)) continue;
+    auto consider = [&](std::size_t k) {
       if (lo == n) lo = hi = k;
-      if (v < y[lo]) lo = k;
-      if (v > y[hi]) hi = k;
+      if (y[k] < y[lo]) lo = k;
+      if (y[k] > y[hi]) hi = k;
+    };
+    constexpr std::size_t B = MinMaxBlocks::kBlock;
+    for (std::size_t k = i; k < j;) {
+      if (blocks && k % B == 0 && k + B <= j) {
+        const std::size_t b = k / B;
+        if (blocks->minIndex(b) != MinMaxBlocks::kNone) {
+          consider(blocks->minIndex(b));
+          consider(blocks->maxIndex(b));
+        }
+        k += B;
+        continue;
+      }
+      if (!std::isnan(y[k])) consider(k);
+      ++k;
     }
     i = j;
     if (lo == n) continue;

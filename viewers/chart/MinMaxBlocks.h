@@ -1,0 +1,30 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace longrl::viewers {
+
+// Where the minimum and maximum of each block of kBlock consecutive values sit: with it the
+// per-pixel decimator skips whole blocks instead of reading every point, so a redraw of a
+// 1M-point series reads ~1/kBlock of the data. Kept up to date incrementally as points arrive.
+class MinMaxBlocks {
+ public:
+  static constexpr std::size_t kBlock = 64;
+  static constexpr std::uint32_t kNone = UINT32_MAX;  // block with no finite value
+
+  // Brings the summary up to date with `values` (which only grew, or changed from `from` on).
+  void update(const std::vector<double>& values, std::size_t from = SIZE_MAX);
+  void clear();
+
+  std::size_t blockCount() const { return minIndex_.size(); }
+  std::uint32_t minIndex(std::size_t block) const { return minIndex_[block]; }
+  std::uint32_t maxIndex(std::size_t block) const { return maxIndex_[block]; }
+  // Number of values the summary covers.
+  std::size_t covered() const { return covered_; }
+
+ private:
+  std::vector<std::uint32_t> minIndex_, maxIndex_;
+  std::size_t covered_ = 0;
+};
+
+}  // namespace longrl::viewers

@@ -1,0 +1,53 @@
+#pragma once
+#include <QBrush>
+#include <QGraphicsItem>
+#include <QList>
+#include <QPen>
+#include <QPointF>
+#include <QRectF>
+
+namespace longrl::viewers {
+
+// Draws the data of a chart (lines, min/max bands, vertical markers) as plain polylines inside
+// the plot area of a QChart. Qt Charts keeps axes, grid, legend and layout; its own line items
+// rebuild a stroked hover shape of every series on every update, which costs tens of ms for a
+// few thousand points, while a polyline draws in about a millisecond.
+class PlotLayer : public QGraphicsItem {
+ public:
+  struct Line {
+    QList<QPointF> points;  // data coordinates
+    QPen pen;
+  };
+  struct Band {
+    QList<QPointF> lower, upper;
+    QBrush brush;
+  };
+
+  explicit PlotLayer(QGraphicsItem* parent = nullptr);
+
+  void setPlotArea(const QRectF& area);
+  // Visible data range; logY maps y through log10 (values <= 0 are not drawn).
+  void setRange(double x0, double x1, double y0, double y1, bool logY);
+  QList<Line>& lines() { return lines_; }
+  QList<Band>& bands() { return bands_; }
+  QList<double>& markers() { return markers_; }
+  void changed() { update(); }
+
+  QPointF toScene(const QPointF& data) const;
+  QPointF toData(const QPointF& scenePos) const;
+
+  QRectF boundingRect() const override { return area_; }
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+ private:
+  QPolygonF map(const QList<QPointF>& points) const;
+
+  QRectF area_;
+  double x0_ = 0, x1_ = 1, y0_ = 0, y1_ = 1;
+  bool logY_ = false;
+  QList<Line> lines_;
+  QList<Band> bands_;
+  QList<double> markers_;
+};
+
+}  // namespace longrl::viewers
