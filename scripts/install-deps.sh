@@ -12,7 +12,7 @@ packages=(
   # longrl-studio and the tests
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev qt6-pdf-dev libgl-dev xvfb xauth
   # reference computations in tests (Debian's torch 1.13, /usr/bin/python3) and the tokenizer reference
-  python3-torch nodejs npm
+  python3-torch
   # the launcher test drives a real sshd on 127.0.0.1
   openssh-server openssh-client
 )
@@ -23,6 +23,13 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The tokenizer parity test runs the JavaScript reference with node and npm. Machines of this kind
+# ship Node.js (with its own npm) outside Debian; Debian's npm would conflict with it, so the
+# Debian packages are installed only when there is no node/npm at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
