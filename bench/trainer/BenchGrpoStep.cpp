@@ -1,0 +1,129 @@
+// Time of one GRPO step split into its parts (gen / reward / old_log_prob / ref / update), tokens
+// per second and peak memory, on a randomly initialised `small` preset model (or --model DIR).
+//   benchgrpostep [--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4]
+//                 [--max-new 64] [--facts 40] [--kl] [--threads N]
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "core/cli/ArgList.h"
+#include "core/config/RunConfig.h"
+#include "core/curriculum/BatchSampler.h"
+#include "trainer/cli/InitModelCommand.h"
+#include "trainer/engine/LoadedModel.h"
+#include "trainer/model/TorchThreads.h"
+#include "trainer/train/ExampleLoader.h"
+#include "trainer/train/GrpoTrainer.h"
+#include "trainer/train/ModelCopy.h"
+#include "trainer/train/RewardSetup.h"
+
+using namespace longrl;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string document(int seed, int facts) {
+  static const char* names[] = {"Alice", "Bruno", "Chen", "Dana", "Emil", "Farah", "Goran", "Hana"};
+  static const char* cities[] = {"Oslo", "Lima", "Pune", "Kyiv", "Doha", "Riga", "Baku", "Nice"};
+  std::ostringstream s;
+  for (int i = 0; i < facts; ++i) s << names[(seed + i) % 8] << " lives in " << cities[(seed * 3 + i) % 8] << ". ";
+  return s.str();
+}
+
+double peakRssGb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / (1024.0 * 1024.0);
+  return 0.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::ArgList args(std::vector<std::string>(argv + 1, argv + argc));
+  const std::string preset = args.takeOr("preset", "small");
+  std::string modelDir = args.takeOr("model", "");
+  const int steps = static_cast<int>(args.takeIntOr("steps", 3));
+  const int prompts = static_cast<int>(args.takeIntOr("prompts", 4));
+  const int samples = static_cast<int>(args.takeIntOr("samples", 4));
+  const int maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
+  const int facts = static_cast<int>(args.takeIntOr("facts", 40));
+  const bool kl = args.takeFlag("kl");
+  const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+  args.finish();
+  model::applyTorchThreads(threads);
+
+  const fs::path tmp = fs::temp_directory_path() / ("benchgrpostep-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  if (modelDir.empty()) {
+    {
+      std::ofstream corpus(tmp / "corpus.txt");
+      for (int i = 0; i < 200; ++i) corpus << document(i, 8) << "\n";
+    }
+    modelDir = (tmp / "model").string();
+    cli::ArgList init({"--preset", preset, modelDir, "--tokenizer-corpus", (tmp / "corpus.txt").string()});
+    std::ostringstream o, e;
+    if (cli::initModelCommand().run(init, o, e) != 0) {
+      std::cerr << e.str();
+      return 1;
+    }
+  }
+  {
+    std::ofstream data(tmp / "data.jsonl");
+    for (int i = 0; i < prompts * 2; ++i)
+      data << nlohmann::json{{"document", document(i, facts)}, {"question", "Where does Alice live?"},
+                             {"answer", "Oslo"}, {"data_source", "multihoprag"}, {"extra_info", {{"index", i}}}}
+                  .dump()
+           << "\n";
+  }
+  config::RunConfig cfg;
+  cfg.model.path = modelDir;
+  cfg.model.dtype = "float32";
+  cfg.dataset.train = {(tmp / "data.jsonl").string()};
+  cfg.phases = {config::PhaseConfig{"bench", 1 << 20, maxNew, steps, 1.0, config::PhaseMode::Full}};
+  cfg.grpo.rolloutN = samples;
+  cfg.grpo.trainBatchSize = prompts;
+  cfg.grpo.ppoMiniBatchSize = std::max(1, prompts / 2);
+  cfg.grpo.dynamicSampling.enabled = false;
+  cfg.grpo.temperature = 1.0;
+  cfg.grpo.useKlLoss = kl;
+  cfg.grpo.klCoef = kl ? 0.001 : 0.0;
+
+  auto loaded = engine::LoadedModel::load(modelDir);
+  auto reward = train::RewardSetup::make(cfg);
+  const auto examples = train::ExampleLoader::load(cfg.dataset, loaded.tokenizer, reward->router()).examples;
+  std::optional<model::QwenForCausalLM> ref;
+  if (kl) ref = train::ModelCopy::clone(loaded.model);
+  train::GrpoTrainer trainer(cfg, loaded.model, ref, loaded.engineOptions(), loaded.tokenizer, reward);
+  std::vector<std::string> tasks(examples.size(), "multihoprag");
+  curriculum::BatchSampler sampler(tasks, false, 1);
+  std::cout << "model " << modelDir << " (" << loaded.model->parameterCount() << " parameters), prompts " << prompts
+            << " x " << samples << " samples, prompt ~" << examples.front().inputTokens() << " tokens, max new "
+            << maxNew << ", kl " << (kl ? "on" : "off") << "\n";
+  std::map<std::string, double> sum;
+  for (int s = 1; s <= steps; ++s) {
+    const auto r = trainer.step(s, cfg.phases[0], examples, sampler);
+    const auto& m = r.metrics;
+    double respTokens = m.at("response_length/mean") * prompts * samples;
+    std::cout << "step " << s << ": step " << m.at("timing_s/step") << " s | gen " << m.at("timing_s/gen")
+              << " reward " << m.at("timing_s/reward") << " old_log_prob " << m.at("timing_s/old_log_prob")
+              << " ref " << (m.count("timing_s/ref") ? m.at("timing_s/ref") : 0.0) << " update "
+              << m.at("timing_s/update_actor") << " | gen tokens/s " << respTokens / m.at("timing_s/gen")
+              << " | throughput " << m.at("perf/throughput") << " tokens/s\n";
+    if (s > 1 || steps == 1)
+      for (const char* k : {"timing_s/step", "timing_s/gen", "timing_s/old_log_prob", "timing_s/update_actor", "perf/throughput"})
+        sum[k] += m.at(k);
+  }
+  const double n = steps > 1 ? steps - 1 : 1;
+  std::cout << "mean (after warm-up step):";
+  for (const auto& [k, v] : sum) std::cout << " " << k << " " << v / n;
+  std::cout << "\npeak RSS " << peakRssGb() << " GB\n";
+  fs::remove_all(tmp);
+  return 0;
+}

@@ -1,0 +1,165 @@
+#include "trainer/train/ActorUpdater.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "trainer/train/SequenceBatch.h"
+#include "trainer/train/TokenLogProbs.h"
+
+namespace longrl::train {
+namespace {
+
+// Rows `rows` of per-sequence [R_i] tensors as one zero-padded [B, R] matrix.
+torch::Tensor padRows(const std::vector<torch::Tensor>& perSeq, const std::vector<size_t>& rows, int64_t width) {
+  auto out = torch::zeros({static_cast<int64_t>(rows.size()), width}, torch::kFloat32);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& t = perSeq[rows[i]];
+    out[static_cast<int64_t>(i)].narrow(0, 0, t.size(0)).copy_(t);
+  }
+  return out;
+}
+
+SequenceBatch batchOf(const std::vector<ActorSequence>& seqs, const std::vector<size_t>& rows, int padId,
+                      torch::Device device) {
+  std::vector<const std::vector<int>*> p, r;
+  for (size_t i : rows) {
+    p.push_back(seqs[i].prompt);
+    r.push_back(seqs[i].response);
+  }
+  return SequenceBatch::build(p, r, padId, device);
+}
+
+torch::Device deviceOf(model::QwenForCausalLM& m) { return m->parameters().front().device(); }
+
+}  // namespace
+
+ActorUpdater::ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimizer& optimizer, ActorOptions options,
+                           Collective* collective)
+    : policy_(std::move(policy)), optimizer_(optimizer), options_(options), collective_(collective ? collective : &local_) {}
+
+std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<ActorSequence>& seqs,
+                                                            const std::vector<size_t>& rows, int64_t tokenBudget) {
+  std::vector<std::vector<size_t>> out;
+  std::vector<size_t> cur;
+  int64_t longest = 0;
+  for (size_t i : rows) {
+    const int64_t len = static_cast<int64_t>(seqs[i].prompt->size() + seqs[i].response->size());
+    const int64_t widened = std::max(longest, len);
+    if (!cur.empty() && widened * static_cast<int64_t>(cur.size() + 1) > tokenBudget) {
+      out.push_back(std::move(cur));
+      cur.clear();
+      longest = 0;
+    }
+    cur.push_back(i);
+    longest = std::max(longest, len);
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+std::vector<torch::Tensor> ActorUpdater::logProbs(model::QwenForCausalLM& model, const std::vector<ActorSequence>& seqs,
+                                                  std::vector<double>* meanEntropy) const {
+  torch::NoGradGuard noGrad;
+  std::vector<size_t> all(seqs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<torch::Tensor> out(seqs.size());
+  if (meanEntropy) meanEntropy->assign(seqs.size(), 0.0);
+  const auto device = deviceOf(model);
+  for (const auto& micro : microBatches(seqs, all, options_.microBatchTokens)) {
+    const auto batch = batchOf(seqs, micro, options_.padId, device);
+    const auto r = TokenLogProbs::compute(model, batch, options_.temperature, meanEntropy != nullptr);
+    const auto lp = r.logProbs.cpu();
+    for (size_t k = 0; k < micro.size(); ++k) {
+      const int64_t len = batch.responseLen[k];
+      out[micro[k]] = lp[static_cast<int64_t>(k)].narrow(0, 0, len).clone();
+      if (meanEntropy)
+        (*meanEntropy)[micro[k]] = r.entropy[static_cast<int64_t>(k)].narrow(0, 0, len).mean().item<double>();
+    }
+  }
+  return out;
+}
+
+std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<ActorSequence>& seqs,
+                                                          const std::vector<torch::Tensor>& oldLogProbs,
+                                                          const std::vector<torch::Tensor>& refLogProbs,
+                                                          const std::vector<size_t>& rows) {
+  const auto device = deviceOf(policy_);
+  const auto mode = options_.loss.aggMode;
+  double localTokens = 0;
+  for (size_t i : rows) localTokens += static_cast<double>(seqs[i].response->size());
+  // Weights against the whole mini-batch (all ranks): the accumulated gradient is that of the
+  // loss aggregated over the mini-batch at once, however it is split into micro-batches or ranks.
+  const double totalTokens = collective_->sum(localTokens);
+  const double totalSeqs = collective_->sum(static_cast<double>(rows.size()));
+  optimizer_.zero_grad();
+  double pgLoss = 0, clipFrac = 0, clipFracLower = 0, ppoKl = 0, entropy = 0, klLoss = 0;
+  for (const auto& micro : microBatches(seqs, rows, options_.microBatchTokens)) {
+    const auto batch = batchOf(seqs, micro, options_.padId, device);
+    const int64_t width = batch.responseMask.size(1);
+    const auto mask = batch.responseMask;
+    const auto old = padRows(oldLogProbs, micro, width).to(device);
+    std::vector<float> adv;
+    for (size_t i : micro) adv.push_back(static_cast<float>(seqs[i].advantage));
+    const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
+    const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true);
+    const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
+    const double microTokens = mask.sum().item<double>();
+    const double tokW = microTokens / totalTokens;
+    const double aggW = mode == config::LossAggMode::TokenMean ? tokW : static_cast<double>(micro.size()) / totalSeqs;
+    const auto entLoss = grpo::PolicyLoss::aggregate(r.entropy, mask, mode);
+    auto loss = pl.loss - options_.entropyCoeff * entLoss;
+    if (options_.useKlLoss) {
+      const auto ref = padRows(refLogProbs, micro, width).to(device);
+      const auto kld = grpo::PolicyLoss::klPenalty(r.logProbs, ref, options_.klType);
+      const auto kl = grpo::PolicyLoss::aggregate(kld, mask, mode);
+      loss = loss + options_.klCoef * kl;
+      klLoss += kl.item<double>() * aggW;
+    }
+    (loss * aggW).backward();
+    pgLoss += pl.loss.item<double>() * aggW;
+    clipFrac += pl.clipFrac.item<double>() * tokW;
+    clipFracLower += pl.clipFracLower.item<double>() * tokW;
+    ppoKl += pl.ppoKl.item<double>() * tokW;
+    entropy += grpo::PolicyLoss::maskedMean(r.entropy.detach(), mask).item<double>() * tokW;
+  }
+  std::vector<torch::Tensor> params, grads;
+  for (auto& p : policy_->parameters()) {
+    if (!p.requires_grad()) continue;
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    params.push_back(p);
+    grads.push_back(p.grad());
+  }
+  collective_->sumGradients(grads);
+  // clip_grad_norm_ returns the norm before clipping (verl's actor/grad_norm).
+  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, options_.gradClip);
+  if (std::isfinite(gradNorm)) optimizer_.step();  // verl skips the step on a non-finite norm
+  optimizer_.zero_grad();
+  const double lr = optimizer_.param_groups().front().options().get_lr();
+  std::map<std::string, double> m{{"actor/pg_loss", collective_->sum(pgLoss)},
+                                  {"actor/pg_clipfrac", collective_->sum(clipFrac)},
+                                  {"actor/pg_clipfrac_lower", collective_->sum(clipFracLower)},
+                                  {"actor/ppo_kl", collective_->sum(ppoKl)},
+                                  {"actor/entropy", collective_->sum(entropy)},
+                                  {"actor/grad_norm", gradNorm},
+                                  {"actor/lr", lr}};
+  if (options_.useKlLoss) m["actor/kl_loss"] = collective_->sum(klLoss);
+  return m;
+}
+
+std::map<std::string, double> ActorUpdater::update(const std::vector<ActorSequence>& seqs,
+                                                   const std::vector<torch::Tensor>& oldLogProbs,
+                                                   const std::vector<torch::Tensor>& refLogProbs,
+                                                   const std::vector<std::vector<size_t>>& miniBatches) {
+  std::map<std::string, double> sum;
+  int count = 0;
+  policy_->train();
+  for (int64_t epoch = 0; epoch < options_.ppoEpochs; ++epoch)
+    for (const auto& mb : miniBatches) {
+      for (const auto& [k, v] : miniBatchStep(seqs, oldLogProbs, refLogProbs, mb)) sum[k] += v;
+      ++count;
+    }
+  for (auto& [k, v] : sum) v /= std::max(1, count);
+  return sum;
+}
+
+}  // namespace longrl::train

@@ -1,0 +1,44 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "trainer/model/QwenForCausalLM.h"
+
+namespace longrl::train {
+
+// The checkpoints of a run, run-dir/checkpoints/step-N/: an HF-layout model directory (weights,
+// config, generation config, the tokenizer files copied from the source model) plus
+// trainer_state/ (state.json, the optimizer's state, the frozen reference model when the KL loss
+// uses one). A checkpoint is written under a temporary name and renamed into place, so a crash
+// while writing leaves the previous checkpoints intact; `keep` prunes the oldest.
+class CheckpointStore {
+ public:
+  // tokenizerDir: where the tokenizer files are copied from (the source model directory).
+  CheckpointStore(std::string checkpointsDir, int64_t keep, std::string tokenizerDir);
+
+  // Returns the checkpoint's directory. optimizer / reference may be null.
+  std::string save(int64_t step, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,
+                   model::QwenForCausalLM* reference, const nlohmann::json& state);
+  // The complete checkpoint with the highest step, if any.
+  std::optional<std::string> latest() const;
+  std::vector<std::pair<int64_t, std::string>> list() const;  // complete ones, by step
+
+  static nlohmann::json readState(const std::string& checkpointDir);
+  // Restores the optimizer state saved with the checkpoint (no-op when it has none).
+  static void loadOptimizer(const std::string& checkpointDir, torch::optim::Optimizer& optimizer);
+  static std::string referenceDir(const std::string& checkpointDir);  // "" when none was saved
+  static std::string dirName(int64_t step) { return "step-" + std::to_string(step); }
+
+ private:
+  void prune();
+  std::string dir_;
+  int64_t keep_;
+  std::string tokenizerDir_;
+};
+
+}  // namespace longrl::train

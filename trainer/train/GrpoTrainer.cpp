@@ -1,0 +1,244 @@
+#include "trainer/train/GrpoTrainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include "core/grpo/DynamicBatchFiller.h"
+#include "core/grpo/GroupAdvantage.h"
+
+namespace longrl::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// mean/max/min of `values` under `prefix`.
+void stats(std::map<std::string, double>& m, const std::string& prefix, const std::vector<double>& values) {
+  double sum = 0, hi = values.empty() ? 0 : -std::numeric_limits<double>::infinity(),
+         lo = values.empty() ? 0 : std::numeric_limits<double>::infinity();
+  for (double v : values) {
+    sum += v;
+    hi = std::max(hi, v);
+    lo = std::min(lo, v);
+  }
+  m[prefix + "/mean"] = values.empty() ? 0.0 : sum / static_cast<double>(values.size());
+  m[prefix + "/max"] = hi;
+  m[prefix + "/min"] = lo;
+}
+
+ActorOptions actorOptions(const config::GrpoConfig& g, int64_t microBatchTokens, int padId) {
+  ActorOptions o;
+  o.loss.clipRatioLow = g.clipRatioLow;
+  o.loss.clipRatioHigh = g.clipRatioHigh;
+  o.loss.dualClip = g.dualClip;
+  o.loss.clipRatioC = g.clipRatioC;
+  o.loss.aggMode = g.lossAggMode;
+  o.entropyCoeff = g.entropyCoeff;
+  o.useKlLoss = g.useKlLoss;
+  o.klCoef = g.klCoef;
+  o.klType = g.klLossType;
+  o.temperature = g.temperature > 0 ? g.temperature : 1.0;
+  o.gradClip = g.gradClip;
+  o.ppoEpochs = g.ppoEpochs;
+  o.microBatchTokens = microBatchTokens;
+  o.padId = padId;
+  return o;
+}
+
+}  // namespace
+
+GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM policy,
+                         std::optional<model::QwenForCausalLM> reference, engine::EngineOptions engineOptions,
+                         const tokenizer::Tokenizer& tokenizer, std::shared_ptr<const reward::RewardFunction> reward,
+                         int64_t microBatchTokens, Collective* collective)
+    : config_(config),
+      policy_(policy),
+      reference_(std::move(reference)),
+      engine_(policy, std::move(engineOptions)),
+      tokenizer_(tokenizer),
+      reward_(std::move(reward)),
+      generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)) {
+  if (config_.grpo.useKlLoss && !reference_) throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
+  if (reference_) {
+    (*reference_)->eval();
+    for (auto& p : (*reference_)->parameters()) p.set_requires_grad(false);
+  }
+  optimizer_ = std::make_unique<torch::optim::AdamW>(
+      policy_->parameters(), torch::optim::AdamWOptions(config_.grpo.lr).weight_decay(config_.grpo.weightDecay));
+  updater_ = std::make_unique<ActorUpdater>(
+      policy_, *optimizer_, actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId), collective);
+}
+
+void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
+                            std::vector<torch::Tensor>& oldLp, const std::vector<double>& meanEntropy,
+                            std::map<std::string, double>& m) {
+  // Batch entropy: token-weighted mean of the samples' mean entropies.
+  double sum = 0, tokens = 0;
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const auto n = static_cast<double>(seqs[i].response->size());
+    sum += meanEntropy[i] * n;
+    tokens += n;
+  }
+  const double entropy = tokens > 0 ? sum / tokens : 0.0;
+  if (entropy > config_.grpo.aepo.entropyHigh) aepoMasking_ = true;
+  else if (entropy < config_.grpo.aepo.entropyLow) aepoMasking_ = false;
+  m["train/aepo_batch_entropy"] = entropy;
+  m["train/aepo_masking"] = aepoMasking_ ? 1.0 : 0.0;
+  if (!aepoMasking_) return;
+  std::vector<ActorSequence> keptSeqs;
+  std::vector<torch::Tensor> keptLp;
+  std::vector<std::vector<size_t>> keptMini;
+  size_t masked = 0;
+  for (const auto& mb : miniBatches) {
+    keptMini.emplace_back();
+    for (size_t i : mb) {
+      if (seqs[i].advantage < 0) {
+        ++masked;
+        continue;
+      }
+      keptMini.back().push_back(keptSeqs.size());
+      keptSeqs.push_back(seqs[i]);
+      keptLp.push_back(oldLp[i]);
+    }
+    if (keptMini.back().empty()) keptMini.pop_back();
+  }
+  m["train/aepo_masked_samples"] = static_cast<double>(masked);
+  seqs = std::move(keptSeqs);
+  oldLp = std::move(keptLp);
+  miniBatches = std::move(keptMini);
+}
+
+GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
+                                 const std::vector<TrainExample>& examples, curriculum::BatchSampler& sampler) {
+  const auto& g = config_.grpo;
+  const auto tStep = Clock::now();
+  GrpoStepResult out;
+  auto& m = out.metrics;
+  engine::SamplingParams params;
+  params.temperature = g.temperature;
+  params.topP = g.topP;
+  params.topK = g.topK > 0 ? g.topK : 0;
+  params.maxNewTokens = phase.maxOutputTokens;
+  params.n = static_cast<int>(g.rolloutN);
+
+  const auto target = static_cast<size_t>(g.trainBatchSize);
+  grpo::DynamicBatchFiller<size_t> filler(target, g.dynamicSampling.maxNumGenBatches, g.dynamicSampling.enabled);
+  double tGen = 0, tReward = 0;
+  int nextGroup = 0;
+  // At least one generation batch: a disabled filler reports done() from the start.
+  do {
+    std::vector<size_t> idx;
+    for (size_t i : sampler.nextBatch(target)) {
+      if (examples[i].inputTokens() > phase.maxInputTokens) ++out.skippedPrompts;
+      else idx.push_back(i);
+    }
+    auto t = Clock::now();
+    auto groups = generator_.generate(examples, idx, params, static_cast<uint64_t>(g.seed), step,
+                                      static_cast<int>(filler.genBatches()), nextGroup);
+    tGen += since(t);
+    t = Clock::now();
+    generator_.score(groups, examples);
+    tReward += since(t);
+    nextGroup += static_cast<int>(groups.size());
+    // Dynamic sampling looks at accuracy (rule/judge correctness), as DAPO's filter on "acc".
+    std::vector<std::pair<size_t, std::vector<double>>> offer;
+    for (auto& grp : groups) {
+      std::vector<double> acc;
+      for (const auto& s : grp.samples) acc.push_back(s.reward.acc ? 1.0 : 0.0);
+      offer.emplace_back(out.groups.size(), std::move(acc));
+      out.groups.push_back(std::move(grp));
+    }
+    filler.offer(std::move(offer));
+  } while (!filler.done());
+  m["train/num_gen_batches"] = static_cast<double>(filler.genBatches());
+  m["train/num_dropped_groups"] = static_cast<double>(filler.dropped());
+  const auto kept = filler.take();
+  for (size_t k : kept) out.groups[k].kept = true;
+  m["train/num_kept_groups"] = static_cast<double>(kept.size());
+  m["timing_s/gen"] = tGen;
+  m["timing_s/reward"] = tReward;
+
+  // Advantages over the kept groups.
+  auto t = Clock::now();
+  std::vector<grpo::GroupAdvantage::Sample> advIn;
+  std::vector<RolloutSample*> trained;
+  for (size_t k : kept)
+    for (auto& s : out.groups[k].samples) {
+      advIn.push_back({s.reward.score, out.groups[k].groupIdx, examples[out.groups[k].exampleIndex].record.dataSource});
+      trained.push_back(&s);
+    }
+  const auto estimator = g.advantageEstimator == config::AdvantageEstimator::GrpoTaskStd
+                             ? grpo::GroupAdvantage::Estimator::GrpoTaskStd
+                             : grpo::GroupAdvantage::Estimator::Grpo;
+  const auto adv = grpo::GroupAdvantage::compute(advIn, estimator);
+  for (size_t i = 0; i < trained.size(); ++i) trained[i]->advantage = adv[i];
+  m["timing_s/adv"] = since(t);
+
+  // Batch statistics over what is trained on (all generated samples when nothing survived).
+  std::vector<const RolloutGroup*> batch;
+  for (const auto& grp : out.groups)
+    if (grp.kept || kept.empty()) batch.push_back(&grp);
+  std::vector<double> score, rewards, advs, respLen, promptLen;
+  double respClip = 0, promptClip = 0, tokens = 0;
+  for (const auto* grp : batch) {
+    const auto plen = static_cast<double>(examples[grp->exampleIndex].promptIds.size());
+    for (const auto& s : grp->samples) {
+      score.push_back(s.reward.score - s.reward.overlong_penalty);
+      rewards.push_back(s.reward.score);
+      advs.push_back(s.advantage);
+      respLen.push_back(static_cast<double>(s.responseIds.size()));
+      promptLen.push_back(plen);
+      respClip += s.truncated ? 1 : 0;
+      promptClip += plen >= static_cast<double>(phase.maxInputTokens) ? 1 : 0;
+      tokens += plen + static_cast<double>(s.responseIds.size());
+    }
+  }
+  stats(m, "critic/score", score);
+  stats(m, "critic/rewards", rewards);
+  stats(m, "critic/advantages", advs);
+  stats(m, "response_length", respLen);
+  stats(m, "prompt_length", promptLen);
+  const double n = std::max<double>(1.0, static_cast<double>(respLen.size()));
+  m["response_length/clip_ratio"] = respClip / n;
+  m["prompt_length/clip_ratio"] = promptClip / n;
+
+  if (!trained.empty()) {
+    std::vector<ActorSequence> seqs;
+    std::vector<std::vector<size_t>> miniBatches;
+    const auto perMini = static_cast<size_t>(std::max<int64_t>(1, g.ppoMiniBatchSize));
+    for (size_t k = 0; k < kept.size(); ++k) {
+      if (k % perMini == 0) miniBatches.emplace_back();
+      const auto& grp = out.groups[kept[k]];
+      for (const auto& s : grp.samples) {
+        miniBatches.back().push_back(seqs.size());
+        seqs.push_back({&examples[grp.exampleIndex].promptIds, &s.responseIds, s.advantage});
+      }
+    }
+    t = Clock::now();
+    std::vector<double> meanEntropy;
+    auto oldLp = updater_->logProbs(policy_, seqs, &meanEntropy);
+    for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = meanEntropy[i];
+    m["timing_s/old_log_prob"] = since(t);
+    if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, meanEntropy, m);
+    std::vector<torch::Tensor> refLp;
+    if (g.useKlLoss) {
+      t = Clock::now();
+      refLp = updater_->logProbs(*reference_, seqs);
+      m["timing_s/ref"] = since(t);
+    }
+    t = Clock::now();
+    if (!seqs.empty()) {
+      for (const auto& [k, v] : updater_->update(seqs, oldLp, refLp, miniBatches)) m[k] = v;
+      out.updated = true;
+    }
+    m["timing_s/update_actor"] = since(t);
+  }
+  const double stepTime = since(tStep);
+  m["timing_s/step"] = stepTime;
+  m["perf/time_per_step"] = stepTime;
+  m["perf/throughput"] = stepTime > 0 ? tokens / stepTime : 0.0;
+  return out;
+}
+
+}  // namespace longrl::train

@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/reward/RewardResult.h"
+
+namespace longrl::train {
+
+// One sampled completion of a GRPO group, with its reward and (later) its advantage.
+struct RolloutSample {
+  int sampleIdx = 0;
+  std::vector<int> responseIds;  // including the stop token, as verl trains on it
+  std::string text;              // decoded without special tokens
+  bool truncated = false;        // hit max new tokens
+  reward::RewardResult reward;
+  double advantage = 0.0;
+  double meanEntropy = 0.0;
+  std::int64_t thinkLen = 0;
+};
+
+// The G samples of one prompt in one generation batch.
+struct RolloutGroup {
+  std::size_t exampleIndex = 0;  // into the phase's example list
+  int groupIdx = 0;              // unique within the step (across generation batches)
+  int genBatch = 0;
+  bool kept = false;             // survived dynamic sampling (trained on)
+  std::vector<RolloutSample> samples;
+};
+
+}  // namespace longrl::train

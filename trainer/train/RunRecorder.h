@@ -1,0 +1,43 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/store/RunStoreWriter.h"
+
+namespace longrl::train {
+
+// Where a training run's records go: the run store (run-dir/run.sqlite, the single writer) and,
+// with `--events stdout`, the same records as JSON lines on a stream (EventEncoder). Only rank 0
+// owns one. Each record is written to the store first, then mirrored, so both carry the same ids.
+class RunRecorder {
+ public:
+  // `events` may be null (no mirroring); it must outlive the recorder.
+  RunRecorder(const std::string& storePath, std::ostream* events);
+
+  void run(const store::RunInfo& r);
+  void phase(const store::PhaseInfo& p);
+  void metrics(const std::vector<store::MetricPoint>& points);
+  std::int64_t document(const store::DocumentRecord& d);  // returns the store's id
+  void example(const store::ExampleRecord& e);
+  void rollout(const store::RolloutRecord& r);
+  void difficulty(const store::DifficultyRecord& d);
+  // A free-form event: kind ("log", "checkpoint", "retrospective", "error", ...) and a JSON payload.
+  void event(const std::string& kind, const nlohmann::json& payload);
+  void flush();
+
+  store::RunStoreWriter& writer() { return writer_; }
+  static double now();
+
+ private:
+  void emit(const std::string& line);
+  store::RunStoreWriter writer_;
+  std::ostream* events_;
+};
+
+}  // namespace longrl::train

@@ -1,0 +1,57 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/config/RunConfig.h"
+#include "core/dataset/DatasetRecord.h"
+#include "trainer/model/QwenForCausalLM.h"
+#include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/train/SequenceBatch.h"
+
+namespace longrl::train {
+
+// One SFT sequence: the chat-formatted prompt (not trained on) and the target response.
+struct SftExample {
+  std::vector<int> promptIds;
+  std::vector<int> targetIds;  // the full response + <|im_end|>
+};
+
+// Warm-up SFT: next-token cross-entropy on response tokens only (the prompt is context, not a
+// target), token-mean over each optimizer step's whole batch (however it is split into micro
+// batches), AdamW, linear warm-up then cosine decay, gradient clipping.
+class SftTrainer {
+ public:
+  using StepCallback = std::function<void(int64_t step, const std::map<std::string, double>& metrics)>;
+
+  // Plain records whose answer is the full target response (e.g. "<think>...</think> Therefore,
+  // the answer is X."). Sequences longer than maxLen are dropped (counted in `dropped`).
+  static std::vector<SftExample> build(const std::vector<dataset::DatasetRecord>& records,
+                                       const tokenizer::Tokenizer& tokenizer, int64_t maxLen, size_t* dropped = nullptr);
+
+  // Summed negative log-likelihood of the response tokens from the model's hidden states
+  // [B, T, H]; only positions that predict a response token contribute (the prompt is masked).
+  static torch::Tensor nllSumFromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
+                                        const SequenceBatch& batch);
+
+  SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
+             int64_t microBatchTokens = 16384);
+
+  int64_t totalSteps(size_t exampleCount) const;
+  // The learning rate of optimizer step `step` (1-based) out of `total`.
+  double lrAt(int64_t step, int64_t total) const;
+  // Trains every step; returns the number of steps run.
+  int64_t run(const std::vector<SftExample>& examples, int padId, const StepCallback& onStep = {});
+
+ private:
+  model::QwenForCausalLM model_;
+  config::SftConfig config_;
+  uint64_t seed_;
+  int64_t microBatchTokens_;
+};
+
+}  // namespace longrl::train

@@ -1,0 +1,27 @@
+#include "trainer/train/TokenLogProbs.h"
+
+#include "kernels/ChunkedLogProbs.h"
+
+namespace longrl::train {
+
+TokenLogProbsResult TokenLogProbs::fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
+                                              const torch::Tensor& targets, double temperature, bool withEntropy) {
+  kernels::ChunkedLogProbs::Options o;
+  o.temperature = temperature;
+  o.computeEntropy = withEntropy;
+  auto r = kernels::ChunkedLogProbs::compute(hidden, lmHeadWeight, targets, o);
+  return {r.logprobs, r.entropy};
+}
+
+TokenLogProbsResult TokenLogProbs::compute(model::QwenForCausalLM& model, const SequenceBatch& batch,
+                                           double temperature, bool withEntropy) {
+  const auto hidden = model->forward(batch.ids);  // [B, T, H]
+  const auto flat = hidden.reshape({-1, hidden.size(-1)}).index_select(0, batch.sourceIndex);
+  auto r = fromHidden(flat, model->lmHeadWeight(), batch.targets, temperature, withEntropy);
+  TokenLogProbsResult out;
+  out.logProbs = batch.unflatten(r.logProbs.to(torch::kFloat32));
+  if (withEntropy) out.entropy = batch.unflatten(r.entropy.to(torch::kFloat32));
+  return out;
+}
+
+}  // namespace longrl::train

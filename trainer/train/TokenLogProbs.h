@@ -1,0 +1,27 @@
+#pragma once
+#include <torch/torch.h>
+
+#include "trainer/model/QwenForCausalLM.h"
+#include "trainer/train/SequenceBatch.h"
+
+namespace longrl::train {
+
+struct TokenLogProbsResult {
+  torch::Tensor logProbs;  // [B, R], zero outside the response mask
+  torch::Tensor entropy;   // [B, R] (undefined when not asked for)
+};
+
+// Per-token log-probs (and entropies) of the response tokens of a batch under `model`, with the
+// logits divided by `temperature` as verl's actor does for old, reference and updated log-probs.
+// Differentiable when grad mode is on. Only the response positions go through the LM head.
+class TokenLogProbs {
+ public:
+  static TokenLogProbsResult compute(model::QwenForCausalLM& model, const SequenceBatch& batch, double temperature,
+                                     bool withEntropy);
+  // The one place where the LM head meets the targets: [N, H] hidden rows -> [N] log-probs (+ entropy).
+  // Uses the chunked kernel (kernels/ChunkedLogProbs), which never materialises [N, vocab] at once.
+  static TokenLogProbsResult fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
+                                        const torch::Tensor& targets, double temperature, bool withEntropy);
+};
+
+}  // namespace longrl::train

@@ -1,0 +1,225 @@
+#include "trainer/train/TrainingRun.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/curriculum/PhaseBands.h"
+#include "core/curriculum/RetrospectiveSelector.h"
+#include "core/dataset/DatasetReader.h"
+#include "core/reward/GroundTruth.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "trainer/engine/LoadedModel.h"
+#include "trainer/model/QwenPretrained.h"
+#include "trainer/train/ExampleLoader.h"
+#include "trainer/train/ModelCopy.h"
+#include "trainer/train/RewardSetup.h"
+#include "trainer/train/SftTrainer.h"
+
+namespace fs = std::filesystem;
+
+namespace longrl::train {
+namespace {
+
+
+std::string hostName() {
+  char buf[256] = {0};
+  return gethostname(buf, sizeof(buf) - 1) == 0 ? std::string(buf) : std::string();
+}
+
+}  // namespace
+
+TrainingRun::TrainingRun(config::RunConfig config, TrainOptions options)
+    : config_(std::move(config)), options_(std::move(options)), tracker_(config_.retrospective.difficulty) {}
+
+void TrainingRun::log(const std::string& line) {
+  if (options_.log) *options_.log << "train: " << line << std::endl;
+}
+
+void TrainingRun::writeRunStatus(const std::string& status) {
+  store::RunInfo info;
+  info.name = runName_;
+  info.status = status;
+  info.config_json = config_.toJson().dump();
+  info.host = hostName();
+  info.updated_time = RunRecorder::now();
+  recorder_->run(info);
+}
+
+std::string TrainingRun::run() {
+  try {
+    return runInner();
+  } catch (const std::exception& e) {
+    if (recorder_) {
+      try {
+        recorder_->event("error", {{"message", e.what()}, {"step", step_}, {"phase", phase_}});
+        writeRunStatus("failed");
+        recorder_->flush();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+}
+
+nlohmann::json TrainingRun::stateJson() const {
+  nlohmann::json difficulty = nlohmann::json::array();
+  for (const auto& e : tracker_.hardestFirst())
+    difficulty.push_back({{"example_id", e.exampleId}, {"mean_reward", e.meanReward}, {"attempts", e.attempts}});
+  nlohmann::json retro = nlohmann::json::object();
+  for (const auto& [p, ids] : retro_) retro[std::to_string(p)] = ids;
+  return {{"step", step_},          {"phase", phase_},           {"phase_step", phaseStep_},
+          {"phase_start_step", phaseStartStep_}, {"sft_done", sftDone_}, {"sampler", samplerState_},
+          {"difficulty", difficulty}, {"retrospective", retro}, {"seed", config_.grpo.seed},
+          {"aepo_masking", grpo_ ? grpo_->aepoMasking() : aepoMasking_}};
+}
+
+void TrainingRun::saveCheckpoint() {
+  model::QwenForCausalLM* ref = nullptr;
+  if (grpo_ && grpo_->reference()) ref = &*grpo_->reference();
+  const auto dir = checkpoints_->save(step_, policy_, grpo_ ? &grpo_->optimizer() : nullptr, ref, stateJson());
+  lastCheckpointStep_ = step_;
+  recorder_->event("checkpoint", {{"step", step_}, {"phase", phase_}, {"dir", dir}});
+  log("checkpoint " + dir);
+}
+
+std::string TrainingRun::runInner() {
+  if (options_.runDir.empty()) throw std::invalid_argument("train: no run directory");
+  fs::create_directories(options_.runDir);
+  runName_ = fs::path(options_.runDir).lexically_normal().filename().string();
+  if (runName_.empty()) runName_ = fs::path(options_.runDir).lexically_normal().parent_path().filename().string();
+  config_.saveFile((fs::path(options_.runDir) / "config.json").string());
+  recorder_ = std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events);
+  {
+    store::RunInfo info;
+    info.name = runName_;
+    info.status = "running";
+    info.config_json = config_.toJson().dump();
+    info.host = hostName();
+    info.created_time = RunRecorder::now();  // the store keeps the first one on resume
+    info.updated_time = info.created_time;
+    recorder_->run(info);
+  }
+  // Validated once the store exists, so that a rejected config is recorded as a failed run.
+  const auto issues = config_.validateForTraining();
+  if (!issues.empty()) throw config::ConfigError(issues, "config");
+  checkpoints_ = std::make_unique<CheckpointStore>((fs::path(options_.runDir) / "checkpoints").string(),
+                                                   config_.checkpoint.keep, config_.model.path);
+  std::optional<std::string> resumeFrom = options_.resume ? checkpoints_->latest() : std::nullopt;
+  if (resumeFrom) {
+    const auto s = CheckpointStore::readState(*resumeFrom);
+    step_ = s.at("step").get<int64_t>();
+    phase_ = s.at("phase").get<size_t>();
+    phaseStep_ = s.at("phase_step").get<int64_t>();
+    phaseStartStep_ = s.at("phase_start_step").get<int64_t>();
+    sftDone_ = s.at("sft_done").get<bool>();
+    aepoMasking_ = s.value("aepo_masking", false);
+    samplerState_ = s.at("sampler");
+    for (const auto& d : s.at("difficulty"))
+      tracker_.restore(d.at("example_id").get<std::string>(), d.at("mean_reward").get<double>(),
+                       d.at("attempts").get<int64_t>());
+    for (const auto& [p, ids] : s.at("retrospective").items()) retro_[std::stoul(p)] = ids.get<std::vector<std::string>>();
+    lastCheckpointStep_ = step_;
+    recorder_->event("resume", {{"checkpoint", *resumeFrom}, {"step", step_}, {"phase", phase_}});
+    log("resuming from " + *resumeFrom + " (step " + std::to_string(step_) + ")");
+  } else if (options_.resume) {
+    log("--resume: no checkpoint yet, starting from the beginning");
+  }
+
+  const torch::Device device(config_.model.device);
+  const auto dtype = model::QwenPretrained::dtypeFromName(config_.model.dtype);
+  auto loaded = engine::LoadedModel::load(resumeFrom ? *resumeFrom : config_.model.path, device);
+  policy_ = loaded.model;
+  policy_->to(dtype);
+  tokenizer_.emplace(loaded.tokenizer);
+  auto engineOptions = loaded.engineOptions();
+
+  if (config_.sft.enabled && !sftDone_) {
+    runSft();
+    sftDone_ = true;
+    saveCheckpoint();
+  }
+
+  std::optional<model::QwenForCausalLM> reference;
+  if (config_.grpo.useKlLoss) {
+    const auto refDir = resumeFrom ? CheckpointStore::referenceDir(*resumeFrom) : std::string();
+    if (!refDir.empty()) {
+      reference = model::QwenPretrained::load(refDir, dtype, device);
+    } else {
+      reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT)
+    }
+  }
+
+  const auto rewardFn = RewardSetup::make(config_);
+  auto loadedExamples = ExampleLoader::load(config_.dataset, *tokenizer_, rewardFn->router());
+  examples_ = std::move(loadedExamples.examples);
+  if (!loadedExamples.problems.empty()) {
+    recorder_->event("log", {{"message", "skipped training records"}, {"count", loadedExamples.problems.size()},
+                             {"first", loadedExamples.problems.front()}});
+    log("skipped " + std::to_string(loadedExamples.problems.size()) + " records, e.g. " + loadedExamples.problems.front());
+  }
+  std::vector<int64_t> upper;
+  for (const auto& p : config_.phases) upper.push_back(p.maxInputTokens);
+  curriculum::PhaseBands bands(upper);
+  std::vector<std::string> tooLong;
+  for (const auto& e : examples_) {
+    bandOf_.push_back(bands.bandOf(e.inputTokens()));
+    if (bandOf_.back() < 0) tooLong.push_back(e.id);
+  }
+  if (!tooLong.empty()) {
+    recorder_->event("log", {{"message", "examples longer than every phase allows are skipped"},
+                             {"count", tooLong.size()}, {"example_ids", tooLong}});
+    log(std::to_string(tooLong.size()) + " examples are longer than every phase allows: skipped");
+  }
+
+  grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
+                                        rewardFn, options_.microBatchTokens);
+  if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
+  grpo_->setAepoMasking(aepoMasking_);
+
+  for (size_t p = phase_; p < config_.phases.size(); ++p) {
+    store::PhaseInfo info;
+    info.index = static_cast<int>(p);
+    info.name = config_.phases[p].name;
+    info.min_input_tokens = bands.lower(p);
+    info.max_input_tokens = bands.upper(p);
+    info.max_output_tokens = config_.phases[p].maxOutputTokens;
+    info.status = "pending";
+    recorder_->phase(info);
+  }
+  for (size_t p = phase_; p < config_.phases.size(); ++p)
+    if (!runPhase(p)) {
+      recorder_->flush();
+      writeRunStatus("stopped");
+      return "stopped";
+    }
+  if (lastCheckpointStep_ != step_) saveCheckpoint();
+  writeRunStatus("finished");
+  recorder_->flush();
+  log("finished after step " + std::to_string(step_));
+  return "finished";
+}
+
+void TrainingRun::runSft() {
+  dataset::DatasetReadOptions ro;
+  ro.skipMalformed = config_.dataset.skipMalformed;
+  const auto records = dataset::DatasetReader::readFiles(config_.sft.train, ro).records;
+  size_t dropped = 0;
+  const auto examples = SftTrainer::build(records, *tokenizer_, config_.sft.maxLen, &dropped);
+  if (dropped > 0) recorder_->event("log", {{"message", "SFT examples dropped (too long or no answer)"}, {"count", dropped}});
+  if (examples.empty()) throw std::runtime_error("sft.train: no usable SFT examples");
+  recorder_->event("log", {{"message", "SFT warm-up"}, {"examples", examples.size()}});
+  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens);
+  sft.run(examples, std::max(0, tokenizer_->padId()), [&](int64_t step, const std::map<std::string, double>& m) {
+    std::vector<store::MetricPoint> points;
+    for (const auto& [k, v] : m) points.push_back({0, step, 0, k, v, RunRecorder::now()});
+    recorder_->metrics(points);
+    log("sft step " + std::to_string(step) + " loss " + std::to_string(m.at("sft/loss")));
+  });
+}
+
+}  // namespace longrl::train

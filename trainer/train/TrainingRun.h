@@ -1,0 +1,84 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/config/RunConfig.h"
+#include "core/curriculum/BatchSampler.h"
+#include "core/curriculum/DifficultyTracker.h"
+#include "trainer/model/QwenForCausalLM.h"
+#include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/train/CheckpointStore.h"
+#include "trainer/train/GrpoTrainer.h"
+#include "trainer/train/RunRecorder.h"
+
+namespace longrl::train {
+
+struct TrainOptions {
+  std::string runDir;
+  bool resume = false;             // continue after the latest checkpoint (fresh start when there is none)
+  std::ostream* events = nullptr;  // --events stdout: every record as a JSON line
+  std::ostream* log = nullptr;     // human-readable progress (stderr)
+  // Test hook: stop, as if killed, after this many GRPO steps of this process (0 = off).
+  int64_t stopAfterSteps = 0;
+  int64_t microBatchTokens = 16384;
+};
+
+// A whole training run in a run directory: config.json, run.sqlite, checkpoints/. Warm-up SFT
+// (when enabled), then the curriculum phases of GRPO; between phases, retrospective sampling
+// re-inserts the hard examples (and the ones people marked hard) into the next phase's data.
+// Checkpoints hold everything needed to continue exactly where they were taken.
+class TrainingRun {
+ public:
+  TrainingRun(config::RunConfig config, TrainOptions options);
+
+  // Returns "finished", or "stopped" (stop hook). On an error, records status "failed" and an
+  // "error" event, then rethrows.
+  std::string run();
+
+ private:
+  std::string runInner();
+  void runSft();
+  bool runPhase(size_t phase);  // false: stopped by the hook
+  void recordStep(const GrpoStepResult& result, const std::vector<TrainExample>& examples, int phase);
+  void ensureExampleStored(const TrainExample& e);
+  void saveCheckpoint();
+  nlohmann::json stateJson() const;
+  void writeRunStatus(const std::string& status);
+  void log(const std::string& line);
+
+  config::RunConfig config_;
+  TrainOptions options_;
+  std::unique_ptr<RunRecorder> recorder_;
+  std::unique_ptr<CheckpointStore> checkpoints_;
+  std::optional<tokenizer::Tokenizer> tokenizer_;
+  model::QwenForCausalLM policy_{nullptr};
+  std::unique_ptr<GrpoTrainer> grpo_;
+  std::vector<TrainExample> examples_;       // every usable training example
+  std::vector<int> bandOf_;                  // per example: its phase, -1 = too long for every phase
+  std::string runName_;
+
+  // Position (what a checkpoint saves).
+  int64_t step_ = 0;
+  size_t phase_ = 0;
+  int64_t phaseStep_ = 0;
+  int64_t phaseStartStep_ = 1;
+  bool sftDone_ = false;
+  bool aepoMasking_ = false;
+  std::map<size_t, std::vector<std::string>> retro_;  // phase -> example ids re-inserted into it
+  nlohmann::json samplerState_;                       // of the running phase (null at a phase start)
+  std::unique_ptr<curriculum::BatchSampler> sampler_;
+  curriculum::DifficultyTracker tracker_;
+  int64_t lastCheckpointStep_ = -1;
+  int64_t stepsThisProcess_ = 0;
+  std::set<std::string> storedExamples_;
+};
+
+}  // namespace longrl::train

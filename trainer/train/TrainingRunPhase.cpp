@@ -1,0 +1,182 @@
+// TrainingRun: one curriculum phase and the records of its steps.
+#include <cmath>
+#include <fstream>
+#include <unordered_map>
+
+#include "core/curriculum/PhaseBands.h"
+#include "core/curriculum/RetrospectiveSelector.h"
+#include "core/reward/GroundTruth.h"
+#include "core/reward/JudgeResult.h"
+#include "core/store/RunStoreReader.h"
+#include "trainer/train/TrainingRun.h"
+
+namespace longrl::train {
+namespace {
+
+double residentMemoryGb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / (1024.0 * 1024.0);
+  return 0.0;
+}
+
+}  // namespace
+
+void TrainingRun::ensureExampleStored(const TrainExample& e) {
+  if (!storedExamples_.insert(e.id).second) return;
+  store::ExampleRecord r;
+  r.id = e.id;
+  r.data_source = e.record.dataSource;
+  r.question = e.record.question.empty() ? e.userPrompt : e.record.question;
+  r.ground_truth = reward::GroundTruth(e.record.groundTruth).display();
+  r.input_tokens = e.inputTokens();
+  if (!e.record.document.empty()) {
+    store::DocumentRecord d;
+    d.text = e.record.document;
+    r.doc_id = recorder_->document(d);
+  }
+  recorder_->example(r);
+}
+
+void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<TrainExample>& examples, int phase) {
+  const double now = RunRecorder::now();
+  std::vector<store::MetricPoint> points;
+  for (const auto& [k, v] : result.metrics) points.push_back({0, step_, phase, k, v, now});
+  points.push_back({0, step_, phase, "perf/cpu_memory_used_gb", residentMemoryGb(), now});
+  if (result.skippedPrompts > 0)
+    points.push_back({0, step_, phase, "train/num_skipped_prompts", static_cast<double>(result.skippedPrompts), now});
+  recorder_->metrics(points);
+  std::unordered_map<std::string, std::vector<double>> touched;
+  for (const auto& g : result.groups) {
+    const auto& ex = examples[g.exampleIndex];
+    ensureExampleStored(ex);
+    std::vector<double> scores;
+    for (const auto& s : g.samples) {
+      store::RolloutRecord r;
+      r.step = step_;
+      r.phase = phase;
+      r.example_id = ex.id;
+      r.group_idx = g.groupIdx;
+      r.sample_idx = s.sampleIdx;
+      r.prompt_tokens = ex.inputTokens();
+      r.response = s.text;
+      r.think_len = s.thinkLen;
+      r.answer = s.reward.pred.value_or("");
+      r.rule_score = s.reward.rule_score;
+      if (s.reward.judge) {
+        r.judge_verdict = reward::verdictName(s.reward.judge->verdict);
+        r.judge_raw = s.reward.judge->raw_reply;
+        r.judge_prompt = s.reward.judge->user_prompt;
+        r.judge_error = s.reward.judge->error;
+      }
+      r.reward = s.reward.score;
+      r.advantage = s.advantage;
+      r.length = static_cast<int64_t>(s.responseIds.size());
+      r.truncated = s.truncated;
+      r.mean_entropy = s.meanEntropy;
+      r.wall_time = now;
+      recorder_->rollout(r);
+      // Difficulty from correctness (max(rule, judge)), before the length penalty.
+      scores.push_back(s.reward.score - s.reward.overlong_penalty);
+    }
+    tracker_.addGroup(ex.id, scores);
+    touched[ex.id];
+  }
+  for (const auto& [id, unused] : touched) {
+    const auto e = tracker_.entry(id);
+    recorder_->difficulty({id, phase, e.meanReward, e.attempts});
+  }
+  recorder_->flush();
+}
+
+bool TrainingRun::runPhase(size_t p) {
+  const auto& pc = config_.phases[p];
+  std::vector<TrainExample> list;
+  std::unordered_map<std::string, size_t> byId;
+  for (size_t i = 0; i < examples_.size(); ++i) {
+    byId[examples_[i].id] = i;
+    if (bandOf_[i] == static_cast<int>(p)) list.push_back(examples_[i]);
+  }
+  size_t retroAdded = 0;
+  for (const auto& id : retro_[p]) {
+    auto it = byId.find(id);
+    if (it == byId.end() || bandOf_[it->second] == static_cast<int>(p)) continue;
+    if (bandOf_[it->second] < 0) continue;  // too long for any phase
+    list.push_back(examples_[it->second]);
+    ++retroAdded;
+  }
+  store::PhaseInfo info;
+  info.index = static_cast<int>(p);
+  info.name = pc.name;
+  info.min_input_tokens = p == 0 ? 0 : config_.phases[p - 1].maxInputTokens;
+  info.max_input_tokens = pc.maxInputTokens;
+  info.max_output_tokens = pc.maxOutputTokens;
+  if (phaseStep_ == 0) phaseStartStep_ = step_ + 1;
+  info.start_step = phaseStartStep_;
+  info.start_time = RunRecorder::now();
+  const bool resumedHere = phaseStep_ > 0;
+  if (list.empty()) {
+    recorder_->event("log", {{"message", "phase has no examples: skipped"}, {"phase", p}});
+    log("phase " + std::to_string(p) + " has no examples: skipped");
+    info.end_step = step_;
+    info.status = "done";
+    recorder_->phase(info);
+    phase_ = p + 1;
+    return true;
+  }
+  info.status = "running";
+  recorder_->phase(info);
+  recorder_->event("phase", {{"phase", p}, {"name", pc.name}, {"examples", list.size()}, {"retrospective", retroAdded}});
+  log("phase " + std::to_string(p) + " (" + pc.name + "): " + std::to_string(list.size()) + " examples, " +
+      std::to_string(retroAdded) + " from retrospective sampling");
+
+  std::vector<std::string> taskOf;
+  for (const auto& e : list) taskOf.push_back(e.record.dataSource);
+  sampler_ = std::make_unique<curriculum::BatchSampler>(taskOf, config_.grpo.taskBalancedSampling,
+                                                        static_cast<uint64_t>(config_.grpo.seed) + p);
+  if (resumedHere && !samplerState_.is_null()) sampler_->restore(samplerState_);
+  if (!resumedHere) tracker_.clear();
+  const int64_t total =
+      pc.steps > 0 ? pc.steps
+                   : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(pc.epochs * static_cast<double>(list.size()) /
+                                                                         static_cast<double>(config_.grpo.trainBatchSize))));
+  while (phaseStep_ < total) {
+    ++step_;
+    ++phaseStep_;
+    const auto result = grpo_->step(step_, pc, list, *sampler_);
+    samplerState_ = sampler_->state();
+    recordStep(result, list, static_cast<int>(p));
+    const auto& m = result.metrics;
+    log("step " + std::to_string(step_) + " phase " + std::to_string(p) + ": score " +
+        std::to_string(m.at("critic/score/mean")) + ", groups kept " + std::to_string(int(m.at("train/num_kept_groups"))) +
+        ", gen batches " + std::to_string(int(m.at("train/num_gen_batches"))) + ", " +
+        std::to_string(m.at("timing_s/step")) + " s");
+    if (config_.checkpoint.everySteps > 0 && step_ % config_.checkpoint.everySteps == 0) saveCheckpoint();
+    ++stepsThisProcess_;
+    if (options_.stopAfterSteps > 0 && stepsThisProcess_ >= options_.stopAfterSteps) return false;
+  }
+  info.end_step = step_;
+  info.end_time = RunRecorder::now();
+  info.status = "done";
+  recorder_->phase(info);
+  if (p + 1 < config_.phases.size() && config_.retrospective.enabled) {
+    recorder_->flush();
+    store::RunStoreReader reader(recorder_->writer().path());
+    const auto sel = curriculum::RetrospectiveSelector(config_.retrospective).select(tracker_.hardestFirst(), reader.annotations());
+    retro_[p + 1] = sel.exampleIds;
+    recorder_->event("retrospective", {{"phase", p}, {"next_phase", p + 1}, {"count", sel.exampleIds.size()},
+                                       {"by_difficulty", sel.byDifficulty}, {"by_annotation", sel.byAnnotation},
+                                       {"vetoed_by_annotation", sel.vetoedByAnnotation}, {"example_ids", sel.exampleIds}});
+    log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
+        std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
+  }
+  phase_ = p + 1;
+  phaseStep_ = 0;
+  samplerState_ = nullptr;
+  tracker_.clear();
+  saveCheckpoint();  // the next phase starts from this checkpoint
+  return true;
+}
+
+}  // namespace longrl::train
