@@ -12,9 +12,11 @@
 #include "trainer/tokenizer/TokenizeCommand.h"
 
 #ifdef LONGRL_HAVE_TORCH
+#include "trainer/cli/DemoCommand.h"
 #include "trainer/cli/GenerateCommand.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/ServeCommand.h"
+#include "trainer/cli/TrainCommand.h"
 #endif
 
 namespace {
@@ -29,6 +31,8 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::initModelCommand());
   commands.push_back(longrl::cli::generateCommand());
   commands.push_back(longrl::cli::serveCommand());
+  commands.push_back(longrl::cli::trainCommand());
+  commands.push_back(longrl::cli::demoCommand());
 #endif
   return commands;
 }

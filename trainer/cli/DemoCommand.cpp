@@ -1,0 +1,153 @@
+#include "trainer/cli/DemoCommand.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "core/cli/UsageError.h"
+#include "core/config/RunConfig.h"
+#include "core/dataset/DatasetReader.h"
+#include "core/dataset/PromptTemplate.h"
+#include "core/demo/DemoDataset.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "trainer/cli/InitModelCommand.h"
+#include "trainer/cli/TrainCommand.h"
+#include "trainer/tokenizer/ChatFormat.h"
+#include "trainer/tokenizer/Tokenizer.h"
+
+namespace longrl::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Steps sized so the whole demo takes about 15 minutes on 2 CPU cores; --minutes scales them.
+constexpr double kBaseMinutes = 15.0;
+constexpr int64_t kSftSteps = 120;
+constexpr int64_t kPhaseSteps[] = {24, 16, 10};
+constexpr int64_t kMaxOutputTokens = 96;
+
+std::string runStatus(const std::string& runDir) {
+  if (!store::RunStore::isRunDir(runDir)) return "";
+  store::RunStoreReader reader(store::RunStore::fileIn(runDir));
+  const auto runs = reader.runs();
+  return runs.empty() ? "" : runs.front().status;
+}
+
+// Longest chat prompt (in tokens) of each length band of the training data.
+std::vector<int64_t> bandPromptTokens(const std::string& trainFile, const tokenizer::Tokenizer& tok) {
+  std::vector<int64_t> longest(3, 0);
+  for (const auto& r : dataset::DatasetReader::readFile(trainFile).records) {
+    const int band = r.extraInfo.value("band", 0);
+    const std::string prompt = tokenizer::ChatFormat::render(
+        {tokenizer::ChatMessage{"user", dataset::PromptTemplate::build(r.document, r.question), std::nullopt}});
+    longest[static_cast<size_t>(band)] =
+        std::max<int64_t>(longest[static_cast<size_t>(band)], static_cast<int64_t>(tok.encode(prompt).size()));
+  }
+  return longest;
+}
+
+int runSub(const Command& command, std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  ArgList list(std::move(args));
+  return command.run(list, out, err);
+}
+
+}  // namespace
+
+Command demoCommand() {
+  Command c;
+  c.name = "demo";
+  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout]";
+  c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
+  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
+    const std::string runDir = fs::absolute(args.require("run-dir")).lexically_normal().string();
+    const double minutes = args.takeDoubleOr("minutes", kBaseMinutes);
+    const long long threads = args.takeIntOr("threads", 1);
+    const auto events = args.take("events");
+    args.finish();
+    if (minutes <= 0) throw UsageError("--minutes must be positive");
+    if (events && *events != "stdout") throw UsageError("--events takes only 'stdout'");
+
+    std::vector<std::string> trainArgs{"--run-dir", runDir, "--threads", std::to_string(threads)};
+    if (events) trainArgs.insert(trainArgs.end(), {"--events", "stdout"});
+    std::ostream& log = events ? err : out;  // with --events stdout, stdout carries only events
+
+    const std::string status = runStatus(runDir);
+    if (status == "finished") {
+      log << "the demo run in " << runDir << " has finished; open it with: longrl-studio " << runDir << "\n";
+      return 0;
+    }
+    if (fs::exists(fs::path(runDir) / "config.json") && !status.empty()) {
+      log << "resuming the demo run in " << runDir << " (status " << status << ")\n";
+      trainArgs.push_back("--resume");
+      return runSub(trainCommand(), trainArgs, out, err);
+    }
+
+    fs::create_directories(runDir);
+    const std::string dataDir = (fs::path(runDir) / "data").string();
+    const std::string modelDir = (fs::path(runDir) / "model-init").string();
+    log << "demo: writing the synthetic dataset to " << dataDir << "\n";
+    const auto files = demo::writeDemoDataset(dataDir, demo::DemoDatasetOptions{});
+    log << "demo: " << files.sftCount << " SFT, " << files.trainCount << " RL and " << files.valCount
+        << " validation examples\n";
+
+    log << "demo: creating a small Qwen3 model with a tokenizer trained on the demo corpus in " << modelDir << "\n";
+    std::ostringstream initOut;
+    if (runSub(initModelCommand(),
+               {"--preset", "small", modelDir, "--tokenizer-corpus", files.corpus, "--dtype", "float32", "--seed", "7",
+                "--threads", std::to_string(threads)},
+               initOut, err) != 0)
+      return 1;
+
+    const auto tok = tokenizer::Tokenizer::load(modelDir);
+    const auto longest = bandPromptTokens(files.train, tok);
+    config::RunConfig cfg;
+    cfg.model.path = modelDir;
+    cfg.model.dtype = "float32";
+    cfg.model.device = "cpu";
+    cfg.dataset.train = {files.train};
+    cfg.dataset.val = {files.val};
+    const double scale = minutes / kBaseMinutes;
+    auto scaled = [&](int64_t steps) { return std::max<int64_t>(1, static_cast<int64_t>(std::lround(steps * scale))); };
+    cfg.sft.enabled = true;
+    cfg.sft.train = {files.sft};
+    cfg.sft.steps = scaled(kSftSteps);
+    cfg.sft.lr = 1e-3;  // a 5M-parameter model from scratch, not a 7B one
+    cfg.sft.batchSize = 16;
+    cfg.sft.maxLen = longest.back() + kMaxOutputTokens;
+    cfg.phases.clear();
+    int64_t previous = 0;
+    for (size_t band = 0; band < longest.size(); ++band) {
+      config::PhaseConfig p;
+      p.name = "band " + std::to_string(band + 1);
+      // Round up to a multiple of 64 and keep the bands strictly increasing.
+      p.maxInputTokens = std::max(previous + 64, (longest[band] + 63) / 64 * 64);
+      p.maxOutputTokens = kMaxOutputTokens;
+      p.steps = scaled(kPhaseSteps[band]);
+      previous = p.maxInputTokens;
+      cfg.phases.push_back(p);
+    }
+    cfg.grpo.rolloutN = 8;
+    cfg.grpo.trainBatchSize = 8;
+    cfg.grpo.ppoMiniBatchSize = 4;
+    cfg.grpo.lr = 2e-5;
+    cfg.grpo.overlongPenalty.maxLen = kMaxOutputTokens;
+    cfg.grpo.overlongPenalty.bufferLen = 16;
+    cfg.grpo.dynamicSampling.maxNumGenBatches = 3;
+    cfg.checkpoint.everySteps = 10;
+    cfg.checkpoint.keep = 2;
+    const std::string configPath = (fs::path(runDir) / "demo-config.json").string();
+    cfg.saveFile(configPath);
+    log << "demo: config written to " << configPath << " (phases up to ";
+    for (const auto& p : cfg.phases) log << p.maxInputTokens << " ";
+    log << "prompt tokens); training\n";
+
+    trainArgs.insert(trainArgs.begin(), {"--config", configPath});
+    return runSub(trainCommand(), trainArgs, out, err);
+  };
+  return c;
+}
+
+}  // namespace longrl::cli
