@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/LoopbackPort.h"
 #include "core/cli/UsageError.h"
 #include "trainer/serve/Httplib.h"
 #include "support/TestPaths.h"
@@ -115,16 +116,8 @@ void TestEngineGenerateCommand::usageErrors() {
 }
 
 void TestEngineGenerateCommand::serveAnswersAndStopsOnSigterm() {
-  // A port that was free a moment ago.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const int port = ntohs(addr.sin_port);
-  ::close(fd);
+  const int port = longrl::test::unusedLoopbackPort();
+  QVERIFY(port > 0);
 
   int rc = -1;
   std::string out;

@@ -12,6 +12,7 @@
 
 #include "core/config/RunConfig.h"
 #include "core/store/RunStoreReader.h"
+#include "support/LoopbackPort.h"
 #include "support/TestPaths.h"
 #include "ui/launch/TrainerProcess.h"
 
@@ -36,19 +37,6 @@ bool waitFinished(TrainerProcess& p, int ms = 10000) {
   return p.state() == TrainerProcess::State::Finished || p.state() == TrainerProcess::State::Failed || spy.wait(ms);
 }
 
-// Qt Network is not linked: plain sockets on 127.0.0.1.
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);  // nothing listens there afterwards
-  return port;
-}
 
 bool accepts(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -276,7 +264,7 @@ class TestLaunchProcess : public QObject {
     LaunchSpec spec;
     spec.kind = LaunchSpec::Kind::Ssh;
     spec.host = "127.0.0.1";
-    spec.port = freePort();
+    spec.port = longrl::test::unusedLoopbackPort();
     spec.connectTimeoutS = 5;
     spec.localRunDir = root + "/mirror";
     spec.remoteRunDir = root + "/remote";
@@ -313,7 +301,7 @@ bool TestLaunchProcess::startSshd() {
       !QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys"))
     return false;
   QDir().mkpath("/run/sshd");  // privilege separation directory sshd insists on
-  sshPort_ = freePort();
+  sshPort_ = longrl::test::unusedLoopbackPort();
   QFile conf(dir + "/sshd_config");
   if (!conf.open(QIODevice::WriteOnly)) return false;
   conf.write(QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"

@@ -8,6 +8,7 @@
 #include <QSettings>
 
 #include "support/SyntheticRun.h"
+#include "support/LoopbackPort.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/RunsModel.h"
@@ -27,19 +28,6 @@ using longrl::ui::TrainerProcess;
 using longrl::viewers::RunSession;
 
 namespace {
-
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 QString statusOf(MainWindow& w, RunSession* run) {
   const auto runs = w.runsModel()->runs();
@@ -177,7 +165,7 @@ class TestLaunchWindow : public QObject {
     LaunchSpec spec;
     spec.kind = LaunchSpec::Kind::Ssh;
     spec.host = "127.0.0.1";
-    spec.port = closedPort();
+    spec.port = longrl::test::unusedLoopbackPort();
     spec.connectTimeoutS = 5;
     spec.localRunDir = QString::fromStdString(longrl::test::freshTempDir("window-ssh")) + "/mirror";
     spec.remoteRunDir = "~/runs/x";
