@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "ui/RunsModel.h"
+#include "ui/docqa/DocumentQaPanel.h"
 #include "ui/rollouts/RolloutsWorkspace.h"
 #include "ui/launch/LaunchSpec.h"
 #include "ui/launch/RunLauncherDialog.h"
@@ -43,6 +44,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   rollouts_ = new RolloutsWorkspace(centre_);
   centre_->addTab(charts_, tr("Charts"));
   centre_->addTab(rollouts_, tr("Rollouts"));
+  documentQa_ = new DocumentQaPanel(centre_);
+  centre_->addTab(documentQa_, tr("Document QA"));
   setCentralWidget(centre_);
   connect(charts_, &viewers::ChartsPanel::message, this, [this](const QString& t) { showMessage(t); });
 
@@ -79,6 +82,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   file->addAction(tr("&New run…"), QKeySequence::New, this, &MainWindow::newRun);
   file->addAction(tr("&Open run directory…"), QKeySequence::Open, this, &MainWindow::chooseRunToOpen);
   file->addAction(tr("&Close run"), this, &MainWindow::closeSelectedRun);
+  file->addSeparator();
+  file->addAction(tr("&Document QA…"), this, &MainWindow::showDocumentQa);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   auto* view = menuBar()->addMenu(tr("&View"));
@@ -239,6 +244,11 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
   menu.addSeparator();
   menu.addAction(tr("Close run"), this, [this, run] { closeRun(run); });
   menu.exec(runsView_->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showDocumentQa() {
+  centre_->setCurrentWidget(documentQa_);
+  if (!documentQa_->hasDocument()) documentQa_->chooseDocument();
 }
 
 void MainWindow::chooseRunToOpen() {

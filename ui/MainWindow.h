@@ -15,6 +15,7 @@ class RunSession;
 
 namespace longrl::ui {
 
+class DocumentQaPanel;
 class RunsModel;
 class RolloutsWorkspace;
 class TrainerProcess;
@@ -47,6 +48,9 @@ class MainWindow : public QMainWindow {
   RunsModel* runsModel() const { return runsModel_; }
   viewers::ChartsPanel* charts() const { return charts_; }
   RolloutsWorkspace* rollouts() const { return rollouts_; }
+  DocumentQaPanel* documentQa() const { return documentQa_; }
+  // Brings the Document QA tab forward (asking for a document when none is open).
+  void showDocumentQa();
 
  public Q_SLOTS:
   void showMessage(const QString& text, bool error = false);
@@ -67,6 +71,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* centre_;
   viewers::ChartsPanel* charts_;
   RolloutsWorkspace* rollouts_;
+  DocumentQaPanel* documentQa_;
   QPlainTextEdit* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;
 };

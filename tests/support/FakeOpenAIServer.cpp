@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -35,6 +36,51 @@ Behaviour Behaviour::rawBody(std::string body) {
   b.content = std::move(body);
   return b;
 }
+Behaviour Behaviour::streamed(std::string content, int chunkBytes, int chunkDelayMs) {
+  Behaviour b = reply(std::move(content));
+  b.chunk_bytes = chunkBytes;
+  b.chunk_delay_ms = chunkDelayMs;
+  return b;
+}
+Behaviour Behaviour::rawStream(std::string body, int chunkBytes, int chunkDelayMs) {
+  Behaviour b;
+  b.kind = Kind::RawStream;
+  b.content = std::move(body);
+  b.chunk_bytes = chunkBytes;
+  b.chunk_delay_ms = chunkDelayMs;
+  return b;
+}
+
+namespace {
+
+// The SSE events of a streamed Reply, as OpenAI-compatible servers send them.
+std::vector<std::string> replyEvents(const std::string& content, const std::string& model, size_t chunkBytes) {
+  auto chunk = [&](const nlohmann::json& delta, const nlohmann::json& finish) {
+    const nlohmann::json j = {{"id", "chatcmpl-fake"},
+                              {"object", "chat.completion.chunk"},
+                              {"model", model},
+                              {"choices", {{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}}}};
+    return "data: " + j.dump() + "\n\n";
+  };
+  std::vector<std::string> events{chunk({{"role", "assistant"}, {"content", ""}}, nullptr)};
+  for (size_t at = 0; at < content.size();) {
+    size_t end = std::min(content.size(), at + chunkBytes);
+    while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0) == 0x80) ++end;  // whole code points
+    events.push_back(chunk({{"content", content.substr(at, end - at)}}, nullptr));
+    at = end;
+  }
+  events.push_back(chunk(nlohmann::json::object(), "stop"));
+  events.push_back("data: [DONE]\n\n");
+  return events;
+}
+
+std::vector<std::string> rawPieces(const std::string& body, size_t chunkBytes) {
+  std::vector<std::string> pieces;
+  for (size_t at = 0; at < body.size(); at += chunkBytes) pieces.push_back(body.substr(at, chunkBytes));
+  return pieces;
+}
+
+}  // namespace
 
 struct FakeOpenAIServer::Impl {
   httplib::Server server;
@@ -48,6 +94,25 @@ struct FakeOpenAIServer::Impl {
   std::function<Behaviour(const Request&)> responder;
   std::vector<Request> requests;
   int active = 0, maxActive = 0;
+
+  // Writes `pieces` one per provider call, `delayMs` apart; a stopping server ends the stream.
+  void sendStream(httplib::Response& res, std::vector<std::string> pieces, int delayMs) {
+    auto shared = std::make_shared<std::vector<std::string>>(std::move(pieces));
+    auto next = std::make_shared<size_t>(0);
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider("text/event-stream", [this, shared, next, delayMs](size_t, httplib::DataSink& sink) {
+      if (*next > 0 && delayMs > 0) {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (stopCv.wait_for(lock, std::chrono::milliseconds(delayMs), [this] { return stopping; })) return false;
+      }
+      if (*next >= shared->size()) {
+        sink.done();
+        return true;
+      }
+      const std::string& piece = (*shared)[(*next)++];
+      return sink.write(piece.data(), piece.size());
+    });
+  }
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     Request rec{req.path, req.get_header_value("Authorization"), req.body,
@@ -73,8 +138,14 @@ struct FakeOpenAIServer::Impl {
       std::unique_lock<std::mutex> lock(mutex);
       stopCv.wait_for(lock, std::chrono::milliseconds(b.delay_ms), [this] { return stopping; });
     }
+    const bool stream = rec.json.is_object() && rec.json.value("stream", false);
+    const size_t chunkBytes = b.chunk_bytes > 0 ? static_cast<size_t>(b.chunk_bytes) : 8;
     switch (b.kind) {
       case Behaviour::Kind::Reply: {
+        if (stream) {
+          sendStream(res, replyEvents(b.content, rec.json.value("model", ""), chunkBytes), b.chunk_delay_ms);
+          break;
+        }
         const nlohmann::json body = {
             {"id", "chatcmpl-fake"},
             {"object", "chat.completion"},
@@ -91,6 +162,9 @@ struct FakeOpenAIServer::Impl {
       case Behaviour::Kind::MalformedJson:
       case Behaviour::Kind::RawBody:
         res.set_content(b.content, "application/json");
+        break;
+      case Behaviour::Kind::RawStream:
+        sendStream(res, rawPieces(b.content, chunkBytes), b.chunk_delay_ms);
         break;
     }
     std::lock_guard<std::mutex> lock(mutex);

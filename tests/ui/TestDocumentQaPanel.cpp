@@ -1,0 +1,379 @@
+#include <QtTest/QtTest>
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/dataset/DatasetReader.h"
+#include "core/dataset/PromptTemplate.h"
+#include "support/FakeOpenAIServer.h"
+#include "support/LoopbackPort.h"
+#include "support/TestPaths.h"
+#include "ui/MainWindow.h"
+#include "ui/docqa/DocumentQaPanel.h"
+#include "ui/docqa/LocalModelServer.h"
+#include "viewers/document/DocumentTraceView.h"
+
+using longrl::test::FakeOpenAIServer;
+using longrl::ui::DocumentQaPanel;
+using Behaviour = FakeOpenAIServer::Behaviour;
+
+namespace {
+
+const char* kTowns[] = {"Port Ellery", "Marrow Bay", "Kestrel Point", "Old Quay", "Saint Brannock", "Halden Reach",
+                        "Corrin Sound", "Tavish Harbour"};
+const char* kMonths[] = {"January", "March", "April", "June", "August", "October", "November", "December"};
+
+// A readable report of `sections` paragraphs; section 27 and 33 are the ones the answer quotes.
+std::string reportDocument(int sections = 40) {
+  std::ostringstream s;
+  s << "Annual report of the Northern Harbours Authority\n\n";
+  for (int i = 1; i <= sections; ++i) {
+    const char* town = kTowns[i % 8];
+    s << "Section " << i << ". The harbour of " << town << " recorded " << (1200 + 37 * i) << " ship arrivals in "
+      << (1990 + i % 30) << ". Its pilot station was moved to the " << (i % 2 ? "northern" : "southern")
+      << " breakwater after the storm of " << kMonths[i % 8] << ", and the dredging contract went to crew " << (i * 7)
+      << ".\n";
+    if (i == 27)
+      s << "The lighthouse keeper of Port Ellery, Agnes Morrow, logged the brightest aurora of the decade on the "
+           "night the tanker Solstice ran aground near the outer shoal.\n";
+    if (i == 33)
+      s << "Customs officers at Marrow Bay seized forty crates of undeclared saffron hidden beneath a cargo of "
+           "salted herring bound for Lisbon.\n";
+    s << "\n";
+  }
+  return s.str();
+}
+
+const std::string kQuestion = "Where did the lighthouse keeper log the brightest aurora of the decade?";
+const std::string kThink =
+    "The question asks about the lighthouse keeper and the aurora. Section 27 says: the lighthouse keeper of Port "
+    "Ellery, Agnes Morrow, logged the brightest aurora of the decade on the night the tanker Solstice ran aground "
+    "near the outer shoal. A different passage, about customs, says officers at Marrow Bay seized forty crates of "
+    "undeclared saffron hidden beneath a cargo of salted herring, which is unrelated. So the keeper was at Port Ellery.";
+const std::string kAnswer = "Therefore, the answer is Port Ellery.";
+const std::string kResponse = "<think>\n" + kThink + "\n</think>\n\n" + kAnswer;
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+void writeFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// A stand-in for `longrl serve`: prints the line the real one prints, with the fake server's URL,
+// records its arguments, and waits to be terminated.
+std::string fakeServeScript(const std::string& dir, const std::string& url, bool fail = false) {
+  const std::string path = dir + "/longrl";
+  std::string body = "#!/bin/sh\necho \"$@\" > \"" + dir + "/args.txt\"\n";
+  if (fail) body += "echo 'error: model directory has no config.json' >&2\nexit 3\n";
+  else body += "echo \"serving tiny-model at " + url + "\"\nexec sleep 60\n";
+  writeFile(path, body);
+  QFile::setPermissions(q(path), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+  return path;
+}
+
+}  // namespace
+
+class TestDocumentQaPanel : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("longrl-tests");
+    QCoreApplication::setApplicationName("TestDocumentQaPanel");
+    QSettings().clear();
+  }
+
+  void streamsThinkAndAnswerThenHighlights() {
+    FakeOpenAIServer server;
+    server.setDefault(Behaviour::streamed(kResponse, 9, 4));
+    DocumentQaPanel panel;
+    panel.resize(1400, 860);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const std::string doc = reportDocument();
+    panel.setDocument(QStringLiteral("harbours-report.txt"), doc);
+    panel.setEndpoint(q(server.baseUrl()), QStringLiteral("qwenlong-l1-32b"), QStringLiteral("sk-local"));
+    QVERIFY(!panel.askButton()->isEnabled());  // no question yet
+    panel.setQuestion(q(kQuestion));
+    QVERIFY(panel.askButton()->isEnabled());
+
+    // While it streams: thinking fills before any answer exists, Stop is on, Ask is off.
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    QSignalSpy highlights(&panel, &DocumentQaPanel::highlightsReady);
+    QTest::mouseClick(panel.askButton(), Qt::LeftButton);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Streaming);
+    QVERIFY(panel.stopButton()->isEnabled());
+    QVERIFY(!panel.askButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.trace()->thinkingEdit()->toPlainText().size() > 40, 10000);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Streaming);
+    QVERIFY(panel.trace()->answerEdit()->toPlainText().isEmpty());
+    QVERIFY(!panel.trace()->thinkingEdit()->toPlainText().contains(QStringLiteral("<think>")));
+    if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR"))
+      panel.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QStringLiteral("/document-qa-streaming.png"));
+
+    QVERIFY(finished.wait(15000));
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Done);
+    QVERIFY2(!panel.statusIsError(), qPrintable(panel.statusText()));
+    QCOMPARE(panel.response(), kResponse);
+    QCOMPARE(panel.trace()->thinkingEdit()->toPlainText(), q(kThink));
+    QCOMPARE(panel.trace()->answerEdit()->toPlainText(), q(kAnswer));
+    // The model's answer is offered as the ground truth.
+    QCOMPARE(panel.groundTruthEdit()->text(), QStringLiteral("Port Ellery"));
+    QVERIFY(panel.askButton()->isEnabled());
+    QVERIFY(!panel.stopButton()->isEnabled());
+
+    // What was sent: the recipe's prompt as the single user message, with the key.
+    const auto reqs = server.requests();
+    QCOMPARE(reqs.size(), std::size_t(1));
+    QCOMPARE(reqs[0].json["messages"].size(), std::size_t(1));
+    QCOMPARE(reqs[0].json["messages"][0]["content"].get<std::string>(), longrl::dataset::PromptTemplate::build(doc, kQuestion));
+    QCOMPARE(reqs[0].json.value("stream", false), true);
+    QCOMPARE(q(reqs[0].authorization), QStringLiteral("Bearer sk-local"));
+
+    // Grounding: both quoted passages are highlighted on both sides.
+    QVERIFY(highlights.count() > 0 || highlights.wait(10000));
+    QVERIFY2(highlights.last().first().toInt() >= 2, qPrintable(QString::number(highlights.last().first().toInt())));
+    const auto& links = panel.trace()->links();
+    const QString docText = panel.trace()->documentEdit()->toPlainText();
+    const QString think = panel.trace()->thinkingEdit()->toPlainText();
+    bool aurora = false, saffron = false;
+    for (const auto& l : links) {
+      const QString inDoc = docText.mid(l.docBegin, l.docEnd - l.docBegin);
+      aurora |= inDoc.contains(QStringLiteral("brightest aurora"));
+      saffron |= inDoc.contains(QStringLiteral("undeclared saffron"));
+      QVERIFY(!think.mid(l.traceBegin, l.traceEnd - l.traceBegin).isEmpty());
+    }
+    QVERIFY(aurora && saffron);
+    QCOMPARE(panel.trace()->documentEdit()->extraSelections().size(), int(links.size()));
+    QCOMPARE(panel.trace()->thinkingEdit()->extraSelections().size(), int(links.size()));
+
+    // Clicking the aurora passage in the trace scrolls the document to section 27.
+    int target = -1;
+    for (int i = 0; i < int(links.size()); ++i)
+      if (docText.mid(links[i].docBegin, links[i].docEnd - links[i].docBegin).contains(QStringLiteral("aurora"))) target = i;
+    QVERIFY(target >= 0);
+    const auto& l = links[std::size_t(target)];
+    QPlainTextEdit* thinkEdit = panel.trace()->thinkingEdit();
+    QTextCursor tc(thinkEdit->document());
+    tc.setPosition((l.traceBegin + l.traceEnd) / 2);
+    const QPoint at = thinkEdit->cursorRect(tc).center();
+    const int before = panel.trace()->documentEdit()->verticalScrollBar()->value();
+    QTest::mouseClick(thinkEdit->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(panel.trace()->activeLink(), target);
+    QCOMPARE(panel.trace()->documentEdit()->textCursor().position(), l.docBegin);
+    QVERIFY(panel.trace()->documentEdit()->verticalScrollBar()->value() > before);
+    QVERIFY(panel.trace()->documentEdit()->viewport()->rect().contains(panel.trace()->documentEdit()->cursorRect().center()));
+
+    if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR"))
+      panel.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QStringLiteral("/document-qa.png"));
+  }
+
+  void saveAppendsToTheDataset() {
+    FakeOpenAIServer server;
+    server.setDefault(Behaviour::streamed(kResponse, 64));
+    const std::string dir = longrl::test::freshTempDir("docqa-save");
+    const std::string path = dir + "/hard.jsonl";
+    // An existing dataset whose last line has no newline: kept byte for byte, not glued to.
+    const std::string existing =
+        R"({"data_source":"musique","document":"d","question":"q","answer":"a"})" "\n"
+        R"({"prompt":[{"role":"user","content":"x"}],"data_source":"docmath","reward_model":{"ground_truth":"1"}})";
+    writeFile(path, existing);
+
+    DocumentQaPanel panel;
+    const std::string doc = reportDocument(12);
+    panel.setDocument(QStringLiteral("short.txt"), doc);
+    panel.setEndpoint(q(server.baseUrl()), QStringLiteral("m"));
+    panel.setQuestion(q(kQuestion));
+    QVERIFY(!panel.saveExample());  // no ground truth, no file yet
+    QVERIFY(panel.statusIsError());
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QVERIFY(finished.wait(10000));
+    panel.groundTruthEdit()->setText(QStringLiteral("Port Ellery lighthouse"));  // the user corrects it
+    panel.dataSourceCombo()->setCurrentText(QStringLiteral("multihoprag"));
+    panel.datasetPathEdit()->setText(q(path));
+    QVERIFY(panel.saveButton()->isEnabled());
+    QSignalSpy saved(&panel, &DocumentQaPanel::exampleSaved);
+    QTest::mouseClick(panel.saveButton(), Qt::LeftButton);
+    QCOMPARE(saved.count(), 1);
+    QVERIFY2(!panel.statusIsError(), qPrintable(panel.statusText()));
+    panel.dataSourceCombo()->setCurrentText(QStringLiteral("docmath"));
+    QVERIFY(panel.saveExample());
+
+    const std::string after = readFile(path);
+    QVERIFY(after.rfind(existing, 0) == 0);  // the old content is untouched
+    const auto read = longrl::dataset::DatasetReader::readFile(path);
+    QCOMPARE(read.records.size(), std::size_t(4));
+    const auto& r = read.records[2];
+    QCOMPARE(q(r.dataSource), QStringLiteral("multihoprag"));
+    QCOMPARE(r.document, doc);
+    QCOMPARE(r.question, kQuestion);
+    QCOMPARE(r.groundTruth, std::vector<std::string>{"Port Ellery lighthouse"});
+    QCOMPARE(r.promptText, longrl::dataset::PromptTemplate::build(doc, kQuestion));
+    QCOMPARE(q(r.extraInfo.value("model", "")), QStringLiteral("m"));
+    QCOMPARE(q(r.extraInfo.value("model_answer", "")), q(kAnswer));
+    QCOMPARE(q(read.records[3].dataSource), QStringLiteral("docmath"));
+
+    // A file in a missing folder is refused with its reason; nothing is created.
+    panel.datasetPathEdit()->setText(q(dir + "/no/such/dir/x.jsonl"));
+    QVERIFY(!panel.saveExample());
+    QVERIFY(panel.statusText().contains(QStringLiteral("does not exist")));
+  }
+
+  void endpointDownIsAClearError() {
+    DocumentQaPanel panel;
+    const int port = longrl::test::unusedLoopbackPort();
+    panel.setDocument(QStringLiteral("d.txt"), reportDocument(3));
+    panel.setEndpoint(QStringLiteral("http://127.0.0.1:%1/v1").arg(port), QStringLiteral("m"));
+    panel.setQuestion(QStringLiteral("Anything?"));
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QVERIFY(finished.count() == 1 || finished.wait(10000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Failed);
+    QVERIFY(panel.statusIsError());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("connection refused")), qPrintable(panel.statusText()));
+    QVERIFY2(panel.statusText().contains(QString::number(port)), qPrintable(panel.statusText()));
+    QVERIFY(panel.askButton()->isEnabled());  // can retry
+    QVERIFY(!panel.stopButton()->isEnabled());
+  }
+
+  void httpErrorAndBadStreamAreShown() {
+    FakeOpenAIServer server;
+    server.enqueue(Behaviour::httpStatus(400, R"({"error":{"message":"prompt is 131072 tokens, more than max_model_len 32768"}})"));
+    server.enqueue(Behaviour::rawStream("data: {\"choices\":[{\"delta\":{\"content\":\"<think>ok\"}}]}\n\ndata: {oops\n\n"));
+    DocumentQaPanel panel;
+    panel.setDocument(QStringLiteral("d.txt"), reportDocument(3));
+    panel.setEndpoint(q(server.baseUrl()), QStringLiteral("m"));
+    panel.setQuestion(QStringLiteral("Anything?"));
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QVERIFY(finished.wait(10000));
+    QVERIFY(panel.statusIsError());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("HTTP 400")) &&
+                 panel.statusText().contains(QStringLiteral("max_model_len 32768")),
+             qPrintable(panel.statusText()));
+    panel.ask();
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(panel.statusText().contains(QStringLiteral("malformed stream")), qPrintable(panel.statusText()));
+    QCOMPARE(panel.response(), std::string("<think>ok"));  // what arrived stays visible
+    QCOMPARE(panel.trace()->thinkingEdit()->toPlainText(), QStringLiteral("ok"));
+  }
+
+  void stopKeepsWhatArrived() {
+    FakeOpenAIServer server;
+    server.setDefault(Behaviour::streamed(kResponse, 4, 25));  // ~3 s in full
+    DocumentQaPanel panel;
+    panel.setDocument(QStringLiteral("d.txt"), reportDocument());
+    panel.setEndpoint(q(server.baseUrl()), QStringLiteral("m"));
+    panel.setQuestion(q(kQuestion));
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.response().size() > 30, 10000);
+    QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Stopped);
+    QVERIFY(!panel.statusIsError());
+    QVERIFY(panel.statusText().startsWith(QStringLiteral("Stopped")));
+    const std::string partial = panel.response();
+    QVERIFY(partial.size() < kResponse.size());
+    QVERIFY(kResponse.rfind(partial, 0) == 0);
+    QTest::qWait(200);
+    QCOMPARE(panel.response(), partial);  // nothing more arrives
+    QVERIFY(panel.askButton()->isEnabled());
+  }
+
+  void localModelDirStartsLongrlServe() {
+    FakeOpenAIServer server;
+    server.setDefault(Behaviour::streamed(kResponse, 32));
+    const std::string dir = longrl::test::freshTempDir("docqa-local");
+    const std::string modelDir = dir + "/tiny-model";
+    QDir().mkpath(q(modelDir));
+    const std::string program = fakeServeScript(dir, server.baseUrl());
+    qint64 pid = 0;
+    {
+      DocumentQaPanel panel;
+      panel.setLongrlProgram(q(program));
+      panel.setDocument(QStringLiteral("d.txt"), reportDocument());
+      panel.setLocalModel(q(modelDir));
+      panel.setQuestion(q(kQuestion));
+      QSignalSpy done(&panel, &DocumentQaPanel::answerFinished);
+      panel.ask();
+      QCOMPARE(panel.state(), DocumentQaPanel::State::StartingServer);
+      QVERIFY(panel.stopButton()->isEnabled());
+      QVERIFY(done.wait(15000));
+      QVERIFY2(done.first().first().toBool(), qPrintable(panel.statusText()));
+      QCOMPARE(panel.response(), kResponse);
+      QCOMPARE(panel.localServer()->state(), longrl::ui::LocalModelServer::State::Ready);
+      QCOMPARE(panel.localServer()->modelName(), QStringLiteral("tiny-model"));
+      const auto reqs = server.requests();
+      QCOMPARE(q(reqs.back().json.value("model", "")), QStringLiteral("tiny-model"));
+      QCOMPARE(QString::fromStdString(readFile(dir + "/args.txt")).trimmed(),
+               QStringLiteral("serve --model %1 --host 127.0.0.1 --port 0").arg(q(modelDir)));
+      // A second question reuses the running server.
+      panel.ask();
+      QVERIFY(done.wait(15000));
+      QCOMPARE(server.requestCount(), std::size_t(2));
+      pid = panel.findChild<QProcess*>() ? panel.findChild<QProcess*>()->processId() : 0;
+      QVERIFY(pid > 0);
+    }
+    // The panel's end stops the server process.
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
+  }
+
+  void localServeFailureIsShown() {
+    const std::string dir = longrl::test::freshTempDir("docqa-local-fail");
+    const std::string modelDir = dir + "/broken-model";
+    QDir().mkpath(q(modelDir));
+    DocumentQaPanel panel;
+    panel.setLongrlProgram(q(fakeServeScript(dir, "", true)));
+    panel.setDocument(QStringLiteral("d.txt"), reportDocument(3));
+    panel.setLocalModel(q(modelDir));
+    panel.setQuestion(QStringLiteral("Anything?"));
+    QSignalSpy done(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QVERIFY(done.wait(10000));
+    QVERIFY(panel.statusIsError());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("exited with code 3")) &&
+                 panel.statusText().contains(QStringLiteral("no config.json")),
+             qPrintable(panel.statusText()));
+    // A directory that does not exist fails before anything starts.
+    panel.setLocalModel(q(dir + "/missing"));
+    panel.ask();
+    QCOMPARE(done.count(), 2);
+    QVERIFY(panel.statusText().contains(QStringLiteral("does not exist")));
+  }
+
+  void mainWindowHasADocumentQaTab() {
+    longrl::ui::MainWindow window;
+    DocumentQaPanel* panel = window.documentQa();
+    QVERIFY(panel);
+    auto* tabs = qobject_cast<QTabWidget*>(window.centralWidget());
+    QVERIFY(tabs);
+    QVERIFY(tabs->indexOf(panel) >= 0);
+    QAction* action = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+      if (a->text().remove('&') == QStringLiteral("Document QA…")) action = a;
+    QVERIFY(action);
+    panel->setDocument(QStringLiteral("d.txt"), "text");  // else the action asks for a file (a modal dialog)
+    action->trigger();
+    QCOMPARE(tabs->currentWidget(), panel);
+  }
+};
+
+QTEST_MAIN(TestDocumentQaPanel)
+#include "TestDocumentQaPanel.moc"

@@ -1,0 +1,158 @@
+#pragma once
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+#include <string>
+
+#include "ui/docqa/DocumentLoader.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QTimer;
+
+namespace longrl::dataset {
+class DatasetWriter;
+}
+namespace longrl::viewers {
+class DocumentTraceView;
+}
+
+namespace longrl::ui {
+
+class ChatStream;
+class LocalModelServer;
+
+// Document QA: open a document (text, markdown shown as plain text, PDF), ask a question, and
+// watch a model's answer stream in, its <think> part and its answer apart. The prompt is the
+// recipe's (PromptTemplate::build(document, question), one user message) sent to an
+// OpenAI-compatible endpoint, or to `longrl serve` started here on a local model directory (a
+// child process: no LibTorch in the GUI). When the answer is complete, core's grounding aligner
+// links the trace to the document (DocumentTraceView: highlights on both sides, click a passage to
+// find its source). "Save as example" appends the session to a dataset file (DatasetWriter, plain
+// JSONL form) with the ground truth the user confirmed, ready for the next training phase.
+class DocumentQaPanel : public QWidget {
+  Q_OBJECT
+ public:
+  enum class Backend { Endpoint = 0, LocalModel = 1 };
+  enum class State { Idle, StartingServer, Streaming, Done, Failed, Stopped };
+
+  explicit DocumentQaPanel(QWidget* parent = nullptr);
+  ~DocumentQaPanel() override;
+
+  // Reads the file on a worker thread; documentLoaded() or an error in the status line follows.
+  void openDocument(const QString& path);
+  // Asks for a file to open.
+  void chooseDocument();
+  void setDocument(const QString& title, const std::string& utf8Text);
+  bool hasDocument() const { return !document_.empty(); }
+
+  void setEndpoint(const QString& baseUrl, const QString& model, const QString& apiKey = {});
+  // Selects the local backend: `longrl serve --model DIR` is started at the first question.
+  void setLocalModel(const QString& modelDir);
+  void setLongrlProgram(const QString& program);
+  Backend backend() const;
+  void setQuestion(const QString& question);
+
+  // Sends the question (errors go to the status line). Streaming starts at once, or once the
+  // local server is ready.
+  void ask();
+  // Stops the running answer (what arrived stays, and is grounded).
+  void stop();
+  // Appends the session to the dataset file; false (and the reason in the status line) when a
+  // field is missing or the file cannot be written.
+  bool saveExample();
+
+  State state() const { return state_; }
+  bool isAsking() const { return state_ == State::StartingServer || state_ == State::Streaming; }
+  const std::string& document() const { return document_; }
+  const std::string& response() const { return response_; }
+  std::string prompt() const;  // what is (or would be) sent as the user message
+  QString statusText() const;
+  bool statusIsError() const { return statusError_; }
+
+  viewers::DocumentTraceView* trace() const { return trace_; }
+  LocalModelServer* localServer() const { return server_; }
+  QLineEdit* questionEdit() const { return question_; }
+  QLineEdit* groundTruthEdit() const { return groundTruth_; }
+  QComboBox* dataSourceCombo() const { return dataSource_; }
+  QLineEdit* datasetPathEdit() const { return datasetPath_; }
+  QPushButton* askButton() const { return ask_; }
+  QPushButton* stopButton() const { return stop_; }
+  QPushButton* saveButton() const { return save_; }
+
+  // The data sources the recipe routes rewards by (DESIGN.md section 3).
+  static QStringList knownDataSources();
+
+ Q_SIGNALS:
+  void documentLoaded(const QString& title);
+  void answerFinished(bool ok);       // completed (true) or failed / stopped (false)
+  void highlightsReady(int passages);  // grounding of the latest answer is applied
+  void exampleSaved(const QString& datasetPath);
+
+ private:
+  void onDocumentRead();
+  void sendQuestion();
+  void onText(const QByteArray& piece);
+  void flushStream();
+  void onStreamEnded(State how, QString message);
+  void showDocumentOnly(const QString& traceStatus);
+  void showAlignment();
+  void updateButtons();
+  void setStatus(const QString& text, bool error = false);
+  void chooseModelDir();
+  void chooseDatasetPath();
+  void loadSettings();
+  void saveSettings() const;
+  QString currentModelName() const;
+
+  // Document
+  QPushButton* open_;
+  QLabel* documentInfo_;
+  // Backend
+  QComboBox* backend_;
+  QStackedWidget* backendFields_;
+  QLineEdit* baseUrl_;
+  QLineEdit* model_;
+  QLineEdit* apiKey_;
+  QLineEdit* modelDir_;
+  QLabel* serverInfo_;
+  // Question
+  QLineEdit* question_;
+  QPushButton* ask_;
+  QPushButton* stop_;
+  QLabel* status_;
+  viewers::DocumentTraceView* trace_;
+  // Save
+  QComboBox* dataSource_;
+  QLineEdit* groundTruth_;
+  QLineEdit* datasetPath_;
+  QPushButton* save_;
+
+  ChatStream* stream_;
+  LocalModelServer* server_;
+  QTimer* flush_;
+  QFutureWatcher<DocumentLoader::Result> loader_;
+  std::unique_ptr<dataset::DatasetWriter> writer_;
+  QString writerPath_;
+
+  QString title_;
+  std::string document_;
+  std::string askedQuestion_;  // the question of the shown answer
+  std::string response_;
+  std::string shownThink_, shownAnswer_;  // what the panes hold while streaming
+  QString answerPlaceholder_;
+  QString modelUsed_;
+  QString serverFailure_;  // the local server died while streaming
+  QElapsedTimer elapsed_;
+  State state_ = State::Idle;
+  bool statusError_ = false;
+};
+
+}  // namespace longrl::ui
