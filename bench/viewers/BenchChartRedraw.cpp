@@ -1,5 +1,7 @@
-// Redraw time of a metric chart: 10 series of 1,000,000 points each, whole run visible and zoomed.
-// Prints milliseconds per redraw (decimation + handing lines to Qt Charts + one paint).
+// Redraw time of a metric chart: 10 series of 1,000,000 points each, whole run visible and zoomed,
+// smoothed, and following a live run (points appended before every redraw, as a training run
+// does). Prints milliseconds per redraw (decimation + smoothing + axes + handing lines to the plot
+// layer, then one paint). Usage: benchchartredraw [POINTS] [SERIES]
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
@@ -39,12 +41,13 @@ int main(int argc, char** argv) {
     chart.addSeries(QStringLiteral("series %1").arg(s), series[s].get(), QColor::fromHsv(s * 36, 200, 200));
   QImage target(chart.size(), QImage::Format_ARGB32_Premultiplied);
 
-  auto measure = [&](const char* label, auto setup) {
+  auto measure = [&](const char* label, auto setup, auto beforeEach) {
     setup();
     chart.redrawNow();  // warm-up
     const int reps = 10;
     double decimate = 0, paint = 0;
     for (int r = 0; r < reps; ++r) {
+      beforeEach();
       chart.redrawNow();
       decimate += chart.lastRedrawMs();
       QElapsedTimer t;
@@ -53,17 +56,29 @@ int main(int argc, char** argv) {
       chart.render(&p);
       paint += t.nsecsElapsed() / 1e6;
     }
-    std::printf("%-28s decimate+update %7.2f ms   paint %7.2f ms   total %7.2f ms\n", label, decimate / reps,
+    std::printf("%-40s decimate+update %7.2f ms   paint %7.2f ms   total %7.2f ms\n", label, decimate / reps,
                 paint / reps, (decimate + paint) / reps);
   };
   std::printf("chart redraw: %d series x %d points, 1600x900 widget\n", seriesCount, points);
-  measure("whole run", [&] { chart.resetZoom(); });
+  const auto nothing = [] {};
+  // A live run: every redraw follows 100 new points per series (at 10 steps a second and 25
+  // redraws a second, a busy run adds far fewer).
+  double next = points;
+  const auto appendPoints = [&] {
+    for (int s = 0; s < seriesCount; ++s)
+      for (int i = 0; i < 100; ++i) series[s]->append(next + i, (next + i) * 0.1, s + std::sin((next + i) * 0.37) * 0.01);
+    next += 100;
+  };
+  measure("whole run", [&] { chart.resetZoom(); }, nothing);
   measure("zoomed to 1% of the run", [&] {
     chart.canvas()->setXRange(points * 0.5, points * 0.51);
     Q_EMIT chart.canvas()->userChangedXRange(points * 0.5, points * 0.51);
-  });
-  chart.resetZoom();
+  }, nothing);
+  measure("whole run, following +100 pts/series", [&] { chart.resetZoom(); }, appendPoints);
   chart.setSmoothing(MetricChartWidget::Smoothing::Ema, 0.95);
-  measure("whole run, EMA (cached)", [] {});
+  measure("whole run, EMA (unchanged data)", nothing, nothing);
+  measure("whole run, EMA, following +100 pts/series", nothing, appendPoints);
+  chart.setSmoothing(MetricChartWidget::Smoothing::Window, 50);
+  measure("whole run, window 50, following +100 pts", nothing, appendPoints);
   return 0;
 }

@@ -21,8 +21,12 @@ struct RolloutQuery {
   std::optional<std::string> data_source;  // exact examples.data_source of the rollout's example
   std::optional<bool> truncated;
   // Case-insensitive substring of the answer, the example id, the judge error or the example's
-  // question. (Responses are not searched: most are stored zstd-compressed.)
+  // question. Cheap: none of these is compressed.
   std::optional<std::string> text;
+  // Case-insensitive (ASCII) substring of the full response. Most responses are stored
+  // zstd-compressed: SQLite decompresses each candidate row inside the query (after the other
+  // filters), so this costs a pass over the responses the other filters leave.
+  std::optional<std::string> response_contains;
   std::vector<Range> ranges;
   // One of: id, step, phase, example_id, group_idx, sample_idx, prompt_tokens, think_len, reward,
   // advantage, rule_score, judge_verdict, length, truncated, mean_entropy (others are rejected).

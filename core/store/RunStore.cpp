@@ -4,6 +4,7 @@
 
 #include "core/store/RunStoreSchema.h"
 #include "core/store/StoreError.h"
+#include "core/store/TextSearchFunction.h"
 
 namespace fs = std::filesystem;
 
@@ -22,6 +23,7 @@ RunStore::RunStore(const std::string& path, Access access) : access_(access) {
     if (!fs::exists(path, ec)) throw StoreError(path + ": no run store (file does not exist)");
     db_ = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
     RunStoreSchema::requireCurrent(*db_);
+    TextSearchFunction::registerOn(*db_);  // RolloutQuery::response_contains
     return;
   }
   const fs::path parent = fs::path(path).parent_path();
@@ -38,6 +40,7 @@ RunStore::RunStore(const std::string& path, Access access) : access_(access) {
   db_->exec("PRAGMA cache_size=-65536");
   db_->exec("PRAGMA wal_autocheckpoint=8192");
   RunStoreSchema::migrate(*db_);
+  TextSearchFunction::registerOn(*db_);
 }
 
 }  // namespace longrl::store

@@ -7,6 +7,7 @@
 #include "core/store/RolloutColumns.h"
 #include "core/store/StoreError.h"
 #include "core/store/TextCodec.h"
+#include "core/store/TextSearchFunction.h"
 
 namespace longrl::store {
 namespace {
@@ -38,7 +39,7 @@ bool sortableColumn(const std::string& c) {
 }
 
 // WHERE clause of a rollout query; parameters ?1..?4 and ?7.. are bound by bindFilters
-// (?5/?6 are LIMIT/OFFSET). Range columns are checked against the sortable list: they are
+// (?5/?6 are LIMIT/OFFSET, ranges from ?12 on). Range columns are checked against the sortable list: they are
 // pasted into the SQL, so nothing else may get through.
 std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
   std::string w;
@@ -56,10 +57,14 @@ std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
   for (std::size_t i = 0; i < q.ranges.size(); ++i) {
     const auto& r = q.ranges[i];
     if (!sortableColumn(r.column)) throw StoreError(path + ": cannot filter rollouts by '" + r.column + "'");
-    const std::string p = std::to_string(10 + 2 * i);
-    if (r.min) add(r.column + " >= ?" + p);
-    if (r.max) add(r.column + " <= ?" + std::to_string(11 + 2 * i));
+    if (r.min) add(r.column + " >= ?" + std::to_string(12 + 2 * i));
+    if (r.max) add(r.column + " <= ?" + std::to_string(13 + 2 * i));
   }
+  // Last: SQLite tests the terms in this order, so only rows that pass every other filter get
+  // their response decompressed.
+  if (q.response_contains)
+    add(std::string(TextSearchFunction::kName) + "(response, zflags & " + std::to_string(zflag::kResponse) +
+        ", ?10, id)");
   return w;
 }
 
@@ -71,9 +76,10 @@ void bindFilters(Statement& s, const RolloutQuery& q) {
   if (q.data_source) s.bind(7, *q.data_source);
   if (q.truncated) s.bind(8, std::int64_t(*q.truncated ? 1 : 0));
   if (q.text) s.bind(9, *q.text);
+  if (q.response_contains) s.bind(10, *q.response_contains);
   for (std::size_t i = 0; i < q.ranges.size(); ++i) {
-    if (q.ranges[i].min) s.bind(int(10 + 2 * i), *q.ranges[i].min);
-    if (q.ranges[i].max) s.bind(int(11 + 2 * i), *q.ranges[i].max);
+    if (q.ranges[i].min) s.bind(int(12 + 2 * i), *q.ranges[i].min);
+    if (q.ranges[i].max) s.bind(int(13 + 2 * i), *q.ranges[i].max);
   }
 }
 
@@ -197,14 +203,26 @@ std::int64_t RunStoreReader::rolloutCount(const RolloutQuery& query) {
   return q->step() ? q->int64(0) : 0;
 }
 
-std::vector<std::int64_t> RunStoreReader::rolloutIds(const RolloutQuery& query) {
+std::string RunStoreReader::rolloutIdsSql(const RolloutQuery& query) const {
   if (!sortableColumn(query.order_by)) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
   const std::string dir = query.descending ? " DESC" : "";
-  auto q = db().query("SELECT id FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by + dir +
-                      ", id" + dir);
+  return "SELECT id FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by + dir + ", id" + dir;
+}
+
+std::vector<std::int64_t> RunStoreReader::rolloutIds(const RolloutQuery& query) {
+  auto q = db().query(rolloutIdsSql(query));
   bindFilters(*q, query);
   std::vector<std::int64_t> out;
   while (q->step()) out.push_back(q->int64(0));
+  return out;
+}
+
+std::vector<std::string> RunStoreReader::rolloutIdsPlan(const RolloutQuery& query) {
+  // EXPLAIN QUERY PLAN rows are (id, parent, notused, detail).
+  auto q = db().query("EXPLAIN QUERY PLAN " + rolloutIdsSql(query));
+  bindFilters(*q, query);
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->text(3));
   return out;
 }
 

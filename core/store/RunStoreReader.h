@@ -55,6 +55,9 @@ class RunStoreReader {
   // The ids of every rollout a query selects, in its order (limit and offset ignored): a table
   // view keeps them and reads pages by id, so a sort is paid once, not once per page.
   std::vector<std::int64_t> rolloutIds(const RolloutQuery& query);
+  // SQLite's plan for rolloutIds(query), one line per step ("SCAN rollouts USING INDEX ..."):
+  // shows whether a sort or filter is served by an index (tests, diagnostics).
+  std::vector<std::string> rolloutIdsPlan(const RolloutQuery& query);
   // These rollouts in the order given (unknown ids left out); `withText` as RolloutQuery::with_text.
   std::vector<RolloutRecord> rolloutsByIds(const std::vector<std::int64_t>& ids, bool withText = true);
 
@@ -63,6 +66,7 @@ class RunStoreReader {
 
  private:
   RolloutRecord readRollout(Statement& s);
+  std::string rolloutIdsSql(const RolloutQuery& query) const;
   RunStore store_;
 };
 

@@ -49,6 +49,19 @@ CREATE TABLE events(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT
 ALTER TABLE rollouts ADD COLUMN trajectory BLOB;
 CREATE INDEX annotations_by_label ON annotations(label);
 )sql",
+      // 2 -> 3: indexes for the rollout browser's sorts and filters. SQLite ends every index
+      // with the rowid, so (reward) serves "ORDER BY reward, id" (and its DESC) by a plain index
+      // walk, without sorting; (step) is kept although UNIQUE(step, ...) starts with step, as that
+      // index orders ties by example, not by id. data_source filters go through examples.
+      // IF NOT EXISTS: a file someone indexed by hand must not fail to open.
+      R"sql(
+CREATE INDEX IF NOT EXISTS rollouts_by_step ON rollouts(step);
+CREATE INDEX IF NOT EXISTS rollouts_by_phase ON rollouts(phase);
+CREATE INDEX IF NOT EXISTS rollouts_by_reward ON rollouts(reward);
+CREATE INDEX IF NOT EXISTS rollouts_by_advantage ON rollouts(advantage);
+CREATE INDEX IF NOT EXISTS rollouts_by_length ON rollouts(length);
+CREATE INDEX IF NOT EXISTS examples_by_source ON examples(data_source);
+)sql",
   };
   return all;
 }
@@ -93,7 +106,7 @@ void RunStoreSchema::migrate(SqliteDb& db) {
 
 void RunStoreSchema::requireCurrent(SqliteDb& db) {
   const int v = readVersion(db);
-  if (v == kCurrentVersion) return;
+  if (v >= kOldestReadable && v <= kCurrentVersion) return;
   if (v > kCurrentVersion)
     throw StoreError(db.path() + ": run store has schema version " + std::to_string(v) +
                      ", newer than this longrl understands (" + std::to_string(kCurrentVersion) +

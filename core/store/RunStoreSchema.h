@@ -10,7 +10,10 @@ class SqliteDb;
 // recorded in the one-row table `schema_version`; migration k takes a file from version k to k+1.
 class RunStoreSchema {
  public:
-  static constexpr int kCurrentVersion = 2;
+  static constexpr int kCurrentVersion = 3;
+  // Oldest version a read-only connection accepts: v3 only added indexes, so a v2 file (every run
+  // recorded before it, which a viewer cannot migrate) reads the same, only sorts more slowly.
+  static constexpr int kOldestReadable = 2;
 
   // SQL of each migration, index k = from version k to k+1 (k = 0 creates the tables).
   static const std::vector<std::string>& migrations();
@@ -20,7 +23,8 @@ class RunStoreSchema {
   // Brings a writable database to kCurrentVersion in one transaction; throws when the file is
   // newer than this code knows.
   static void migrate(SqliteDb& db);
-  // For read-only connections: throws unless the file is exactly at kCurrentVersion.
+  // For read-only connections: throws unless the file is between kOldestReadable and
+  // kCurrentVersion.
   static void requireCurrent(SqliteDb& db);
 };
 

@@ -1,5 +1,5 @@
-// Schema versions: a v1 file (written here with raw SQL, as longrl 0.1 wrote it) upgrades to the
-// current schema and keeps its rows; a newer file is refused with a clear error.
+// Schema versions: v1 and v2 files (written here with raw SQL, as older longrl wrote them) upgrade
+// to the current schema and keep their rows; a newer file is refused with a clear error.
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -9,6 +9,7 @@
 #include "core/store/RunStoreSchema.h"
 #include "core/store/RunStoreWriter.h"
 #include "core/store/StoreError.h"
+#include "core/store/TextCodec.h"
 #include "support/TestPaths.h"
 
 using namespace longrl::store;
@@ -55,6 +56,17 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
   VALUES (2, 0, 'ex9', 0, 0, 100, 'the answer is 7', 3, '7', 1, '', '', '', '', 1, 0.5, 9, 0, 0.2, 2.0, 0);
 )sql";
 
+// What v2 added to v1, copied for the same reason.
+const char* kV1ToV2 = R"sql(
+ALTER TABLE rollouts ADD COLUMN trajectory BLOB;
+CREATE INDEX annotations_by_label ON annotations(label);
+UPDATE schema_version SET version = 2;
+)sql";
+
+// The indexes v3 adds (names are what the reader's query plans rely on).
+const char* kV3Indexes[] = {"rollouts_by_step",   "rollouts_by_phase",  "rollouts_by_reward",
+                            "rollouts_by_advantage", "rollouts_by_length", "examples_by_source"};
+
 void execRaw(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -83,7 +95,7 @@ class TestRunStoreMigration : public QObject {
     }
     {
       RunStoreWriter w(path);
-      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 2LL);
+      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), std::int64_t(RunStoreSchema::kCurrentVersion));
       QCOMPARE(w.db().scalar("SELECT count(*) FROM schema_version"), 1LL);
       RolloutRecord r;
       r.step = 3;
@@ -105,6 +117,83 @@ class TestRunStoreMigration : public QObject {
     { RunStoreWriter again(path); }
     RunStoreReader rd2(path);
     QCOMPARE(rd2.rolloutsAfter(0).size(), std::size_t(2));
+  }
+
+  void v2UpgradesToIndexedV3AndKeepsRows() {
+    const auto path = RunStore::fileIn(longrl::test::freshTempDir("v2"));
+    execRaw(path, kV1);
+    execRaw(path, kV1ToV2);
+    // A v2 file with a compressed response, a trajectory and examples of two sources.
+    const std::string longResponse = "<think>" + std::string(3000, 'r') + " secret phrase </think> 7";
+    const auto packed = TextCodec::pack(longResponse);
+    QVERIFY(packed.compressed);
+    std::string hex;
+    for (unsigned char c : packed.bytes) hex += QString::asprintf("%02X", c).toStdString();
+    execRaw(path, R"sql(
+INSERT INTO examples(id, data_source, question, ground_truth) VALUES ('ex9', 'docmath', 'q9', '7'),
+  ('ex10', 'musique', 'q10', 'Ann');
+INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_tokens, response, think_len,
+  answer, rule_score, judge_verdict, judge_raw, judge_prompt, judge_error, reward, advantage, length,
+  truncated, mean_entropy, wall_time, zflags, trajectory)
+  VALUES (3, 1, 'ex10', 0, 0, 100, X')sql" + hex + R"sql(', 3, '7', 0, 'no', '', '', '', -0.25, -1, 900, 1, 0.4, 3.0, 1,
+  '[{"chunk":1}]');
+)sql");
+    QCOMPARE(RunStoreSchema::kCurrentVersion, 3);
+    {
+      // v3 only added indexes: a viewer (which never migrates) still reads a v2 file, and its
+      // queries work, only without the indexes.
+      RunStoreReader r(path);
+      QCOMPARE(r.rolloutsAfter(0).size(), std::size_t(2));
+      RolloutQuery q;
+      q.order_by = "reward";
+      q.response_contains = "secret phrase";
+      QCOMPARE(r.rolloutIds(q).size(), std::size_t(1));
+      std::string plan;
+      for (const auto& line : r.rolloutIdsPlan(q)) plan += line + " | ";
+      QVERIFY2(plan.find("rollouts_by_reward") == std::string::npos, plan.c_str());
+    }
+    auto indexCount = [](RunStoreWriter& w) {
+      std::int64_t n = 0;
+      for (const char* name : kV3Indexes) {
+        auto q = w.db().query("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?1");
+        q->bind(1, name);
+        if (q->step()) n += q->int64(0);
+      }
+      return n;
+    };
+    {
+      RunStoreWriter w(path);
+      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 3LL);
+      QCOMPARE(w.db().scalar("SELECT count(*) FROM schema_version"), 1LL);
+      QCOMPARE(indexCount(w), std::int64_t(std::size(kV3Indexes)));
+      {
+        auto check = w.db().query("PRAGMA integrity_check");
+        QVERIFY(check->step());
+        QCOMPARE(check->text(0), std::string("ok"));
+      }
+      // The migration is idempotent: applying it again to an indexed file changes nothing.
+      w.db().exec(RunStoreSchema::migrations().at(2));
+      QCOMPARE(indexCount(w), std::int64_t(std::size(kV3Indexes)));
+    }
+    { RunStoreWriter again(path); }
+    RunStoreReader rd(path);
+    QCOMPARE(rd.db().scalar("SELECT version FROM schema_version"), 3LL);
+    QCOMPARE(rd.runs().at(0).name, std::string("old-run"));
+    QCOMPARE(rd.metricSeries("critic/score/mean").size(), std::size_t(2));
+    const auto rows = rd.rolloutsAfter(0);
+    QCOMPARE(rows.size(), std::size_t(2));
+    QCOMPARE(rows[0].response, std::string("the answer is 7"));
+    QCOMPARE(rows[1].response, longResponse);
+    QCOMPARE(*rows[1].trajectory, std::string(R"([{"chunk":1}])"));
+    QCOMPARE(rows[1].reward, -0.25);
+    // The old rows are reachable through the new indexes and the text search.
+    RolloutQuery q;
+    q.order_by = "reward";
+    q.descending = true;
+    QCOMPARE(rd.rolloutIds(q), (std::vector<std::int64_t>{rows[0].id, rows[1].id}));
+    q.data_source = "musique";
+    q.response_contains = "SECRET PHRASE";
+    QCOMPARE(rd.rolloutIds(q), (std::vector<std::int64_t>{rows[1].id}));
   }
 
   void freshFileIsCurrent() {

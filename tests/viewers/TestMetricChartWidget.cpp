@@ -6,21 +6,43 @@
 
 #include <cmath>
 #include <memory>
+#include <random>
 #include <vector>
 
+#include "support/SyntheticRun.h"
 #include "support/TestPaths.h"
 #include "viewers/chart/ChartCanvas.h"
+#include "viewers/chart/ChartCard.h"
 #include "viewers/chart/MetricChartWidget.h"
 #include "viewers/chart/MetricSeries.h"
+#include "viewers/chart/SeriesSmoother.h"
+#include "viewers/data/RunSession.h"
 
 using longrl::viewers::MetricChartWidget;
 using longrl::viewers::MetricSeries;
+using longrl::viewers::SeriesSmoother;
 
 namespace {
 std::unique_ptr<MetricSeries> makeSeries(int n, double offset) {
   auto s = std::make_unique<MetricSeries>();
   for (int i = 0; i < n; ++i) s->append(i, 1000.0 + i * 0.5, std::sin(i * 0.001) + offset + (i % 5000 == 0 ? 3 : 0));
   return s;
+}
+
+bool sameValues(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::isnan(a[i]) ? !std::isnan(b[i]) : a[i] != b[i]) return false;
+  return true;
+}
+
+// Pixels that differ between two images of the same size inside `r`.
+int differingPixels(const QImage& a, const QImage& b, const QRect& r) {
+  int n = 0;
+  for (int y = std::max(0, r.top()); y <= std::min(a.height() - 1, r.bottom()); ++y)
+    for (int x = std::max(0, r.left()); x <= std::min(a.width() - 1, r.right()); ++x)
+      if (a.pixel(x, y) != b.pixel(x, y)) ++n;
+  return n;
 }
 }  // namespace
 
@@ -91,6 +113,119 @@ class TestMetricChartWidget : public QObject {
     chart.redrawNow();
     QCOMPARE(chart.canvas()->xMin(), 0.0);
     QVERIFY(chart.canvas()->xMax() >= 4999 * 0.5 && chart.canvas()->xMax() <= 3000);
+  }
+
+  // Relayouting the chart on every redraw was most of its cost: a redraw that does not move the
+  // (rounded) ranges must leave the axes alone, one that does must update them.
+  void unchangedRangesDoNotRelayout() {
+    auto a = makeSeries(1000, 0);
+    MetricChartWidget chart;
+    chart.resize(800, 400);
+    chart.show();
+    chart.addSeries("run", a.get(), Qt::blue);
+    chart.redrawNow();
+    const int before = chart.canvas()->axisChanges();
+    QVERIFY(before > 0);
+    chart.redrawNow();
+    chart.redrawNow();
+    QCOMPARE(chart.canvas()->axisChanges(), before);
+    a->append(1000, 2000, std::sin(1.0));  // still inside the rounded x range [0, 1000]
+    chart.redrawNow();
+    QCOMPARE(chart.canvas()->axisChanges(), before);
+    QCOMPARE(chart.canvas()->xMax(), 1000.0);
+    a->append(1500, 2250, 7.5);  // beyond both ranges
+    chart.redrawNow();
+    QVERIFY(chart.canvas()->axisChanges() > before);
+    QVERIFY(chart.canvas()->xMax() >= 1500.0);
+    // A user zoom is kept as it is (no rounding), and redrawing it does not touch the axes again.
+    chart.canvas()->setXRange(100.5, 200.25);
+    Q_EMIT chart.canvas()->userChangedXRange(100.5, 200.25);
+    chart.redrawNow();
+    QCOMPARE(chart.canvas()->xMin(), 100.5);
+    QCOMPARE(chart.canvas()->xMax(), 200.25);
+    const int zoomed = chart.canvas()->axisChanges();
+    chart.redrawNow();
+    QCOMPARE(chart.canvas()->axisChanges(), zoomed);
+  }
+
+  // The chart extends its smoothing as a live series grows; what it draws must stay equal to
+  // smoothing the whole series again, also after a late point lands in the middle.
+  void liveSmoothingEqualsFullRecomputation() {
+    MetricSeries s;
+    MetricChartWidget chart;
+    chart.resize(640, 360);
+    const int id = chart.addSeries("run", &s, Qt::blue);
+    std::mt19937 rng(4);
+    std::uniform_real_distribution<double> u(-1, 1);
+    int step = 0;
+    auto grow = [&](int n) {
+      for (int i = 0; i < n; ++i, step += 2) s.append(step, step, rng() % 31 == 0 ? std::nan("") : u(rng) + step * 1e-3);
+    };
+    for (const auto& [kind, parameter] : {std::pair{MetricChartWidget::Smoothing::Ema, 0.95},
+                                          std::pair{MetricChartWidget::Smoothing::Window, 9.0}}) {
+      chart.setSmoothing(kind, parameter);
+      for (int round = 0; round < 30; ++round) {
+        grow(int(rng() % 300));
+        if (round == 20) s.append(7, 7, 100.0);  // a late point: everything after it changes
+        chart.redrawNow();
+        const auto expected = kind == MetricChartWidget::Smoothing::Ema
+                                  ? SeriesSmoother::debiasedEma(s.values(), parameter)
+                                  : SeriesSmoother::windowAverage(s.values(), int(parameter));
+        QVERIFY2(sameValues(chart.smoothedValues(id), expected), qPrintable(QString("round %1").arg(round)));
+      }
+    }
+    chart.setSmoothing(MetricChartWidget::Smoothing::None, 0);
+    chart.redrawNow();
+    QVERIFY(chart.smoothedValues(id).empty());
+  }
+
+  // Phase boundaries are labelled with the phase name, at the top of the plot beside the line.
+  void chartCardDrawsPhaseLabels() {
+    const std::string dir = longrl::test::freshTempDir("chart-phases");
+    longrl::test::SyntheticRunOptions o;
+    o.steps = 3000;
+    longrl::test::writeSyntheticRun(dir, o);
+    longrl::viewers::RunSession run(QString::fromStdString(dir), QStringLiteral("local"), nullptr, 20);
+    QTRY_VERIFY_WITH_TIMEOUT(run.caughtUp(), 10000);
+    longrl::viewers::ChartCard card("critic/score/mean");
+    card.resize(760, 360);
+    card.show();
+    card.setRuns({&run});
+    card.chart()->setSmoothing(MetricChartWidget::Smoothing::Ema, 0.9);
+    // Let the layout settle (tick labels set the plot width, which the lines are decimated for).
+    for (int i = 0; i < 3; ++i) {
+      card.chart()->redrawNow();
+      QTest::qWait(60);
+    }
+    const QImage labelled = card.grab().toImage();
+    if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR"))
+      labelled.save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QStringLiteral("/chart-card-phases.png"));
+
+    // Same markers without names: only the label boxes may differ, right of each boundary line.
+    QList<double> steps;
+    for (const auto& p : run.phases())
+      if (p.index > 0) steps << double(p.start_step);
+    QCOMPARE(steps.size(), 2);
+    card.chart()->setPhaseBoundaries(steps, {QString(), QString()});
+    card.chart()->redrawNow();
+    QTest::qWait(60);
+    const QImage bare = card.grab().toImage();
+    QCOMPARE(bare.size(), labelled.size());
+
+    auto* canvas = card.chart()->canvas();
+    const QPoint offset = canvas->mapTo(&card, QPoint(0, 0));
+    const QRectF area = canvas->plotArea().translated(offset);
+    const double dpr = labelled.devicePixelRatio();
+    for (double step : steps) {
+      const double x = area.left() + (step - canvas->xMin()) / (canvas->xMax() - canvas->xMin()) * area.width();
+      const QRect right(int(x * dpr) + 1, int(area.top() * dpr), int(60 * dpr), int(20 * dpr));
+      const QRect left(int((x - 60) * dpr), int(area.top() * dpr), int(58 * dpr), int(20 * dpr));
+      QVERIFY2(differingPixels(labelled, bare, right) > 30, qPrintable(QString("no label right of step %1").arg(step)));
+      QCOMPARE(differingPixels(labelled, bare, left), 0);
+    }
+    // Nothing else changed: the bottom of the plot is identical.
+    const QRect bottom(int(area.left() * dpr), int((area.bottom() - 40) * dpr), int(area.width() * dpr), int(30 * dpr));
+    QCOMPARE(differingPixels(labelled, bare, bottom), 0);
   }
 
   void exportsCsvPngSvg() {

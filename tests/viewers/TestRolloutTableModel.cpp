@@ -2,6 +2,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QComboBox>
 #include <QTableView>
 
@@ -252,8 +253,24 @@ class TestRolloutTableModel : public QObject {
       return r.judge_verdict == "error" && sources_[r.example_id] == "musique";
     });
     QCOMPARE(qint64(browser.model()->rowCount()), qint64(expected));
+    // The search box can look into the full responses instead of the short fields.
     browser.filters()->reset();
     QVERIFY(counted.wait(10000));
+    browser.filters()->searchScopeBox()->setCurrentIndex(1);  // nothing typed yet: no new query
+    browser.filters()->searchEdit()->setText(QStringLiteral("SHORT 777"));
+    QVERIFY(counted.wait(10000));
+    QVERIFY(browser.model()->query().response_contains == std::optional<std::string>("SHORT 777"));
+    QVERIFY(!browser.model()->query().text);
+    const auto inResponses = std::count_if(all_.begin(), all_.end(), [](const RolloutRecord& r) {
+      return r.response.find("short 777") != std::string::npos;
+    });
+    QVERIFY(inResponses > 10);
+    QCOMPARE(qint64(browser.model()->rowCount()), qint64(inResponses));
+    QVERIFY(browser.filters()->searchEdit()->placeholderText().contains(QStringLiteral("response")));
+    browser.filters()->reset();
+    QVERIFY(counted.wait(10000));
+    QCOMPARE(browser.filters()->searchScopeBox()->currentIndex(), 0);
+    QVERIFY(!browser.filters()->searchEdit()->placeholderText().contains(QStringLiteral("response")));
     QVERIFY(waitLoaded(*browser.model(), 30));
     if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR")) {
       QTest::qWait(100);

@@ -83,6 +83,42 @@ class TestSeriesDecimator : public QObject {
     QCOMPARE(withStale, SeriesDecimator::decimate(x.data(), y.data(), y.size(), 0, 300000, 700));
   }
 
+  // Points appended one by one extend the last block in place; the summary must equal one built
+  // from scratch (indices and values), NaN runs and a rewrite from the middle included.
+  void incrementalSummaryEqualsFullOne() {
+    std::mt19937 rng(5);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> y;
+    longrl::viewers::MinMaxBlocks live;
+    auto check = [&] {
+      longrl::viewers::MinMaxBlocks full;
+      full.update(y);
+      QCOMPARE(live.covered(), y.size());
+      QCOMPARE(live.blockCount(), full.blockCount());
+      for (std::size_t b = 0; b < full.blockCount(); ++b) {
+        QCOMPARE(live.minIndex(b), full.minIndex(b));
+        QCOMPARE(live.maxIndex(b), full.maxIndex(b));
+        if (full.minIndex(b) == longrl::viewers::MinMaxBlocks::kNone) continue;
+        QCOMPARE(live.minValue(b), y[full.minIndex(b)]);
+        QCOMPARE(live.maxValue(b), y[full.maxIndex(b)]);
+        QCOMPARE(full.minValue(b), y[full.minIndex(b)]);
+      }
+    };
+    for (int i = 0; i < 5000; ++i) {
+      y.push_back(i % 700 < 90 ? nan : std::round(noise(rng) * 4));  // ties and whole NaN blocks
+      live.update(y, y.size() - 1);
+      if (i % 997 == 0) check();
+    }
+    check();
+    for (int i = 0; i < 150; ++i) y.push_back(noise(rng));  // a batch at once
+    live.update(y, y.size() - 150);
+    check();
+    y[1234] = 1e9;  // a change in the middle
+    live.update(y, 1234);
+    check();
+  }
+
   void smallSeriesIsReturnedWhole() {
     std::vector<double> x{0, 1, 2, 3}, y{1, 5, 2, 4};
     const auto points = SeriesDecimator::decimate(x.data(), y.data(), x.size(), 0, 3, 800);

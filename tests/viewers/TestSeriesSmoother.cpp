@@ -54,6 +54,64 @@ class TestSeriesSmoother : public QObject {
     }
   }
 
+  // A live chart extends the smoothing from the cached tail; it must equal smoothing the whole
+  // series again, bit for bit, whatever the sizes of the appended batches (NaNs included).
+  void incrementalExtensionEqualsFullRecomputation() {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(-3, 3);
+    std::uniform_int_distribution<int> batch(0, 40);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    struct Case {
+      SeriesSmoother::Kind kind;
+      double parameter;
+    };
+    for (const Case c : {Case{SeriesSmoother::Kind::Ema, 0.9}, Case{SeriesSmoother::Kind::Ema, 0.999},
+                         Case{SeriesSmoother::Kind::Window, 7}, Case{SeriesSmoother::Kind::Window, 100},
+                         Case{SeriesSmoother::Kind::Ema, 0.0}, Case{SeriesSmoother::Kind::None, 0.0}}) {
+      SeriesSmoother live(c.kind, c.parameter);
+      std::vector<double> y;
+      for (int round = 0; round < 200; ++round) {
+        const int n = batch(rng);
+        for (int i = 0; i < n; ++i) y.push_back(rng() % 23 == 0 ? nan : u(rng) * (1 + round));
+        live.extend(y);
+        QCOMPARE(live.covered(), y.size());
+      }
+      QVERIFY(y.size() > 1000);
+      const std::vector<double> full = c.kind == SeriesSmoother::Kind::Window
+                                           ? SeriesSmoother::windowAverage(y, int(c.parameter))
+                                       : c.kind == SeriesSmoother::Kind::Ema ? SeriesSmoother::debiasedEma(y, c.parameter)
+                                                                             : y;
+      QCOMPARE(live.values().size(), full.size());
+      for (std::size_t i = 0; i < full.size(); ++i) {
+        const bool same = std::isnan(full[i]) ? std::isnan(live.values()[i]) : live.values()[i] == full[i];
+        QVERIFY2(same, qPrintable(QString("kind %1, parameter %2, point %3: %4 vs %5")
+                                      .arg(int(c.kind)).arg(c.parameter).arg(i)
+                                      .arg(live.values()[i], 0, 'g', 17).arg(full[i], 0, 'g', 17)));
+      }
+      // And against a direct computation, so that both paths cannot be wrong together.
+      if (c.kind == SeriesSmoother::Kind::Window) {
+        const std::size_t w = std::size_t(c.parameter);
+        std::vector<double> finite;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+          if (std::isnan(y[i])) continue;
+          finite.push_back(y[i]);
+          const std::size_t from = finite.size() > w ? finite.size() - w : 0;
+          double sum = 0;
+          for (std::size_t j = from; j < finite.size(); ++j) sum += finite[j];
+          QVERIFY(std::abs(full[i] - sum / double(finite.size() - from)) < 1e-9 * (1 + std::abs(sum)));
+        }
+      }
+    }
+  }
+
+  void resetStartsOver() {
+    SeriesSmoother s(SeriesSmoother::Kind::Ema, 0.5);
+    s.extend({10, 10, 10});
+    s.reset();
+    s.extend({1, 1});
+    QCOMPARE(s.values(), (std::vector<double>{1, 1}));
+  }
+
   void weightZeroAndWindowOneAreIdentity() {
     std::vector<double> y{3, 1, 4, 1, 5};
     QCOMPARE(SeriesSmoother::debiasedEma(y, 0.0), y);

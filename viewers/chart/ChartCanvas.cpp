@@ -8,7 +8,10 @@
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 
+#include <algorithm>
+
 #include "viewers/chart/ChartView.h"
+#include "viewers/chart/NiceScale.h"
 #include "viewers/chart/PlotLayer.h"
 
 namespace longrl::viewers {
@@ -31,7 +34,13 @@ ChartCanvas::ChartCanvas(QWidget* parent) : QWidget(parent) {
 
   layer_ = new PlotLayer();
   chart_->scene()->addItem(layer_);
-  connect(chart_, &QChart::plotAreaChanged, this, [this] { syncLayer(); });
+  connect(chart_, &QChart::plotAreaChanged, this, [this](const QRectF& area) {
+    syncLayer();
+    const int w = static_cast<int>(area.width());
+    if (w == plotWidth_) return;
+    plotWidth_ = w;
+    Q_EMIT plotWidthChanged(w);
+  });
   connect(xAxis_, &QValueAxis::rangeChanged, this, [this] { syncLayer(); });
   connect(view_, &ChartView::zoomedOrPanned, this, [this] { Q_EMIT userChangedXRange(xAxis_->min(), xAxis_->max()); });
   connect(view_, &ChartView::mouseMovedTo, this, [this](QPointF scenePos) {
@@ -100,8 +109,14 @@ void ChartCanvas::setBandPoints(int id, const QList<QPointF>& lower, const QList
   layer_->changed();
 }
 
-void ChartCanvas::setMarkers(const QList<double>& xs, const QStringList&) {
-  layer_->markers() = xs;
+void ChartCanvas::setMarkers(const QList<double>& xs, const QStringList& labels) {
+  QList<PlotLayer::Marker> markers;
+  markers.reserve(xs.size());
+  for (qsizetype i = 0; i < xs.size(); ++i) markers.append({xs[i], i < labels.size() ? labels[i] : QString()});
+  // In x order: the layer stacks overlapping labels from left to right.
+  std::stable_sort(markers.begin(), markers.end(), [](const auto& a, const auto& b) { return a.x < b.x; });
+  if (markers == layer_->markers()) return;
+  layer_->markers() = markers;
   layer_->changed();
 }
 
@@ -125,8 +140,20 @@ void ChartCanvas::setXTitle(const QString& title) { xAxis_->setTitleText(title);
 
 void ChartCanvas::setXRange(double x0, double x1, bool nice) {
   if (x1 <= x0) x1 = x0 + 1.0;
+  int ticks = xAxis_->tickCount();
+  if (nice) {
+    const auto r = NiceScale::loose(x0, x1);
+    x0 = r.min;
+    x1 = r.max;
+    ticks = r.ticks;
+  }
+  // Every axis change relayouts the whole chart (tick labels, legend, plot area): that was most of
+  // a redraw's cost while following a run whose range did not move. So touch the axis only when
+  // the rounded range differs from the one shown.
+  if (x0 == xAxis_->min() && x1 == xAxis_->max() && ticks == xAxis_->tickCount()) return;
+  ++axisChanges_;
+  xAxis_->setTickCount(ticks);
   xAxis_->setRange(x0, x1);
-  if (nice) xAxis_->applyNiceNumbers();
   syncLayer();
 }
 
@@ -138,14 +165,24 @@ void ChartCanvas::setYRange(double y0, double y1) {
     y0 -= 0.5;
     y1 += 0.5;
   }
-  y0_ = y0;
-  y1_ = y1;
-  yAxis_->setRange(y0, y1);
+  double lo = y0, hi = y1;
+  bool axisSet = false;
   if (auto* v = qobject_cast<QValueAxis*>(yAxis_)) {
-    v->applyNiceNumbers();
-    y0_ = v->min();
-    y1_ = v->max();
+    const auto r = NiceScale::loose(y0, y1);
+    lo = r.min;
+    hi = r.max;
+    axisSet = lo == v->min() && hi == v->max() && r.ticks == v->tickCount();  // see setXRange
+    if (!axisSet) v->setTickCount(r.ticks);
+  } else if (auto* l = qobject_cast<QLogValueAxis*>(yAxis_)) {
+    axisSet = lo == l->min() && hi == l->max();
   }
+  if (axisSet && lo == y0_ && hi == y1_) return;
+  if (!axisSet) {
+    ++axisChanges_;
+    yAxis_->setRange(lo, hi);
+  }
+  y0_ = lo;
+  y1_ = hi;
   syncLayer();
 }
 
@@ -160,6 +197,8 @@ void ChartCanvas::setLogY(bool logY) {
     attach(new QValueAxis(chart_));
   }
 }
+
+QRectF ChartCanvas::plotArea() const { return view_->mapFromScene(chart_->plotArea()).boundingRect(); }
 
 double ChartCanvas::xMin() const { return xAxis_->min(); }
 double ChartCanvas::xMax() const { return xAxis_->max(); }

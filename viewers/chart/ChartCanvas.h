@@ -2,6 +2,7 @@
 #include <QColor>
 #include <QList>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
 #include <QWidget>
 
@@ -45,6 +46,11 @@ class ChartCanvas : public QWidget {
   double xMin() const;
   double xMax() const;
   int plotWidthPixels() const;
+  // How many times an axis range actually changed (each change relayouts the chart); a redraw
+  // that leaves the ranges alone does not count. For tests and benchmarks.
+  int axisChanges() const { return axisChanges_; }
+  // The plot area in the coordinates of grab() (tests).
+  QRectF plotArea() const;
 
   bool exportPng(const QString& path);
   bool exportSvg(const QString& path);
@@ -56,6 +62,9 @@ class ChartCanvas : public QWidget {
   void userResetZoom();
   // Mouse over the plot area, in data coordinates; `inside` false when it left the plot area.
   void hoveredAt(QPointF position, bool inside);
+  // The plot area changed width (resize, wider tick labels): lines decimated per pixel for the
+  // old width should be decimated again.
+  void plotWidthChanged(int pixels);
 
  private:
   void attach(QAbstractAxis* yAxis);
@@ -67,7 +76,8 @@ class ChartCanvas : public QWidget {
   QAbstractAxis* yAxis_ = nullptr;
   bool logY_ = false;
   double y0_ = 0.0, y1_ = 1.0;
-  bool settingRange_ = false;
+  int axisChanges_ = 0;
+  int plotWidth_ = 0;
   PlotLayer* layer_ = nullptr;
   QList<int> legendSeries_;  // per line: index into legend_ or -1
   QList<QLineSeries*> legend_;

@@ -13,7 +13,6 @@
 
 #include "viewers/chart/ChartCanvas.h"
 #include "viewers/chart/SeriesDecimator.h"
-#include "viewers/chart/SeriesSmoother.h"
 
 namespace longrl::viewers {
 
@@ -41,6 +40,12 @@ MetricChartWidget::MetricChartWidget(QWidget* parent) : QWidget(parent), canvas_
     notifyDataChanged();
   });
   connect(canvas_, &ChartCanvas::userResetZoom, this, &MetricChartWidget::resetZoom);
+  // Lines are decimated per pixel column: when the plot gets wider or narrower (resize, wider
+  // tick labels after a range change), decimate again, unless every line was drawn in full (or
+  // nothing is shown).
+  connect(canvas_, &ChartCanvas::plotWidthChanged, this, [this](int pixels) {
+    if (isVisible() && decimatedWidth_ > 0 && pixels != decimatedWidth_) notifyDataChanged();
+  });
   connect(canvas_, &ChartCanvas::hoveredAt, this, &MetricChartWidget::onHover);
   canvas_->setXTitle(tr("step"));
 }
@@ -92,7 +97,7 @@ void MetricChartWidget::setLogY(bool logY) {
 void MetricChartWidget::setSmoothing(Smoothing kind, double parameter) {
   smoothing_ = kind;
   smoothingParameter_ = parameter;
-  for (auto& e : entries_) e.smoothedFor = 0;
+  for (auto& e : entries_) e.smoother = SeriesSmoother();  // rebuilt by the next redraw
   rebuildLines();
   notifyDataChanged();
 }
@@ -113,14 +118,21 @@ const std::vector<double>& MetricChartWidget::xsOf(const MetricSeries& s) const 
 const std::vector<double>& MetricChartWidget::smoothedOf(Entry& e) {
   const auto& values = e.series->values();
   if (smoothing_ == Smoothing::None) return values;
-  if (e.smoothedFor != values.size()) {
-    e.smoothed = smoothing_ == Smoothing::Ema
-                     ? SeriesSmoother::debiasedEma(values, smoothingParameter_)
-                     : SeriesSmoother::windowAverage(values, static_cast<int>(smoothingParameter_));
-    e.smoothedFor = values.size();
-    e.smoothedBlocks.update(e.smoothed, 0);
+  const auto kind = smoothing_ == Smoothing::Ema ? SeriesSmoother::Kind::Ema : SeriesSmoother::Kind::Window;
+  if (e.smoother.kind() != kind || e.smoother.parameter() != smoothingParameter_ ||
+      e.smoothedRewrites != e.series->rewrites() || e.smoother.covered() > values.size()) {
+    e.smoother = SeriesSmoother(kind, smoothingParameter_);
+    e.smoothedBlocks.clear();
+    e.smoothedRewrites = e.series->rewrites();
   }
-  return e.smoothed;
+  // A live series only grows: smooth the new points from the state at the cached tail, so a
+  // redraw costs O(new points) here instead of O(series).
+  const std::size_t from = e.smoother.covered();
+  if (from != values.size()) {
+    e.smoother.extend(values);
+    e.smoothedBlocks.update(e.smoother.values(), from);
+  }
+  return e.smoother.values();
 }
 
 void MetricChartWidget::rebuildLines() {
@@ -170,9 +182,11 @@ void MetricChartWidget::redrawNow() {
     x1 = canvas_->xMax();
   }
   const int pixels = canvas_->plotWidthPixels();
+  decimatedWidth_ = 0;  // set below when some line depends on the width
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
 
   auto decimate = [&](const std::vector<double>& xs, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
+    if (xs.size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
     if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks);
     auto points =
         SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels, blocks);
@@ -230,6 +244,12 @@ int MetricChartWidget::drawnPointCount(int id) const {
   return entries_[id].drawnPoints;
 }
 
+const std::vector<double>& MetricChartWidget::smoothedValues(int id) const {
+  static const std::vector<double> kNone;
+  if (id < 0 || id >= static_cast<int>(entries_.size()) || smoothing_ == Smoothing::None) return kNone;
+  return entries_[id].smoother.values();
+}
+
 void MetricChartWidget::onHover(QPointF position, bool inside) {
   if (!inside) {
     QToolTip::hideText();
@@ -258,8 +278,9 @@ void MetricChartWidget::onHover(QPointF position, bool inside) {
                      .arg(best->label)
                      .arg(best->series->steps()[bestIndex])
                      .arg(best->series->values()[bestIndex], 0, 'g', 6);
-  if (smoothing_ != Smoothing::None && bestIndex < best->smoothed.size())
-    text += QStringLiteral(" (smoothed %1)").arg(best->smoothed[bestIndex], 0, 'g', 6);
+  const auto& smoothed = best->smoother.values();
+  if (smoothing_ != Smoothing::None && bestIndex < smoothed.size())
+    text += QStringLiteral(" (smoothed %1)").arg(smoothed[bestIndex], 0, 'g', 6);
   Q_EMIT hoverText(text);
   QToolTip::showText(QCursor::pos(), text, this);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "viewers/chart/MetricSeries.h"
+#include "viewers/chart/SeriesSmoother.h"
 
 namespace longrl::viewers {
 
@@ -48,6 +49,8 @@ class MetricChartWidget : public QWidget {
   int redrawCount() const { return redrawCount_; }
   // Visible lines, as drawn (decimated), for tests: raw line of series `id`.
   int drawnPointCount(int id) const;
+  // The smoothed values of series `id` as last drawn (empty without smoothing), for tests.
+  const std::vector<double>& smoothedValues(int id) const;
 
   bool exportPng(const QString& path);
   bool exportSvg(const QString& path);
@@ -67,9 +70,11 @@ class MetricChartWidget : public QWidget {
     const MetricSeries* bandUpper = nullptr;
     int rawLine = -1, smoothLine = -1, band = -1;
     QColor color;
-    std::vector<double> smoothed;  // cache; valid for `smoothedFor` points
+    // Smoothing of series->values(), extended as the series grows; rebuilt when the series was
+    // rewritten (series->rewrites() moved on) or the smoothing changed.
+    SeriesSmoother smoother;
     MinMaxBlocks smoothedBlocks;
-    std::size_t smoothedFor = 0;
+    std::size_t smoothedRewrites = 0;
     int drawnPoints = 0;
   };
   const std::vector<double>& xsOf(const MetricSeries& s) const;
@@ -88,6 +93,7 @@ class MetricChartWidget : public QWidget {
   bool following_ = true;
   double lastRedrawMs_ = 0.0;
   double wallOrigin_ = 0.0;
+  int decimatedWidth_ = 0;  // plot width the last redraw decimated for; 0: nothing was reduced
   int redrawCount_ = 0;
 };
 

@@ -13,6 +13,7 @@ void MetricSeries::append(double step, double wallTime, double value) {
     return;
   }
   // Rare: a point older than the newest one (e.g. a metric logged late). Keep x sorted.
+  ++rewrites_;
   const auto at = std::upper_bound(steps_.begin(), steps_.end(), step) - steps_.begin();
   steps_.insert(steps_.begin() + at, step);
   wallTimes_.insert(wallTimes_.begin() + at, wallTime);
@@ -25,6 +26,7 @@ void MetricSeries::clear() {
   wallTimes_.clear();
   values_.clear();
   blocks_.clear();
+  ++rewrites_;
 }
 
 }  // namespace longrl::viewers

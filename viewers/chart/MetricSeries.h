@@ -21,10 +21,14 @@ class MetricSeries {
   const std::vector<double>& values() const { return values_; }
   // Block min/max summary of values(), for fast decimation.
   const MinMaxBlocks& blocks() const { return blocks_; }
+  // Bumped by every change that is not an append (clear, a late point inserted in place): a
+  // cache derived from a prefix of the series (smoothing) is valid while this stays the same.
+  std::size_t rewrites() const { return rewrites_; }
 
  private:
   std::vector<double> steps_, wallTimes_, values_;
   MinMaxBlocks blocks_;
+  std::size_t rewrites_ = 0;
 };
 
 }  // namespace longrl::viewers

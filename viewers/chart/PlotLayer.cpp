@@ -1,6 +1,9 @@
 #include "viewers/chart/PlotLayer.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
+
+#include <algorithm>
 
 #include <cmath>
 
@@ -73,11 +76,11 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
     painter->drawPolygon(polygon);
   }
   painter->setBrush(Qt::NoBrush);
-  QPen markerPen(QColor(120, 120, 120));
+  QPen markerPen(QColor(110, 110, 110));
   markerPen.setStyle(Qt::DashLine);
   painter->setPen(markerPen);
-  for (double m : markers_) {
-    const double x = area_.left() + (m - x0_) / (x1_ - x0_) * area_.width();
+  for (const Marker& m : markers_) {
+    const double x = markerX(m);
     painter->drawLine(QPointF(x, area_.top()), QPointF(x, area_.bottom()));
   }
   // Qt's fast cosmetic line rasterizer handles only 1 px pens; a wider pen is stroked into a
@@ -85,7 +88,9 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
   // data line is drawn 1 px wide, and a "bold" line (smoothed curves) is drawn twice, 1 px apart.
   for (const Line& l : lines_) {
     QPolygonF polyline = map(l.points);
-    const bool dense = polyline.size() > 2 * area_.width();
+    // A decimated line has about two points a pixel column (its min/max envelope): antialiasing
+    // its near-vertical zigzag shows nothing but costs ~30 ms for one noisy 1600 px wide series.
+    const bool dense = polyline.size() > area_.width();
     painter->setRenderHint(QPainter::Antialiasing, !dense);
     QPen pen = l.pen;
     pen.setWidthF(1.0);
@@ -97,7 +102,48 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
       painter->drawPolyline(polyline);
     }
   }
+  // Marker labels on top of the data, so a dense series never hides a phase name.
+  paintMarkerLabels(painter);
   painter->restore();
+}
+
+double PlotLayer::markerX(const Marker& m) const {
+  return area_.left() + (m.x - x0_) / (x1_ - x0_) * area_.width();
+}
+
+void PlotLayer::paintMarkerLabels(QPainter* painter) const {
+  if (markers_.isEmpty()) return;
+  painter->setRenderHint(QPainter::Antialiasing, false);
+  QFont font = painter->font();
+  if (font.pointSizeF() > 0) font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.9));
+  painter->setFont(font);
+  const QFontMetricsF fm(font);
+  const double pad = 3.0, rowHeight = fm.height() + 2.0;
+  // Labels sit at the top of the plot, right of their line (left of it when they would run off
+  // the right edge). A label that would overlap the one before drops a row; beyond three rows
+  // (markers closer than a label's width) it is left out rather than drawn over another one.
+  constexpr int kRows = 3;
+  double rowEnd[kRows];
+  for (double& e : rowEnd) e = -1e300;
+  for (const Marker& m : markers_) {
+    const double x = markerX(m);
+    if (m.label.isEmpty() || x < area_.left() - 0.5 || x > area_.right() + 0.5) continue;
+    const double w = fm.horizontalAdvance(m.label) + 2 * pad;
+    double left = x + 2.0;
+    if (left + w > area_.right()) left = x - 2.0 - w;
+    if (left < area_.left()) left = area_.left();
+    int row = 0;
+    while (row < kRows && left < rowEnd[row] + 2.0) ++row;
+    if (row == kRows) continue;
+    rowEnd[row] = left + w;
+    const QRectF box(left, area_.top() + 2.0 + row * rowHeight, w, fm.height());
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(255, 255, 255, 215));  // keeps the text readable over the data lines
+    painter->drawRect(box);
+    painter->setBrush(Qt::NoBrush);
+    painter->setPen(QColor(60, 60, 60));
+    painter->drawText(box, Qt::AlignCenter, m.label);
+  }
 }
 
 }  // namespace longrl::viewers

@@ -5,6 +5,7 @@
 #include <QPen>
 #include <QPointF>
 #include <QRectF>
+#include <QString>
 
 namespace longrl::viewers {
 
@@ -22,6 +23,12 @@ class PlotLayer : public QGraphicsItem {
     QList<QPointF> lower, upper;
     QBrush brush;
   };
+  // A vertical dashed line at data x, with a label (a phase name) at the top of the plot.
+  struct Marker {
+    double x = 0.0;
+    QString label;
+    bool operator==(const Marker& o) const { return x == o.x && label == o.label; }
+  };
 
   explicit PlotLayer(QGraphicsItem* parent = nullptr);
 
@@ -30,7 +37,7 @@ class PlotLayer : public QGraphicsItem {
   void setRange(double x0, double x1, double y0, double y1, bool logY);
   QList<Line>& lines() { return lines_; }
   QList<Band>& bands() { return bands_; }
-  QList<double>& markers() { return markers_; }
+  QList<Marker>& markers() { return markers_; }
   void changed() { update(); }
 
   QPointF toScene(const QPointF& data) const;
@@ -41,13 +48,15 @@ class PlotLayer : public QGraphicsItem {
 
  private:
   QPolygonF map(const QList<QPointF>& points) const;
+  double markerX(const Marker& m) const;
+  void paintMarkerLabels(QPainter* painter) const;
 
   QRectF area_;
   double x0_ = 0, x1_ = 1, y0_ = 0, y1_ = 1;
   bool logY_ = false;
   QList<Line> lines_;
   QList<Band> bands_;
-  QList<double> markers_;
+  QList<Marker> markers_;
 };
 
 }  // namespace longrl::viewers

@@ -28,36 +28,42 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   out.reserve(pixels * 2 + 4);
   const double width = x1 > x0 ? x1 - x0 : 1.0;
   const double scale = pixels / width;
-  auto column = [&](double xv) { return static_cast<long long>(std::floor((xv - x0) * scale)); };
+  constexpr std::size_t B = MinMaxBlocks::kBlock;
 
+  // One pass over the visible slice, column by column. A point k is in the column of x[i] when
+  // (x[k] - x0) * scale < floor((x[i] - x0) * scale) + 1, the same test as comparing floors,
+  // without a floor per point. Since x is sorted, a block whose last point is in the column lies in
+  // it whole and is taken from the summary: the scan reads one x and two summary values per
+  // block, in order, and single points only at the column edges. (A binary search per column and
+  // reading the block extremes from y cost two thirds of a redraw in cache misses.)
   std::size_t i = begin;
   while (i < end) {
-    // The end of this pixel column by binary search (x is sorted), so the scan below is a plain
-    // min/max loop without per-point column arithmetic.
-    const long long col = column(x[i]);
-    const std::size_t j = static_cast<std::size_t>(
-        std::partition_point(x + i, x + end, [&](double xv) { return column(xv) <= col; }) - x);
+    const double limit = std::floor((x[i] - x0) * scale) + 1.0;
+    auto inColumn = [&](std::size_t k) { return (x[k] - x0) * scale < limit; };
     std::size_t lo = n, hi = n;
-    auto consider = [&](std::size_t k) {
-      if (lo == n) lo = hi = k;
-      if (y[k] < y[lo]) lo = k;
-      if (y[k] > y[hi]) hi = k;
+    double loV = 0.0, hiV = 0.0;
+    auto consider = [&](std::size_t kLo, double vLo, std::size_t kHi, double vHi) {
+      if (lo == n) {
+        lo = kLo, loV = vLo, hi = kHi, hiV = vHi;
+        return;
+      }
+      if (vLo < loV) lo = kLo, loV = vLo;
+      if (vHi > hiV) hi = kHi, hiV = vHi;
     };
-    constexpr std::size_t B = MinMaxBlocks::kBlock;
-    for (std::size_t k = i; k < j;) {
-      if (blocks && k % B == 0 && k + B <= j) {
+    std::size_t k = i;
+    while (k < end) {
+      if (blocks && k % B == 0 && k + B <= end && inColumn(k + B - 1)) {
         const std::size_t b = k / B;
-        if (blocks->minIndex(b) != MinMaxBlocks::kNone) {
-          consider(blocks->minIndex(b));
-          consider(blocks->maxIndex(b));
-        }
+        if (blocks->minIndex(b) != MinMaxBlocks::kNone)
+          consider(blocks->minIndex(b), blocks->minValue(b), blocks->maxIndex(b), blocks->maxValue(b));
         k += B;
         continue;
       }
-      if (!std::isnan(y[k])) consider(k);
+      if (!inColumn(k)) break;
+      if (!std::isnan(y[k])) consider(k, y[k], k, y[k]);
       ++k;
     }
-    i = j;
+    i = k > i ? k : i + 1;  // a NaN x is in no column: step over it
     if (lo == n) continue;
     // Two points a column, in x order: the drawn polyline covers exactly the column's envelope.
     const std::size_t a = std::min(lo, hi), b = std::max(lo, hi);

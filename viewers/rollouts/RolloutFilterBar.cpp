@@ -40,11 +40,14 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
       rangeColumn_(combo(this, {tr("reward in"), tr("rule score in"), tr("advantage in"), tr("length in"), tr("entropy in")})),
       min_(edit(this, tr("min"), 5)),
       max_(edit(this, tr("max"), 5)),
-      search_(new QLineEdit(this)) {
+      search_(new QLineEdit(this)),
+      searchScope_(combo(this, {tr("in answers, examples, questions"), tr("in full responses")})) {
   step_->setValidator(new QIntValidator(0, 1 << 30, step_));
   for (auto* e : {min_, max_}) e->setValidator(new QDoubleValidator(e));
-  search_->setPlaceholderText(tr("search answer, example, question, judge error…"));
   search_->setClearButtonEnabled(true);
+  showSearchScope();
+  searchScope_->setToolTip(tr("Where the search looks. Full responses are decompressed while searching: "
+                              "slower on big runs, so narrow the other filters first."));
   // Two rows: the categorical filters, then the numeric range and the text search (one row
   // squeezes the search box to nothing in a half-width pane).
   auto* rows = new QVBoxLayout(this);
@@ -71,6 +74,7 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
   l2->addWidget(label(QStringLiteral("–")));
   l2->addWidget(max_);
   l2->addWidget(search_, 1);
+  l2->addWidget(searchScope_);
   auto* clear = new QToolButton(this);
   clear->setText(tr("Reset"));
   clear->setToolTip(tr("Clear all filters"));
@@ -86,6 +90,10 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
     connect(e, &QLineEdit::returnPressed, this, [this] { typing_.stop(); Q_EMIT changed(); });
   for (auto* c : {phase_, source_, verdict_, truncated_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &RolloutFilterBar::changed);
+  connect(searchScope_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    showSearchScope();
+    if (!search_->text().trimmed().isEmpty()) Q_EMIT changed();
+  });
   connect(rangeColumn_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     if (!min_->text().isEmpty() || !max_->text().isEmpty()) Q_EMIT changed();
   });
@@ -113,12 +121,19 @@ void RolloutFilterBar::setPhases(int count) {
 void RolloutFilterBar::reset() {
   {
     const QSignalBlocker b1(step_), b2(min_), b3(max_), b4(search_), b5(phase_), b6(source_), b7(verdict_),
-        b8(truncated_), b9(rangeColumn_);
+        b8(truncated_), b9(rangeColumn_), b10(searchScope_);
     for (auto* e : {step_, min_, max_, search_}) e->clear();
-    for (auto* c : {phase_, source_, verdict_, truncated_, rangeColumn_}) c->setCurrentIndex(0);
+    for (auto* c : {phase_, source_, verdict_, truncated_, rangeColumn_, searchScope_}) c->setCurrentIndex(0);
   }
+  showSearchScope();
   typing_.stop();
   Q_EMIT changed();
+}
+
+void RolloutFilterBar::showSearchScope() {
+  search_->setPlaceholderText(searchScope_->currentIndex() == 1
+                                  ? tr("search the full response text…")
+                                  : tr("search answer, example, question, judge error…"));
 }
 
 store::RolloutQuery RolloutFilterBar::query() const {
@@ -145,7 +160,10 @@ store::RolloutQuery RolloutFilterBar::query() const {
   if (ok) r.max = hi;
   if (r.min || r.max) q.ranges.push_back(r);
   const QString text = search_->text().trimmed();
-  if (!text.isEmpty()) q.text = text.toStdString();
+  if (!text.isEmpty()) {
+    if (searchScope_->currentIndex() == 1) q.response_contains = text.toStdString();
+    else q.text = text.toStdString();
+  }
   return q;
 }
 

@@ -10,7 +10,8 @@ class QLineEdit;
 namespace longrl::viewers {
 
 // The filters of the rollout table: step, phase, data source, judge verdict, truncated, a range
-// on one numeric column (reward, rule score, advantage, length, entropy) and a text search.
+// on one numeric column (reward, rule score, advantage, length, entropy) and a text search, either
+// in the short fields (answer, example, question, judge error) or in the full responses.
 // Emits changed() (text fields after a short pause in typing); query() builds the filters.
 class RolloutFilterBar : public QWidget {
   Q_OBJECT
@@ -24,6 +25,9 @@ class RolloutFilterBar : public QWidget {
   void reset();
 
   QLineEdit* searchEdit() const { return search_; }
+  // 0: answer, example, question, judge error (RolloutQuery::text); 1: full responses
+  // (RolloutQuery::response_contains, decompressed inside SQLite).
+  QComboBox* searchScopeBox() const { return searchScope_; }
   QLineEdit* stepEdit() const { return step_; }
   QComboBox* verdictBox() const { return verdict_; }
   QComboBox* sourceBox() const { return source_; }
@@ -36,6 +40,8 @@ class RolloutFilterBar : public QWidget {
   void changed();
 
  private:
+  void showSearchScope();  // the search box's placeholder names where it looks
+
   QLineEdit* step_;
   QComboBox* phase_;
   QComboBox* source_;
@@ -45,6 +51,7 @@ class RolloutFilterBar : public QWidget {
   QLineEdit* min_;
   QLineEdit* max_;
   QLineEdit* search_;
+  QComboBox* searchScope_;
   QTimer typing_;
 };
 
