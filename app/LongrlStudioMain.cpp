@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QSettings>
 
 #include "core/Version.h"
@@ -13,6 +14,9 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("longrl"));
   QApplication::setApplicationName(QStringLiteral("longrl-studio"));
   QApplication::setApplicationVersion(QString::fromLatin1(longrl::kVersion));
+  // Ties the windows to packaging/longrl-studio.desktop (Wayland app id) and its installed icon.
+  QGuiApplication::setDesktopFileName(QStringLiteral("longrl-studio"));
+  QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("longrl-studio")));
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("Train and inspect long-context reasoning models."));

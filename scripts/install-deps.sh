@@ -15,6 +15,8 @@ packages=(
   python3-torch
   # the launcher test drives a real sshd on 127.0.0.1
   openssh-server openssh-client
+  # the package test validates the .desktop entry
+  desktop-file-utils
 )
 
 missing=()

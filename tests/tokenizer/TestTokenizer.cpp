@@ -3,6 +3,7 @@
 #include <QtTest/QtTest>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "support/TestPaths.h"
@@ -63,6 +64,7 @@ class TestTokenizer : public QObject {
   void decodeHandlesCutBytes();
   void configTokens();
   void loadErrors();
+  void hostileFilesNameTheField();
 };
 
 void TestTokenizer::preTokenizerSplits_data() {
@@ -233,6 +235,63 @@ void TestTokenizer::loadErrors() {
     QFAIL("no error for invalid JSON");
   } catch (const TokenizerError& e) {
     QVERIFY2(std::string(e.what()).find("tokenizer.json: invalid JSON") != std::string::npos, e.what());
+  }
+}
+
+// Wrong types, absurd ids and deep nesting: a TokenizerError naming the file and the field, never
+// nlohmann's bare type_error, a crash, or gigabytes allocated for one corrupt id.
+void TestTokenizer::hostileFilesNameTheField() {
+  struct Case {
+    std::function<void(json&)> spoil;
+    std::string needle;
+  };
+  json nested = {{"type", "NFC"}};
+  for (int i = 0; i < 50; ++i) nested = {{"type", "Sequence"}, {"normalizers", json::array({std::move(nested)})}};
+  const std::vector<Case> cases = {
+      {[](json& j) { j["normalizer"] = "NFC"; }, "normalizer must be an object"},
+      {[](json& j) { j["normalizer"] = {{"type", 5}}; }, "normalizer.type must be a string"},
+      {[&](json& j) { j["normalizer"] = nested; }, "deeper than 8 levels"},
+      {[](json& j) { j["model"]["type"] = json::array({"BPE"}); }, "model.type must be a string"},
+      {[](json& j) { j["model"]["byte_fallback"] = "no"; }, "model.byte_fallback must be true or false"},
+      {[](json& j) { j["model"]["ignore_merges"] = 1; }, "model.ignore_merges must be true or false"},
+      {[](json& j) { j["model"]["vocab"]["huge"] = 1 << 30; }, "model.vocab[\"huge\"] must be an integer id from 0 to"},
+      {[](json& j) { j["model"]["vocab"]["huge"] = 1e300; }, "model.vocab[\"huge\"]"},
+      {[](json& j) { j["model"]["vocab"]["zz"] = 256; }, "has id 256, as"},
+      {[](json& j) { j["pre_tokenizer"]["pretokenizers"][0] = "Split"; }, "pretokenizers[0] must be an object"},
+      {[](json& j) { j["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = 3; },
+       "pretokenizers[0].pattern.Regex must be a string"},
+      {[](json& j) { j["pre_tokenizer"]["pretokenizers"][0]["invert"] = "false"; },
+       "pretokenizers[0].invert must be true or false"},
+      {[](json& j) { j["pre_tokenizer"]["pretokenizers"][1]["use_regex"] = "no"; },
+       "pretokenizers[1].use_regex must be true or false"},
+      {[](json& j) { j["pre_tokenizer"]["type"] = 1; }, "pre_tokenizer.type must be a string"},
+      {[](json& j) { j["decoder"] = "ByteLevel"; }, "decoder must be an object"},
+      {[](json& j) { j["added_tokens"][1]["special"] = "yes"; }, "added_tokens[1].special must be true or false"},
+      {[](json& j) { j["added_tokens"][0]["id"] = -1; }, "added_tokens[0].id must be from 0"},
+      {[](json& j) { j["added_tokens"][0]["id"] = int64_t{1} << 40; }, "added_tokens[0].id must be from 0"},
+  };
+  for (const auto& c : cases) {
+    json j = tinyTokenizer();
+    c.spoil(j);
+    try {
+      Tokenizer::fromJson(j, json(), "tiny.json");
+      QFAIL(qPrintable(QString::fromStdString("no error for " + c.needle)));
+    } catch (const TokenizerError& e) {
+      const std::string msg = e.what();
+      QVERIFY2(msg.find(c.needle) != std::string::npos && msg.find("tiny.json") != std::string::npos, e.what());
+    }
+  }
+  // A file cut short names itself; so does one with a number JSON cannot hold.
+  const std::string dir = longrl::test::freshTempDir("tok-hostile");
+  const std::string whole = tinyTokenizer().dump();
+  for (const std::string& text : {whole.substr(0, whole.size() / 2), std::string("{\"model\": 1e999}")}) {
+    std::ofstream(dir + "/tokenizer.json", std::ios::trunc) << text;
+    try {
+      Tokenizer::load(dir);
+      QFAIL("no error for a broken tokenizer.json");
+    } catch (const TokenizerError& e) {
+      QVERIFY2(std::string(e.what()).find("tokenizer.json: invalid JSON") != std::string::npos, e.what());
+    }
   }
 }
 

@@ -75,6 +75,7 @@ class TestSafetensors : public QObject {
   void shardedSaveAndLoad();
   void modelRoundTripThroughShards();
   void badFiles();
+  void hostileHeaders();
   void modelLoadNamesMissingAndMisshapedTensors();
 };
 
@@ -224,6 +225,53 @@ void TestSafetensors::badFiles() {
 
   EXPECT_ERROR(SafetensorsReader(good).load("third"), "good.safetensors", "missing tensor 'third'");
   EXPECT_ERROR(ShardedCheckpoint::open(dir + "/nowhere"), "nowhere", "model.safetensors");
+}
+
+// Headers written to break a reader: sizes that wrap around 2^64, offsets at the end of the
+// address space, nesting deep enough to overflow a recursive copy, numbers JSON cannot hold.
+void TestSafetensors::hostileHeaders() {
+  const std::string dir = longrl::test::freshTempDir("st-hostile");
+  auto file = [&](const std::string& name, const std::string& header, size_t dataBytes) {
+    const std::string path = dir + "/" + name + ".safetensors";
+    writeRaw(path, header, dataBytes);
+    return path;
+  };
+  // 2^62 F32 elements are 2^64 bytes, which wraps to 0 and would match data_offsets [0,0].
+  EXPECT_ERROR(SafetensorsHeader::read(file("wrap", R"({"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})", 0)),
+               "wrap.safetensors", "'x'", "overflows");
+  EXPECT_ERROR(SafetensorsReader{dir + "/wrap.safetensors"}, "wrap.safetensors", "overflows");
+  EXPECT_ERROR(SafetensorsHeader::read(file("bigdim", R"({"x":{"dtype":"U8","shape":[9223372036854775808,0],"data_offsets":[0,0]}})", 0)),
+               "bigdim.safetensors", "'x'", "too large");
+  EXPECT_ERROR(SafetensorsHeader::read(file("negdim", R"({"x":{"dtype":"U8","shape":[-1],"data_offsets":[0,0]}})", 0)),
+               "negdim.safetensors", "'x'", "non-negative");
+  EXPECT_ERROR(SafetensorsHeader::read(file("farend", R"({"x":{"dtype":"U8","shape":[0],"data_offsets":[18446744073709551615,18446744073709551615]}})", 4)),
+               "farend.safetensors", "'x'", "past the end");
+  EXPECT_ERROR(SafetensorsHeader::read(file("backwards", R"({"x":{"dtype":"U8","shape":[4],"data_offsets":[8,4]}})", 8)),
+               "backwards.safetensors", "'x'", "end < begin");
+  EXPECT_ERROR(SafetensorsHeader::read(file("negoff", R"({"x":{"dtype":"U8","shape":[4],"data_offsets":[-4,0]}})", 8)),
+               "negoff.safetensors", "'x'", "data_offsets");
+  // Three tensors, the last overlapping the first two.
+  EXPECT_ERROR(SafetensorsHeader::read(file("overlap3", R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"
+                                                       R"("b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]},)"
+                                                       R"("c":{"dtype":"U8","shape":[6],"data_offsets":[2,8]}})", 8)),
+               "overlap3.safetensors", "overlaps");
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_ERROR(SafetensorsHeader::read(file("deep", R"({"x":{"dtype":"U8","shape":[1],"data_offsets":)" + deep + "}}", 1)),
+               "deep.safetensors", "'x'", "data_offsets");
+  EXPECT_ERROR(SafetensorsHeader::read(file("deepmeta", R"({"__metadata__":{"k":)" + deep + "}}", 0)),
+               "deepmeta.safetensors", "__metadata__");
+  EXPECT_ERROR(SafetensorsHeader::read(file("inf", R"({"x":{"dtype":"U8","shape":[1e999],"data_offsets":[0,1]}})", 1)),
+               "inf.safetensors", "not valid JSON");
+  EXPECT_ERROR(SafetensorsHeader::read(file("array", "[]", 0)), "array.safetensors", "not a JSON object");
+  EXPECT_ERROR(SafetensorsHeader::read(file("entry", R"({"x":[1,2]})", 0)), "entry.safetensors", "'x'", "not an object");
+  EXPECT_ERROR(SafetensorsHeader::read(file("nodtype", R"({"x":{"shape":[1],"data_offsets":[0,1]}})", 1)),
+               "nodtype.safetensors", "'x'", "dtype");
+  // A sharded index that is not JSON, or names a file outside its directory.
+  const std::string sharded = longrl::test::freshTempDir("st-hostile-index");
+  std::ofstream(sharded + "/model.safetensors.index.json") << R"({"weight_map": {"x": 1e999}})";
+  EXPECT_ERROR(ShardedCheckpoint::open(sharded), "model.safetensors.index.json", "not valid JSON");
+  std::ofstream(sharded + "/model.safetensors.index.json", std::ios::trunc) << R"({"weight_map": {"x": "../../etc/passwd"}})";
+  EXPECT_ERROR(ShardedCheckpoint::open(sharded), "model.safetensors.index.json", "outside the directory");
 }
 
 void TestSafetensors::modelLoadNamesMissingAndMisshapedTensors() {

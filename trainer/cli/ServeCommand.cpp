@@ -41,7 +41,8 @@ Command serveCommand() {
     o.threads = static_cast<int>(args.takeIntOr("threads", 0));
     args.finish();
     if (port < 0 || port > 65535) throw UsageError("--port must be between 0 and 65535");
-    if (maxBytes < 1024) throw UsageError("--max-request-bytes must be at least 1024");
+    if (maxBytes < 1024 || maxBytes > (1LL << 30))
+      throw UsageError("--max-request-bytes must be between 1024 and 1073741824 (1 GiB)");
     if (maxQueue < 1) throw UsageError("--max-queue must be >= 1");
     if (maxTokens < 1) throw UsageError("--max-tokens must be >= 1");
     if (o.modelName.empty()) o.modelName = "longrl";

@@ -36,9 +36,14 @@ TensorEntry parseEntry(const std::string& path, const std::string& name, const n
   if (!v.contains("shape") || !v["shape"].is_array()) fail(path, where + ": missing array 'shape'");
   for (const auto& d : v["shape"]) {
     if (!d.is_number_unsigned()) fail(path, where + ": shape must hold non-negative integers");
+    if (d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      fail(path, where + ": shape dimension " + std::to_string(d.get<uint64_t>()) + " is too large");
     e.shape.push_back(d.get<int64_t>());
   }
-  const auto& off = v.contains("data_offsets") ? v["data_offsets"] : nlohmann::json();
+  // Both branches are lvalues, so no copy is made (copying a deeply nested value would recurse
+  // once per level and could overflow the stack on a hostile header).
+  static const nlohmann::json kNone;
+  const auto& off = v.contains("data_offsets") ? v["data_offsets"] : kNone;
   if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
     fail(path, where + ": 'data_offsets' must be [begin, end]");
   e.begin = off[0].get<uint64_t>();
@@ -51,7 +56,10 @@ TensorEntry parseEntry(const std::string& path, const std::string& name, const n
       fail(path, where + ": shape " + shapeText(e.shape) + " overflows");
     count *= static_cast<uint64_t>(d);
   }
-  const uint64_t bytes = count * SafetensorsHeader::itemSize(e.dtype);
+  const uint64_t item = SafetensorsHeader::itemSize(e.dtype);
+  if (count > std::numeric_limits<uint64_t>::max() / item)  // else a huge shape wraps to a small size
+    fail(path, where + ": shape " + shapeText(e.shape) + " of " + e.dtype + " overflows");
+  const uint64_t bytes = count * item;
   if (bytes != e.end - e.begin)
     fail(path, where + ": shape " + shapeText(e.shape) + " of " + e.dtype + " needs " + std::to_string(bytes) +
                    " bytes but data_offsets span " + std::to_string(e.end - e.begin));
@@ -93,7 +101,7 @@ SafetensorsHeader SafetensorsHeader::parse(const std::string& json, uint64_t dat
   nlohmann::json root;
   try {
     root = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for numbers like 1e999
     fail(path, std::string("header is not valid JSON: ") + e.what());
   }
   if (!root.is_object()) fail(path, "header is not a JSON object");

@@ -41,7 +41,7 @@ ShardedCheckpoint ShardedCheckpoint::open(const std::string& dir) {
     std::ifstream in(index);
     try {
       j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for numbers like 1e999
       throw SafetensorsError(index.string() + ": not valid JSON: " + e.what());
     }
   }

@@ -49,7 +49,27 @@ std::string content(const nlohmann::json& v, const std::string& field) {
   return text;
 }
 
+struct TooDeep {};
+
 }  // namespace
+
+nlohmann::json ChatRequest::parseBody(const std::string& text, int maxDepth) {
+  // nlohmann parses nesting of any depth, but copying or printing such a value recurses once per
+  // level: "[[[[...]]]]" in an 8 MiB body would overflow the stack. Real requests nest a few levels.
+  nlohmann::json::parser_callback_t limit = [maxDepth](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= maxDepth)
+      throw TooDeep{};
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text, limit);
+  } catch (const TooDeep&) {
+    throw ApiError(400, "the request body nests arrays and objects deeper than " + std::to_string(maxDepth) + " levels");
+  } catch (const nlohmann::json::exception& e) {
+    throw ApiError(400, std::string("the request body is not valid JSON: ") + e.what());
+  }
+}
 
 ChatRequest ChatRequest::fromJson(const nlohmann::json& body, int maxN) {
   if (!body.is_object()) throw ApiError(400, "the request body must be a JSON object");
@@ -67,7 +87,10 @@ ChatRequest ChatRequest::fromJson(const nlohmann::json& body, int maxN) {
       bad(where + ".role", "must be one of system, developer, user, assistant, tool (got '" + role + "')");
     tokenizer::ChatMessage cm;
     cm.role = role == "developer" ? "system" : role;  // OpenAI's newer name for the system turn
-    cm.content = content(m.contains("content") ? m["content"] : nlohmann::json(), where + ".content");
+    // Both branches are lvalues, so the ternary binds a reference instead of copying the value
+    // (a copy of a deeply nested value recurses once per level).
+    static const nlohmann::json kNone;
+    cm.content = content(m.contains("content") ? m["content"] : kNone, where + ".content");
     if (m.contains("reasoning_content") && !m["reasoning_content"].is_null()) {
       if (!m["reasoning_content"].is_string()) bad(where + ".reasoning_content", "must be a string");
       cm.reasoning = m["reasoning_content"].get<std::string>();
@@ -92,6 +115,7 @@ ChatRequest ChatRequest::fromJson(const nlohmann::json& body, int maxN) {
     const int64_t v = integer(body, key);
     if (v < 1) bad(key, "must be >= 1");
     r.maxTokens = v;
+    r.maxTokensField = key;
   }
   if (present(body, "n")) {
     const int64_t n = integer(body, "n");

@@ -18,6 +18,7 @@ struct ChatRequest {
   std::optional<double> topP;
   std::optional<int64_t> topK;         // vLLM extension; -1 or 0 = off
   std::optional<int64_t> maxTokens;    // max_completion_tokens, else max_tokens
+  std::string maxTokensField = "max_tokens";  // which of the two the request used (errors name it)
   int n = 1;
   std::vector<std::string> stop;
   bool stream = false;
@@ -25,6 +26,9 @@ struct ChatRequest {
   std::optional<uint64_t> seed;
   bool enableThinking = true;          // chat_template_kwargs.enable_thinking (vLLM's switch)
 
+  // Parses a request body; throws ApiError(400) when it is not JSON or nests deeper than
+  // `maxDepth` arrays/objects (deep values would overflow the stack when copied).
+  static nlohmann::json parseBody(const std::string& text, int maxDepth = 64);
   // Throws ApiError(400) naming the field ("messages[1].content", "temperature", ...).
   // `maxN` bounds n (each sample is a row of the decode batch).
   static ChatRequest fromJson(const nlohmann::json& body, int maxN = 16);

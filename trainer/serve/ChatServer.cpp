@@ -42,6 +42,7 @@ std::string errorTypeFor(int status) {
   switch (status) {
     case 401: return "authentication_error";
     case 404: return "not_found_error";
+    case 411: return "invalid_request_error";
     case 413: return "request_too_large";
     case 503: return "server_busy";
     default: return status >= 500 ? "server_error" : "invalid_request_error";
@@ -76,7 +77,8 @@ struct ChatServer::Impl {
   int64_t startedAt = static_cast<int64_t>(std::time(nullptr));
 
   void routes();
-  Job prepare(const httplib::Request& req) const;
+  std::string readBody(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) const;
+  Job prepare(const std::string& body) const;
   void complete(Job job, httplib::Response& res);
   void streamCompletion(Job job, httplib::Response& res);
   ChatResponseBuilder builder() {
@@ -88,13 +90,33 @@ struct ChatServer::Impl {
   std::vector<int> stopTokenIds() const { return loaded.eosTokenIds; }
 };
 
-Job ChatServer::Impl::prepare(const httplib::Request& req) const {
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(req.body);
-  } catch (const std::exception& e) {
-    throw ApiError(400, std::string("the request body is not valid JSON: ") + e.what());
-  }
+// httplib (0.11) bounds only bodies that declare a Content-Length: chunked bodies, bodies without
+// a length (read to the end of the connection) and the decompressed size are unbounded there. So
+// the chat route reads its body through a ContentReader and counts every byte itself.
+std::string ChatServer::Impl::readBody(const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) const {
+  if (req.is_multipart_form_data())
+    throw ApiError(415, "the request body must be JSON (Content-Type: application/json), not multipart/form-data");
+  std::string body;
+  bool tooLarge = false;
+  const bool ok = reader([&](const char* data, size_t len) {
+    if (len > options.maxRequestBytes - body.size()) {
+      tooLarge = true;
+      return false;
+    }
+    body.append(data, len);
+    return true;
+  });
+  if (tooLarge || !ok) res.set_header("Connection", "close");  // the rest of the body is still unread
+  if (tooLarge || res.status == 413)  // httplib sets 413 itself for a declared Content-Length over the limit
+    throw ApiError(413, "the request body is larger than the server's limit of " + std::to_string(options.maxRequestBytes) +
+                            " bytes (longrl serve --max-request-bytes)", "request_too_large");
+  if (!ok) throw ApiError(400, "the request body could not be read");
+  return body;
+}
+
+Job ChatServer::Impl::prepare(const std::string& text) const {
+  const nlohmann::json body = ChatRequest::parseBody(text);
   Job job{ChatRequest::fromJson(body, options.maxN), {}, {}};
   const auto& r = job.request;
   tokenizer::ChatFormat::Options fmt;
@@ -107,9 +129,9 @@ Job ChatServer::Impl::prepare(const httplib::Request& req) const {
                             std::to_string(context), "invalid_request_error", "messages");
   const int64_t room = context - promptLen;
   if (r.maxTokens && *r.maxTokens > room)
-    throw ApiError(400, "max_tokens " + std::to_string(*r.maxTokens) + " plus the " + std::to_string(promptLen) +
+    throw ApiError(400, r.maxTokensField + " " + std::to_string(*r.maxTokens) + " plus the " + std::to_string(promptLen) +
                             " prompt tokens exceed the model's context of " + std::to_string(context),
-                   "invalid_request_error", "max_tokens");
+                   "invalid_request_error", r.maxTokensField);
   auto& p = job.params;
   p.maxNewTokens = r.maxTokens ? *r.maxTokens : std::min(options.defaultMaxTokens, room);
   p.temperature = r.temperature.value_or(loaded.defaultTemperature);
@@ -214,14 +236,31 @@ void ChatServer::Impl::streamCompletion(Job job, httplib::Response& res) {
 
 void ChatServer::Impl::routes() {
   server.set_payload_max_length(options.maxRequestBytes);
+  // Runs before httplib reads any body: refuses requests without the key, and bodies whose size
+  // httplib would not bound (see readBody) on every route but the chat one, which bounds its own.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (options.apiKey.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string auth = req.get_header_value("Authorization");
-    if (sameSecret(auth, "Bearer " + options.apiKey)) return httplib::Server::HandlerResponse::Unhandled;
-    sendJson(res, 401,
-             ApiError::body(auth.empty() ? "missing API key: send 'Authorization: Bearer <key>'" : "incorrect API key",
-                            "authentication_error"));
-    return httplib::Server::HandlerResponse::Handled;
+    auto refuse = [&res](int status, const std::string& message, const std::string& type) {
+      sendJson(res, status, ApiError::body(message, type));
+      res.set_header("Connection", "close");  // an unread body must not be taken for the next request
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (!options.apiKey.empty()) {
+      const std::string auth = req.get_header_value("Authorization");
+      if (!sameSecret(auth, "Bearer " + options.apiKey))
+        return refuse(401, auth.empty() ? "missing API key: send 'Authorization: Bearer <key>'" : "incorrect API key",
+                      "authentication_error");
+    }
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity")  // a small gzip body can inflate without bound
+      return refuse(415, "compressed request bodies (Content-Encoding: " + encoding + ") are not accepted",
+                    "invalid_request_error");
+    const bool chatRoute = req.method == "POST" && req.path == "/v1/chat/completions";
+    const bool bodyWithoutLength = req.has_header("Transfer-Encoding") ||
+                                   (!req.has_header("Content-Length") && req.method != "GET" && req.method != "HEAD" &&
+                                    req.method != "OPTIONS");
+    if (!chatRoute && bodyWithoutLength)
+      return refuse(411, "a request body needs a Content-Length here", "invalid_request_error");
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler already wrote its error
@@ -245,10 +284,11 @@ void ChatServer::Impl::routes() {
                             {"owned_by", "longrl"}, {"max_model_len", loaded.model->config().maxPositionEmbeddings}};
     sendJson(res, 200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
   });
-  server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
     try {
       if (stopping) throw ApiError(503, "the server is stopping", "server_busy");
-      Job job = prepare(req);
+      Job job = prepare(readBody(req, res, reader));
       if (job.request.stream) streamCompletion(std::move(job), res);
       else complete(std::move(job), res);
     } catch (const ApiError& e) {

@@ -23,8 +23,11 @@ struct ChatServerOptions {
 // An OpenAI-compatible HTTP server over one model: POST /v1/chat/completions (messages rendered
 // with ChatFormat; temperature, top_p, top_k, max_tokens / max_completion_tokens, n, stop,
 // stream, seed, chat_template_kwargs.enable_thinking) and GET /v1/models. Errors use OpenAI's
-// {"error": {...}} body: 400 names the bad field, 401 without the key, 404 unknown path, 413 too
-// large, 503 queue full or stopping. Generation is serialised on one worker thread. The
+// {"error": {...}} body: 400 names the bad field (or says the JSON is malformed or nested deeper
+// than 64 levels), 401 without the key (checked before anything else, in constant time), 404
+// unknown path, 411 a body without Content-Length on any route but the chat one, 413 a body over
+// maxRequestBytes (declared, chunked or running to the end of the connection), 415 a compressed
+// or multipart body, 503 queue full or stopping. Generation is serialised on one worker thread. The
 // response schema (and where the thinking goes) is described in ChatResponseBuilder.h.
 class ChatServer {
  public:

@@ -5,29 +5,35 @@
 #include <queue>
 
 #include "trainer/tokenizer/ByteLevel.h"
+#include "trainer/tokenizer/JsonField.h"
 #include "trainer/tokenizer/TokenizerError.h"
 
 namespace longrl::tokenizer {
 
 BpeModel::BpeModel(const nlohmann::json& model, const std::string& where) {
   if (!model.is_object()) throw TokenizerError(where + ": \"model\" must be an object");
-  const std::string type = model.value("type", std::string("BPE"));
+  const std::string path = where + ": model";
+  const std::string type = jsonfield::stringOr(model, "type", "BPE", path);
   if (type != "BPE") throw TokenizerError(where + ": model.type '" + type + "' is not supported (only BPE)");
-  if (model.value("byte_fallback", false)) throw TokenizerError(where + ": model.byte_fallback is not supported");
+  if (jsonfield::boolOr(model, "byte_fallback", false, path)) throw TokenizerError(where + ": model.byte_fallback is not supported");
   for (const char* k : {"continuing_subword_prefix", "end_of_word_suffix"}) {
     if (model.contains(k) && model[k].is_string() && !model[k].get<std::string>().empty())
       throw TokenizerError(where + ": model." + k + " is not supported");
   }
-  ignoreMerges_ = model.value("ignore_merges", false);
+  ignoreMerges_ = jsonfield::boolOr(model, "ignore_merges", false, path);
   const auto vit = model.find("vocab");
   if (vit == model.end() || !vit->is_object()) throw TokenizerError(where + ": model.vocab must be an object");
   vocab_.reserve(vit->size());
   for (auto it = vit->begin(); it != vit->end(); ++it) {
-    if (!it.value().is_number_integer() || it.value().get<long long>() < 0 || it.value().get<long long>() > (1 << 30))
-      throw TokenizerError(where + ": model.vocab[\"" + it.key() + "\"] must be a non-negative integer id");
+    if (!it.value().is_number_integer() || it.value().get<long long>() < 0 || it.value().get<long long>() > kMaxTokenId)
+      throw TokenizerError(where + ": model.vocab[\"" + it.key() + "\"] must be an integer id from 0 to " +
+                           std::to_string(kMaxTokenId));
     const int id = it.value().get<int>();
     vocab_.emplace(it.key(), id);
     if (static_cast<size_t>(id) >= idToToken_.size()) idToToken_.resize(static_cast<size_t>(id) + 1);
+    if (!idToToken_[static_cast<size_t>(id)].empty())  // ids decode back to one token each
+      throw TokenizerError(where + ": model.vocab[\"" + it.key() + "\"] has id " + std::to_string(id) + ", as \"" +
+                           idToToken_[static_cast<size_t>(id)] + "\" does");
     idToToken_[static_cast<size_t>(id)] = it.key();
   }
   idToBytes_.resize(idToToken_.size());

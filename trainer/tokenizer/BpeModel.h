@@ -19,6 +19,9 @@ class BpeModel {
  public:
   // `model` is the "model" object of tokenizer.json; errors name `where` plus the key path.
   BpeModel(const nlohmann::json& model, const std::string& where);
+  // The largest token id a tokenizer file may use. Ids index dense tables, so a corrupt id of a
+  // billion would allocate gigabytes; the largest real vocabularies hold about 262K tokens.
+  static constexpr int kMaxTokenId = (1 << 22) - 1;
 
   void encodeWord(std::string_view bytes, std::vector<int>& ids) const;
   // Token id of a vocabulary string (byte-level form), or -1.

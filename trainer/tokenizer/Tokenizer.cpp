@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "trainer/tokenizer/JsonField.h"
 #include "trainer/tokenizer/Nfc.h"
 #include "trainer/tokenizer/PreTokenizer.h"
 #include "trainer/tokenizer/TokenizerError.h"
@@ -36,38 +37,43 @@ std::string tokenField(const json& config, const char* key) {
   return {};
 }
 
-bool isNfcNormalizer(const json& n, const std::string& where) {
+bool isNfcNormalizer(const json& n, const std::string& where, int depth = 0) {
   if (n.is_null()) return false;
-  const std::string type = n.value("type", std::string());
+  // Sequences recurse; a hostile file could nest them deep enough to overflow the stack.
+  if (depth > 8) throw TokenizerError(where + ": normalizer nests Sequences deeper than 8 levels");
+  const std::string type = jsonfield::stringOr(n, "type", "", where + ": normalizer");
   if (type == "NFC") return true;
   if (type == "Sequence" && n.contains("normalizers") && n["normalizers"].is_array()) {
     bool nfc = false;
-    for (const auto& s : n["normalizers"]) nfc = isNfcNormalizer(s, where) || nfc;
+    for (const auto& s : n["normalizers"]) nfc = isNfcNormalizer(s, where, depth + 1) || nfc;
     return nfc;
   }
   throw TokenizerError(where + ": normalizer.type '" + type + "' is not supported (only NFC)");
 }
 
 void checkByteLevel(const json& p, const std::string& path) {
-  if (p.value("add_prefix_space", false)) throw TokenizerError(path + ".add_prefix_space=true is not supported");
-  if (p.value("use_regex", true)) throw TokenizerError(path + ".use_regex=true (GPT-2 pattern) is not supported");
+  if (jsonfield::boolOr(p, "add_prefix_space", false, path)) throw TokenizerError(path + ".add_prefix_space=true is not supported");
+  if (jsonfield::boolOr(p, "use_regex", true, path)) throw TokenizerError(path + ".use_regex=true (GPT-2 pattern) is not supported");
 }
 
 void checkPreTokenizer(const json& p, const std::string& where) {
   const std::string base = where + ": pre_tokenizer";
-  if (!p.is_object() || p.value("type", std::string()) != "Sequence" || !p.contains("pretokenizers"))
+  if (!p.is_object() || jsonfield::stringOr(p, "type", "", base) != "Sequence" || !p.contains("pretokenizers"))
     throw TokenizerError(base + " must be a Sequence of Split (Qwen pattern) and ByteLevel");
   const auto& list = p["pretokenizers"];
   if (!list.is_array() || list.size() != 2) throw TokenizerError(base + ".pretokenizers must hold [Split, ByteLevel]");
   const auto& split = list[0];
-  if (split.value("type", std::string()) != "Split") throw TokenizerError(base + ".pretokenizers[0].type must be Split");
-  const std::string pattern = split.contains("pattern") && split["pattern"].contains("Regex")
-                                  ? split["pattern"]["Regex"].get<std::string>() : std::string();
+  const std::string splitPath = base + ".pretokenizers[0]";
+  if (jsonfield::stringOr(split, "type", "", splitPath) != "Split") throw TokenizerError(splitPath + ".type must be Split");
+  const json* patternObject = jsonfield::find(split, "pattern", splitPath);
+  const std::string pattern = patternObject ? jsonfield::stringOr(*patternObject, "Regex", "", splitPath + ".pattern") : "";
   if (pattern != PreTokenizer::qwenPattern())
-    throw TokenizerError(base + ".pretokenizers[0].pattern.Regex is not the Qwen2 pattern (the only one implemented)");
-  if (split.value("behavior", std::string("Isolated")) != "Isolated" || split.value("invert", false))
-    throw TokenizerError(base + ".pretokenizers[0]: only behavior Isolated without invert is supported");
-  if (list[1].value("type", std::string()) != "ByteLevel") throw TokenizerError(base + ".pretokenizers[1].type must be ByteLevel");
+    throw TokenizerError(splitPath + ".pattern.Regex is not the Qwen2 pattern (the only one implemented)");
+  if (jsonfield::stringOr(split, "behavior", "Isolated", splitPath) != "Isolated" ||
+      jsonfield::boolOr(split, "invert", false, splitPath))
+    throw TokenizerError(splitPath + ": only behavior Isolated without invert is supported");
+  if (jsonfield::stringOr(list[1], "type", "", base + ".pretokenizers[1]") != "ByteLevel")
+    throw TokenizerError(base + ".pretokenizers[1].type must be ByteLevel");
   checkByteLevel(list[1], base + ".pretokenizers[1]");
 }
 
@@ -96,8 +102,11 @@ Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::st
   if (!tok.contains("model")) throw TokenizerError(where + ": missing \"model\"");
   t.model_ = std::make_shared<const BpeModel>(tok["model"], where);
   t.nfc_ = tok.contains("normalizer") && isNfcNormalizer(tok["normalizer"], where);
-  checkPreTokenizer(tok.value("pre_tokenizer", json()), where);
-  if (tok.contains("decoder") && !tok["decoder"].is_null() && tok["decoder"].value("type", std::string()) != "ByteLevel")
+  static const json kNone;  // a reference to it, or to the field: value() would copy the field
+  const auto pre = tok.find("pre_tokenizer");
+  checkPreTokenizer(pre == tok.end() ? kNone : *pre, where);
+  if (const json* decoder = jsonfield::find(tok, "decoder", where);
+      decoder && jsonfield::stringOr(*decoder, "type", "", where + ": decoder") != "ByteLevel")
     throw TokenizerError(where + ": decoder.type must be ByteLevel");
   if (tok.contains("added_tokens")) {
     const auto& list = tok["added_tokens"];
@@ -108,8 +117,10 @@ Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::st
       if (!a.is_object() || !a.contains("id") || !a["id"].is_number_integer() || !a.contains("content") ||
           !a["content"].is_string() || a["content"].get<std::string>().empty())
         throw TokenizerError(path + " needs an integer \"id\" and a non-empty \"content\"");
-      AddedToken at{a["id"].get<int>(), a["content"].get<std::string>(), a.value("special", false),
-                    a.value("lstrip", false), a.value("rstrip", false)};
+      if (a["id"].get<long long>() < 0 || a["id"].get<long long>() > BpeModel::kMaxTokenId)
+        throw TokenizerError(path + ".id must be from 0 to " + std::to_string(BpeModel::kMaxTokenId));
+      AddedToken at{a["id"].get<int>(), a["content"].get<std::string>(), jsonfield::boolOr(a, "special", false, path),
+                    jsonfield::boolOr(a, "lstrip", false, path), jsonfield::boolOr(a, "rstrip", false, path)};
       t.addedByContent_[at.content] = t.added_.size();
       t.addedById_[at.id] = t.added_.size();
       t.added_.push_back(at);
