@@ -1,12 +1,14 @@
 #pragma once
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
 namespace longrl::train {
 
-// What the trainer needs from data parallelism: sums across ranks. The single-process default
-// does nothing; a process-group implementation all-reduces.
+// What the trainer needs from data parallelism. The single-process default does nothing (every
+// call is the identity); ProcessGroupCollective implements it over a c10d process group. Every
+// rank must make the same calls in the same order (they are collective operations).
 class Collective {
  public:
   virtual ~Collective() = default;
@@ -14,10 +16,19 @@ class Collective {
   virtual int worldSize() const { return 1; }
   // Sum of `value` over ranks.
   virtual double sum(double value) { return value; }
+  // In place: element-wise sum over ranks (every rank passes the same length).
+  virtual void sum(std::vector<double>& /*values*/) {}
   // In place: every gradient becomes the sum of the ranks' gradients.
   virtual void sumGradients(std::vector<torch::Tensor>& /*grads*/) {}
   // Every rank's parameter becomes rank 0's (at start-up).
   virtual void broadcastParameters(std::vector<torch::Tensor>& /*params*/) {}
+  // Every rank's bytes, in rank order (the sizes may differ between ranks).
+  virtual std::vector<std::string> allGather(const std::string& mine) { return {mine}; }
+  // `data` becomes rank `root`'s bytes on every rank.
+  virtual void broadcast(std::string& /*data*/, int /*root*/ = 0) {}
+  virtual void barrier() {}
+
+  bool leader() const { return rank() == 0; }
 };
 
 }  // namespace longrl::train

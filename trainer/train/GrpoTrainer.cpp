@@ -6,6 +6,7 @@
 
 #include "core/grpo/DynamicBatchFiller.h"
 #include "core/grpo/GroupAdvantage.h"
+#include "trainer/train/RolloutGroupCodec.h"
 
 namespace longrl::train {
 namespace {
@@ -58,7 +59,8 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
       engine_(policy, std::move(engineOptions)),
       tokenizer_(tokenizer),
       reward_(std::move(reward)),
-      generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)) {
+      generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
+      collective_(collective ? collective : &local_) {
   if (config_.grpo.useKlLoss && !reference_) throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
   if (reference_) {
     (*reference_)->eval();
@@ -67,12 +69,62 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       policy_->parameters(), torch::optim::AdamWOptions(config_.grpo.lr).weight_decay(config_.grpo.weightDecay));
   updater_ = std::make_unique<ActorUpdater>(
-      policy_, *optimizer_, actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId), collective);
+      policy_, *optimizer_, actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId), collective_);
+}
+
+std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExample>& examples,
+                                                     const std::vector<size_t>& indices,
+                                                     const engine::SamplingParams& params, int64_t step, int genBatch,
+                                                     int firstGroupIdx, double& tGen, double& tReward) {
+  const auto seed = static_cast<uint64_t>(config_.grpo.seed);
+  const size_t ranks = static_cast<size_t>(collective_->worldSize());
+  const size_t rank = static_cast<size_t>(collective_->rank());
+  // Sampling seeds are per example (RolloutGenerator::sampleSeed), so a slice samples exactly
+  // what the whole batch would for those examples.
+  const size_t begin = indices.size() * rank / ranks, end = indices.size() * (rank + 1) / ranks;
+  const std::vector<size_t> mine(indices.begin() + static_cast<std::ptrdiff_t>(begin),
+                                 indices.begin() + static_cast<std::ptrdiff_t>(end));
+  auto t = Clock::now();
+  auto groups = generator_.generate(examples, mine, params, seed, step, genBatch, firstGroupIdx + static_cast<int>(begin));
+  tGen += since(t);
+  t = Clock::now();
+  generator_.score(groups, examples);
+  tReward += since(t);
+  if (ranks == 1) return groups;
+  t = Clock::now();
+  std::vector<RolloutGroup> all;
+  for (const auto& part : collective_->allGather(RolloutGroupCodec::encode(groups)))
+    for (auto& g : RolloutGroupCodec::decode(part)) all.push_back(std::move(g));
+  tGen += since(t);  // waiting for the slowest rank is part of generation
+  return all;
+}
+
+std::vector<torch::Tensor> GrpoTrainer::ownedLogProbs(model::QwenForCausalLM& model,
+                                                      const std::vector<ActorSequence>& seqs,
+                                                      const std::vector<int>& owner, std::vector<double>* meanEntropy) {
+  if (collective_->worldSize() == 1) return updater_->logProbs(model, seqs, meanEntropy);
+  std::vector<ActorSequence> mine;
+  std::vector<size_t> where;
+  for (size_t i = 0; i < seqs.size(); ++i)
+    if (owner[i] == collective_->rank()) {
+      mine.push_back(seqs[i]);
+      where.push_back(i);
+    }
+  std::vector<double> entropy;
+  auto lp = updater_->logProbs(model, mine, meanEntropy ? &entropy : nullptr);
+  std::vector<torch::Tensor> out(seqs.size());
+  for (size_t k = 0; k < where.size(); ++k) out[where[k]] = std::move(lp[k]);
+  if (meanEntropy) {
+    meanEntropy->assign(seqs.size(), 0.0);
+    for (size_t k = 0; k < where.size(); ++k) (*meanEntropy)[where[k]] = entropy[k];
+    collective_->sum(*meanEntropy);
+  }
+  return out;
 }
 
 void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
-                            std::vector<torch::Tensor>& oldLp, const std::vector<double>& meanEntropy,
-                            std::map<std::string, double>& m) {
+                            std::vector<torch::Tensor>& oldLp, std::vector<int>& owner,
+                            const std::vector<double>& meanEntropy, std::map<std::string, double>& m) {
   // Batch entropy: token-weighted mean of the samples' mean entropies.
   double sum = 0, tokens = 0;
   for (size_t i = 0; i < seqs.size(); ++i) {
@@ -88,6 +140,7 @@ void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::v
   if (!aepoMasking_) return;
   std::vector<ActorSequence> keptSeqs;
   std::vector<torch::Tensor> keptLp;
+  std::vector<int> keptOwner;
   std::vector<std::vector<size_t>> keptMini;
   size_t masked = 0;
   for (const auto& mb : miniBatches) {
@@ -100,12 +153,14 @@ void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::v
       keptMini.back().push_back(keptSeqs.size());
       keptSeqs.push_back(seqs[i]);
       keptLp.push_back(oldLp[i]);
+      keptOwner.push_back(owner[i]);
     }
     if (keptMini.back().empty()) keptMini.pop_back();
   }
   m["train/aepo_masked_samples"] = static_cast<double>(masked);
   seqs = std::move(keptSeqs);
   oldLp = std::move(keptLp);
+  owner = std::move(keptOwner);
   miniBatches = std::move(keptMini);
 }
 
@@ -133,13 +188,8 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
       if (examples[i].inputTokens() > phase.maxInputTokens) ++out.skippedPrompts;
       else idx.push_back(i);
     }
-    auto t = Clock::now();
-    auto groups = generator_.generate(examples, idx, params, static_cast<uint64_t>(g.seed), step,
-                                      static_cast<int>(filler.genBatches()), nextGroup);
-    tGen += since(t);
-    t = Clock::now();
-    generator_.score(groups, examples);
-    tReward += since(t);
+    auto groups = generateBatch(examples, idx, params, step, static_cast<int>(filler.genBatches()), nextGroup, tGen,
+                                tReward);
     nextGroup += static_cast<int>(groups.size());
     // Dynamic sampling looks at accuracy (rule/judge correctness), as DAPO's filter on "acc".
     std::vector<std::pair<size_t, std::vector<double>>> offer;
@@ -215,18 +265,27 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
         seqs.push_back({&examples[grp.exampleIndex].promptIds, &s.responseIds, s.advantage});
       }
     }
+    // Each rank computes and trains on its share of every mini-batch (round robin within it).
+    std::vector<int> owner(seqs.size(), 0);
+    for (const auto& mb : miniBatches)
+      for (size_t j = 0; j < mb.size(); ++j) owner[mb[j]] = static_cast<int>(j % static_cast<size_t>(collective_->worldSize()));
     t = Clock::now();
     std::vector<double> meanEntropy;
-    auto oldLp = updater_->logProbs(policy_, seqs, &meanEntropy);
+    auto oldLp = ownedLogProbs(policy_, seqs, owner, &meanEntropy);
     for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = meanEntropy[i];
     m["timing_s/old_log_prob"] = since(t);
-    if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, meanEntropy, m);
+    if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, owner, meanEntropy, m);
     std::vector<torch::Tensor> refLp;
     if (g.useKlLoss) {
       t = Clock::now();
-      refLp = updater_->logProbs(*reference_, seqs);
+      refLp = ownedLogProbs(*reference_, seqs, owner, nullptr);
       m["timing_s/ref"] = since(t);
     }
+    // This rank's rows of each mini-batch; an empty share still takes part in the collectives.
+    if (collective_->worldSize() > 1)
+      for (auto& mb : miniBatches)
+        mb.erase(std::remove_if(mb.begin(), mb.end(), [&](size_t i) { return owner[i] != collective_->rank(); }),
+                 mb.end());
     t = Clock::now();
     if (!seqs.empty()) {
       for (const auto& [k, v] : updater_->update(seqs, oldLp, refLp, miniBatches)) m[k] = v;

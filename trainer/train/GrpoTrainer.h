@@ -31,6 +31,11 @@ struct GrpoStepResult {
 // Old log-probs are always recomputed by the actor before the update (verl's compute_log_prob),
 // rather than taken from the sampler: the batched KV-cache sampler and the full forward differ
 // in rounding, and several mini-batches per step make the later ones off-policy anyway.
+//
+// Data parallel (a Collective over several ranks): each rank generates its slice of every
+// generation batch; the groups are gathered so that every rank takes the same dynamic-sampling,
+// advantage and AEPO decisions as one process; each rank then trains on its share of every
+// mini-batch and the gradients are summed (ActorUpdater), so N ranks update as one would.
 class GrpoTrainer {
  public:
   // `reference` is required when config.grpo.use_kl_loss. microBatchTokens bounds one forward.
@@ -52,8 +57,17 @@ class GrpoTrainer {
 
  private:
   void applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
-                 std::vector<torch::Tensor>& oldLp, const std::vector<double>& meanEntropy,
+                 std::vector<torch::Tensor>& oldLp, std::vector<int>& owner, const std::vector<double>& meanEntropy,
                  std::map<std::string, double>& m);
+  // Generates and scores this rank's share of `indices` (a contiguous slice), then gathers every
+  // rank's groups: the result is the whole batch, in the order one process would produce it.
+  std::vector<RolloutGroup> generateBatch(const std::vector<TrainExample>& examples, const std::vector<size_t>& indices,
+                                          const engine::SamplingParams& params, int64_t step, int genBatch,
+                                          int firstGroupIdx, double& tGen, double& tReward);
+  // Log-probs (and, when asked, mean entropies) of the sequences this rank owns; the others'
+  // log-probs stay undefined, the mean entropies are summed so that every rank has all of them.
+  std::vector<torch::Tensor> ownedLogProbs(model::QwenForCausalLM& model, const std::vector<ActorSequence>& seqs,
+                                           const std::vector<int>& owner, std::vector<double>* meanEntropy);
   const config::RunConfig& config_;
   model::QwenForCausalLM policy_;
   std::optional<model::QwenForCausalLM> reference_;
@@ -64,6 +78,8 @@ class GrpoTrainer {
   std::unique_ptr<ActorUpdater> updater_;
   RolloutGenerator generator_;
   bool aepoMasking_ = false;
+  Collective local_;
+  Collective* collective_;
 };
 
 }  // namespace longrl::train

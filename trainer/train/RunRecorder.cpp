@@ -6,7 +6,10 @@
 
 namespace longrl::train {
 
-RunRecorder::RunRecorder(const std::string& storePath, std::ostream* events) : writer_(storePath), events_(events) {}
+RunRecorder::RunRecorder(const std::string& storePath, std::ostream* events)
+    : writer_(std::make_unique<store::RunStoreWriter>(storePath)), events_(events) {}
+
+RunRecorder::RunRecorder() : events_(nullptr) {}
 
 double RunRecorder::now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -19,52 +22,62 @@ void RunRecorder::emit(const std::string& line) {
 }
 
 void RunRecorder::run(const store::RunInfo& r) {
-  writer_.writeRun(r);
-  writer_.flush();
+  if (!writer_) return;
+  writer_->writeRun(r);
+  writer_->flush();
   emit(store::EventEncoder::encode(r));
 }
 
 void RunRecorder::phase(const store::PhaseInfo& p) {
-  writer_.writePhase(p);
+  if (!writer_) return;
+  writer_->writePhase(p);
   emit(store::EventEncoder::encode(p));
 }
 
 void RunRecorder::metrics(const std::vector<store::MetricPoint>& points) {
-  writer_.writeMetrics(points);
+  if (!writer_) return;
+  writer_->writeMetrics(points);
   for (const auto& p : points) emit(store::EventEncoder::encode(p));
 }
 
 std::int64_t RunRecorder::document(const store::DocumentRecord& d) {
+  if (!writer_) return 0;
   store::DocumentRecord copy = d;
-  copy.id = writer_.writeDocument(d);
+  copy.id = writer_->writeDocument(d);
   emit(store::EventEncoder::encode(copy));
   return copy.id;
 }
 
 void RunRecorder::example(const store::ExampleRecord& e) {
-  writer_.writeExample(e);
+  if (!writer_) return;
+  writer_->writeExample(e);
   emit(store::EventEncoder::encode(e));
 }
 
 void RunRecorder::rollout(const store::RolloutRecord& r) {
-  writer_.writeRollout(r);
+  if (!writer_) return;
+  writer_->writeRollout(r);
   emit(store::EventEncoder::encode(r));
 }
 
 void RunRecorder::difficulty(const store::DifficultyRecord& d) {
-  writer_.writeDifficulty(d);
+  if (!writer_) return;
+  writer_->writeDifficulty(d);
   emit(store::EventEncoder::encode(d));
 }
 
 void RunRecorder::event(const std::string& kind, const nlohmann::json& payload) {
+  if (!writer_) return;
   store::EventRecord e;
   e.kind = kind;
   e.payload = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   e.time = now();
-  writer_.writeEvent(e);
+  writer_->writeEvent(e);
   emit(store::EventEncoder::encode(e));
 }
 
-void RunRecorder::flush() { writer_.flush(); }
+void RunRecorder::flush() {
+  if (writer_) writer_->flush();
+}
 
 }  // namespace longrl::train

@@ -14,11 +14,16 @@ namespace longrl::train {
 
 // Where a training run's records go: the run store (run-dir/run.sqlite, the single writer) and,
 // with `--events stdout`, the same records as JSON lines on a stream (EventEncoder). Only rank 0
-// owns one. Each record is written to the store first, then mirrored, so both carry the same ids.
+// owns one; the other ranks of a data-parallel run get a silent recorder (records nothing), so
+// that every rank can run the same code. Each record is written to the store first, then
+// mirrored, so both carry the same ids.
 class RunRecorder {
  public:
   // `events` may be null (no mirroring); it must outlive the recorder.
   RunRecorder(const std::string& storePath, std::ostream* events);
+  // A recorder that records nothing (document() returns 0; writer() must not be called).
+  RunRecorder();
+  bool silent() const { return !writer_; }
 
   void run(const store::RunInfo& r);
   void phase(const store::PhaseInfo& p);
@@ -31,12 +36,12 @@ class RunRecorder {
   void event(const std::string& kind, const nlohmann::json& payload);
   void flush();
 
-  store::RunStoreWriter& writer() { return writer_; }
+  store::RunStoreWriter& writer() { return *writer_; }
   static double now();
 
  private:
   void emit(const std::string& line);
-  store::RunStoreWriter writer_;
+  std::unique_ptr<store::RunStoreWriter> writer_;
   std::ostream* events_;
 };
 

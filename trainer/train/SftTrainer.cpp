@@ -41,8 +41,12 @@ torch::Tensor SftTrainer::nllSumFromHidden(const torch::Tensor& hidden, const to
 }
 
 SftTrainer::SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
-                       int64_t microBatchTokens)
-    : model_(std::move(model)), config_(config), seed_(seed), microBatchTokens_(microBatchTokens) {}
+                       int64_t microBatchTokens, Collective* collective)
+    : model_(std::move(model)),
+      config_(config),
+      seed_(seed),
+      microBatchTokens_(microBatchTokens),
+      collective_(collective ? collective : &local_) {}
 
 int64_t SftTrainer::totalSteps(size_t exampleCount) const {
   if (config_.steps > 0) return config_.steps;
@@ -70,9 +74,15 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
     const auto t0 = std::chrono::steady_clock::now();
     const double lr = lrAt(step, total);
     for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-    const auto rows = sampler.nextBatch(batchSize);
+    const auto drawn = sampler.nextBatch(batchSize);
+    // The whole batch's token count (every rank draws the same batch): the loss is token-mean
+    // over the batch however it is split into ranks and micro-batches.
     double tokens = 0;
-    for (size_t i : rows) tokens += static_cast<double>(examples[i].targetIds.size());
+    for (size_t i : drawn) tokens += static_cast<double>(examples[i].targetIds.size());
+    const auto ranks = static_cast<size_t>(collective_->worldSize());
+    std::vector<size_t> rows;
+    for (size_t k = 0; k < drawn.size(); ++k)
+      if (k % ranks == static_cast<size_t>(collective_->rank())) rows.push_back(drawn[k]);
     opt.zero_grad();
     double lossSum = 0;
     // Micro-batches: gradAccumulation slices, each further cut to the token budget.
@@ -98,6 +108,16 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
         longest = std::max(longest, len);
       }
       flush();
+    }
+    if (ranks > 1) {
+      std::vector<torch::Tensor> grads;
+      for (auto& p : model_->parameters()) {
+        if (!p.requires_grad()) continue;
+        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+        grads.push_back(p.grad());
+      }
+      collective_->sumGradients(grads);
+      lossSum = collective_->sum(lossSum);
     }
     const double gradNorm = torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClip);
     if (std::isfinite(gradNorm)) opt.step();

@@ -11,6 +11,7 @@
 #include "core/dataset/DatasetRecord.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/train/Collective.h"
 #include "trainer/train/SequenceBatch.h"
 
 namespace longrl::train {
@@ -23,7 +24,9 @@ struct SftExample {
 
 // Warm-up SFT: next-token cross-entropy on response tokens only (the prompt is context, not a
 // target), token-mean over each optimizer step's whole batch (however it is split into micro
-// batches), AdamW, linear warm-up then cosine decay, gradient clipping.
+// batches), AdamW, linear warm-up then cosine decay, gradient clipping. Data parallel: every rank
+// draws the same batch, trains on its rows (round robin) and the gradients are summed, so the
+// step is the same as one process taking the whole batch.
 class SftTrainer {
  public:
   using StepCallback = std::function<void(int64_t step, const std::map<std::string, double>& metrics)>;
@@ -39,7 +42,7 @@ class SftTrainer {
                                         const SequenceBatch& batch);
 
   SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
-             int64_t microBatchTokens = 16384);
+             int64_t microBatchTokens = 16384, Collective* collective = nullptr);
 
   int64_t totalSteps(size_t exampleCount) const;
   // The learning rate of optimizer step `step` (1-based) out of `total`.
@@ -52,6 +55,8 @@ class SftTrainer {
   config::SftConfig config_;
   uint64_t seed_;
   int64_t microBatchTokens_;
+  Collective local_;
+  Collective* collective_;
 };
 
 }  // namespace longrl::train

@@ -34,7 +34,10 @@ std::string hostName() {
 }  // namespace
 
 TrainingRun::TrainingRun(config::RunConfig config, TrainOptions options)
-    : config_(std::move(config)), options_(std::move(options)), tracker_(config_.retrospective.difficulty) {}
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      collective_(options_.collective ? options_.collective : &local_),
+      tracker_(config_.retrospective.difficulty) {}
 
 void TrainingRun::log(const std::string& line) {
   if (options_.log) *options_.log << "train: " << line << std::endl;
@@ -79,6 +82,10 @@ nlohmann::json TrainingRun::stateJson() const {
 }
 
 void TrainingRun::saveCheckpoint() {
+  if (!leader()) {  // the ranks hold the same weights and state; rank 0 writes them
+    lastCheckpointStep_ = step_;
+    return;
+  }
   model::QwenForCausalLM* ref = nullptr;
   if (grpo_ && grpo_->reference()) ref = &*grpo_->reference();
   const auto dir = checkpoints_->save(step_, policy_, grpo_ ? &grpo_->optimizer() : nullptr, ref, stateJson());
@@ -92,8 +99,12 @@ std::string TrainingRun::runInner() {
   fs::create_directories(options_.runDir);
   runName_ = fs::path(options_.runDir).lexically_normal().filename().string();
   if (runName_.empty()) runName_ = fs::path(options_.runDir).lexically_normal().parent_path().filename().string();
-  config_.saveFile((fs::path(options_.runDir) / "config.json").string());
-  recorder_ = std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events);
+  if (leader()) {
+    config_.saveFile((fs::path(options_.runDir) / "config.json").string());
+    recorder_ = std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events);
+  } else {
+    recorder_ = std::make_unique<RunRecorder>();
+  }
   {
     store::RunInfo info;
     info.name = runName_;
@@ -110,6 +121,11 @@ std::string TrainingRun::runInner() {
   checkpoints_ = std::make_unique<CheckpointStore>((fs::path(options_.runDir) / "checkpoints").string(),
                                                    config_.checkpoint.keep, config_.model.path);
   std::optional<std::string> resumeFrom = options_.resume ? checkpoints_->latest() : std::nullopt;
+  if (collective_->worldSize() > 1) {  // every rank resumes from the checkpoint rank 0 found
+    std::string dir = resumeFrom.value_or("");
+    collective_->broadcast(dir);
+    resumeFrom = dir.empty() ? std::nullopt : std::optional<std::string>(dir);
+  }
   if (resumeFrom) {
     const auto s = CheckpointStore::readState(*resumeFrom);
     step_ = s.at("step").get<int64_t>();
@@ -135,6 +151,10 @@ std::string TrainingRun::runInner() {
   auto loaded = engine::LoadedModel::load(resumeFrom ? *resumeFrom : config_.model.path, device);
   policy_ = loaded.model;
   policy_->to(dtype);
+  if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
+    auto params = policy_->parameters();
+    collective_->broadcastParameters(params);
+  }
   tokenizer_.emplace(loaded.tokenizer);
   auto engineOptions = loaded.engineOptions();
 
@@ -142,6 +162,12 @@ std::string TrainingRun::runInner() {
     runSft();
     sftDone_ = true;
     saveCheckpoint();
+  }
+  if (options_.sftOnly) {  // e.g. making the demo's warm-start model: no GRPO phases
+    writeRunStatus("finished");
+    recorder_->flush();
+    log("finished after the SFT warm-up");
+    return "finished";
   }
 
   std::optional<model::QwenForCausalLM> reference;
@@ -177,7 +203,7 @@ std::string TrainingRun::runInner() {
   }
 
   grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
-                                        rewardFn, options_.microBatchTokens);
+                                        rewardFn, options_.microBatchTokens, collective_);
   if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
   grpo_->setAepoMasking(aepoMasking_);
 
@@ -213,7 +239,7 @@ void TrainingRun::runSft() {
   if (dropped > 0) recorder_->event("log", {{"message", "SFT examples dropped (too long or no answer)"}, {"count", dropped}});
   if (examples.empty()) throw std::runtime_error("sft.train: no usable SFT examples");
   recorder_->event("log", {{"message", "SFT warm-up"}, {"examples", examples.size()}});
-  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens);
+  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens, collective_);
   sft.run(examples, std::max(0, tokenizer_->padId()), [&](int64_t step, const std::map<std::string, double>& m) {
     std::vector<store::MetricPoint> points;
     for (const auto& [k, v] : m) points.push_back({0, step, 0, k, v, RunRecorder::now()});

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/CheckpointStore.h"
+#include "trainer/train/Collective.h"
 #include "trainer/train/GrpoTrainer.h"
 #include "trainer/train/RunRecorder.h"
 
@@ -29,6 +31,14 @@ struct TrainOptions {
   // Test hook: stop, as if killed, after this many GRPO steps of this process (0 = off).
   int64_t stopAfterSteps = 0;
   int64_t microBatchTokens = 16384;
+  bool sftOnly = false;  // stop after the SFT warm-up and its checkpoint
+  // Set from a SIGTERM/SIGINT handler: the current GRPO step finishes, a checkpoint is written and
+  // the run ends as "stopped" (resumable) instead of staying "running" in the store.
+  const std::atomic<bool>* stopRequested = nullptr;
+  // Data parallel: this process's rank among several (null: one process). Rank 0 alone writes the
+  // run store, the events and the checkpoints; the run directory must be on a filesystem every
+  // rank sees (they read the model and, on --resume, the checkpoint from it).
+  Collective* collective = nullptr;
 };
 
 // A whole training run in a run directory: config.json, run.sqlite, checkpoints/. Warm-up SFT
@@ -54,8 +64,12 @@ class TrainingRun {
   void writeRunStatus(const std::string& status);
   void log(const std::string& line);
 
+  bool leader() const { return collective_->leader(); }
+
   config::RunConfig config_;
   TrainOptions options_;
+  Collective local_;
+  Collective* collective_;
   std::unique_ptr<RunRecorder> recorder_;
   std::unique_ptr<CheckpointStore> checkpoints_;
   std::optional<tokenizer::Tokenizer> tokenizer_;

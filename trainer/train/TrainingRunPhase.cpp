@@ -155,21 +155,39 @@ bool TrainingRun::runPhase(size_t p) {
     if (config_.checkpoint.everySteps > 0 && step_ % config_.checkpoint.everySteps == 0) saveCheckpoint();
     ++stepsThisProcess_;
     if (options_.stopAfterSteps > 0 && stepsThisProcess_ >= options_.stopAfterSteps) return false;
+    if (options_.stopRequested) {
+      double stop = options_.stopRequested->load() ? 1.0 : 0.0;
+      if (collective_->worldSize() > 1) stop = collective_->sum(stop);  // every rank stops after the same step
+      if (stop > 0) {
+        log("stop requested: stopping after step " + std::to_string(step_));
+        if (lastCheckpointStep_ != step_) saveCheckpoint();
+        return false;
+      }
+    }
   }
   info.end_step = step_;
   info.end_time = RunRecorder::now();
   info.status = "done";
   recorder_->phase(info);
   if (p + 1 < config_.phases.size() && config_.retrospective.enabled) {
-    recorder_->flush();
-    store::RunStoreReader reader(recorder_->writer().path());
-    const auto sel = curriculum::RetrospectiveSelector(config_.retrospective).select(tracker_.hardestFirst(), reader.annotations());
-    retro_[p + 1] = sel.exampleIds;
-    recorder_->event("retrospective", {{"phase", p}, {"next_phase", p + 1}, {"count", sel.exampleIds.size()},
-                                       {"by_difficulty", sel.byDifficulty}, {"by_annotation", sel.byAnnotation},
-                                       {"vetoed_by_annotation", sel.vetoedByAnnotation}, {"example_ids", sel.exampleIds}});
-    log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
-        std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
+    // Rank 0 selects (the annotations people made are in its run store) and tells the others.
+    std::string selected;
+    if (leader()) {
+      recorder_->flush();
+      store::RunStoreReader reader(recorder_->writer().path());
+      const auto sel = curriculum::RetrospectiveSelector(config_.retrospective).select(tracker_.hardestFirst(), reader.annotations());
+      retro_[p + 1] = sel.exampleIds;
+      recorder_->event("retrospective", {{"phase", p}, {"next_phase", p + 1}, {"count", sel.exampleIds.size()},
+                                         {"by_difficulty", sel.byDifficulty}, {"by_annotation", sel.byAnnotation},
+                                         {"vetoed_by_annotation", sel.vetoedByAnnotation}, {"example_ids", sel.exampleIds}});
+      log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
+          std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
+      selected = nlohmann::json(sel.exampleIds).dump();
+    }
+    if (collective_->worldSize() > 1) {
+      collective_->broadcast(selected);
+      retro_[p + 1] = nlohmann::json::parse(selected).get<std::vector<std::string>>();
+    }
   }
   phase_ = p + 1;
   phaseStep_ = 0;

@@ -1,0 +1,87 @@
+// `longrl train` stopped with SIGTERM: the current step finishes, a checkpoint is written, the run
+// is "stopped" (not left "running") and --resume continues after that step, nothing duplicated.
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <set>
+#include <tuple>
+
+#include "core/store/RolloutQuery.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "support/TestPaths.h"
+#include "TestTrainFixture.h"
+
+namespace fs = std::filesystem;
+
+class TestTrainStopSignal : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void sigtermStopsAfterTheStepAndResumes();
+};
+
+void TestTrainStopSignal::sigtermStopsAfterTheStepAndResumes() {
+  const std::string root = longrl::test::freshTempDir("train-sigterm");
+  const std::string model = longrl::test::makeTinyModel(root);
+  const std::string data = root + "/train.jsonl";
+  longrl::test::writeDataset(data, longrl::test::tinyDocs(8, 3));
+  auto cfg = longrl::test::tinyConfig(model, data);
+  cfg.phases[0].steps = 200;  // far more than the test waits for
+  cfg.checkpoint.everySteps = 1000;
+  const std::string configPath = root + "/config.json";
+  cfg.saveFile(configPath);
+  const std::string runDir = root + "/run";
+
+  QProcess train;
+  train.setProgram(QString::fromStdString(longrl::test::cliPath()));
+  train.setArguments({"train", "--config", QString::fromStdString(configPath), "--run-dir",
+                      QString::fromStdString(runDir), "--threads", "1"});
+  train.start();
+  QVERIFY(train.waitForStarted());
+  QByteArray err;
+  QElapsedTimer t;
+  t.start();
+  while (!err.contains("step 2 phase") && t.elapsed() < 120000 && train.state() == QProcess::Running) {
+    train.waitForReadyRead(1000);
+    err += train.readAllStandardError();
+  }
+  QVERIFY2(err.contains("step 2 phase"), err.constData());
+  train.terminate();  // SIGTERM
+  QVERIFY(train.waitForFinished(120000));
+  err += train.readAllStandardError();
+  QCOMPARE(train.exitStatus(), QProcess::NormalExit);
+  QVERIFY2(train.exitCode() == 0, err.constData());
+  QVERIFY2(err.contains("stop requested"), err.constData());
+
+  int64_t stoppedAt = 0;
+  {
+    longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runDir));
+    QCOMPARE(reader.runs().front().status, std::string("stopped"));
+    stoppedAt = reader.lastStep();
+    QVERIFY(stoppedAt >= 2 && stoppedAt < 200);
+    QVERIFY2(fs::exists(runDir + "/checkpoints/step-" + std::to_string(stoppedAt)), "no checkpoint at the stop");
+  }
+
+  QProcess resume;
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert("LONGRL_TRAIN_STOP_AFTER", "1");
+  resume.setProcessEnvironment(env);
+  resume.start(QString::fromStdString(longrl::test::cliPath()),
+               {"train", "--resume", "--run-dir", QString::fromStdString(runDir), "--threads", "1"});
+  QVERIFY(resume.waitForFinished(120000));
+  QVERIFY2(resume.exitCode() == 0, resume.readAllStandardError().constData());
+  longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runDir));
+  QCOMPARE(reader.lastStep(), stoppedAt + 1);
+  longrl::store::RolloutQuery all;
+  all.limit = 100000;
+  all.with_text = false;
+  const auto rollouts = reader.rollouts(all);
+  std::set<std::tuple<int64_t, int, int>> keys;
+  for (const auto& r : rollouts) keys.insert({r.step, r.group_idx, r.sample_idx});
+  QCOMPARE(keys.size(), rollouts.size());
+  QCOMPARE(static_cast<int64_t>(rollouts.size()), (stoppedAt + 1) * cfg.grpo.trainBatchSize * cfg.grpo.rolloutN);
+}
+
+QTEST_GUILESS_MAIN(TestTrainStopSignal)
+#include "TestTrainStopSignal.moc"

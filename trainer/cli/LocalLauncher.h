@@ -1,0 +1,33 @@
+#pragma once
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace longrl::cli {
+
+// `longrl train --nproc N`: starts N copies of a command on this host as the ranks of one job,
+// torchrun-style (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1,
+// MASTER_PORT=a free loopback port). Rank 0's stdout is copied to `out`; the other ranks' stdout
+// goes to /dev/null; every rank's stderr is inherited. When a rank fails, the others are stopped
+// (SIGTERM, then SIGKILL after a grace period). No torch here.
+class LocalLauncher {
+ public:
+  struct Spec {
+    std::string executable;              // e.g. /proc/self/exe
+    std::vector<std::string> args;       // every rank's arguments (after argv[0])
+    std::vector<std::string> rank0Args;  // appended for rank 0 only (e.g. --events stdout)
+    int nproc = 1;
+    std::optional<std::string> stdinText;  // written to every rank's stdin (else /dev/null)
+    int graceSeconds = 5;                  // SIGTERM -> SIGKILL
+  };
+
+  // Returns 0 when every rank exited with 0; otherwise the exit code of the first rank that
+  // failed (128 + signal when a signal ended it), after stopping the others. `err` says which.
+  static int run(const Spec& spec, std::ostream& out, std::ostream& err);
+
+  // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
+  static int freeLoopbackPort();
+};
+
+}  // namespace longrl::cli
