@@ -21,7 +21,7 @@ class DemoExampleGenerator {
     int distractors;
     int fillers;
   };
-  // Three length bands: roughly 120, 400 and 1,100 words of document.
+  // Three length bands: roughly 100, 230 and 460 words of document.
   static const std::vector<Band>& bands();
 
   explicit DemoExampleGenerator(std::uint64_t seed) : rng_(seed) {}

@@ -8,10 +8,12 @@
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
 #include "core/dataset/DatasetReader.h"
+#include "core/dataset/DatasetWriter.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/demo/DemoDataset.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
+#include "trainer/cli/DemoWarmStart.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/TrainCommand.h"
 #include "trainer/tokenizer/ChatFormat.h"
@@ -23,11 +25,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Steps sized so the whole demo takes about 15 minutes on 2 CPU cores; --minutes scales them.
+// Steps sized so the whole demo takes about 15 minutes on 2 CPU cores from the shipped warm
+// start; --minutes scales them.
 constexpr double kBaseMinutes = 15.0;
-constexpr int64_t kSftSteps = 120;
-constexpr int64_t kPhaseSteps[] = {24, 16, 10};
-constexpr int64_t kMaxOutputTokens = 96;
+constexpr int64_t kSftSteps = 10;
+constexpr int64_t kPhaseSteps[] = {16, 6, 3};
+constexpr int64_t kMaxOutputTokens = 64;
+// Making the warm start (--make-warm-start): SFT from scratch on the two shorter bands.
+constexpr int64_t kWarmStartSteps = 450;
 
 std::string runStatus(const std::string& runDir) {
   if (!store::RunStore::isRunDir(runDir)) return "";
@@ -54,19 +59,33 @@ int runSub(const Command& command, std::vector<std::string> args, std::ostream& 
   return command.run(list, out, err);
 }
 
+// The SFT records of the bands up to `maxBand` (0-based), for the warm start.
+std::string writeShortSft(const std::string& sftFile, int maxBand) {
+  const std::string out = (fs::path(sftFile).parent_path() / "sft-warm-start.jsonl").string();
+  fs::remove(out);
+  dataset::DatasetWriter writer(out);
+  for (const auto& r : dataset::DatasetReader::readFile(sftFile).records)
+    if (r.extraInfo.value("band", 0) <= maxBand) writer.append(r);
+  return out;
+}
+
 }  // namespace
 
 Command demoCommand() {
   Command c;
   c.name = "demo";
-  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout]";
+  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR [--warm-start-steps N]]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string runDir = fs::absolute(args.require("run-dir")).lexically_normal().string();
     const double minutes = args.takeDoubleOr("minutes", kBaseMinutes);
     const long long threads = args.takeIntOr("threads", 1);
     const auto events = args.take("events");
+    const bool fromScratch = args.takeFlag("from-scratch");
+    const auto makeWarmStart = args.take("make-warm-start");
+    const long long warmStartSteps = args.takeIntOr("warm-start-steps", kWarmStartSteps);
     args.finish();
+    if (warmStartSteps < 1) throw UsageError("--warm-start-steps must be positive");
     if (minutes <= 0) throw UsageError("--minutes must be positive");
     if (events && *events != "stdout") throw UsageError("--events takes only 'stdout'");
 
@@ -93,13 +112,22 @@ Command demoCommand() {
     log << "demo: " << files.sftCount << " SFT, " << files.trainCount << " RL and " << files.valCount
         << " validation examples\n";
 
-    log << "demo: creating a small Qwen3 model with a tokenizer trained on the demo corpus in " << modelDir << "\n";
-    std::ostringstream initOut;
-    if (runSub(initModelCommand(),
-               {"--preset", "small", modelDir, "--tokenizer-corpus", files.corpus, "--dtype", "float32", "--seed", "7",
-                "--threads", std::to_string(threads)},
-               initOut, err) != 0)
-      return 1;
+    const auto warmStart = (fromScratch || makeWarmStart) ? std::nullopt : DemoWarmStart::locate();
+    if (warmStart) {
+      log << "demo: starting from the shipped warm-start model " << *warmStart << " (copied to " << modelDir << ")\n";
+      DemoWarmStart::copyModel(*warmStart, modelDir);
+    } else {
+      if (!fromScratch && !makeWarmStart)
+        log << "demo: warning: no warm-start model found (resources/demo-warmstart); training from scratch, which "
+               "will not learn to answer within the demo's minutes\n";
+      log << "demo: creating a small Qwen3 model with a tokenizer trained on the demo corpus in " << modelDir << "\n";
+      std::ostringstream initOut;
+      if (runSub(initModelCommand(),
+                 {"--preset", "demo", modelDir, "--tokenizer-corpus", files.corpus, "--dtype", "float32", "--seed", "7",
+                  "--threads", std::to_string(threads)},
+                 initOut, err) != 0)
+        return 1;
+    }
 
     const auto tok = tokenizer::Tokenizer::load(modelDir);
     const auto longest = bandPromptTokens(files.train, tok);
@@ -114,9 +142,18 @@ Command demoCommand() {
     cfg.sft.enabled = true;
     cfg.sft.train = {files.sft};
     cfg.sft.steps = scaled(kSftSteps);
-    cfg.sft.lr = 1e-3;  // a 5M-parameter model from scratch, not a 7B one
-    cfg.sft.batchSize = 16;
+    cfg.sft.lr = 5e-4;  // a short warm-up of a 1M-parameter model, not of a 7B one
+    cfg.sft.batchSize = 8;
+    cfg.sft.warmupRatio = 0.1;
     cfg.sft.maxLen = longest.back() + kMaxOutputTokens;
+    if (makeWarmStart) {
+      // From scratch on the two shorter bands, at a from-scratch learning rate.
+      cfg.sft.train = {writeShortSft(files.sft, 1)};
+      cfg.sft.steps = warmStartSteps;
+      cfg.sft.lr = 3e-3;
+      cfg.sft.warmupRatio = 0.05;
+      cfg.sft.maxLen = 512;
+    }
     cfg.phases.clear();
     int64_t previous = 0;
     for (size_t band = 0; band < longest.size(); ++band) {
@@ -130,12 +167,14 @@ Command demoCommand() {
       cfg.phases.push_back(p);
     }
     cfg.grpo.rolloutN = 8;
-    cfg.grpo.trainBatchSize = 8;
+    cfg.grpo.trainBatchSize = 4;
     cfg.grpo.ppoMiniBatchSize = 4;
-    cfg.grpo.lr = 2e-5;
+    cfg.grpo.lr = 1e-4;  // large for a big model; a 1M-parameter one needs it to move within minutes
+    cfg.grpo.temperature = 1.0;
+    cfg.grpo.topP = 1.0;
     cfg.grpo.overlongPenalty.maxLen = kMaxOutputTokens;
     cfg.grpo.overlongPenalty.bufferLen = 16;
-    cfg.grpo.dynamicSampling.maxNumGenBatches = 3;
+    cfg.grpo.dynamicSampling.maxNumGenBatches = 1;  // generation is most of a step on a CPU
     cfg.checkpoint.everySteps = 10;
     cfg.checkpoint.keep = 2;
     const std::string configPath = (fs::path(runDir) / "demo-config.json").string();
@@ -145,7 +184,18 @@ Command demoCommand() {
     log << "prompt tokens); training\n";
 
     trainArgs.insert(trainArgs.begin(), {"--config", configPath});
-    return runSub(trainCommand(), trainArgs, out, err);
+    if (!makeWarmStart) return runSub(trainCommand(), trainArgs, out, err);
+
+    trainArgs.push_back("--sft-only");
+    if (const int rc = runSub(trainCommand(), trainArgs, out, err); rc != 0) return rc;
+    const fs::path checkpoints = fs::path(runDir) / "checkpoints";
+    std::string latest;
+    for (const auto& e : fs::directory_iterator(checkpoints))
+      if (e.path().filename().string().rfind("step-", 0) == 0) latest = e.path().string();
+    if (latest.empty()) throw std::runtime_error("no checkpoint in " + checkpoints.string() + " after the SFT");
+    DemoWarmStart::copyModel(latest, *makeWarmStart);
+    log << "demo: warm-start model written to " << *makeWarmStart << "\n";
+    return 0;
   };
   return c;
 }

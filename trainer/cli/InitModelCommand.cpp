@@ -63,6 +63,17 @@ model::QwenConfig initModelPreset(const std::string& preset) {
     c.intermediateSize = 192;
     c.vocabSize = 512;
     c.maxPositionEmbeddings = 4096;
+  } else if (preset == "demo") {
+    // About 1M parameters: fast enough on 2 CPU cores for the demo's SFT and GRPO to take minutes,
+    // with enough heads to learn to copy facts from a few-hundred-token document.
+    c.numHiddenLayers = 4;
+    c.hiddenSize = 128;
+    c.numAttentionHeads = 4;
+    c.numKeyValueHeads = 2;
+    c.headDim = 32;
+    c.intermediateSize = 384;
+    c.vocabSize = 2048;
+    c.maxPositionEmbeddings = 4096;
   } else if (preset == "small") {
     c.numHiddenLayers = 4;
     c.hiddenSize = 256;
@@ -73,7 +84,7 @@ model::QwenConfig initModelPreset(const std::string& preset) {
     c.vocabSize = 8192;
     c.maxPositionEmbeddings = 32768;
   } else {
-    throw UsageError("unknown --preset '" + preset + "' (tiny or small)");
+    throw UsageError("unknown --preset '" + preset + "' (tiny, demo or small)");
   }
   return c;
 }
@@ -81,7 +92,7 @@ model::QwenConfig initModelPreset(const std::string& preset) {
 Command initModelCommand() {
   Command c;
   c.name = "init-model";
-  c.usage = "--preset tiny|small OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
+  c.usage = "--preset tiny|demo|small OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
   c.summary = "write a randomly initialised Qwen3-architecture model (HF layout)";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string preset = args.require("preset");

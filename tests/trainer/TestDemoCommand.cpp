@@ -1,0 +1,121 @@
+// `longrl demo`: making the warm-start model (SFT only) and starting a demo run from it; the
+// shipped warm start (resources/demo-warmstart) answers the demo's questions in the recipe's format.
+#include <QtTest/QtTest>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/cli/UsageError.h"
+#include "core/dataset/DatasetReader.h"
+#include "core/dataset/PromptTemplate.h"
+#include "core/demo/DemoDataset.h"
+#include "core/store/RolloutQuery.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "support/TestPaths.h"
+#include "trainer/cli/DemoCommand.h"
+#include "trainer/cli/DemoWarmStart.h"
+#include "trainer/engine/GenerationEngine.h"
+#include "trainer/engine/LoadedModel.h"
+#include "trainer/tokenizer/ChatFormat.h"
+
+namespace fs = std::filesystem;
+using longrl::cli::ArgList;
+using longrl::cli::DemoWarmStart;
+
+namespace {
+
+int runDemo(const std::vector<std::string>& args, std::string* log) {
+  ArgList list(args);
+  std::ostringstream o, e;
+  const int rc = longrl::cli::demoCommand().run(list, o, e);
+  if (log) *log = o.str() + e.str();
+  return rc;
+}
+
+std::string fileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+class TestDemoCommand : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void makesWarmStartThenTrainsFromIt();
+  void badWarmStartDirectoryIsNamed();
+  void shippedWarmStartAnswersInFormat();
+};
+
+void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
+  const std::string root = longrl::test::freshTempDir("demo-cmd");
+  const std::string warm = root + "/warm", runA = root + "/make", runB = root + "/run";
+  std::string log;
+  QCOMPARE(runDemo({"--run-dir", runA, "--make-warm-start", warm, "--warm-start-steps", "2"}, &log), 0);
+  QVERIFY2(DemoWarmStart::isModelDir(warm), log.c_str());
+  QVERIFY(!fs::exists(warm + "/trainer_state"));
+  {
+    longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runA));
+    QCOMPARE(reader.runs().front().status, std::string("finished"));
+    QCOMPARE(reader.rolloutCount({}), std::int64_t(0));  // SFT only
+    QCOMPARE(reader.metricSeries("sft/loss").size(), size_t(2));
+  }
+
+  qputenv("LONGRL_DEMO_WARMSTART", QByteArray::fromStdString(warm));
+  const int rc = runDemo({"--run-dir", runB, "--minutes", "0.1"}, &log);
+  qunsetenv("LONGRL_DEMO_WARMSTART");
+  QVERIFY2(rc == 0, log.c_str());
+  QVERIFY2(log.find("starting from the shipped warm-start model " + warm) != std::string::npos, log.c_str());
+  QCOMPARE(fileBytes(runB + "/model-init/model.safetensors"), fileBytes(warm + "/model.safetensors"));
+  longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runB));
+  QCOMPARE(reader.runs().front().status, std::string("finished"));
+  QCOMPARE(reader.phases().size(), size_t(3));
+  QVERIFY(reader.rolloutCount({}) > 0);
+  QVERIFY(!reader.metricSeries("critic/score/mean").empty());
+}
+
+void TestDemoCommand::badWarmStartDirectoryIsNamed() {
+  const std::string root = longrl::test::freshTempDir("demo-bad-warm");
+  qputenv("LONGRL_DEMO_WARMSTART", QByteArray::fromStdString(root + "/missing"));
+  try {
+    runDemo({"--run-dir", root + "/run"}, nullptr);
+    qunsetenv("LONGRL_DEMO_WARMSTART");
+    QFAIL("a missing warm-start directory was accepted");
+  } catch (const std::exception& e) {
+    qunsetenv("LONGRL_DEMO_WARMSTART");
+    QVERIFY2(std::string(e.what()).find("LONGRL_DEMO_WARMSTART=" + root + "/missing") != std::string::npos, e.what());
+  }
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runDemo({"--run-dir", root + "/r2", "--warm-start-steps", "0"}, nullptr));
+}
+
+void TestDemoCommand::shippedWarmStartAnswersInFormat() {
+  const std::string shipped = longrl::test::sourcePath("resources/demo-warmstart");
+  if (!DemoWarmStart::isModelDir(shipped)) QSKIP("resources/demo-warmstart is not in this checkout");
+  const std::string data = longrl::test::freshTempDir("demo-shipped");
+  const auto files = longrl::demo::writeDemoDataset(data, longrl::demo::DemoDatasetOptions{});
+  auto loaded = longrl::engine::LoadedModel::load(shipped, torch::kCPU);
+  longrl::engine::GenerationEngine engine(loaded.model, loaded.engineOptions());
+  longrl::engine::SamplingParams params;
+  params.temperature = 0.0;
+  params.maxNewTokens = 64;
+  int formatted = 0, total = 0;
+  for (const auto& r : longrl::dataset::DatasetReader::readFile(files.val).records) {
+    if (r.extraInfo.value("band", 0) != 0 || total == 12) continue;
+    const auto prompt = longrl::tokenizer::ChatFormat::render(
+        {{"user", longrl::dataset::PromptTemplate::build(r.document, r.question), std::nullopt}});
+    const auto out = engine.generate({loaded.tokenizer.encode(prompt)}, params);
+    const std::string text = loaded.tokenizer.decode(out.front().tokenIds, true);
+    ++total;
+    if (text.find("</think>") != std::string::npos && text.find("Therefore, the answer is") != std::string::npos)
+      ++formatted;
+  }
+  QCOMPARE(total, 12);
+  QVERIFY2(formatted >= 10, qPrintable(QString("%1 of %2 greedy answers in the recipe's format").arg(formatted).arg(total)));
+}
+
+QTEST_GUILESS_MAIN(TestDemoCommand)
+#include "TestDemoCommand.moc"
