@@ -28,8 +28,8 @@ namespace {
 // Steps sized so the whole demo takes about 15 minutes on 2 CPU cores from the shipped warm
 // start; --minutes scales them.
 constexpr double kBaseMinutes = 15.0;
-constexpr int64_t kSftSteps = 10;
-constexpr int64_t kPhaseSteps[] = {16, 6, 3};
+constexpr int64_t kSftSteps = 30;
+constexpr int64_t kPhaseSteps[] = {150, 50, 20};
 constexpr int64_t kMaxOutputTokens = 64;
 // Making the warm start (--make-warm-start): SFT from scratch on the two shorter bands.
 constexpr int64_t kWarmStartSteps = 450;
