@@ -13,22 +13,14 @@
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
 #include "core/store/StoreError.h"
+#include "support/RawSql.h"
 #include "support/TestPaths.h"
 
 using namespace longrl::store;
 
 namespace {
 
-void execRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const QString msg = err ? QString(err) : QString();
-  sqlite3_free(err);
-  sqlite3_close(db);
-  QVERIFY2(rc == SQLITE_OK, qPrintable(msg));
-}
+void execRaw(const std::string& path, const std::string& sql) { longrl::test::execRawSql(path, sql); }
 
 // Filler prose: long enough (and repetitive enough) to be stored compressed.
 std::string filler(std::mt19937& rng, int words) {

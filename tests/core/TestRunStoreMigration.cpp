@@ -10,6 +10,7 @@
 #include "core/store/RunStoreWriter.h"
 #include "core/store/StoreError.h"
 #include "core/store/TextCodec.h"
+#include "support/RawSql.h"
 #include "support/TestPaths.h"
 
 using namespace longrl::store;
@@ -67,16 +68,7 @@ UPDATE schema_version SET version = 2;
 const char* kV3Indexes[] = {"rollouts_by_step",   "rollouts_by_phase",  "rollouts_by_reward",
                             "rollouts_by_advantage", "rollouts_by_length", "examples_by_source"};
 
-void execRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const QString msg = err ? QString(err) : QString();
-  sqlite3_free(err);
-  sqlite3_close(db);
-  QVERIFY2(rc == SQLITE_OK, qPrintable(msg));
-}
+void execRaw(const std::string& path, const std::string& sql) { longrl::test::execRawSql(path, sql); }
 
 }  // namespace
 
