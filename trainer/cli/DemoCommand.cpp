@@ -18,6 +18,7 @@
 #include "trainer/cli/TrainCommand.h"
 #include "trainer/tokenizer/ChatFormat.h"
 #include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/train/CheckpointStore.h"
 
 namespace longrl::cli {
 
@@ -188,12 +189,10 @@ Command demoCommand() {
 
     trainArgs.push_back("--sft-only");
     if (const int rc = runSub(trainCommand(), trainArgs, out, err); rc != 0) return rc;
-    const fs::path checkpoints = fs::path(runDir) / "checkpoints";
-    std::string latest;
-    for (const auto& e : fs::directory_iterator(checkpoints))
-      if (e.path().filename().string().rfind("step-", 0) == 0) latest = e.path().string();
-    if (latest.empty()) throw std::runtime_error("no checkpoint in " + checkpoints.string() + " after the SFT");
-    DemoWarmStart::copyModel(latest, *makeWarmStart);
+    const std::string checkpoints = (fs::path(runDir) / "checkpoints").string();
+    const auto latest = train::CheckpointStore(checkpoints, 0, "").latest();
+    if (!latest) throw std::runtime_error("no checkpoint in " + checkpoints + " after the SFT");
+    DemoWarmStart::copyModel(*latest, *makeWarmStart);
     log << "demo: warm-start model written to " << *makeWarmStart << "\n";
     return 0;
   };
