@@ -13,6 +13,7 @@
 
 #ifdef LONGRL_HAVE_TORCH
 #include "trainer/cli/DemoCommand.h"
+#include "trainer/cli/EvalCommand.h"
 #include "trainer/cli/GenerateCommand.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/ServeCommand.h"
@@ -30,6 +31,7 @@ std::vector<longrl::cli::Command> allCommands() {
 #ifdef LONGRL_HAVE_TORCH
   commands.push_back(longrl::cli::initModelCommand());
   commands.push_back(longrl::cli::generateCommand());
+  commands.push_back(longrl::cli::evalCommand());
   commands.push_back(longrl::cli::serveCommand());
   commands.push_back(longrl::cli::trainCommand());
   commands.push_back(longrl::cli::demoCommand());

@@ -24,6 +24,10 @@ struct DatasetConfig {
   std::vector<std::string> train;  // JSONL files (verl or plain form, see core/dataset)
   std::vector<std::string> val;
   bool skipMalformed = false;      // skip and count malformed lines instead of failing
+  // Validation (val-core/{data_source}/acc/mean@1, greedy) before the first GRPO step and after
+  // every phase, on the first val_max_examples of `val` (0: all of them).
+  bool valBeforeTrain = true;
+  int64_t valMaxExamples = 0;
 };
 
 // Warm-up SFT before RL. Off by default: it needs its own distilled data (train paths below).

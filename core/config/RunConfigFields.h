@@ -15,6 +15,8 @@ template <class V> void fields(V& v, DatasetConfig& c) {
   v.field("train", c.train);
   v.field("val", c.val);
   v.field("skip_malformed", c.skipMalformed);
+  v.field("val_before_train", c.valBeforeTrain);
+  v.field("val_max_examples", c.valMaxExamples);
 }
 template <class V> void fields(V& v, SftConfig& c) {
   v.field("enabled", c.enabled);

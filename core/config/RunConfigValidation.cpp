@@ -120,6 +120,7 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   if (!validDevice(model.device))
     c.fail("model.device", "expected 'cpu', 'cuda' or 'cuda:N', got '" + model.device + "'");
 
+  c.nonNegative("dataset.val_max_examples", dataset.valMaxExamples);
   c.nonNegative("sft.epochs", sft.epochs);
   c.nonNegative("sft.steps", sft.steps);
   if (sft.steps == 0 && sft.epochs == 0) c.fail("sft.steps", "set steps or epochs (both are 0)");

@@ -64,6 +64,7 @@ void TestTrainCurriculum::phasesTrainTheirBandOnly() {
   cfg.phases[1].name = "p1";
   cfg.phases[1].maxInputTokens = (m + l) / 2;
   cfg.retrospective.enabled = false;
+  cfg.dataset.val = {data};  // validated before GRPO and after each phase (the too-long one left out)
   const std::string runDir = root_ + "/run-bands";
   train::TrainOptions o;
   o.runDir = runDir;
@@ -86,6 +87,12 @@ void TestTrainCurriculum::phasesTrainTheirBandOnly() {
         e.payload.find("\"20\"") != std::string::npos)
       reported = true;
   QVERIFY2(reported, "the too-long example should be reported");
+  // val-core metrics: before the first step, then at the last step of each phase.
+  std::vector<int64_t> valSteps;
+  for (const auto& pt : r.metricSeries("val-core/multihoprag/acc/mean@1")) valSteps.push_back(pt.step);
+  QCOMPARE(valSteps, (std::vector<int64_t>{0, 2, 4}));
+  QCOMPARE(r.metricSeries("val-core/all/acc/mean@1").size(), size_t(3));
+  QCOMPARE(r.metricSeries("timing_s/testing").size(), size_t(3));
   // Difficulty is kept per phase.
   QCOMPARE(r.difficulty(0).size(), size_t(2));
   QCOMPARE(r.difficulty(1).size(), size_t(2));

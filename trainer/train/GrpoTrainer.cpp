@@ -245,6 +245,14 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
     }
   }
   stats(m, "critic/score", score);
+  {
+    // critic/score covers the trained (kept) groups, as verl reports it; with dynamic sampling that
+    // hides the all-wrong and all-right groups. This one covers every sample generated this step.
+    std::vector<double> all;
+    for (const auto& grp : out.groups)
+      for (const auto& s : grp.samples) all.push_back(s.reward.score - s.reward.overlong_penalty);
+    stats(m, "critic/gen_score", all);
+  }
   stats(m, "critic/rewards", rewards);
   stats(m, "critic/advantages", advs);
   stats(m, "response_length", respLen);

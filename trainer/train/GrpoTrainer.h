@@ -49,6 +49,8 @@ class GrpoTrainer {
 
   torch::optim::AdamW& optimizer() { return *optimizer_; }
   model::QwenForCausalLM& policy() { return policy_; }
+  engine::GenerationEngine& engine() { return engine_; }  // over the policy (validation generates with it)
+  const reward::RewardFunction& reward() const { return *reward_; }
   std::optional<model::QwenForCausalLM>& reference() { return reference_; }
   // AEPO (QwenLong-L1.5): whether negative-advantage samples are currently masked (part of the
   // resumable state: the switch has hysteresis between the low and high entropy bounds).

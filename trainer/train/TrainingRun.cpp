@@ -217,6 +217,19 @@ std::string TrainingRun::runInner() {
     info.status = "pending";
     recorder_->phase(info);
   }
+  if (leader() && !config_.dataset.val.empty()) {
+    dataset::DatasetReadOptions ro;
+    ro.skipMalformed = config_.dataset.skipMalformed;
+    auto read = dataset::DatasetReader::readFiles(config_.dataset.val, ro);
+    for (auto& r : read.records) {
+      if (config_.dataset.valMaxExamples > 0 &&
+          static_cast<int64_t>(valExamples_.size()) >= config_.dataset.valMaxExamples)
+        break;
+      if (!rewardFn->router().kindFor(r.dataSource)) continue;  // no rule to score it with
+      valExamples_.push_back(ExampleLoader::prepare(std::move(r), *tokenizer_));
+    }
+  }
+  if (config_.dataset.valBeforeTrain && step_ == 0 && phase_ == 0 && phaseStep_ == 0) validate(0);
   for (size_t p = phase_; p < config_.phases.size(); ++p)
     if (!runPhase(p)) {
       recorder_->flush();

@@ -59,6 +59,8 @@ class TrainingRun {
   bool runPhase(size_t phase);  // false: stopped by the hook
   void recordStep(const GrpoStepResult& result, const std::vector<TrainExample>& examples, int phase);
   void ensureExampleStored(const TrainExample& e);
+  // Greedy validation pass on val examples (leader only), recorded as val-core metrics at step_.
+  void validate(size_t phase);
   void saveCheckpoint();
   nlohmann::json stateJson() const;
   void writeRunStatus(const std::string& status);
@@ -77,6 +79,7 @@ class TrainingRun {
   std::unique_ptr<GrpoTrainer> grpo_;
   std::vector<TrainExample> examples_;       // every usable training example
   std::vector<int> bandOf_;                  // per example: its phase, -1 = too long for every phase
+  std::vector<TrainExample> valExamples_;    // dataset.val (up to val_max_examples), rank 0 only
   std::string runName_;
 
   // Position (what a checkpoint saves).

@@ -9,6 +9,7 @@
 #include "core/reward/JudgeResult.h"
 #include "core/store/RunStoreReader.h"
 #include "trainer/train/TrainingRun.h"
+#include "trainer/train/Validator.h"
 
 namespace longrl::train {
 namespace {
@@ -88,6 +89,30 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
     recorder_->difficulty({id, phase, e.meanReward, e.attempts});
   }
   recorder_->flush();
+}
+
+void TrainingRun::validate(size_t p) {
+  if (!leader() || valExamples_.empty()) return;
+  // The same examples every time (all that fit the last phase), so the curve compares like with like.
+  std::vector<TrainExample> list;
+  const int64_t maxInput = config_.phases.back().maxInputTokens;
+  for (const auto& e : valExamples_)
+    if (e.inputTokens() <= maxInput) list.push_back(e);
+  if (list.empty()) return;
+  Validator validator(grpo_->engine(), *tokenizer_, grpo_->reward());
+  Validator::Options o;
+  o.maxNewTokens = config_.phases[p].maxOutputTokens;
+  const auto result = validator.run(list, o);
+  const double now = RunRecorder::now();
+  std::vector<store::MetricPoint> points;
+  for (const auto& [k, v] : result.metrics(o.n)) points.push_back({0, step_, static_cast<int>(p), k, v, now});
+  points.push_back({0, step_, static_cast<int>(p), "timing_s/testing", result.seconds, now});
+  recorder_->metrics(points);
+  recorder_->flush();
+  std::string line = "validation at step " + std::to_string(step_) + " (" + std::to_string(list.size()) +
+                     " examples, greedy):";
+  for (const auto& [source, t] : result.bySource) line += " " + source + " " + std::to_string(t.acc());
+  log(line);
 }
 
 bool TrainingRun::runPhase(size_t p) {
@@ -189,6 +214,7 @@ bool TrainingRun::runPhase(size_t p) {
       retro_[p + 1] = nlohmann::json::parse(selected).get<std::vector<std::string>>();
     }
   }
+  validate(p);
   phase_ = p + 1;
   phaseStep_ = 0;
   samplerState_ = nullptr;

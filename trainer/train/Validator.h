@@ -1,0 +1,56 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/reward/RewardFunction.h"
+#include "trainer/engine/GenerationEngine.h"
+#include "trainer/tokenizer/Tokenizer.h"
+#include "trainer/train/TrainExample.h"
+
+namespace longrl::train {
+
+// A validation pass: n samples (greedy by default) for each held-out example, scored with the run's
+// reward. Reports verl's `val-core/{data_source}/acc/mean@n` (the share of samples whose rule/judge
+// score is 1, before the overlong penalty) and, for a closer look, the same split by a chosen
+// extra_info key (the demo's length band or question kind). Prompts are generated in batches: a
+// validation pass is not reproducible per example across batch sizes, and need not be.
+class Validator {
+ public:
+  struct Options {
+    int64_t maxNewTokens = 256;
+    double temperature = 0.0;  // 0: greedy
+    double topP = 1.0;
+    int n = 1;
+    uint64_t seed = 0;
+  };
+  struct Tally {
+    double accSum = 0, scoreSum = 0;
+    int64_t samples = 0;
+    double acc() const { return samples ? accSum / samples : 0.0; }
+    double score() const { return samples ? scoreSum / samples : 0.0; }
+  };
+  struct Result {
+    std::map<std::string, Tally> bySource;
+    // extra_info[key] -> tally, for each key asked for (values rendered as text).
+    std::map<std::string, std::map<std::string, Tally>> byExtra;
+    Tally overall;
+    double seconds = 0;
+    // val-core/{data_source}/acc/mean@n for every source, plus val-core/all/acc/mean@n.
+    std::map<std::string, double> metrics(int n) const;
+  };
+
+  Validator(engine::GenerationEngine& engine, const tokenizer::Tokenizer& tokenizer,
+            const reward::RewardFunction& reward);
+
+  Result run(const std::vector<TrainExample>& examples, const Options& options,
+             const std::vector<std::string>& extraKeys = {});
+
+ private:
+  engine::GenerationEngine& engine_;
+  const tokenizer::Tokenizer& tokenizer_;
+  const reward::RewardFunction& reward_;
+};
+
+}  // namespace longrl::train
