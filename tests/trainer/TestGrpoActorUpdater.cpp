@@ -1,10 +1,13 @@
 // The GRPO actor update: splitting a mini-batch into micro-batches does not change the update
 // (the loss is weighted against the whole mini-batch), for each loss aggregation mode; an update
-// with positive advantages raises the log-probs of those responses.
+// with positive advantages raises the log-probs of those responses; the actor's log-probs of sampled
+// responses are the ones the engine sampled them with (else PPO's ratio would be off-policy).
 #include <QtTest/QtTest>
 
 #include "TestTrainFixture.h"
 #include "support/TestPaths.h"
+#include "trainer/engine/GenerationEngine.h"
+#include "trainer/engine/LoadedModel.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/train/ActorUpdater.h"
 #include "trainer/train/ModelCopy.h"
@@ -27,6 +30,7 @@ class TestGrpoActorUpdater : public QObject {
   void microBatchingDoesNotChangeTheUpdate();
   void positiveAdvantageRaisesLogProbs();
   void microBatchSplit();
+  void actorLogProbsEqualSamplingLogProbs();
 };
 
 void TestGrpoActorUpdater::initTestCase() {
@@ -93,6 +97,40 @@ void TestGrpoActorUpdater::microBatchSplit() {
   QCOMPARE(mb[0], (std::vector<size_t>{0, 1}));
   QCOMPARE(mb[1], (std::vector<size_t>{2, 3}));
   QCOMPARE(train::ActorUpdater::microBatches(s, {0, 1, 2, 3}, 1).size(), size_t(4));
+}
+
+void TestGrpoActorUpdater::actorLogProbsEqualSamplingLogProbs() {
+  auto loaded = engine::LoadedModel::load(model_);
+  engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
+  engine::SamplingParams p;
+  p.temperature = 0.7;
+  p.maxNewTokens = 12;
+  p.n = 3;
+  p.seed = 5;
+  // Two prompts of different lengths in one call: the engine left-pads them and uses its KV cache;
+  // the actor right-pads prompt + response and runs the whole sequence at once.
+  const std::vector<std::vector<int>> prompts{{1, 2, 3, 4, 5, 6, 7}, {8, 9, 10}};
+  const auto samples = eng.generate(prompts, p);
+  QCOMPARE(samples.size(), size_t(6));
+  std::vector<std::vector<int>> responses;
+  for (const auto& s : samples) responses.push_back(s.tokenIds);
+  std::vector<train::ActorSequence> seqs;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    QVERIFY(!responses[i].empty());
+    seqs.push_back({&prompts[i / 3], &responses[i], 0.0});
+  }
+  torch::optim::SGD opt(loaded.model->parameters(), torch::optim::SGDOptions(0.0));
+  train::ActorOptions o;
+  o.temperature = 0.7;
+  train::ActorUpdater up(loaded.model, opt, o);
+  const auto lp = up.logProbs(loaded.model, seqs);
+  double worst = 0;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const auto sampled = torch::tensor(samples[i].logprobs);
+    QCOMPARE(lp[i].size(0), sampled.size(0));
+    worst = std::max(worst, (lp[i] - sampled).abs().max().item<double>());
+  }
+  QVERIFY2(worst < 1e-4, qPrintable(QString("max |actor - sampler| log-prob difference %1").arg(worst)));
 }
 
 QTEST_APPLESS_MAIN(TestGrpoActorUpdater)
