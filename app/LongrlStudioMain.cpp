@@ -3,7 +3,10 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
+#include <QPixmap>
 #include <QSettings>
+#include <QTimer>
+#include <cstdio>
 
 #include "core/Version.h"
 #include "ui/DemoLauncher.h"
@@ -30,8 +33,17 @@ int main(int argc, char** argv) {
                              QStringLiteral("DIR"), longrl::ui::DemoLauncher::defaultRunDir());
   QCommandLineOption demoMinutes(QStringLiteral("demo-minutes"), QStringLiteral("Time budget of the demo's training."),
                                  QStringLiteral("M"), QStringLiteral("0"));
+  // For documentation and for looking at the window where there is no screen (offscreen, Xvfb).
+  QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                QStringLiteral("Save the main window as an image after --screenshot-after seconds, then quit."),
+                                QStringLiteral("FILE"));
+  QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
+                                     QStringLiteral("Seconds to wait before --screenshot (default 5)."),
+                                     QStringLiteral("S"), QStringLiteral("5"));
   parser.addOption(demoDir);
   parser.addOption(demoMinutes);
+  parser.addOption(screenshot);
+  parser.addOption(screenshotAfter);
   parser.process(app);
 
   longrl::ui::MainWindow window;
@@ -49,5 +61,23 @@ int main(int argc, char** argv) {
     demo->start(parser.value(demoMinutes).toInt());
   }
   window.show();
+  if (parser.isSet(screenshot)) {
+    bool ok = false;
+    const double after = parser.value(screenshotAfter).toDouble(&ok);
+    if (!ok || after < 0) {
+      std::fprintf(stderr, "longrl-studio: --screenshot-after expects seconds >= 0, got '%s'\n",
+                   qPrintable(parser.value(screenshotAfter)));
+      return 2;
+    }
+    const QString file = parser.value(screenshot);
+    QTimer::singleShot(static_cast<int>(after * 1000), &window, [&window, file] {
+      if (!window.grab().save(file)) {
+        std::fprintf(stderr, "longrl-studio: cannot write the screenshot %s\n", qPrintable(file));
+        QCoreApplication::exit(1);
+        return;
+      }
+      QCoreApplication::quit();
+    });
+  }
   return app.exec();
 }

@@ -1,6 +1,7 @@
 #include "ui/RunsModel.h"
 
 #include <QColor>
+#include <QDateTime>
 
 #include <cmath>
 
@@ -10,7 +11,22 @@ namespace longrl::ui {
 
 using viewers::RunSession;
 
-RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent), silenceTimer_(new QTimer(this)) {
+  silenceTimer_->setInterval(30000);
+  connect(silenceTimer_, &QTimer::timeout, this, [this] {
+    if (!runs_.isEmpty()) Q_EMIT dataChanged(index(0, Status), index(static_cast<int>(runs_.size()) - 1, Status));
+  });
+  silenceTimer_->start();
+}
+
+QString RunsModel::statusText(const QString& status, double lastWrite, double now) {
+  if (status != QLatin1String("running") || lastWrite <= 0 || now - lastWrite < kSilentAfterSeconds) return status;
+  const double s = now - lastWrite;
+  const QString ago = s < 3600 ? tr("%1 min").arg(static_cast<int>(s / 60))
+                    : s < 2 * 86400 ? tr("%1 h").arg(static_cast<int>(s / 3600))
+                                    : tr("%1 days").arg(static_cast<int>(s / 86400));
+  return tr("running · silent %1").arg(ago);
+}
 
 void RunsModel::addRun(RunSession* run) {
   if (runs_.contains(run)) return;
@@ -42,13 +58,22 @@ int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isVa
 QVariant RunsModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const RunSession* run = runs_[index.row()];
+  const double now = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+  const QString status = statusText(run->status(), run->lastWriteTime(), now);
+  const bool silent = status != run->status();
   if (role == Qt::ToolTipRole) {
     QString tip = run->runDir();
     if (!run->problem().isEmpty()) tip += QStringLiteral("\n") + run->problem();
+    if (silent)
+      tip += QStringLiteral("\n") + tr("The store says running, but nothing was written since %1: the trainer may have "
+                                        "died without recording it. Resume the run to continue it.")
+                                         .arg(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run->lastWriteTime() * 1000))
+                                                  .toString(Qt::ISODate));
     return tip;
   }
   if (role == Qt::ForegroundRole && index.column() == Status) {
     const QString s = run->status();
+    if (silent) return QColor(170, 100, 0);
     if (s == QLatin1String("failed") || !run->problem().isEmpty()) return QColor(190, 30, 30);
     if (s == QLatin1String("running")) return QColor(0, 120, 60);
     return {};
@@ -59,7 +84,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   switch (index.column()) {
     case Name: return run->name();
     case Where: return run->location();
-    case Status: return run->status();
+    case Status: return status;
     case Phase: {
       const int p = run->currentPhase();
       return p < 0 ? QVariant(QStringLiteral("–")) : QVariant(p + 1);

@@ -1,6 +1,7 @@
 #pragma once
 #include <QAbstractTableModel>
 #include <QList>
+#include <QTimer>
 
 namespace longrl::viewers {
 class RunSession;
@@ -27,8 +28,15 @@ class RunsModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+  // A run whose store says "running" but which has written nothing for this long is shown as
+  // silent: its trainer may have died without recording it (killed, machine lost).
+  static constexpr double kSilentAfterSeconds = 600;
+  // The status text shown: `status`, or e.g. "running · silent 3 h" (times in seconds since the epoch).
+  static QString statusText(const QString& status, double lastWrite, double now);
+
  private:
   QList<viewers::RunSession*> runs_;
+  QTimer* silenceTimer_;  // re-evaluates "silent" while nothing else changes
 };
 
 }  // namespace longrl::ui

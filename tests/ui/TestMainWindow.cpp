@@ -73,6 +73,29 @@ class TestMainWindow : public QObject {
     QVERIFY(!reward->showsRun(runB));
   }
 
+  void silentRunningRunIsFlagged() {
+    QCOMPARE(RunsModel::statusText("running", 1000.0, 1000.0 + 599), QString("running"));
+    QCOMPARE(RunsModel::statusText("running", 1000.0, 1000.0 + 601), QString("running · silent 10 min"));
+    QCOMPARE(RunsModel::statusText("running", 1000.0, 1000.0 + 3 * 3600 + 5), QString("running · silent 3 h"));
+    QCOMPARE(RunsModel::statusText("running", 1000.0, 1000.0 + 5 * 86400), QString("running · silent 5 days"));
+    QCOMPARE(RunsModel::statusText("finished", 1000.0, 1e9), QString("finished"));
+    QCOMPARE(RunsModel::statusText("running", 0.0, 1e9), QString("running"));  // nothing read yet
+    // A run left "running" by a trainer that died long ago (its points carry 2023 wall times).
+    const std::string dir = longrl::test::freshTempDir("mw-silent");
+    longrl::test::SyntheticRunOptions o;
+    o.steps = 20;
+    longrl::test::writeSyntheticRun(dir, o);
+    MainWindow window;
+    QAbstractItemModelTester tester(window.runsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto* run = window.openRun(QString::fromStdString(dir));
+    QVERIFY(run);
+    const auto status = [&] { return window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status)).toString(); };
+    QTRY_VERIFY_WITH_TIMEOUT(status().startsWith("running · silent"), 10000);
+    QVERIFY(status().endsWith("days"));
+    const QString tip = window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status), Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains("may have died"), qPrintable(tip));
+  }
+
   void badDirectoryIsAMessageNotACrash() {
     MainWindow window;
     QVERIFY(window.openRun("/nonexistent/run-dir") == nullptr);

@@ -191,6 +191,14 @@ class TestMetricChartWidget : public QObject {
     card.resize(760, 360);
     card.show();
     card.setRuns({&run});
+    QVERIFY(card.readoutText().isEmpty());
+    {
+      longrl::viewers::ChartCard absent("actor/not_logged_here");
+      absent.setRuns({&run});
+      QCOMPARE(absent.readoutText(), QString("not logged by the open runs"));
+      absent.setRuns({});
+      QVERIFY(absent.readoutText().isEmpty());  // no run open: nothing to explain
+    }
     card.chart()->setSmoothing(MetricChartWidget::Smoothing::Ema, 0.9);
     // Let the layout settle (tick labels set the plot width, which the lines are decimated for).
     for (int i = 0; i < 3; ++i) {

@@ -64,6 +64,8 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
 
 bool ChartCard::showsRun(const RunSession* run) const { return shown_.contains(run); }
 
+QString ChartCard::readoutText() const { return readout_->text(); }
+
 void ChartCard::setRuns(const QList<RunSession*>& runs) {
   chart_->clearSeries();
   shown_.clear();
@@ -94,6 +96,9 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
   }
   chart_->setPhaseBoundaries(boundaries, labels);
   chart_->notifyDataChanged();
+  // An empty plot alone reads as "zero" or "broken"; say why it is empty (e.g. actor/kl_loss
+  // when the run trains without the KL loss, or a metric picked for another run).
+  readout_->setText(shown_.isEmpty() && !runs.isEmpty() ? tr("not logged by the open runs") : QString());
 }
 
 void ChartCard::exportAs(const QString& format) {

@@ -23,6 +23,8 @@ class ChartCard : public QWidget {
   // Re-attaches the series of these runs (call when runs open/close or gain this metric).
   void setRuns(const QList<RunSession*>& runs);
   bool showsRun(const RunSession* run) const;
+  // The line beside the title: the hover read-out, or why the chart is empty.
+  QString readoutText() const;
 
  Q_SIGNALS:
   void closeRequested(ChartCard* card);

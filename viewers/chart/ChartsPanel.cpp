@@ -18,7 +18,9 @@
 namespace longrl::viewers {
 
 QStringList ChartsPanel::defaultMetrics() {
-  return {QStringLiteral("critic/score/mean"),      QStringLiteral("actor/entropy"),
+  // val-core: accuracy on the same held-out examples at each phase end (the trainer's validation pass).
+  return {QStringLiteral("critic/score/mean"),      QStringLiteral("val-core/all/acc/mean@1"),
+          QStringLiteral("actor/entropy"),
           QStringLiteral("actor/kl_loss"),          QStringLiteral("response_length/mean"),
           QStringLiteral("response_length/clip_ratio"), QStringLiteral("actor/pg_clipfrac"),
           QStringLiteral("actor/grad_norm"),        QStringLiteral("actor/lr"),

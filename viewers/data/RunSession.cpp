@@ -96,6 +96,7 @@ void RunSession::onMetrics(const MetricBatch& batch) {
     }
     slot->append(static_cast<double>(p.step), p.wall_time, p.value);
     if (p.step > lastStep_) lastStep_ = static_cast<double>(p.step);
+    if (p.wall_time > lastWrite_) lastWrite_ = p.wall_time;
   }
   points_ += batch->size();
   if (!added.isEmpty()) Q_EMIT metricsAdded(added);

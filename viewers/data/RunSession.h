@@ -40,6 +40,8 @@ class RunSession : public QObject {
   QStringList metricNames() const;
   const std::vector<store::PhaseInfo>& phases() const { return phases_; }
   std::size_t pointCount() const { return points_; }
+  // Wall time (seconds since the epoch) of the newest metric point read; 0 before any.
+  double lastWriteTime() const { return lastWrite_; }
   bool caughtUp() const { return caughtUp_; }
   // Overrides the status shown (e.g. "trainer crashed") until the store says otherwise.
   void setStatusOverride(const QString& status);
@@ -61,6 +63,7 @@ class RunSession : public QObject {
   store::RunInfo info_;
   QString problem_, statusOverride_;
   double lastStep_ = -1;
+  double lastWrite_ = 0;
   std::size_t points_ = 0;
   bool caughtUp_ = false;
 };
