@@ -89,6 +89,7 @@ class TestTrainDistributed : public QObject {
   void twoRanksTrainLikeOne();
   void dynamicSamplingSeesTheGlobalBatch();
   void failingRankStopsTheJob();
+  void sftOnlyReachesEveryRank();
   void nprocUsage();
 };
 
@@ -203,6 +204,25 @@ void TestTrainDistributed::dynamicSamplingSeesTheGlobalBatch() {
   std::set<int> groups;
   for (const auto& [key, unused] : ro2) groups.insert(std::get<2>(key));
   QCOMPARE(groups.size(), size_t(6));  // group indices unique across ranks and generation batches
+}
+
+void TestTrainDistributed::sftOnlyReachesEveryRank() {
+  // --sft-only must reach the ranks --nproc starts: else they would go on into GRPO.
+  auto cfg = test::tinyConfig(model_, data_);
+  cfg.sft.enabled = true;
+  cfg.sft.train = {sftData_};
+  cfg.sft.steps = 1;
+  cfg.sft.batchSize = 2;
+  const std::string config = root_ + "/sft-only.json";
+  cfg.saveFile(config);
+  const std::string dir = root_ + "/sft-only";
+  const auto r = runCli({"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(dir),
+                         "--nproc", "2", "--sft-only"});
+  QVERIFY2(r.exitCode == 0, r.err.c_str());
+  store::RunStoreReader s(store::RunStore::fileIn(dir));
+  QCOMPARE(s.metricSeries("sft/loss").size(), size_t(1));
+  QVERIFY(s.metricSeries("critic/score/mean").empty());
+  QCOMPARE(s.runs().front().status, std::string("finished"));
 }
 
 void TestTrainDistributed::failingRankStopsTheJob() {

@@ -52,7 +52,7 @@ std::chrono::milliseconds distTimeout() {
 
 // --nproc N: the same command as N ranks of this binary; rank 0 alone writes events to stdout.
 int launchRanks(long long nproc, const std::optional<std::string>& configArg, const std::string& runDir, bool resume,
-                const std::string& events, long long threads, long long microTokens, std::ostream& out,
+                bool sftOnly, const std::string& events, long long threads, long long microTokens, std::ostream& out,
                 std::ostream& err) {
   const auto env = train::DistributedEnv::fromEnvironment();
   if (env.distributed() && env.source == "torchrun")
@@ -67,6 +67,7 @@ int launchRanks(long long nproc, const std::optional<std::string>& configArg, co
     if (*configArg == "-") spec.stdinText = readStdin();  // each rank reads its own copy
   }
   if (resume) spec.args.push_back("--resume");
+  if (sftOnly) spec.args.push_back("--sft-only");
   if (threads > 0) spec.args.insert(spec.args.end(), {"--threads", std::to_string(threads)});
   if (events == "stdout") spec.rank0Args = {"--events", "stdout"};
   return cli::LocalLauncher::run(spec, out, err);
@@ -117,7 +118,7 @@ Command trainCommand() {
     if (configArg) configPath = *configArg;
     else if (resume) configPath = (std::filesystem::path(runDir) / "config.json").string();
     else throw UsageError("--config FILE (or -) is required unless --resume");
-    if (nproc > 1) return launchRanks(nproc, configArg, runDir, resume, events, threads, microTokens, out, err);
+    if (nproc > 1) return launchRanks(nproc, configArg, runDir, resume, sftOnly, events, threads, microTokens, out, err);
     logToStderr();
     model::applyTorchThreads(static_cast<int>(threads));
     train::TrainOptions options;
