@@ -206,6 +206,9 @@ RunConfig RunConfig::loadFile(const std::string& path) {
     throw ConfigError({{"", "invalid JSON at line " + std::to_string(line) + ", column " +
                                 std::to_string(column) + ": " + e.what()}},
                       path);
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but still unreadable, e.g. a number beyond double range (1e999).
+    throw ConfigError({{"", std::string("invalid JSON: ") + e.what()}}, path);
   }
   return fromJson(j, path);
 }

@@ -11,6 +11,12 @@ namespace {
 
 using nlohmann::json;
 
+// Lines nesting arrays/objects deeper than this are malformed. nlohmann parses any depth, but
+// copying the value (parseRecord keeps unread keys) recurses once per level: the line
+// {"data_source":"x","question":"q","answer":"a","z":[[[...]]]} with 60,000 levels (120 KB),
+// found by tests/fuzz/FuzzDatasetReader, overflowed the stack.
+constexpr int kMaxJsonDepth = 1000;
+
 std::string requireString(const json& obj, const char* key, const std::string& file, int64_t line) {
   auto it = obj.find(key);
   if (it == obj.end()) throw DatasetError(file, line, std::string("missing key '") + key + "'");
@@ -118,11 +124,21 @@ std::optional<DatasetRecord> DatasetReader::next() {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
     try {
       json j;
+      bool tooDeep = false;
       try {
-        j = json::parse(text);
-      } catch (const json::parse_error& e) {
+        // Past kMaxJsonDepth the callback discards everything, so no deep value is ever built.
+        j = json::parse(text, [&](int depth, json::parse_event_t, json&) {
+          tooDeep = tooDeep || depth > kMaxJsonDepth;
+          return !tooDeep;
+        });
+      } catch (const json::exception& e) {
+        // Not only parse_error: a number too large for a double (e.g. the line
+        // {"data_source":"x","question":"q","answer":1e999}, found by tests/fuzz/FuzzDatasetReader)
+        // throws out_of_range.406, which escaped as a non-DatasetError and was never skipped.
         throw DatasetError(path_, line_, std::string("invalid JSON: ") + e.what());
       }
+      if (tooDeep)
+        throw DatasetError(path_, line_, "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
       DatasetRecord r = parseRecord(j, path_, line_, ordinal_);
       ++ordinal_;
       return r;

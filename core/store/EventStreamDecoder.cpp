@@ -10,6 +10,11 @@
 namespace longrl::store {
 namespace {
 constexpr std::size_t kLoggedProblems = 20;  // without a handler: log this many, then go quiet
+// Records nesting arrays/objects deeper than this are problems. nlohmann parses any depth, but
+// dumping a value recurses once per level: {"type":"event","kind":"k","payload":[[[...]]]} (or a
+// rollout's "trajectory") with 60,000 levels (120 KB), found by tests/fuzz/FuzzEventStream,
+// overflowed the stack.
+constexpr int kMaxJsonDepth = 1000;
 }
 
 EventStreamDecoder::EventStreamDecoder(RunStoreWriter& writer, std::size_t maxLineBytes)
@@ -92,11 +97,23 @@ void EventStreamDecoder::handleLine(std::string_view line, bool terminated) {
 void EventStreamDecoder::decodeRecord(std::string_view line, bool terminated) {
   const std::string prefix = terminated ? "" : "final line without newline (stream cut off?): ";
   nlohmann::json j;
+  bool tooDeep = false;
   try {
-    j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+    // Past kMaxJsonDepth the callback discards everything, so no deep value is ever built.
+    j = nlohmann::json::parse(line, [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      tooDeep = tooDeep || depth > kMaxJsonDepth;
+      return !tooDeep;
+    });
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number too large for a double (e.g. the line
+    // {"type":"metric","step":1,"name":"x","value":1e999}, found by tests/fuzz/FuzzEventStream)
+    // throws out_of_range.406, which escaped feed() although the decoder never throws for bad input.
     // A line cut off at the end of the stream is the usual cause when the last byte is not '}'.
     report(prefix + (line.back() == '}' ? "" : "truncated or ") + "invalid JSON: " + e.what());
+    return;
+  }
+  if (tooDeep) {
+    report(prefix + "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return;
   }
   try {

@@ -128,6 +128,27 @@ class TestDataset : public QObject {
     QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(dir + "/missing.jsonl"));
   }
 
+  // Found by tests/fuzz/FuzzDatasetReader: a number beyond double (nlohmann's out_of_range, not a
+  // parse_error) escaped as a foreign exception instead of a DatasetError / skipped line.
+  void numberOverflowIsAMalformedLine() {
+    const std::string file = longrl::test::freshTempDir("dataset-overflow") + "/big.jsonl";
+    writeFile(file, R"({"data_source": "x", "question": "q", "answer": 1e999})" "\n");
+    QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(file));
+    const DatasetReadResult res = DatasetReader::readFile(file, {true});
+    QCOMPARE(res.skipped, size_t(1));
+    QVERIFY2(res.skippedErrors[0].find(":1: invalid JSON") != std::string::npos, res.skippedErrors[0].c_str());
+  }
+
+  // Found by tests/fuzz/FuzzDatasetReader: 60,000 nested arrays overflowed the stack (the value is copied).
+  void deepNestingIsAMalformedLine() {
+    const std::string file = longrl::test::freshTempDir("dataset-deep") + "/deep.jsonl";
+    writeFile(file, R"({"data_source": "x", "question": "q", "answer": "a", "z": )" + std::string(100000, '[') +
+                        std::string(100000, ']') + "}\n");
+    const DatasetReadResult res = DatasetReader::readFile(file, {true});
+    QCOMPARE(res.skipped, size_t(1));
+    QVERIFY2(res.skippedErrors[0].find(":1: JSON nests deeper than") != std::string::npos, res.skippedErrors[0].c_str());
+  }
+
   void writerAppendsPlainFormThatReadsBack() {
     const std::string dir = longrl::test::freshTempDir("dataset-writer");
     const std::string file = dir + "/saved.jsonl";

@@ -193,6 +193,25 @@ class TestEventStream : public QObject {
     QCOMPARE(rd.metricsAfter(0).size(), std::size_t(2));
   }
 
+  // Found by tests/fuzz/FuzzEventStream: a number beyond double (nlohmann's out_of_range, not a
+  // parse_error) escaped feed() instead of being reported as a problem.
+  void numberOverflowIsAProblem() {
+    const auto d = decode(storePath("overflow"), R"({"type":"metric","step":1,"name":"a","value":1e999})" "\n", 7);
+    QCOMPARE(d.stats.records, std::size_t(0));
+    QCOMPARE(d.problems.size(), std::size_t(1));
+    QVERIFY2(d.problems[0].reason.find("invalid JSON") != std::string::npos, d.problems[0].reason.c_str());
+  }
+
+  // Found by tests/fuzz/FuzzEventStream: a payload of 60,000 nested arrays overflowed the stack (dump).
+  void deepNestingIsAProblem() {
+    const std::string line = R"({"type":"event","kind":"k","payload":)" + std::string(100000, '[') +
+                             std::string(100000, ']') + "}\n";
+    const auto d = decode(storePath("deep"), line, 4096);
+    QCOMPARE(d.stats.records, std::size_t(0));
+    QCOMPARE(d.problems.size(), std::size_t(1));
+    QVERIFY2(d.problems[0].reason.find("JSON nests deeper than") != std::string::npos, d.problems[0].reason.c_str());
+  }
+
   void garbageBytesNeverCrash() {
     std::mt19937 rng(1234);
     std::string garbage;

@@ -80,6 +80,16 @@ class TestRewardsDocMath : public QObject {
     // A last phrase without a number falls back to the previous one that has a number.
     QCOMPARE(q(*docmath("</think>Thus the answer is 42. So the answer is clear.", "42").outcome.pred), QString("42"));
   }
+  // Found by tests/fuzz/FuzzAnswerExtraction: every phrase copied the rest of the text, so 65,536
+  // phrases without a number in 1 MB took minutes (now milliseconds).
+  void manyPhrasesAreLinear() {
+    std::string resp = "</think>the answer is 7. ";
+    for (int i = 0; i < 65536; ++i) resp += "the answer is x ";
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(q(*docmath(resp, "7").outcome.pred), QString("7"));
+    QVERIFY2(timer.elapsed() < 5000, "docmath extraction is quadratic again");
+  }
   void failuresScoreZero() {
     QCOMPARE(docmath("<think>the answer is 5", "5").outcome.score, 0.0);  // no </think>
     const auto words = docmath("</think>Therefore, the answer is five.", "5");

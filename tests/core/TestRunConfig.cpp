@@ -191,6 +191,16 @@ class TestRunConfig : public QObject {
       const std::string what = e.what();
       QVERIFY2(what.rfind(broken + ": invalid JSON at line 2", 0) == 0, what.c_str());
     }
+    // Valid syntax, unreadable number: nlohmann throws out_of_range, not parse_error.
+    const std::string huge = dir + "/huge.json";
+    writeFile(huge, "{\"grpo\": {\"lr\": 1e999}}\n");
+    try {
+      RunConfig::loadFile(huge);
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      QVERIFY2(what.rfind(huge + ": invalid JSON", 0) == 0, what.c_str());
+    }
     QVERIFY_THROWS_EXCEPTION(ConfigError, RunConfig::loadFile(dir + "/missing.json"));
     QVERIFY_THROWS_EXCEPTION(ConfigError, RunConfig::fromJson(json::array()));
   }

@@ -75,7 +75,7 @@ QwenConfig QwenConfig::fromFile(const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw ModelConfigError(path + ": not valid JSON: " + e.what());
   }
   return fromJson(j, path);
