@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <vector>
 
@@ -48,5 +50,10 @@ std::string freshTempDir(const std::string& name) {
 std::string sourcePath(const std::string& relative) { return (fs::path(LONGRL_SOURCE_DIR) / relative).string(); }
 
 std::string cliPath() { return LONGRL_CLI_PATH; }
+
+std::string fileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 }  // namespace longrl::test

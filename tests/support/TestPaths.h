@@ -9,5 +9,7 @@ std::string freshTempDir(const std::string& name);
 std::string sourcePath(const std::string& relative);
 // Path of the built `longrl` CLI.
 std::string cliPath();
+// The whole file as bytes ("" when it cannot be read).
+std::string fileBytes(const std::string& path);
 
 }  // namespace longrl::test

@@ -35,11 +35,6 @@ int runDemo(const std::vector<std::string>& args, std::string* log) {
   return rc;
 }
 
-std::string fileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 }  // namespace
 
 class TestDemoCommand : public QObject {
@@ -70,7 +65,8 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   qunsetenv("LONGRL_DEMO_WARMSTART");
   QVERIFY2(rc == 0, log.c_str());
   QVERIFY2(log.find("starting from the shipped warm-start model " + warm) != std::string::npos, log.c_str());
-  QCOMPARE(fileBytes(runB + "/model-init/model.safetensors"), fileBytes(warm + "/model.safetensors"));
+  QCOMPARE(longrl::test::fileBytes(runB + "/model-init/model.safetensors"),
+           longrl::test::fileBytes(warm + "/model.safetensors"));
   longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runB));
   QCOMPARE(reader.runs().front().status, std::string("finished"));
   QCOMPARE(reader.phases().size(), size_t(3));

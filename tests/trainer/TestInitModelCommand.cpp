@@ -29,11 +29,6 @@ int runInit(const std::vector<std::string>& args, std::string* out = nullptr) {
   return rc;
 }
 
-std::string fileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 }  // namespace
 
 class TestInitModelCommand : public QObject {
@@ -56,7 +51,7 @@ void TestInitModelCommand::writesLoadableTinyModel() {
                         "tokenizer_config.json"})
     QVERIFY2(fs::exists(dir + "/" + f), f);
   auto summary = nlohmann::json::parse(out);
-  auto cfg = nlohmann::json::parse(fileBytes(dir + "/config.json"));
+  auto cfg = nlohmann::json::parse(longrl::test::fileBytes(dir + "/config.json"));
   QCOMPARE(cfg["model_type"].get<std::string>(), std::string("qwen3"));
   QCOMPARE(cfg["architectures"][0].get<std::string>(), std::string("Qwen3ForCausalLM"));
   QCOMPARE(cfg["vocab_size"].get<int>(), 300);
@@ -65,7 +60,7 @@ void TestInitModelCommand::writesLoadableTinyModel() {
   const auto tok = longrl::tokenizer::Tokenizer::load(dir);
   QCOMPARE(cfg["eos_token_id"].get<int>(), tok.tokenToId("<|im_end|>"));
   QCOMPARE(cfg["bos_token_id"].get<int>(), tok.tokenToId("<|endoftext|>"));
-  auto gen = nlohmann::json::parse(fileBytes(dir + "/generation_config.json"));
+  auto gen = nlohmann::json::parse(longrl::test::fileBytes(dir + "/generation_config.json"));
   QCOMPARE(gen["eos_token_id"].get<int>(), tok.tokenToId("<|im_end|>"));
   auto m = longrl::model::QwenPretrained::load(dir);
   QCOMPARE(m->parameterCount(), summary["parameters"].get<int64_t>());
@@ -100,8 +95,8 @@ void TestInitModelCommand::seedDecidesWeights() {
   QCOMPARE(runInit({"--preset=tiny", root + "/a", "--seed", "1"}), 0);
   QCOMPARE(runInit({"--preset=tiny", root + "/b", "--seed", "1"}), 0);
   QCOMPARE(runInit({"--preset=tiny", root + "/c", "--seed", "2"}), 0);
-  QVERIFY(fileBytes(root + "/a/model.safetensors") == fileBytes(root + "/b/model.safetensors"));
-  QVERIFY(fileBytes(root + "/a/model.safetensors") != fileBytes(root + "/c/model.safetensors"));
+  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") == longrl::test::fileBytes(root + "/b/model.safetensors"));
+  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") != longrl::test::fileBytes(root + "/c/model.safetensors"));
 }
 
 void TestInitModelCommand::usageErrors() {

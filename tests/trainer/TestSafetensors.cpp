@@ -100,9 +100,7 @@ void TestSafetensors::roundTripIsBitIdentical() {
   // Writing what was read gives the same file, byte for byte.
   const std::string again = path + ".2";
   SafetensorsWriter::write(again, reader.loadAll());
-  std::ifstream f1(path, std::ios::binary), f2(again, std::ios::binary);
-  std::string s1((std::istreambuf_iterator<char>(f1)), {}), s2((std::istreambuf_iterator<char>(f2)), {});
-  QVERIFY(s1 == s2);
+  QVERIFY(longrl::test::fileBytes(path) == longrl::test::fileBytes(again));
 }
 
 void TestSafetensors::headerIsAlignedAndHasFormat() {
@@ -178,8 +176,7 @@ void TestSafetensors::badFiles() {
   const std::string dir = longrl::test::freshTempDir("st-bad");
   const std::string good = dir + "/good.safetensors";
   SafetensorsWriter::write(good, {{"first", torch::ones({4})}, {"second", torch::ones({2, 2})}});
-  std::ifstream in(good, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::string bytes = longrl::test::fileBytes(good);
 
   const std::string truncated = dir + "/truncated.safetensors";
   std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() - 5);

@@ -66,11 +66,6 @@ void writeFile(const std::string& path, const std::string& text) {
   f << text;
 }
 
-std::string readFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 // A stand-in for `longrl serve`: prints the line the real one prints, with the fake server's URL,
 // records its arguments, and waits to be terminated.
 std::string fakeServeScript(const std::string& dir, const std::string& url, bool fail = false) {
@@ -213,7 +208,7 @@ class TestDocumentQaPanel : public QObject {
     panel.dataSourceCombo()->setCurrentText(QStringLiteral("docmath"));
     QVERIFY(panel.saveExample());
 
-    const std::string after = readFile(path);
+    const std::string after = longrl::test::fileBytes(path);
     QVERIFY(after.rfind(existing, 0) == 0);  // the old content is untouched
     const auto read = longrl::dataset::DatasetReader::readFile(path);
     QCOMPARE(read.records.size(), std::size_t(4));
@@ -322,7 +317,7 @@ class TestDocumentQaPanel : public QObject {
       QCOMPARE(panel.localServer()->modelName(), QStringLiteral("tiny-model"));
       const auto reqs = server.requests();
       QCOMPARE(q(reqs.back().json.value("model", "")), QStringLiteral("tiny-model"));
-      QCOMPARE(QString::fromStdString(readFile(dir + "/args.txt")).trimmed(),
+      QCOMPARE(QString::fromStdString(longrl::test::fileBytes(dir + "/args.txt")).trimmed(),
                QStringLiteral("serve --model %1 --host 127.0.0.1 --port 0").arg(q(modelDir)));
       // A second question reuses the running server.
       panel.ask();
