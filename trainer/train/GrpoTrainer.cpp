@@ -208,6 +208,19 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   m["train/num_kept_groups"] = static_cast<double>(kept.size());
   m["timing_s/gen"] = tGen;
   m["timing_s/reward"] = tReward;
+  if (reward_->judgeClient()) {
+    // Judge health over every sample generated this step. A failed call (endpoint down, timed out,
+    // unparseable reply) keeps the rule score, so training goes on; these make the failure visible.
+    double calls = 0, errors = 0;
+    for (const auto& grp : out.groups)
+      for (const auto& s : grp.samples)
+        if (s.reward.judge) {
+          ++calls;
+          if (!s.reward.judge->ok()) ++errors;
+        }
+    m["judge/calls"] = calls;
+    m["judge/errors"] = errors;
+  }
 
   // Advantages over the kept groups.
   auto t = Clock::now();
