@@ -271,8 +271,10 @@ void MainWindow::restoreSettings() {
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-  const QStringList charts = settings.value(QStringLiteral("charts/metrics")).toStringList();
-  charts_->setChartMetrics(charts.isEmpty() ? viewers::ChartsPanel::defaultMetrics() : charts);
+  // Settings written before charts/defaults existed count every current default as new.
+  charts_->setChartMetrics(viewers::ChartsPanel::restoredMetrics(
+      settings.value(QStringLiteral("charts/metrics")).toStringList(),
+      settings.value(QStringLiteral("charts/defaults")).toStringList()));
 }
 
 void MainWindow::saveSettings() const {
@@ -280,6 +282,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/state"), saveState());
   settings.setValue(QStringLiteral("charts/metrics"), charts_->chartMetrics());
+  settings.setValue(QStringLiteral("charts/defaults"), viewers::ChartsPanel::defaultMetrics());
   QStringList open;
   for (RunSession* r : runsModel_->runs()) open << r->runDir();
   settings.setValue(QStringLiteral("runs/open"), open);

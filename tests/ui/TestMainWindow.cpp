@@ -115,6 +115,31 @@ class TestMainWindow : public QObject {
     QVERIFY(again.charts()->chartMetrics().contains("actor/ppo_kl"));
     QVERIFY(!again.charts()->chartMetrics().contains("perf/throughput"));
   }
+
+  void newDefaultChartsReachSavedSettings() {
+    using longrl::viewers::ChartsPanel;
+    // The user's order and removals stay; a default added after the list was saved is appended.
+    QCOMPARE(ChartsPanel::restoredMetrics({"b", "x"}, {"a", "b"}, {"a", "b", "c"}), QStringList({"b", "x", "c"}));
+    QCOMPARE(ChartsPanel::restoredMetrics({}, {"a"}, {"a", "c"}), QStringList({"a", "c"}));
+    QCOMPARE(ChartsPanel::restoredMetrics({"c"}, {}, {"a", "c"}), QStringList({"c", "a"}));
+
+    // Settings saved by an older version: a list without the val-core chart and no defaults record.
+    QSettings().setValue("charts/metrics", QStringList{"critic/score/mean", "actor/entropy"});
+    QSettings().remove("charts/defaults");
+    {
+      MainWindow window;
+      window.restoreSettings();
+      const auto metrics = window.charts()->chartMetrics();
+      QCOMPARE(metrics.mid(0, 2), QStringList({"critic/score/mean", "actor/entropy"}));
+      QVERIFY(metrics.contains("val-core/all/acc/mean@1"));
+      window.charts()->removeChart("val-core/all/acc/mean@1");
+      window.saveSettings();
+    }
+    // Removed by the user after it became a default: it stays removed.
+    MainWindow again;
+    again.restoreSettings();
+    QVERIFY(!again.charts()->chartMetrics().contains("val-core/all/acc/mean@1"));
+  }
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -27,6 +27,15 @@ QStringList ChartsPanel::defaultMetrics() {
           QStringLiteral("perf/throughput")};
 }
 
+QStringList ChartsPanel::restoredMetrics(const QStringList& saved, const QStringList& defaultsWhenSaved,
+                                         const QStringList& defaults) {
+  if (saved.isEmpty()) return defaults;
+  QStringList out = saved;
+  for (const QString& m : defaults)
+    if (!defaultsWhenSaved.contains(m) && !out.contains(m)) out << m;
+  return out;
+}
+
 ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);

@@ -19,6 +19,11 @@ class ChartsPanel : public QWidget {
  public:
   // The QwenLong-L1 metrics a researcher watches first (verl names).
   static QStringList defaultMetrics();
+  // The charts to show given the list a user saved and the defaults as they were when it was saved:
+  // the saved list (the user's order and removals kept) plus defaults added since then, so a new
+  // default chart reaches existing users too. No saved list: the defaults.
+  static QStringList restoredMetrics(const QStringList& saved, const QStringList& defaultsWhenSaved,
+                                     const QStringList& defaults = defaultMetrics());
 
   explicit ChartsPanel(QWidget* parent = nullptr);
 
