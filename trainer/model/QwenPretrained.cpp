@@ -22,7 +22,8 @@ std::string shapeText(c10::IntArrayRef s) {
 void writeJson(const fs::path& path, const nlohmann::json& j) {
   std::ofstream out(path);
   out << j.dump(2) << "\n";
-  if (!out) throw std::runtime_error(path.string() + ": cannot write");
+  out.flush();  // a full disk shows here, not silently in the destructor
+  if (!out) throw std::runtime_error(path.string() + ": cannot write (disk full?)");
 }
 
 }  // namespace

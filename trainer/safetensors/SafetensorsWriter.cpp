@@ -1,6 +1,8 @@
 #include "trainer/safetensors/SafetensorsWriter.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -51,7 +53,7 @@ void SafetensorsWriter::write(const std::string& path, const NamedTensors& tenso
     for (const auto& c : cpu)
       out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.numel() * c.element_size()));
     out.flush();
-    if (!out) throw SafetensorsError(path + ": write failed (disk full?)");
+    if (!out) throw SafetensorsError(path + ": write failed (disk full?): " + std::strerror(errno));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SafetensorsError(path + ": cannot rename " + tmp + " into place");
 }

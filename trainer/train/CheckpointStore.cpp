@@ -1,6 +1,8 @@
 #include "trainer/train/CheckpointStore.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -16,6 +18,24 @@ const char* const kTokenizerFiles[] = {"tokenizer.json",          "tokenizer_con
                                        "merges.txt",              "special_tokens_map.json", "added_tokens.json",
                                        "chat_template.jinja"};
 
+// torch::save(optimizer, path) cannot be used: when a write fails (disk full) torch 1.13's zip
+// writer throws, and its destructor then throws again while unwinding, so the process terminates.
+// Here torch always sees a complete write; a failure is remembered and reported once it returns.
+void saveOptimizer(const torch::optim::Optimizer& optimizer, const fs::path& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(path.string() + ": cannot create file: " + std::strerror(errno));
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  std::string failure;
+  archive.save_to([&](const void* data, size_t n) -> size_t {
+    if (failure.empty() && !out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n)))
+      failure = std::strerror(errno);
+    return n;
+  });
+  if (failure.empty() && !out.flush()) failure = std::strerror(errno);
+  if (!failure.empty()) throw std::runtime_error(path.string() + ": write failed (disk full?): " + failure);
+}
+
 }  // namespace
 
 CheckpointStore::CheckpointStore(std::string checkpointsDir, int64_t keep, std::string tokenizerDir)
@@ -29,19 +49,15 @@ std::string CheckpointStore::save(int64_t step, model::QwenForCausalLM& model, t
   const fs::path tmp = fs::path(dir_) / (".tmp-" + dirName(step));
   const fs::path old = fs::path(dir_) / (".old-" + dirName(step));
   fs::remove_all(tmp);
-  fs::create_directories(tmp / "trainer_state");
-  model::QwenPretrained::save(model, tmp.string());
-  for (const char* f : kTokenizerFiles) {
-    const fs::path src = fs::path(tokenizerDir_) / f;
-    if (fs::exists(src)) fs::copy_file(src, tmp / f, fs::copy_options::overwrite_existing);
-  }
-  if (optimizer) torch::save(*optimizer, (tmp / "trainer_state" / "optimizer.pt").string());
-  if (reference) model::QwenPretrained::save(*reference, (tmp / "trainer_state" / "reference").string());
-  {
-    // state.json last: its presence marks the checkpoint complete.
-    std::ofstream out(tmp / "trainer_state" / "state.json");
-    out << state.dump(2) << "\n";
-    if (!out) throw std::runtime_error("cannot write " + (tmp / "trainer_state" / "state.json").string());
+  try {
+    writeInto(tmp, model, optimizer, reference, state);
+  } catch (const std::exception& e) {
+    // Disk full, quota, I/O error: drop the partial directory (it would only take space) and keep
+    // every earlier checkpoint as it was; `--resume` continues from the latest complete one.
+    std::error_code ignored;
+    fs::remove_all(tmp, ignored);
+    throw std::runtime_error("checkpoint " + final.string() + " not written (earlier checkpoints are kept): " +
+                             e.what());
   }
   fs::remove_all(old);
   if (fs::exists(final)) fs::rename(final, old);
@@ -49,6 +65,25 @@ std::string CheckpointStore::save(int64_t step, model::QwenForCausalLM& model, t
   fs::remove_all(old);
   prune();
   return final.string();
+}
+
+void CheckpointStore::writeInto(const fs::path& tmp, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,
+                                model::QwenForCausalLM* reference, const nlohmann::json& state) const {
+  fs::create_directories(tmp / "trainer_state");
+  model::QwenPretrained::save(model, tmp.string());
+  for (const char* f : kTokenizerFiles) {
+    const fs::path src = fs::path(tokenizerDir_) / f;
+    if (fs::exists(src)) fs::copy_file(src, tmp / f, fs::copy_options::overwrite_existing);
+  }
+  if (optimizer) saveOptimizer(*optimizer, tmp / "trainer_state" / "optimizer.pt");
+  if (reference) model::QwenPretrained::save(*reference, (tmp / "trainer_state" / "reference").string());
+  {
+    // state.json last: its presence marks the checkpoint complete.
+    std::ofstream out(tmp / "trainer_state" / "state.json");
+    out << state.dump(2) << "\n";
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + (tmp / "trainer_state" / "state.json").string());
+  }
 }
 
 std::vector<std::pair<int64_t, std::string>> CheckpointStore::list() const {

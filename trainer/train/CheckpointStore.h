@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class CheckpointStore {
   static std::string dirName(int64_t step) { return "step-" + std::to_string(step); }
 
  private:
+  void writeInto(const std::filesystem::path& tmp, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,
+                 model::QwenForCausalLM* reference, const nlohmann::json& state) const;
   void prune();
   std::string dir_;
   int64_t keep_;
