@@ -58,6 +58,8 @@ std::string userContent(const json& prompt, bool& onlyUserTurn, const std::strin
   return (*user)["content"].get<std::string>();
 }
 
+bool isBlank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
 }  // namespace
 
 DatasetRecord DatasetReader::parseRecord(const json& j, const std::string& file, int64_t line, int64_t ordinal) {
@@ -81,6 +83,8 @@ DatasetRecord DatasetReader::parseRecord(const json& j, const std::string& file,
     rest["reward_model"].erase("ground_truth");
     if (rest["reward_model"].empty()) rest.erase("reward_model");
     if (auto parts = PromptTemplate::parse(r.promptText)) {
+      if (isBlank(parts->document)) throw DatasetError(file, line, "'prompt' has an empty document between <text> tags");
+      if (isBlank(parts->question)) throw DatasetError(file, line, "'prompt' has no question after the document");
       r.document = std::move(parts->document);
       r.question = std::move(parts->question);
     } else {
@@ -88,7 +92,12 @@ DatasetRecord DatasetReader::parseRecord(const json& j, const std::string& file,
     }
   } else if (j.contains("question")) {
     r.question = requireString(j, "question", file, line);
-    if (j.contains("document")) r.document = requireString(j, "document", file, line);
+    if (isBlank(r.question)) throw DatasetError(file, line, "'question' is empty");
+    // No "document" key is a closed-book question; an empty one is a broken record (nothing to read).
+    if (j.contains("document")) {
+      r.document = requireString(j, "document", file, line);
+      if (isBlank(r.document)) throw DatasetError(file, line, "'document' is empty");
+    }
     if (!j.contains("answer")) throw DatasetError(file, line, "missing key 'answer'");
     r.groundTruth = groundTruths(j["answer"], "answer", file, line);
     for (const char* k : {"question", "document", "answer"}) rest.erase(k);

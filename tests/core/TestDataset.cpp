@@ -128,6 +128,23 @@ class TestDataset : public QObject {
     QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(dir + "/missing.jsonl"));
   }
 
+  // A record with nothing to read or nothing to ask is refused with its line, not trained on.
+  void emptyDocumentOrQuestionNamesTheLine() {
+    const std::string file = longrl::test::freshTempDir("dataset-empty") + "/empty.jsonl";
+    writeFile(file, std::string(R"({"data_source": "x", "document": " \n ", "question": "q", "answer": "a"})" "\n") +
+                        R"({"data_source": "x", "document": "d", "question": "", "answer": "a"})" "\n" +
+                        verlLine("", "q", "a", 2) + "\n" +
+                        R"({"data_source": "x", "question": "closed-book question", "answer": "a"})" "\n");
+    const DatasetReadResult res = DatasetReader::readFile(file, {true});
+    QCOMPARE(res.records.size(), size_t(1));
+    QCOMPARE(res.records[0].line, int64_t(4));
+    QCOMPARE(res.skippedErrors.size(), size_t(3));
+    QVERIFY2(res.skippedErrors[0].find(file + ":1: 'document' is empty") == 0, res.skippedErrors[0].c_str());
+    QVERIFY2(res.skippedErrors[1].find(file + ":2: 'question' is empty") == 0, res.skippedErrors[1].c_str());
+    QVERIFY2(res.skippedErrors[2].find(file + ":3: 'prompt' has an empty document") == 0, res.skippedErrors[2].c_str());
+    QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(file));
+  }
+
   // Found by tests/fuzz/FuzzDatasetReader: a number beyond double (nlohmann's out_of_range, not a
   // parse_error) escaped as a foreign exception instead of a DatasetError / skipped line.
   void numberOverflowIsAMalformedLine() {
