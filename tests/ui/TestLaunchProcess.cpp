@@ -278,6 +278,7 @@ class TestLaunchProcess : public QObject {
 
   void sshThroughARealSshd();
   void sshStopSignalsTheRemoteTrainer();
+  void sshLinkDroppedMidRunKeepsTheMirrorAndReattaches();
 
  private:
   bool startSshd();
@@ -377,6 +378,66 @@ void TestLaunchProcess::sshStopSignalsTheRemoteTrainer() {
   QCOMPARE(p.outcome(), QString("stopped"));
   QVERIFY2(p.outputTail().contains("fake_trainer: SIGTERM, saving checkpoint"), qPrintable(p.outputTail().join(" | ")));
   QTRY_VERIFY(::kill(pid_t(pid), 0) != 0);
+}
+
+// The ssh link dies mid-run (the local ssh client is SIGKILLed, as when a laptop drops off the
+// network): the launcher reports it, the mirror keeps every event that arrived, and resuming
+// re-attaches to the same run directory and mirror, which ends complete with nothing duplicated.
+void TestLaunchProcess::sshLinkDroppedMidRunKeepsTheMirrorAndReattaches() {
+  if (!QFile::exists("/usr/sbin/sshd")) QSKIP("openssh-server not installed (/usr/sbin/sshd)");
+  QVERIFY2(startSshd(), "could not start sshd on 127.0.0.1");
+  const QString wrapper = tmp_ + "/slow_trainer.sh";
+  QFile w(wrapper);
+  QVERIFY(w.open(QIODevice::WriteOnly));
+  w.write(("#!/bin/sh\nFAKE_TRAINER_MODE=events-slow FAKE_TRAINER_STEPS=30 exec '" + trainer_ + "' \"$@\"\n").toUtf8());
+  w.close();
+  w.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+  LaunchSpec spec = sshSpec("ssh-drop");
+  spec.remoteLongrl = wrapper;
+  const std::string store = (spec.localRunDir + "/run.sqlite").toStdString();
+  auto mirrored = [&]() -> size_t {
+    if (!QFile::exists(QString::fromStdString(store))) return 0;
+    return longrl::store::RunStoreReader(store).metricSeries("critic/score/mean").size();
+  };
+  TrainerProcess p(spec, configJson_);
+  p.start();
+  QTRY_VERIFY_WITH_TIMEOUT(mirrored() >= 5, 20000);
+
+  QProcess cut;  // the client side of this run's connection: its command line names the remote run dir
+  cut.start("pkill", {"-KILL", "-f", "^(/usr/bin/)?ssh .*ssh-drop"});
+  QVERIFY(cut.waitForFinished(5000));
+  QCOMPARE(cut.exitCode(), 0);
+  QVERIFY(waitFinished(p, 20000));
+  QCOMPARE(p.state(), TrainerProcess::State::Failed);
+  QVERIFY2(!p.failure().isEmpty(), qPrintable(p.outcome()));
+  QVERIFY2(p.failure().startsWith("ssh link to 127.0.0.1 lost"), qPrintable(p.failure()));
+  const size_t arrived = mirrored();
+  QVERIFY2(arrived >= 5 && arrived < 30, qPrintable(QString::number(arrived)));
+  {
+    longrl::store::RunStoreReader reader(store);
+    const auto points = reader.metricSeries("critic/score/mean");
+    for (size_t i = 0; i < points.size(); ++i) QCOMPARE(points[i].step, int64_t(i));  // a prefix, in order
+    QCOMPARE(reader.runs().size(), size_t(1));
+  }
+  // Nothing keeps running on the "remote" side: the trainer died with its link (SIGPIPE/SIGHUP).
+  QProcess orphans;
+  QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                             orphans.start("pgrep", {"-f", "slow_trainer.sh|fake_trainer.sh train .*ssh-drop"});
+                             orphans.waitForFinished(5000);
+                             return orphans.exitCode() == 1;
+                           }()),
+                           10000);
+
+  // Re-attach: resume on the same remote run directory; the mirror continues the same store.
+  p.resume();
+  QVERIFY(waitFinished(p, 30000));
+  QVERIFY2(p.failure().isEmpty(), qPrintable(p.failure() + " | " + p.outputTail().join(" | ")));
+  QCOMPARE(readLines(spec.remoteRunDir + "/starts.txt"), (QStringList{"start resume=0", "start resume=1"}));
+  longrl::store::RunStoreReader reader(store);
+  const auto points = reader.metricSeries("critic/score/mean");
+  QCOMPARE(points.size(), size_t(33));  // the resumed trainer re-sent 0..29 and added 3: each step once
+  QCOMPARE(reader.runs().size(), size_t(1));
+  QCOMPARE(QString::fromStdString(reader.runs()[0].status), QString("finished"));
 }
 
 QTEST_GUILESS_MAIN(TestLaunchProcess)

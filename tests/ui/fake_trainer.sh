@@ -7,6 +7,7 @@
 #   events (default) with --events stdout: prints a run, a phase, FAKE_TRAINER_STEPS metric points
 #                    (3 more when resumed, re-sending the first ones), one bad record, a log line;
 #   events-crash:    the events without the final "finished" run record, then exit code 4;
+#   events-slow:     the events, 0.1 s between metric points (a link can be cut mid-run);
 #   crash:           two stderr lines, exit code 3;
 #   sleep:           runs until SIGTERM, then exits 143 (a trainer that honours SIGTERM);
 #   stubborn:        ignores SIGTERM (needs SIGKILL).
@@ -56,6 +57,7 @@ printf '{"type":"phase","index":0,"name":"phase1","max_input_tokens":20000,"max_
 i=0
 while [ $i -lt $steps ]; do
   printf '{"type":"metric","step":%d,"phase":0,"name":"critic/score/mean","value":%d.5,"wall_time":1700000000}\n' $i $i
+  [ "$FAKE_TRAINER_MODE" = events-slow ] && sleep 0.1
   i=$((i + 1))
 done
 printf '{"type":"metric","step":"not a number","name":"x","value":1}\n'

@@ -205,6 +205,11 @@ void TrainerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status
     outcome_ = tr("stopped");
   } else if (status == QProcess::NormalExit && exitCode == 0) {
     outcome_ = tr("finished");
+  } else if (status == QProcess::CrashExit && viaSsh) {
+    // The local ssh client died, not (necessarily) the trainer: say what a person can do about it.
+    failure_ = tr("ssh link to %1 lost (the ssh client was killed); the mirror keeps what arrived, and Resume "
+                  "re-attaches to the run directory")
+                   .arg(spec_.host);
   } else if (status == QProcess::CrashExit) {
     failure_ = tr("trainer crashed (killed by a signal)") + cause;
   } else if (viaSsh && exitCode == 255) {  // ssh's own failures: refused, unknown host, auth
