@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "viewers/chart/MetricSeries.h"
 #include "viewers/chart/SeriesDecimator.h"
 
 using longrl::viewers::SeriesDecimator;
@@ -81,6 +82,37 @@ class TestSeriesDecimator : public QObject {
     x.push_back(300000);
     const auto withStale = SeriesDecimator::decimate(x.data(), y.data(), y.size(), 0, 300000, 700, &blocks);
     QCOMPARE(withStale, SeriesDecimator::decimate(x.data(), y.data(), y.size(), 0, 300000, 700));
+  }
+
+  // The per-block last x kept by MetricSeries (steps and wall times, uneven spacing, a late point
+  // inserted in the middle) gives the same lines as scanning.
+  void blockLastXGivesTheSameResult() {
+    std::mt19937 rng(3);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    std::uniform_real_distribution<double> gap(0.1, 3.0);
+    longrl::viewers::MetricSeries s;
+    double wall = 1.7e9;
+    for (int i = 0; i < 200000; ++i) {
+      if (i == 150000)  // late points: land in block 12 and shift every later point by 40
+        for (int k = 1; k <= 40; ++k) s.append(777 + k / 100.0, s.wallTimes()[777] + k / 1000.0, noise(rng));
+      s.append(i, wall += gap(rng), noise(rng));
+    }
+    QCOMPARE(s.blockLastSteps().size(), s.blocks().blockCount());
+    for (std::size_t b = 0; b < s.blockLastSteps().size(); ++b) {
+      const std::size_t last = std::min(s.size(), (b + 1) * longrl::viewers::MinMaxBlocks::kBlock) - 1;
+      QCOMPARE(s.blockLastSteps()[b], s.steps()[last]);
+      QCOMPARE(s.blockLastWallTimes()[b], s.wallTimes()[last]);
+    }
+    for (bool byWall : {false, true}) {
+      const auto& x = byWall ? s.wallTimes() : s.steps();
+      const auto& last = byWall ? s.blockLastWallTimes() : s.blockLastSteps();
+      for (auto [f0, f1, px] : {std::tuple{0.0, 1.0, 900}, std::tuple{0.0031, 0.4, 257}, std::tuple{0.5, 0.5001, 80}}) {
+        const double x0 = x.front() + f0 * (x.back() - x.front()), x1 = x.front() + f1 * (x.back() - x.front());
+        const auto plain = SeriesDecimator::decimate(x.data(), s.values().data(), s.size(), x0, x1, px);
+        QCOMPARE(SeriesDecimator::decimate(x.data(), s.values().data(), s.size(), x0, x1, px, &s.blocks(), last.data()),
+                 plain);
+      }
+    }
   }
 
   // Points appended one by one extend the last block in place; the summary must equal one built

@@ -185,11 +185,13 @@ void MetricChartWidget::redrawNow() {
   decimatedWidth_ = 0;  // set below when some line depends on the width
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
 
-  auto decimate = [&](const std::vector<double>& xs, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
+  auto decimate = [&](const MetricSeries& s, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
+    const auto& xs = xsOf(s);
+    const double* lastX = (wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
     if (xs.size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
-    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks);
-    auto points =
-        SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels, blocks);
+    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks, lastX);
+    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels,
+                                            blocks, lastX);
     for (auto& p : points) p.setX(p.x() - origin);
     return points;
   };
@@ -203,16 +205,15 @@ void MetricChartWidget::redrawNow() {
   for (std::size_t k = 0; k < entries_.size(); ++k) {
     auto& e = entries_[k];
     if (!e.series) continue;
-    const auto& xs = xsOf(*e.series);
-    drawn[k].raw = decimate(xs, e.series->values(), &e.series->blocks());
+    drawn[k].raw = decimate(*e.series, e.series->values(), &e.series->blocks());
     extendRange(drawn[k].raw, &lo, &hi);
     if (e.smoothLine >= 0) {
       const auto& smoothed = smoothedOf(e);
-      drawn[k].smooth = decimate(xs, smoothed, &e.smoothedBlocks);
+      drawn[k].smooth = decimate(*e.series, smoothed, &e.smoothedBlocks);
     }
     if (e.band >= 0) {
-      drawn[k].lower = decimate(xsOf(*e.bandLower), e.bandLower->values(), &e.bandLower->blocks());
-      drawn[k].upper = decimate(xsOf(*e.bandUpper), e.bandUpper->values(), &e.bandUpper->blocks());
+      drawn[k].lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks());
+      drawn[k].upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks());
       extendRange(drawn[k].lower, &lo, &hi);
       extendRange(drawn[k].upper, &lo, &hi);
     }

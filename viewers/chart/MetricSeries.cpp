@@ -10,6 +10,7 @@ void MetricSeries::append(double step, double wallTime, double value) {
     wallTimes_.push_back(wallTime);
     values_.push_back(value);
     blocks_.update(values_, values_.size() - 1);
+    updateBlockLast(values_.size() - 1);
     return;
   }
   // Rare: a point older than the newest one (e.g. a metric logged late). Keep x sorted.
@@ -19,6 +20,19 @@ void MetricSeries::append(double step, double wallTime, double value) {
   wallTimes_.insert(wallTimes_.begin() + at, wallTime);
   values_.insert(values_.begin() + at, value);
   blocks_.update(values_, static_cast<std::size_t>(at));
+  updateBlockLast(static_cast<std::size_t>(at));
+}
+
+void MetricSeries::updateBlockLast(std::size_t from) {
+  constexpr std::size_t B = MinMaxBlocks::kBlock;
+  const std::size_t blocks = (values_.size() + B - 1) / B;
+  blockLastSteps_.resize(blocks);
+  blockLastWallTimes_.resize(blocks);
+  for (std::size_t b = from / B; b < blocks; ++b) {
+    const std::size_t last = std::min(values_.size(), (b + 1) * B) - 1;
+    blockLastSteps_[b] = steps_[last];
+    blockLastWallTimes_[b] = wallTimes_[last];
+  }
 }
 
 void MetricSeries::clear() {
@@ -26,6 +40,8 @@ void MetricSeries::clear() {
   wallTimes_.clear();
   values_.clear();
   blocks_.clear();
+  blockLastSteps_.clear();
+  blockLastWallTimes_.clear();
   ++rewrites_;
 }
 

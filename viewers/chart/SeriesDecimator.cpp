@@ -6,7 +6,7 @@
 namespace longrl::viewers {
 
 QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::size_t n, double x0, double x1,
-                                         int pixels, const MinMaxBlocks* blocks) {
+                                         int pixels, const MinMaxBlocks* blocks, const double* blockLastX) {
   if (blocks && blocks->covered() != n) blocks = nullptr;  // stale summary: scan instead
   QList<QPointF> out;
   if (n == 0 || pixels <= 0 || !(x1 >= x0)) return out;
@@ -40,6 +40,9 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   while (i < end) {
     const double limit = std::floor((x[i] - x0) * scale) + 1.0;
     auto inColumn = [&](std::size_t k) { return (x[k] - x0) * scale < limit; };
+    auto blockInColumn = [&](std::size_t b) {
+      return blockLastX ? (blockLastX[b] - x0) * scale < limit : inColumn(b * B + B - 1);
+    };
     std::size_t lo = n, hi = n;
     double loV = 0.0, hiV = 0.0;
     auto consider = [&](std::size_t kLo, double vLo, std::size_t kHi, double vHi) {
@@ -52,7 +55,7 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
     };
     std::size_t k = i;
     while (k < end) {
-      if (blocks && k % B == 0 && k + B <= end && inColumn(k + B - 1)) {
+      if (blocks && k % B == 0 && k + B <= end && blockInColumn(k / B)) {
         const std::size_t b = k / B;
         if (blocks->minIndex(b) != MinMaxBlocks::kNone)
           consider(blocks->minIndex(b), blocks->minValue(b), blocks->maxIndex(b), blocks->maxValue(b));
