@@ -50,8 +50,10 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   const std::string root = longrl::test::freshTempDir("demo-cmd");
   const std::string warm = root + "/warm", runA = root + "/make", runB = root + "/run";
   std::string log;
-  QCOMPARE(runDemo({"--run-dir", runA, "--make-warm-start", warm, "--warm-start-steps", "2"}, &log), 0);
+  QCOMPARE(runDemo({"--run-dir", runA, "--make-warm-start", warm, "--warm-start-steps", "2", "--sft-per-band", "40"}, &log),
+           0);
   QVERIFY2(DemoWarmStart::isModelDir(warm), log.c_str());
+  QVERIFY2(log.find("demo: 120 SFT,") != std::string::npos, log.c_str());  // 40 a band, 3 bands
   QVERIFY(!fs::exists(warm + "/trainer_state"));
   {
     longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runA));
