@@ -283,6 +283,7 @@ class TestLaunchProcess : public QObject {
  private:
   bool startSshd();
   LaunchSpec sshSpec(const QString& name);
+  QString remoteTrainer(const QString& name, const QString& env);
   QProcess* sshd_ = nullptr;
   int sshPort_ = 0;
   QString sshKey_;
@@ -326,6 +327,18 @@ bool TestLaunchProcess::startSshd() {
   return false;
 }
 
+// ssh forwards no environment: a wrapper script sets the fake trainer's mode on the "remote" side.
+// Returns its path ("" when it cannot be written).
+QString TestLaunchProcess::remoteTrainer(const QString& name, const QString& env) {
+  const QString wrapper = tmp_ + "/" + name;
+  QFile w(wrapper);
+  if (!w.open(QIODevice::WriteOnly)) return {};
+  w.write(("#!/bin/sh\n" + env + " exec '" + trainer_ + "' \"$@\"\n").toUtf8());
+  w.close();
+  w.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+  return wrapper;
+}
+
 LaunchSpec TestLaunchProcess::sshSpec(const QString& name) {
   const QString root = QString::fromStdString(longrl::test::freshTempDir(name.toStdString()));
   LaunchSpec spec;
@@ -359,15 +372,9 @@ void TestLaunchProcess::sshThroughARealSshd() {
 void TestLaunchProcess::sshStopSignalsTheRemoteTrainer() {
   if (!QFile::exists("/usr/sbin/sshd")) QSKIP("openssh-server not installed (/usr/sbin/sshd)");
   QVERIFY2(startSshd(), "could not start sshd on 127.0.0.1");
-  // ssh forwards no environment: a wrapper selects the fake's mode on the "remote" side.
-  const QString wrapper = tmp_ + "/sleeping_trainer.sh";
-  QFile w(wrapper);
-  QVERIFY(w.open(QIODevice::WriteOnly));
-  w.write(("#!/bin/sh\nFAKE_TRAINER_MODE=sleep exec '" + trainer_ + "' \"$@\"\n").toUtf8());
-  w.close();
-  w.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
   LaunchSpec spec = sshSpec("ssh-stop");
-  spec.remoteLongrl = wrapper;
+  spec.remoteLongrl = remoteTrainer("sleeping_trainer.sh", "FAKE_TRAINER_MODE=sleep");
+  QVERIFY(!spec.remoteLongrl.isEmpty());
   TrainerProcess p(spec, configJson_);
   p.start();
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(spec.remoteRunDir + "/running") && p.remotePid() > 0, 20000);
@@ -386,14 +393,9 @@ void TestLaunchProcess::sshStopSignalsTheRemoteTrainer() {
 void TestLaunchProcess::sshLinkDroppedMidRunKeepsTheMirrorAndReattaches() {
   if (!QFile::exists("/usr/sbin/sshd")) QSKIP("openssh-server not installed (/usr/sbin/sshd)");
   QVERIFY2(startSshd(), "could not start sshd on 127.0.0.1");
-  const QString wrapper = tmp_ + "/slow_trainer.sh";
-  QFile w(wrapper);
-  QVERIFY(w.open(QIODevice::WriteOnly));
-  w.write(("#!/bin/sh\nFAKE_TRAINER_MODE=events-slow FAKE_TRAINER_STEPS=30 exec '" + trainer_ + "' \"$@\"\n").toUtf8());
-  w.close();
-  w.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
   LaunchSpec spec = sshSpec("ssh-drop");
-  spec.remoteLongrl = wrapper;
+  spec.remoteLongrl = remoteTrainer("slow_trainer.sh", "FAKE_TRAINER_MODE=events-slow FAKE_TRAINER_STEPS=30");
+  QVERIFY(!spec.remoteLongrl.isEmpty());
   const std::string store = (spec.localRunDir + "/run.sqlite").toStdString();
   auto mirrored = [&]() -> size_t {
     if (!QFile::exists(QString::fromStdString(store))) return 0;
