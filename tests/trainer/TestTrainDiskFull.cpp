@@ -7,8 +7,7 @@
 #include <QtTest/QtTest>
 
 #include <filesystem>
-#include <set>
-#include <tuple>
+#include <map>
 
 #include "TestTrainFixture.h"
 #include "core/store/RunStore.h"
@@ -115,19 +114,10 @@ void TestTrainDiskFull::checkpointOnFullDiskKeepsThePreviousOne() {
   store::RunStoreReader r(store::RunStore::fileIn(run));
   QCOMPARE(r.runs().front().status, std::string("finished"));
   QCOMPARE(r.lastStep(), int64_t(4));
-  store::RolloutQuery all;
-  all.limit = 10000;
-  all.with_text = false;
-  const auto rollouts = r.rollouts(all);
-  std::set<std::tuple<int64_t, std::string, int, int>> keys;
-  std::set<int64_t> steps;
-  for (const auto& x : rollouts) {
-    keys.insert({x.step, x.example_id, x.group_idx, x.sample_idx});
-    steps.insert(x.step);
-  }
-  QCOMPARE(rollouts.size(), size_t(4 * 2 * 4));  // 4 steps x 2 prompts x 4 samples
-  QCOMPARE(keys.size(), rollouts.size());
-  QCOMPARE(steps, std::set<int64_t>({1, 2, 3, 4}));
+  const auto rollouts = test::storedRollouts(run);
+  QCOMPARE(rollouts.rows, size_t(4 * 2 * 4));  // 4 steps x 2 prompts x 4 samples
+  QCOMPARE(rollouts.keys.size(), rollouts.rows);
+  QCOMPARE(rollouts.perStep, (std::map<int64_t, int>{{1, 8}, {2, 8}, {3, 8}, {4, 8}}));
   const auto score = r.metricSeries("critic/score/mean");
   QCOMPARE(score.size(), size_t(4));
 }

@@ -3,6 +3,8 @@
 #pragma once
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -11,6 +13,8 @@
 
 #include "core/config/RunConfig.h"
 #include "core/dataset/PromptTemplate.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/tokenizer/ChatFormat.h"
@@ -110,6 +114,28 @@ inline config::RunConfig tinyConfig(const std::string& modelDir, const std::stri
   c.checkpoint.everySteps = 2;
   c.checkpoint.keep = 0;
   return c;
+}
+
+// What a run's store holds of its rollouts: the rows read, their distinct keys (step, example,
+// group, sample; fewer keys than rows is a duplicate) and the row count of each step.
+struct StoredRollouts {
+  size_t rows = 0;
+  std::set<std::tuple<int64_t, std::string, int, int>> keys;
+  std::map<int64_t, int> perStep;
+};
+
+inline StoredRollouts storedRollouts(const std::string& runDir) {
+  store::RunStoreReader r(store::RunStore::fileIn(runDir));
+  store::RolloutQuery q;
+  q.limit = 100000;
+  q.with_text = false;
+  StoredRollouts out;
+  for (const auto& x : r.rollouts(q)) {
+    ++out.rows;
+    out.keys.insert({x.step, x.example_id, x.group_idx, x.sample_idx});
+    ++out.perStep[x.step];
+  }
+  return out;
 }
 
 }  // namespace longrl::test

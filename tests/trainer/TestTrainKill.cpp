@@ -4,9 +4,6 @@
 #include <QtTest/QtTest>
 
 #include <filesystem>
-#include <map>
-#include <set>
-#include <tuple>
 
 #include "TestTrainFixture.h"
 #include "core/store/RunStore.h"
@@ -79,19 +76,11 @@ void TestTrainKill::sigkillMidStepThenResume() {
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
   QCOMPARE(r.runs().front().status, std::string("finished"));
   QCOMPARE(r.lastStep(), int64_t(8));
-  store::RolloutQuery all;
-  all.limit = 100000;
-  all.with_text = false;
-  const auto rollouts = r.rollouts(all);
-  std::set<std::tuple<int64_t, std::string, int, int>> keys;
-  std::map<int64_t, int> perStep;
-  for (const auto& x : rollouts) {
-    keys.insert({x.step, x.example_id, x.group_idx, x.sample_idx});
-    ++perStep[x.step];
-  }
-  QCOMPARE(keys.size(), rollouts.size());  // nothing duplicated
-  QCOMPARE(perStep.size(), size_t(8));     // nothing lost
-  for (const auto& [step, n] : perStep) QVERIFY2(n == 2 * 4, qPrintable(QString("step %1: %2").arg(step).arg(n)));
+  const auto rollouts = test::storedRollouts(runDir);
+  QCOMPARE(rollouts.keys.size(), rollouts.rows);  // nothing duplicated
+  QCOMPARE(rollouts.perStep.size(), size_t(8));   // nothing lost
+  for (const auto& [step, n] : rollouts.perStep)
+    QVERIFY2(n == 2 * 4, qPrintable(QString("step %1: %2").arg(step).arg(n)));
   const auto score = r.metricSeries("critic/score/mean");
   QCOMPARE(score.size(), size_t(8));
   for (size_t i = 0; i < score.size(); ++i) QCOMPARE(score[i].step, int64_t(i + 1));

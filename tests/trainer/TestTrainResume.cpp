@@ -20,16 +20,6 @@ using namespace longrl;
 
 namespace {
 
-std::set<std::tuple<int64_t, std::string, int, int>> rolloutKeys(const std::string& runDir) {
-  store::RunStoreReader r(store::RunStore::fileIn(runDir));
-  store::RolloutQuery q;
-  q.limit = 10000;
-  q.with_text = false;
-  std::set<std::tuple<int64_t, std::string, int, int>> keys;
-  for (const auto& x : r.rollouts(q)) keys.insert({x.step, x.example_id, x.group_idx, x.sample_idx});
-  return keys;
-}
-
 int64_t count(const std::string& runDir, const std::string& sql) {
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
   return r.db().scalar(sql);
@@ -80,7 +70,7 @@ void TestTrainResume::resumeMatchesUninterruptedRun() {
   auto m0 = model::QwenPretrained::load(model);
   QVERIFY(!torch::allclose(m0->model->embed_tokens->weight, ma->model->embed_tokens->weight));
 
-  QCOMPARE(rolloutKeys(b.runDir), rolloutKeys(a.runDir));
+  QCOMPARE(test::storedRollouts(b.runDir).keys, test::storedRollouts(a.runDir).keys);
   const char* dupRollouts =
       "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT step, example_id, group_idx, sample_idx FROM rollouts)) "
       "FROM rollouts";

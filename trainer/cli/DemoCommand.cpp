@@ -34,6 +34,7 @@ constexpr int64_t kPhaseSteps[] = {150, 50, 20};
 constexpr int64_t kMaxOutputTokens = 64;
 // Making the warm start (--make-warm-start): SFT from scratch on the two shorter bands.
 constexpr int64_t kWarmStartSteps = 450;
+constexpr double kWarmStartLr = 3e-3;  // what the shipped warm start was made with
 
 std::string runStatus(const std::string& runDir) {
   if (!store::RunStore::isRunDir(runDir)) return "";
@@ -85,7 +86,7 @@ Command demoCommand() {
     const bool fromScratch = args.takeFlag("from-scratch");
     const auto makeWarmStart = args.take("make-warm-start");
     const long long warmStartSteps = args.takeIntOr("warm-start-steps", kWarmStartSteps);
-    const double warmStartLr = args.takeDoubleOr("warm-start-lr", 3e-3);
+    const double warmStartLr = args.takeDoubleOr("warm-start-lr", kWarmStartLr);
     // More SFT examples a band (fresh data instead of epochs) for a longer warm start.
     const long long sftPerBand = args.takeIntOr("sft-per-band", demo::DemoDatasetOptions{}.sftPerBand);
     args.finish();
@@ -158,9 +159,9 @@ Command demoCommand() {
       // From scratch on the two shorter bands, at a from-scratch learning rate.
       cfg.sft.train = {writeShortSft(files.sft, 1)};
       cfg.sft.steps = warmStartSteps;
-      // The shipped warm start was made with 3e-3 (resources/demo-warmstart/README.md). Measured
-      // since: at 3e-3 this model stays on a plateau where it predicts answers from the question
-      // alone; --warm-start-lr 1e-3 with --warm-start-steps 1500 --sft-per-band 3000 leaves it
+      // Measured since the shipped warm start (resources/demo-warmstart/README.md): at 3e-3 this
+      // model stays on a plateau where it predicts answers from the question alone;
+      // --warm-start-lr 1e-3 with --warm-start-steps 1500 --sft-per-band 3000 leaves it
       // (SFT loss 0.68 -> 0.40) but gains little greedy accuracy yet (4.2% -> 5.8%).
       cfg.sft.lr = warmStartLr;
       cfg.sft.warmupRatio = 0.05;
