@@ -55,6 +55,13 @@ struct PhaseConfig {
   PhaseMode mode = PhaseMode::Full;
 };
 
+// The memory agent (QwenLong-L1.5) of phases in mode "memory": the document is read in sections of
+// chunk_tokens; each section call may write at most memory_tokens (its <memory> and <plan>).
+struct MemoryConfig {
+  int64_t chunkTokens = 5000;
+  int64_t memoryTokens = 1024;
+};
+
 struct DynamicSamplingConfig {
   bool enabled = true;         // drop zero-variance groups, generate more until the batch is full
   int64_t maxNumGenBatches = 10;
@@ -144,6 +151,7 @@ struct RunConfig {
   GrpoConfig grpo;
   RewardConfig reward;
   RetrospectiveConfig retrospective;
+  MemoryConfig memory;
   CheckpointConfig checkpoint;
   LaunchConfig launch;
 

@@ -97,6 +97,10 @@ template <class V> void fields(V& v, RetrospectiveConfig& c) {
   v.field("max_count", c.maxCount);
   v.field("include_annotated_hard", c.includeAnnotatedHard);
 }
+template <class V> void fields(V& v, MemoryConfig& c) {
+  v.field("chunk_tokens", c.chunkTokens);
+  v.field("memory_tokens", c.memoryTokens);
+}
 template <class V> void fields(V& v, CheckpointConfig& c) {
   v.field("every_steps", c.everySteps);
   v.field("keep", c.keep);
@@ -115,6 +119,7 @@ template <class V> void fields(V& v, RunConfig& c) {
   v.field("grpo", c.grpo);
   v.field("reward", c.reward);
   v.field("retrospective", c.retrospective);
+  v.field("memory", c.memory);
   v.field("checkpoint", c.checkpoint);
   v.field("launch", c.launch);
 }

@@ -46,7 +46,7 @@ bool validDevice(const std::string& d) {
   return true;
 }
 
-void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases) {
+void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const MemoryConfig& memory) {
   if (phases.empty()) c.fail("phases", "at least one phase is required");
   std::set<std::string> names;
   for (size_t i = 0; i < phases.size(); ++i) {
@@ -63,6 +63,12 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases) {
     c.nonNegative(at + ".steps", p.steps);
     c.nonNegative(at + ".epochs", p.epochs);
     if (p.steps == 0 && p.epochs == 0) c.fail(at + ".steps", "set steps or epochs (both are 0)");
+    // A section call's prompt holds a chunk and the memory and plan of the call before it.
+    if (p.mode == PhaseMode::Memory && memory.chunkTokens > 0 && memory.memoryTokens > 0 &&
+        memory.chunkTokens + memory.memoryTokens > p.maxInputTokens)
+      c.fail(at + ".max_input_tokens", "must hold memory.chunk_tokens + memory.memory_tokens (" +
+                                            std::to_string(memory.chunkTokens + memory.memoryTokens) +
+                                            ") in a phase of mode 'memory', got " + std::to_string(p.maxInputTokens));
   }
 }
 
@@ -132,7 +138,9 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   c.nonNegative("sft.weight_decay", sft.weightDecay);
   c.positive("sft.grad_clip", sft.gradClip);
 
-  checkPhases(c, phases);
+  c.positive("memory.chunk_tokens", memory.chunkTokens);
+  c.positive("memory.memory_tokens", memory.memoryTokens);
+  checkPhases(c, phases, memory);
   checkGrpo(c, grpo);
 
   const JudgeConfig& j = reward.judge;

@@ -32,7 +32,9 @@ DemoDatasetFiles writeDemoDataset(const std::string& dir, const DemoDatasetOptio
   files.val = (fs::path(dir) / "val.jsonl").string();
   files.sft = (fs::path(dir) / "sft.jsonl").string();
   files.corpus = (fs::path(dir) / "corpus.txt").string();
-  for (const auto& f : {files.train, files.val, files.sft, files.corpus}) fs::remove(f);
+  files.longTrain = (fs::path(dir) / "train-long.jsonl").string();
+  files.longVal = (fs::path(dir) / "val-long.jsonl").string();
+  for (const auto& f : {files.train, files.val, files.sft, files.corpus, files.longTrain, files.longVal}) fs::remove(f);
 
   std::ofstream corpus(files.corpus);
   if (!corpus) throw std::runtime_error("cannot write " + files.corpus);
@@ -53,6 +55,17 @@ DemoDatasetFiles writeDemoDataset(const std::string& dir, const DemoDatasetOptio
   writeSplit(files.sft, o.sftPerBand, o.seed * 3 + 1, true, &files.sftCount);
   writeSplit(files.train, o.trainPerBand, o.seed * 3 + 2, false, &files.trainCount);
   writeSplit(files.val, o.valPerBand, o.seed * 3 + 3, false, &files.valCount);
+  // Own seeds: the bands above stay exactly what they were before this file existed.
+  auto writeLong = [&](const std::string& path, int count, std::uint64_t seed, int64_t firstIndex) {
+    DemoExampleGenerator gen(seed);
+    dataset::DatasetWriter writer(path);
+    for (int i = 0; i < count; ++i) {
+      const DemoExample ex = gen.generateBeyondWindow(o.longFillers);
+      writer.append(toRecord(ex, ex.answer, firstIndex + i));  // ids follow the split's own
+    }
+  };
+  writeLong(files.longTrain, o.longTrain, o.seed * 3 + 1001, files.trainCount);
+  writeLong(files.longVal, o.longVal, o.seed * 3 + 1002, files.valCount);
   corpus.close();
   if (!corpus) throw std::runtime_error("error writing " + files.corpus);
   return files;

@@ -37,6 +37,80 @@ std::string DemoExampleGenerator::filler(const DemoWorld& w) {
   return s.replace(s.find("{c}"), 3, w.cities[c(rng_)]);
 }
 
+std::string DemoExampleGenerator::askChain(const DemoWorld& w, const DemoWorld::Person& person, bool country,
+                                           DemoExample& ex) {
+  ex.dataSource = "demo_multihoprag";
+  if (country) {
+    ex.kind = "lives_in_country";
+    const std::string& city = w.cities[person.city];
+    ex.question = "In which country does " + person.name + " live?";
+    ex.answer = w.countries[w.cityCountry[person.city]];
+    return person.name + " lives in " + city + ". " + city + " is a city in " + ex.answer + ".";
+  }
+  ex.kind = "company_city";
+  const auto& co = w.companies[person.company];
+  ex.question = "In which city is the company that " + person.name + " works for based?";
+  ex.answer = w.cities[co.city];
+  return person.name + " works for " + co.name + ". " + co.name + " is based in " + ex.answer + ".";
+}
+
+DemoExample DemoExampleGenerator::generateBeyondWindow(int fillers) {
+  DemoWorld w = DemoWorld::sample(rng_, 8, 2);
+  std::uniform_int_distribution<std::size_t> anyPerson(0, w.people.size() - 1), anyCity(0, w.cities.size() - 1);
+  const std::size_t asked = anyPerson(rng_);
+  const auto& person = w.people[asked];
+  std::uniform_real_distribution<double> u(0, 1);
+  DemoExample ex;
+  ex.band = static_cast<int>(bands().size());
+  const bool country = u(rng_) < 0.6;
+  const std::string think = askChain(w, person, country, ex);
+  // The chain's two facts, placed far apart: the first hop in the first fifth of the sentences, the
+  // second in the last fifth, so that no window-sized section holds both.
+  const std::string hop1 = think.substr(0, think.find(". ") + 1), hop2 = think.substr(think.find(". ") + 2);
+
+  std::vector<std::string> middle;
+  for (std::size_t i = 0; i < w.people.size(); ++i) {
+    const auto& p = w.people[i];
+    if (i != asked || !country) middle.push_back(p.name + " lives in " + w.cities[p.city] + ".");
+    if (i != asked || country) middle.push_back(p.name + " works for " + w.companies[p.company].name + ".");
+  }
+  const std::string hop2Subject = hop2.substr(0, hop2.find(' '));
+  for (const auto& c : w.companies) {
+    if (country || c.name != hop2Subject) middle.push_back(c.name + " is based in " + w.cities[c.city] + ".");
+    for (int y = 0; y < DemoWorld::kYears; ++y) middle.push_back(revenueSentence(c, y));
+  }
+  for (std::size_t c = 0; c < w.cities.size(); ++c)
+    if (!country || w.cities[c] != hop2Subject)
+      middle.push_back(w.cities[c] + " is a city in " + w.countries[w.cityCountry[c]] + ".");
+  for (int i = 0; i < 3 * static_cast<int>(w.people.size()); ++i)
+    middle.push_back(w.people[anyPerson(rng_)].name + " visited " + w.cities[anyCity(rng_)] + " last year.");
+  for (int i = 0; i < fillers; ++i) middle.push_back(filler(w));
+  std::shuffle(middle.begin(), middle.end(), rng_);
+  const std::size_t fifth = std::max<std::size_t>(1, (middle.size() + 2) / 5);
+  std::uniform_int_distribution<std::size_t> early(0, fifth - 1), late(middle.size() + 2 - fifth, middle.size() + 1);
+  std::vector<std::string> sentences = middle;
+  sentences.insert(sentences.begin() + static_cast<std::ptrdiff_t>(early(rng_)), hop1);
+  const std::size_t at = std::min(late(rng_), sentences.size());
+  sentences.insert(sentences.begin() + static_cast<std::ptrdiff_t>(at), hop2);
+  ex.document = paragraphs(sentences);
+  ex.targetResponse = "<think>" + think + "</think> Therefore, the answer is " + ex.answer + ".";
+  return ex;
+}
+
+std::string DemoExampleGenerator::paragraphs(const std::vector<std::string>& sentences) {
+  std::string doc;
+  std::uniform_int_distribution<int> paragraph(3, 6);
+  for (std::size_t i = 0; i < sentences.size();) {
+    const std::size_t n = static_cast<std::size_t>(paragraph(rng_));
+    for (std::size_t j = 0; j < n && i < sentences.size(); ++j, ++i) {
+      if (j > 0) doc += ' ';
+      doc += sentences[i];
+    }
+    if (i < sentences.size()) doc += "\n\n";
+  }
+  return doc;
+}
+
 DemoExample DemoExampleGenerator::generate(int bandIndex) {
   const Band& band = bands().at(static_cast<std::size_t>(bandIndex));
   DemoWorld w = DemoWorld::sample(rng_, band.people, band.companies);
@@ -64,15 +138,7 @@ DemoExample DemoExampleGenerator::generate(int bandIndex) {
 
   DemoExample ex;
   ex.band = bandIndex;
-  std::uniform_int_distribution<int> paragraph(3, 6);
-  for (std::size_t i = 0; i < sentences.size();) {
-    const std::size_t n = static_cast<std::size_t>(paragraph(rng_));
-    for (std::size_t j = 0; j < n && i < sentences.size(); ++j, ++i) {
-      if (j > 0) ex.document += ' ';
-      ex.document += sentences[i];
-    }
-    if (i < sentences.size()) ex.document += "\n\n";
-  }
+  ex.document = paragraphs(sentences);
 
   const auto& person = w.people[anyPerson(rng_)];
   std::uniform_int_distribution<std::size_t> anyCompany(0, w.companies.size() - 1);
@@ -87,19 +153,9 @@ DemoExample DemoExampleGenerator::generate(int bandIndex) {
   std::uniform_real_distribution<double> u(0, 1);
   const double pickKind = u(rng_);
   if (pickKind < 0.30) {
-    ex.kind = "lives_in_country";
-    ex.dataSource = "demo_multihoprag";
-    const std::string& city = w.cities[person.city];
-    ex.question = "In which country does " + person.name + " live?";
-    ex.answer = w.countries[w.cityCountry[person.city]];
-    think = person.name + " lives in " + city + ". " + city + " is a city in " + ex.answer + ".";
+    think = askChain(w, person, /*country=*/true, ex);
   } else if (pickKind < 0.50) {
-    ex.kind = "company_city";
-    ex.dataSource = "demo_multihoprag";
-    const auto& co = w.companies[person.company];
-    ex.question = "In which city is the company that " + person.name + " works for based?";
-    ex.answer = w.cities[co.city];
-    think = person.name + " works for " + co.name + ". " + co.name + " is based in " + ex.answer + ".";
+    think = askChain(w, person, /*country=*/false, ex);
   } else if (pickKind < 0.75) {
     ex.kind = "revenue";
     ex.dataSource = "demo_docmath";

@@ -26,9 +26,17 @@ class DemoExampleGenerator {
 
   explicit DemoExampleGenerator(std::uint64_t seed) : rng_(seed) {}
   DemoExample generate(int band);
+  // A document longer than the demo model's window (band index bands().size()), for the memory
+  // agent: `fillers` filler sentences among the facts of a larger world, and a two-hop question
+  // whose first fact lies in the first fifth of the sentences and whose second lies in the last.
+  DemoExample generateBeyondWindow(int fillers);
 
  private:
   std::string filler(const DemoWorld& w);
+  std::string paragraphs(const std::vector<std::string>& sentences);  // 3-6 sentences each
+  // A two-hop question about `person` (country of residence, or city of the employer); sets the
+  // example's kind, source, question and answer and returns the evidence (the two facts).
+  static std::string askChain(const DemoWorld& w, const DemoWorld::Person& person, bool country, DemoExample& ex);
   std::mt19937_64 rng_;
 };
 

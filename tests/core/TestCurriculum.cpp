@@ -28,6 +28,16 @@ class TestCurriculum : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PhaseBands({20000, 20000}));
   }
 
+  void anOpenLastBandTakesEveryLongerInput() {
+    // A memory-agent last phase reads documents of any length in sections.
+    PhaseBands bands({20000, 60000}, /*openLast=*/true);
+    QCOMPARE(bands.bandOf(20000), 0);
+    QCOMPARE(bands.bandOf(60000), 1);
+    QCOMPARE(bands.bandOf(5'000'000), 1);
+    QCOMPARE(bands.bandOf(0), -1);
+    QCOMPARE(bands.select(1, {100, 30000, 70000}), (std::vector<std::size_t>{1, 2}));
+  }
+
   void difficultyFromGroupRewards() {
     DifficultyTracker t(DifficultyMeasure::InverseMean);
     t.addGroup("a", {1, 1, 0, 0});

@@ -77,6 +77,29 @@ class TestDemoDataset : public QObject {
     QVERIFY2(mean[2] > 1.6 * mean[1], qPrintable(QString::number(mean[2])));
   }
 
+  void beyondTheWindowNeedsFactsFromFarApart() {
+    // Documents for the memory agent: longer than the demo model's 4,096-token window, with the
+    // question's two facts in the first and the last fifth, each exactly once.
+    DemoExampleGenerator gen(5);
+    std::map<std::string, int> kinds;
+    for (int i = 0; i < 12; ++i) {
+      const auto ex = gen.generateBeyondWindow(DemoDatasetOptions{}.longFillers);
+      QCOMPARE(ex.band, 3);
+      QVERIFY2(words(ex.document) > 3500, qPrintable(QString::number(words(ex.document))));
+      ++kinds[ex.kind];
+      const std::string think = ex.targetResponse.substr(7, ex.targetResponse.find("</think>") - 7);
+      const std::string hop1 = think.substr(0, think.find(". ") + 1), hop2 = think.substr(think.find(". ") + 2);
+      const auto p1 = ex.document.find(hop1), p2 = ex.document.find(hop2);
+      QVERIFY2(p1 != std::string::npos && p2 != std::string::npos, think.c_str());
+      QCOMPARE(ex.document.find(hop1, p1 + 1), std::string::npos);
+      QCOMPARE(ex.document.find(hop2, p2 + 1), std::string::npos);
+      QVERIFY2(p1 < ex.document.size() / 4, qPrintable(QString::number(double(p1) / ex.document.size())));
+      QVERIFY2(p2 > ex.document.size() * 3 / 4, qPrintable(QString::number(double(p2) / ex.document.size())));
+      QVERIFY(hop2.find(ex.answer) != std::string::npos);
+    }
+    QVERIFY(kinds["lives_in_country"] > 0 && kinds["company_city"] > 0);
+  }
+
   void writesReadableDeterministicFiles() {
     const std::string a = longrl::test::freshTempDir("demo-a"), b = longrl::test::freshTempDir("demo-b");
     DemoDatasetOptions o;
@@ -92,6 +115,13 @@ class TestDemoDataset : public QObject {
     QCOMPARE(train.records.size(), std::size_t(60));
     QCOMPARE(train.records[0].extraInfo["band"].get<int>(), 0);
     QCOMPARE(train.records[59].extraInfo["band"].get<int>(), 2);
+    QCOMPARE(slurp(fa.longTrain), slurp(fb.longTrain));
+    const auto longTrain = longrl::dataset::DatasetReader::readFile(fa.longTrain);
+    QCOMPARE(longTrain.records.size(), std::size_t(o.longTrain));
+    QCOMPARE(longTrain.records[0].index, int64_t(60));  // ids continue after train.jsonl's
+    QCOMPARE(longTrain.records[0].extraInfo["band"].get<int>(), 3);
+    QCOMPARE(longrl::dataset::DatasetReader::readFile(fa.longVal).records.size(), std::size_t(o.longVal));
+    QVERIFY(slurp(fa.corpus).find(longTrain.records[0].document.substr(0, 200)) == std::string::npos);
     const auto sft = longrl::dataset::DatasetReader::readFile(fa.sft);
     QVERIFY(sft.records[0].groundTruth[0].rfind("<think>", 0) == 0);
     // Splits do not share documents.

@@ -65,7 +65,8 @@ class TestRunConfig : public QObject {
       "phases": [{"name": "p", "max_input_tokens": 4096, "max_output_tokens": 512, "steps": 30, "mode": "memory"}],
       "grpo": {"clip_ratio_high": 0.28, "loss_agg_mode": "seq-mean-token-sum", "kl_loss_type": "k3",
                "lr": 1, "aepo": {"enabled": true}, "advantage_estimator": "grpo_task_std"},
-      "launch": {"target": "ssh", "host": "gpu1", "nproc": 8}
+      "launch": {"target": "ssh", "host": "gpu1", "nproc": 8},
+      "memory": {"chunk_tokens": 3000, "memory_tokens": 1000}
     })");
     const RunConfig c = RunConfig::fromJson(j);
     QCOMPARE(c.model.device, std::string("cuda:1"));
@@ -83,6 +84,8 @@ class TestRunConfig : public QObject {
     QVERIFY(c.grpo.aepo.enabled);
     QVERIFY(c.launch.target == longrl::config::LaunchTarget::Ssh);
     QCOMPARE(c.launch.nproc, int64_t(8));
+    QCOMPARE(c.memory.chunkTokens, int64_t(3000));
+    QCOMPARE(c.memory.memoryTokens, int64_t(1000));
   }
 
   void unknownKeyNamesFullPath() {
@@ -158,6 +161,8 @@ class TestRunConfig : public QObject {
     c.retrospective.threshold = 0.75;
     c.launch.target = longrl::config::LaunchTarget::Template;
     c.launch.templ = "srun -N2 {command}";
+    c.memory.chunkTokens = 3000;
+    c.memory.memoryTokens = 700;
     const json first = c.toJson();
     const RunConfig back = RunConfig::fromJson(first);
     QCOMPARE(back.grpo.lr, 1.0 / 3.0);
@@ -165,11 +170,29 @@ class TestRunConfig : public QObject {
     QCOMPARE(json::parse(first.dump()), first);  // text form too
     QCOMPARE(first["launch"]["template"].get<std::string>(), std::string("srun -N2 {command}"));
     QCOMPARE(first["grpo"]["loss_agg_mode"].get<std::string>(), std::string("token-mean"));
+    QCOMPARE(first["memory"]["chunk_tokens"].get<int>(), 3000);
+    QCOMPARE(back.memory.memoryTokens, int64_t{700});
 
     const std::string dir = longrl::test::freshTempDir("runconfig-roundtrip");
     const std::string file = dir + "/config.json";
     c.saveFile(file);
     QCOMPARE(RunConfig::loadFile(file).toJson(), first);
+  }
+
+  void memoryPhaseMustHoldAChunkAndTheMemory() {
+    // The defaults (5000 + 1024) fit phase1's 20000; a 4000-token memory phase does not.
+    auto issues = RunConfig::check(json::parse(R"({"phases": [
+        {"name": "full", "max_input_tokens": 2000},
+        {"name": "mem", "max_input_tokens": 4000, "mode": "memory"}]})"));
+    QVERIFY2(hasIssue(issues, "phases[1].max_input_tokens", "memory.chunk_tokens + memory.memory_tokens (6024)"),
+             dumpIssues(issues).c_str());
+    QCOMPARE(issues.size(), size_t(1));  // the full-context phase is not held to it
+    issues = RunConfig::check(json::parse(R"({"memory": {"chunk_tokens": 0, "memory_tokens": -1}})"));
+    QVERIFY2(hasIssue(issues, "memory.chunk_tokens", "> 0"), dumpIssues(issues).c_str());
+    QVERIFY(hasIssue(issues, "memory.memory_tokens", "> 0"));
+    issues = RunConfig::check(json::parse(R"({"memory": {"chunk_tokens": 2000, "memory_tokens": 500},
+        "phases": [{"name": "mem", "max_input_tokens": 2500, "mode": "memory"}]})"));
+    QVERIFY2(issues.empty(), dumpIssues(issues).c_str());
   }
 
   void fileErrorsCarryFileName() {

@@ -110,6 +110,22 @@ class TestLaunchDialog : public QObject {
     QVERIFY(!m->setData(m->index(1, PhasesModel::MaxInputTokens), "lots"));  // not a number: refused
     QVERIFY(m->setData(m->index(1, PhasesModel::MaxInputTokens), "40000"));
     QVERIFY(startEnabled(d));
+    // The memory agent per phase: only the config's spellings are taken, and its window is checked.
+    QCOMPARE(m->data(m->index(1, PhasesModel::Mode)).toString(), QString("full"));
+    QVERIFY(!m->setData(m->index(1, PhasesModel::Mode), "chunked"));
+    QVERIFY(m->setData(m->index(1, PhasesModel::Mode), " Memory "));
+    QVERIFY(d.config().phases[1].mode == longrl::config::PhaseMode::Memory);
+    QVERIFY(startEnabled(d));  // 40000 holds the default 5000-token chunk and 1024-token memory
+    QVERIFY(m->setData(m->index(1, PhasesModel::MaxInputTokens), "25000"));
+    QVERIFY(m->setData(m->index(0, PhasesModel::MaxInputTokens), "4000"));
+    QVERIFY(m->setData(m->index(0, PhasesModel::Mode), "memory"));
+    QCOMPARE(d.errorText("phases"), QString("phases[0].max_input_tokens: must hold memory.chunk_tokens + "
+                                            "memory.memory_tokens (6024) in a phase of mode 'memory', got 4000"));
+    QVERIFY(!startEnabled(d));
+    QVERIFY(m->setData(m->index(0, PhasesModel::Mode), "full"));
+    QVERIFY(m->setData(m->index(0, PhasesModel::MaxInputTokens), "20000"));
+    QVERIFY(m->setData(m->index(1, PhasesModel::MaxInputTokens), "40000"));
+    QVERIFY(startEnabled(d));
     m->appendPhase();
     QCOMPARE(m->rowCount(), 3);
     QCOMPARE(m->data(m->index(2, PhasesModel::Name)).toString(), QString("phase3"));

@@ -6,6 +6,7 @@
 
 #include "core/grpo/DynamicBatchFiller.h"
 #include "core/grpo/GroupAdvantage.h"
+#include "trainer/train/ActorBatch.h"
 #include "trainer/train/RolloutGroupCodec.h"
 
 namespace longrl::train {
@@ -26,6 +27,28 @@ void stats(std::map<std::string, double>& m, const std::string& prefix, const st
   m[prefix + "/mean"] = values.empty() ? 0.0 : sum / static_cast<double>(values.size());
   m[prefix + "/max"] = hi;
   m[prefix + "/min"] = lo;
+}
+
+// The memory agent's health: sections read, replies whose tags were malformed or cut by the memory
+// budget, and the tokens spent on section calls, over the samples trained on.
+void memoryMetrics(std::map<std::string, double>& m, const std::vector<const RolloutGroup*>& batch) {
+  std::vector<double> sections, sectionTokens;
+  double calls = 0, malformed = 0, truncated = 0;
+  for (const auto* grp : batch)
+    for (const auto& s : grp->samples) {
+      const double n = s.calls.empty() ? 0.0 : static_cast<double>(s.calls.size() - 1);
+      sections.push_back(n);
+      double tokens = 0;
+      for (size_t c = 0; c + 1 < s.calls.size(); ++c) tokens += static_cast<double>(s.calls[c].responseIds.size());
+      sectionTokens.push_back(tokens);
+      calls += n;
+      malformed += s.malformedReplies;
+      truncated += s.truncatedCalls;
+    }
+  stats(m, "memory/sections", sections);
+  stats(m, "memory/section_response_tokens", sectionTokens);
+  m["memory/malformed_ratio"] = calls > 0 ? malformed / calls : 0.0;
+  m["memory/truncated_ratio"] = calls > 0 ? truncated / calls : 0.0;
 }
 
 ActorOptions actorOptions(const config::GrpoConfig& g, int64_t microBatchTokens, int padId) {
@@ -60,6 +83,7 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
       tokenizer_(tokenizer),
       reward_(std::move(reward)),
       generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
+      memoryRollout_(engine_, tokenizer_, generator_, config.memory),
       collective_(collective ? collective : &local_) {
   if (config_.grpo.useKlLoss && !reference_) throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
   if (reference_) {
@@ -74,8 +98,9 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
 
 std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExample>& examples,
                                                      const std::vector<size_t>& indices,
-                                                     const engine::SamplingParams& params, int64_t step, int genBatch,
-                                                     int firstGroupIdx, double& tGen, double& tReward) {
+                                                     const engine::SamplingParams& params, bool memoryAgent,
+                                                     int64_t step, int genBatch, int firstGroupIdx, double& tGen,
+                                                     double& tReward) {
   const auto seed = static_cast<uint64_t>(config_.grpo.seed);
   const size_t ranks = static_cast<size_t>(collective_->worldSize());
   const size_t rank = static_cast<size_t>(collective_->rank());
@@ -85,7 +110,9 @@ std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExam
   const std::vector<size_t> mine(indices.begin() + static_cast<std::ptrdiff_t>(begin),
                                  indices.begin() + static_cast<std::ptrdiff_t>(end));
   auto t = Clock::now();
-  auto groups = generator_.generate(examples, mine, params, seed, step, genBatch, firstGroupIdx + static_cast<int>(begin));
+  const int first = firstGroupIdx + static_cast<int>(begin);
+  auto groups = memoryAgent ? memoryRollout_.generate(examples, mine, params, seed, step, genBatch, first)
+                            : generator_.generate(examples, mine, params, seed, step, genBatch, first);
   tGen += since(t);
   t = Clock::now();
   generator_.score(groups, examples);
@@ -176,6 +203,7 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   params.topK = g.topK > 0 ? g.topK : 0;
   params.maxNewTokens = phase.maxOutputTokens;
   params.n = static_cast<int>(g.rolloutN);
+  const bool memoryAgent = phase.mode == config::PhaseMode::Memory;
 
   const auto target = static_cast<size_t>(g.trainBatchSize);
   grpo::DynamicBatchFiller<size_t> filler(target, g.dynamicSampling.maxNumGenBatches, g.dynamicSampling.enabled);
@@ -185,11 +213,12 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   do {
     std::vector<size_t> idx;
     for (size_t i : sampler.nextBatch(target)) {
-      if (examples[i].inputTokens() > phase.maxInputTokens) ++out.skippedPrompts;
+      // The memory agent reads any length in sections; the whole-document prompt must fit.
+      if (!memoryAgent && examples[i].inputTokens() > phase.maxInputTokens) ++out.skippedPrompts;
       else idx.push_back(i);
     }
-    auto groups = generateBatch(examples, idx, params, step, static_cast<int>(filler.genBatches()), nextGroup, tGen,
-                                tReward);
+    auto groups = generateBatch(examples, idx, params, memoryAgent, step, static_cast<int>(filler.genBatches()),
+                                nextGroup, tGen, tReward);
     nextGroup += static_cast<int>(groups.size());
     // Dynamic sampling looks at accuracy (rule/judge correctness), as DAPO's filter on "acc".
     std::vector<std::pair<size_t, std::vector<double>>> offer;
@@ -253,8 +282,13 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
       respLen.push_back(static_cast<double>(s.responseIds.size()));
       promptLen.push_back(plen);
       respClip += s.truncated ? 1 : 0;
-      promptClip += plen >= static_cast<double>(phase.maxInputTokens) ? 1 : 0;
-      tokens += plen + static_cast<double>(s.responseIds.size());
+      if (s.calls.empty()) {
+        promptClip += plen >= static_cast<double>(phase.maxInputTokens) ? 1 : 0;
+        tokens += plen + static_cast<double>(s.responseIds.size());
+      } else {
+        // Memory agent: the document is read in sections, never clipped; every call costs tokens.
+        for (const auto& c : s.calls) tokens += static_cast<double>(c.promptIds.size() + c.responseIds.size());
+      }
     }
   }
   stats(m, "critic/score", score);
@@ -274,18 +308,12 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   m["response_length/clip_ratio"] = respClip / n;
   m["prompt_length/clip_ratio"] = promptClip / n;
 
+  if (memoryAgent) memoryMetrics(m, batch);
+
   if (!trained.empty()) {
-    std::vector<ActorSequence> seqs;
-    std::vector<std::vector<size_t>> miniBatches;
-    const auto perMini = static_cast<size_t>(std::max<int64_t>(1, g.ppoMiniBatchSize));
-    for (size_t k = 0; k < kept.size(); ++k) {
-      if (k % perMini == 0) miniBatches.emplace_back();
-      const auto& grp = out.groups[kept[k]];
-      for (const auto& s : grp.samples) {
-        miniBatches.back().push_back(seqs.size());
-        seqs.push_back({&examples[grp.exampleIndex].promptIds, &s.responseIds, s.advantage});
-      }
-    }
+    auto actorBatch = ActorBatch::build(out.groups, kept, examples, static_cast<size_t>(g.ppoMiniBatchSize));
+    auto& seqs = actorBatch.seqs;
+    auto& miniBatches = actorBatch.miniBatches;
     // Each rank computes and trains on its share of every mini-batch (round robin within it).
     std::vector<int> owner(seqs.size(), 0);
     for (const auto& mb : miniBatches)
@@ -293,7 +321,16 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
     t = Clock::now();
     std::vector<double> meanEntropy;
     auto oldLp = ownedLogProbs(policy_, seqs, owner, &meanEntropy);
-    for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = meanEntropy[i];
+    {
+      // A sample's mean entropy over all its tokens (every call, for the memory agent).
+      std::vector<double> sum(trained.size(), 0.0), tokens(trained.size(), 0.0);
+      for (size_t i = 0; i < seqs.size(); ++i) {
+        const auto n = static_cast<double>(seqs[i].response->size());
+        sum[actorBatch.sampleOf[i]] += meanEntropy[i] * n;
+        tokens[actorBatch.sampleOf[i]] += n;
+      }
+      for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = tokens[i] > 0 ? sum[i] / tokens[i] : 0.0;
+    }
     m["timing_s/old_log_prob"] = since(t);
     if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, owner, meanEntropy, m);
     std::vector<torch::Tensor> refLp;

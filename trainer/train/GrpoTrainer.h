@@ -13,6 +13,7 @@
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/ActorUpdater.h"
+#include "trainer/train/MemoryAgentRollout.h"
 #include "trainer/train/RolloutGenerator.h"
 
 namespace longrl::train {
@@ -21,7 +22,7 @@ struct GrpoStepResult {
   std::map<std::string, double> metrics;  // verl's names (DESIGN.md section 3)
   std::vector<RolloutGroup> groups;       // every group generated this step (kept or dropped)
   bool updated = false;                   // false when no group survived dynamic sampling
-  int64_t skippedPrompts = 0;             // longer than the phase's max input tokens
+  int64_t skippedPrompts = 0;             // longer than the phase's max input tokens (full-context phases)
 };
 
 // One GRPO step as verl's ray_trainer does it: sample prompts, generate G samples each, reward,
@@ -64,8 +65,8 @@ class GrpoTrainer {
   // Generates and scores this rank's share of `indices` (a contiguous slice), then gathers every
   // rank's groups: the result is the whole batch, in the order one process would produce it.
   std::vector<RolloutGroup> generateBatch(const std::vector<TrainExample>& examples, const std::vector<size_t>& indices,
-                                          const engine::SamplingParams& params, int64_t step, int genBatch,
-                                          int firstGroupIdx, double& tGen, double& tReward);
+                                          const engine::SamplingParams& params, bool memoryAgent, int64_t step,
+                                          int genBatch, int firstGroupIdx, double& tGen, double& tReward);
   // Log-probs (and, when asked, mean entropies) of the sequences this rank owns; the others'
   // log-probs stay undefined, the mean entropies are summed so that every rank has all of them.
   std::vector<torch::Tensor> ownedLogProbs(model::QwenForCausalLM& model, const std::vector<ActorSequence>& seqs,
@@ -79,6 +80,7 @@ class GrpoTrainer {
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   std::unique_ptr<ActorUpdater> updater_;
   RolloutGenerator generator_;
+  MemoryAgentRollout memoryRollout_;  // phases in mode "memory"
   bool aepoMasking_ = false;
   Collective local_;
   Collective* collective_;

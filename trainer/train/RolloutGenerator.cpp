@@ -45,6 +45,17 @@ std::int64_t RolloutGenerator::thinkLength(const std::vector<int>& ids, const st
   return static_cast<std::int64_t>(tokenizer_.encode(text.substr(0, pos)).size());
 }
 
+RolloutSample RolloutGenerator::toSample(const engine::GeneratedSample& s) const {
+  RolloutSample r;
+  r.sampleIdx = s.sampleIndex;
+  r.responseIds = s.tokenIds;
+  if (r.responseIds.empty()) r.responseIds.push_back(engine_.options().padTokenId);  // never train on nothing
+  r.text = decoder_.decode(s.tokenIds, /*skipSpecial=*/true);
+  r.truncated = s.finishReason == "length";
+  r.thinkLen = thinkLength(s.tokenIds, r.text);
+  return r;
+}
+
 std::vector<RolloutGroup> RolloutGenerator::generate(const std::vector<TrainExample>& examples,
                                                      const std::vector<std::size_t>& indices,
                                                      engine::SamplingParams params, std::uint64_t runSeed,
@@ -59,16 +70,7 @@ std::vector<RolloutGroup> RolloutGenerator::generate(const std::vector<TrainExam
     g.exampleIndex = indices[k];
     g.groupIdx = firstGroupIdx + static_cast<int>(k);
     g.genBatch = genBatch;
-    for (const auto& s : samples) {
-      RolloutSample r;
-      r.sampleIdx = s.sampleIndex;
-      r.responseIds = s.tokenIds;
-      if (r.responseIds.empty()) r.responseIds.push_back(engine_.options().padTokenId);  // never train on nothing
-      r.text = decoder_.decode(s.tokenIds, /*skipSpecial=*/true);
-      r.truncated = s.finishReason == "length";
-      r.thinkLen = thinkLength(s.tokenIds, r.text);
-      g.samples.push_back(std::move(r));
-    }
+    for (const auto& s : samples) g.samples.push_back(toSample(s));
     groups.push_back(std::move(g));
   }
   return groups;

@@ -28,6 +28,10 @@ class RolloutGenerator {
   // Rewards every sample (the judge, when configured, is asked concurrently).
   void score(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples) const;
 
+  // A generated completion as a rollout sample (text, truncation, think length; no reward yet).
+  RolloutSample toSample(const engine::GeneratedSample& s) const;
+  std::string decode(const std::vector<int>& ids) const { return decoder_.decode(ids, /*skipSpecial=*/true); }
+
  private:
   std::int64_t thinkLength(const std::vector<int>& ids, const std::string& text) const;
   engine::GenerationEngine& engine_;

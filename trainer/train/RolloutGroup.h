@@ -7,6 +7,13 @@
 
 namespace longrl::train {
 
+// One model call of a memory-agent trajectory (a section call or the final answer), trained with
+// the trajectory's advantage.
+struct AgentCall {
+  std::vector<int> promptIds;
+  std::vector<int> responseIds;
+};
+
 // One sampled completion of a GRPO group, with its reward and (later) its advantage.
 struct RolloutSample {
   int sampleIdx = 0;
@@ -17,6 +24,12 @@ struct RolloutSample {
   double advantage = 0.0;
   double meanEntropy = 0.0;
   std::int64_t thinkLen = 0;
+  // Memory agent only: every call of the trajectory, the final one last (its response is
+  // responseIds above), and the trajectory as stored (memory::MemoryTrajectory JSON).
+  std::vector<AgentCall> calls;
+  std::string trajectory;
+  int malformedReplies = 0;  // section replies with a tag problem
+  int truncatedCalls = 0;    // section replies cut by the memory budget
 };
 
 // The G samples of one prompt in one generation batch.

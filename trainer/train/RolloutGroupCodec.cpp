@@ -66,9 +66,13 @@ std::string RolloutGroupCodec::encode(const std::vector<RolloutGroup>& groups) {
   json all = json::array();
   for (const auto& g : groups) {
     json samples = json::array();
-    for (const auto& s : g.samples)
+    for (const auto& s : g.samples) {
+      json calls = json::array();
+      for (const auto& c : s.calls) calls.push_back(json::array({c.promptIds, c.responseIds}));
       samples.push_back(json::array({s.sampleIdx, s.responseIds, bin(s.text), s.truncated, rewardJson(s.reward),
-                                     s.advantage, s.meanEntropy, s.thinkLen}));
+                                     s.advantage, s.meanEntropy, s.thinkLen, std::move(calls), bin(s.trajectory),
+                                     s.malformedReplies, s.truncatedCalls}));
+    }
     all.push_back(json::array({g.exampleIndex, g.groupIdx, g.genBatch, g.kept, std::move(samples)}));
   }
   const auto bytes = json::to_msgpack(all);
@@ -95,6 +99,11 @@ std::vector<RolloutGroup> RolloutGroupCodec::decode(const std::string& bytes) {
         s.advantage = js.at(5).get<double>();
         s.meanEntropy = js.at(6).get<double>();
         s.thinkLen = js.at(7).get<std::int64_t>();
+        for (const auto& jc : js.at(8))
+          s.calls.push_back({jc.at(0).get<std::vector<int>>(), jc.at(1).get<std::vector<int>>()});
+        s.trajectory = unbin(js.at(9));
+        s.malformedReplies = js.at(10).get<int>();
+        s.truncatedCalls = js.at(11).get<int>();
         g.samples.push_back(std::move(s));
       }
       out.push_back(std::move(g));

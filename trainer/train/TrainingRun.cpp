@@ -190,7 +190,7 @@ std::string TrainingRun::runInner() {
   }
   std::vector<int64_t> upper;
   for (const auto& p : config_.phases) upper.push_back(p.maxInputTokens);
-  curriculum::PhaseBands bands(upper);
+  curriculum::PhaseBands bands(upper, config_.phases.back().mode == config::PhaseMode::Memory);
   std::vector<std::string> tooLong;
   for (const auto& e : examples_) {
     bandOf_.push_back(bands.bandOf(e.inputTokens()));

@@ -76,6 +76,7 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
       r.length = static_cast<int64_t>(s.responseIds.size());
       r.truncated = s.truncated;
       r.mean_entropy = s.meanEntropy;
+      if (!s.trajectory.empty()) r.trajectory = s.trajectory;
       r.wall_time = now;
       recorder_->rollout(r);
       // Difficulty from correctness (max(rule, judge)), before the length penalty.

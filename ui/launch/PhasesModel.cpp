@@ -44,7 +44,7 @@ int PhasesModel::columnCount(const QModelIndex& parent) const { return parent.is
 QVariant PhasesModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   if (role != Qt::DisplayRole && role != Qt::EditRole) {
-    if (role == Qt::TextAlignmentRole && index.column() != Name)
+    if (role == Qt::TextAlignmentRole && index.column() != Name && index.column() != Mode)
       return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
   }
@@ -54,6 +54,7 @@ QVariant PhasesModel::data(const QModelIndex& index, int role) const {
     case MaxInputTokens: return static_cast<qlonglong>(p.maxInputTokens);
     case MaxOutputTokens: return static_cast<qlonglong>(p.maxOutputTokens);
     case Steps: return static_cast<qlonglong>(p.steps);
+    case Mode: return QString::fromStdString(config::enumName(p.mode));
     default: return {};
   }
 }
@@ -64,6 +65,15 @@ bool PhasesModel::setData(const QModelIndex& index, const QVariant& value, int r
   config::PhaseConfig& p = phases_[static_cast<size_t>(index.row())];
   if (index.column() == Name) {
     p.name = value.toString().trimmed().toStdString();
+  } else if (index.column() == Mode) {
+    const std::string text = value.toString().trimmed().toLower().toStdString();
+    bool known = false;
+    for (const auto& [mode, name] : config::enumTable(config::PhaseMode{}))
+      if (text == name) {
+        p.mode = mode;
+        known = true;
+      }
+    if (!known) return false;  // only the spellings the config file takes
   } else {
     bool ok = false;
     const qlonglong v = value.toString().trimmed().toLongLong(&ok);
@@ -91,6 +101,7 @@ QVariant PhasesModel::headerData(int section, Qt::Orientation orientation, int r
     case MaxInputTokens: return tr("Max input tokens");
     case MaxOutputTokens: return tr("Max output tokens");
     case Steps: return tr("Steps (0: epochs)");
+    case Mode: return tr("Mode (full / memory)");
     default: return {};
   }
 }

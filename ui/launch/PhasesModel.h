@@ -8,12 +8,12 @@
 namespace longrl::ui {
 
 // The curriculum phases of a run config as an editable table (name, max input tokens, max output
-// tokens, steps). Values are not range-checked here: RunConfig::validate() reports them, so the
+// tokens, steps, mode: "full" context or the "memory" agent). Values are not range-checked here: RunConfig::validate() reports them, so the
 // dialog and the CLI say the same thing.
 class PhasesModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Name, MaxInputTokens, MaxOutputTokens, Steps, ColumnCount };
+  enum Column { Name, MaxInputTokens, MaxOutputTokens, Steps, Mode, ColumnCount };
 
   explicit PhasesModel(QObject* parent = nullptr);
 

@@ -7,6 +7,7 @@
 
 #include "core/store/RunStoreReader.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/MemoryStepsView.h"
 #include "viewers/judge/JudgePanel.h"
 #include "viewers/rollouts/RolloutCells.h"
 
@@ -14,7 +15,7 @@ namespace longrl::viewers {
 
 RolloutDetailView::RolloutDetailView(QWidget* parent)
     : QWidget(parent), summary_(new QLabel(this)), tabs_(new QTabWidget(this)), trace_(new DocumentTraceView(this)),
-      judge_(new JudgePanel(this)) {
+      judge_(new JudgePanel(this)), memory_(new MemoryStepsView(this)) {
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
   summary_->setTextFormat(Qt::RichText);
@@ -22,6 +23,7 @@ RolloutDetailView::RolloutDetailView(QWidget* parent)
   l->addWidget(summary_);
   tabs_->addTab(trace_, tr("Document && trace"));
   tabs_->addTab(judge_, tr("Reward && judge"));
+  memory_->hide();  // a tab only for memory-agent rollouts
   tabs_->setDocumentMode(true);
   l->addWidget(tabs_, 1);
   summary_->setText(tr("<span style='color:gray'>No rollout selected.</span>"));
@@ -105,6 +107,14 @@ void RolloutDetailView::onLoaded() {
   }
   trace_->setContent(c);
   judge_->setRollout(r, d.example);
+  const int memoryTab = tabs_->indexOf(memory_);
+  if (r.trajectory) {
+    memory_->setContent(c.document, *r.trajectory, r.response);
+    if (memoryTab < 0) tabs_->insertTab(1, memory_, tr("Memory steps"));
+  } else if (memoryTab >= 0) {
+    tabs_->removeTab(memoryTab);
+    memory_->clear();
+  }
   Q_EMIT shown(r.id);
 }
 

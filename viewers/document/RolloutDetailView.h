@@ -15,9 +15,11 @@ namespace longrl::viewers {
 
 class DocumentTraceView;
 class JudgePanel;
+class MemoryStepsView;
 
 // Everything about one rollout: a summary line, the document beside the reasoning trace
-// (DocumentTraceView) and the reward / judge panel. The rollout, its example and its document
+// (DocumentTraceView), for a memory-agent rollout its steps (MemoryStepsView), and the reward /
+// judge panel. The rollout, its example and its document
 // are read on a worker thread; a newer selection replaces an older one still loading.
 class RolloutDetailView : public QWidget {
   Q_OBJECT
@@ -32,6 +34,7 @@ class RolloutDetailView : public QWidget {
 
   DocumentTraceView* trace() const { return trace_; }
   JudgePanel* judge() const { return judge_; }
+  MemoryStepsView* memorySteps() const { return memory_; }
   QTabWidget* tabs() const { return tabs_; }
   qint64 shownRollout() const { return shown_; }
   bool loading() const { return watcher_.isRunning(); }
@@ -54,6 +57,7 @@ class RolloutDetailView : public QWidget {
   QTabWidget* tabs_;
   DocumentTraceView* trace_;
   JudgePanel* judge_;
+  MemoryStepsView* memory_;
   QFutureWatcher<Loaded> watcher_;
   qint64 shown_ = -1;
 };
