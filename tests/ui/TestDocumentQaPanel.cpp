@@ -1,8 +1,10 @@
 #include <QtTest/QtTest>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 
@@ -11,7 +13,10 @@
 
 #include "core/dataset/DatasetReader.h"
 #include "core/dataset/PromptTemplate.h"
+#include "core/memory/MemoryPrompt.h"
 #include "support/FakeOpenAIServer.h"
+#include "ui/docqa/MemoryAgentDriver.h"
+#include "viewers/document/MemoryStepsView.h"
 #include "support/LoopbackPort.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
@@ -290,6 +295,95 @@ class TestDocumentQaPanel : public QObject {
     QTest::qWait(200);
     QCOMPARE(panel.response(), partial);  // nothing more arrives
     QVERIFY(panel.askButton()->isEnabled());
+  }
+
+  void memoryAgentReadsSectionByThenAnswersFromTheMemory() {
+    // A 40-section report in sections of ~300 tokens (1,200 characters): one call per section, each
+    // carrying the memory the reply before left (a malformed reply keeps it), then the answer.
+    const std::string doc = reportDocument();
+    const int sectionTokens = 300;
+    const auto sections = longrl::ui::MemoryAgentDriver::sections(doc, sectionTokens);
+    QVERIFY2(sections.size() >= 5, qPrintable(QString::number(sections.size())));
+    FakeOpenAIServer server;
+    const std::string m1 = "Nothing about an aurora yet.", m2 = "Port Ellery's keeper logged the brightest aurora.";
+    for (size_t i = 0; i < sections.size(); ++i) {
+      if (i == 0) server.enqueue(Behaviour::streamed("<memory>" + m1 + "</memory><plan>look for the aurora</plan>", 16, 5));
+      else if (i == 1) server.enqueue(Behaviour::streamed("I am not sure what to keep.", 16));  // malformed
+      else if (i == 2) server.enqueue(Behaviour::streamed("<memory>" + m2 + "</memory>\n<plan>done</plan>", 16));
+      else server.enqueue(Behaviour::streamed("<memory>" + m2 + "</memory><plan>done</plan>", 16));
+    }
+    server.setDefault(Behaviour::streamed(kResponse, 32));  // the final answer
+    DocumentQaPanel panel;
+    panel.resize(1400, 860);
+    panel.show();
+    panel.setDocument(QStringLiteral("report.txt"), doc);
+    panel.setEndpoint(q(server.baseUrl()), QStringLiteral("m"));
+    panel.setQuestion(q(kQuestion));
+    panel.setMode(DocumentQaPanel::Mode::MemoryAgent, sectionTokens);
+    QSignalSpy finished(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QCOMPARE(panel.state(), DocumentQaPanel::State::ReadingSections);
+    QVERIFY(panel.stopButton()->isEnabled());
+    QVERIFY(!panel.modeCombo()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.sectionProgress()->isVisible(), 5000);
+    QCOMPARE(panel.sectionProgress()->maximum(), int(sections.size()));
+    QVERIFY(panel.statusText().contains(QStringLiteral("Reading section")));
+    if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR")) {
+      QTRY_VERIFY_WITH_TIMEOUT(panel.memorySteps()->steps() >= 1, 5000);
+      panel.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QStringLiteral("/document-qa-memory.png"));
+    }
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.first().first().toBool(), qPrintable(panel.statusText()));
+    QCOMPARE(panel.response(), kResponse);
+    QVERIFY(!panel.sectionProgress()->isVisible());
+
+    const auto reqs = server.requests();
+    QCOMPARE(reqs.size(), sections.size() + 1);
+    std::string memory, plan;
+    for (size_t i = 0; i < sections.size(); ++i) {
+      const auto& sec = sections[i];
+      QCOMPARE(reqs[i].json["messages"][0]["content"].get<std::string>(),
+               longrl::memory::MemoryPrompt::section(kQuestion, memory, plan, doc.substr(sec.begin, sec.end - sec.begin),
+                                                     int(i), int(sections.size())));
+      QCOMPARE(reqs[i].json.value("max_tokens", 0), 1024);
+      if (i == 0) memory = m1, plan = "look for the aurora";
+      if (i >= 2) memory = m2, plan = "done";  // reply 1 was malformed: its memory stays m1
+    }
+    QCOMPARE(reqs.back().json["messages"][0]["content"].get<std::string>(), longrl::memory::MemoryPrompt::final(kQuestion, m2));
+    QVERIFY(!reqs.back().json.contains("max_tokens"));
+    // The steps, the malformed one marked, and the answer as the last step.
+    auto* steps = panel.memorySteps();
+    QCOMPARE(steps->steps(), int(sections.size()));
+    QVERIFY(steps->header()->text().contains(QStringLiteral("1 malformed")));
+    steps->showStep(steps->steps());
+    QCOMPARE(steps->replyEdit()->toPlainText(), q(kResponse));
+    QCOMPARE(panel.groundTruthEdit()->text(), QStringLiteral("Port Ellery"));
+
+    // Stop while reading: what was read stays in the steps, nothing more is asked.
+    server.enqueue(Behaviour::streamed("<memory>" + m1 + "</memory>", 2, 200));
+    QSignalSpy stopped(&panel, &DocumentQaPanel::answerFinished);
+    panel.ask();
+    QCOMPARE(panel.state(), DocumentQaPanel::State::ReadingSections);
+    QTest::qWait(100);
+    QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
+    QCOMPARE(stopped.count(), 1);
+    QCOMPARE(panel.state(), DocumentQaPanel::State::Stopped);
+    QVERIFY(panel.statusText().startsWith(QStringLiteral("Stopped")));
+    QTest::qWait(200);
+    QCOMPARE(server.requestCount(), sections.size() + 2);
+    QVERIFY(panel.askButton()->isEnabled());
+    // The mode is a setting: the next panel opens in it (memoryModeIsASetting).
+    panel.setMode(DocumentQaPanel::Mode::MemoryAgent);
+  }
+
+  void memoryModeIsASetting() {  // runs after the test above, which left the memory agent chosen
+    {
+      DocumentQaPanel reopened;
+      QCOMPARE(reopened.mode(), DocumentQaPanel::Mode::MemoryAgent);
+      reopened.setMode(DocumentQaPanel::Mode::WholeDocument);
+    }
+    DocumentQaPanel again;
+    QCOMPARE(again.mode(), DocumentQaPanel::Mode::WholeDocument);
   }
 
   void localModelDirStartsLongrlServe() {

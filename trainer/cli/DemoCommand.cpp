@@ -76,7 +76,7 @@ std::string writeShortSft(const std::string& sftFile, int maxBand) {
 Command demoCommand() {
   Command c;
   c.name = "demo";
-  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR [--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N]";
+  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR [--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N] [--memory-steps N]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string runDir = fs::absolute(args.require("run-dir")).lexically_normal().string();
@@ -89,7 +89,11 @@ Command demoCommand() {
     const double warmStartLr = args.takeDoubleOr("warm-start-lr", kWarmStartLr);
     // More SFT examples a band (fresh data instead of epochs) for a longer warm start.
     const long long sftPerBand = args.takeIntOr("sft-per-band", demo::DemoDatasetOptions{}.sftPerBand);
+    // A last phase in mode "memory" on documents longer than the model's window (off by default:
+    // each of its steps reads ~25 sections per trajectory, about a minute on two cores).
+    const long long memorySteps = args.takeIntOr("memory-steps", 0);
     args.finish();
+    if (memorySteps < 0) throw UsageError("--memory-steps must be 0 (no memory phase) or positive");
     if (warmStartSteps < 1) throw UsageError("--warm-start-steps must be positive");
     if (sftPerBand < 1) throw UsageError("--sft-per-band must be positive");
     if (!(warmStartLr > 0)) throw UsageError("--warm-start-lr must be positive");
@@ -178,6 +182,20 @@ Command demoCommand() {
       p.steps = scaled(kPhaseSteps[band]);
       previous = p.maxInputTokens;
       cfg.phases.push_back(p);
+    }
+    if (memorySteps > 0) {
+      // Sections of 192 tokens with up to 48 memory tokens: a call's prompt (~350 tokens with the
+      // instructions and question) is as long as the demo's band-2 prompts.
+      cfg.memory.chunkTokens = 192;
+      cfg.memory.memoryTokens = 48;
+      config::PhaseConfig p;
+      p.name = "beyond the window";
+      p.mode = config::PhaseMode::Memory;
+      p.maxInputTokens = std::max<int64_t>(previous + 64, 512);
+      p.maxOutputTokens = kMaxOutputTokens;
+      p.steps = memorySteps;
+      cfg.phases.push_back(p);
+      cfg.dataset.train.push_back(files.longTrain);
     }
     cfg.grpo.rolloutN = 8;
     cfg.grpo.trainBatchSize = 4;

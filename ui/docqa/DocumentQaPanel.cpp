@@ -12,10 +12,13 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTextBlock>
 #include <QTimer>
 #include <QToolButton>
@@ -31,8 +34,11 @@
 #include "core/reward/AnswerExtractor.h"
 #include "core/reward/DocQaScorer.h"
 #include "ui/docqa/ChatStream.h"
+#include "core/config/RunConfig.h"
 #include "ui/docqa/LocalModelServer.h"
+#include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/MemoryStepsView.h"
 #include "viewers/document/ResponseParts.h"
 
 namespace longrl::ui {
@@ -94,13 +100,19 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
       question_(new QLineEdit(this)),
       ask_(new QPushButton(tr("Ask"), this)),
       stop_(new QPushButton(tr("Stop"), this)),
+      mode_(new QComboBox(this)),
+      sectionTokens_(new QSpinBox(this)),
+      progress_(new QProgressBar(this)),
       status_(new QLabel(this)),
+      views_(new QTabWidget(this)),
       trace_(new viewers::DocumentTraceView(this)),
+      memorySteps_(new viewers::MemoryStepsView(this)),
       dataSource_(new QComboBox(this)),
       groundTruth_(new QLineEdit(this)),
       datasetPath_(new QLineEdit(this)),
       save_(new QPushButton(tr("Save as example"), this)),
       stream_(new ChatStream(this)),
+      agent_(new MemoryAgentDriver(this)),
       server_(new LocalModelServer(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this)),
       flush_(new QTimer(this)) {
   setObjectName(QStringLiteral("DocumentQaPanel"));
@@ -146,6 +158,21 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   top->addWidget(new QLabel(tr("Question"), this), 2, 0, Qt::AlignRight);
   top->addWidget(question_, 2, 1);
   top->addWidget(row(this, {ask_, stop_}), 2, 2);
+  // Whole document in one prompt, or the memory agent for documents beyond the model's window.
+  mode_->addItem(tr("Whole document in the prompt"));
+  mode_->addItem(tr("Memory agent: read in sections"));
+  mode_->setToolTip(tr("Memory agent (QwenLong-L1.5): one call per section rewrites a memory of what matters for "
+                       "the question; the answer comes from the memory alone. For documents longer than the "
+                       "model's window."));
+  sectionTokens_->setRange(64, 1000000);
+  sectionTokens_->setSingleStep(500);
+  sectionTokens_->setValue(static_cast<int>(config::MemoryConfig{}.chunkTokens));
+  sectionTokens_->setSuffix(tr(" tokens a section"));
+  sectionTokens_->setToolTip(tr("Estimated at %1 characters a token").arg(MemoryAgentDriver::kCharsPerToken));
+  progress_->setVisible(false);
+  progress_->setFormat(tr("%v of %m sections read"));
+  top->addWidget(new QLabel(tr("Mode"), this), 3, 0, Qt::AlignRight);
+  top->addWidget(row(this, {mode_, sectionTokens_, progress_}), 3, 1, 1, 2);
   top->setColumnStretch(1, 1);
 
   auto* saveRow = new QHBoxLayout;
@@ -160,7 +187,10 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   auto* l = new QVBoxLayout(this);
   l->addLayout(top);
   l->addWidget(status_);
-  l->addWidget(trace_, 1);
+  views_->addTab(trace_, tr("Document && answer"));
+  views_->addTab(memorySteps_, tr("Memory steps"));
+  views_->setDocumentMode(true);
+  l->addWidget(views_, 1);
   l->addLayout(saveRow);
 
   flush_->setSingleShot(true);
@@ -182,6 +212,25 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   connect(flush_, &QTimer::timeout, this, &DocumentQaPanel::flushStream);
   connect(&loader_, &QFutureWatcher<DocumentLoader::Result>::finished, this, &DocumentQaPanel::onDocumentRead);
 
+  connect(mode_, &QComboBox::currentIndexChanged, this, &DocumentQaPanel::updateButtons);
+  connect(agent_, &MemoryAgentDriver::sectionStarted, this, [this](int index, int count) {
+    progress_->setRange(0, count);
+    progress_->setValue(index);
+    progress_->setVisible(true);
+    setStatus(tr("Reading section %1 of %2 with %3 (memory so far: %4 characters)…")
+                  .arg(index + 1)
+                  .arg(count)
+                  .arg(modelUsed_.isEmpty() ? tr("the model") : modelUsed_)
+                  .arg(QLocale().toString(qlonglong(agent_->memory().size()))));
+  });
+  connect(agent_, &MemoryAgentDriver::sectionFinished, this, [this](int index, int) {
+    progress_->setValue(index + 1);
+    memorySteps_->setContent(document_, agent_->trajectory().toJson(), {});
+    memorySteps_->showStep(index);
+  });
+  connect(agent_, &MemoryAgentDriver::finished, this, &DocumentQaPanel::streamAnswer);
+  connect(agent_, &MemoryAgentDriver::failed, this, [this](const QString& m) { onStreamEnded(State::Failed, m); });
+  connect(agent_, &MemoryAgentDriver::stopped, this, [this] { onStreamEnded(State::Stopped, {}); });
   connect(stream_, &ChatStream::textReceived, this, &DocumentQaPanel::onText);
   connect(stream_, &ChatStream::completed, this, [this] { onStreamEnded(State::Done, {}); });
   connect(stream_, &ChatStream::failed, this, [this](const QString& m) { onStreamEnded(State::Failed, m); });
@@ -193,9 +242,10 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   connect(server_, &LocalModelServer::failed, this, [this](const QString& message) {
     serverInfo_->setText(tr("not running"));
     if (state_ == State::StartingServer) onStreamEnded(State::Failed, message);
-    else if (state_ == State::Streaming) {
+    else if (state_ == State::Streaming || state_ == State::ReadingSections) {
       serverFailure_ = message;  // its cause says more than the stream's "connection closed"
-      stream_->stop();
+      if (state_ == State::Streaming) stream_->stop();
+      else agent_->stop();
     } else {
       setStatus(message, true);
     }
@@ -224,6 +274,8 @@ void DocumentQaPanel::loadSettings() {
   const QString source = s.value(QStringLiteral("dataSource")).toString();
   if (!source.isEmpty()) dataSource_->setCurrentText(source);
   backend_->setCurrentIndex(s.value(QStringLiteral("backend"), 0).toInt() == 1 ? 1 : 0);
+  mode_->setCurrentIndex(s.value(QStringLiteral("mode"), 0).toInt() == 1 ? 1 : 0);
+  sectionTokens_->setValue(s.value(QStringLiteral("sectionTokens"), sectionTokens_->value()).toInt());
   // The API key is not stored: QSettings is a plain-text file.
 }
 
@@ -236,6 +288,17 @@ void DocumentQaPanel::saveSettings() const {
   s.setValue(QStringLiteral("datasetPath"), datasetPath_->text());
   s.setValue(QStringLiteral("dataSource"), dataSource_->currentText());
   s.setValue(QStringLiteral("backend"), backend_->currentIndex());
+  s.setValue(QStringLiteral("mode"), mode_->currentIndex());
+  s.setValue(QStringLiteral("sectionTokens"), sectionTokens_->value());
+}
+
+DocumentQaPanel::Mode DocumentQaPanel::mode() const {
+  return mode_->currentIndex() == 1 ? Mode::MemoryAgent : Mode::WholeDocument;
+}
+
+void DocumentQaPanel::setMode(Mode mode, int sectionTokens) {
+  mode_->setCurrentIndex(mode == Mode::MemoryAgent ? 1 : 0);
+  if (sectionTokens > 0) sectionTokens_->setValue(sectionTokens);
 }
 
 // ---- document ----
@@ -373,12 +436,33 @@ void DocumentQaPanel::sendQuestion() {
     r.apiKey = apiKey_->text().trimmed();
   }
   modelUsed_ = r.model;
+  request_ = r;
+  if (mode() == Mode::MemoryAgent) {
+    state_ = State::ReadingSections;
+    updateButtons();
+    memorySteps_->clear(tr("Reading the first section…"));
+    views_->setCurrentWidget(memorySteps_);
+    // The section replies get the recipe's memory budget; the answer, the server's default.
+    agent_->start(r, document_, askedQuestion_, sectionTokens_->value(),
+                  static_cast<int>(config::MemoryConfig{}.memoryTokens));  // may finish at once: no sections
+    return;
+  }
   const std::string p = dataset::PromptTemplate::build(document_, askedQuestion_);
-  r.userContent = QByteArray(p.data(), qsizetype(p.size()));
+  streamAnswer(QByteArray(p.data(), qsizetype(p.size())));
+}
+
+void DocumentQaPanel::streamAnswer(const QByteArray& userContent) {
+  ChatStream::Request r = request_;
+  r.userContent = userContent;
   state_ = State::Streaming;
+  progress_->setVisible(false);
+  if (mode() == Mode::MemoryAgent) views_->setCurrentWidget(trace_);
   updateButtons();
-  setStatus(tr("Asking %1 at %2 (prompt: %3 characters)…")
-                .arg(r.model.isEmpty() ? tr("the model") : r.model, r.baseUrl, QLocale().toString(qlonglong(p.size()))));
+  setStatus(tr("Asking %1 at %2 (prompt: %3 characters%4)…")
+                .arg(r.model.isEmpty() ? tr("the model") : r.model, r.baseUrl,
+                     QLocale().toString(qlonglong(userContent.size())),
+                     mode() == Mode::MemoryAgent ? tr(", the memory of %1 sections").arg(agent_->sectionCount())
+                                                 : QString()));
   stream_->start(r);  // an invalid URL ends at once through failed()
 }
 
@@ -399,7 +483,9 @@ void DocumentQaPanel::flushStream() {
 }
 
 void DocumentQaPanel::stop() {
-  if (state_ == State::Streaming) {
+  if (state_ == State::ReadingSections) {
+    agent_->stop();  // -> stopped -> onStreamEnded
+  } else if (state_ == State::Streaming) {
     stream_->stop();  // -> stopped -> onStreamEnded
   } else if (state_ == State::StartingServer) {
     server_->stop();
@@ -414,6 +500,9 @@ void DocumentQaPanel::onStreamEnded(State how, QString message) {
   }
   flush_->stop();
   flushStream();
+  progress_->setVisible(false);
+  if (state_ == State::Streaming && mode() == Mode::MemoryAgent && !agent_->trajectory().steps.empty())
+    memorySteps_->setContent(document_, agent_->trajectory().toJson(), response_);  // the answer as the last step
   state_ = how;
   trace_->thinkingEdit()->setPlaceholderText(QString());
   trace_->answerEdit()->setPlaceholderText(answerPlaceholder_);
@@ -520,6 +609,8 @@ void DocumentQaPanel::updateButtons() {
   stop_->setEnabled(asking);
   backend_->setEnabled(!asking);
   backendFields_->setEnabled(!asking);
+  mode_->setEnabled(!asking);
+  sectionTokens_->setEnabled(!asking && mode() == Mode::MemoryAgent);
   open_->setEnabled(!asking && !loader_.isRunning());
   save_->setEnabled(!asking && !document_.empty() && !groundTruth_->text().trimmed().isEmpty() &&
                     !datasetPath_->text().trimmed().isEmpty() && !dataSource_->currentText().trimmed().isEmpty());

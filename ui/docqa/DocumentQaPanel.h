@@ -7,14 +7,18 @@
 #include <memory>
 #include <string>
 
+#include "ui/docqa/ChatStream.h"
 #include "ui/docqa/DocumentLoader.h"
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
+class QSpinBox;
 class QStackedWidget;
+class QTabWidget;
 class QTimer;
 
 namespace longrl::dataset {
@@ -22,12 +26,14 @@ class DatasetWriter;
 }
 namespace longrl::viewers {
 class DocumentTraceView;
+class MemoryStepsView;
 }
 
 namespace longrl::ui {
 
 class ChatStream;
 class LocalModelServer;
+class MemoryAgentDriver;
 
 // Document QA: open a document (text, markdown shown as plain text, PDF), ask a question, and
 // watch a model's answer stream in, its <think> part and its answer apart. The prompt is the
@@ -37,11 +43,15 @@ class LocalModelServer;
 // links the trace to the document (DocumentTraceView: highlights on both sides, click a passage to
 // find its source). "Save as example" appends the session to a dataset file (DatasetWriter, plain
 // JSONL form) with the ground truth the user confirmed, ready for the next training phase.
+// A document longer than the model's window can be read in memory-agent mode (QwenLong-L1.5,
+// MemoryAgentDriver): one call per section rewrites the memory, with progress over the sections
+// and the steps shown in the "Memory steps" tab; the final call answers from the memory.
 class DocumentQaPanel : public QWidget {
   Q_OBJECT
  public:
   enum class Backend { Endpoint = 0, LocalModel = 1 };
-  enum class State { Idle, StartingServer, Streaming, Done, Failed, Stopped };
+  enum class State { Idle, StartingServer, ReadingSections, Streaming, Done, Failed, Stopped };
+  enum class Mode { WholeDocument = 0, MemoryAgent = 1 };
 
   explicit DocumentQaPanel(QWidget* parent = nullptr);
   ~DocumentQaPanel() override;
@@ -70,7 +80,11 @@ class DocumentQaPanel : public QWidget {
   bool saveExample();
 
   State state() const { return state_; }
-  bool isAsking() const { return state_ == State::StartingServer || state_ == State::Streaming; }
+  bool isAsking() const {
+    return state_ == State::StartingServer || state_ == State::ReadingSections || state_ == State::Streaming;
+  }
+  Mode mode() const;
+  void setMode(Mode mode, int sectionTokens = 0);  // 0 keeps the section size
   const std::string& document() const { return document_; }
   const std::string& response() const { return response_; }
   std::string prompt() const;  // what is (or would be) sent as the user message
@@ -86,6 +100,10 @@ class DocumentQaPanel : public QWidget {
   QPushButton* askButton() const { return ask_; }
   QPushButton* stopButton() const { return stop_; }
   QPushButton* saveButton() const { return save_; }
+  QComboBox* modeCombo() const { return mode_; }
+  QProgressBar* sectionProgress() const { return progress_; }
+  viewers::MemoryStepsView* memorySteps() const { return memorySteps_; }
+  MemoryAgentDriver* memoryAgent() const { return agent_; }
 
   // The data sources the recipe routes rewards by (DESIGN.md section 3).
   static QStringList knownDataSources();
@@ -99,6 +117,7 @@ class DocumentQaPanel : public QWidget {
  private:
   void onDocumentRead();
   void sendQuestion();
+  void streamAnswer(const QByteArray& userContent);
   void onText(const QByteArray& piece);
   void flushStream();
   void onStreamEnded(State how, QString message);
@@ -127,8 +146,13 @@ class DocumentQaPanel : public QWidget {
   QLineEdit* question_;
   QPushButton* ask_;
   QPushButton* stop_;
+  QComboBox* mode_;
+  QSpinBox* sectionTokens_;
+  QProgressBar* progress_;
   QLabel* status_;
+  QTabWidget* views_;
   viewers::DocumentTraceView* trace_;
+  viewers::MemoryStepsView* memorySteps_;
   // Save
   QComboBox* dataSource_;
   QLineEdit* groundTruth_;
@@ -136,6 +160,8 @@ class DocumentQaPanel : public QWidget {
   QPushButton* save_;
 
   ChatStream* stream_;
+  MemoryAgentDriver* agent_;
+  ChatStream::Request request_;  // the endpoint of the current question
   LocalModelServer* server_;
   QTimer* flush_;
   QFutureWatcher<DocumentLoader::Result> loader_;

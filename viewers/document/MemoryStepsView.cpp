@@ -120,9 +120,9 @@ bool MemoryStepsView::setContent(const std::string& document, const std::string&
     malformed += s.problem.empty() ? 0 : 1;
     truncated += s.truncated ? 1 : 0;
   }
-  header_->setText(tr("<b>Memory agent</b> · %1 sections of at most %2 tokens · %3 malformed and %4 truncated "
+  header_->setText(tr("<b>Memory agent</b> · %1 of at most %2 tokens · %3 malformed and %4 truncated "
                       "replies · then the answer from the memory")
-                       .arg(steps())
+                       .arg(steps() == 1 ? tr("1 section") : tr("%1 sections").arg(steps()))
                        .arg(trajectory_.chunkTokens)
                        .arg(malformed)
                        .arg(truncated));
@@ -151,7 +151,10 @@ void MemoryStepsView::showStep(int step) {
     memory_->setPlainText(QString::fromStdString(s.memory));
     plan_->setPlainText(QString::fromStdString(s.plan));
     reply_->setPlainText(QString::fromStdString(s.reply));
-    QString what = tr("Reply (%1 tokens%2)").arg(s.responseTokens).arg(s.truncated ? tr(", cut by the memory budget") : QString());
+    QStringList facts;
+    if (s.responseTokens > 0) facts << tr("%1 tokens").arg(s.responseTokens);  // unknown for an endpoint
+    if (s.truncated) facts << tr("cut by the memory budget");
+    QString what = facts.isEmpty() ? tr("Reply") : tr("Reply (%1)").arg(facts.join(QStringLiteral(", ")));
     if (!s.problem.empty())
       what += QStringLiteral(" · <span style='color:#c62828'>%1</span>").arg(QString::fromStdString(s.problem).toHtmlEscaped());
     replyLabel_->setText(what);
