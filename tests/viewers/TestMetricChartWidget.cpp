@@ -150,6 +150,23 @@ class TestMetricChartWidget : public QObject {
 
   // The chart extends its smoothing as a live series grows; what it draws must stay equal to
   // smoothing the whole series again, also after a late point lands in the middle.
+  void aFlatSeriesGetsARangeInItsOwnScale() {
+    for (const double v : {0.075, 1e-6, -3.0, 0.0}) {
+      MetricSeries flat;
+      for (int i = 0; i < 50; ++i) flat.append(i, i, v);
+      MetricChartWidget chart;
+      chart.resize(800, 400);
+      chart.show();
+      chart.addSeries("flat", &flat, Qt::blue);
+      chart.redrawNow();
+      const double lo = chart.canvas()->yMin(), hi = chart.canvas()->yMax();
+      QVERIFY2(lo < v && v < hi, qPrintable(QStringLiteral("%1: %2..%3").arg(v).arg(lo).arg(hi)));
+      // The value is not lost in a range many times its size (0.075 used to get -0.6..0.6).
+ const double most = v == 0.0 ? 1.25 : 0.6 * std::abs(v);  // zero has no scale: about +-0.5
+      QVERIFY2(hi - lo <= most, qPrintable(QStringLiteral("%1: %2..%3").arg(v).arg(lo).arg(hi)));
+    }
+  }
+
   void liveSmoothingEqualsFullRecomputation() {
     MetricSeries s;
     MetricChartWidget chart;

@@ -1,5 +1,7 @@
 #include "viewers/chart/ChartCanvas.h"
 
+#include <cmath>
+
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
@@ -162,8 +164,12 @@ void ChartCanvas::setYRange(double y0, double y1) {
     y0 = std::max(y0, 1e-12);
     y1 = std::max(y1, y0 * 10.0);
   } else if (y1 <= y0) {
-    y0 -= 0.5;
-    y1 += 0.5;
+    // A flat series (a constant learning rate, a validation score that did not move): a range
+    // around the value, in its own scale. A fixed +-0.5 drew 0.075 in a -0.6..0.6 axis and 1e-6
+    // as a line at zero.
+    const double v = y0, half = std::abs(v) > 1e-12 ? std::abs(v) * 0.1 : 0.5;
+    y0 = v - half;
+    y1 = v + half;
   }
   double lo = y0, hi = y1;
   bool axisSet = false;

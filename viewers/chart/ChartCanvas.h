@@ -45,6 +45,8 @@ class ChartCanvas : public QWidget {
   bool logY() const { return logY_; }
   double xMin() const;
   double xMax() const;
+  double yMin() const { return y0_; }
+  double yMax() const { return y1_; }
   int plotWidthPixels() const;
   // How many times an axis range actually changed (each change relayouts the chart); a redraw
   // that leaves the ranges alone does not count. For tests and benchmarks.
