@@ -64,22 +64,19 @@ MemoryUpdate MemoryReplyParser::parse(std::string_view reply, const std::string&
   MemoryUpdate u;
   std::string problems;
   auto note = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
-  if (const auto m = extract(reply, lower, from, "memory")) {
-    u.memory = m->text;
-    u.memoryFromReply = true;
-    if (!m->closed) note("<memory> not closed");
-  } else {
-    u.memory = previousMemory;
-    note("no <memory> in the reply: the previous memory is kept");
-  }
-  if (const auto p = extract(reply, lower, from, "plan")) {
-    u.plan = p->text;
-    u.planFromReply = true;
-    if (!p->closed) note("<plan> not closed");
-  } else {
-    u.plan = previousPlan;
-    note("no <plan> in the reply: the previous plan is kept");
-  }
+  // Each tag alone: a reply may get one right and the other wrong.
+  auto read = [&](const char* tag, const std::string& previous, std::string& value, bool& fromReply) {
+    if (const auto e = extract(reply, lower, from, tag)) {
+      value = e->text;
+      fromReply = true;
+      if (!e->closed) note(std::string("<") + tag + "> not closed");
+    } else {
+      value = previous;
+      note(std::string("no <") + tag + "> in the reply: the previous " + tag + " is kept");
+    }
+  };
+  read("memory", previousMemory, u.memory, u.memoryFromReply);
+  read("plan", previousPlan, u.plan, u.planFromReply);
   u.problem = problems;
   return u;
 }
