@@ -1,7 +1,10 @@
 // Time of one GRPO step split into its parts (gen / reward / old_log_prob / ref / update), tokens
 // per second and peak memory, on a randomly initialised `small` preset model (or --model DIR).
 //   benchgrpostep [--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4]
-//                 [--max-new 64] [--facts 40] [--kl] [--threads N]
+//                 [--max-new 64] [--facts 40] [--kl] [--threads N] [--compare-kernels]
+// --compare-kernels runs the steps twice from the same weights: with the kernels (chunked log-prob
+// + entropy, block attention in the training forward) and without them (full [T, vocab] logits,
+// eager attention), and prints both.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +23,9 @@
 #include "trainer/train/ExampleLoader.h"
 #include "trainer/train/GrpoTrainer.h"
 #include "trainer/train/ModelCopy.h"
+#include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/train/RewardSetup.h"
+#include "trainer/train/TokenLogProbs.h"
 
 using namespace longrl;
 namespace fs = std::filesystem;
@@ -55,6 +60,7 @@ int main(int argc, char** argv) {
   const int maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
   const int facts = static_cast<int>(args.takeIntOr("facts", 40));
   const bool kl = args.takeFlag("kl");
+  const bool compare = args.takeFlag("compare-kernels");
   const int threads = static_cast<int>(args.takeIntOr("threads", 0));
   args.finish();
   model::applyTorchThreads(threads);
@@ -95,35 +101,48 @@ int main(int argc, char** argv) {
   cfg.grpo.useKlLoss = kl;
   cfg.grpo.klCoef = kl ? 0.001 : 0.0;
 
-  auto loaded = engine::LoadedModel::load(modelDir);
-  auto reward = train::RewardSetup::make(cfg);
-  const auto examples = train::ExampleLoader::load(cfg.dataset, loaded.tokenizer, reward->router()).examples;
-  std::optional<model::QwenForCausalLM> ref;
-  if (kl) ref = train::ModelCopy::clone(loaded.model);
-  train::GrpoTrainer trainer(cfg, loaded.model, ref, loaded.engineOptions(), loaded.tokenizer, reward);
-  std::vector<std::string> tasks(examples.size(), "multihoprag");
-  curriculum::BatchSampler sampler(tasks, false, 1);
-  std::cout << "model " << modelDir << " (" << loaded.model->parameterCount() << " parameters), prompts " << prompts
-            << " x " << samples << " samples, prompt ~" << examples.front().inputTokens() << " tokens, max new "
-            << maxNew << ", kl " << (kl ? "on" : "off") << "\n";
-  std::map<std::string, double> sum;
-  for (int s = 1; s <= steps; ++s) {
-    const auto r = trainer.step(s, cfg.phases[0], examples, sampler);
-    const auto& m = r.metrics;
-    double respTokens = m.at("response_length/mean") * prompts * samples;
-    std::cout << "step " << s << ": step " << m.at("timing_s/step") << " s | gen " << m.at("timing_s/gen")
-              << " reward " << m.at("timing_s/reward") << " old_log_prob " << m.at("timing_s/old_log_prob")
-              << " ref " << (m.count("timing_s/ref") ? m.at("timing_s/ref") : 0.0) << " update "
-              << m.at("timing_s/update_actor") << " | gen tokens/s " << respTokens / m.at("timing_s/gen")
-              << " | throughput " << m.at("perf/throughput") << " tokens/s\n";
-    if (s > 1 || steps == 1)
-      for (const char* k : {"timing_s/step", "timing_s/gen", "timing_s/old_log_prob", "timing_s/update_actor", "perf/throughput"})
-        sum[k] += m.at(k);
+  auto run = [&](const char* label, bool chunked, bool block) {
+    train::TokenLogProbs::setChunked(chunked);
+    auto loaded = engine::LoadedModel::load(modelDir);  // the same initial weights for every run
+    // The training forward only: the engine's prefill keeps its own (left-padded, masked) path.
+    if (block) loaded.model->setAttentionFunction(model::blockAttentionFunction());
+    auto reward = train::RewardSetup::make(cfg);
+    const auto examples = train::ExampleLoader::load(cfg.dataset, loaded.tokenizer, reward->router()).examples;
+    std::optional<model::QwenForCausalLM> ref;
+    if (kl) ref = train::ModelCopy::clone(loaded.model);
+    train::GrpoTrainer trainer(cfg, loaded.model, ref, loaded.engineOptions(), loaded.tokenizer, reward);
+    std::vector<std::string> tasks(examples.size(), "multihoprag");
+    curriculum::BatchSampler sampler(tasks, false, 1);
+    std::cout << label << ": model " << modelDir << " (" << loaded.model->parameterCount() << " parameters), prompts "
+              << prompts << " x " << samples << " samples, prompt ~" << examples.front().inputTokens()
+              << " tokens, max new " << maxNew << ", kl " << (kl ? "on" : "off") << "\n";
+    std::map<std::string, double> sum;
+    for (int s = 1; s <= steps; ++s) {
+      const auto r = trainer.step(s, cfg.phases[0], examples, sampler);
+      const auto& m = r.metrics;
+      double respTokens = m.at("response_length/mean") * prompts * samples;
+      std::cout << "step " << s << ": step " << m.at("timing_s/step") << " s | gen " << m.at("timing_s/gen")
+                << " reward " << m.at("timing_s/reward") << " old_log_prob " << m.at("timing_s/old_log_prob")
+                << " ref " << (m.count("timing_s/ref") ? m.at("timing_s/ref") : 0.0) << " update "
+                << m.at("timing_s/update_actor") << " | gen tokens/s " << respTokens / m.at("timing_s/gen")
+                << " | throughput " << m.at("perf/throughput") << " tokens/s\n";
+      if (s > 1 || steps == 1)
+        for (const char* k :
+             {"timing_s/step", "timing_s/gen", "timing_s/old_log_prob", "timing_s/update_actor", "perf/throughput"})
+          sum[k] += m.at(k);
+    }
+    const double n = steps > 1 ? steps - 1 : 1;
+    std::cout << "mean (after warm-up step):";
+    for (const auto& [k, v] : sum) std::cout << " " << k << " " << v / n;
+    std::cout << "\npeak RSS so far " << peakRssGb() << " GB\n";
+  };
+  if (compare) {
+    // Without first: peak RSS is a high-water mark, so the run that needs more memory goes first.
+    run("without kernels (full logits, eager attention)", false, false);
+    run("with kernels (chunked log-prob, block attention)", true, true);
+  } else {
+    run("as the trainer runs (chunked log-prob, eager attention)", true, false);
   }
-  const double n = steps > 1 ? steps - 1 : 1;
-  std::cout << "mean (after warm-up step):";
-  for (const auto& [k, v] : sum) std::cout << " " << k << " " << v / n;
-  std::cout << "\npeak RSS " << peakRssGb() << " GB\n";
   fs::remove_all(tmp);
   return 0;
 }

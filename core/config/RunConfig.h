@@ -18,6 +18,10 @@ struct ModelConfig {
   std::string path;              // model directory (config.json + safetensors + tokenizer)
   std::string dtype = "bfloat16";  // "float32" | "bfloat16" | "float16"
   std::string device = "cpu";    // "cpu" | "cuda" | "cuda:N": cpu by default, the path every machine has
+  // Attention of the training forward (SFT, log-probs, updates): "block" (kernels::BlockAttention,
+  // O(T) memory; on CPU twice as fast as eager for the demo's GRPO step), "eager" (the [T, S]
+  // scores), or "auto": block on the CPU, eager on CUDA (the CUDA block kernel is not yet tuned).
+  std::string attention = "auto";
 };
 
 struct DatasetConfig {

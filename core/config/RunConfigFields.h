@@ -10,6 +10,7 @@ template <class V> void fields(V& v, ModelConfig& c) {
   v.field("path", c.path);
   v.field("dtype", c.dtype);
   v.field("device", c.device);
+  v.field("attention", c.attention);
 }
 template <class V> void fields(V& v, DatasetConfig& c) {
   v.field("train", c.train);

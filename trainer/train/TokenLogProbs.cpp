@@ -1,11 +1,25 @@
 #include "trainer/train/TokenLogProbs.h"
 
+#include <atomic>
+
 #include "kernels/ChunkedLogProbs.h"
+#include "kernels/KernelReference.h"
 
 namespace longrl::train {
 
+namespace {
+std::atomic<bool> useChunked{true};
+}  // namespace
+
+void TokenLogProbs::setChunked(bool on) { useChunked = on; }
+bool TokenLogProbs::chunked() { return useChunked; }
+
 TokenLogProbsResult TokenLogProbs::fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                                               const torch::Tensor& targets, double temperature, bool withEntropy) {
+  if (!useChunked) {
+    auto [lp, ent] = kernels::KernelReference::logProbsAndEntropy(hidden, lmHeadWeight, targets, temperature);
+    return {lp, withEntropy ? ent : torch::Tensor()};
+  }
   kernels::ChunkedLogProbs::Options o;
   o.temperature = temperature;
   o.computeEntropy = withEntropy;

@@ -22,6 +22,11 @@ class TokenLogProbs {
   // Uses the chunked kernel (kernels/ChunkedLogProbs), which never materialises [N, vocab] at once.
   static TokenLogProbsResult fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                                         const torch::Tensor& targets, double temperature, bool withEntropy);
+
+  // Process-wide: false computes the full [N, vocab] logits instead (kernels::KernelReference), only to
+  // measure what the chunked kernel saves (benchgrpostep --compare-kernels). On by default.
+  static void setChunked(bool on);
+  static bool chunked();
 };
 
 }  // namespace longrl::train

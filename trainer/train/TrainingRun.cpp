@@ -14,6 +14,7 @@
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "trainer/engine/LoadedModel.h"
+#include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/train/ExampleLoader.h"
 #include "trainer/train/ModelCopy.h"
@@ -151,6 +152,9 @@ std::string TrainingRun::runInner() {
   auto loaded = engine::LoadedModel::load(resumeFrom ? *resumeFrom : config_.model.path, device);
   policy_ = loaded.model;
   policy_->to(dtype);
+  const bool blockAttention =
+      config_.model.attention == "block" || (config_.model.attention == "auto" && device.is_cpu());
+  if (blockAttention) policy_->setAttentionFunction(model::blockAttentionFunction());
   if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
     auto params = policy_->parameters();
     collective_->broadcastParameters(params);
@@ -178,6 +182,7 @@ std::string TrainingRun::runInner() {
     } else {
       reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT)
     }
+    if (blockAttention) (*reference)->setAttentionFunction(model::blockAttentionFunction());
   }
 
   const auto rewardFn = RewardSetup::make(config_);

@@ -1,0 +1,19 @@
+#include "trainer/model/BlockAttentionFunction.h"
+
+#include "kernels/BlockAttention.h"
+
+namespace longrl::model {
+
+AttentionFunction blockAttentionFunction() {
+  return [](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const AttentionMask& mask,
+            double scale) {
+    if (mask.keyMask.defined()) return eagerAttention(q, k, v, mask, scale);
+    kernels::BlockAttention::Options o;
+    o.causal = true;
+    o.scale = scale;
+    o.queryOffset = mask.pastLength;
+    return kernels::BlockAttention::forward(q, k, v, o);
+  };
+}
+
+}  // namespace longrl::model
