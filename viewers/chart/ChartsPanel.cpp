@@ -19,7 +19,11 @@ namespace longrl::viewers {
 
 QStringList ChartsPanel::defaultMetrics() {
   // val-core: accuracy on the same held-out examples at each phase end (the trainer's validation pass).
-  return {QStringLiteral("critic/score/mean"),      QStringLiteral("val-core/all/acc/mean@1"),
+  // critic/gen_score: every sample generated, before dynamic sampling drops the all-right and
+  // all-wrong groups; critic/score (verl's) covers only the kept, mixed groups, so it sits near the
+  // middle whatever the policy does.
+  return {QStringLiteral("critic/score/mean"),      QStringLiteral("critic/gen_score/mean"),
+          QStringLiteral("val-core/all/acc/mean@1"),
           QStringLiteral("actor/entropy"),
           QStringLiteral("actor/kl_loss"),          QStringLiteral("response_length/mean"),
           QStringLiteral("response_length/clip_ratio"), QStringLiteral("actor/pg_clipfrac"),
