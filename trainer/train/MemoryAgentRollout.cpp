@@ -106,17 +106,8 @@ std::vector<RolloutGroup> MemoryAgentRollout::generate(const std::vector<TrainEx
                                                        const std::vector<std::size_t>& indices,
                                                        engine::SamplingParams params, std::uint64_t runSeed,
                                                        std::int64_t step, int genBatch, int firstGroupIdx) {
-  std::vector<RolloutGroup> groups;
-  for (std::size_t k = 0; k < indices.size(); ++k) {
-    const auto& ex = examples.at(indices[k]);
-    RolloutGroup g;
-    g.exampleIndex = indices[k];
-    g.groupIdx = firstGroupIdx + static_cast<int>(k);
-    g.genBatch = genBatch;
-    g.samples = trajectories(ex, params, RolloutGenerator::sampleSeed(runSeed, step, genBatch, ex.id));
-    groups.push_back(std::move(g));
-  }
-  return groups;
+  return RolloutGenerator::groups(examples, indices, runSeed, step, genBatch, firstGroupIdx,
+                                  [&](const TrainExample& ex, std::uint64_t seed) { return trajectories(ex, params, seed); });
 }
 
 }  // namespace longrl::train

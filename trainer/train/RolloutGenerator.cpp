@@ -56,24 +56,35 @@ RolloutSample RolloutGenerator::toSample(const engine::GeneratedSample& s) const
   return r;
 }
 
-std::vector<RolloutGroup> RolloutGenerator::generate(const std::vector<TrainExample>& examples,
-                                                     const std::vector<std::size_t>& indices,
-                                                     engine::SamplingParams params, std::uint64_t runSeed,
-                                                     std::int64_t step, int genBatch, int firstGroupIdx) {
-  std::vector<RolloutGroup> groups;
-  groups.reserve(indices.size());
+std::vector<RolloutGroup> RolloutGenerator::groups(const std::vector<TrainExample>& examples,
+                                                   const std::vector<std::size_t>& indices, std::uint64_t runSeed,
+                                                   std::int64_t step, int genBatch, int firstGroupIdx,
+                                                   const SampleFn& sample) {
+  std::vector<RolloutGroup> out;
+  out.reserve(indices.size());
   for (size_t k = 0; k < indices.size(); ++k) {
     const auto& ex = examples.at(indices[k]);
-    params.seed = sampleSeed(runSeed, step, genBatch, ex.id);
-    const auto samples = engine_.generate({ex.promptIds}, params);
     RolloutGroup g;
     g.exampleIndex = indices[k];
     g.groupIdx = firstGroupIdx + static_cast<int>(k);
     g.genBatch = genBatch;
-    for (const auto& s : samples) g.samples.push_back(toSample(s));
-    groups.push_back(std::move(g));
+    g.samples = sample(ex, sampleSeed(runSeed, step, genBatch, ex.id));
+    out.push_back(std::move(g));
   }
-  return groups;
+  return out;
+}
+
+std::vector<RolloutGroup> RolloutGenerator::generate(const std::vector<TrainExample>& examples,
+                                                     const std::vector<std::size_t>& indices,
+                                                     engine::SamplingParams params, std::uint64_t runSeed,
+                                                     std::int64_t step, int genBatch, int firstGroupIdx) {
+  return groups(examples, indices, runSeed, step, genBatch, firstGroupIdx,
+                [&](const TrainExample& ex, std::uint64_t seed) {
+                  params.seed = seed;
+                  std::vector<RolloutSample> samples;
+                  for (const auto& s : engine_.generate({ex.promptIds}, params)) samples.push_back(toSample(s));
+                  return samples;
+                });
 }
 
 void RolloutGenerator::score(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples) const {

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/reward/RewardFunction.h"
@@ -27,6 +28,13 @@ class RolloutGenerator {
                                      int genBatch, int firstGroupIdx);
   // Rewards every sample (the judge, when configured, is asked concurrently).
   void score(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples) const;
+
+  // One group per example of `indices` (group k gets groupIdx firstGroupIdx + k), its samples drawn
+  // by `sample` from the example's seed (sampleSeed). Shared by the full-context and memory-agent rollouts.
+  using SampleFn = std::function<std::vector<RolloutSample>(const TrainExample& example, std::uint64_t seed)>;
+  static std::vector<RolloutGroup> groups(const std::vector<TrainExample>& examples,
+                                          const std::vector<std::size_t>& indices, std::uint64_t runSeed,
+                                          std::int64_t step, int genBatch, int firstGroupIdx, const SampleFn& sample);
 
   // A generated completion as a rollout sample (text, truncation, think length; no reward yet).
   RolloutSample toSample(const engine::GeneratedSample& s) const;
