@@ -23,6 +23,7 @@
 #include "trainer/train/ExampleLoader.h"
 #include "trainer/train/GrpoTrainer.h"
 #include "trainer/train/ModelCopy.h"
+#include "trainer/train/ProcessMemory.h"
 #include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/train/RewardSetup.h"
 #include "trainer/train/TokenLogProbs.h"
@@ -38,14 +39,6 @@ std::string document(int seed, int facts) {
   std::ostringstream s;
   for (int i = 0; i < facts; ++i) s << names[(seed + i) % 8] << " lives in " << cities[(seed * 3 + i) % 8] << ". ";
   return s.str();
-}
-
-double peakRssGb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / (1024.0 * 1024.0);
-  return 0.0;
 }
 
 }  // namespace
@@ -134,7 +127,7 @@ int main(int argc, char** argv) {
     const double n = steps > 1 ? steps - 1 : 1;
     std::cout << "mean (after warm-up step):";
     for (const auto& [k, v] : sum) std::cout << " " << k << " " << v / n;
-    std::cout << "\npeak RSS so far " << peakRssGb() << " GB\n";
+    std::cout << "\npeak RSS so far " << train::ProcessMemory::peakGb() << " GB\n";
   };
   if (compare) {
     // Without first: peak RSS is a high-water mark, so the run that needs more memory goes first.

@@ -24,22 +24,10 @@
 #include "trainer/model/TorchThreads.h"
 #include "trainer/train/ExampleLoader.h"
 #include "trainer/train/MemoryAgentRollout.h"
+#include "trainer/train/ProcessMemory.h"
 #include "trainer/train/RewardSetup.h"
 
 using namespace longrl;
-
-namespace {
-
-// A /proc/self/status field in MB: VmRSS (now) or VmHWM (peak).
-double statusMb(const std::string& key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024.0;
-  return 0.0;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   int threads = 1, samples = 4;
@@ -108,8 +96,8 @@ int main(int argc, char** argv) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto sections = out.front().calls.size() - 1;
     std::printf("%10lld %9zu %10.2f %12.1f %14.1f %12.0f %12.0f\n", static_cast<long long>(docTokens), sections, s,
-                1000.0 * s / static_cast<double>(sections), 1e6 * s / static_cast<double>(docTokens), statusMb("VmRSS"),
-                statusMb("VmHWM"));
+                1000.0 * s / static_cast<double>(sections), 1e6 * s / static_cast<double>(docTokens), 1024.0 * train::ProcessMemory::residentGb(),
+                1024.0 * train::ProcessMemory::peakGb());
     std::fflush(stdout);
   }
   std::filesystem::remove_all(dir);

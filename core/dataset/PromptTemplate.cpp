@@ -16,6 +16,8 @@ bool endsWith(const std::string& s, const std::string& p) {
 
 }  // namespace
 
+const std::string& PromptTemplate::answerFormat() { return kTail; }
+
 std::string PromptTemplate::build(const std::string& document, const std::string& question) {
   return kHead + document + kClose + question + kTail;
 }

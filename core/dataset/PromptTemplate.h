@@ -23,6 +23,9 @@ class PromptTemplate {
   };
 
   static std::string build(const std::string& document, const std::string& question);
+  // The closing paragraph that asks for "Therefore, the answer is ...", with the blank line before
+  // it: other prompts that must be scored the same way (the memory agent's final call) end with it too.
+  static const std::string& answerFormat();
 
   // Recovers document and question from a user turn. Exact template first (then build(parts) gives
   // back the input); failing that, any prompt with a `<text>\n...\n</text>\n\n` block (variants with

@@ -1,5 +1,7 @@
 #include "core/memory/MemoryPrompt.h"
 
+#include "core/dataset/PromptTemplate.h"
+
 namespace longrl::memory {
 
 namespace {
@@ -22,7 +24,7 @@ std::string MemoryPrompt::section(const std::string& question, const std::string
 std::string MemoryPrompt::final(const std::string& question, const std::string& memory) {
   return "You have read a long text one section at a time and kept this memory of it.\n\n<memory>\n" +
          orEmpty(memory) + "\n</memory>\n\nAnswer the question from the memory.\n\n" + question +
-         "\n\nFormat your response as follows: \"Therefore, the answer is (insert answer here)\".";
+         dataset::PromptTemplate::answerFormat();
 }
 
 }  // namespace longrl::memory

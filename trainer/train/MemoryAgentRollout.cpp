@@ -37,7 +37,7 @@ std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& 
   const auto chunks = chunker_.split(doc);
   const auto n = static_cast<std::size_t>(std::max(1, params.n));
 
-  std::vector<RolloutSample> out(n);
+  std::vector<std::vector<AgentCall>> calls(n);
   std::vector<memory::MemoryTrajectory> traj(n);
   std::vector<std::string> mem(n), plan(n);
   auto call = [&](const std::vector<std::vector<int>>& prompts, int64_t maxNew, std::size_t index) {
@@ -59,45 +59,43 @@ std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& 
     const auto replies = call(prompts, memory_.memoryTokens, c);
     for (std::size_t j = 0; j < n; ++j) {
       const auto& r = replies.at(j);
-      const std::string text = samples_.decode(r.tokenIds);
-      const auto update = memory::MemoryReplyParser::parse(text, mem[j], plan[j]);
+      auto reply = samples_.toSample(r);  // decoded text, truncation, and never an empty response
+      const auto update = memory::MemoryReplyParser::parse(reply.text, mem[j], plan[j]);
       memory::MemoryStep s;
       s.section = static_cast<int>(c);
       s.begin = chunks[c].begin;
       s.end = chunks[c].end;
       s.promptTokens = static_cast<std::int64_t>(prompts[j].size());
       s.responseTokens = static_cast<std::int64_t>(r.tokenIds.size());
-      s.truncated = r.finishReason == "length";
-      s.reply = text;
+      s.truncated = reply.truncated;
+      s.reply = reply.text;
       s.memory = update.memory;
       s.plan = update.plan;
       s.problem = update.problem;
-      if (!s.problem.empty()) ++out[j].malformedReplies;
-      if (s.truncated) ++out[j].truncatedCalls;
       traj[j].steps.push_back(std::move(s));
       mem[j] = update.memory;
       plan[j] = update.plan;
-      AgentCall a{std::move(prompts[j]), r.tokenIds};
-      if (a.responseIds.empty()) a.responseIds.push_back(engine_.options().padTokenId);  // never train on nothing
-      out[j].calls.push_back(std::move(a));
+      calls[j].push_back({std::move(prompts[j]), std::move(reply.responseIds)});
     }
   }
 
   std::vector<std::vector<int>> finals;
   for (std::size_t j = 0; j < n; ++j) finals.push_back(chatPrompt(memory::MemoryPrompt::final(question, mem[j])));
   const auto answers = call(finals, params.maxNewTokens, chunks.size());
+  std::vector<RolloutSample> out;
   for (std::size_t j = 0; j < n; ++j) {
-    auto calls = std::move(out[j].calls);
-    const int malformed = out[j].malformedReplies, truncated = out[j].truncatedCalls;
-    out[j] = samples_.toSample(answers.at(j));
-    out[j].sampleIdx = static_cast<int>(j);
-    out[j].calls = std::move(calls);
-    out[j].calls.push_back({finals[j], out[j].responseIds});
-    out[j].malformedReplies = malformed;
-    out[j].truncatedCalls = truncated;
+    RolloutSample sample = samples_.toSample(answers.at(j));
+    sample.sampleIdx = static_cast<int>(j);
+    sample.calls = std::move(calls[j]);
+    sample.calls.push_back({finals[j], sample.responseIds});
+    for (const auto& s : traj[j].steps) {
+      sample.malformedReplies += s.problem.empty() ? 0 : 1;
+      sample.truncatedCalls += s.truncated ? 1 : 0;
+    }
     traj[j].chunkTokens = memory_.chunkTokens;
     traj[j].finalPromptTokens = static_cast<std::int64_t>(finals[j].size());
-    out[j].trajectory = traj[j].toJson();
+    sample.trajectory = traj[j].toJson();
+    out.push_back(std::move(sample));
   }
   return out;
 }

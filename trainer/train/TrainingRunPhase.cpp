@@ -1,6 +1,5 @@
 // TrainingRun: one curriculum phase and the records of its steps.
 #include <cmath>
-#include <fstream>
 #include <unordered_map>
 
 #include "core/curriculum/PhaseBands.h"
@@ -8,21 +7,11 @@
 #include "core/reward/GroundTruth.h"
 #include "core/reward/JudgeResult.h"
 #include "core/store/RunStoreReader.h"
+#include "trainer/train/ProcessMemory.h"
 #include "trainer/train/TrainingRun.h"
 #include "trainer/train/Validator.h"
 
 namespace longrl::train {
-namespace {
-
-double residentMemoryGb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / (1024.0 * 1024.0);
-  return 0.0;
-}
-
-}  // namespace
 
 void TrainingRun::ensureExampleStored(const TrainExample& e) {
   if (!storedExamples_.insert(e.id).second) return;
@@ -44,7 +33,7 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
   const double now = RunRecorder::now();
   std::vector<store::MetricPoint> points;
   for (const auto& [k, v] : result.metrics) points.push_back({0, step_, phase, k, v, now});
-  points.push_back({0, step_, phase, "perf/cpu_memory_used_gb", residentMemoryGb(), now});
+  points.push_back({0, step_, phase, "perf/cpu_memory_used_gb", ProcessMemory::residentGb(), now});
   if (result.skippedPrompts > 0)
     points.push_back({0, step_, phase, "train/num_skipped_prompts", static_cast<double>(result.skippedPrompts), now});
   recorder_->metrics(points);
