@@ -1,5 +1,9 @@
 #include "core/store/RunStore.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "core/store/RunStoreSchema.h"
@@ -28,6 +32,7 @@ RunStore::RunStore(const std::string& path, Access access) : access_(access) {
   }
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::exists(parent, ec)) fs::create_directories(parent, ec);
+  if (!fs::exists(path, ec)) createComplete(path);
   db_ = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadWriteCreate);
   // A clear error for a non-SQLite file or a newer schema, before any pragma touches the file.
   if (RunStoreSchema::readVersion(*db_) > RunStoreSchema::kCurrentVersion) RunStoreSchema::requireCurrent(*db_);
@@ -41,6 +46,36 @@ RunStore::RunStore(const std::string& path, Access access) : access_(access) {
   db_->exec("PRAGMA wal_autocheckpoint=8192");
   RunStoreSchema::migrate(*db_);
   TextSearchFunction::registerOn(*db_);
+}
+
+// SQLite creates an empty file first and writes the schema later, so a reader polling for the
+// file (the GUI following a starting run, the ssh mirror's observers) could open a file with no
+// schema yet. A new store is therefore built under a private name, closed (which folds its WAL
+// back into the file) and linked into place whole: whoever sees `path` sees a complete store.
+void RunStore::createComplete(const std::string& path) {
+  const std::string tmp = path + ".creating-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove(tmp, ec);  // left by a creator that died at this point, pid reused
+  try {
+    SqliteDb db(tmp, SqliteDb::Mode::ReadWriteCreate);
+    db.exec("PRAGMA journal_mode=WAL");  // recorded in the file header, so it travels with the rename
+    RunStoreSchema::migrate(db);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  // link() does not replace: if another process created `path` meanwhile, theirs stays and
+  // this one opens it. Filesystems without hard links get rename(), which does replace, but
+  // only in that narrow window between the exists() check and here.
+  if (::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    const int linkErr = errno;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      const std::string why = std::strerror(linkErr);
+      fs::remove(tmp, ec);
+      throw StoreError(path + ": cannot create run store: " + why);
+    }
+  }
+  fs::remove(tmp, ec);
 }
 
 }  // namespace longrl::store

@@ -26,6 +26,9 @@ class RunStore {
   Access access() const { return access_; }
 
  private:
+  // Builds a new store with its schema beside `path` and moves it into place in one step.
+  static void createComplete(const std::string& path);
+
   std::unique_ptr<SqliteDb> db_;
   Access access_;
 };

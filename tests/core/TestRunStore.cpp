@@ -3,7 +3,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <atomic>
+#include <filesystem>
 #include <random>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -225,6 +228,53 @@ class TestRunStore : public QObject {
     QCOMPARE(QString(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))), QString("wal"));
     sqlite3_finalize(st);
     sqlite3_close(db);
+  }
+
+  // A follower polls for run.sqlite while the trainer creates it: the file must never be
+  // visible without its schema (the ssh mirror test once caught "empty database" here).
+  void aNewStoreIsNeverSeenWithoutItsSchema() {
+    const auto dir = longrl::test::freshTempDir("appear");
+    constexpr int kStores = 60;
+    std::atomic<bool> done{false};
+    std::string failure;
+    int opened = 0;
+    std::thread reader([&] {
+      int next = 0;
+      while (next < kStores && !done) {
+        const std::string path = dir + "/s" + std::to_string(next) + ".sqlite";
+        if (!std::filesystem::exists(path)) {
+          std::this_thread::yield();
+          continue;
+        }
+        try {
+          RunStoreReader r(path);
+          ++opened;
+        } catch (const StoreError& e) {
+          if (failure.empty()) failure = e.what();
+        }
+        ++next;
+      }
+    });
+    for (int i = 0; i < kStores; ++i) {
+      RunStoreWriter w(dir + "/s" + std::to_string(i) + ".sqlite");
+    }
+    done = true;
+    reader.join();
+    QVERIFY2(failure.empty(), failure.c_str());
+    QVERIFY(opened > 0);
+    for (const auto& e : std::filesystem::directory_iterator(dir))  // no private files left behind
+      QVERIFY2(e.path().string().find(".creating-") == std::string::npos, e.path().c_str());
+    // Opening an existing store for writing keeps what it holds.
+    const std::string kept = dir + "/s0.sqlite";
+    {
+      RunStoreWriter w(kept);
+      RunInfo run;
+      run.name = "kept";
+      w.writeRun(run);
+      w.flush();
+    }
+    { RunStoreWriter again(kept); }
+    QCOMPARE(RunStoreReader(kept).runs().size(), size_t(1));
   }
 
   void rolloutPagesFilterAndSort() {

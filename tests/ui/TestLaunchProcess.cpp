@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -314,7 +315,11 @@ bool TestLaunchProcess::startSshd() {
                  .toUtf8());
   conf.close();
   sshd_ = new QProcess(this);
-  sshd_->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+  // sshd's log goes to a file, not to ctest's pipe, and sshd dies with this test: a test that
+  // aborts must not leave a daemon holding ctest's output open (CI once waited 600 s on that).
+  sshd_->setStandardOutputFile(dir + "/sshd.log");
+  sshd_->setStandardErrorFile(dir + "/sshd.log", QIODevice::Append);
+  sshd_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
   sshd_->start("/usr/sbin/sshd", {"-D", "-e", "-f", dir + "/sshd_config"});
   if (!sshd_->waitForStarted(5000)) return false;
   for (int i = 0; i < 100 && sshd_->state() == QProcess::Running; ++i) {
