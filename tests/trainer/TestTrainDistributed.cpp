@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QProcess>
 
+#include <signal.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -90,6 +92,7 @@ class TestTrainDistributed : public QObject {
   void dynamicSamplingSeesTheGlobalBatch();
   void failingRankStopsTheJob();
   void sftOnlyReachesEveryRank();
+  void rankZeroKilledLeavesAFailedRunNotARunningOne();
   void nprocUsage();
 };
 
@@ -238,6 +241,59 @@ void TestTrainDistributed::failingRankStopsTheJob() {
   QVERIFY2(r.exitCode != 0 && r.exitCode != -1, r.err.c_str());
   QVERIFY2(r.err.find("rank 1") != std::string::npos, r.err.c_str());
   QVERIFY2(r.seconds < 60, qPrintable(QString::number(r.seconds)));
+  // The store does not go on saying "running" for a job that is gone, and says which rank ended it.
+  const std::string storeFile = store::RunStore::fileIn(root_ + "/failing");
+  QVERIFY(QFile::exists(QString::fromStdString(storeFile)));
+  store::RunStoreReader s(storeFile);
+  QCOMPARE(s.runs().size(), size_t(1));
+  QCOMPARE(s.runs().front().status, std::string("failed"));
+  bool named = false;
+  for (const auto& e : s.eventsAfter(0))
+    named = named || (e.kind == "error" && e.payload.find("rank 1") != std::string::npos);
+  QVERIFY2(named, r.err.c_str());
+}
+
+// The pid of the child of `parent` whose environment holds RANK=<rank>, or 0.
+qint64 rankPid(qint64 parent, int rank) {
+  QProcess pgrep;
+  pgrep.start("pgrep", {"-P", QString::number(parent)});
+  pgrep.waitForFinished(5000);
+  for (const auto& line : QString::fromUtf8(pgrep.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts)) {
+    QFile env("/proc/" + line.trimmed() + "/environ");
+    if (env.open(QIODevice::ReadOnly) && env.readAll().split('\0').contains("RANK=" + QByteArray::number(rank)))
+      return line.trimmed().toLongLong();
+  }
+  return 0;
+}
+
+// SIGKILL gives rank 0 no chance to write "failed": the launcher does it, naming rank 0.
+void TestTrainDistributed::rankZeroKilledLeavesAFailedRunNotARunningOne() {
+  auto cfg = test::tinyConfig(model_, data_);
+  cfg.phases[0].steps = 200;
+  const std::string config = root_ + "/killed.json", dir = root_ + "/killed";
+  cfg.saveFile(config);
+  QProcess p;
+  p.start(QString::fromStdString(test::cliPath()),
+          {"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(dir), "--nproc", "2"});
+  QVERIFY(p.waitForStarted());
+  auto stepsStored = [&]() -> int64_t {
+    if (!store::RunStore::isRunDir(dir)) return 0;
+    return scalar(dir, "SELECT COUNT(*) FROM metrics WHERE name = 'critic/score/mean'");
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(stepsStored() >= 2, 60000);
+  const qint64 rank0 = rankPid(p.processId(), 0);
+  QVERIFY(rank0 > 0);
+  QCOMPARE(::kill(static_cast<pid_t>(rank0), SIGKILL), 0);
+  QVERIFY(p.waitForFinished(60000));
+  const std::string err = p.readAllStandardError().toStdString();
+  QCOMPARE(p.exitCode(), 128 + SIGKILL);
+  QVERIFY2(err.find("the job failed in rank 0") != std::string::npos, err.c_str());
+  store::RunStoreReader s(store::RunStore::fileIn(dir));
+  QCOMPARE(s.runs().front().status, std::string("failed"));
+  bool named = false;
+  for (const auto& e : s.eventsAfter(0))
+    named = named || (e.kind == "error" && e.payload.find("rank 0 of 2 failed (exit code 137)") != std::string::npos);
+  QVERIFY2(named, err.c_str());
 }
 
 void TestTrainDistributed::nprocUsage() {

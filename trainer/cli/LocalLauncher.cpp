@@ -37,6 +37,18 @@ void writeAll(int fd, const std::string& text) {
   }
 }
 
+// SIGCHLD wakes the launcher's poll() through this pipe, so it reaps each rank the moment it
+// exits: the first rank seen failing is the one that failed first, not the lowest-numbered of
+// those that died within one polling interval (rank 0 dies a few ms after a peer it waits on).
+int g_childExited = -1;
+
+void onChildExit(int) {
+  const int saved = errno;
+  const char c = 0;
+  [[maybe_unused]] auto n = ::write(g_childExited, &c, 1);
+  errno = saved;
+}
+
 int exitCodeOf(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -60,7 +72,7 @@ int LocalLauncher::freeLoopbackPort() {
   return ntohs(a.sin_port);
 }
 
-int LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
+LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
   if (spec.nproc < 1) throw std::invalid_argument("LocalLauncher: nproc must be at least 1");
   const int port = freeLoopbackPort();
   // Everything the children need is built before fork(): only async-signal-safe calls after it.
@@ -83,6 +95,13 @@ int LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
   struct sigaction ignorePipe {}, oldPipe {};
   ignorePipe.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignorePipe, &oldPipe);  // a rank that dies early must not kill us mid-write
+  int childPipe[2] = {-1, -1};
+  if (::pipe2(childPipe, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("--nproc: pipe failed");
+  g_childExited = childPipe[1];
+  struct sigaction onChild {}, oldChild {};
+  onChild.sa_handler = onChildExit;
+  onChild.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  ::sigaction(SIGCHLD, &onChild, &oldChild);
   const pid_t self = ::getpid();
 
   auto stopAll = [&](int sig) {
@@ -134,27 +153,29 @@ int LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
     }
   }
 
-  int result = 0;
-  int failedRank = -1;
+  Result result;
+  bool causeIsConsequence = false;
+  bool stopping = false;
   std::optional<std::chrono::steady_clock::time_point> killAt;
   size_t running = ranks.size();
   char buf[65536];
   while (running > 0 || stdoutRead >= 0) {
-    if (stdoutRead >= 0) {
-      pollfd p{stdoutRead, POLLIN, 0};
-      const int ready = ::poll(&p, 1, 100);
-      if (ready > 0) {
-        const ssize_t n = ::read(stdoutRead, buf, sizeof(buf));
-        if (n > 0) {
-          out.write(buf, n);
-          out.flush();
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-          ::close(stdoutRead);
-          stdoutRead = -1;
-        }
+    pollfd fds[2] = {{childPipe[0], POLLIN, 0}, {stdoutRead, POLLIN, 0}};
+    const int ready = ::poll(fds, stdoutRead >= 0 ? 2 : 1, 100);
+    if (ready > 0 && (fds[0].revents & POLLIN)) {
+      char drain[64];
+      while (::read(childPipe[0], drain, sizeof(drain)) > 0) {
       }
-    } else {
-      ::usleep(50 * 1000);
+    }
+    if (ready > 0 && stdoutRead >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      const ssize_t n = ::read(stdoutRead, buf, sizeof(buf));
+      if (n > 0) {
+        out.write(buf, n);
+        out.flush();
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        ::close(stdoutRead);
+        stdoutRead = -1;
+      }
     }
     for (size_t i = 0; i < ranks.size(); ++i) {
       auto& r = ranks[i];
@@ -165,12 +186,22 @@ int LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
       r.status = status;
       --running;
       const int code = exitCodeOf(status);
-      if (code != 0 && failedRank < 0) {
-        failedRank = static_cast<int>(i);
-        result = code;
+      if (code == 0) continue;
+      // A rank that only lost its peers, or that the launcher's signal ended, is a consequence;
+      // it stands as the cause only until a rank with a failure of its own appears (rank 0
+      // often exits a few ms before the rank whose error cut its connection).
+      const bool consequence = (spec.peerLostExitCode && code == *spec.peerLostExitCode) ||
+                               (stopping && WIFSIGNALED(status));
+      if (result.failedRank < 0 || (causeIsConsequence && !consequence)) {
+        result.failedRank = static_cast<int>(i);
+        result.exitCode = code;
+        causeIsConsequence = consequence;
+      }
+      if (!stopping) {
         err << "train: rank " << i << " of " << spec.nproc << " failed (exit code " << code
             << "); stopping the other ranks" << std::endl;
         stopAll(SIGTERM);
+        stopping = true;
         killAt = std::chrono::steady_clock::now() + std::chrono::seconds(spec.graceSeconds);
       }
     }
@@ -179,7 +210,14 @@ int LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
       killAt.reset();
     }
   }
+  if (result.failedRank >= 0)
+    err << "train: the job failed in rank " << result.failedRank << " (exit code " << result.exitCode << ")"
+        << (causeIsConsequence ? "; every failed rank only lost its peers or was stopped" : "") << std::endl;
   if (devNull >= 0) ::close(devNull);
+  ::sigaction(SIGCHLD, &oldChild, nullptr);
+  g_childExited = -1;
+  ::close(childPipe[0]);
+  ::close(childPipe[1]);
   ::sigaction(SIGPIPE, &oldPipe, nullptr);
   return result;
 }

@@ -20,11 +20,20 @@ class LocalLauncher {
     int nproc = 1;
     std::optional<std::string> stdinText;  // written to every rank's stdin (else /dev/null)
     int graceSeconds = 5;                  // SIGTERM -> SIGKILL
+    // The exit code of a rank that failed only because a peer went away (a collective failed).
+    // Such a rank is not named as the cause while another rank failed for a reason of its own.
+    std::optional<int> peerLostExitCode;
   };
 
-  // Returns 0 when every rank exited with 0; otherwise the exit code of the first rank that
-  // failed (128 + signal when a signal ended it), after stopping the others. `err` says which.
-  static int run(const Spec& spec, std::ostream& out, std::ostream& err);
+  struct Result {
+    int exitCode = 0;     // 0, or the first failed rank's (128 + signal when a signal ended it)
+    int failedRank = -1;  // the rank that caused the failure, -1 when none failed
+  };
+
+  // Waits for every rank; when one fails, stops the others first. The cause is the first rank
+  // that failed on its own: not one that only lost its peers, nor one this launcher stopped.
+  // `err` says which.
+  static Result run(const Spec& spec, std::ostream& out, std::ostream& err);
 
   // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
   static int freeLoopbackPort();

@@ -17,8 +17,13 @@
 
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
+#include "core/store/EventEncoder.h"
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+#include "core/store/RunStoreWriter.h"
 #include "trainer/cli/LocalLauncher.h"
 #include "trainer/model/TorchThreads.h"
+#include "trainer/train/CollectiveError.h"
 #include "trainer/train/DistributedEnv.h"
 #include "trainer/train/ProcessGroupCollective.h"
 #include "trainer/train/TrainingRun.h"
@@ -50,6 +55,41 @@ std::chrono::milliseconds distTimeout() {
   return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
 }
 
+// After a rank failed: rank 0 may have been killed before it could say so, leaving the store at
+// "running" for a job that is gone, or stopped cleanly on the launcher's SIGTERM ("stopped"). The launcher records the failure and which rank caused it
+// (in the store, and on stdout when the run's events go there, so a mirror learns it too).
+void recordRankFailure(const std::string& runDir, const cli::LocalLauncher::Result& result, long long nproc,
+                       bool eventsToStdout, std::ostream& out, std::ostream& err) {
+  const std::string path = store::RunStore::fileIn(runDir);
+  if (!store::RunStore::isRunDir(runDir)) return;  // failed before rank 0 created it: nothing to correct
+  try {
+    store::RunStoreWriter writer(path);
+    store::EventRecord event;
+    event.kind = "error";
+    event.payload = nlohmann::json{{"message", "rank " + std::to_string(result.failedRank) + " of " +
+                                                   std::to_string(nproc) + " failed (exit code " +
+                                                   std::to_string(result.exitCode) + "); the other ranks were stopped"}}
+                        .dump();
+    event.time = train::RunRecorder::now();
+    writer.writeEvent(event);
+    if (eventsToStdout) out << store::EventEncoder::encode(event);
+    auto runs = store::RunStoreReader(path).runs();
+    // "stopped" too: rank 0 honoured the launcher's SIGTERM, but the job ended because a rank failed.
+    if (!runs.empty() && (runs.front().status == "running" || runs.front().status == "stopped")) {
+      auto run = runs.front();
+      run.status = "failed";
+      run.config_json.clear();  // keep the stored one
+      run.updated_time = event.time;
+      writer.writeRun(run);
+      if (eventsToStdout) out << store::EventEncoder::encode(run);
+    }
+    writer.flush();
+    out.flush();
+  } catch (const std::exception& e) {
+    err << "train: could not record the failure in " << path << ": " << e.what() << "\n";
+  }
+}
+
 // --nproc N: the same command as N ranks of this binary; rank 0 alone writes events to stdout.
 int launchRanks(long long nproc, const std::optional<std::string>& configArg, const std::string& runDir, bool resume,
                 bool sftOnly, const std::string& events, long long threads, long long microTokens, std::ostream& out,
@@ -61,6 +101,7 @@ int launchRanks(long long nproc, const std::optional<std::string>& configArg, co
   cli::LocalLauncher::Spec spec;
   spec.executable = "/proc/self/exe";
   spec.nproc = static_cast<int>(nproc);
+  spec.peerLostExitCode = train::CollectiveError::kExitCode;
   spec.args = {"train", "--run-dir", runDir, "--micro-batch-tokens", std::to_string(microTokens)};
   if (configArg) {
     spec.args.insert(spec.args.end(), {"--config", *configArg});
@@ -70,7 +111,9 @@ int launchRanks(long long nproc, const std::optional<std::string>& configArg, co
   if (sftOnly) spec.args.push_back("--sft-only");
   if (threads > 0) spec.args.insert(spec.args.end(), {"--threads", std::to_string(threads)});
   if (events == "stdout") spec.rank0Args = {"--events", "stdout"};
-  return cli::LocalLauncher::run(spec, out, err);
+  const auto result = cli::LocalLauncher::run(spec, out, err);
+  if (result.exitCode != 0) recordRankFailure(runDir, result, nproc, events == "stdout", out, err);
+  return result.exitCode;
 }
 
 std::atomic<bool> g_stopRequested{false};
@@ -160,6 +203,9 @@ Command trainCommand() {
       return 0;
     } catch (const UsageError&) {
       throw;
+    } catch (const train::CollectiveError& e) {
+      err << who << "error: " << e.what() << "\n";
+      return train::CollectiveError::kExitCode;
     } catch (const std::exception& e) {
       err << who << "error: " << e.what() << "\n";
       return 1;

@@ -7,6 +7,8 @@
 
 #include "trainer/train/ProcessGroupCollective.h"
 
+#include "trainer/train/CollectiveError.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
@@ -95,16 +97,30 @@ ProcessGroupCollective::ProcessGroupCollective(const DistributedEnv& env, Option
 
 ProcessGroupCollective::~ProcessGroupCollective() = default;
 
+namespace {
+
+// Gloo and NCCL report a vanished peer as a plain error from wait(); it becomes a
+// CollectiveError so this rank exits as "lost its peers" rather than as the cause.
+void waitFor(const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
+  try {
+    work->wait();
+  } catch (const std::exception& e) {
+    throw CollectiveError(std::string(what) + " with the other ranks failed (has a rank died?): " + e.what());
+  }
+}
+
+}  // namespace
+
 void ProcessGroupCollective::allReduceSum(torch::Tensor& t) {
   std::vector<torch::Tensor> v{t};
-  group_->pg->allreduce(v)->wait();
+  waitFor(group_->pg->allreduce(v), "all-reduce");
 }
 
 void ProcessGroupCollective::broadcastTensor(torch::Tensor& t, int root) {
   std::vector<torch::Tensor> v{t};
   c10d::BroadcastOptions o;
   o.rootRank = root;
-  group_->pg->broadcast(v, o)->wait();
+  waitFor(group_->pg->broadcast(v, o), "broadcast");
 }
 
 double ProcessGroupCollective::sum(double value) {
@@ -166,7 +182,7 @@ std::vector<std::string> ProcessGroupCollective::allGather(const std::string& mi
   std::vector<std::vector<torch::Tensor>> sizesOut(1);
   for (int r = 0; r < worldSize_; ++r) sizesOut[0].push_back(torch::empty({1}, onDevice.dtype(torch::kInt64)));
   std::vector<torch::Tensor> sizeIn{size};
-  group_->pg->allgather(sizesOut, sizeIn)->wait();
+  waitFor(group_->pg->allgather(sizesOut, sizeIn), "all-gather");
   std::vector<int64_t> sizes;
   int64_t longest = 1;
   for (auto& s : sizesOut[0]) {
@@ -178,7 +194,7 @@ std::vector<std::string> ProcessGroupCollective::allGather(const std::string& mi
   std::vector<torch::Tensor> in{bytes.to(device_)};
   std::vector<std::vector<torch::Tensor>> out(1);
   for (int r = 0; r < worldSize_; ++r) out[0].push_back(torch::empty({longest}, onDevice.dtype(torch::kUInt8)));
-  group_->pg->allgather(out, in)->wait();
+  waitFor(group_->pg->allgather(out, in), "all-gather");
   std::vector<std::string> result;
   for (int r = 0; r < worldSize_; ++r) {
     const auto b = out[0][static_cast<size_t>(r)].cpu().contiguous();
@@ -201,6 +217,6 @@ void ProcessGroupCollective::broadcast(std::string& data, int root) {
   data.assign(p, p + n);
 }
 
-void ProcessGroupCollective::barrier() { group_->pg->barrier()->wait(); }
+void ProcessGroupCollective::barrier() { waitFor(group_->pg->barrier(), "barrier"); }
 
 }  // namespace longrl::train
