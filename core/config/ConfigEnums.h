@@ -14,6 +14,9 @@ enum class KlLossType { K1, K2, K3, LowVarKl };
 enum class AdvantageEstimator { Grpo, GrpoTaskStd };
 enum class DifficultyMeasure { InverseMean, OneMinusMean };
 enum class LaunchTarget { Local, Ssh, Template };
+// Attention of the training forward: block (kernels::BlockAttention), eager, or block on the CPU
+// and eager on CUDA.
+enum class AttentionImpl { Auto, Eager, Block };
 
 template <class E>
 using EnumTable = std::vector<std::pair<E, const char*>>;
@@ -48,6 +51,12 @@ inline const EnumTable<DifficultyMeasure>& enumTable(DifficultyMeasure) {
 inline const EnumTable<LaunchTarget>& enumTable(LaunchTarget) {
   static const EnumTable<LaunchTarget> t{
       {LaunchTarget::Local, "local"}, {LaunchTarget::Ssh, "ssh"}, {LaunchTarget::Template, "template"}};
+  return t;
+}
+
+inline const EnumTable<AttentionImpl>& enumTable(AttentionImpl) {
+  static const EnumTable<AttentionImpl> t{
+      {AttentionImpl::Auto, "auto"}, {AttentionImpl::Eager, "eager"}, {AttentionImpl::Block, "block"}};
   return t;
 }
 

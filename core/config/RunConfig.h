@@ -21,7 +21,8 @@ struct ModelConfig {
   // Attention of the training forward (SFT, log-probs, updates): "block" (kernels::BlockAttention,
   // O(T) memory; on CPU twice as fast as eager for the demo's GRPO step), "eager" (the [T, S]
   // scores), or "auto": block on the CPU, eager on CUDA (the CUDA block kernel is not yet tuned).
-  std::string attention = "auto";
+  // JSON spellings in ConfigEnums.h.
+  AttentionImpl attention = AttentionImpl::Auto;
 };
 
 struct DatasetConfig {

@@ -123,8 +123,6 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   Checker c(issues);
   if (model.dtype != "float32" && model.dtype != "bfloat16" && model.dtype != "float16")
     c.fail("model.dtype", "expected one of 'float32', 'bfloat16' or 'float16', got '" + model.dtype + "'");
-  if (model.attention != "auto" && model.attention != "eager" && model.attention != "block")
-    c.fail("model.attention", "expected one of 'auto', 'eager' or 'block', got '" + model.attention + "'");
   if (!validDevice(model.device))
     c.fail("model.device", "expected 'cpu', 'cuda' or 'cuda:N', got '" + model.device + "'");
 

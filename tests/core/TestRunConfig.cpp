@@ -123,6 +123,15 @@ class TestRunConfig : public QObject {
     QCOMPARE(issues.size(), size_t(7));
   }
 
+  void attentionIsOneOfItsChoices() {
+    const auto bad = RunConfig::check(json::parse(R"({"model": {"attention": "flash"}})"));
+    QVERIFY2(hasIssue(bad, "model.attention", "'auto', 'eager' or 'block'"), dumpIssues(bad).c_str());
+    const auto cfg = RunConfig::fromJson(json::parse(R"({"model": {"attention": "eager"}})"), "t.json");
+    QVERIFY(cfg.model.attention == AttentionImpl::Eager);
+    QCOMPARE(cfg.toJson()["model"]["attention"].get<std::string>(), std::string("eager"));
+    QVERIFY(RunConfig{}.model.attention == AttentionImpl::Auto);
+  }
+
   void invalidValuesNamePath() {
     const auto issues = RunConfig::check(json::parse(R"({
       "phases": [{"name": "a", "max_input_tokens": 60000}, {"name": "a", "max_input_tokens": 20000, "max_output_tokens": -5}],

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "core/dataset/DatasetWriter.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/demo/DemoDataset.h"
+#include "core/store/PhaseProgress.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "trainer/cli/DemoWarmStart.h"
@@ -45,6 +47,46 @@ std::string runStatus(const std::string& runDir) {
   store::RunStoreReader reader(store::RunStore::fileIn(runDir));
   const auto runs = reader.runs();
   return runs.empty() ? "" : runs.front().status;
+}
+
+// What the run learned, phase by phase: a curriculum's later phases are harder, so the run's
+// first steps against its last would mix learning with difficulty.
+void printLearned(const std::string& runDir, std::ostream& log) {
+  if (!store::RunStore::isRunDir(runDir)) return;
+  store::RunStoreReader reader(store::RunStore::fileIn(runDir));
+  constexpr int kWindow = 20;
+  const auto sampled = store::PhaseProgress::of(reader, "critic/gen_score/mean", kWindow);
+  const auto kept = store::PhaseProgress::of(reader, "critic/score/mean", kWindow);
+  if (sampled.empty()) return;
+  char line[256];
+  log << "demo: reward within each phase, mean of its first -> last " << kWindow << " steps (fewer in short phases)\n";
+  std::snprintf(line, sizeof line, "  %-10s %6s  %-36s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
+                "critic/score/mean (kept groups)");
+  log << line;
+  for (const auto& s : sampled) {
+    std::string keptText = "-";
+    for (const auto& k : kept)
+      if (k.phase == s.phase) {
+        char t[64];
+        std::snprintf(t, sizeof t, "%.3f -> %.3f (%+.3f)", k.first, k.last, k.last - k.first);
+        keptText = t;
+      }
+    char sampledText[64];
+    std::snprintf(sampledText, sizeof sampledText, "%.3f -> %.3f (%+.3f)", s.first, s.last, s.last - s.first);
+    std::snprintf(line, sizeof line, "  %-10s %6lld  %-36s %s\n", s.name.c_str(), static_cast<long long>(s.points),
+                  sampledText, keptText.c_str());
+    log << line;
+  }
+  const auto val = reader.metricSeries("val-core/all/acc/mean@1");
+  if (!val.empty()) {
+    log << "  greedy validation accuracy (val-core/all/acc/mean@1) by step:";
+    for (const auto& p : val) {
+      char t[48];
+      std::snprintf(t, sizeof t, " %lld: %.3f", static_cast<long long>(p.step), p.value);
+      log << t;
+    }
+    log << "\n";
+  }
 }
 
 // Longest chat prompt (in tokens) of each length band of the training data.
@@ -112,12 +154,15 @@ Command demoCommand() {
     const std::string status = runStatus(runDir);
     if (status == "finished") {
       log << "the demo run in " << runDir << " has finished; open it with: longrl-studio " << runDir << "\n";
+      printLearned(runDir, log);
       return 0;
     }
     if (fs::exists(fs::path(runDir) / "config.json") && !status.empty()) {
       log << "resuming the demo run in " << runDir << " (status " << status << ")\n";
       trainArgs.push_back("--resume");
-      return runSub(trainCommand(), trainArgs, out, err);
+      const int rc = runSub(trainCommand(), trainArgs, out, err);
+      if (rc == 0) printLearned(runDir, log);
+      return rc;
     }
 
     fs::create_directories(runDir);
@@ -220,7 +265,11 @@ Command demoCommand() {
     log << "prompt tokens); training\n";
 
     trainArgs.insert(trainArgs.begin(), {"--config", configPath});
-    if (!makeWarmStart) return runSub(trainCommand(), trainArgs, out, err);
+    if (!makeWarmStart) {
+      const int rc = runSub(trainCommand(), trainArgs, out, err);
+      if (rc == 0) printLearned(runDir, log);
+      return rc;
+    }
 
     trainArgs.push_back("--sft-only");
     if (const int rc = runSub(trainCommand(), trainArgs, out, err); rc != 0) return rc;

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/io/JsonFile.h"
 #include "trainer/safetensors/SafetensorsError.h"
 #include "trainer/safetensors/ShardedCheckpoint.h"
 
@@ -19,12 +20,7 @@ std::string shapeText(c10::IntArrayRef s) {
   return out + "]";
 }
 
-void writeJson(const fs::path& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  out.flush();  // a full disk shows here, not silently in the destructor
-  if (!out) throw std::runtime_error(path.string() + ": cannot write (disk full?)");
-}
+void writeJson(const fs::path& path, const nlohmann::json& j) { io::JsonFile::write(path.string(), j); }
 
 }  // namespace
 

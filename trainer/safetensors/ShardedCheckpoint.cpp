@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/JsonFile.h"
 #include "trainer/safetensors/SafetensorsError.h"
 
 namespace fs = std::filesystem;
@@ -105,9 +106,11 @@ std::vector<std::string> ShardedCheckpoint::save(const std::string& dir, const N
     files.push_back(name);
   }
   nlohmann::json index = {{"metadata", {{"total_size", total}}}, {"weight_map", weightMap}};
-  std::ofstream out(fs::path(dir) / kIndexFile);
-  out << index.dump(2) << "\n";
-  if (!out) throw SafetensorsError(dir + ": cannot write " + kIndexFile);
+  try {
+    io::JsonFile::write((fs::path(dir) / kIndexFile).string(), index);
+  } catch (const std::runtime_error& e) {
+    throw SafetensorsError(e.what());
+  }
   files.push_back(kIndexFile);
   return files;
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/io/JsonFile.h"
 #include "trainer/model/QwenPretrained.h"
 
 namespace fs = std::filesystem;
@@ -77,13 +78,7 @@ void CheckpointStore::writeInto(const fs::path& tmp, model::QwenForCausalLM& mod
   }
   if (optimizer) saveOptimizer(*optimizer, tmp / "trainer_state" / "optimizer.pt");
   if (reference) model::QwenPretrained::save(*reference, (tmp / "trainer_state" / "reference").string());
-  {
-    // state.json last: its presence marks the checkpoint complete.
-    std::ofstream out(tmp / "trainer_state" / "state.json");
-    out << state.dump(2) << "\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + (tmp / "trainer_state" / "state.json").string());
-  }
+  io::JsonFile::write((tmp / "trainer_state" / "state.json").string(), state);  // last: marks it complete
 }
 
 std::vector<std::pair<int64_t, std::string>> CheckpointStore::list() const {

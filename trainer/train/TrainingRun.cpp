@@ -153,7 +153,8 @@ std::string TrainingRun::runInner() {
   policy_ = loaded.model;
   policy_->to(dtype);
   const bool blockAttention =
-      config_.model.attention == "block" || (config_.model.attention == "auto" && device.is_cpu());
+      config_.model.attention == config::AttentionImpl::Block ||
+      (config_.model.attention == config::AttentionImpl::Auto && device.is_cpu());
   if (blockAttention) policy_->setAttentionFunction(model::blockAttentionFunction());
   if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
     auto params = policy_->parameters();

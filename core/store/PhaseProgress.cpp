@@ -1,0 +1,33 @@
+#include "core/store/PhaseProgress.h"
+
+#include <algorithm>
+#include <map>
+
+namespace longrl::store {
+
+std::vector<PhaseProgress::Row> PhaseProgress::of(RunStoreReader& reader, const std::string& metric, int window) {
+  std::map<int, std::vector<double>> byPhase;  // metricSeries is ordered by step
+  for (const auto& p : reader.metricSeries(metric)) byPhase[p.phase].push_back(p.value);
+  std::map<int, std::string> names;
+  for (const auto& p : reader.phases()) names[p.index] = p.name;
+  std::vector<Row> rows;
+  for (const auto& [phase, values] : byPhase) {
+    const auto n = static_cast<int>(values.size());
+    if (n < 2) continue;
+    Row row;
+    row.phase = phase;
+    row.name = names.count(phase) ? names[phase] : std::string();
+    row.points = n;
+    row.window = std::clamp(window, 1, n / 2);
+    for (int i = 0; i < row.window; ++i) {
+      row.first += values[static_cast<size_t>(i)];
+      row.last += values[static_cast<size_t>(n - 1 - i)];
+    }
+    row.first /= row.window;
+    row.last /= row.window;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace longrl::store
