@@ -5,6 +5,7 @@
 #include "core/config/RunConfig.h"
 #include "support/TestPaths.h"
 
+using longrl::config::AttentionImpl;
 using longrl::config::ConfigError;
 using longrl::config::ConfigIssue;
 using longrl::config::RunConfig;

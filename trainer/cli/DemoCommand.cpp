@@ -57,36 +57,35 @@ void printLearned(const std::string& runDir, std::ostream& log) {
   constexpr int kWindow = 20;
   const auto sampled = store::PhaseProgress::of(reader, "critic/gen_score/mean", kWindow);
   const auto kept = store::PhaseProgress::of(reader, "critic/score/mean", kWindow);
-  if (sampled.empty()) return;
+  auto movement = [](const store::PhaseProgress::Row& r) {
+    char t[64];
+    std::snprintf(t, sizeof t, "%.3f -> %.3f (%+.3f)", r.first, r.last, r.last - r.first);
+    return std::string(t);
+  };
   char line[256];
-  log << "demo: reward within each phase, mean of its first -> last " << kWindow << " steps (fewer in short phases)\n";
-  std::snprintf(line, sizeof line, "  %-10s %6s  %-36s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
-                "critic/score/mean (kept groups)");
-  log << line;
+  if (!sampled.empty()) {
+    log << "demo: reward within each phase, mean of its first -> last " << kWindow
+        << " steps (fewer in short phases)\n";
+    std::snprintf(line, sizeof line, "  %-10s %6s  %-36s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
+                  "critic/score/mean (kept groups)");
+    log << line;
+  }
   for (const auto& s : sampled) {
     std::string keptText = "-";
     for (const auto& k : kept)
-      if (k.phase == s.phase) {
-        char t[64];
-        std::snprintf(t, sizeof t, "%.3f -> %.3f (%+.3f)", k.first, k.last, k.last - k.first);
-        keptText = t;
-      }
-    char sampledText[64];
-    std::snprintf(sampledText, sizeof sampledText, "%.3f -> %.3f (%+.3f)", s.first, s.last, s.last - s.first);
+      if (k.phase == s.phase) keptText = movement(k);
     std::snprintf(line, sizeof line, "  %-10s %6lld  %-36s %s\n", s.name.c_str(), static_cast<long long>(s.points),
-                  sampledText, keptText.c_str());
+                  movement(s).c_str(), keptText.c_str());
     log << line;
   }
   const auto val = reader.metricSeries("val-core/all/acc/mean@1");
-  if (!val.empty()) {
-    log << "  greedy validation accuracy (val-core/all/acc/mean@1) by step:";
-    for (const auto& p : val) {
-      char t[48];
-      std::snprintf(t, sizeof t, " %lld: %.3f", static_cast<long long>(p.step), p.value);
-      log << t;
-    }
-    log << "\n";
+  if (val.empty()) return;
+  log << "demo: greedy validation accuracy (val-core/all/acc/mean@1) by step:";
+  for (const auto& p : val) {
+    std::snprintf(line, sizeof line, " %lld: %.3f", static_cast<long long>(p.step), p.value);
+    log << line;
   }
+  log << "\n";
 }
 
 // Longest chat prompt (in tokens) of each length band of the training data.
