@@ -79,7 +79,7 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   log.clear();
   QCOMPARE(runDemo({"--run-dir", runB, "--minutes", "0.1"}, &log), 0);
   QVERIFY2(log.find("has finished") != std::string::npos, log.c_str());
-  QVERIFY2(log.find("demo: greedy validation accuracy (val-core/all/acc/mean@1) by step: 0: ") != std::string::npos,
+  QVERIFY2(log.find("demo: greedy validation accuracy (val-core/all/acc/mean@1): step 0 ") != std::string::npos,
            log.c_str());
 }
 

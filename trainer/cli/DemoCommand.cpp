@@ -66,7 +66,7 @@ void printLearned(const std::string& runDir, std::ostream& log) {
   if (!sampled.empty()) {
     log << "demo: reward within each phase, mean of its first -> last " << kWindow
         << " steps (fewer in short phases)\n";
-    std::snprintf(line, sizeof line, "  %-10s %6s  %-36s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
+    std::snprintf(line, sizeof line, "  %-10s %6s  %-38s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
                   "critic/score/mean (kept groups)");
     log << line;
   }
@@ -74,15 +74,15 @@ void printLearned(const std::string& runDir, std::ostream& log) {
     std::string keptText = "-";
     for (const auto& k : kept)
       if (k.phase == s.phase) keptText = movement(k);
-    std::snprintf(line, sizeof line, "  %-10s %6lld  %-36s %s\n", s.name.c_str(), static_cast<long long>(s.points),
+    std::snprintf(line, sizeof line, "  %-10s %6lld  %-38s %s\n", s.name.c_str(), static_cast<long long>(s.points),
                   movement(s).c_str(), keptText.c_str());
     log << line;
   }
   const auto val = reader.metricSeries("val-core/all/acc/mean@1");
   if (val.empty()) return;
-  log << "demo: greedy validation accuracy (val-core/all/acc/mean@1) by step:";
-  for (const auto& p : val) {
-    std::snprintf(line, sizeof line, " %lld: %.3f", static_cast<long long>(p.step), p.value);
+  log << "demo: greedy validation accuracy (val-core/all/acc/mean@1):";
+  for (size_t i = 0; i < val.size(); ++i) {
+    std::snprintf(line, sizeof line, "%s step %lld %.3f", i ? "," : "", static_cast<long long>(val[i].step), val[i].value);
     log << line;
   }
   log << "\n";
