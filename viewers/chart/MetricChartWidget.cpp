@@ -188,10 +188,12 @@ void MetricChartWidget::redrawNow() {
   auto decimate = [&](const MetricSeries& s, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
     const auto& xs = xsOf(s);
     const double* lastX = (wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
+    const double* subLastX = (wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
     if (xs.size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
-    if (!wall) return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks, lastX);
+    if (!wall)
+      return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks, lastX, subLastX);
     auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels,
-                                            blocks, lastX);
+                                            blocks, lastX, subLastX);
     for (auto& p : points) p.setX(p.x() - origin);
     return points;
   };

@@ -24,14 +24,19 @@ void MetricSeries::append(double step, double wallTime, double value) {
 }
 
 void MetricSeries::updateBlockLast(std::size_t from) {
-  constexpr std::size_t B = MinMaxBlocks::kBlock;
-  const std::size_t blocks = (values_.size() + B - 1) / B;
-  blockLastSteps_.resize(blocks);
-  blockLastWallTimes_.resize(blocks);
-  for (std::size_t b = from / B; b < blocks; ++b) {
-    const std::size_t last = std::min(values_.size(), (b + 1) * B) - 1;
-    blockLastSteps_[b] = steps_[last];
-    blockLastWallTimes_[b] = wallTimes_[last];
+  updateLast(from, MinMaxBlocks::kBlock, blockLastSteps_, blockLastWallTimes_);
+  updateLast(from, MinMaxBlocks::kSubBlock, subBlockLastSteps_, subBlockLastWallTimes_);
+}
+
+void MetricSeries::updateLast(std::size_t from, std::size_t size, std::vector<double>& lastSteps,
+                              std::vector<double>& lastWallTimes) {
+  const std::size_t blocks = (values_.size() + size - 1) / size;
+  lastSteps.resize(blocks);
+  lastWallTimes.resize(blocks);
+  for (std::size_t b = from / size; b < blocks; ++b) {
+    const std::size_t last = std::min(values_.size(), (b + 1) * size) - 1;
+    lastSteps[b] = steps_[last];
+    lastWallTimes[b] = wallTimes_[last];
   }
 }
 
@@ -42,6 +47,8 @@ void MetricSeries::clear() {
   blocks_.clear();
   blockLastSteps_.clear();
   blockLastWallTimes_.clear();
+  subBlockLastSteps_.clear();
+  subBlockLastWallTimes_.clear();
   ++rewrites_;
 }
 

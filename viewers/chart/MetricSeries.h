@@ -26,15 +26,20 @@ class MetricSeries {
   // in order, instead of one x 64 points apart (a cache miss each on a 1M-point series).
   const std::vector<double>& blockLastSteps() const { return blockLastSteps_; }
   const std::vector<double>& blockLastWallTimes() const { return blockLastWallTimes_; }
+  // The same for the sub-blocks of MinMaxBlocks::kSubBlock points.
+  const std::vector<double>& subBlockLastSteps() const { return subBlockLastSteps_; }
+  const std::vector<double>& subBlockLastWallTimes() const { return subBlockLastWallTimes_; }
   // Bumped by every change that is not an append (clear, a late point inserted in place): a
   // cache derived from a prefix of the series (smoothing) is valid while this stays the same.
   std::size_t rewrites() const { return rewrites_; }
 
  private:
   void updateBlockLast(std::size_t from);
+  void updateLast(std::size_t from, std::size_t size, std::vector<double>& lastSteps, std::vector<double>& lastWallTimes);
 
   std::vector<double> steps_, wallTimes_, values_;
   std::vector<double> blockLastSteps_, blockLastWallTimes_;
+  std::vector<double> subBlockLastSteps_, subBlockLastWallTimes_;
   MinMaxBlocks blocks_;
   std::size_t rewrites_ = 0;
 };

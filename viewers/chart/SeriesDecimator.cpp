@@ -6,7 +6,8 @@
 namespace longrl::viewers {
 
 QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::size_t n, double x0, double x1,
-                                         int pixels, const MinMaxBlocks* blocks, const double* blockLastX) {
+                                         int pixels, const MinMaxBlocks* blocks, const double* blockLastX,
+                                         const double* subBlockLastX) {
   if (blocks && blocks->covered() != n) blocks = nullptr;  // stale summary: scan instead
   QList<QPointF> out;
   if (n == 0 || pixels <= 0 || !(x1 >= x0)) return out;
@@ -29,19 +30,25 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   const double width = x1 > x0 ? x1 - x0 : 1.0;
   const double scale = pixels / width;
   constexpr std::size_t B = MinMaxBlocks::kBlock;
+  constexpr std::size_t S = MinMaxBlocks::kSubBlock;
 
   // One pass over the visible slice, column by column. A point k is in the column of x[i] when
   // (x[k] - x0) * scale < floor((x[i] - x0) * scale) + 1, the same test as comparing floors,
   // without a floor per point. Since x is sorted, a block whose last point is in the column lies in
   // it whole and is taken from the summary: the scan reads one x and two summary values per
-  // block, in order, and single points only at the column edges. (A binary search per column and
-  // reading the block extremes from y cost two thirds of a redraw in cache misses.)
+  // block, in order; at the column edges whole sub-blocks the same way, and single points only
+  // for the last few (fewer than kSubBlock on each side). (A binary search per column and
+  // reading the block extremes from y cost two thirds of a redraw in cache misses; scanning the
+  // edges point by point, up to 63 a side, cost most of the rest.)
   std::size_t i = begin;
   while (i < end) {
     const double limit = std::floor((x[i] - x0) * scale) + 1.0;
     auto inColumn = [&](std::size_t k) { return (x[k] - x0) * scale < limit; };
     auto blockInColumn = [&](std::size_t b) {
       return blockLastX ? (blockLastX[b] - x0) * scale < limit : inColumn(b * B + B - 1);
+    };
+    auto subBlockInColumn = [&](std::size_t b) {
+      return subBlockLastX ? (subBlockLastX[b] - x0) * scale < limit : inColumn(b * S + S - 1);
     };
     std::size_t lo = n, hi = n;
     double loV = 0.0, hiV = 0.0;
@@ -60,6 +67,14 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
         if (blocks->minIndex(b) != MinMaxBlocks::kNone)
           consider(blocks->minIndex(b), blocks->minValue(b), blocks->maxIndex(b), blocks->maxValue(b));
         k += B;
+        continue;
+      }
+      if (blocks && k % S == 0 && k + S <= end && subBlockInColumn(k / S)) {
+        const auto& sub = blocks->subBlocks();
+        const std::size_t b = k / S;
+        if (sub.minIndex(b) != MinMaxBlocks::kNone)
+          consider(sub.minIndex(b), sub.minValue(b), sub.maxIndex(b), sub.maxValue(b));
+        k += S;
         continue;
       }
       if (!inColumn(k)) break;
