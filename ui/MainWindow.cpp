@@ -275,6 +275,9 @@ void MainWindow::restoreSettings() {
   charts_->setChartMetrics(viewers::ChartsPanel::restoredMetrics(
       settings.value(QStringLiteral("charts/metrics")).toStringList(),
       settings.value(QStringLiteral("charts/defaults")).toStringList()));
+  charts_->setViewSettings({settings.value(QStringLiteral("charts/x_axis")).toString(),
+                            settings.value(QStringLiteral("charts/smoothing")).toString(),
+                            settings.value(QStringLiteral("charts/smoothing_value")).toDouble()});
 }
 
 void MainWindow::saveSettings() const {
@@ -283,6 +286,10 @@ void MainWindow::saveSettings() const {
   settings.setValue(QStringLiteral("window/state"), saveState());
   settings.setValue(QStringLiteral("charts/metrics"), charts_->chartMetrics());
   settings.setValue(QStringLiteral("charts/defaults"), viewers::ChartsPanel::defaultMetrics());
+  const auto view = charts_->viewSettings();
+  settings.setValue(QStringLiteral("charts/x_axis"), view.xAxis);
+  settings.setValue(QStringLiteral("charts/smoothing"), view.smoothing);
+  settings.setValue(QStringLiteral("charts/smoothing_value"), view.smoothingValue);
   QStringList open;
   for (RunSession* r : runsModel_->runs()) open << r->runDir();
   settings.setValue(QStringLiteral("runs/open"), open);

@@ -140,6 +140,39 @@ class TestMainWindow : public QObject {
     again.restoreSettings();
     QVERIFY(!again.charts()->chartMetrics().contains("val-core/all/acc/mean@1"));
   }
+
+  // Smoothing is on out of the box; a user's x axis and smoothing come back after a restart, and a
+  // value written by hand that the app does not know changes nothing.
+  void chartViewSettingsPersist() {
+    QSettings().remove("charts");
+    {
+      MainWindow fresh;
+      fresh.restoreSettings();
+      const auto view = fresh.charts()->viewSettings();
+      QCOMPARE(view.smoothing, QString("ema"));
+      QCOMPARE(view.smoothingValue, 0.9);
+      QCOMPARE(view.xAxis, QString("step"));
+      using Smoothing = longrl::viewers::MetricChartWidget::Smoothing;
+      QVERIFY(fresh.charts()->card("critic/score/mean")->chart()->smoothing() == Smoothing::Ema);
+      // Validation is a few measurements of a fixed set: never smoothed.
+      QVERIFY(fresh.charts()->card("val-core/all/acc/mean@1")->chart()->smoothing() == Smoothing::None);
+      fresh.charts()->setViewSettings({"wall", "window", 35});
+      fresh.saveSettings();
+    }
+    {
+      MainWindow again;
+      again.restoreSettings();
+      const auto view = again.charts()->viewSettings();
+      QCOMPARE(view.xAxis, QString("wall"));
+      QCOMPARE(view.smoothing, QString("window"));
+      QCOMPARE(view.smoothingValue, 35.0);
+    }
+    QSettings().setValue("charts/smoothing", "gaussian");
+    MainWindow odd;
+    odd.restoreSettings();
+    QCOMPARE(odd.charts()->viewSettings().smoothing, QString("ema"));  // the built-in default
+    QCOMPARE(odd.charts()->viewSettings().xAxis, QString("wall"));     // the rest still restored
+  }
 };
 
 QTEST_MAIN(TestMainWindow)

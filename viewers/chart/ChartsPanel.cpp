@@ -53,8 +53,10 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   smoothingValue_->setToolTip(tr("EMA weight (0-0.999) or window length in points"));
   smoothingValue_->setDecimals(3);
   smoothingValue_->setRange(0.0, 10000.0);
+  // Rewards are noisy step to step: smoothed by default (EMA 0.9, the raw line stays drawn
+  // faintly underneath), as TensorBoard and W&B do; the choice persists in the settings.
+  smoothing_->setCurrentIndex(1);
   smoothingValue_->setValue(0.9);
-  smoothingValue_->setEnabled(false);
   auto* reset = new QPushButton(tr("Follow run"), this);
   reset->setToolTip(tr("Show the whole run and follow new steps (double click a chart does the same)"));
   bar->addWidget(add);
@@ -92,10 +94,30 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   });
 }
 
+namespace {
+const QStringList kXAxisNames{QStringLiteral("step"), QStringLiteral("wall")};
+const QStringList kSmoothingNames{QStringLiteral("none"), QStringLiteral("ema"), QStringLiteral("window")};
+}  // namespace
+
+ChartsPanel::ViewSettings ChartsPanel::viewSettings() const {
+  return {kXAxisNames.value(xAxis_->currentIndex()), kSmoothingNames.value(smoothing_->currentIndex()),
+          smoothingValue_->value()};
+}
+
+void ChartsPanel::setViewSettings(const ViewSettings& settings) {
+  if (const int x = kXAxisNames.indexOf(settings.xAxis); x >= 0) xAxis_->setCurrentIndex(x);
+  if (const int s = kSmoothingNames.indexOf(settings.smoothing); s >= 0) {
+    smoothing_->setCurrentIndex(s);  // resets the value to that kind's starting value
+    if (s != 0 && settings.smoothingValue > 0) smoothingValue_->setValue(settings.smoothingValue);
+  }
+}
+
 void ChartsPanel::applyViewSettings(ChartCard* card) {
   auto* chart = card->chart();
   chart->setXAxis(xAxis_->currentIndex() == 0 ? MetricChartWidget::XAxis::Step : MetricChartWidget::XAxis::WallTime);
-  const int s = smoothing_->currentIndex();
+  // Validation metrics are measured on a fixed set every few phases: an EMA over a handful of
+  // points only lags them (it drew 0.202 for a run whose last three validations were 0.200).
+  const int s = card->metric().startsWith(QLatin1String("val-")) ? 0 : smoothing_->currentIndex();
   double value = smoothingValue_->value();
   if (s == 1) value = std::min(value, 0.999);
   chart->setSmoothing(s == 0 ? MetricChartWidget::Smoothing::None

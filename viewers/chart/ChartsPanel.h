@@ -39,6 +39,16 @@ class ChartsPanel : public QWidget {
   // Every metric any open run logs.
   QStringList availableMetrics() const;
 
+  // The shared view controls, for settings: x axis "step" | "wall", smoothing "none" | "ema" |
+  // "window" and its value. Unknown or missing entries keep the current choice.
+  struct ViewSettings {
+    QString xAxis;
+    QString smoothing;
+    double smoothingValue = 0.0;
+  };
+  ViewSettings viewSettings() const;
+  void setViewSettings(const ViewSettings& settings);
+
  public Q_SLOTS:
   void pickCharts();
 

@@ -38,6 +38,7 @@ class MetricChartWidget : public QWidget {
   void setXAxis(XAxis axis);
   void setLogY(bool logY);
   void setSmoothing(Smoothing kind, double parameter);
+  Smoothing smoothing() const { return smoothing_; }
   // Back to showing the whole run and following new points.
   void resetZoom();
   bool following() const { return following_; }
