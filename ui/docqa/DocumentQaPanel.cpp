@@ -4,7 +4,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -21,20 +20,18 @@
 #include <QTabWidget>
 #include <QTextBlock>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 
-#include "core/dataset/DatasetError.h"
 #include "core/dataset/DatasetRecord.h"
-#include "core/dataset/DatasetWriter.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/reward/AnswerExtractor.h"
 #include "core/reward/DocQaScorer.h"
-#include "ui/docqa/ChatStream.h"
 #include "core/config/RunConfig.h"
+#include "ui/docqa/ChatStream.h"
+#include "ui/docqa/ExampleSaveBar.h"
 #include "ui/docqa/LocalModelServer.h"
 #include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/DocumentTraceView.h"
@@ -81,11 +78,6 @@ QWidget* row(QWidget* parent, std::initializer_list<QWidget*> widgets, int stret
 
 }  // namespace
 
-QStringList DocumentQaPanel::knownDataSources() {
-  return {QStringLiteral("multihoprag"), QStringLiteral("musique"), QStringLiteral("docmath"),
-          QStringLiteral("long_toc_choices")};
-}
-
 DocumentQaPanel::DocumentQaPanel(QWidget* parent)
     : QWidget(parent),
       open_(new QPushButton(tr("Open document…"), this)),
@@ -107,10 +99,7 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
       views_(new QTabWidget(this)),
       trace_(new viewers::DocumentTraceView(this)),
       memorySteps_(new viewers::MemoryStepsView(this)),
-      dataSource_(new QComboBox(this)),
-      groundTruth_(new QLineEdit(this)),
-      datasetPath_(new QLineEdit(this)),
-      save_(new QPushButton(tr("Save as example"), this)),
+      saveBar_(new ExampleSaveBar(this)),
       stream_(new ChatStream(this)),
       agent_(new MemoryAgentDriver(this)),
       server_(new LocalModelServer(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this)),
@@ -141,15 +130,6 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   status_->setTextFormat(Qt::PlainText);
 
-  dataSource_->setEditable(true);
-  dataSource_->addItems(knownDataSources());
-  dataSource_->setToolTip(tr("data_source of the saved example: routes its reward (docqa sub-EM, docmath, choices)"));
-  groundTruth_->setPlaceholderText(tr("ground truth (filled with the model's answer: correct it before saving)"));
-  datasetPath_->setPlaceholderText(tr("dataset .jsonl to append to"));
-  auto* browseDataset = new QToolButton(this);
-  browseDataset->setText(tr("…"));
-  browseDataset->setToolTip(tr("Choose the dataset file (appended to, never overwritten)"));
-
   auto* top = new QGridLayout;
   top->addWidget(open_, 0, 0);
   top->addWidget(documentInfo_, 0, 1, 1, 2);
@@ -175,15 +155,6 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   top->addWidget(row(this, {mode_, sectionTokens_, progress_}), 3, 1, 1, 2);
   top->setColumnStretch(1, 1);
 
-  auto* saveRow = new QHBoxLayout;
-  saveRow->addWidget(new QLabel(tr("data_source"), this));
-  saveRow->addWidget(dataSource_);
-  saveRow->addWidget(new QLabel(tr("Ground truth"), this));
-  saveRow->addWidget(groundTruth_, 2);
-  saveRow->addWidget(datasetPath_, 1);
-  saveRow->addWidget(browseDataset);
-  saveRow->addWidget(save_);
-
   auto* l = new QVBoxLayout(this);
   l->addLayout(top);
   l->addWidget(status_);
@@ -191,7 +162,7 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   views_->addTab(memorySteps_, tr("Memory steps"));
   views_->setDocumentMode(true);
   l->addWidget(views_, 1);
-  l->addLayout(saveRow);
+  l->addWidget(saveBar_);
 
   flush_->setSingleShot(true);
   flush_->setInterval(kFlushMs);
@@ -201,14 +172,13 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   connect(backend_, &QComboBox::currentIndexChanged, backendFields_, &QStackedWidget::setCurrentIndex);
   connect(backend_, &QComboBox::currentIndexChanged, this, &DocumentQaPanel::updateButtons);
   connect(browseModel, &QPushButton::clicked, this, &DocumentQaPanel::chooseModelDir);
-  connect(browseDataset, &QToolButton::clicked, this, &DocumentQaPanel::chooseDatasetPath);
-  for (QLineEdit* e : {question_, baseUrl_, modelDir_, groundTruth_, datasetPath_})
+  for (QLineEdit* e : {question_, baseUrl_, modelDir_})
     connect(e, &QLineEdit::textChanged, this, &DocumentQaPanel::updateButtons);
-  connect(dataSource_, &QComboBox::currentTextChanged, this, &DocumentQaPanel::updateButtons);
+  connect(saveBar_, &ExampleSaveBar::fieldsChanged, this, &DocumentQaPanel::updateButtons);
   connect(question_, &QLineEdit::returnPressed, this, [this] { if (ask_->isEnabled()) ask(); });
   connect(ask_, &QPushButton::clicked, this, &DocumentQaPanel::ask);
   connect(stop_, &QPushButton::clicked, this, &DocumentQaPanel::stop);
-  connect(save_, &QPushButton::clicked, this, &DocumentQaPanel::saveExample);
+  connect(saveBar_, &ExampleSaveBar::saveRequested, this, &DocumentQaPanel::saveExample);
   connect(flush_, &QTimer::timeout, this, &DocumentQaPanel::flushStream);
   connect(&loader_, &QFutureWatcher<DocumentLoader::Result>::finished, this, &DocumentQaPanel::onDocumentRead);
 
@@ -270,9 +240,7 @@ void DocumentQaPanel::loadSettings() {
   baseUrl_->setText(s.value(QStringLiteral("baseUrl")).toString());
   model_->setText(s.value(QStringLiteral("model")).toString());
   modelDir_->setText(s.value(QStringLiteral("modelDir")).toString());
-  datasetPath_->setText(s.value(QStringLiteral("datasetPath")).toString());
-  const QString source = s.value(QStringLiteral("dataSource")).toString();
-  if (!source.isEmpty()) dataSource_->setCurrentText(source);
+  saveBar_->loadSettings(s);
   backend_->setCurrentIndex(s.value(QStringLiteral("backend"), 0).toInt() == 1 ? 1 : 0);
   mode_->setCurrentIndex(s.value(QStringLiteral("mode"), 0).toInt() == 1 ? 1 : 0);
   sectionTokens_->setValue(s.value(QStringLiteral("sectionTokens"), sectionTokens_->value()).toInt());
@@ -285,8 +253,7 @@ void DocumentQaPanel::saveSettings() const {
   s.setValue(QStringLiteral("baseUrl"), baseUrl_->text());
   s.setValue(QStringLiteral("model"), model_->text());
   s.setValue(QStringLiteral("modelDir"), modelDir_->text());
-  s.setValue(QStringLiteral("datasetPath"), datasetPath_->text());
-  s.setValue(QStringLiteral("dataSource"), dataSource_->currentText());
+  saveBar_->saveSettings(s);
   s.setValue(QStringLiteral("backend"), backend_->currentIndex());
   s.setValue(QStringLiteral("mode"), mode_->currentIndex());
   s.setValue(QStringLiteral("sectionTokens"), sectionTokens_->value());
@@ -368,14 +335,6 @@ void DocumentQaPanel::chooseModelDir() {
   if (!dir.isEmpty()) modelDir_->setText(dir);
 }
 
-void DocumentQaPanel::chooseDatasetPath() {
-  // Not getSaveFileName's overwrite question: the file is appended to, never replaced.
-  const QString path = QFileDialog::getSaveFileName(this, tr("Dataset to append to"), datasetPath_->text(),
-                                                    tr("JSON lines (*.jsonl);;All files (*)"), nullptr,
-                                                    QFileDialog::DontConfirmOverwrite);
-  if (!path.isEmpty()) datasetPath_->setText(path);
-}
-
 QString DocumentQaPanel::currentModelName() const {
   return backend() == Backend::LocalModel ? server_->modelName() : model_->text().trimmed();
 }
@@ -401,7 +360,7 @@ void DocumentQaPanel::ask() {
   response_.clear();
   shownThink_.clear();
   shownAnswer_.clear();
-  groundTruth_->clear();
+  saveBar_->groundTruthEdit()->clear();
   // Drops the previous answer's highlights (their positions are stale).
   showDocumentOnly(tr("Grounded passages are found when the answer is complete."));
   trace_->thinkingEdit()->setPlaceholderText(tr("Waiting for the model…"));
@@ -527,7 +486,7 @@ void DocumentQaPanel::onStreamEnded(State how, QString message) {
   // The model's final answer as the ground truth to confirm or correct.
   if (const auto answer = reward::AnswerExtractor::afterThink(response_)) {
     const auto extracted = reward::DocQaScorer::extract(*answer);
-    groundTruth_->setText(fromStd(extracted ? *extracted : reward::AnswerExtractor::trim(*answer)));
+    saveBar_->groundTruthEdit()->setText(fromStd(extracted ? *extracted : reward::AnswerExtractor::trim(*answer)));
   }
   if (!response_.empty()) showAlignment();
   updateButtons();
@@ -565,39 +524,25 @@ bool DocumentQaPanel::saveExample() {
   if (document_.empty()) return refuse(tr("no document is open."));
   const std::string question = askedQuestion_.empty() ? toStd(question_->text().trimmed()) : askedQuestion_;
   if (question.empty()) return refuse(tr("no question."));
-  const QString gt = groundTruth_->text().trimmed();
-  if (gt.isEmpty()) return refuse(tr("the ground truth is empty."));
-  const QString source = dataSource_->currentText().trimmed();
-  if (source.isEmpty()) return refuse(tr("choose a data_source."));
-  const QString path = datasetPath_->text().trimmed();
-  if (path.isEmpty()) return refuse(tr("choose the dataset file to append to."));
 
   dataset::DatasetRecord r;
-  r.dataSource = toStd(source);
   r.document = document_;
   r.question = question;
-  r.groundTruth = {toStd(gt)};
   nlohmann::json extra = {{"source", "longrl-studio document QA"}, {"document_title", toStd(title_)}};
   if (!modelUsed_.isEmpty()) extra["model"] = toStd(modelUsed_);
   if (const auto answer = reward::AnswerExtractor::afterThink(response_)) extra["model_answer"] = *answer;
   r.extraInfo = extra;
-  try {
-    // Opened once per file (the writer counts the file's lines on opening); always appends.
-    if (!writer_ || writerPath_ != path || !QFileInfo::exists(path)) {
-      writer_.reset();
-      if (!QFileInfo(path).absoluteDir().exists()) return refuse(tr("the folder of %1 does not exist.").arg(path));
-      writer_ = std::make_unique<dataset::DatasetWriter>(toStd(path));
-      writerPath_ = path;
-    }
-    writer_->append(r);
-  } catch (const std::exception& e) {
-    writer_.reset();
-    return refuse(QString::fromUtf8(e.what()));
-  }
-  setStatus(tr("Saved as a %1 example to %2.").arg(source, path));
+  if (const QString why = saveBar_->append(std::move(r)); !why.isEmpty()) return refuse(why);
+  const QString path = saveBar_->datasetPath();
+  setStatus(tr("Saved as a %1 example to %2.").arg(saveBar_->dataSource(), path));
   Q_EMIT exampleSaved(path);
   return true;
 }
+
+QLineEdit* DocumentQaPanel::groundTruthEdit() const { return saveBar_->groundTruthEdit(); }
+QComboBox* DocumentQaPanel::dataSourceCombo() const { return saveBar_->dataSourceCombo(); }
+QLineEdit* DocumentQaPanel::datasetPathEdit() const { return saveBar_->datasetPathEdit(); }
+QPushButton* DocumentQaPanel::saveButton() const { return saveBar_->saveButton(); }
 
 // ---- state ----
 
@@ -612,8 +557,7 @@ void DocumentQaPanel::updateButtons() {
   mode_->setEnabled(!asking);
   sectionTokens_->setEnabled(!asking && mode() == Mode::MemoryAgent);
   open_->setEnabled(!asking && !loader_.isRunning());
-  save_->setEnabled(!asking && !document_.empty() && !groundTruth_->text().trimmed().isEmpty() &&
-                    !datasetPath_->text().trimmed().isEmpty() && !dataSource_->currentText().trimmed().isEmpty());
+  saveBar_->setSaveEnabled(!asking && !document_.empty() && saveBar_->fieldsFilled());
 }
 
 void DocumentQaPanel::setStatus(const QString& text, bool error) {

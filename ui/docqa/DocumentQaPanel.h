@@ -21,9 +21,6 @@ class QStackedWidget;
 class QTabWidget;
 class QTimer;
 
-namespace longrl::dataset {
-class DatasetWriter;
-}
 namespace longrl::viewers {
 class DocumentTraceView;
 class MemoryStepsView;
@@ -32,6 +29,7 @@ class MemoryStepsView;
 namespace longrl::ui {
 
 class ChatStream;
+class ExampleSaveBar;
 class LocalModelServer;
 class MemoryAgentDriver;
 
@@ -41,8 +39,8 @@ class MemoryAgentDriver;
 // OpenAI-compatible endpoint, or to `longrl serve` started here on a local model directory (a
 // child process: no LibTorch in the GUI). When the answer is complete, core's grounding aligner
 // links the trace to the document (DocumentTraceView: highlights on both sides, click a passage to
-// find its source). "Save as example" appends the session to a dataset file (DatasetWriter, plain
-// JSONL form) with the ground truth the user confirmed, ready for the next training phase.
+// find its source). "Save as example" (ExampleSaveBar) appends the session to a dataset file with the
+// ground truth the user confirmed, ready for the next training phase.
 // A document longer than the model's window can be read in memory-agent mode (QwenLong-L1.5,
 // MemoryAgentDriver): one call per section rewrites the memory, with progress over the sections
 // and the steps shown in the "Memory steps" tab; the final call answers from the memory.
@@ -94,19 +92,17 @@ class DocumentQaPanel : public QWidget {
   viewers::DocumentTraceView* trace() const { return trace_; }
   LocalModelServer* localServer() const { return server_; }
   QLineEdit* questionEdit() const { return question_; }
-  QLineEdit* groundTruthEdit() const { return groundTruth_; }
-  QComboBox* dataSourceCombo() const { return dataSource_; }
-  QLineEdit* datasetPathEdit() const { return datasetPath_; }
+  ExampleSaveBar* saveBar() const { return saveBar_; }
+  QLineEdit* groundTruthEdit() const;
+  QComboBox* dataSourceCombo() const;
+  QLineEdit* datasetPathEdit() const;
   QPushButton* askButton() const { return ask_; }
   QPushButton* stopButton() const { return stop_; }
-  QPushButton* saveButton() const { return save_; }
+  QPushButton* saveButton() const;
   QComboBox* modeCombo() const { return mode_; }
   QProgressBar* sectionProgress() const { return progress_; }
   viewers::MemoryStepsView* memorySteps() const { return memorySteps_; }
   MemoryAgentDriver* memoryAgent() const { return agent_; }
-
-  // The data sources the recipe routes rewards by (DESIGN.md section 3).
-  static QStringList knownDataSources();
 
  Q_SIGNALS:
   void documentLoaded(const QString& title);
@@ -126,7 +122,6 @@ class DocumentQaPanel : public QWidget {
   void updateButtons();
   void setStatus(const QString& text, bool error = false);
   void chooseModelDir();
-  void chooseDatasetPath();
   void loadSettings();
   void saveSettings() const;
   QString currentModelName() const;
@@ -153,11 +148,7 @@ class DocumentQaPanel : public QWidget {
   QTabWidget* views_;
   viewers::DocumentTraceView* trace_;
   viewers::MemoryStepsView* memorySteps_;
-  // Save
-  QComboBox* dataSource_;
-  QLineEdit* groundTruth_;
-  QLineEdit* datasetPath_;
-  QPushButton* save_;
+  ExampleSaveBar* saveBar_;
 
   ChatStream* stream_;
   MemoryAgentDriver* agent_;
@@ -165,8 +156,6 @@ class DocumentQaPanel : public QWidget {
   LocalModelServer* server_;
   QTimer* flush_;
   QFutureWatcher<DocumentLoader::Result> loader_;
-  std::unique_ptr<dataset::DatasetWriter> writer_;
-  QString writerPath_;
 
   QString title_;
   std::string document_;
