@@ -55,14 +55,17 @@ RunStore::RunStore(const std::string& path, Access access) : access_(access) {
 void RunStore::createComplete(const std::string& path) {
   const std::string tmp = path + ".creating-" + std::to_string(::getpid());
   std::error_code ec;
-  fs::remove(tmp, ec);  // left by a creator that died at this point, pid reused
+  auto removeTmp = [&] {  // with its WAL files: a stale WAL must never be replayed into a new file
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + suffix, ec);
+  };
+  removeTmp();  // left by a creator that died at this point, pid reused
   try {
     SqliteDb db(tmp, SqliteDb::Mode::ReadWriteCreate);
     db.exec("PRAGMA journal_mode=WAL");  // recorded in the file header, so it travels with the rename
     RunStoreSchema::migrate(db);
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
+  } catch (const std::exception& e) {
+    removeTmp();
+    throw StoreError(path + ": cannot create run store: " + e.what());
   }
   // link() does not replace: if another process created `path` meanwhile, theirs stays and
   // this one opens it. Filesystems without hard links get rename(), which does replace, but
@@ -71,11 +74,11 @@ void RunStore::createComplete(const std::string& path) {
     const int linkErr = errno;
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
       const std::string why = std::strerror(linkErr);
-      fs::remove(tmp, ec);
+      removeTmp();
       throw StoreError(path + ": cannot create run store: " + why);
     }
   }
-  fs::remove(tmp, ec);
+  removeTmp();
 }
 
 }  // namespace longrl::store
