@@ -190,11 +190,12 @@ void MetricChartWidget::redrawNow() {
     const double* lastX = (wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
     const double* subLastX = (wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
     if (xs.size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
-    if (!wall)
-      return SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0, x1, pixels, blocks, lastX, subLastX);
-    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + origin, x1 + origin, pixels,
-                                            blocks, lastX, subLastX);
-    for (auto& p : points) p.setX(p.x() - origin);
+    // Wall-time x is drawn relative to the run's start: shift the range in, the points back out.
+    const double shift = wall ? origin : 0.0;
+    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + shift, x1 + shift, pixels, blocks,
+                                            lastX, subLastX);
+    if (wall)
+      for (auto& p : points) p.setX(p.x() - origin);
     return points;
   };
 
