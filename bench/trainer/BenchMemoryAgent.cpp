@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto sections = out.front().calls.size() - 1;
     std::printf("%10lld %9zu %10.2f %12.1f %14.1f %12.0f %12.0f\n", static_cast<long long>(docTokens), sections, s,
-                1000.0 * s / static_cast<double>(sections), 1e6 * s / static_cast<double>(docTokens), 1024.0 * train::ProcessMemory::residentGb(),
-                1024.0 * train::ProcessMemory::peakGb());
+                1000.0 * s / static_cast<double>(sections), 1e6 * s / static_cast<double>(docTokens),
+                1024.0 * train::ProcessMemory::residentGb(), 1024.0 * train::ProcessMemory::peakGb());
     std::fflush(stdout);
   }
   std::filesystem::remove_all(dir);

@@ -66,8 +66,8 @@ void printLearned(const std::string& runDir, std::ostream& log) {
   if (!sampled.empty()) {
     log << "demo: reward within each phase, mean of its first -> last " << kWindow
         << " steps (fewer in short phases)\n";
-    std::snprintf(line, sizeof line, "  %-10s %6s  %-38s %s\n", "phase", "steps", "critic/gen_score/mean (every sample)",
-                  "critic/score/mean (kept groups)");
+    std::snprintf(line, sizeof line, "  %-10s %6s  %-38s %s\n", "phase", "steps",
+                  "critic/gen_score/mean (every sample)", "critic/score/mean (kept groups)");
     log << line;
   }
   for (const auto& s : sampled) {
@@ -82,7 +82,8 @@ void printLearned(const std::string& runDir, std::ostream& log) {
   if (val.empty()) return;
   log << "demo: greedy validation accuracy (val-core/all/acc/mean@1):";
   for (size_t i = 0; i < val.size(); ++i) {
-    std::snprintf(line, sizeof line, "%s step %lld %.3f", i ? "," : "", static_cast<long long>(val[i].step), val[i].value);
+    std::snprintf(line, sizeof line, "%s step %lld %.3f", i ? "," : "", static_cast<long long>(val[i].step),
+                  val[i].value);
     log << line;
   }
   log << "\n";
@@ -150,6 +151,12 @@ Command demoCommand() {
     if (events) trainArgs.insert(trainArgs.end(), {"--events", "stdout"});
     std::ostream& log = events ? err : out;  // with --events stdout, stdout carries only events
 
+    // Trains with trainArgs as they are at the call, then says what the run learned.
+    auto trainThenReport = [&] {
+      const int rc = runSub(trainCommand(), trainArgs, out, err);
+      if (rc == 0) printLearned(runDir, log);
+      return rc;
+    };
     const std::string status = runStatus(runDir);
     if (status == "finished") {
       log << "the demo run in " << runDir << " has finished; open it with: longrl-studio " << runDir << "\n";
@@ -159,9 +166,7 @@ Command demoCommand() {
     if (fs::exists(fs::path(runDir) / "config.json") && !status.empty()) {
       log << "resuming the demo run in " << runDir << " (status " << status << ")\n";
       trainArgs.push_back("--resume");
-      const int rc = runSub(trainCommand(), trainArgs, out, err);
-      if (rc == 0) printLearned(runDir, log);
-      return rc;
+      return trainThenReport();
     }
 
     fs::create_directories(runDir);
@@ -264,11 +269,7 @@ Command demoCommand() {
     log << "prompt tokens); training\n";
 
     trainArgs.insert(trainArgs.begin(), {"--config", configPath});
-    if (!makeWarmStart) {
-      const int rc = runSub(trainCommand(), trainArgs, out, err);
-      if (rc == 0) printLearned(runDir, log);
-      return rc;
-    }
+    if (!makeWarmStart) return trainThenReport();
 
     trainArgs.push_back("--sft-only");
     if (const int rc = runSub(trainCommand(), trainArgs, out, err); rc != 0) return rc;

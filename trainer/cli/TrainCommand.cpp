@@ -56,8 +56,9 @@ std::chrono::milliseconds distTimeout() {
 }
 
 // After a rank failed: rank 0 may have been killed before it could say so, leaving the store at
-// "running" for a job that is gone, or stopped cleanly on the launcher's SIGTERM ("stopped"). The launcher records the failure and which rank caused it
-// (in the store, and on stdout when the run's events go there, so a mirror learns it too).
+// "running" for a job that is gone, or stopped cleanly on the launcher's SIGTERM ("stopped"). The
+// launcher records the failure and which rank caused it (in the store, and on stdout when the
+// run's events go there, so a mirror learns it too).
 void recordRankFailure(const std::string& runDir, const cli::LocalLauncher::Result& result, long long nproc,
                        bool eventsToStdout, std::ostream& out, std::ostream& err) {
   const std::string path = store::RunStore::fileIn(runDir);
@@ -203,12 +204,10 @@ Command trainCommand() {
       return 0;
     } catch (const UsageError&) {
       throw;
-    } catch (const train::CollectiveError& e) {
-      err << who << "error: " << e.what() << "\n";
-      return train::CollectiveError::kExitCode;
     } catch (const std::exception& e) {
       err << who << "error: " << e.what() << "\n";
-      return 1;
+      // A failed collective means a peer went away: its own exit code lets --nproc name that peer.
+      return dynamic_cast<const train::CollectiveError*>(&e) ? train::CollectiveError::kExitCode : 1;
     }
   };
   return c;

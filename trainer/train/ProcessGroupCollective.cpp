@@ -7,8 +7,6 @@
 
 #include "trainer/train/ProcessGroupCollective.h"
 
-#include "trainer/train/CollectiveError.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
@@ -18,6 +16,8 @@
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+
+#include "trainer/train/CollectiveError.h"
 
 namespace longrl::train {
 namespace {

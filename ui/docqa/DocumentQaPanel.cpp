@@ -44,10 +44,6 @@ namespace {
 constexpr int kFlushMs = 40;  // streamed text is drawn at most this often (not per token)
 
 QString fromStd(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-std::string toStd(const QString& s) {
-  const QByteArray b = s.toUtf8();
-  return std::string(b.constData(), std::size_t(b.size()));
-}
 
 // Brings a pane up to `now`, appending when it only grew (the common case while streaming: no
 // relayout of what is already there), replacing otherwise; follows the end when it was at the end.
@@ -344,7 +340,7 @@ QString DocumentQaPanel::currentModelName() const {
 void DocumentQaPanel::setQuestion(const QString& question) { question_->setText(question); }
 
 std::string DocumentQaPanel::prompt() const {
-  return dataset::PromptTemplate::build(document_, toStd(question_->text().trimmed()));
+  return dataset::PromptTemplate::build(document_, question_->text().trimmed().toStdString());
 }
 
 void DocumentQaPanel::ask() {
@@ -356,7 +352,7 @@ void DocumentQaPanel::ask() {
   if (backend() == Backend::LocalModel && modelDir_->text().trimmed().isEmpty())
     return setStatus(tr("Choose a model directory."), true);
 
-  askedQuestion_ = toStd(question_->text().trimmed());
+  askedQuestion_ = question_->text().trimmed().toStdString();
   response_.clear();
   shownThink_.clear();
   shownAnswer_.clear();
@@ -522,14 +518,14 @@ bool DocumentQaPanel::saveExample() {
   };
   if (isAsking()) return refuse(tr("wait for the answer to finish (or stop it)."));
   if (document_.empty()) return refuse(tr("no document is open."));
-  const std::string question = askedQuestion_.empty() ? toStd(question_->text().trimmed()) : askedQuestion_;
+  const std::string question = askedQuestion_.empty() ? question_->text().trimmed().toStdString() : askedQuestion_;
   if (question.empty()) return refuse(tr("no question."));
 
   dataset::DatasetRecord r;
   r.document = document_;
   r.question = question;
-  nlohmann::json extra = {{"source", "longrl-studio document QA"}, {"document_title", toStd(title_)}};
-  if (!modelUsed_.isEmpty()) extra["model"] = toStd(modelUsed_);
+  nlohmann::json extra = {{"source", "longrl-studio document QA"}, {"document_title", title_.toStdString()}};
+  if (!modelUsed_.isEmpty()) extra["model"] = modelUsed_.toStdString();
   if (const auto answer = reward::AnswerExtractor::afterThink(response_)) extra["model_answer"] = *answer;
   r.extraInfo = extra;
   if (const QString why = saveBar_->append(std::move(r)); !why.isEmpty()) return refuse(why);

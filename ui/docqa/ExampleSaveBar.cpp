@@ -18,14 +18,6 @@
 #include "core/dataset/DatasetWriter.h"
 
 namespace longrl::ui {
-namespace {
-
-std::string toStd(const QString& s) {
-  const QByteArray b = s.toUtf8();
-  return std::string(b.constData(), std::size_t(b.size()));
-}
-
-}  // namespace
 
 QStringList ExampleSaveBar::knownDataSources() {
   return {QStringLiteral("multihoprag"), QStringLiteral("musique"), QStringLiteral("docmath"),
@@ -81,13 +73,13 @@ QString ExampleSaveBar::append(dataset::DatasetRecord record) {
   if (source.isEmpty()) return tr("choose a data_source.");
   const QString path = datasetPath();
   if (path.isEmpty()) return tr("choose the dataset file to append to.");
-  record.dataSource = toStd(source);
-  record.groundTruth = {toStd(gt)};
+  record.dataSource = source.toStdString();
+  record.groundTruth = {gt.toStdString()};
   try {
     if (!writer_ || writerPath_ != path || !QFileInfo::exists(path)) {
       writer_.reset();
       if (!QFileInfo(path).absoluteDir().exists()) return tr("the folder of %1 does not exist.").arg(path);
-      writer_ = std::make_unique<dataset::DatasetWriter>(toStd(path));
+      writer_ = std::make_unique<dataset::DatasetWriter>(path.toStdString());
       writerPath_ = path;
     }
     writer_->append(record);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace longrl::viewers {
 
@@ -44,12 +45,6 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   while (i < end) {
     const double limit = std::floor((x[i] - x0) * scale) + 1.0;
     auto inColumn = [&](std::size_t k) { return (x[k] - x0) * scale < limit; };
-    auto blockInColumn = [&](std::size_t b) {
-      return blockLastX ? (blockLastX[b] - x0) * scale < limit : inColumn(b * B + B - 1);
-    };
-    auto subBlockInColumn = [&](std::size_t b) {
-      return subBlockLastX ? (subBlockLastX[b] - x0) * scale < limit : inColumn(b * S + S - 1);
-    };
     std::size_t lo = n, hi = n;
     double loV = 0.0, hiV = 0.0;
     auto consider = [&](std::size_t kLo, double vLo, std::size_t kHi, double vHi) {
@@ -61,22 +56,22 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
       if (vHi > hiV) hi = kHi, hiV = vHi;
     };
     std::size_t k = i;
+    // Takes the (sub-)block starting at k from the summary when it lies whole in the column. The
+    // size is a compile-time constant (the tag's value), so k % size stays a mask.
+    auto takeWhole = [&](auto sizeTag, const MinMaxBlocks::Level& level, const double* lastX) {
+      constexpr std::size_t size = decltype(sizeTag)::value;
+      if (k % size != 0 || k + size > end) return false;
+      const std::size_t b = k / size;
+      if (!(lastX ? (lastX[b] - x0) * scale < limit : inColumn(b * size + size - 1))) return false;
+      if (level.minIndex(b) != MinMaxBlocks::kNone)
+        consider(level.minIndex(b), level.minValue(b), level.maxIndex(b), level.maxValue(b));
+      k += size;
+      return true;
+    };
     while (k < end) {
-      if (blocks && k % B == 0 && k + B <= end && blockInColumn(k / B)) {
-        const std::size_t b = k / B;
-        if (blocks->minIndex(b) != MinMaxBlocks::kNone)
-          consider(blocks->minIndex(b), blocks->minValue(b), blocks->maxIndex(b), blocks->maxValue(b));
-        k += B;
+      if (blocks && (takeWhole(std::integral_constant<std::size_t, B>{}, blocks->blocks(), blockLastX) ||
+                     takeWhole(std::integral_constant<std::size_t, S>{}, blocks->subBlocks(), subBlockLastX)))
         continue;
-      }
-      if (blocks && k % S == 0 && k + S <= end && subBlockInColumn(k / S)) {
-        const auto& sub = blocks->subBlocks();
-        const std::size_t b = k / S;
-        if (sub.minIndex(b) != MinMaxBlocks::kNone)
-          consider(sub.minIndex(b), sub.minValue(b), sub.maxIndex(b), sub.maxValue(b));
-        k += S;
-        continue;
-      }
       if (!inColumn(k)) break;
       if (!std::isnan(y[k])) consider(k, y[k], k, y[k]);
       ++k;
