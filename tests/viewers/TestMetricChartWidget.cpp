@@ -15,6 +15,7 @@
 #include "viewers/chart/ChartCard.h"
 #include "viewers/chart/MetricChartWidget.h"
 #include "viewers/chart/MetricSeries.h"
+#include "viewers/chart/SeriesDecimator.h"
 #include "viewers/chart/SeriesSmoother.h"
 #include "viewers/data/RunSession.h"
 
@@ -65,6 +66,30 @@ class TestMetricChartWidget : public QObject {
     // Following: the whole run is visible (rounded outward to readable ticks).
     QVERIFY(chart.canvas()->xMin() <= 0.0);
     QVERIFY(chart.canvas()->xMax() >= 199999.0 && chart.canvas()->xMax() < 250000.0);
+  }
+
+  // Several long series are decimated and smoothed on all cores at once: each comes out as it does
+  // alone.
+  void seriesDecimatedTogetherComeOutAsAlone() {
+    std::vector<std::unique_ptr<MetricSeries>> series;
+    for (int k = 0; k < 4; ++k) series.push_back(makeSeries(120000 + 1000 * k, 0.1 * k));
+    MetricChartWidget chart;
+    chart.resize(900, 500);
+    chart.show();
+    chart.setSmoothing(MetricChartWidget::Smoothing::Ema, 0.9);
+    std::vector<int> ids;
+    for (auto& s : series) ids.push_back(chart.addSeries("run", s.get(), Qt::blue));
+    chart.redrawNow();
+    QCoreApplication::processEvents();  // the axes settle (the plot width follows the tick labels)
+    chart.redrawNow();
+    const int pixels = chart.canvas()->plotWidthPixels();
+    for (std::size_t k = 0; k < series.size(); ++k) {
+      const auto& s = *series[k];
+      const auto alone = longrl::viewers::SeriesDecimator::decimate(s.steps().data(), s.values().data(), s.size(),
+                                                                    chart.canvas()->xMin(), chart.canvas()->xMax(), pixels);
+      QCOMPARE(chart.drawnPointCount(ids[k]), static_cast<int>(alone.size()));
+      QVERIFY(sameValues(chart.smoothedValues(ids[k]), SeriesSmoother::debiasedEma(s.values(), 0.9)));
+    }
   }
 
   void zoomShowsFullResolution() {

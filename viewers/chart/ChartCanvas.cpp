@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
+#include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
@@ -15,6 +16,7 @@
 #include "viewers/chart/ChartView.h"
 #include "viewers/chart/NiceScale.h"
 #include "viewers/chart/PlotLayer.h"
+#include "viewers/chart/TickLabels.h"
 
 namespace longrl::viewers {
 
@@ -32,7 +34,7 @@ ChartCanvas::ChartCanvas(QWidget* parent) : QWidget(parent) {
   xAxis_->setLabelFormat("%.6g");
   xAxis_->setTruncateLabels(false);
   chart_->addAxis(xAxis_, Qt::AlignBottom);
-  attach(new QValueAxis(chart_));
+  attach(newLinearYAxis());
 
   layer_ = new PlotLayer();
   chart_->scene()->addItem(layer_);
@@ -65,7 +67,6 @@ void ChartCanvas::attach(QAbstractAxis* yAxis) {
   }
   yAxis_ = yAxis;
   yAxis_->setTruncateLabels(false);  // Qt elides tick labels to "..." when it lays out before the range is known
-  if (auto* v = qobject_cast<QValueAxis*>(yAxis_)) v->setLabelFormat("%.4g");
   if (auto* l = qobject_cast<QLogValueAxis*>(yAxis_)) l->setLabelFormat("%.3g");
   chart_->addAxis(yAxis_, Qt::AlignLeft);
   for (auto* s : chart_->series()) s->attachAxis(yAxis_);
@@ -140,15 +141,9 @@ void ChartCanvas::syncLayer() {
 void ChartCanvas::setTitle(const QString& title) { chart_->setTitle(title); }
 void ChartCanvas::setXTitle(const QString& title) { xAxis_->setTitleText(title); }
 
-void ChartCanvas::setXRange(double x0, double x1, bool nice) {
+void ChartCanvas::setXRange(double x0, double x1, int ticks) {
   if (x1 <= x0) x1 = x0 + 1.0;
-  int ticks = xAxis_->tickCount();
-  if (nice) {
-    const auto r = NiceScale::loose(x0, x1);
-    x0 = r.min;
-    x1 = r.max;
-    ticks = r.ticks;
-  }
+  if (ticks <= 0) ticks = xAxis_->tickCount();
   // Every axis change relayouts the whole chart (tick labels, legend, plot area): that was most of
   // a redraw's cost while following a run whose range did not move. So touch the axis only when
   // the rounded range differs from the one shown.
@@ -173,12 +168,12 @@ void ChartCanvas::setYRange(double y0, double y1) {
   }
   double lo = y0, hi = y1;
   bool axisSet = false;
-  if (auto* v = qobject_cast<QValueAxis*>(yAxis_)) {
+  if (auto* c = qobject_cast<QCategoryAxis*>(yAxis_)) {
     const auto r = NiceScale::loose(y0, y1);
     lo = r.min;
     hi = r.max;
-    axisSet = lo == v->min() && hi == v->max() && r.ticks == v->tickCount();  // see setXRange
-    if (!axisSet) v->setTickCount(r.ticks);
+    axisSet = lo == c->min() && hi == c->max();  // see setXRange; the ticks follow from the range
+    if (!axisSet) setYTicks(c, r);
   } else if (auto* l = qobject_cast<QLogValueAxis*>(yAxis_)) {
     axisSet = lo == l->min() && hi == l->max();
   }
@@ -192,6 +187,19 @@ void ChartCanvas::setYRange(double y0, double y1) {
   syncLayer();
 }
 
+QCategoryAxis* ChartCanvas::newLinearYAxis() {
+  auto* axis = new QCategoryAxis(chart_);
+  axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+  return axis;
+}
+
+void ChartCanvas::setYTicks(QCategoryAxis* axis, const NiceScale::Range& range) {
+  // Labels at exact tick values (Qt's own value axis labels the zero of [-0.01, 0.06] "-3.469e-18").
+  for (const QString& label : axis->categoriesLabels()) axis->remove(label);
+  axis->setStartValue(range.min);
+  for (const auto& tick : TickLabels::of(range)) axis->append(tick.label, tick.value);
+}
+
 void ChartCanvas::setLogY(bool logY) {
   if (logY == logY_) return;
   logY_ = logY;
@@ -200,7 +208,7 @@ void ChartCanvas::setLogY(bool logY) {
     axis->setBase(10.0);
     attach(axis);
   } else {
-    attach(new QValueAxis(chart_));
+    attach(newLinearYAxis());
   }
 }
 

@@ -6,12 +6,15 @@
 #include <QString>
 #include <QWidget>
 
+#include "viewers/chart/NiceScale.h"
+
 class QChart;
 class QChartView;
 class QValueAxis;
 class QAbstractAxis;
 class QLineSeries;
 class QAreaSeries;
+class QCategoryAxis;
 
 namespace longrl::viewers {
 
@@ -38,8 +41,8 @@ class ChartCanvas : public QWidget {
 
   void setTitle(const QString& title);
   void setXTitle(const QString& title);
-  // `nice` rounds the range outward to readable tick values (not done while the user zooms).
-  void setXRange(double x0, double x1, bool nice = false);
+  // `ticks` > 0 sets the tick count too (a NiceScale range); 0 keeps it (a range the user zoomed to).
+  void setXRange(double x0, double x1, int ticks = 0);
   void setYRange(double y0, double y1);
   void setLogY(bool logY);
   bool logY() const { return logY_; }
@@ -70,6 +73,8 @@ class ChartCanvas : public QWidget {
 
  private:
   void attach(QAbstractAxis* yAxis);
+  QCategoryAxis* newLinearYAxis();
+  void setYTicks(QCategoryAxis* axis, const NiceScale::Range& range);
   void syncLayer();
 
   QChart* chart_ = nullptr;

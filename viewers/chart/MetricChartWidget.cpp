@@ -6,18 +6,23 @@
 #include <QTextStream>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <vector>
 
 #include "viewers/chart/ChartCanvas.h"
+#include "viewers/chart/NiceScale.h"
 #include "viewers/chart/SeriesDecimator.h"
 
 namespace longrl::viewers {
 
 namespace {
 constexpr int kRedrawDelayMs = 40;
+constexpr std::size_t kParallelPoints = 200000;  // all series together
 
 void extendRange(const QList<QPointF>& points, double* lo, double* hi) {
   for (const auto& p : points) {
@@ -173,10 +178,18 @@ void MetricChartWidget::redrawNow() {
   if (!std::isfinite(dataX0)) dataX0 = dataX1 = 0.0;
 
   double x0, x1;
+  int xTicks = 0;  // keep the axis' tick count while the user zooms
   if (following_) {
     x0 = wall ? 0.0 : dataX0;
     x1 = wall ? dataX1 - origin : dataX1;
     if (x1 <= x0) x1 = x0 + 1.0;
+    // The axis shows the range rounded outward to readable ticks: decimate over that, so columns
+    // are the plot's pixel columns (over the data range they were narrower: more points, drawn
+    // as several a pixel).
+    const auto nice = NiceScale::loose(x0, x1);
+    x0 = nice.min;
+    x1 = nice.max;
+    xTicks = nice.ticks;
   } else {
     x0 = canvas_->xMin();
     x1 = canvas_->xMax();
@@ -189,7 +202,6 @@ void MetricChartWidget::redrawNow() {
     const auto& xs = xsOf(s);
     const double* lastX = (wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
     const double* subLastX = (wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
-    if (xs.size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
     // Wall-time x is drawn relative to the run's start: shift the range in, the points back out.
     const double shift = wall ? origin : 0.0;
     auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + shift, x1 + shift, pixels, blocks,
@@ -205,25 +217,39 @@ void MetricChartWidget::redrawNow() {
     QList<QPointF> raw, smooth, lower, upper;
   };
   std::vector<Drawn> drawn(entries_.size());
-  for (std::size_t k = 0; k < entries_.size(); ++k) {
-    auto& e = entries_[k];
-    if (!e.series) continue;
-    drawn[k].raw = decimate(*e.series, e.series->values(), &e.series->blocks());
-    extendRange(drawn[k].raw, &lo, &hi);
-    if (e.smoothLine >= 0) {
-      const auto& smoothed = smoothedOf(e);
-      drawn[k].smooth = decimate(*e.series, smoothed, &e.smoothedBlocks);
+  std::size_t totalPoints = 0;
+  for (const auto& e : entries_) {
+    for (const MetricSeries* s : {e.series, e.band >= 0 ? e.bandLower : nullptr, e.band >= 0 ? e.bandUpper : nullptr}) {
+      if (!s) continue;
+      totalPoints += s->size();
+      if (s->size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
     }
+  }
+  auto decimateEntry = [&](std::size_t k) {
+    auto& e = entries_[k];
+    if (!e.series) return;
+    drawn[k].raw = decimate(*e.series, e.series->values(), &e.series->blocks());
+    if (e.smoothLine >= 0) drawn[k].smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks);
     if (e.band >= 0) {
       drawn[k].lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks());
       drawn[k].upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks());
-      extendRange(drawn[k].lower, &lo, &hi);
-      extendRange(drawn[k].upper, &lo, &hi);
     }
+  };
+  // Entries are independent (each touches only its own series, smoother and output), and a redraw
+  // of several long series is bound by memory latency: decimate them on all cores. Short ones are
+  // not worth a thread hand-off.
+  std::vector<std::size_t> order(entries_.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  if (entries_.size() > 1 && totalPoints >= kParallelPoints) QtConcurrent::blockingMap(order, decimateEntry);
+  else std::for_each(order.begin(), order.end(), decimateEntry);
+  for (const auto& d : drawn) {
+    extendRange(d.raw, &lo, &hi);
+    extendRange(d.lower, &lo, &hi);
+    extendRange(d.upper, &lo, &hi);
   }
   if (!std::isfinite(lo)) lo = 0.0, hi = 1.0;
   const double pad = (hi - lo) * 0.05;
-  canvas_->setXRange(x0, x1, following_);
+  canvas_->setXRange(x0, x1, xTicks);
   if (canvas_->logY()) canvas_->setYRange(lo > 0 ? lo / 1.2 : 1e-6, hi * 1.2);
   else canvas_->setYRange(lo - pad, hi + pad);
   for (std::size_t k = 0; k < entries_.size(); ++k) {

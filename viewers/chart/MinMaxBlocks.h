@@ -27,6 +27,13 @@ class MinMaxBlocks {
     // values[minIndex(block)] and values[maxIndex(block)] (NaN for a block with no finite value).
     double minValue(std::size_t block) const { return minValue_[block]; }
     double maxValue(std::size_t block) const { return maxValue_[block]; }
+    // Asks the CPU to start loading the summary of `block` (which must exist) ahead of its use.
+    void prefetch(std::size_t block) const {
+      __builtin_prefetch(minIndex_.data() + block);
+      __builtin_prefetch(maxIndex_.data() + block);
+      __builtin_prefetch(minValue_.data() + block);
+      __builtin_prefetch(maxValue_.data() + block);
+    }
 
    private:
     friend class MinMaxBlocks;

@@ -13,7 +13,7 @@ double NiceScale::niceNumber(double x, bool ceiling) {
 }
 
 NiceScale::Range NiceScale::loose(double lo, double hi, int targetTicks) {
-  Range r{lo, hi, targetTicks};
+  Range r{lo, hi, targetTicks, targetTicks > 1 ? (hi - lo) / (targetTicks - 1) : hi - lo};
   if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo) || targetTicks < 2) return r;
   const double step = niceNumber((hi - lo) / (targetTicks - 1), false);
   if (!(step > 0.0) || !std::isfinite(step)) return r;
@@ -24,6 +24,7 @@ NiceScale::Range NiceScale::loose(double lo, double hi, int targetTicks) {
   r.max = last * step;
   if (r.max <= r.min) r.max = r.min + step;
   r.ticks = static_cast<int>(std::lround((r.max - r.min) / step)) + 1;
+  r.step = step;
   return r;
 }
 

@@ -14,6 +14,7 @@ class NiceScale {
   struct Range {
     double min = 0.0, max = 1.0;
     int ticks = 5;
+    double step = 0.25;  // between ticks: min, min + step, ..., max
   };
   // A range that contains [lo, hi] with about `targetTicks` ticks (between 0.7x and 1.5x as many,
   // plus the rounding); an empty or non-finite range comes back as given.

@@ -41,8 +41,20 @@ QList<QPointF> SeriesDecimator::decimate(const double* x, const double* y, std::
   // for the last few (fewer than kSubBlock on each side). (A binary search per column and
   // reading the block extremes from y cost two thirds of a redraw in cache misses; scanning the
   // edges point by point, up to 63 a side, cost most of the rest.)
+  // The reads at column edges jump ahead by a column's worth of points each time, too far for the
+  // hardware prefetcher: ask for the data around the edge two columns ahead while this one is
+  // scanned (a redraw of 10 x 1M points was bound by these cache misses).
+  const std::size_t ahead = 2 * visible / static_cast<std::size_t>(pixels);
   std::size_t i = begin;
   while (i < end) {
+    if (const std::size_t p = std::min(i + ahead, end - 1); p > i) {
+      __builtin_prefetch(x + p);
+      __builtin_prefetch(y + p);
+      if (blocks) {
+        blocks->subBlocks().prefetch(p / S);
+        if (subBlockLastX) __builtin_prefetch(subBlockLastX + p / S);
+      }
+    }
     const double limit = std::floor((x[i] - x0) * scale) + 1.0;
     auto inColumn = [&](std::size_t k) { return (x[k] - x0) * scale < limit; };
     std::size_t lo = n, hi = n;
