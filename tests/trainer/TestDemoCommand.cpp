@@ -2,10 +2,12 @@
 // shipped warm start (resources/demo-warmstart) answers the demo's questions in the recipe's format.
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/cli/UsageError.h"
 #include "core/dataset/DatasetReader.h"
@@ -50,10 +52,14 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   const std::string root = longrl::test::freshTempDir("demo-cmd");
   const std::string warm = root + "/warm", runA = root + "/make", runB = root + "/run";
   std::string log;
-  QCOMPARE(runDemo({"--run-dir", runA, "--make-warm-start", warm, "--warm-start-steps", "2", "--sft-per-band", "40"}, &log),
+  // In process, one rank: --nproc starts ranks of the running binary, which here is this test.
+  QCOMPARE(runDemo({"--run-dir", runA, "--make-warm-start", warm, "--warm-start-steps", "2", "--sft-per-band", "40",
+                    "--nproc", "1"},
+                   &log),
            0);
   QVERIFY2(DemoWarmStart::isModelDir(warm), log.c_str());
   QVERIFY2(log.find("demo: 120 SFT,") != std::string::npos, log.c_str());  // 40 a band, 3 bands
+  QVERIFY2(log.find("training with 1 process\n") != std::string::npos, log.c_str());
   QVERIFY(!fs::exists(warm + "/trainer_state"));
   {
     longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runA));
@@ -62,11 +68,22 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
     QCOMPARE(reader.metricSeries("sft/loss").size(), size_t(2));
   }
 
-  qputenv("LONGRL_DEMO_WARMSTART", QByteArray::fromStdString(warm));
-  const int rc = runDemo({"--run-dir", runB, "--minutes", "0.1"}, &log);
-  qunsetenv("LONGRL_DEMO_WARMSTART");
-  QVERIFY2(rc == 0, log.c_str());
+  // As a user starts it: the longrl binary, as many ranks as the demo picks for this machine
+  // (two where there are two cores).
+  QProcess demo;
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert("LONGRL_DEMO_WARMSTART", QString::fromStdString(warm));
+  demo.setProcessEnvironment(env);
+  demo.start(QString::fromStdString(longrl::test::cliPath()),
+             {"demo", "--run-dir", QString::fromStdString(runB), "--minutes", "0.1"});
+  QVERIFY(demo.waitForFinished(300000));
+  log = demo.readAllStandardOutput().toStdString() + demo.readAllStandardError().toStdString();
+  QVERIFY2(demo.exitStatus() == QProcess::NormalExit && demo.exitCode() == 0, log.c_str());
   QVERIFY2(log.find("starting from the shipped warm-start model " + warm) != std::string::npos, log.c_str());
+  const unsigned ranks = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  QVERIFY2(log.find(ranks == 1 ? std::string("training with 1 process\n") : "training with 2 processes (--nproc)") !=
+               std::string::npos,
+           log.c_str());
   QCOMPARE(longrl::test::fileBytes(runB + "/model-init/model.safetensors"),
            longrl::test::fileBytes(warm + "/model.safetensors"));
   longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runB));
