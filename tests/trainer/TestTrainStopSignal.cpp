@@ -2,6 +2,9 @@
 // is "stopped" (not left "running") and --resume continues after that step, nothing duplicated.
 #include <QtTest/QtTest>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -19,6 +22,8 @@ class TestTrainStopSignal : public QObject {
 
  private Q_SLOTS:
   void sigtermStopsAfterTheStepAndResumes();
+  void stopReachesEveryRankOfAnNprocJob_data();
+  void stopReachesEveryRankOfAnNprocJob();
 };
 
 void TestTrainStopSignal::sigtermStopsAfterTheStepAndResumes() {
@@ -81,6 +86,69 @@ void TestTrainStopSignal::sigtermStopsAfterTheStepAndResumes() {
   for (const auto& r : rollouts) keys.insert({r.step, r.group_idx, r.sample_idx});
   QCOMPARE(keys.size(), rollouts.size());
   QCOMPARE(static_cast<int64_t>(rollouts.size()), (stoppedAt + 1) * cfg.grpo.trainBatchSize * cfg.grpo.rolloutN);
+}
+
+void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob_data() {
+  QTest::addColumn<bool>("wholeGroup");
+  // What longrl-studio does to a local run it stops.
+  QTest::newRow("SIGTERM to the launcher") << false;
+  // Ctrl-C in a terminal: every process of the group gets it, the launcher and its ranks alike.
+  QTest::newRow("SIGINT to the process group") << true;
+}
+
+// `train --nproc 2` stopped: before, the launcher died of the signal (an exit by signal, and
+// the ranks were left to PR_SET_PDEATHSIG), and with Ctrl-C each rank got the stop twice, which
+// killed it: the run stayed "running", with no checkpoint at the stop.
+void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
+  QFETCH(bool, wholeGroup);
+  const std::string root = longrl::test::freshTempDir(wholeGroup ? "train-nproc-sigint" : "train-nproc-sigterm");
+  const std::string model = longrl::test::makeTinyModel(root);
+  const std::string data = root + "/train.jsonl";
+  longrl::test::writeDataset(data, longrl::test::tinyDocs(8, 3));
+  auto cfg = longrl::test::tinyConfig(model, data);
+  cfg.phases[0].steps = 200;
+  cfg.checkpoint.everySteps = 1000;
+  const std::string configPath = root + "/config.json";
+  cfg.saveFile(configPath);
+  const std::string runDir = root + "/run";
+
+  QProcess train;
+  const QStringList args{"train", "--config", QString::fromStdString(configPath), "--run-dir",
+                         QString::fromStdString(runDir), "--threads", "1", "--nproc", "2"};
+  if (wholeGroup) {
+    // In a process group of its own (as a terminal's foreground job), so the test is not in it.
+    train.setProgram("setsid");
+    train.setArguments(QStringList{QString::fromStdString(longrl::test::cliPath())} + args);
+  } else {
+    train.setProgram(QString::fromStdString(longrl::test::cliPath()));
+    train.setArguments(args);
+  }
+  train.start();
+  QVERIFY(train.waitForStarted());
+  QByteArray err;
+  QElapsedTimer t;
+  t.start();
+  while (!err.contains("step 2 phase") && t.elapsed() < 120000 && train.state() == QProcess::Running) {
+    train.waitForReadyRead(1000);
+    err += train.readAllStandardError();
+  }
+  QVERIFY2(err.contains("step 2 phase"), err.constData());
+  const auto pid = static_cast<pid_t>(train.processId());
+  if (wholeGroup) {
+    QCOMPARE(::getpgid(pid), pid);  // setsid ran longrl in the new group's leader process
+    ::kill(-pid, SIGINT);
+  } else {
+    ::kill(pid, SIGTERM);
+  }
+  QVERIFY(train.waitForFinished(120000));
+  err += train.readAllStandardError();
+  QVERIFY2(train.exitStatus() == QProcess::NormalExit && train.exitCode() == 0, err.constData());
+  QVERIFY2(err.contains("stop requested: passing it to the 2 running ranks"), err.constData());
+  QVERIFY2(err.contains("stop requested: stopping after step"), err.constData());
+  longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runDir));
+  QCOMPARE(reader.runs().front().status, std::string("stopped"));
+  const int64_t stoppedAt = reader.lastStep();
+  QVERIFY2(fs::exists(runDir + "/checkpoints/step-" + std::to_string(stoppedAt)), "no checkpoint at the stop");
 }
 
 QTEST_GUILESS_MAIN(TestTrainStopSignal)

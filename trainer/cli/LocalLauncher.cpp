@@ -49,6 +49,22 @@ void onChildExit(int) {
   errno = saved;
 }
 
+// SIGTERM or SIGINT to the launcher (the GUI stopping a run, Ctrl-C, kill) is a stop request for
+// the job: the launcher passes it to the ranks and waits for them to finish their step and write
+// their checkpoint, instead of dying and leaving them to PR_SET_PDEATHSIG.
+volatile sig_atomic_t g_stopSignals = 0;
+
+void onStopSignal(int) {
+  const int saved = errno;
+  g_stopSignals = g_stopSignals + 1;
+  const char c = 1;
+  [[maybe_unused]] auto n = ::write(g_childExited, &c, 1);
+  errno = saved;
+}
+
+// A stop signal this long after the first is a second request ("stop now"), not a copy of it.
+constexpr std::chrono::seconds kRepeatedStop{2};
+
 int exitCodeOf(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -102,6 +118,12 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
   onChild.sa_handler = onChildExit;
   onChild.sa_flags = SA_RESTART | SA_NOCLDSTOP;
   ::sigaction(SIGCHLD, &onChild, &oldChild);
+  g_stopSignals = 0;
+  struct sigaction onStop {}, oldTerm {}, oldInt {};
+  onStop.sa_handler = onStopSignal;
+  onStop.sa_flags = SA_RESTART;
+  ::sigaction(SIGTERM, &onStop, &oldTerm);
+  ::sigaction(SIGINT, &onStop, &oldInt);
   const pid_t self = ::getpid();
 
   auto stopAll = [&](int sig) {
@@ -157,6 +179,8 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
   bool causeIsConsequence = false;
   bool stopping = false;
   std::optional<std::chrono::steady_clock::time_point> killAt;
+  sig_atomic_t stopSignalsSeen = 0;
+  std::chrono::steady_clock::time_point firstStopAt;
   size_t running = ranks.size();
   char buf[65536];
   while (running > 0 || stdoutRead >= 0) {
@@ -176,6 +200,20 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
         ::close(stdoutRead);
         stdoutRead = -1;
       }
+    }
+    if (const sig_atomic_t signals = g_stopSignals; signals != stopSignalsSeen) {
+      const auto now = std::chrono::steady_clock::now();
+      if (stopSignalsSeen == 0) {
+        // The ranks finish their step, checkpoint and end "stopped" (they agree on the step).
+        err << "train: stop requested: passing it to the " << running << " running ranks" << std::endl;
+        stopAll(SIGTERM);
+        stopping = true;
+        firstStopAt = now;
+      } else if (now - firstStopAt >= kRepeatedStop) {
+        err << "train: stop requested again: killing the ranks" << std::endl;
+        stopAll(SIGKILL);
+      }  // else the same request arriving twice (Ctrl-C reaches the launcher and its ranks alike)
+      stopSignalsSeen = signals;
     }
     for (size_t i = 0; i < ranks.size(); ++i) {
       auto& r = ranks[i];
@@ -197,9 +235,11 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
         result.exitCode = code;
         causeIsConsequence = consequence;
       }
-      if (!stopping) {
-        err << "train: rank " << i << " of " << spec.nproc << " failed (exit code " << code
-            << "); stopping the other ranks" << std::endl;
+      if (!killAt) {
+        // A rank failed (also while a requested stop was under way): the others get a grace period.
+        if (!stopping)
+          err << "train: rank " << i << " of " << spec.nproc << " failed (exit code " << code
+              << "); stopping the other ranks" << std::endl;
         stopAll(SIGTERM);
         stopping = true;
         killAt = std::chrono::steady_clock::now() + std::chrono::seconds(spec.graceSeconds);
@@ -215,6 +255,8 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
         << (causeIsConsequence ? "; every failed rank only lost its peers or was stopped" : "") << std::endl;
   if (devNull >= 0) ::close(devNull);
   ::sigaction(SIGCHLD, &oldChild, nullptr);
+  ::sigaction(SIGTERM, &oldTerm, nullptr);
+  ::sigaction(SIGINT, &oldInt, nullptr);
   g_childExited = -1;
   ::close(childPipe[0]);
   ::close(childPipe[1]);

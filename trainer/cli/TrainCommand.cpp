@@ -1,6 +1,7 @@
 #include "trainer/cli/TrainCommand.h"
 
 #include <signal.h>
+#include <time.h>
 
 #include <atomic>
 #include <chrono>
@@ -118,15 +119,34 @@ int launchRanks(long long nproc, const std::optional<std::string>& configArg, co
 }
 
 std::atomic<bool> g_stopRequested{false};
+std::atomic<long long> g_firstStopNs{0};
 
-void onStopSignal(int) { g_stopRequested.store(true); }
+long long monotonicNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);  // async-signal-safe
+  return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
 
-// SIGTERM/SIGINT end the run after the current step ("stopped", resumable); a second one kills.
+// The same stop request often arrives twice within moments: Ctrl-C reaches every process of the
+// terminal's group, and a --nproc launcher passes it on too (or dies, and PR_SET_PDEATHSIG sends
+// one more). Only a signal 2 s or more after the first means "stop now".
+void onStopSignal(int sig) {
+  const long long now = monotonicNs();
+  long long first = 0;
+  if (g_firstStopNs.compare_exchange_strong(first, now)) {
+    g_stopRequested.store(true);
+    return;
+  }
+  if (now - first < 2000000000LL) return;
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// SIGTERM/SIGINT end the run after the current step ("stopped", resumable); a later one kills.
 void installStopHandlers() {
   struct sigaction sa {};
   sa.sa_handler = onStopSignal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
 }
