@@ -90,10 +90,14 @@ void TestTrainStopSignal::sigtermStopsAfterTheStepAndResumes() {
 
 void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob_data() {
   QTest::addColumn<bool>("wholeGroup");
+  QTest::addColumn<bool>("thenKill");
   // What longrl-studio does to a local run it stops.
-  QTest::newRow("SIGTERM to the launcher") << false;
+  QTest::newRow("SIGTERM to the launcher") << false << false;
   // Ctrl-C in a terminal: every process of the group gets it, the launcher and its ranks alike.
-  QTest::newRow("SIGINT to the process group") << true;
+  QTest::newRow("SIGINT to the process group") << true << false;
+  // longrl-studio closing gives a stopping demo 5 s, then kills it: the ranks, orphaned, still
+  // end after their step (PR_SET_PDEATHSIG sends SIGHUP, not a second SIGTERM that would kill).
+  QTest::newRow("SIGTERM, then SIGKILL to the launcher") << false << true;
 }
 
 // `train --nproc 2` stopped: before, the launcher died of the signal (an exit by signal, and
@@ -101,7 +105,9 @@ void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob_data() {
 // killed it: the run stayed "running", with no checkpoint at the stop.
 void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
   QFETCH(bool, wholeGroup);
-  const std::string root = longrl::test::freshTempDir(wholeGroup ? "train-nproc-sigint" : "train-nproc-sigterm");
+  QFETCH(bool, thenKill);
+  const std::string root =
+      longrl::test::freshTempDir(wholeGroup ? "train-nproc-sigint" : thenKill ? "train-nproc-kill" : "train-nproc-sigterm");
   const std::string model = longrl::test::makeTinyModel(root);
   const std::string data = root + "/train.jsonl";
   longrl::test::writeDataset(data, longrl::test::tinyDocs(8, 3));
@@ -140,11 +146,26 @@ void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
   } else {
     ::kill(pid, SIGTERM);
   }
-  QVERIFY(train.waitForFinished(120000));
-  err += train.readAllStandardError();
-  QVERIFY2(train.exitStatus() == QProcess::NormalExit && train.exitCode() == 0, err.constData());
-  QVERIFY2(err.contains("stop requested: passing it to the 2 running ranks"), err.constData());
-  QVERIFY2(err.contains("stop requested: stopping after step"), err.constData());
+  if (thenKill) {
+    QTest::qWait(300);
+    ::kill(pid, SIGKILL);
+    QVERIFY(train.waitForFinished(120000));
+    // The orphaned ranks finish on their own: wait for rank 0 to mark the run.
+    QElapsedTimer wait;
+    wait.start();
+    std::string status = "running";
+    while (status == "running" && wait.elapsed() < 120000) {
+      QTest::qWait(200);
+      status = longrl::store::RunStoreReader(longrl::store::RunStore::fileIn(runDir)).runs().front().status;
+    }
+    QCOMPARE(status, std::string("stopped"));
+  } else {
+    QVERIFY(train.waitForFinished(120000));
+    err += train.readAllStandardError();
+    QVERIFY2(train.exitStatus() == QProcess::NormalExit && train.exitCode() == 0, err.constData());
+    QVERIFY2(err.contains("stop requested: passing it to the 2 running ranks"), err.constData());
+    QVERIFY2(err.contains("stop requested: stopping after step"), err.constData());
+  }
   longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runDir));
   QCOMPARE(reader.runs().front().status, std::string("stopped"));
   const int64_t stoppedAt = reader.lastStep();

@@ -152,8 +152,10 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
       throw std::runtime_error(std::string("--nproc: fork failed: ") + std::strerror(errno));
     }
     if (pid == 0) {
-      // The ranks must not outlive the launcher (killed, or its terminal closed).
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      // The ranks must not outlive the launcher (killed, or its terminal closed). SIGHUP, which a
+      // rank takes as a stop request that never escalates: a launcher killed while its stop
+      // request was under way must not turn that graceful stop into a kill.
+      ::prctl(PR_SET_PDEATHSIG, SIGHUP);
       if (::getppid() != self) ::_exit(127);
       ::dup2(spec.stdinText ? inPipe[0] : devNull, STDIN_FILENO);
       ::dup2(i == 0 ? outPipe[1] : devNull, STDOUT_FILENO);

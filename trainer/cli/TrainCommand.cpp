@@ -128,8 +128,8 @@ long long monotonicNs() {
 }
 
 // The same stop request often arrives twice within moments: Ctrl-C reaches every process of the
-// terminal's group, and a --nproc launcher passes it on too (or dies, and PR_SET_PDEATHSIG sends
-// one more). Only a signal 2 s or more after the first means "stop now".
+// terminal's group, and a --nproc launcher passes it on too. Only a signal 2 s or more after the
+// first means "stop now".
 void onStopSignal(int sig) {
   const long long now = monotonicNs();
   long long first = 0;
@@ -142,13 +142,21 @@ void onStopSignal(int sig) {
   ::raise(sig);
 }
 
+// A lost launcher or terminal: stop after the step, however many times it is said.
+void onHangup(int) { g_stopRequested.store(true); }
+
 // SIGTERM/SIGINT end the run after the current step ("stopped", resumable); a later one kills.
+// SIGHUP (the --nproc launcher died, or the terminal closed) ends it after the step too.
 void installStopHandlers() {
   struct sigaction sa {};
   sa.sa_handler = onStopSignal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  struct sigaction hup {};
+  hup.sa_handler = onHangup;
+  sigemptyset(&hup.sa_mask);
+  sigaction(SIGHUP, &hup, nullptr);
 }
 
 // Library warnings (spdlog) go to stderr: stdout may be the event stream.
