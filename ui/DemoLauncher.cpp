@@ -35,6 +35,10 @@ DemoLauncher::DemoLauncher(QString longrlProgram, QString runDir, QObject* paren
 }
 
 DemoLauncher::~DemoLauncher() {
+  // Waiting below delivers the process' last output and its exit: nothing may reach the window,
+  // which is being destroyed around us (its log was already gone: a crash on closing the app
+  // while the demo trained).
+  QObject::disconnect(&process_, nullptr, this, nullptr);
   if (process_.state() != QProcess::NotRunning) {
     // The demo is resumable: stop it politely so its last checkpoint and store batch are written.
     process_.terminate();

@@ -55,6 +55,30 @@ class TestDemoLauncher : public QObject {
     QTRY_COMPARE(missingFinished.size(), 1);
     QCOMPARE(missingFinished.first().first().toBool(), false);
   }
+
+  // Closing longrl-studio while the demo trains: the launcher stops the demo and waits for it,
+  // and the demo's last words and exit must not reach the window being destroyed around it.
+  void destroyedWhileRunningStopsTheDemoSilently() {
+    const QString dir = QString::fromStdString(longrl::test::freshTempDir("demo-launcher-close"));
+    const QString stopped = dir + "/stopped";
+    // Like `longrl demo`: says what it does on SIGTERM, writes its checkpoint, exits 0.
+    const QString script = writeScript(
+        dir, "trap 'echo \"stop requested\"; touch " + stopped.toUtf8() + "; exit 0' TERM\necho started\n"
+             "while :; do sleep 0.1; done\n");
+    int afterDestruction = 0;
+    bool destroying = false;
+    {
+      DemoLauncher demo(script, dir + "/run");
+      QSignalSpy messages(&demo, &DemoLauncher::message);
+      QObject::connect(&demo, &DemoLauncher::message, [&] { afterDestruction += destroying ? 1 : 0; });
+      QObject::connect(&demo, &DemoLauncher::finished, [&] { afterDestruction += destroying ? 1 : 0; });
+      demo.start();
+      QTRY_VERIFY(messages.size() >= 2);  // the command line, then "started"
+      destroying = true;
+    }
+    QCOMPARE(afterDestruction, 0);
+    QVERIFY2(QFile::exists(stopped), "the demo was not stopped with SIGTERM");
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDemoLauncher)
