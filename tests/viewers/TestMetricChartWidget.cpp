@@ -92,6 +92,30 @@ class TestMetricChartWidget : public QObject {
     }
   }
 
+  // A run's first validation is one point: it is drawn as a dot (a one-point line drew nothing).
+  void aSinglePointIsDrawn() {
+    MetricSeries s;
+    s.append(0, 1000.0, 0.208);
+    MetricChartWidget chart;
+    chart.resize(500, 300);
+    chart.show();
+    chart.addSeries("val", &s, QColor(0, 0, 255));
+    for (int i = 0; i < 3; ++i) {
+      chart.redrawNow();
+      QTest::qWait(30);
+    }
+    const QImage image = chart.canvas()->grab().toImage();
+    const QRectF area = chart.canvas()->plotArea();
+    const double dpr = image.devicePixelRatio();
+    int blue = 0;
+    for (int y = int(area.top() * dpr); y < int(area.bottom() * dpr); ++y)
+      for (int x = int(area.left() * dpr); x < int(area.right() * dpr); ++x) {
+        const QColor c = image.pixelColor(x, y);
+        blue += c.blue() > 200 && c.red() < 120 && c.green() < 120 ? 1 : 0;
+      }
+    QVERIFY2(blue >= 6, qPrintable(QString::number(blue)));
+  }
+
   void zoomShowsFullResolution() {
     auto a = makeSeries(100000, 0);
     MetricChartWidget chart;

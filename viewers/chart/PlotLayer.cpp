@@ -90,6 +90,15 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
   for (const Line& l : lines_) {
     QPolygonF polyline = map(l.points);
     const bool bold = l.pen.widthF() >= 2.0;
+    if (polyline.size() == 1) {
+      // A line of one point (a run's first validation) would draw nothing: show the point.
+      painter->setRenderHint(QPainter::Antialiasing, true);
+      painter->setPen(Qt::NoPen);
+      painter->setBrush(l.pen.color());
+      painter->drawEllipse(polyline.front(), 3.0, 3.0);
+      painter->setBrush(Qt::NoBrush);
+      continue;
+    }
     // A decimated line has about two points a pixel column (its min/max envelope): its pixels are
     // one span a column, written directly (antialiasing its near-vertical zigzag would show
     // nothing but cost ~30 ms for one noisy 1600 px wide series; stroking it costs ~7 ms).
