@@ -89,7 +89,10 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       const int p = run->currentPhase();
       return p < 0 ? QVariant(QStringLiteral("–")) : QVariant(p + 1);
     }
-    case Step: return run->lastStep() < 0 ? QVariant(QStringLiteral("–")) : QVariant(static_cast<qlonglong>(run->lastStep()));
+    case Step:
+      if (run->lastStep() >= 0) return static_cast<qlonglong>(run->lastStep());
+      if (run->lastSftStep() >= 0) return tr("SFT %1").arg(static_cast<qlonglong>(run->lastSftStep()));
+      return QStringLiteral("–");
     case Reward: {
       const double r = run->lastValue("critic/score/mean");
       return std::isnan(r) ? QVariant(QStringLiteral("–")) : QVariant(QString::number(r, 'f', 3));

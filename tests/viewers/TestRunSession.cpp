@@ -79,6 +79,33 @@ class TestRunSession : public QObject {
     QVERIFY2(grewWhileWriting || seen == std::size_t(steps), "session never observed a partial run");
   }
 
+  // SFT warm-up steps are numbered on their own: they do not make a run 4 steps into GRPO look
+  // 30 steps in (the runs list showed "30" while the charts ended at step 4).
+  void sftStepsAreCountedApart() {
+    const std::string dir = longrl::test::freshTempDir("session-sft");
+    const std::string path = longrl::store::RunStore::fileIn(dir);
+    {
+      longrl::store::RunStoreWriter w(path);
+      auto point = [&](const char* name, int step) {
+        longrl::store::MetricPoint m;
+        m.step = step;
+        m.name = name;
+        m.value = 0.5;
+        m.wall_time = 1000.0 + step;
+        w.writeMetric(m);
+      };
+      for (int s = 1; s <= 30; ++s) point("sft/loss", s);
+      w.flush();
+      RunSession session(QString::fromStdString(dir), QStringLiteral("local"), nullptr, 10);
+      QTRY_VERIFY_WITH_TIMEOUT(session.lastSftStep() == 30.0, 5000);
+      QCOMPARE(session.lastStep(), -1.0);
+      for (int s = 1; s <= 4; ++s) point("critic/score/mean", s);
+      w.flush();
+      QTRY_VERIFY_WITH_TIMEOUT(session.lastStep() == 4.0, 5000);
+      QCOMPARE(session.lastSftStep(), 30.0);
+    }
+  }
+
   void missingStoreIsReportedThenPickedUp() {
     const std::string dir = longrl::test::freshTempDir("session-late");
     RunSession session(QString::fromStdString(dir), QStringLiteral("local"), nullptr, 10);

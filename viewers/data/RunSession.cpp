@@ -95,7 +95,9 @@ void RunSession::onMetrics(const MetricBatch& batch) {
       added << QString::fromStdString(p.name);
     }
     slot->append(static_cast<double>(p.step), p.wall_time, p.value);
-    if (p.step > lastStep_) lastStep_ = static_cast<double>(p.step);
+    // SFT counts its own steps from 1: a run 4 steps into GRPO after 30 SFT steps is at step 4.
+    double& last = p.name.rfind("sft/", 0) == 0 ? lastSftStep_ : lastStep_;
+    if (p.step > last) last = static_cast<double>(p.step);
     if (p.wall_time > lastWrite_) lastWrite_ = p.wall_time;
   }
   points_ += batch->size();

@@ -33,7 +33,10 @@ class RunSession : public QObject {
   QString status() const;
   QString problem() const { return problem_; }
   int currentPhase() const;
+  // The last training step seen (SFT warm-up steps, numbered on their own, do not count), or -1.
   double lastStep() const { return lastStep_; }
+  // The last SFT warm-up step seen (metrics named sft/...), or -1.
+  double lastSftStep() const { return lastSftStep_; }
   // Last value of a metric, NaN when the run has none.
   double lastValue(const std::string& metric) const;
   const MetricSeries* series(const std::string& metric) const;
@@ -63,6 +66,7 @@ class RunSession : public QObject {
   store::RunInfo info_;
   QString problem_, statusOverride_;
   double lastStep_ = -1;
+  double lastSftStep_ = -1;
   double lastWrite_ = 0;
   std::size_t points_ = 0;
   bool caughtUp_ = false;
