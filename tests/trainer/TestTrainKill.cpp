@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "TestTrainFixture.h"
+#include "TrainProcessOutput.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "support/TestPaths.h"
@@ -38,14 +39,8 @@ void TestTrainKill::sigkillMidStepThenResume() {
   train.start(QString::fromStdString(test::cliPath()), {"train", "--config", QString::fromStdString(configPath),
                                                         "--run-dir", QString::fromStdString(runDir), "--threads", "1"});
   QVERIFY(train.waitForStarted());
-  QByteArray err;
-  QElapsedTimer t;
-  t.start();
   // "step 5 phase" is logged when step 5 ends: step 6 is then being generated.
-  while (!err.contains("step 5 phase") && t.elapsed() < 120000 && train.state() == QProcess::Running) {
-    train.waitForReadyRead(200);
-    err += train.readAllStandardError();
-  }
+  QByteArray err = longrl::test::readStderrUntil(train, "step 5 phase");
   QVERIFY2(err.contains("step 5 phase"), err.constData());
   train.kill();  // SIGKILL
   QVERIFY(train.waitForFinished(30000));

@@ -14,6 +14,7 @@
 #include "core/store/RunStoreReader.h"
 #include "support/TestPaths.h"
 #include "TestTrainFixture.h"
+#include "TrainProcessOutput.h"
 
 namespace fs = std::filesystem;
 
@@ -44,13 +45,7 @@ void TestTrainStopSignal::sigtermStopsAfterTheStepAndResumes() {
                       QString::fromStdString(runDir), "--threads", "1"});
   train.start();
   QVERIFY(train.waitForStarted());
-  QByteArray err;
-  QElapsedTimer t;
-  t.start();
-  while (!err.contains("step 2 phase") && t.elapsed() < 120000 && train.state() == QProcess::Running) {
-    train.waitForReadyRead(1000);
-    err += train.readAllStandardError();
-  }
+  QByteArray err = longrl::test::readStderrUntil(train, "step 2 phase");
   QVERIFY2(err.contains("step 2 phase"), err.constData());
   train.terminate();  // SIGTERM
   QVERIFY(train.waitForFinished(120000));
@@ -131,13 +126,7 @@ void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
   }
   train.start();
   QVERIFY(train.waitForStarted());
-  QByteArray err;
-  QElapsedTimer t;
-  t.start();
-  while (!err.contains("step 2 phase") && t.elapsed() < 120000 && train.state() == QProcess::Running) {
-    train.waitForReadyRead(1000);
-    err += train.readAllStandardError();
-  }
+  QByteArray err = longrl::test::readStderrUntil(train, "step 2 phase");
   QVERIFY2(err.contains("step 2 phase"), err.constData());
   const auto pid = static_cast<pid_t>(train.processId());
   if (wholeGroup) {
