@@ -6,24 +6,16 @@
 #include <cmath>
 
 #include "kernels/cuda/LongrlCuda.h"
+#include "kernels/cuda/SoftmaxStats.h"
 
 namespace longrl::kernels::cuda {
 namespace {
 
 constexpr int kThreads = 256;
 
-// Running (max, sum of exp(z - max), sum of exp(z - max) * z) for an online softmax.
-struct Stats {
-  float m, s, t;
-};
+using Stats = SoftmaxStats;
 
-__device__ Stats merge(Stats a, Stats b) {
-  if (a.m == -INFINITY) return b;
-  if (b.m == -INFINITY) return a;
-  float m = fmaxf(a.m, b.m);
-  float ea = __expf(a.m - m), eb = __expf(b.m - m);
-  return {m, a.s * ea + b.s * eb, a.t * ea + b.t * eb};
-}
+__device__ Stats merge(Stats a, Stats b) { return mergeSoftmaxStats(a, b); }
 
 __device__ Stats blockReduce(Stats v) {
   __shared__ Stats warpStats[kThreads / 32];
@@ -36,7 +28,7 @@ __device__ Stats blockReduce(Stats v) {
   if (lane == 0) warpStats[warp] = v;
   __syncthreads();
   if (warp == 0) {
-    v = lane < kThreads / 32 ? warpStats[lane] : Stats{-INFINITY, 0.f, 0.f};
+    v = lane < kThreads / 32 ? warpStats[lane] : softmaxStatsEmpty();
     for (int off = 16; off > 0; off /= 2) {
       Stats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
               __shfl_down_sync(0xffffffffu, v.t, off)};
@@ -50,17 +42,14 @@ __global__ void rowStatsKernel(const float* __restrict__ logits, const int64_t* 
                                float* logprob, float* entropy, float* lse) {
   const int64_t row = blockIdx.x;
   const float* z = logits + row * vocab;
-  Stats acc{-INFINITY, 0.f, 0.f};
-  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
-    float x = z[j];
-    acc = merge(acc, Stats{x, 1.f, x});
-  }
+  Stats acc = softmaxStatsEmpty();
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = merge(acc, softmaxStatsOf(z[j]));
   acc = blockReduce(acc);
   if (threadIdx.x == 0) {
-    float l = acc.m + logf(acc.s);
+    const float l = logSumExpOf(acc);
     lse[row] = l;
     logprob[row] = z[targets[row]] - l;
-    if (entropy) entropy[row] = l - acc.t / acc.s;
+    if (entropy) entropy[row] = entropyOf(acc);
   }
 }
 
@@ -73,7 +62,8 @@ __global__ void rowGradKernel(float* logits, const int64_t* __restrict__ targets
   const int64_t target = targets[row];
   for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
     float logp = z[j] - l, p = __expf(logp);
-    float grad = -p * (g + ge * (logp + h));
+    // A -inf logit has p = 0 and no gradient (p * (logp + h) would be 0 * -inf = NaN).
+    float grad = p > 0.f ? -p * (g + ge * (logp + h)) : 0.f;
     if (j == target) grad += g;
     z[j] = grad * invTemp;
   }
