@@ -13,28 +13,23 @@ namespace {
 
 constexpr int kThreads = 256;
 
-using Stats = SoftmaxStats;
-
-__device__ Stats merge(Stats a, Stats b) { return mergeSoftmaxStats(a, b); }
-
-__device__ Stats blockReduce(Stats v) {
-  __shared__ Stats warpStats[kThreads / 32];
+// Merges the statistics of the 32 lanes of a warp; the result is valid in lane 0.
+__device__ SoftmaxStats warpReduce(SoftmaxStats v) {
   for (int off = 16; off > 0; off /= 2) {
-    Stats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
-            __shfl_down_sync(0xffffffffu, v.t, off)};
-    v = merge(v, o);
+    const SoftmaxStats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
+                         __shfl_down_sync(0xffffffffu, v.t, off)};
+    v = mergeSoftmaxStats(v, o);
   }
+  return v;
+}
+
+__device__ SoftmaxStats blockReduce(SoftmaxStats v) {
+  __shared__ SoftmaxStats warpStats[kThreads / 32];
+  v = warpReduce(v);
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   if (lane == 0) warpStats[warp] = v;
   __syncthreads();
-  if (warp == 0) {
-    v = lane < kThreads / 32 ? warpStats[lane] : softmaxStatsEmpty();
-    for (int off = 16; off > 0; off /= 2) {
-      Stats o{__shfl_down_sync(0xffffffffu, v.m, off), __shfl_down_sync(0xffffffffu, v.s, off),
-              __shfl_down_sync(0xffffffffu, v.t, off)};
-      v = merge(v, o);
-    }
-  }
+  if (warp == 0) v = warpReduce(lane < kThreads / 32 ? warpStats[lane] : softmaxStatsEmpty());
   return v;  // valid in thread 0
 }
 
@@ -42,8 +37,8 @@ __global__ void rowStatsKernel(const float* __restrict__ logits, const int64_t* 
                                float* logprob, float* entropy, float* lse) {
   const int64_t row = blockIdx.x;
   const float* z = logits + row * vocab;
-  Stats acc = softmaxStatsEmpty();
-  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = merge(acc, softmaxStatsOf(z[j]));
+  SoftmaxStats acc = softmaxStatsEmpty();
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = mergeSoftmaxStats(acc, softmaxStatsOf(z[j]));
   acc = blockReduce(acc);
   if (threadIdx.x == 0) {
     const float l = logSumExpOf(acc);
