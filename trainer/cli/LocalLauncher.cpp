@@ -37,15 +37,15 @@ void writeAll(int fd, const std::string& text) {
   }
 }
 
-// SIGCHLD wakes the launcher's poll() through this pipe, so it reaps each rank the moment it
-// exits: the first rank seen failing is the one that failed first, not the lowest-numbered of
+// SIGCHLD (and a stop signal, below) wakes the launcher's poll() through this pipe, so it reaps
+// each rank the moment it exits: the first rank seen failing is the one that failed first, not the lowest-numbered of
 // those that died within one polling interval (rank 0 dies a few ms after a peer it waits on).
-int g_childExited = -1;
+int g_wakeLoop = -1;
 
 void onChildExit(int) {
   const int saved = errno;
   const char c = 0;
-  [[maybe_unused]] auto n = ::write(g_childExited, &c, 1);
+  [[maybe_unused]] auto n = ::write(g_wakeLoop, &c, 1);
   errno = saved;
 }
 
@@ -58,12 +58,9 @@ void onStopSignal(int) {
   const int saved = errno;
   g_stopSignals = g_stopSignals + 1;
   const char c = 1;
-  [[maybe_unused]] auto n = ::write(g_childExited, &c, 1);
+  [[maybe_unused]] auto n = ::write(g_wakeLoop, &c, 1);
   errno = saved;
 }
-
-// A stop signal this long after the first is a second request ("stop now"), not a copy of it.
-constexpr std::chrono::seconds kRepeatedStop{2};
 
 int exitCodeOf(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -113,7 +110,7 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
   ::sigaction(SIGPIPE, &ignorePipe, &oldPipe);  // a rank that dies early must not kill us mid-write
   int childPipe[2] = {-1, -1};
   if (::pipe2(childPipe, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("--nproc: pipe failed");
-  g_childExited = childPipe[1];
+  g_wakeLoop = childPipe[1];
   struct sigaction onChild {}, oldChild {};
   onChild.sa_handler = onChildExit;
   onChild.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -211,7 +208,7 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
         stopAll(SIGTERM);
         stopping = true;
         firstStopAt = now;
-      } else if (now - firstStopAt >= kRepeatedStop) {
+      } else if (now - firstStopAt >= LocalLauncher::kRepeatedStop) {
         err << "train: stop requested again: killing the ranks" << std::endl;
         stopAll(SIGKILL);
       }  // else the same request arriving twice (Ctrl-C reaches the launcher and its ranks alike)
@@ -259,7 +256,7 @@ LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, st
   ::sigaction(SIGCHLD, &oldChild, nullptr);
   ::sigaction(SIGTERM, &oldTerm, nullptr);
   ::sigaction(SIGINT, &oldInt, nullptr);
-  g_childExited = -1;
+  g_wakeLoop = -1;
   ::close(childPipe[0]);
   ::close(childPipe[1]);
   ::sigaction(SIGPIPE, &oldPipe, nullptr);

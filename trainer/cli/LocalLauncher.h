@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -15,6 +16,11 @@ namespace longrl::cli {
 // after the first, kills them. No torch here.
 class LocalLauncher {
  public:
+  // A stop signal this long after the first is a second request ("stop now"), not a copy of it
+  // (Ctrl-C reaches the launcher and its ranks alike, and the launcher passes the stop on). The
+  // launcher and the train command's own handler (each rank) go by the same window.
+  static constexpr std::chrono::seconds kRepeatedStop{2};
+
   struct Spec {
     std::string executable;              // e.g. /proc/self/exe
     std::vector<std::string> args;       // every rank's arguments (after argv[0])

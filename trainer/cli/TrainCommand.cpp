@@ -128,8 +128,8 @@ long long monotonicNs() {
 }
 
 // The same stop request often arrives twice within moments: Ctrl-C reaches every process of the
-// terminal's group, and a --nproc launcher passes it on too. Only a signal 2 s or more after the
-// first means "stop now".
+// terminal's group, and a --nproc launcher passes it on too. Only a signal
+// LocalLauncher::kRepeatedStop (2 s) or more after the first means "stop now".
 void onStopSignal(int sig) {
   const long long now = monotonicNs();
   long long first = 0;
@@ -137,7 +137,7 @@ void onStopSignal(int sig) {
     g_stopRequested.store(true);
     return;
   }
-  if (now - first < 2000000000LL) return;
+  if (now - first < std::chrono::nanoseconds(cli::LocalLauncher::kRepeatedStop).count()) return;
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }
