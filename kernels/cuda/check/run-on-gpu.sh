@@ -4,15 +4,18 @@
 #     bash kernels/cuda/check/run-on-gpu.sh            # from anywhere; it cd's to the repo root
 #
 # Stages: environment (nvidia-smi, nvcc, python/torch) -> build liblongrl_cuda_check.so -> full check
-# (correctness + time-boxed benchmarks) -> compute-sanitizer memcheck on --quick, plus a planted out-of-bounds
-# canary it must catch -> racecheck on --quick if time is left. Every stage runs under `timeout`, sized from
-# one overall deadline (CHECK_DEADLINE_S, default 330 s), so one hang cannot eat the device budget; the
-# check's JSON is rewritten after each section, so a killed run still leaves what finished.
+# (correctness + time-boxed benchmarks) -> LibTorch glue (check_glue.py: kernels/CudaKernels.cpp and the CUDA
+# paths of ChunkedLogProbs / BlockAttention, built as a torch extension since this machine has no Qt) ->
+# compute-sanitizer memcheck on --quick, plus a planted out-of-bounds canary it must catch -> racecheck on
+# --quick if time is left. Every stage runs under `timeout`, sized from one overall deadline
+# (CHECK_DEADLINE_S, default 420 s; was 330 s before the glue stage took its up to 150 s), so one hang cannot
+# eat the device budget; the checks' JSON is rewritten as they go, so a killed run still leaves what finished.
 #
-# Output in ${OUT:-/tmp}: env.log, build.log, cuda-check.log, cuda-check.json, sanitizer.log, canary.log,
-# racecheck.log. Takes about 75 s on an H200 (build 8 s, check 43 s, sanitizers ~25 s).
+# Output in ${OUT:-/tmp}: env.log, build.log, cuda-check.log, cuda-check.json, glue.log, glue.json,
+# sanitizer.log, canary.log, racecheck.log. Took about 75 s on an H200 before the glue stage (build 8 s,
+# check 43 s, sanitizers ~25 s); the glue stage adds its extension build (~1 min expected) and ~20 s of checks.
 # Exit code: the check's (0 pass, 1 correctness failure, 2 no GPU, 3 build failure, 124 timeout), else 4 if
-# memcheck reported errors, else 0.
+# memcheck reported errors, else 5 if the glue check failed (any nonzero rc of check_glue.py), else 0.
 set -u
 set -o pipefail
 export PYTHONUNBUFFERED=1
@@ -20,11 +23,12 @@ export PYTHONUNBUFFERED=1
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.." || exit 3  # repo root
 OUT_DIR=${OUT:-/tmp}
 mkdir -p "$OUT_DIR"
-DEADLINE=${CHECK_DEADLINE_S:-330}  # seconds from start for everything
+DEADLINE=${CHECK_DEADLINE_S:-420}  # seconds from start for everything
 BUILD_DIR=${BUILD_DIR:-/tmp/longrl-cuda-check}
 PY=${PYTHON:-python3}
 SCRIPT=kernels/cuda/check/check_cuda_kernels.py
 SAN_RESERVE=${SAN_RESERVE_S:-100}  # kept for the memcheck stage
+GLUE_S=${GLUE_S:-150}  # the glue stage: extension build (~1 min) + checks; kept out of the full check's time
 [ -d /usr/local/cuda/bin ] && export PATH="$PATH:/usr/local/cuda/bin"
 
 # cap WANT: WANT seconds, or what is left before the deadline if less (at least 5).
@@ -66,7 +70,7 @@ if [ "$build_rc" -ne 0 ]; then
 fi
 
 stage "full check (correctness + benchmarks)"
-check_t=$(cap $((DEADLINE - SECONDS - SAN_RESERVE)))
+check_t=$(cap $((DEADLINE - SECONDS - SAN_RESERVE - GLUE_S)))
 bench_budget=$((check_t - 70))  # correctness, CUDA/cuBLAS start-up and the summary take well under 70 s
 ((bench_budget < 20)) && bench_budget=20
 echo "check timeout ${check_t}s, benchmark budget ${bench_budget}s"
@@ -74,6 +78,15 @@ timeout -k 10 "$check_t" "$PY" "$SCRIPT" --no-build --build-dir "$BUILD_DIR" --j
   --bench-budget-s "$bench_budget" 2>&1 | tee "$OUT_DIR/cuda-check.log"
 check_rc=${PIPESTATUS[0]}
 echo "check exit code: $check_rc"
+
+# Runs whatever the raw check gave (its own build); its failure sets the exit code only if the raw check passed.
+stage "LibTorch glue (torch extension)"
+glue_t=$(cap "$GLUE_S")
+timeout -k 10 "$glue_t" "$PY" kernels/cuda/check/check_glue.py --json "$OUT_DIR/glue.json" \
+  --deadline-s $((glue_t > 20 ? glue_t - 10 : 10)) --build-dir "${GLUE_BUILD_DIR:-/tmp/longrl-glue-build}" 2>&1 |
+  tee "$OUT_DIR/glue.log"
+glue_rc=${PIPESTATUS[0]}
+echo "glue exit code: $glue_rc"
 
 SAN=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 mem_rc=skipped
@@ -118,9 +131,12 @@ fi
 
 stage "result"
 echo "check rc=$check_rc (0 pass, 1 fail, 2 no GPU, 3 build/load, 124 timeout)  memcheck rc=$mem_rc  racecheck rc=$race_rc"
+echo "glue rc=$glue_rc (0 pass, 1 fail or cut by its deadline, 2 no GPU, 3 extension build/import, 124 timeout)"
+grep -h "^summary:" "$OUT_DIR/glue.log" 2>/dev/null
 echo "memcheck canary: $canary"
 grep -h "ERROR SUMMARY\|RACECHECK SUMMARY" "$OUT_DIR/sanitizer.log" "$OUT_DIR/racecheck.log" 2>/dev/null
-echo "logs: $OUT_DIR/{env.log,build.log,cuda-check.log,cuda-check.json,sanitizer.log,canary.log,racecheck.log}; total ${SECONDS}s"
+echo "logs: $OUT_DIR/{env.log,build.log,cuda-check.log,cuda-check.json,glue.log,glue.json,sanitizer.log,canary.log,racecheck.log}; total ${SECONDS}s"
 if [ "$check_rc" -ne 0 ]; then exit "$check_rc"; fi
 if [ "$mem_rc" != skipped ] && [ "$mem_rc" -ne 0 ]; then exit 4; fi
+if [ "$glue_rc" -ne 0 ]; then exit 5; fi
 exit 0
