@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "kernels/CudaKernels.h"
 #include "kernels/KernelError.h"
+#include "kernels/ShapeText.h"
 
 namespace longrl::kernels {
 namespace {
@@ -20,16 +20,10 @@ struct Geometry {
   bool causal;
 };
 
-std::string shapeOf(const Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
-
 Geometry resolve(const Tensor& q, const Tensor& k, const Tensor& v, const BlockAttentionOptions& o) {
   auto fail = [&](const std::string& what) {
-    throw KernelError("BlockAttention::forward: " + what + " (q " + shapeOf(q) + ", k " + shapeOf(k) + ", v " +
-                      shapeOf(v) + ")");
+    throw KernelError("BlockAttention::forward: " + what + " (q " + shapeText(q) + ", k " + shapeText(k) + ", v " +
+                      shapeText(v) + ")");
   };
   if (!q.defined() || !k.defined() || !v.defined()) fail("undefined tensor");
   if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4) fail("q, k, v must be [B,H,T,D]");
@@ -131,7 +125,7 @@ std::vector<Tensor> backwardCpu(const Geometry& g, const Tensor& q, const Tensor
 }
 
 std::pair<Tensor, Tensor> forwardAny(const Geometry& g, const Tensor& q, const Tensor& k, const Tensor& v) {
-  if (CudaKernels::usable(q) && q.scalar_type() == torch::kFloat) {
+  if (CudaKernels::attentionUsable(q)) {
     auto r = CudaKernels::attentionForward(q.contiguous(), k.contiguous(), v.contiguous(), g.scale, g.causal,
                                            g.offset);
     return {r[0], r[1]};
@@ -164,7 +158,7 @@ struct BlockAttentionFunction : public torch::autograd::Function<BlockAttentionF
     Geometry g = resolve(q, k, v, o);
     Tensor lse = ctx->saved_data["lse"].toTensor(), dout = grads[0];
     std::vector<Tensor> d;
-    if (CudaKernels::usable(q) && q.scalar_type() == torch::kFloat)
+    if (CudaKernels::attentionUsable(q))
       d = CudaKernels::attentionBackward(q.contiguous(), k.contiguous(), v.contiguous(), out.contiguous(), lse,
                                          dout.contiguous(), g.scale, g.causal, g.offset);
     else

@@ -21,8 +21,8 @@ class BlockAttention {
 
   // q [B,Hq,T,D], k and v [B,Hkv,S,D] with Hq a multiple of Hkv (query head h reads kv head h / (Hq/Hkv),
   // as HF's repeat_kv does). Returns out [B,Hq,T,D], differentiable w.r.t. q, k, v. With causal, query t
-  // sees keys 0..queryOffset+t. CUDA fp32 tensors use the flash kernels of cuda/ when built with
-  // LONGRL_CUDA; otherwise tiles are LibTorch matmuls, fully masked tiles skipped.
+  // sees keys 0..queryOffset+t. CUDA fp32 tensors with D 32, 64 or 128 use the flash kernels of cuda/ when
+  // built with LONGRL_CUDA; otherwise tiles are LibTorch matmuls, fully masked tiles skipped.
   static torch::Tensor forward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                const Options& options = {});
 

@@ -1,9 +1,9 @@
 #include "kernels/ChunkedLogProbs.h"
 
-#include <sstream>
 
 #include "kernels/CudaKernels.h"
 #include "kernels/KernelError.h"
+#include "kernels/ShapeText.h"
 
 namespace longrl::kernels {
 namespace {
@@ -12,16 +12,10 @@ using torch::Tensor;
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-std::string shapeOf(const Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
-
 void checkInputs(const Tensor& hidden, const Tensor& weight, const Tensor& targets, const ChunkedLogProbsOptions& o) {
   auto fail = [&](const std::string& what) {
-    throw KernelError("ChunkedLogProbs::compute: " + what + " (hidden " + shapeOf(hidden) + ", lmHeadWeight " +
-                      shapeOf(weight) + ", targets " + shapeOf(targets) + ")");
+    throw KernelError("ChunkedLogProbs::compute: " + what + " (hidden " + shapeText(hidden) + ", lmHeadWeight " +
+                      shapeText(weight) + ", targets " + shapeText(targets) + ")");
   };
   if (!hidden.defined() || !weight.defined() || !targets.defined()) fail("undefined tensor");
   if (hidden.dim() != 2) fail("hidden must be [T,H]");
@@ -38,7 +32,7 @@ void checkInputs(const Tensor& hidden, const Tensor& weight, const Tensor& targe
       fail("target id out of [0," + std::to_string(weight.size(0)) + "): " + std::to_string(lo < 0 ? lo : hi));
   }
   if (o.refLogProbs && (o.refLogProbs->dim() != 1 || o.refLogProbs->size(0) != hidden.size(0)))
-    fail("options.refLogProbs must be [T], got " + shapeOf(*o.refLogProbs));
+    fail("options.refLogProbs must be [T], got " + shapeText(*o.refLogProbs));
 }
 
 // Reduced-precision inputs are computed in fp32 chunk by chunk; fp32/fp64 stay as they are.
@@ -192,8 +186,8 @@ ChunkedLogProbsResult ChunkedLogProbs::compute(const Tensor& hidden, const Tenso
 
 Tensor ChunkedLogProbs::klEstimate(const Tensor& logprobs, const Tensor& refLogProbs, KlPenalty penalty) {
   if (logprobs.sizes() != refLogProbs.sizes())
-    throw KernelError("ChunkedLogProbs::klEstimate: logprobs " + shapeOf(logprobs) + " vs refLogProbs " +
-                      shapeOf(refLogProbs));
+    throw KernelError("ChunkedLogProbs::klEstimate: logprobs " + shapeText(logprobs) + " vs refLogProbs " +
+                      shapeText(refLogProbs));
   auto diff = logprobs - refLogProbs;
   switch (penalty) {
     case KlPenalty::K1: return diff;

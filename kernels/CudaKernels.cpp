@@ -19,6 +19,12 @@ bool CudaKernels::compiled() {
 
 bool CudaKernels::usable(const torch::Tensor& t) { return compiled() && t.defined() && t.is_cuda(); }
 
+bool CudaKernels::attentionUsable(const torch::Tensor& q) {
+  if (!usable(q) || q.scalar_type() != torch::kFloat || q.dim() != 4) return false;
+  const int64_t d = q.size(3);
+  return d == 32 || d == 64 || d == 128;
+}
+
 #ifdef LONGRL_HAVE_CUDA_KERNELS
 namespace {
 
@@ -77,6 +83,9 @@ std::vector<torch::Tensor> CudaKernels::attentionForward(const torch::Tensor& q,
   expectFloatCuda(q, "q");
   expectFloatCuda(k, "k");
   expectFloatCuda(v, "v");
+  if (!attentionUsable(q))
+    throw KernelError("CudaKernels::attentionForward: head size " + std::to_string(q.size(3)) +
+                      " is not one the flash kernels take (32, 64, 128)");
   auto out = torch::empty_like(q);
   auto lse = torch::empty({q.size(0), q.size(1), q.size(2)}, q.options());
   check(cuda::flashForward(shapeOf(q, k, scale, causal, queryOffset), q.data_ptr<float>(), k.data_ptr<float>(),

@@ -12,6 +12,9 @@ class CudaKernels {
  public:
   static bool compiled();                    // built with LONGRL_CUDA
   static bool usable(const torch::Tensor& t);  // compiled() and t is a CUDA tensor
+  // usable(q), fp32 and a head size the flash kernels take (32, 64, 128); other head sizes run
+  // BlockAttention's LibTorch tile path on the GPU instead of failing.
+  static bool attentionUsable(const torch::Tensor& q);
 
   // logits [R,V] fp32 (already divided by the temperature), targets [R] int64 -> per row: log-softmax at
   // the target, entropy (when wanted) and log-sum-exp, written into the given [R] fp32 tensors.

@@ -28,6 +28,7 @@ class TestKernels_CUDA : public QObject {
   void init();
   void chunkedLogProbsMatchCpuReference();
   void blockAttentionMatchesCpuReference();
+  void otherHeadSizesTakeTheTilePath();
   void notBuiltEntryPointsThrow();
 };
 
@@ -79,10 +80,36 @@ void TestKernels_CUDA::blockAttentionMatchesCpuReference() {
   }
 }
 
+// The flash kernels take D in {32, 64, 128}; other head sizes run the LibTorch tile path on the GPU
+// (on the H100 they failed with "CUDA error 1" before), and the raw launcher names the head size.
+void TestKernels_CUDA::otherHeadSizesTakeTheTilePath() {
+  for (int64_t D : {48, 256}) {
+    torch::manual_seed(13);
+    auto q = torch::randn({1, 2, 20, D}), k = torch::randn({1, 1, 20, D}), v = torch::randn({1, 1, 20, D});
+    auto qc = q.cuda().requires_grad_();
+    QVERIFY(!CudaKernels::attentionUsable(qc));
+    auto out = BlockAttention::forward(qc, k.cuda(), v.cuda(), BlockAttention::Options{});
+    out.sum().backward();
+    auto qd = q.to(torch::kDouble).requires_grad_();
+    auto ref = KernelReference::attention(qd, k.to(torch::kDouble), v.to(torch::kDouble), true);
+    ref.sum().backward();
+    QVERIFY(maxAbsDiff(out, ref) < 1e-4);
+    QVERIFY(maxAbsDiff(qc.grad(), qd.grad()) < 1e-3);
+    const auto c = q.cuda();
+    try {
+      CudaKernels::attentionForward(c, k.cuda(), v.cuda(), 1.0, true, 0);
+      QFAIL("no error for an unsupported head size");
+    } catch (const KernelError& e) {
+      QVERIFY2(QByteArray(e.what()).contains(QByteArray("head size ") + QByteArray::number(qint64(D))), e.what());
+    }
+  }
+}
+
 void TestKernels_CUDA::notBuiltEntryPointsThrow() {
   if (CudaKernels::compiled()) QSKIP("built with LONGRL_CUDA");
   auto x = torch::zeros({2, 3});
   QVERIFY(!CudaKernels::usable(x));
+  QVERIFY(!CudaKernels::attentionUsable(torch::zeros({1, 1, 2, 64})));
   QVERIFY_THROWS_EXCEPTION(KernelError, CudaKernels::attentionForward(x, x, x, 1.0, true, 0));
 }
 

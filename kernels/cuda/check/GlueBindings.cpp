@@ -64,6 +64,14 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.doc() = "longrl kernels (ChunkedLogProbs, BlockAttention) for check_glue.py";
   m.def("cuda_compiled", &CudaKernels::compiled, "built with the CUDA kernels (LONGRL_HAVE_CUDA_KERNELS)");
   m.def("cuda_usable", &CudaKernels::usable, py::arg("t"));
+  m.def("cuda_attention_usable", &CudaKernels::attentionUsable, py::arg("q"));
+  m.def(
+      "cuda_attention_forward",
+      [](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, double scale, bool causal) {
+        return CudaKernels::attentionForward(q, k, v, scale, causal, 0);
+      },
+      "CudaKernels::attentionForward (no fallback: for its error path)", py::arg("q"), py::arg("k"), py::arg("v"),
+      py::arg("scale"), py::arg("causal"));
   m.def("chunked_log_probs", &chunkedLogProbs, "ChunkedLogProbs::compute -> (logprobs, entropy|None, kl|None)",
         py::arg("hidden"), py::arg("weight"), py::arg("targets"), py::arg("chunk") = 1024,
         py::arg("temperature") = 1.0, py::arg("compute_entropy") = true, py::arg("ref_log_probs") = py::none(),

@@ -349,16 +349,16 @@ def error_cases(rep, ext, devices):
                      "multiple of kv heads", dev)
     if not cuda:
         return
-    # Unsupported head dim: the flash kernels take D in {32, 64, 128}; the glue must turn the kernel's error
-    # code into an exception (no crash, no launch) and leave the CUDA context usable.
+    # Head sizes the flash kernels do not take (32, 64, 128 only): BlockAttention runs its LibTorch tile path on
+    # the GPU instead (the attention cases "D=48/D=256" check its values); the raw launcher names the head size.
     for D in (48, 256):
         q = torch.randn(1, 2, 8, D, generator=g).cuda()
-        k = torch.randn(1, 2, 8, D, generator=g).cuda()
-        expect_error(rep, "unsupported D=%d forward" % D, lambda: ext.block_attention(q, k, k),
-                     "attentionForward", "cuda")
-        qg = q.clone().requires_grad_(True)
-        expect_error(rep, "unsupported D=%d with grad" % D, lambda: ext.block_attention(qg, k, k).sum().backward(),
-                     "attentionForward", "cuda")
+        expect_error(rep, "CudaKernels::attentionForward D=%d" % D,
+                     lambda: ext.cuda_attention_forward(q, q, q, D ** -0.5, True), "head size %d" % D, "cuda")
+        ok = not ext.cuda_attention_usable(q)
+        rep.add({"name": "error/attention_usable(D=%d) is false" % D, "pass": ok,
+                 "line": "[%s] %-58s %s" % ("PASS" if ok else "FAIL", "error/attention_usable(D=%d) [cuda]" % D,
+                                             "false" if ok else "true")})
     # Mixed devices are rejected by name, before any data pointer is taken.
     hc, Wc = torch.randn(5, 8, generator=g).cuda(), torch.randn(20, 8, generator=g)
     t = torch.tensor([0, 1, 2, 3, 4])
@@ -426,8 +426,10 @@ def all_cases(ext, devices):
     at("no grad causal T=S=40 D=128", B=1, Hq=4, Hkv=4, T=40, S=40, D=128, no_grad=True, seed=30)
     if cuda:
         at("float64 (LibTorch path) T=S=30 D=64", B=1, Hq=4, Hkv=2, T=30, S=30, D=64, dtype="float64", seed=31)
-    else:  # on CUDA D=48 is an error case (below); the tile path takes any D
-        at("D=48 (tile path only) T=S=30", B=1, Hq=4, Hkv=2, T=30, S=30, D=48, block_q=16, block_k=16, seed=32)
+    # Head sizes the flash kernels do not take: the tile path, on the GPU too.
+    at("D=48 (tile path) T=S=30", B=1, Hq=4, Hkv=2, T=30, S=30, D=48, block_q=16, block_k=16, seed=32)
+    if cuda:
+        at("D=256 (tile path on the GPU) T=S=20", B=1, Hq=2, Hkv=1, T=20, S=20, D=256, block_q=8, block_k=8, seed=33)
 
     L.append(("KernelReference", lambda rep: reference_bindings_case(rep, ext, devices)))
     L.append(("errors", lambda rep: error_cases(rep, ext, devices)))
