@@ -114,6 +114,14 @@ class TestMetricChartWidget : public QObject {
         blue += c.blue() > 200 && c.red() < 120 && c.green() < 120 ? 1 : 0;
       }
     QVERIFY2(blue >= 6, qPrintable(QString::number(blue)));
+    // Step 0 is the axis's left edge: the dot is drawn whole, its left half over the axis line.
+    int outside = 0;
+    for (int y = int(area.top() * dpr); y < int(area.bottom() * dpr); ++y)
+      for (int x = int((area.left() - 4) * dpr); x < int(area.left() * dpr); ++x) {
+        const QColor c = image.pixelColor(x, y);
+        outside += c.blue() > 200 && c.red() < 120 && c.green() < 120 ? 1 : 0;
+      }
+    QVERIFY2(outside >= 3, qPrintable(QString::number(outside)));
   }
 
   void zoomShowsFullResolution() {

@@ -91,12 +91,17 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
     QPolygonF polyline = map(l.points);
     const bool bold = l.pen.widthF() >= 2.0;
     if (polyline.size() == 1) {
-      // A line of one point (a run's first validation) would draw nothing: show the point.
+      // A line of one point (a run's first validation) would draw nothing: show the point, whole
+      // even at the plot's edge (step 0 sits on the left axis).
+      constexpr double kRadius = 3.0;
+      if (!area_.adjusted(-kRadius, -kRadius, kRadius, kRadius).contains(polyline.front())) continue;
+      painter->setClipRect(area_.adjusted(-kRadius - 1, -kRadius - 1, kRadius + 1, kRadius + 1));
       painter->setRenderHint(QPainter::Antialiasing, true);
       painter->setPen(Qt::NoPen);
       painter->setBrush(l.pen.color());
-      painter->drawEllipse(polyline.front(), 3.0, 3.0);
+      painter->drawEllipse(polyline.front(), kRadius, kRadius);
       painter->setBrush(Qt::NoBrush);
+      painter->setClipRect(area_);
       continue;
     }
     // A decimated line has about two points a pixel column (its min/max envelope): its pixels are

@@ -43,7 +43,8 @@ class PlotLayer : public QGraphicsItem {
   QPointF toScene(const QPointF& data) const;
   QPointF toData(const QPointF& scenePos) const;
 
-  QRectF boundingRect() const override { return area_; }
+  // A few pixels beyond the plot area: a one-point series' dot at the edge is drawn whole.
+  QRectF boundingRect() const override { return area_.adjusted(-4, -4, 4, 4); }
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
  private:
