@@ -2,10 +2,12 @@
 // `longrl tokenize` command on top of it.
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "core/cli/UsageError.h"
+#include "core/dataset/PromptTemplate.h"
 #include "support/TestPaths.h"
 #include "trainer/tokenizer/ChatFormat.h"
 #include "trainer/tokenizer/TokenizeCommand.h"
@@ -48,6 +50,7 @@ class TestTokenizerBuilder : public QObject {
   void deterministic();
   void limits();
   void tokenizeCommand();
+  void tokenizeSftWritesWhatSftTrains();
 };
 
 void TestTokenizerBuilder::trainsFrequentWords() {
@@ -124,6 +127,36 @@ void TestTokenizerBuilder::tokenizeCommand() {
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--text", "[1, \"x\"]", "--decode"}, out));
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--text", "x", "--bogus"}, out));
   QVERIFY_THROWS_EXCEPTION(TokenizerError, runCommand({"--tokenizer", dir + "/missing", "--text", "x"}, out));
+}
+
+// `--sft` writes, per record SFT would train on, the chat-rendered prompt and the response + <|im_end|>;
+// records over --max-len are left out and counted.
+void TestTokenizerBuilder::tokenizeSftWritesWhatSftTrains() {
+  const std::string dir = buildTiny("builder-sft");
+  const auto tok = Tokenizer::load(dir);
+  const std::string data = dir + "/sft.jsonl";
+  {
+    std::ofstream f(data);
+    f << R"({"data_source":"docqa","document":"The cat sat.","question":"Who sat?","answer":"The cat"})" << "\n";
+    f << R"({"data_source":"docqa","document":")" << std::string(400, 'x')
+      << R"(","question":"Long?","answer":"no"})" << "\n";
+  }
+  std::string out;
+  QCOMPARE(runCommand({"--tokenizer", dir, "--sft", data, "--max-len", "200"}, out), 0);
+  std::istringstream lines(out);
+  std::string line;
+  std::vector<nlohmann::json> rows;
+  while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
+  QCOMPARE(rows.size(), size_t(1));
+  const auto prompt = tok.encode(ChatFormat::render(
+      {{"user", longrl::dataset::PromptTemplate::build("The cat sat.", "Who sat?"), std::nullopt}}));
+  QCOMPARE(rows[0]["prompt"].get<std::vector<int>>(), prompt);
+  QCOMPARE(rows[0]["target"].get<std::vector<int>>(), tok.encode("The cat<|im_end|>"));
+  QCOMPARE(rows[0]["target"].back().get<int>(), tok.eosId());
+  QCOMPARE(runCommand({"--tokenizer", dir, "--sft", data}, out), 0);  // no --max-len: both
+  QCOMPARE(std::count(out.begin(), out.end(), '\n'), 2L);
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--sft", data, "--max-len", "0"}, out));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--sft", data, "--text", "x"}, out));
 }
 
 QTEST_APPLESS_MAIN(TestTokenizerBuilder)

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cli/UsageError.h"
+#include "core/dataset/DatasetReader.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/tokenizer/TokenizerError.h"
+#include "trainer/tokenizer/SftTokens.h"
 
 namespace longrl::cli {
 namespace {
@@ -21,18 +23,44 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
-int run(ArgList& args, std::ostream& out, std::ostream&) {
+// One JSON line per record that SFT would train on, {"prompt": ids, "target": ids}: exactly the token
+// sequences `longrl train`'s warm-up builds (chat-rendered prompt, response + <|im_end|>), for
+// inspecting them or training the same data elsewhere (resources/demo-warmstart/README.md).
+int writeSftTokens(const tokenizer::Tokenizer& tok, const std::string& data, long long maxLen, std::ostream& out,
+                   std::ostream& err) {
+  size_t kept = 0, dropped = 0;
+  for (const auto& r : dataset::DatasetReader::readFile(data).records) {
+    const auto t = tokenizer::SftTokens::of(r, tok, maxLen);
+    if (!t) {
+      ++dropped;
+      continue;
+    }
+    out << nlohmann::json{{"prompt", t->promptIds}, {"target", t->targetIds}}.dump() << "\n";
+    ++kept;
+  }
+  err << "tokenize: " << kept << " SFT examples from " << data << ", " << dropped
+      << " dropped (no answer, or longer than --max-len " << maxLen << ")\n";
+  return 0;
+}
+
+int run(ArgList& args, std::ostream& out, std::ostream& err) {
   const std::string dir = args.require("tokenizer");
   const auto text = args.take("text");
   const auto file = args.take("file");
   const auto bench = args.take("bench");
+  const auto sft = args.take("sft");
+  const long long maxLen = args.takeIntOr("max-len", 1LL << 40);
   const bool decode = args.takeFlag("decode");
   const bool noSpecial = args.takeFlag("no-special");
   args.finish();
-  if (static_cast<int>(text.has_value()) + static_cast<int>(file.has_value()) + static_cast<int>(bench.has_value()) != 1)
-    throw UsageError("give exactly one of --text, --file or --bench");
+  if (static_cast<int>(text.has_value()) + static_cast<int>(file.has_value()) + static_cast<int>(bench.has_value()) +
+          static_cast<int>(sft.has_value()) !=
+      1)
+    throw UsageError("give exactly one of --text, --file, --bench or --sft");
+  if (maxLen < 1) throw UsageError("--max-len must be positive");
 
   const auto tok = tokenizer::Tokenizer::load(dir);
+  if (sft) return writeSftTokens(tok, *sft, maxLen, out, err);
   if (bench) {
     const std::string doc = readFile(*bench);
     const auto t0 = std::chrono::steady_clock::now();
@@ -67,8 +95,9 @@ int run(ArgList& args, std::ostream& out, std::ostream&) {
 }  // namespace
 
 Command tokenizeCommand() {
-  return Command{"tokenize", "--tokenizer DIR (--text T | --file F | --bench F) [--decode] [--no-special]",
-                 "encode text to token ids (JSON array), or decode ids with --decode", run};
+  return Command{"tokenize", "--tokenizer DIR (--text T | --file F | --bench F | --sft DATA.jsonl [--max-len N]) [--decode] [--no-special]",
+                 "encode text to token ids (JSON array), decode ids with --decode, or write the token sequences SFT trains on (--sft)",
+                 run};
 }
 
 }  // namespace longrl::cli

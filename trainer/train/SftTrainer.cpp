@@ -4,8 +4,7 @@
 #include <cmath>
 
 #include "core/curriculum/BatchSampler.h"
-#include "core/dataset/PromptTemplate.h"
-#include "trainer/tokenizer/ChatFormat.h"
+#include "trainer/tokenizer/SftTokens.h"
 #include "trainer/train/TokenLogProbs.h"
 
 namespace longrl::train {
@@ -15,19 +14,12 @@ std::vector<SftExample> SftTrainer::build(const std::vector<dataset::DatasetReco
   std::vector<SftExample> out;
   size_t drop = 0;
   for (const auto& r : records) {
-    const std::string user = r.promptText.empty() ? dataset::PromptTemplate::build(r.document, r.question) : r.promptText;
-    if (r.groundTruth.empty()) {
+    auto t = tokenizer::SftTokens::of(r, tokenizer, maxLen);
+    if (!t) {
       ++drop;
       continue;
     }
-    SftExample e;
-    e.promptIds = tokenizer.encode(tokenizer::ChatFormat::render({{"user", user, std::nullopt}}));
-    e.targetIds = tokenizer.encode(r.groundTruth.front() + "<|im_end|>");
-    if (static_cast<int64_t>(e.promptIds.size() + e.targetIds.size()) > maxLen) {
-      ++drop;
-      continue;
-    }
-    out.push_back(std::move(e));
+    out.push_back(SftExample{std::move(t->promptIds), std::move(t->targetIds)});
   }
   if (dropped) *dropped = drop;
   return out;
