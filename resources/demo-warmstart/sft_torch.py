@@ -23,6 +23,11 @@ import time
 
 import torch
 
+# The safetensors reader and the norm/rotary helpers are the independent reference's
+# (tests/trainer/qwen_reference.py, which TestQwenModel checks longrl's C++ decoder against).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "trainer"))
+from qwen_reference import read_safetensors, rms_norm, rotate_half  # noqa: E402
+
 MAGIC = b"LRSFT1\0\0"
 
 
@@ -60,25 +65,6 @@ def load_packed(path):
     return examples
 
 
-DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n])
-    data = blob[8 + n:]
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        b, end = e["data_offsets"]
-        t = torch.frombuffer(bytearray(data[b:end]), dtype=DTYPES[e["dtype"]]) if end > b else torch.empty(0)
-        out[name] = t.reshape(e["shape"]).float()
-    return out
-
-
 def write_safetensors(path, tensors):
     header, offset, blobs = {}, 0, []
     for name in sorted(tensors):
@@ -93,15 +79,6 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(h)) + h)
         for b in blobs:
             f.write(b)
-
-
-def rms_norm(x, weight, eps):
-    return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
-
-
-def rotate_half(x):
-    h = x.shape[-1] // 2
-    return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
 def forward_hidden(cfg, w, ids):
