@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "core/curriculum/BatchSampler.h"
-#include "trainer/tokenizer/SftTokens.h"
 #include "trainer/train/TokenLogProbs.h"
 
 namespace longrl::train {
@@ -14,12 +13,8 @@ std::vector<SftExample> SftTrainer::build(const std::vector<dataset::DatasetReco
   std::vector<SftExample> out;
   size_t drop = 0;
   for (const auto& r : records) {
-    auto t = tokenizer::SftTokens::of(r, tokenizer, maxLen);
-    if (!t) {
-      ++drop;
-      continue;
-    }
-    out.push_back(SftExample{std::move(t->promptIds), std::move(t->targetIds)});
+    if (auto t = tokenizer::SftTokens::of(r, tokenizer, maxLen)) out.push_back(std::move(*t));
+    else ++drop;
   }
   if (dropped) *dropped = drop;
   return out;

@@ -10,17 +10,15 @@
 #include "core/config/RunConfig.h"
 #include "core/dataset/DatasetRecord.h"
 #include "trainer/model/QwenForCausalLM.h"
+#include "trainer/tokenizer/SftTokens.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/Collective.h"
 #include "trainer/train/SequenceBatch.h"
 
 namespace longrl::train {
 
-// One SFT sequence: the chat-formatted prompt (not trained on) and the target response.
-struct SftExample {
-  std::vector<int> promptIds;
-  std::vector<int> targetIds;  // the full response + <|im_end|>
-};
+// One SFT sequence: the chat-formatted prompt (not trained on) and the target response + <|im_end|>.
+using SftExample = tokenizer::SftTokens;
 
 // Warm-up SFT: next-token cross-entropy on response tokens only (the prompt is context, not a
 // target), token-mean over each optimizer step's whole batch (however it is split into micro
