@@ -93,13 +93,12 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
     if (polyline.size() == 1) {
       // A line of one point (a run's first validation) would draw nothing: show the point, whole
       // even at the plot's edge (step 0 sits on the left axis).
-      constexpr double kRadius = 3.0;
-      if (!area_.adjusted(-kRadius, -kRadius, kRadius, kRadius).contains(polyline.front())) continue;
-      painter->setClipRect(area_.adjusted(-kRadius - 1, -kRadius - 1, kRadius + 1, kRadius + 1));
+      if (!area_.adjusted(-kDotRadius, -kDotRadius, kDotRadius, kDotRadius).contains(polyline.front())) continue;
+      painter->setClipRect(dotArea());
       painter->setRenderHint(QPainter::Antialiasing, true);
       painter->setPen(Qt::NoPen);
       painter->setBrush(l.pen.color());
-      painter->drawEllipse(polyline.front(), kRadius, kRadius);
+      painter->drawEllipse(polyline.front(), kDotRadius, kDotRadius);
       painter->setBrush(Qt::NoBrush);
       painter->setClipRect(area_);
       continue;

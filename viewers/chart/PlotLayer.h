@@ -43,12 +43,15 @@ class PlotLayer : public QGraphicsItem {
   QPointF toScene(const QPointF& data) const;
   QPointF toData(const QPointF& scenePos) const;
 
-  // A few pixels beyond the plot area: a one-point series' dot at the edge is drawn whole.
-  QRectF boundingRect() const override { return area_.adjusted(-4, -4, 4, 4); }
+  // A one-point series is drawn as a dot of this radius, whole even at the plot area's edge.
+  static constexpr double kDotRadius = 3.0;
+  QRectF boundingRect() const override { return dotArea(); }
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
  private:
   QPolygonF map(const QList<QPointF>& points) const;
+  // The plot area grown by a dot (and a pixel of antialiasing): where the dots may paint.
+  QRectF dotArea() const { return area_.adjusted(-kDotRadius - 1, -kDotRadius - 1, kDotRadius + 1, kDotRadius + 1); }
   double markerX(const Marker& m) const;
   void paintMarkerLabels(QPainter* painter) const;
 
