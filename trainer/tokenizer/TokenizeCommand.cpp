@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,8 @@
 
 namespace longrl::cli {
 namespace {
+
+constexpr long long kNoMaxLen = std::numeric_limits<long long>::max();
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,8 +41,8 @@ int writeSftTokens(const tokenizer::Tokenizer& tok, const std::string& data, lon
     out << nlohmann::json{{"prompt", t->promptIds}, {"target", t->targetIds}}.dump() << "\n";
     ++kept;
   }
-  err << "tokenize: " << kept << " SFT examples from " << data << ", " << dropped
-      << " dropped (no answer, or longer than --max-len " << maxLen << ")\n";
+  err << "tokenize: " << kept << " SFT examples from " << data << ", " << dropped << " dropped (no answer"
+      << (maxLen == kNoMaxLen ? "" : ", or longer than --max-len " + std::to_string(maxLen)) << ")\n";
   return 0;
 }
 
@@ -49,7 +52,7 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
   const auto file = args.take("file");
   const auto bench = args.take("bench");
   const auto sft = args.take("sft");
-  const long long maxLen = args.takeIntOr("max-len", 1LL << 40);
+  const long long maxLen = args.takeIntOr("max-len", kNoMaxLen);
   const bool decode = args.takeFlag("decode");
   const bool noSpecial = args.takeFlag("no-special");
   args.finish();
