@@ -26,7 +26,6 @@ Keep code on the --selftest-references path compatible with torch 1.13 (the CPU-
 import argparse
 import ctypes
 import gc
-import json
 import math
 import os
 import platform
@@ -38,6 +37,8 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+from check_json import save_summary  # beside this script
 
 SCRIPT_VERSION = 1
 CAPI_VERSION = 1  # must match longrl_capi_version() in LongrlCudaCApi.cu
@@ -112,16 +113,7 @@ class Report:
             e.startswith("FATAL") for e in self.data["errors"])
 
     def save(self):
-        if not self.json_path:
-            return
-        self.data["elapsed_s"] = round(time.monotonic() - self.t0, 2)
-        try:
-            self.json_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.json_path.with_name(self.json_path.name + ".tmp")
-            tmp.write_text(json.dumps(self.data, indent=1, default=str))
-            os.replace(str(tmp), str(self.json_path))
-        except OSError as e:  # never let the summary file break the check itself
-            print("WARNING: could not write %s: %r" % (self.json_path, e), flush=True)
+        save_summary(self.json_path, self.data, self.t0)
 
 
 def fmt(x):

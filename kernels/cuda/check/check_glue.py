@@ -19,7 +19,6 @@ Keep this file runnable on torch 1.13 (the CPU-only dev machine's) as well as 2.
 """
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -28,6 +27,8 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+from check_json import save_summary  # beside this script
 
 SCRIPT_VERSION = 1
 REPO_ROOT = Path(__file__).resolve().parents[3]  # kernels/cuda/check/<this> -> repo root
@@ -76,16 +77,7 @@ class Report:
         self.save()
 
     def save(self):
-        if not self.json_path:
-            return
-        self.data["elapsed_s"] = round(time.monotonic() - self.t0, 2)
-        try:
-            self.json_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.json_path.with_name(self.json_path.name + ".tmp")
-            tmp.write_text(json.dumps(self.data, indent=1, default=str))
-            os.replace(str(tmp), str(self.json_path))
-        except OSError as e:  # the summary file must never break the check
-            print("WARNING: could not write %s: %r" % (self.json_path, e), flush=True)
+        save_summary(self.json_path, self.data, self.t0)
 
 
 # ----------------------------------------------------------------------------------------------------------
