@@ -1,7 +1,8 @@
 // The GRPO actor update: splitting a mini-batch into micro-batches does not change the update
 // (the loss is weighted against the whole mini-batch), for each loss aggregation mode; an update
 // with positive advantages raises the log-probs of those responses; the actor's log-probs of sampled
-// responses are the ones the engine sampled them with (else PPO's ratio would be off-policy).
+// responses are the ones the engine sampled them with (else PPO's ratio would be off-policy); the
+// on-policy update (old log-probs from the update's own pass) is the two-pass update.
 #include <QtTest/QtTest>
 
 #include "TestTrainFixture.h"
@@ -31,6 +32,7 @@ class TestGrpoActorUpdater : public QObject {
   void positiveAdvantageRaisesLogProbs();
   void microBatchSplit();
   void actorLogProbsEqualSamplingLogProbs();
+  void onPolicyUpdateIsTheTwoPassUpdate();
 };
 
 void TestGrpoActorUpdater::initTestCase() {
@@ -131,6 +133,51 @@ void TestGrpoActorUpdater::actorLogProbsEqualSamplingLogProbs() {
     worst = std::max(worst, (lp[i] - sampled).abs().max().item<double>());
   }
   QVERIFY2(worst < 1e-4, qPrintable(QString("max |actor - sampler| log-prob difference %1").arg(worst)));
+}
+
+
+void TestGrpoActorUpdater::onPolicyUpdateIsTheTwoPassUpdate() {
+  auto base = model::QwenPretrained::load(model_);
+  const auto s = seqs({1.0, -0.5, 0.8, -1.2});
+  train::ActorOptions o;
+  o.entropyCoeff = 0.01;
+  o.microBatchTokens = 12;  // several micro-batches: each fills its own rows' entropies
+
+  auto twoPass = train::ModelCopy::clone(base);
+  torch::optim::AdamW optA(twoPass->parameters(), torch::optim::AdamWOptions(1e-2));
+  train::ActorUpdater upA(twoPass, optA, o);
+  std::vector<double> entA;
+  const auto old = upA.logProbs(twoPass, s, &entA);
+  const auto mA = upA.update(s, old, {}, {{0, 1, 2, 3}});
+
+  auto fused = train::ModelCopy::clone(base);
+  torch::optim::AdamW optB(fused->parameters(), torch::optim::AdamWOptions(1e-2));
+  train::ActorUpdater upB(fused, optB, o);
+  std::vector<double> entB{42.0};  // stale content is replaced
+  const auto mB = upB.updateOnPolicy(s, {}, {0, 1, 2, 3}, entB);
+
+  QCOMPARE(entB.size(), entA.size());
+  for (size_t i = 0; i < entA.size(); ++i) {
+    QVERIFY(entA[i] > 0);
+    QVERIFY(std::abs(entA[i] - entB[i]) < 1e-6);
+  }
+  for (const char* k : {"actor/pg_loss", "actor/entropy", "actor/grad_norm", "actor/ppo_kl", "actor/pg_clipfrac"})
+    QVERIFY2(std::abs(mA.at(k) - mB.at(k)) < 1e-6, k);
+  QCOMPARE(mB.at("actor/ppo_kl"), 0.0);
+  const auto pa = twoPass->parameters(), pb = fused->parameters();
+  QVERIFY(!torch::allclose(pa.front(), base->parameters().front()));
+  for (size_t i = 0; i < pa.size(); ++i) QVERIFY(torch::allclose(pa[i], pb[i], 1e-6, 1e-7));
+
+  // Rows this rank does not hold keep entropy 0 (the trainer sums the ranks' vectors).
+  auto part = train::ModelCopy::clone(base);
+  torch::optim::AdamW optC(part->parameters(), torch::optim::AdamWOptions(1e-2));
+  train::ActorUpdater upC(part, optC, o);
+  std::vector<double> entC;
+  upC.updateOnPolicy(s, {}, {1, 3}, entC);
+  QCOMPARE(entC[0], 0.0);
+  QCOMPARE(entC[2], 0.0);
+  QVERIFY(std::abs(entC[1] - entA[1]) < 1e-6);
+  QVERIFY(std::abs(entC[3] - entA[3]) < 1e-6);
 }
 
 QTEST_APPLESS_MAIN(TestGrpoActorUpdater)

@@ -150,6 +150,22 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   QCOMPARE(ro2.size(), size_t(3 * 3 * 4));
   QCOMPARE(scalar(two, "SELECT count(*) FROM rollouts"), int64_t(ro2.size()));
   QVERIFY(ro1 == ro2);
+  {
+    // Each sample's mean token entropy comes from the rank that trained it (the on-policy update's
+    // own pass), summed over the ranks: every stored sample has it, as with one rank.
+    store::RunStoreReader e1(store::RunStore::fileIn(one)), e2(store::RunStore::fileIn(two));
+    store::RolloutQuery q;
+    q.limit = 100000;
+    std::map<RolloutKey, double> ent1;
+    for (const auto& x : e1.rollouts(q)) ent1[{x.step, x.example_id, x.group_idx, x.sample_idx}] = x.mean_entropy;
+    int positive = 0;
+    for (const auto& x : e2.rollouts(q)) {
+      const double a = ent1.at({x.step, x.example_id, x.group_idx, x.sample_idx});
+      QVERIFY2(std::abs(a - x.mean_entropy) <= 1e-4 * (1 + a), qPrintable(QString("%1 vs %2").arg(a).arg(x.mean_entropy)));
+      positive += x.mean_entropy > 0 ? 1 : 0;
+    }
+    QCOMPARE(positive, static_cast<int>(ro2.size()));
+  }
   // The same metrics, once each; the values that do not depend on timing agree.
   const char* perStepName = "SELECT count(*) FROM (SELECT DISTINCT step, phase, name FROM metrics)";
   QCOMPARE(scalar(two, "SELECT count(*) FROM metrics"), scalar(two, perStepName));

@@ -82,7 +82,8 @@ std::vector<torch::Tensor> ActorUpdater::logProbs(model::QwenForCausalLM& model,
 std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<ActorSequence>& seqs,
                                                           const std::vector<torch::Tensor>& oldLogProbs,
                                                           const std::vector<torch::Tensor>& refLogProbs,
-                                                          const std::vector<size_t>& rows) {
+                                                          const std::vector<size_t>& rows,
+                                                          std::vector<double>* onPolicyEntropy) {
   const auto device = deviceOf(policy_);
   const auto mode = options_.loss.aggMode;
   double localTokens = 0;
@@ -97,11 +98,17 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     const auto batch = batchOf(seqs, micro, options_.padId, device);
     const int64_t width = batch.responseMask.size(1);
     const auto mask = batch.responseMask;
-    const auto old = padRows(oldLogProbs, micro, width).to(device);
     std::vector<float> adv;
     for (size_t i : micro) adv.push_back(static_cast<float>(seqs[i].advantage));
     const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
     const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true);
+    const auto old = onPolicyEntropy ? r.logProbs.detach() : padRows(oldLogProbs, micro, width).to(device);
+    if (onPolicyEntropy) {
+      const auto ent = r.entropy.detach().cpu();
+      for (size_t k = 0; k < micro.size(); ++k)
+        (*onPolicyEntropy)[micro[k]] =
+            ent[static_cast<int64_t>(k)].narrow(0, 0, batch.responseLen[k]).mean().item<double>();
+    }
     const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
     const double microTokens = mask.sum().item<double>();
     const double tokW = microTokens / totalTokens;
@@ -160,6 +167,15 @@ std::map<std::string, double> ActorUpdater::update(const std::vector<ActorSequen
     }
   for (auto& [k, v] : sum) v /= std::max(1, count);
   return sum;
+}
+
+std::map<std::string, double> ActorUpdater::updateOnPolicy(const std::vector<ActorSequence>& seqs,
+                                                           const std::vector<torch::Tensor>& refLogProbs,
+                                                           const std::vector<size_t>& miniBatch,
+                                                           std::vector<double>& meanEntropy) {
+  meanEntropy.assign(seqs.size(), 0.0);
+  policy_->train();
+  return miniBatchStep(seqs, {}, refLogProbs, miniBatch, &meanEntropy);
 }
 
 }  // namespace longrl::train

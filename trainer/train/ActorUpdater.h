@@ -56,6 +56,15 @@ class ActorUpdater {
                                        const std::vector<torch::Tensor>& refLogProbs,
                                        const std::vector<std::vector<size_t>>& miniBatches);
 
+  // The same update when the policy has not changed since the rollouts: one epoch over one
+  // mini-batch. The old log-probs are then the update's own log-probs (detached; the ratio is 1
+  // and its gradient that of the log-prob), so the separate no-grad pass is skipped, as TRL does
+  // for one iteration per generation. meanEntropy gets each owned sequence's mean token entropy
+  // under that policy (0 for the rows of `miniBatch` this rank does not hold).
+  std::map<std::string, double> updateOnPolicy(const std::vector<ActorSequence>& seqs,
+                                               const std::vector<torch::Tensor>& refLogProbs,
+                                               const std::vector<size_t>& miniBatch, std::vector<double>& meanEntropy);
+
   // Splits `rows` into micro-batches within the token budget, in order.
   static std::vector<std::vector<size_t>> microBatches(const std::vector<ActorSequence>& seqs,
                                                        const std::vector<size_t>& rows, int64_t tokenBudget);
@@ -64,7 +73,8 @@ class ActorUpdater {
   std::map<std::string, double> miniBatchStep(const std::vector<ActorSequence>& seqs,
                                               const std::vector<torch::Tensor>& oldLogProbs,
                                               const std::vector<torch::Tensor>& refLogProbs,
-                                              const std::vector<size_t>& rows);
+                                              const std::vector<size_t>& rows,
+                                              std::vector<double>* onPolicyEntropy = nullptr);
   model::QwenForCausalLM policy_;
   torch::optim::Optimizer& optimizer_;
   ActorOptions options_;

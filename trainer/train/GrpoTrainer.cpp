@@ -318,11 +318,13 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
     std::vector<int> owner(seqs.size(), 0);
     for (const auto& mb : miniBatches)
       for (size_t j = 0; j < mb.size(); ++j) owner[mb[j]] = static_cast<int>(j % static_cast<size_t>(collective_->worldSize()));
-    t = Clock::now();
-    std::vector<double> meanEntropy;
-    auto oldLp = ownedLogProbs(policy_, seqs, owner, &meanEntropy);
-    {
-      // A sample's mean entropy over all its tokens (every call, for the memory agent).
+    // One epoch over one mini-batch trains the policy that generated: its old log-probs come from
+    // the update's own forward pass (ActorUpdater::updateOnPolicy). AEPO needs the batch entropy
+    // before the update, so it keeps the separate pass.
+    const bool onPolicy = g.ppoEpochs == 1 && miniBatches.size() == 1 && !g.aepo.enabled;
+    // A sample's mean entropy over all its tokens (every call, for the memory agent); before AEPO
+    // drops sequences, while seqs still lines up with actorBatch.sampleOf.
+    auto setSampleEntropy = [&](const std::vector<double>& meanEntropy) {
       std::vector<double> sum(trained.size(), 0.0), tokens(trained.size(), 0.0);
       for (size_t i = 0; i < seqs.size(); ++i) {
         const auto n = static_cast<double>(seqs[i].response->size());
@@ -330,6 +332,13 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
         tokens[actorBatch.sampleOf[i]] += n;
       }
       for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = tokens[i] > 0 ? sum[i] / tokens[i] : 0.0;
+    };
+    t = Clock::now();
+    std::vector<double> meanEntropy;
+    std::vector<torch::Tensor> oldLp;
+    if (!onPolicy) {
+      oldLp = ownedLogProbs(policy_, seqs, owner, &meanEntropy);
+      setSampleEntropy(meanEntropy);
     }
     m["timing_s/old_log_prob"] = since(t);
     if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, owner, meanEntropy, m);
@@ -346,7 +355,13 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
                  mb.end());
     t = Clock::now();
     if (!seqs.empty()) {
-      for (const auto& [k, v] : updater_->update(seqs, oldLp, refLp, miniBatches)) m[k] = v;
+      if (onPolicy) {
+        for (const auto& [k, v] : updater_->updateOnPolicy(seqs, refLp, miniBatches.front(), meanEntropy)) m[k] = v;
+        if (collective_->worldSize() > 1) collective_->sum(meanEntropy);
+        setSampleEntropy(meanEntropy);
+      } else {
+        for (const auto& [k, v] : updater_->update(seqs, oldLp, refLp, miniBatches)) m[k] = v;
+      }
       out.updated = true;
     }
     m["timing_s/update_actor"] = since(t);
