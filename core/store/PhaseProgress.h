@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ class PhaseProgress {
 
   // One row per phase that has at least two points of `metric`, in phase order.
   static std::vector<Row> of(RunStoreReader& reader, const std::string& metric, int window);
+
+  // The whole run as one row (phase -1, name "run"): its first and last `window` steps, across
+  // phases. Empty when the metric has fewer than two points.
+  static std::optional<Row> ofRun(RunStoreReader& reader, const std::string& metric, int window);
+
+ private:
+  static Row ends(const std::vector<double>& values, int window);
 };
 
 }  // namespace longrl::store

@@ -1,4 +1,4 @@
-// PhaseProgress: per-phase first/last window means of a metric, from a real run store.
+// PhaseProgress: per-phase and whole-run first/last window means of a metric, from a real run store.
 #include <QtTest/QtTest>
 
 #include "core/store/PhaseProgress.h"
@@ -44,6 +44,16 @@ class TestPhaseProgress : public QObject {
     QVERIFY(qFuzzyCompare(rows[1].first, (1.0 + 0.75) / 2));
     QVERIFY(qFuzzyCompare(rows[1].last, (0.5 + 0.25) / 2));
     QVERIFY(PhaseProgress::of(reader, "missing", 3).empty());
+
+    // The whole run: steps 1-3 against steps 13-15, across the phases.
+    const auto run = PhaseProgress::ofRun(reader, "score", 3);
+    QVERIFY(run.has_value());
+    QCOMPARE(run->phase, -1);
+    QCOMPARE(run->points, int64_t(15));
+    QCOMPARE(run->window, 3);
+    QVERIFY(qFuzzyCompare(run->first, (0.1 + 0.2 + 0.3) / 3));
+    QVERIFY(qFuzzyCompare(run->last, (0.5 + 0.25 + 0.5) / 3));
+    QVERIFY(!PhaseProgress::ofRun(reader, "other", 3).has_value());  // one point
   }
 };
 
