@@ -21,7 +21,8 @@ class DemoExampleGenerator {
     int distractors;
     int fillers;
   };
-  // Three length bands: roughly 100, 230 and 460 words of document.
+  // Three length bands: roughly 90, 200 and 420 words of document (see bands() for why the longer
+  // ones add distractors rather than entities).
   static const std::vector<Band>& bands();
 
   explicit DemoExampleGenerator(std::uint64_t seed) : rng_(seed) {}

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "core/dataset/DatasetReader.h"
@@ -75,6 +76,29 @@ class TestDemoDataset : public QObject {
     QVERIFY2(mean[0] > 60 && mean[0] < 250, qPrintable(QString::number(mean[0])));
     QVERIFY2(mean[1] > 1.6 * mean[0], qPrintable(QString::number(mean[1])));
     QVERIFY2(mean[2] > 1.6 * mean[1], qPrintable(QString::number(mean[2])));
+  }
+
+  void longerBandsAddDistractorsNotEntities() {
+    // The demo model's look-ups get hard with more people and companies to tell apart, not with
+    // length: the longer bands have at most 3 people and one company, and more distractors.
+    DemoExampleGenerator gen(11);
+    for (int band = 0; band < 3; ++band) {
+      double visited = 0;
+      for (int i = 0; i < 30; ++i) {
+        const auto ex = gen.generate(band);
+        std::set<std::string> people, companies;
+        for (size_t at = 0; (at = ex.document.find(" works for ", at)) != std::string::npos; ++at) {
+          const size_t start = ex.document.find_last_of(" \n", at - 1) + 1;
+          people.insert(ex.document.substr(start, at - start));
+          const size_t end = ex.document.find('.', at);
+          companies.insert(ex.document.substr(at + 11, end - at - 11));
+        }
+        QVERIFY2(people.size() >= 2 && people.size() <= 3, ex.document.c_str());
+        QCOMPARE(companies.size(), size_t(1));
+        for (size_t at = 0; (at = ex.document.find(" visited ", at)) != std::string::npos; ++at) ++visited;
+      }
+      QVERIFY2(visited / 30 >= (band == 0 ? 1 : band == 1 ? 4 : 8), qPrintable(QString::number(visited / 30)));
+    }
   }
 
   void beyondTheWindowNeedsFactsFromFarApart() {
