@@ -898,7 +898,9 @@ def time_once(fn):
 
 
 def measure(rep, name, fn, budget, predicted_s=None, flops=None, max_reps=3):
-    """First call doubles as warm-up; then up to max_reps timed reps (fewer for slow cases) -> median.
+    """First call doubles as warm-up; then up to max_reps timed reps (one for slow cases) -> median. A slow first
+    call still gets one timed rep when the budget allows: it includes one-time set-up (SDPA's fwd+bwd at T=16K
+    read 3.0 s from its first call alone, session 9).
     Peak memory: torch's max_memory_allocated over the calls minus what was allocated before (inputs)."""
     res = {"name": name}
     left = budget.left()
@@ -918,7 +920,7 @@ def measure(rep, name, fn, budget, predicted_s=None, flops=None, max_reps=3):
     try:
         times = [time_once(fn)]
         first_s = times[0] / 1e3
-        reps = max_reps if first_s < 0.3 else (1 if first_s < 2.0 else 0)
+        reps = max_reps if first_s < 0.3 else 1
         for _ in range(reps):
             if budget.left() < 1.5 * first_s:
                 break
