@@ -93,10 +93,11 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   QVERIFY(reader.rolloutCount({}) > 0);
   QVERIFY(!reader.metricSeries("critic/score/mean").empty());
   // Asked again, a finished demo says so and shows what it measured (phases of one step have no
-  // movement to report, the validations do).
+  // movement to report, the whole run of four steps and the validations do).
   log.clear();
   QCOMPARE(runDemo({"--run-dir", runB, "--minutes", "0.1"}, &log), 0);
   QVERIFY2(log.find("has finished") != std::string::npos, log.c_str());
+  QVERIFY2(log.find("\n  whole run ") != std::string::npos, log.c_str());
   QVERIFY2(log.find("demo: greedy validation accuracy (val-core/all/acc/mean@1): step 0 ") != std::string::npos,
            log.c_str());
 }
