@@ -31,6 +31,14 @@ SequenceBatch batchOf(const std::vector<ActorSequence>& seqs, const std::vector<
 
 torch::Device deviceOf(model::QwenForCausalLM& m) { return m->parameters().front().device(); }
 
+// Each micro-batch row's mean token entropy over its response, into out[micro[k]].
+void storeMeanEntropy(const torch::Tensor& entropy, const SequenceBatch& batch, const std::vector<size_t>& micro,
+                      std::vector<double>& out) {
+  const auto ent = entropy.detach().cpu();
+  for (size_t k = 0; k < micro.size(); ++k)
+    out[micro[k]] = ent[static_cast<int64_t>(k)].narrow(0, 0, batch.responseLen[k]).mean().item<double>();
+}
+
 }  // namespace
 
 ActorUpdater::ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimizer& optimizer, ActorOptions options,
@@ -69,12 +77,9 @@ std::vector<torch::Tensor> ActorUpdater::logProbs(model::QwenForCausalLM& model,
     const auto batch = batchOf(seqs, micro, options_.padId, device);
     const auto r = TokenLogProbs::compute(model, batch, options_.temperature, meanEntropy != nullptr);
     const auto lp = r.logProbs.cpu();
-    for (size_t k = 0; k < micro.size(); ++k) {
-      const int64_t len = batch.responseLen[k];
-      out[micro[k]] = lp[static_cast<int64_t>(k)].narrow(0, 0, len).clone();
-      if (meanEntropy)
-        (*meanEntropy)[micro[k]] = r.entropy[static_cast<int64_t>(k)].narrow(0, 0, len).mean().item<double>();
-    }
+    for (size_t k = 0; k < micro.size(); ++k)
+      out[micro[k]] = lp[static_cast<int64_t>(k)].narrow(0, 0, batch.responseLen[k]).clone();
+    if (meanEntropy) storeMeanEntropy(r.entropy, batch, micro, *meanEntropy);
   }
   return out;
 }
@@ -103,12 +108,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
     const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true);
     const auto old = onPolicyEntropy ? r.logProbs.detach() : padRows(oldLogProbs, micro, width).to(device);
-    if (onPolicyEntropy) {
-      const auto ent = r.entropy.detach().cpu();
-      for (size_t k = 0; k < micro.size(); ++k)
-        (*onPolicyEntropy)[micro[k]] =
-            ent[static_cast<int64_t>(k)].narrow(0, 0, batch.responseLen[k]).mean().item<double>();
-    }
+    if (onPolicyEntropy) storeMeanEntropy(r.entropy, batch, micro, *onPolicyEntropy);
     const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
     const double microTokens = mask.sum().item<double>();
     const double tokW = microTokens / totalTokens;
