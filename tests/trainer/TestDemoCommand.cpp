@@ -93,7 +93,7 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
   QVERIFY(reader.rolloutCount({}) > 0);
   QVERIFY(!reader.metricSeries("critic/score/mean").empty());
   // Asked again, a finished demo says so and shows what it measured (phases of one step have no
-  // movement to report, the whole run of four steps and the validations do).
+  // movement to report, the whole run of three steps and the validations do).
   log.clear();
   QCOMPARE(runDemo({"--run-dir", runB, "--minutes", "0.1"}, &log), 0);
   QVERIFY2(log.find("has finished") != std::string::npos, log.c_str());

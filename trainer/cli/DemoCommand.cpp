@@ -31,13 +31,15 @@ namespace {
 
 // Steps sized so the whole demo fits in about 15 minutes on 2 CPU cores from the shipped warm
 // start, trained by 2 ranks (a rank uses one thread: one process left the second core idle);
-// --minutes scales them. Measured with 2 ranks on an idle 2-core machine (demo27, 2026-11-26), a
-// step takes ~1.0 s in band 1, ~1.2 s in band 2 and ~2.0 s in band 3, a validation ~11 s, the SFT
-// warm-up and set-up ~40 s: about 12 minutes in all. With 240/120/160 steps band 3 did not learn
-// more (demo26): 20-step windows of 4 prompts are noisy.
+// --minutes scales them. Machines of this kind differ: 360/120/48 steps with one generation batch
+// took ~12 minutes on one (demo27, 2026-11-26) and 4m22s on another (demo30, 2026-11-27). These
+// steps, with up to 3 generation batches a step, took 5m22s on the faster one (demo31; about 14
+// minutes at the slower one's speed). Fewer band-1 steps and more band-3 ones: after 360 band-1
+// steps greedy validation had fallen 0.450 -> 0.392 (RL on the short band alone fits it, not the
+// longer ones), and band 3 with 48 steps did not move (0.302 -> 0.302 sampled).
 constexpr double kBaseMinutes = 15.0;
 constexpr int64_t kSftSteps = 30;
-constexpr int64_t kPhaseSteps[] = {360, 120, 48};
+constexpr int64_t kPhaseSteps[] = {40, 60, 100};
 // The demo's answers take up to 66 tokens (a percentage change with its working, and the end token);
 // the overlong penalty starts kOverlongBuffer tokens before the limit, so the limit leaves room for
 // both: at 64 with a buffer of 16, every correct numeric answer was penalised (lengths 53-66 > 48)
@@ -300,7 +302,12 @@ Command demoCommand() {
     // rollouts, so those phases trained their own band less than examples already failed; capped,
     // greedy validation ended at 0.425 instead of 0.400 (demo28 vs demo27).
     cfg.retrospective.maxCount = 100;
-    cfg.grpo.dynamicSampling.maxNumGenBatches = 1;  // generation is most of a step on a CPU
+    // The recipe's dynamic sampling fills the batch (DAPO: more generation batches until full, capped).
+    // The warm start's answers are nearly deterministic (entropy ~0.04), so one batch of 4 groups kept
+    // only 1.7-2.0 (the rest all right or all wrong) and each update followed ~15 samples: greedy
+    // validation fell over the run (0.450 -> 0.408 at 360/120/48 steps, 0.433 at 120/120/120). Up to 3
+    // batches (2.4-2.5 used) keep 3.6-4.0 groups: 0.450 -> 0.458 at 60/60/60, -> 0.467 at these steps (runs e4, e7).
+    cfg.grpo.dynamicSampling.maxNumGenBatches = 3;
     cfg.checkpoint.everySteps = 10;
     cfg.checkpoint.keep = 2;
     const std::string configPath = (fs::path(runDir) / "demo-config.json").string();
