@@ -303,10 +303,11 @@ Command demoCommand() {
     // greedy validation ended at 0.425 instead of 0.400 (demo28 vs demo27).
     cfg.retrospective.maxCount = 100;
     // The recipe's dynamic sampling fills the batch (DAPO: more generation batches until full, capped).
-    // The warm start's answers are nearly deterministic (entropy ~0.04), so one batch of 4 groups kept
-    // only 1.7-2.0 (the rest all right or all wrong) and each update followed ~15 samples: greedy
+    // The warm start's answers are nearly deterministic (token entropy ~0.1), so one batch of 4 groups
+    // kept only 1.7-2.0 (the rest all right or all wrong) and each update followed ~15 samples: greedy
     // validation fell over the run (0.450 -> 0.408 at 360/120/48 steps, 0.433 at 120/120/120). Up to 3
-    // batches (2.4-2.5 used) keep 3.6-4.0 groups: 0.450 -> 0.458 at 60/60/60, -> 0.467 at these steps (runs e4, e7).
+    // batches (2.4-2.5 used) keep 3.6-4.0 groups: 0.450 -> 0.458 at 60/60/60 steps, 0.467 at these
+    // (2026-11-27; the issue 4 note of that day has the runs).
     cfg.grpo.dynamicSampling.maxNumGenBatches = 3;
     cfg.checkpoint.everySteps = 10;
     cfg.checkpoint.keep = 2;
