@@ -5,9 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${LONGRL_BUILD_DIR:-$root/build}"
 jobs="${LONGRL_JOBS:-$(nproc)}"
-# ccache: relative paths and no working-directory hashing, so a fresh clone of the same commit
-# (as CI makes) reuses the objects a previous build cached on this machine.
-export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+# ccache's base directory and hashing are set by CMakeLists.txt's compiler launcher, for any build.
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$build.configure.log" 2>&1 || {
   cat "$build.configure.log"; exit 1; }
