@@ -1,10 +1,11 @@
 // Time of one GRPO step split into its parts (gen / reward / old_log_prob / ref / update), tokens
 // per second and peak memory, on a randomly initialised `small` preset model (or --model DIR).
 //   benchgrpostep [--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4]
-//                 [--max-new 64] [--facts 40] [--kl] [--threads N] [--compare-kernels]
+//                 [--max-new 64] [--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing]
 // --compare-kernels runs the steps twice from the same weights: with the kernels (chunked log-prob
 // + entropy, block attention in the training forward) and without them (full [T, vocab] logits,
-// eager attention), and prints both.
+// eager attention), and prints both. --compare-sharing runs them with each row's prompt in the
+// padded batch and with a group's prompt once (SharedPromptLogProbs, the default).
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   const int facts = static_cast<int>(args.takeIntOr("facts", 40));
   const bool kl = args.takeFlag("kl");
   const bool compare = args.takeFlag("compare-kernels");
+  const bool compareSharing = args.takeFlag("compare-sharing");
   const int threads = static_cast<int>(args.takeIntOr("threads", 0));
   args.finish();
   model::applyTorchThreads(threads);
@@ -94,8 +96,9 @@ int main(int argc, char** argv) {
   cfg.grpo.useKlLoss = kl;
   cfg.grpo.klCoef = kl ? 0.001 : 0.0;
 
-  auto run = [&](const char* label, bool chunked, bool block) {
+  auto run = [&](const char* label, bool chunked, bool block, bool shared = true) {
     train::TokenLogProbs::setChunked(chunked);
+    train::TokenLogProbs::setSharedPrompts(shared);
     auto loaded = engine::LoadedModel::load(modelDir);  // the same initial weights for every run
     // The training forward only: the engine's prefill keeps its own (left-padded, masked) path.
     if (block) loaded.model->setAttentionFunction(model::blockAttentionFunction());
@@ -129,7 +132,10 @@ int main(int argc, char** argv) {
     for (const auto& [k, v] : sum) std::cout << " " << k << " " << v / n;
     std::cout << "\npeak RSS so far " << train::ProcessMemory::peakGb() << " GB\n";
   };
-  if (compare) {
+  if (compareSharing) {
+    run("each row's prompt in the padded batch (block attention)", true, true, false);
+    run("a group's prompt once (block attention)", true, true, true);
+  } else if (compare) {
     // Without first: peak RSS is a high-water mark, so the run that needs more memory goes first.
     run("without kernels (full logits, eager attention)", false, false);
     run("with kernels (chunked log-prob, block attention)", true, true);

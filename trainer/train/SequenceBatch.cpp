@@ -1,6 +1,7 @@
 #include "trainer/train/SequenceBatch.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 namespace longrl::train {
@@ -24,9 +25,13 @@ SequenceBatch SequenceBatch::build(const std::vector<const std::vector<int>*>& p
   std::vector<int64_t> ids(static_cast<size_t>(rows * maxT), padId);
   std::vector<float> mask(static_cast<size_t>(rows * maxR), 0.0f);
   std::vector<int64_t> src, tgt, dst;
+  std::map<const std::vector<int>*, size_t> groupOf;
   for (int64_t i = 0; i < rows; ++i) {
     const auto& p = *prompts[i];
     const auto& r = *responses[i];
+    const auto [it, isNew] = groupOf.emplace(prompts[i], b.promptGroups.size());
+    if (isNew) b.promptGroups.emplace_back();
+    b.promptGroups[it->second].push_back(i);
     int64_t t = 0;
     for (int x : p) ids[static_cast<size_t>(i * maxT + t++)] = x;
     for (size_t j = 0; j < r.size(); ++j) {

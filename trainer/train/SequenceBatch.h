@@ -17,9 +17,12 @@ struct SequenceBatch {
   torch::Tensor sourceIndex;   // [N] int64: flat index b * T + p of the hidden state predicting each response token
   torch::Tensor targets;       // [N] int64: the response tokens, in the same order
   torch::Tensor destIndex;     // [N] int64: flat index b * R + j in [B, R]
+  // Rows that share one prompt (the same prompt vector: a GRPO group), in order of first row.
+  std::vector<std::vector<int64_t>> promptGroups;
 
   int64_t rows() const { return static_cast<int64_t>(promptLen.size()); }
   int64_t responseTokens() const { return targets.defined() ? targets.size(0) : 0; }
+  bool sharesPrompts() const { return promptGroups.size() < promptLen.size(); }
 
   // Each response needs at least one token; padId fills the tail of short rows.
   static SequenceBatch build(const std::vector<const std::vector<int>*>& prompts,

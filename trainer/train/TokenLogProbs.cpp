@@ -4,15 +4,19 @@
 
 #include "kernels/ChunkedLogProbs.h"
 #include "kernels/KernelReference.h"
+#include "trainer/train/SharedPromptLogProbs.h"
 
 namespace longrl::train {
 
 namespace {
 std::atomic<bool> useChunked{true};
+std::atomic<bool> useSharedPrompts{true};
 }  // namespace
 
 void TokenLogProbs::setChunked(bool on) { useChunked = on; }
 bool TokenLogProbs::chunked() { return useChunked; }
+void TokenLogProbs::setSharedPrompts(bool on) { useSharedPrompts = on; }
+bool TokenLogProbs::sharedPrompts() { return useSharedPrompts; }
 
 TokenLogProbsResult TokenLogProbs::fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                                               const torch::Tensor& targets, double temperature, bool withEntropy) {
@@ -29,6 +33,8 @@ TokenLogProbsResult TokenLogProbs::fromHidden(const torch::Tensor& hidden, const
 
 TokenLogProbsResult TokenLogProbs::compute(model::QwenForCausalLM& model, const SequenceBatch& batch,
                                            double temperature, bool withEntropy) {
+  if (useSharedPrompts && batch.sharesPrompts())
+    return SharedPromptLogProbs::compute(model, batch, temperature, withEntropy);
   const auto hidden = model->forward(batch.ids);  // [B, T, H]
   const auto flat = hidden.reshape({-1, hidden.size(-1)}).index_select(0, batch.sourceIndex);
   auto r = fromHidden(flat, model->lmHeadWeight(), batch.targets, temperature, withEntropy);

@@ -27,6 +27,11 @@ class TokenLogProbs {
   // measure what the chunked kernel saves (benchgrpostep --compare-kernels). On by default.
   static void setChunked(bool on);
   static bool chunked();
+  // Process-wide: rows that share a prompt go through SharedPromptLogProbs (the prompt once per
+  // group). On by default; false runs every row's prompt, only to measure what sharing saves
+  // (benchgrpostep --compare-sharing).
+  static void setSharedPrompts(bool on);
+  static bool sharedPrompts();
 };
 
 }  // namespace longrl::train

@@ -1,0 +1,124 @@
+// Rows that share a prompt (a GRPO group) go through the model as one prompt plus their
+// responses (SharedPromptLogProbs): log-probs, entropies and the gradient they give every
+// parameter equal those of the padded batch that runs each row's prompt, with eager and with
+// block attention, for groups of uneven response lengths (including one-token responses) whose
+// rows are interleaved in the batch.
+#include <QtTest/QtTest>
+
+#include "TestTrainFixture.h"
+#include "support/TestPaths.h"
+#include "trainer/model/BlockAttentionFunction.h"
+#include "trainer/model/QwenPretrained.h"
+#include "trainer/train/SequenceBatch.h"
+#include "trainer/train/TokenLogProbs.h"
+
+using namespace longrl;
+
+class TestSharedPromptLogProbs : public QObject {
+  Q_OBJECT
+  std::string model_;
+  std::vector<std::vector<int>> prompts_, responses_;
+  train::SequenceBatch batch(const std::vector<int>& promptOfRow) {
+    std::vector<const std::vector<int>*> p, r;
+    for (size_t i = 0; i < promptOfRow.size(); ++i) {
+      p.push_back(&prompts_[static_cast<size_t>(promptOfRow[i])]);
+      r.push_back(&responses_[i]);
+    }
+    return train::SequenceBatch::build(p, r, 0);
+  }
+  // Log-probs, entropies and the parameters' gradients of a fixed weighting of both.
+  std::vector<torch::Tensor> run(model::QwenForCausalLM& m, const train::SequenceBatch& b, bool shared) {
+    train::TokenLogProbs::setSharedPrompts(shared);
+    m->zero_grad();
+    const auto r = train::TokenLogProbs::compute(m, b, 0.7, true);
+    train::TokenLogProbs::setSharedPrompts(true);
+    const auto w = torch::linspace(-1.0, 1.0, r.logProbs.numel()).view(r.logProbs.sizes());
+    ((r.logProbs * w).sum() + 0.1 * r.entropy.sum()).backward();
+    std::vector<torch::Tensor> out{r.logProbs.detach().clone(), r.entropy.detach().clone()};
+    for (const auto& p : m->parameters()) out.push_back(p.grad().clone());
+    return out;
+  }
+
+ private Q_SLOTS:
+  void initTestCase();
+  void groupsByPromptVector();
+  void sameAsPaddedBatch_data();
+  void sameAsPaddedBatch();
+  void noGradPassMatches();
+};
+
+void TestSharedPromptLogProbs::initTestCase() {
+  model_ = test::makeTinyModel(test::freshTempDir("shared-prompt"), 1.0);
+  prompts_ = {{1, 2, 3, 4, 5, 6, 7, 8, 9}, {10, 11}, {12, 13, 14, 15, 16}};
+  responses_ = {{20, 21, 22}, {23, 24, 25, 26, 27, 28}, {29}, {30, 31}, {32, 33, 34, 35}, {36}, {37, 38, 39, 40, 41}};
+}
+
+void TestSharedPromptLogProbs::groupsByPromptVector() {
+  const auto b = batch({0, 1, 0, 2, 1, 0, 2});
+  QVERIFY(b.sharesPrompts());
+  QCOMPARE(b.promptGroups.size(), size_t(3));
+  QCOMPARE(b.promptGroups[0], (std::vector<int64_t>{0, 2, 5}));
+  QCOMPARE(b.promptGroups[1], (std::vector<int64_t>{1, 4}));
+  QCOMPARE(b.promptGroups[2], (std::vector<int64_t>{3, 6}));
+  // Equal contents in distinct vectors are distinct prompts: grouping never compares tokens.
+  const std::vector<int> copy = prompts_[0];
+  const auto c = train::SequenceBatch::build({&prompts_[0], &copy}, {&responses_[0], &responses_[1]}, 0);
+  QVERIFY(!c.sharesPrompts());
+}
+
+void TestSharedPromptLogProbs::sameAsPaddedBatch_data() {
+  QTest::addColumn<bool>("block");
+  QTest::addColumn<std::vector<int>>("rows");
+  QTest::newRow("eager, interleaved groups") << false << std::vector<int>{0, 1, 0, 2, 1, 0, 2};
+  QTest::newRow("block, interleaved groups") << true << std::vector<int>{0, 1, 0, 2, 1, 0, 2};
+  QTest::newRow("block, one group") << true << std::vector<int>{2, 2, 2, 2, 2, 2, 2};
+  QTest::newRow("eager, one-token responses only") << false << std::vector<int>{1, 1};
+}
+
+void TestSharedPromptLogProbs::sameAsPaddedBatch() {
+  QFETCH(bool, block);
+  QFETCH(std::vector<int>, rows);
+  auto saved = responses_;
+  if (rows.size() == 2) responses_ = {{29}, {36}};
+  const auto b = batch(rows);
+  responses_ = saved;
+  QVERIFY(b.sharesPrompts());
+  auto m = model::QwenPretrained::load(model_);
+  if (block) m->setAttentionFunction(model::blockAttentionFunction());
+  const auto padded = run(m, b, false);
+  const auto shared = run(m, b, true);
+  QCOMPARE(shared.size(), padded.size());
+  QVERIFY(padded[0].abs().sum().item<double>() > 0);
+  QVERIFY(torch::allclose(shared[0], padded[0], 1e-5, 1e-5));
+  QVERIFY(torch::allclose(shared[1], padded[1], 1e-5, 1e-5));
+  // Zero outside each row's response, as the padded batch has it.
+  QVERIFY(torch::equal(shared[0] == 0, padded[0] == 0));
+  double gradNorm = 0;
+  for (size_t i = 2; i < padded.size(); ++i) {
+    gradNorm += padded[i].norm().item<double>();
+    // Rounding differs (another summation order), so the bound is relative to the tensor's scale.
+    const double diff = (shared[i] - padded[i]).abs().max().item<double>();
+    QVERIFY2(diff <= 1e-5 * padded[i].abs().max().item<double>() + 1e-8,
+             ("parameter " + std::to_string(i - 2) + ": largest difference " +
+              std::to_string(diff) + " of " +
+              std::to_string(padded[i].abs().max().item<double>()))
+                 .c_str());
+  }
+  QVERIFY(gradNorm > 0);
+}
+
+void TestSharedPromptLogProbs::noGradPassMatches() {
+  // The old-policy and reference passes run under NoGradGuard through the same path.
+  const auto b = batch({0, 1, 0, 2, 1, 0, 2});
+  auto m = model::QwenPretrained::load(model_);
+  torch::NoGradGuard noGrad;
+  train::TokenLogProbs::setSharedPrompts(false);
+  const auto padded = train::TokenLogProbs::compute(m, b, 1.0, false);
+  train::TokenLogProbs::setSharedPrompts(true);
+  const auto shared = train::TokenLogProbs::compute(m, b, 1.0, false);
+  QVERIFY(!shared.entropy.defined());
+  QVERIFY(torch::allclose(shared.logProbs, padded.logProbs, 1e-5, 1e-5));
+}
+
+QTEST_APPLESS_MAIN(TestSharedPromptLogProbs)
+#include "TestSharedPromptLogProbs.moc"

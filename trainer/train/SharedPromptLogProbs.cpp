@@ -1,0 +1,55 @@
+#include "trainer/train/SharedPromptLogProbs.h"
+
+#include <algorithm>
+
+namespace longrl::train {
+
+TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model, const SequenceBatch& batch,
+                                                  double temperature, bool withEntropy) {
+  const int64_t rows = batch.rows();
+  // Row i's response targets start at targetStart[i] in batch.targets (row-major, as build() lays them).
+  std::vector<int64_t> targetStart(static_cast<size_t>(rows), 0);
+  for (int64_t i = 1; i < rows; ++i) targetStart[i] = targetStart[i - 1] + batch.responseLen[i - 1];
+  std::vector<int64_t> source(static_cast<size_t>(batch.responseTokens()), 0);
+  std::vector<torch::Tensor> pool;  // hidden-state rows; source[] indexes their concatenation
+  int64_t poolRows = 0;
+  const auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(batch.ids.device());
+  for (const auto& group : batch.promptGroups) {
+    const int64_t first = group.front();
+    const int64_t promptLen = batch.promptLen[first];
+    int64_t longest = 0;
+    for (int64_t i : group) longest = std::max(longest, batch.responseLen[i]);
+    auto cache = model->makeCache(promptLen + longest);
+    const auto prompt = batch.ids[first].narrow(0, 0, promptLen).unsqueeze(0);
+    const auto promptHidden = model->forward(prompt, {}, &cache);  // [1, P, H]
+    // The prompt's last state predicts every row's first response token.
+    const int64_t lastRow = poolRows;
+    pool.push_back(promptHidden[0].narrow(0, promptLen - 1, 1));
+    poolRows += 1;
+    const int64_t inputs = longest - 1;  // a response's last token predicts nothing
+    int64_t base = poolRows;
+    if (inputs > 0) {
+      const auto n = static_cast<int64_t>(group.size());
+      cache.expand(n);
+      // Right padding: a row's real tokens never attend to the padding after them.
+      const auto responses = batch.ids.index_select(0, torch::tensor(group, i64)).narrow(1, promptLen, inputs);
+      const auto hidden = model->forward(responses, {}, &cache);  // [n, inputs, H]
+      pool.push_back(hidden.reshape({n * inputs, hidden.size(-1)}));
+      poolRows += n * inputs;
+    }
+    for (size_t k = 0; k < group.size(); ++k) {
+      const int64_t row = group[k];
+      source[static_cast<size_t>(targetStart[row])] = lastRow;
+      for (int64_t j = 1; j < batch.responseLen[row]; ++j)
+        source[static_cast<size_t>(targetStart[row] + j)] = base + static_cast<int64_t>(k) * inputs + (j - 1);
+    }
+  }
+  const auto hidden = torch::cat(pool, 0).index_select(0, torch::tensor(source, i64));
+  auto r = TokenLogProbs::fromHidden(hidden, model->lmHeadWeight(), batch.targets, temperature, withEntropy);
+  TokenLogProbsResult out;
+  out.logProbs = batch.unflatten(r.logProbs.to(torch::kFloat32));
+  if (withEntropy) out.entropy = batch.unflatten(r.entropy.to(torch::kFloat32));
+  return out;
+}
+
+}  // namespace longrl::train
