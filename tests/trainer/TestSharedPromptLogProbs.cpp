@@ -45,6 +45,7 @@ class TestSharedPromptLogProbs : public QObject {
   void sameAsPaddedBatch_data();
   void sameAsPaddedBatch();
   void noGradPassMatches();
+  void responsesNeedNoKeyMask();
 };
 
 void TestSharedPromptLogProbs::initTestCase() {
@@ -118,6 +119,25 @@ void TestSharedPromptLogProbs::noGradPassMatches() {
   const auto shared = train::TokenLogProbs::compute(m, b, 1.0, false);
   QVERIFY(!shared.entropy.defined());
   QVERIFY(torch::allclose(shared.logProbs, padded.logProbs, 1e-5, 1e-5));
+}
+
+void TestSharedPromptLogProbs::responsesNeedNoKeyMask() {
+  // Without padding in the shared prompt's cache the responses attend with causality and the
+  // prompt's length alone, so the block kernel (memory O(T), not the [T, S] scores) can take them.
+  const auto b = batch({0, 1, 0, 2, 1, 0, 2});
+  auto m = model::QwenPretrained::load(model_);
+  int calls = 0, withOffset = 0, masked = 0;
+  m->setAttentionFunction([&](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                              const model::AttentionMask& mask, double scale) {
+    ++calls;
+    if (mask.pastLength > 0) ++withOffset;
+    if (mask.keyMask.defined()) ++masked;
+    return model::eagerAttention(q, k, v, mask, scale);
+  });
+  train::TokenLogProbs::compute(m, b, 1.0, false);
+  QVERIFY(calls > 0);
+  QVERIFY(withOffset > 0);
+  QCOMPARE(masked, 0);
 }
 
 QTEST_APPLESS_MAIN(TestSharedPromptLogProbs)

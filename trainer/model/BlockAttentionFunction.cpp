@@ -7,7 +7,9 @@ namespace longrl::model {
 AttentionFunction blockAttentionFunction() {
   return [](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const AttentionMask& mask,
             double scale) {
-    if (mask.keyMask.defined()) return eagerAttention(q, k, v, mask, scale);
+    // One query row (a decode step) gains nothing from blocking; generation keeps the path its
+    // sampling/actor log-prob parity was measured on.
+    if (mask.keyMask.defined() || q.size(2) == 1) return eagerAttention(q, k, v, mask, scale);
     kernels::BlockAttention::Options o;
     o.causal = true;
     o.scale = scale;

@@ -58,8 +58,9 @@ std::pair<torch::Tensor, torch::Tensor> KvCache::update(int64_t layer, const tor
   return {K.narrow(2, 0, length_ + steps), V.narrow(2, 0, length_ + steps)};
 }
 
-void KvCache::commit(const torch::Tensor& mask, const torch::Tensor& positions) {
+void KvCache::commit(const torch::Tensor& mask, const torch::Tensor& positions, bool allReal) {
   auto m = mask.to(torch::kBool);
+  padded_ = padded_ || !allReal;
   keyMask_ = keyMask_.defined() ? torch::cat({keyMask_, m.to(keyMask_.device())}, 1) : m;
   // Next position = one past the last real token's position (or unchanged for all-padding rows).
   auto last = torch::where(m, positions + 1, torch::zeros_like(positions)).amax(1);
@@ -90,6 +91,7 @@ void KvCache::clear() {
   for (auto& v : values_) v = torch::Tensor();
   keyMask_ = nextPositions_ = torch::Tensor();
   length_ = capacity_ = 0;
+  padded_ = false;
 }
 
 }  // namespace longrl::model

@@ -36,8 +36,12 @@ class KvCache {
   // keys and values of all length + T slots. Grows capacity (doubling) when needed.
   std::pair<torch::Tensor, torch::Tensor> update(int64_t layer, const torch::Tensor& k, const torch::Tensor& v);
   // Marks T = mask.size(1) new slots filled (mask [B, T], true = real token) and advances
-  // the rows' positions by their number of real tokens.
-  void commit(const torch::Tensor& mask, const torch::Tensor& positions);
+  // the rows' positions by their number of real tokens. allReal: the caller knows the mask
+  // has no padding (it made it all true), which keeps hasPadding() false without a reduction.
+  void commit(const torch::Tensor& mask, const torch::Tensor& positions, bool allReal = false);
+  // Whether any filled slot may be padding. When not, attention needs no key mask: causality
+  // and the past length say everything (and the block kernel can run).
+  bool hasPadding() const { return padded_; }
 
   // A batch-1 cache becomes `rows` rows holding copies of the same prefix.
   void expand(int64_t rows);
@@ -51,6 +55,7 @@ class KvCache {
   torch::Tensor keyMask_, nextPositions_;
   int64_t length_ = 0;
   int64_t capacity_ = 0;
+  bool padded_ = false;
   int64_t reserve_ = 0;
 };
 

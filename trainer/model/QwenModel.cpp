@@ -32,9 +32,10 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   } else {
     positions = KvCache(0).positionsFor(mask, B, T, device);
   }
-  // Keys the new queries may attend to: the cached ones (with their padding) then these.
+  // Keys the new queries may attend to: the cached ones (with their padding) then these. A cache
+  // without padding (a shared prompt under its responses) needs no mask.
   torch::Tensor fullKeyMask = mask;
-  if (cache && !cache->empty()) {
+  if (cache && !cache->empty() && (mask.defined() || cache->hasPadding())) {
     auto newMask = mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
     fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
   }
@@ -43,7 +44,7 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);
   if (cache)
     cache->commit(mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device)),
-                  positions);
+                  positions, !mask.defined());
   return norm(h);
 }
 
