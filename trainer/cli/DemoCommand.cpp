@@ -34,7 +34,8 @@ namespace {
 // --minutes scales them. Machines of this kind differ: 360/120/48 steps with one generation batch
 // took ~12 minutes on one (demo27, 2026-11-26) and 4m22s on another (demo30, 2026-11-27). These
 // steps, with up to 3 generation batches a step, took 5m22s on the faster one (demo31; about 14
-// minutes at the slower one's speed). Fewer band-1 steps and more band-3 ones: after 360 band-1
+// minutes at the slower one's speed), and 3m41s once a group's prompt ran once in the training
+// forward (demo32, the same figures). Fewer band-1 steps and more band-3 ones: after 360 band-1
 // steps greedy validation had fallen 0.450 -> 0.392 (RL on the short band alone fits it, not the
 // longer ones), and band 3 with 48 steps did not move (0.302 -> 0.302 sampled).
 constexpr double kBaseMinutes = 15.0;
