@@ -2,10 +2,13 @@
 // per second and peak memory, on a randomly initialised `small` preset model (or --model DIR).
 //   benchgrpostep [--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4]
 //                 [--max-new 64] [--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing]
+//                 [--padded-prompts]
 // --compare-kernels runs the steps twice from the same weights: with the kernels (chunked log-prob
 // + entropy, block attention in the training forward) and without them (full [T, vocab] logits,
 // eager attention), and prints both. --compare-sharing runs them with each row's prompt in the
-// padded batch and with a group's prompt once (SharedPromptLogProbs, the default).
+// padded batch and with a group's prompt once (SharedPromptLogProbs, the default). Peak RSS is a
+// high-water mark of the process, so compare memory across two processes, one with --padded-prompts
+// (each row's prompt in the padded batch) and one without.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
   const bool kl = args.takeFlag("kl");
   const bool compare = args.takeFlag("compare-kernels");
   const bool compareSharing = args.takeFlag("compare-sharing");
+  const bool paddedPrompts = args.takeFlag("padded-prompts");
   const int threads = static_cast<int>(args.takeIntOr("threads", 0));
   args.finish();
   model::applyTorchThreads(threads);
@@ -140,7 +144,10 @@ int main(int argc, char** argv) {
     run("without kernels (full logits, eager attention)", false, false);
     run("with kernels (chunked log-prob, block attention)", true, true);
   } else {
-    run("as the trainer runs (chunked log-prob, eager attention)", true, false);
+    // model.attention auto: the trainer runs block attention on the CPU.
+    run(paddedPrompts ? "as the trainer runs (chunked log-prob, block attention), each row's prompt in the padded batch"
+                      : "as the trainer runs (chunked log-prob, block attention, a group's prompt once)",
+        true, true, !paddedPrompts);
   }
   fs::remove_all(tmp);
   return 0;
