@@ -12,6 +12,7 @@
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/train/ActorUpdater.h"
 #include "trainer/train/ModelCopy.h"
+#include "trainer/train/TokenLogProbs.h"
 
 using namespace longrl;
 
@@ -99,6 +100,19 @@ void TestGrpoActorUpdater::microBatchSplit() {
   QCOMPARE(mb[0], (std::vector<size_t>{0, 1}));
   QCOMPARE(mb[1], (std::vector<size_t>{2, 3}));
   QCOMPARE(train::ActorUpdater::microBatches(s, {0, 1, 2, 3}, 1).size(), size_t(4));
+
+  // Rows that share a prompt: it counts once. Prompt 5 with responses 3, 6, 1, then another
+  // prompt (4) with response 2: the first group costs 5 + 3 x 6 = 23 tokens, within 24; the next
+  // row would add its own prompt and response (23 + 4 + 2 = 29).
+  std::vector<int> p0(5, 1), p1(4, 2), r0(3, 3), r1(6, 4), r2(1, 5), r3(2, 6);
+  const std::vector<train::ActorSequence> g{{&p0, &r0, 0}, {&p0, &r1, 0}, {&p0, &r2, 0}, {&p1, &r3, 0}};
+  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24),
+           (std::vector<std::vector<size_t>>{{0, 1, 2}, {3}}));
+  train::TokenLogProbs::setSharedPrompts(false);
+  // Padded: lengths 8, 11, 6, 6: 11 x 2 = 22 fits, 11 x 3 = 33 does not.
+  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24),
+           (std::vector<std::vector<size_t>>{{0, 1}, {2, 3}}));
+  train::TokenLogProbs::setSharedPrompts(true);
 }
 
 void TestGrpoActorUpdater::actorLogProbsEqualSamplingLogProbs() {

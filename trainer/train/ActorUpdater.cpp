@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "trainer/train/SequenceBatch.h"
 #include "trainer/train/TokenLogProbs.h"
@@ -47,19 +48,46 @@ ActorUpdater::ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimize
 
 std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<ActorSequence>& seqs,
                                                             const std::vector<size_t>& rows, int64_t tokenBudget) {
+  // Tokens a micro-batch puts through the model, as TokenLogProbs will run it: padded (every row's
+  // prompt and response, padded to the longest) or, once two rows share a prompt, each distinct
+  // prompt once plus its rows' responses padded to that group's longest. Counting a group's prompt
+  // per row would split a group of long prompts into micro-batches that each run it again.
+  struct Group {
+    int64_t rows = 0, longest = 0;
+  };
   std::vector<std::vector<size_t>> out;
   std::vector<size_t> cur;
-  int64_t longest = 0;
+  std::map<const std::vector<int>*, Group> groups;
+  int64_t longestRow = 0, sharedCost = 0;
+  bool anyShared = false;
+  const bool sharing = TokenLogProbs::sharedPrompts();
+  // The micro-batch's cost with row i added, and that row's effect on the running figures.
+  auto costWith = [&](size_t i, int64_t& newSharedCost, bool& newAnyShared) {
+    const auto p = static_cast<int64_t>(seqs[i].prompt->size()), r = static_cast<int64_t>(seqs[i].response->size());
+    const auto it = groups.find(seqs[i].prompt);
+    const Group g = it == groups.end() ? Group{} : it->second;
+    newSharedCost = sharedCost - g.rows * g.longest + (g.rows + 1) * std::max(g.longest, r) + (g.rows == 0 ? p : 0);
+    newAnyShared = sharing && (anyShared || g.rows > 0);
+    return newAnyShared ? newSharedCost : std::max(longestRow, p + r) * static_cast<int64_t>(cur.size() + 1);
+  };
   for (size_t i : rows) {
-    const int64_t len = static_cast<int64_t>(seqs[i].prompt->size() + seqs[i].response->size());
-    const int64_t widened = std::max(longest, len);
-    if (!cur.empty() && widened * static_cast<int64_t>(cur.size() + 1) > tokenBudget) {
+    int64_t nextShared = 0;
+    bool nextAny = false;
+    if (!cur.empty() && costWith(i, nextShared, nextAny) > tokenBudget) {
       out.push_back(std::move(cur));
       cur.clear();
-      longest = 0;
+      groups.clear();
+      longestRow = sharedCost = 0;
+      anyShared = false;
     }
+    costWith(i, nextShared, nextAny);
+    sharedCost = nextShared;
+    anyShared = nextAny;
+    auto& g = groups[seqs[i].prompt];
+    g.rows += 1;
+    g.longest = std::max<int64_t>(g.longest, static_cast<int64_t>(seqs[i].response->size()));
+    longestRow = std::max<int64_t>(longestRow, static_cast<int64_t>(seqs[i].prompt->size() + seqs[i].response->size()));
     cur.push_back(i);
-    longest = std::max(longest, len);
   }
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;

@@ -65,7 +65,9 @@ class ActorUpdater {
                                                const std::vector<torch::Tensor>& refLogProbs,
                                                const std::vector<size_t>& miniBatch, std::vector<double>& meanEntropy);
 
-  // Splits `rows` into micro-batches within the token budget, in order.
+  // Splits `rows` into micro-batches within the token budget, in order. Where rows share a prompt
+  // (TokenLogProbs::sharedPrompts()) it counts once; the K/V copies of it that each row attends to
+  // are not counted (kvHeads x headDim a layer, not a token's activations).
   static std::vector<std::vector<size_t>> microBatches(const std::vector<ActorSequence>& seqs,
                                                        const std::vector<size_t>& rows, int64_t tokenBudget);
 
