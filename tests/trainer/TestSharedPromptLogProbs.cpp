@@ -70,17 +70,19 @@ void TestSharedPromptLogProbs::groupsByPromptVector() {
 void TestSharedPromptLogProbs::sameAsPaddedBatch_data() {
   QTest::addColumn<bool>("block");
   QTest::addColumn<std::vector<int>>("rows");
-  QTest::newRow("eager, interleaved groups") << false << std::vector<int>{0, 1, 0, 2, 1, 0, 2};
-  QTest::newRow("block, interleaved groups") << true << std::vector<int>{0, 1, 0, 2, 1, 0, 2};
-  QTest::newRow("block, one group") << true << std::vector<int>{2, 2, 2, 2, 2, 2, 2};
-  QTest::newRow("eager, one-token responses only") << false << std::vector<int>{1, 1};
+  QTest::addColumn<bool>("oneTokenResponses");
+  QTest::newRow("eager, interleaved groups") << false << std::vector<int>{0, 1, 0, 2, 1, 0, 2} << false;
+  QTest::newRow("block, interleaved groups") << true << std::vector<int>{0, 1, 0, 2, 1, 0, 2} << false;
+  QTest::newRow("block, one group") << true << std::vector<int>{2, 2, 2, 2, 2, 2, 2} << false;
+  QTest::newRow("eager, one-token responses only") << false << std::vector<int>{1, 1} << true;
 }
 
 void TestSharedPromptLogProbs::sameAsPaddedBatch() {
   QFETCH(bool, block);
   QFETCH(std::vector<int>, rows);
-  auto saved = responses_;
-  if (rows.size() == 2) responses_ = {{29}, {36}};
+  QFETCH(bool, oneTokenResponses);
+  const auto saved = responses_;
+  if (oneTokenResponses) responses_ = {{29}, {36}};
   const auto b = batch(rows);
   responses_ = saved;
   QVERIFY(b.sharesPrompts());

@@ -35,16 +35,16 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   // Keys the new queries may attend to: the cached ones (with their padding) then these. A cache
   // without padding (a shared prompt under its responses) needs no mask.
   torch::Tensor fullKeyMask = mask;
-  if (cache && !cache->empty() && (mask.defined() || cache->hasPadding())) {
-    auto newMask = mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+  // The new tokens' mask as the cache records it (all real when none was given).
+  const auto newMask = !cache ? torch::Tensor()
+                       : mask.defined() ? mask
+                                        : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+  if (cache && !cache->empty() && (mask.defined() || cache->hasPadding()))
     fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
-  }
   auto h = embed_tokens(ids);
   auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type());
   for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);
-  if (cache)
-    cache->commit(mask.defined() ? mask : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device)),
-                  positions, !mask.defined());
+  if (cache) cache->commit(newMask, positions, !mask.defined());
   return norm(h);
 }
 

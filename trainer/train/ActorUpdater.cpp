@@ -73,14 +73,14 @@ std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<Ac
   for (size_t i : rows) {
     int64_t nextShared = 0;
     bool nextAny = false;
-    if (!cur.empty() && costWith(i, nextShared, nextAny) > tokenBudget) {
+    if (costWith(i, nextShared, nextAny) > tokenBudget && !cur.empty()) {
       out.push_back(std::move(cur));
       cur.clear();
       groups.clear();
       longestRow = sharedCost = 0;
       anyShared = false;
+      costWith(i, nextShared, nextAny);  // the row opens a new micro-batch
     }
-    costWith(i, nextShared, nextAny);
     sharedCost = nextShared;
     anyShared = nextAny;
     auto& g = groups[seqs[i].prompt];

@@ -27,7 +27,7 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
     pool.push_back(promptHidden[0].narrow(0, promptLen - 1, 1));
     poolRows += 1;
     const int64_t inputs = longest - 1;  // a response's last token predicts nothing
-    int64_t base = poolRows;
+    const int64_t base = poolRows;
     if (inputs > 0) {
       const auto n = static_cast<int64_t>(group.size());
       cache.expand(n);
@@ -45,11 +45,7 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
     }
   }
   const auto hidden = torch::cat(pool, 0).index_select(0, torch::tensor(source, i64));
-  auto r = TokenLogProbs::fromHidden(hidden, model->lmHeadWeight(), batch.targets, temperature, withEntropy);
-  TokenLogProbsResult out;
-  out.logProbs = batch.unflatten(r.logProbs.to(torch::kFloat32));
-  if (withEntropy) out.entropy = batch.unflatten(r.entropy.to(torch::kFloat32));
-  return out;
+  return TokenLogProbs::forTargets(hidden, model->lmHeadWeight(), batch, temperature, withEntropy);
 }
 
 }  // namespace longrl::train

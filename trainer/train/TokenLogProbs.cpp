@@ -37,7 +37,12 @@ TokenLogProbsResult TokenLogProbs::compute(model::QwenForCausalLM& model, const 
     return SharedPromptLogProbs::compute(model, batch, temperature, withEntropy);
   const auto hidden = model->forward(batch.ids);  // [B, T, H]
   const auto flat = hidden.reshape({-1, hidden.size(-1)}).index_select(0, batch.sourceIndex);
-  auto r = fromHidden(flat, model->lmHeadWeight(), batch.targets, temperature, withEntropy);
+  return forTargets(flat, model->lmHeadWeight(), batch, temperature, withEntropy);
+}
+
+TokenLogProbsResult TokenLogProbs::forTargets(const torch::Tensor& rows, const torch::Tensor& lmHeadWeight,
+                                              const SequenceBatch& batch, double temperature, bool withEntropy) {
+  auto r = fromHidden(rows, lmHeadWeight, batch.targets, temperature, withEntropy);
   TokenLogProbsResult out;
   out.logProbs = batch.unflatten(r.logProbs.to(torch::kFloat32));
   if (withEntropy) out.entropy = batch.unflatten(r.entropy.to(torch::kFloat32));

@@ -22,6 +22,10 @@ class TokenLogProbs {
   // Uses the chunked kernel (kernels/ChunkedLogProbs), which never materialises [N, vocab] at once.
   static TokenLogProbsResult fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                                         const torch::Tensor& targets, double temperature, bool withEntropy);
+  // fromHidden for the batch's targets: `rows` [N, H] are the hidden states predicting
+  // batch.targets, in their order; returns them as [B, R] matrices (float32, zero off the mask).
+  static TokenLogProbsResult forTargets(const torch::Tensor& rows, const torch::Tensor& lmHeadWeight,
+                                        const SequenceBatch& batch, double temperature, bool withEntropy);
 
   // Process-wide: false computes the full [N, vocab] logits instead (kernels::KernelReference), only to
   // measure what the chunked kernel saves (benchgrpostep --compare-kernels). On by default.
