@@ -138,6 +138,7 @@ Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::st
     if (config.contains("chat_template") && config["chat_template"].is_string())
       t.chatTemplate_ = config["chat_template"].get<std::string>();
   }
+  t.template_ = std::make_shared<const ChatTemplate>(t.chatTemplate_, t.bosToken_, t.eosToken_, where);
   return t;
 }
 

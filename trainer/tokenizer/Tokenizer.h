@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trainer/tokenizer/BpeModel.h"
+#include "trainer/tokenizer/ChatTemplate.h"
 
 namespace longrl::tokenizer {
 
@@ -51,7 +52,13 @@ class Tokenizer {
   const std::string& bosToken() const { return bosToken_; }
   int eosId() const { return tokenToId(eosToken_); }
   int padId() const { return tokenToId(padToken_); }
-  const std::string& chatTemplate() const { return chatTemplate_; }
+  const std::string& chatTemplateText() const { return chatTemplate_; }
+  // The model's chat template (ChatML when tokenizer_config.json has none); never null.
+  const ChatTemplate& chatTemplate() const { return *template_; }
+  std::string applyChatTemplate(const std::vector<ChatMessage>& messages,
+                                const ChatTemplateOptions& options = ChatTemplateOptions()) const {
+    return template_->render(messages, options);
+  }
   // Qwen3-style template: the generation prompt has an `enable_thinking=false` variant.
   bool supportsThinkingSwitch() const { return chatTemplate_.find("enable_thinking") != std::string::npos; }
 
@@ -67,6 +74,7 @@ class Tokenizer {
   std::unordered_map<int, size_t> addedById_;
   std::vector<std::vector<size_t>> addedByFirstByte_ = std::vector<std::vector<size_t>>(256);  // longest first
   std::string eosToken_, padToken_, bosToken_, chatTemplate_;
+  std::shared_ptr<const ChatTemplate> template_;
 };
 
 }  // namespace longrl::tokenizer
