@@ -12,7 +12,7 @@ packages=(
   # longrl-studio and the tests
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev qt6-pdf-dev libgl-dev xvfb xauth
   # reference computations in tests (Debian's torch 1.13, /usr/bin/python3) and the tokenizer reference
-  python3-torch
+  python3-torch python3-jinja2
   # the launcher test drives a real sshd on 127.0.0.1
   openssh-server openssh-client
   # the package test validates the .desktop entry
