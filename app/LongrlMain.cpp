@@ -5,6 +5,7 @@
 
 #include "core/Version.h"
 #include "core/cli/Command.h"
+#include "core/cli/ConfigReferenceCommand.h"
 #include "core/cli/ExportCommand.h"
 #include "core/cli/RewardCommand.h"
 #include "core/cli/RunsCommand.h"
@@ -27,6 +28,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::rewardCommand());
   commands.push_back(longrl::cli::runsCommand());
   commands.push_back(longrl::cli::exportCommand());
+  commands.push_back(longrl::cli::configReferenceCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
 #ifdef LONGRL_HAVE_TORCH
   commands.push_back(longrl::cli::initModelCommand());

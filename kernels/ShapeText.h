@@ -1,6 +1,6 @@
 // "[5, 8]" for a tensor's sizes, for error messages. Built with std::to_string rather than
-// `ostream << t.sizes()`: that segfaulted inside a torch 2.11 extension on the GPU machine
-// (check_glue.py, session 9), and an error path must not crash.
+// `ostream << t.sizes()`, which can segfault inside a torch 2.11 extension (seen on a GPU with
+// check_glue.py), and an error path must not crash.
 #pragma once
 #include <torch/torch.h>
 

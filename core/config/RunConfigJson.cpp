@@ -38,7 +38,7 @@ class Reader {
       : obj_(obj), prefix_(std::move(prefix)), issues_(issues) {}
 
   template <class T>
-  void field(const char* key, T& value) {
+  void field(const char* key, T& value, const char* /*meaning*/) {
     known_.insert(key);
     auto it = obj_.find(key);
     if (it != obj_.end()) read(*it, joinKey(prefix_, key), value);
@@ -129,7 +129,7 @@ class Writer {
  public:
   explicit Writer(json& obj) : obj_(obj) {}
   template <class T>
-  void field(const char* key, const T& value) { obj_[key] = toJsonValue(value); }
+  void field(const char* key, const T& value, const char* /*meaning*/) { obj_[key] = toJsonValue(value); }
 
  private:
   json& obj_;

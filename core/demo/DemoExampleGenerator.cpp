@@ -22,13 +22,12 @@ std::string formatPercent(double v) {
 }  // namespace
 
 const std::vector<DemoExampleGenerator::Band>& DemoExampleGenerator::bands() {
-  // Longer bands add distractor passages ("visited" sentences, fillers naming cities), not
-  // entities: for the 1M-parameter demo model the number of people and companies a look-up must
-  // tell apart is what makes it hard, not the length. With 4 and 8 people (the bands before
-  // 2026-11-26) the shipped warm start was right on 44%, 28% and 18% of the three bands (greedy,
-  // 400 examples each) and RL on band 3 started below where band 1 had begun; with these 44%,
-  // 47% and 40%, so what GRPO learns on the short band carries into the long ones, as the
-  // curriculum intends.
+  // Longer bands add distractor passages ("visited" sentences, fillers naming cities) rather than
+  // many more entities: for the 1M-parameter demo model the number of people and companies a
+  // look-up must tell apart is what makes it hard, not the length. With 4 and 8 people in the
+  // longer bands the warm start's accuracy fell by band (44%, 28%, 18%) and RL on band 3 started
+  // far below band 1; with these bands it is 44%, 47% and 40%, so what GRPO learns on the short
+  // band carries into the long ones, as the curriculum intends.
   static const std::vector<Band> b = {{2, 1, 1, 1}, {2, 1, 4, 12}, {3, 1, 8, 34}};
   return b;
 }

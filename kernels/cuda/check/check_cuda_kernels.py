@@ -900,7 +900,7 @@ def time_once(fn):
 def measure(rep, name, fn, budget, predicted_s=None, flops=None, max_reps=3):
     """First call doubles as warm-up; then up to max_reps timed reps (one for slow cases) -> median. A slow first
     call still gets one timed rep when the budget allows: it includes one-time set-up (SDPA's fwd+bwd at T=16K
-    read 3.0 s from its first call alone, session 9).
+    has read 3.0 s from its first call alone).
     Peak memory: torch's max_memory_allocated over the calls minus what was allocated before (inputs)."""
     res = {"name": name}
     left = budget.left()

@@ -8,7 +8,7 @@
 # paths of ChunkedLogProbs / BlockAttention, built as a torch extension since this machine has no Qt) ->
 # compute-sanitizer memcheck on --quick, plus a planted out-of-bounds canary it must catch -> racecheck on
 # --quick if time is left. Every stage runs under `timeout`, sized from one overall deadline
-# (CHECK_DEADLINE_S, default 420 s; was 330 s before the glue stage took its up to 150 s), so one hang cannot
+# (CHECK_DEADLINE_S, default 420 s, of which the glue stage may take 150 s), so one hang cannot
 # eat the device budget; the checks' JSON is rewritten as they go, so a killed run still leaves what finished.
 #
 # Output in ${OUT:-/tmp}: env.log, build.log, cuda-check.log, cuda-check.json, glue.log, glue.json,
