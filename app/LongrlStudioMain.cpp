@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   for (const QString& dir : dirs) window.openRun(dir);
   longrl::ui::DemoLauncher* demo = nullptr;
   if (dirs.isEmpty()) {
-    // DESIGN.md section 6: with no run given, open the built-in demo, starting it if needed.
+    // With no run given, open the built-in demo, starting it if needed.
     const QString longrl = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
     demo = new longrl::ui::DemoLauncher(longrl, parser.value(demoDir), &window);
     QObject::connect(demo, &longrl::ui::DemoLauncher::message, &window, &longrl::ui::MainWindow::showMessage);

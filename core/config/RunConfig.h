@@ -10,7 +10,7 @@
 
 namespace longrl::config {
 
-// The run configuration (DESIGN.md sections 2-3). Defaults are the QwenLong-L1 recipe values where
+// The run configuration (docs/CONFIG.md lists every key). Defaults are the QwenLong-L1 recipe values where
 // the recipe has one; the JSON keys are the snake_case names below (verl's names where verl has the
 // knob). A missing key keeps its default; an unknown key or a wrong type is an error.
 

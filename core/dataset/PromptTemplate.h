@@ -4,7 +4,7 @@
 
 namespace longrl::dataset {
 
-// The QwenLong-L1 user prompt (DESIGN.md section 3): one user turn, no system prompt.
+// The QwenLong-L1 user prompt: one user turn, no system prompt.
 //
 //   Please read the following text and answer the question below.
 //

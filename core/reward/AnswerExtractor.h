@@ -5,7 +5,7 @@
 
 namespace longrl::reward {
 
-// Text-level extraction shared by all scorers (DESIGN.md section 3): the answer is the text
+// Text-level extraction shared by all scorers (QwenLong-L1's reward): the answer is the text
 // after the last `</think>`; a response without `</think>` has no answer (reward 0).
 class AnswerExtractor {
  public:

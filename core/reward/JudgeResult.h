@@ -26,7 +26,7 @@ struct JudgeResult {
   nlohmann::json toJson() const;
 };
 
-// The strict verdict rule (DESIGN.md section 3): Yes when `[[YES]]` is present and `[[NO]]`
+// The strict verdict rule: Yes when `[[YES]]` is present and `[[NO]]`
 // absent, No in the mirror case; anything else (both, neither) is an Error, never a No.
 // The reference's `"YES" in reply` test would count "...not [[YES]]... [[NO]]" as a YES.
 JudgeVerdict parseJudgeVerdict(const std::string& content, std::string* error = nullptr);

@@ -26,7 +26,7 @@ class ExampleSaveBar : public QWidget {
   explicit ExampleSaveBar(QWidget* parent = nullptr);
   ~ExampleSaveBar() override;
 
-  // The data sources the recipe routes rewards by (DESIGN.md section 3).
+  // The data sources the recipe routes rewards by (core/reward/RewardRouter).
   static QStringList knownDataSources();
 
   // Ground truth, data_source and file are all given (the panel adds its own conditions).
