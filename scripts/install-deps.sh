@@ -17,6 +17,8 @@ packages=(
   openssh-server openssh-client
   # the package test validates the .desktop entry
   desktop-file-utils
+  # scripts/check-format.sh (a CTest test)
+  clang-format
 )
 
 missing=()
