@@ -10,6 +10,7 @@
 #include "core/cli/RewardCommand.h"
 #include "core/cli/RunsCommand.h"
 #include "core/cli/UsageError.h"
+#include "trainer/tokenizer/ChatTemplateCommand.h"
 #include "trainer/tokenizer/TokenizeCommand.h"
 
 #ifdef LONGRL_HAVE_TORCH
@@ -30,6 +31,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::exportCommand());
   commands.push_back(longrl::cli::configReferenceCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
+  commands.push_back(longrl::cli::chatTemplateCommand());
 #ifdef LONGRL_HAVE_TORCH
   commands.push_back(longrl::cli::initModelCommand());
   commands.push_back(longrl::cli::generateCommand());
@@ -47,6 +49,7 @@ void printHelp(const std::vector<longrl::cli::Command>& commands, std::ostream& 
   for (const auto& c : commands) {
     out << "  " << c.name;
     for (size_t i = c.name.size(); i < 12; ++i) out << ' ';
+    if (c.name.size() >= 12) out << ' ';
     out << c.summary << "\n";
   }
   out << "\n`longrl <command> --help` shows a command's options.\n";

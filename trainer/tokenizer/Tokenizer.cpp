@@ -79,6 +79,31 @@ void checkPreTokenizer(const json& p, const std::string& where) {
 
 bool isSpace(unsigned char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); }
 
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TokenizerError(path.string() + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// tokenizer_config.json's chat_template: a string, or (several templates) a list of
+// {"name", "template"} of which transformers uses "default".
+std::string configChatTemplate(const json& config, const std::string& where) {
+  if (!config.is_object() || !config.contains("chat_template") || config["chat_template"].is_null()) return {};
+  const json& t = config["chat_template"];
+  if (t.is_string()) return t.get<std::string>();
+  if (!t.is_array()) throw TokenizerError(where + ": chat_template must be a string or a list of {name, template}");
+  for (size_t i = 0; i < t.size(); ++i) {
+    const std::string path = where + ": chat_template[" + std::to_string(i) + "]";
+    if (!t[i].is_object() || !t[i].contains("name") || !t[i]["name"].is_string() || !t[i].contains("template") ||
+        !t[i]["template"].is_string())
+      throw TokenizerError(path + " needs a string \"name\" and a string \"template\"");
+    if (t[i]["name"] == "default") return t[i]["template"].get<std::string>();
+  }
+  throw TokenizerError(where + ": chat_template lists several templates but none named \"default\"");
+}
+
 }  // namespace
 
 Tokenizer Tokenizer::load(const std::string& path) {
@@ -92,11 +117,21 @@ Tokenizer Tokenizer::load(const std::string& path) {
   if (!fs::exists(file)) throw TokenizerError(file.string() + ": no such file");
   const json tok = readJson(file);
   json config;
-  if (fs::exists(dir / "tokenizer_config.json")) config = readJson(dir / "tokenizer_config.json");
-  return fromJson(tok, config, file.string());
+  const fs::path configPath = dir / "tokenizer_config.json";
+  if (fs::exists(configPath)) config = readJson(configPath);
+  // Newer transformers save the template beside the config; the file wins over the config's.
+  const fs::path jinjaPath = dir / "chat_template.jinja";
+  if (fs::exists(jinjaPath)) return build(tok, config, file.string(), readText(jinjaPath), jinjaPath.string());
+  return build(tok, config, file.string(), configChatTemplate(config, configPath.string()),
+               configPath.string() + " chat_template");
 }
 
 Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::string& where) {
+  return build(tok, config, where, configChatTemplate(config, where + " (config)"), where + " (config) chat_template");
+}
+
+Tokenizer Tokenizer::build(const json& tok, const json& config, const std::string& where, std::string chatTemplate,
+                           const std::string& templateSource) {
   if (!tok.is_object()) throw TokenizerError(where + ": must be a JSON object");
   Tokenizer t;
   if (!tok.contains("model")) throw TokenizerError(where + ": missing \"model\"");
@@ -135,10 +170,9 @@ Tokenizer Tokenizer::fromJson(const json& tok, const json& config, const std::st
     t.eosToken_ = tokenField(config, "eos_token");
     t.padToken_ = tokenField(config, "pad_token");
     t.bosToken_ = tokenField(config, "bos_token");
-    if (config.contains("chat_template") && config["chat_template"].is_string())
-      t.chatTemplate_ = config["chat_template"].get<std::string>();
   }
-  t.template_ = std::make_shared<const ChatTemplate>(t.chatTemplate_, t.bosToken_, t.eosToken_, where);
+  t.chatTemplate_ = std::move(chatTemplate);
+  t.template_ = std::make_shared<const ChatTemplate>(t.chatTemplate_, t.bosToken_, t.eosToken_, templateSource);
   return t;
 }
 

@@ -27,7 +27,9 @@ struct AddedToken {
 class Tokenizer {
  public:
   // Reads DIR/tokenizer.json and, when present, DIR/tokenizer_config.json (eos/pad/bos tokens,
-  // chat template). `path` may also name a tokenizer.json file directly.
+  // chat template) and DIR/chat_template.jinja (the chat template; it wins over the config's).
+  // `path` may also name a tokenizer.json file directly. A chat template that does not parse
+  // throws longrl::jinja::TemplateError naming the file, line and column.
   static Tokenizer load(const std::string& path);
   // `where` names the source in error messages.
   static Tokenizer fromJson(const nlohmann::json& tokenizerJson, const nlohmann::json& config = nlohmann::json(),
@@ -64,6 +66,8 @@ class Tokenizer {
 
  private:
   Tokenizer() = default;
+  static Tokenizer build(const nlohmann::json& tokenizerJson, const nlohmann::json& config, const std::string& where,
+                         std::string chatTemplate, const std::string& templateSource);
   void encodePlain(std::string_view text, std::vector<int>& ids) const;
   const AddedToken* matchAdded(std::string_view text, size_t pos) const;
 
