@@ -106,4 +106,13 @@ std::int64_t RunStoreWriter::writeDocument(const DocumentRecord& d) {
   return id;
 }
 
+void RunStoreWriter::removeAnnotation(const std::string& exampleId, const std::string& author) {
+  begin();
+  auto q = db().query("DELETE FROM annotations WHERE example_id = ?1 AND author = ?2");
+  q->bind(1, exampleId);
+  q->bind(2, author);
+  q->run();
+  wrote();
+}
+
 }  // namespace longrl::store
