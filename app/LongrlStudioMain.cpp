@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QIcon>
 #include <QPixmap>
 #include <QSettings>
@@ -26,8 +27,9 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument(QStringLiteral("RUN_DIR"),
-                               QStringLiteral("Run directories to open. With none, the built-in demo run opens "
-                                              "(and trains, if it has not finished)."),
+                               QStringLiteral("Run directories to open. With none, the runs open at the last exit "
+                                              "reopen; the built-in demo run opens (and trains, if it has not "
+                                              "finished) when it was one of them or there were none."),
                                QStringLiteral("[RUN_DIR...]"));
   QCommandLineOption demoDir(QStringLiteral("demo-dir"), QStringLiteral("Where the demo run lives."),
                              QStringLiteral("DIR"), longrl::ui::DemoLauncher::defaultRunDir());
@@ -50,11 +52,14 @@ int main(int argc, char** argv) {
   window.restoreSettings();
   const QStringList dirs = parser.positionalArguments();
   for (const QString& dir : dirs) window.openRun(dir);
-  longrl::ui::DemoLauncher* demo = nullptr;
-  if (dirs.isEmpty()) {
-    // With no run given, open the built-in demo, starting it if needed.
+  // No run given: reopen the last session's runs; open the built-in demo,
+  // starting it if needed, when it was one of them or there is none to reopen.
+  QStringList reopen = dirs.isEmpty() ? window.savedOpenRuns() : QStringList();
+  const bool demoWasOpen = reopen.removeAll(QFileInfo(parser.value(demoDir)).absoluteFilePath()) > 0;
+  const int reopened = window.reopenRuns(reopen);
+  if (dirs.isEmpty() && (demoWasOpen || reopened == 0)) {
     const QString longrl = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
-    demo = new longrl::ui::DemoLauncher(longrl, parser.value(demoDir), &window);
+    auto* demo = new longrl::ui::DemoLauncher(longrl, parser.value(demoDir), &window);
     QObject::connect(demo, &longrl::ui::DemoLauncher::message, &window, &longrl::ui::MainWindow::showMessage);
     QDir().mkpath(demo->runDir());
     window.openRun(demo->runDir(), QStringLiteral("local (demo)"));

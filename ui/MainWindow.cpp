@@ -295,6 +295,22 @@ void MainWindow::saveSettings() const {
   settings.setValue(QStringLiteral("runs/open"), open);
 }
 
+QStringList MainWindow::savedOpenRuns() const {
+  return QSettings().value(QStringLiteral("runs/open")).toStringList();
+}
+
+int MainWindow::reopenRuns(const QStringList& runDirs) {
+  int opened = 0;
+  for (const QString& dir : runDirs) {
+    if (!QFileInfo(dir).isDir()) {
+      showMessage(tr("Not reopening %1: the run directory no longer exists").arg(dir));
+      continue;
+    }
+    if (openRun(dir)) ++opened;
+  }
+  return opened;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
   saveSettings();
   event->accept();

@@ -22,7 +22,8 @@ class TrainerProcess;
 struct LaunchSpec;
 
 // longrl-studio's main window: runs list (left dock), charts (centre), messages (bottom dock).
-// Layout, charts and the open runs persist in QSettings.
+// Layout, charts and the open runs persist in QSettings: longrl-studio reopens the runs that were
+// open when it closed unless run directories are given on its command line.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -44,6 +45,11 @@ class MainWindow : public QMainWindow {
   QString messagesText() const;
   void restoreSettings();
   void saveSettings() const;
+  // The run directories that were open when the settings were last saved (at close).
+  QStringList savedOpenRuns() const;
+  // Opens these run directories; one that no longer exists is skipped with a message. Returns
+  // how many it opened.
+  int reopenRuns(const QStringList& runDirs);
 
   RunsModel* runsModel() const { return runsModel_; }
   viewers::ChartsPanel* charts() const { return charts_; }

@@ -1,6 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <tuple>
+
+#include "core/store/RecordField.h"
 
 namespace longrl::store {
 
@@ -10,6 +13,16 @@ struct DifficultyRecord {
   int phase = 0;
   double mean_reward = 0.0;
   std::int64_t attempts = 0;
+
+  static constexpr const char* kTable = "difficulty";
+  static constexpr const char* kType = "difficulty";
+  static constexpr auto fields() {
+    using R = DifficultyRecord;
+    return std::make_tuple(field("example_id", &R::example_id).key().required(),
+                           field("phase", &R::phase).key().required(),
+                           field("mean_reward", &R::mean_reward).required().nullable(),
+                           field("attempts", &R::attempts));
+  }
 };
 
 }  // namespace longrl::store

@@ -1,6 +1,10 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <tuple>
+
+#include "core/store/RecordField.h"
+#include "core/store/ZFlag.h"
 
 namespace longrl::store {
 
@@ -11,6 +15,17 @@ struct DocumentRecord {
   std::string sha256;   // computed from `text` when empty
   std::string title;
   std::string text;
+
+  static constexpr const char* kTable = "documents";
+  static constexpr const char* kType = "document";
+  // The table also has text_bytes (the text's length, written by RunStoreWriter::writeDocument).
+  static constexpr auto fields() {
+    using R = DocumentRecord;
+    return std::make_tuple(field("id", &R::id).assigned(),
+                           field("sha256", &R::sha256),
+                           field("title", &R::title),
+                           field("text", &R::text).required().packed(zflag::kResponse));
+  }
 };
 
 }  // namespace longrl::store

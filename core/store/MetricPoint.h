@@ -1,6 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <tuple>
+
+#include "core/store/RecordField.h"
 
 namespace longrl::store {
 
@@ -13,6 +16,18 @@ struct MetricPoint {
   std::string name;
   double value = 0.0;
   double wall_time = 0.0;  // seconds since the Unix epoch
+
+  static constexpr const char* kTable = "metrics";
+  static constexpr const char* kType = "metric";
+  static constexpr auto fields() {
+    using R = MetricPoint;
+    return std::make_tuple(field("rowid", &R::rowid).rowid().storedAs("id"),
+                           field("step", &R::step).key().required(),
+                           field("phase", &R::phase),
+                           field("name", &R::name).key().required().nonEmpty(),
+                           field("value", &R::value).required().nullable(),  // NaN is stored as NULL
+                           field("wall_time", &R::wall_time));
+  }
 };
 
 }  // namespace longrl::store

@@ -1,6 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <tuple>
+
+#include "core/store/RecordField.h"
 
 namespace longrl::store {
 
@@ -16,6 +19,22 @@ struct PhaseInfo {
   std::string status;          // "pending", "running", "done"
   double start_time = 0.0;
   double end_time = 0.0;
+
+  static constexpr const char* kTable = "phases";
+  static constexpr const char* kType = "phase";
+  static constexpr auto fields() {
+    using R = PhaseInfo;
+    return std::make_tuple(field("index", &R::index).key().required().storedAs("idx"),
+                           field("name", &R::name),
+                           field("min_input_tokens", &R::min_input_tokens),
+                           field("max_input_tokens", &R::max_input_tokens),
+                           field("max_output_tokens", &R::max_output_tokens),
+                           field("start_step", &R::start_step),
+                           field("end_step", &R::end_step),
+                           field("status", &R::status),
+                           field("start_time", &R::start_time),
+                           field("end_time", &R::end_time));
+  }
 };
 
 }  // namespace longrl::store

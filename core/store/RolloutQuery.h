@@ -28,8 +28,7 @@ struct RolloutQuery {
   // filters), so this costs a pass over the responses the other filters leave.
   std::optional<std::string> response_contains;
   std::vector<Range> ranges;
-  // One of: id, step, phase, example_id, group_idx, sample_idx, prompt_tokens, think_len, reward,
-  // advantage, rule_score, judge_verdict, length, truncated, mean_entropy (others are rejected).
+  // A field RolloutRecord::fields() marks sortable() (id, step, reward, ...); others are rejected.
   std::string order_by = "id";
   bool descending = false;
   std::int64_t limit = 100;

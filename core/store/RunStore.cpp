@@ -21,7 +21,7 @@ bool RunStore::isRunDir(const std::string& dir) {
   return fs::is_regular_file(fs::path(dir) / kFileName, ec);
 }
 
-RunStore::RunStore(const std::string& path, Access access) : access_(access) {
+RunStore::RunStore(const std::string& path, Access access) {
   std::error_code ec;
   if (access == Access::Read) {
     if (!fs::exists(path, ec)) throw StoreError(path + ": no run store (file does not exist)");

@@ -23,14 +23,12 @@ class RunStore {
 
   SqliteDb& db() { return *db_; }
   const std::string& path() const { return db_->path(); }
-  Access access() const { return access_; }
 
  private:
   // Builds a new store with its schema beside `path` and moves it into place in one step.
   static void createComplete(const std::string& path);
 
   std::unique_ptr<SqliteDb> db_;
-  Access access_;
 };
 
 }  // namespace longrl::store

@@ -65,7 +65,8 @@ class RunStoreReader {
   SqliteDb& db() { return store_.db(); }
 
  private:
-  RolloutRecord readRollout(Statement& s);
+  template <class R>
+  std::vector<R> readAll(Statement& s);
   std::string rolloutIdsSql(const RolloutQuery& query) const;
   RunStore store_;
 };

@@ -8,6 +8,9 @@ class SqliteDb;
 
 // The run store's tables and the migrations between schema versions. Version N of the file is
 // recorded in the one-row table `schema_version`; migration k takes a file from version k to k+1.
+// The records' field lists (RecordField) name the columns the store reads and writes; a field added
+// to a list needs a migration that adds its column (TestRunStoreMigration compares the migrated
+// tables with the lists), and raising kOldestReadable with it, as readers select every listed column.
 class RunStoreSchema {
  public:
   static constexpr int kCurrentVersion = 3;

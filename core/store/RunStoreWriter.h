@@ -51,6 +51,8 @@ class RunStoreWriter {
   void writeExample(const ExampleRecord& example);
   void writeRollout(const RolloutRecord& rollout);
   void writeAnnotation(const AnnotationRecord& annotation);
+  // Removes `author`'s label on the example (nothing when there is none).
+  void removeAnnotation(const std::string& exampleId, const std::string& author);
   void writeDifficulty(const DifficultyRecord& difficulty);
   void writeEvent(const EventRecord& event);
 
@@ -66,6 +68,8 @@ class RunStoreWriter {
  private:
   void begin();
   void wrote();
+  template <class R>
+  void upsert(const R& record);
   RunStore store_;
   Options options_;
   Statement* metricStmt_ = nullptr;  // owned by the connection's statement cache

@@ -39,8 +39,6 @@ class Statement {
   // Raw bytes of a BLOB/TEXT column (valid until the next step/reset).
   std::string_view bytes(int col) const;
 
-  const std::string& sql() const { return sql_; }
-
  private:
   [[noreturn]] void fail(const std::string& what) const;
   sqlite3* db_;

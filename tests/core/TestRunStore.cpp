@@ -189,6 +189,27 @@ class TestRunStore : public QObject {
     QVERIFY_THROWS_EXCEPTION(StoreError, w.writeDocument({0, std::string(64, '0'), "bad", "text"}));
   }
 
+  void removeAnnotationRemovesOnlyThatLabel() {
+    const auto path = storePath("remove-annotation");
+    {
+      RunStoreWriter w(path);
+      w.writeAnnotation({"ex1", "hard", "", "alice", 1.0});
+      w.writeAnnotation({"ex1", "unsure", "", "bob", 2.0});
+      w.writeAnnotation({"ex2", "not_hard", "", "alice", 3.0});
+      w.flush();
+      w.removeAnnotation("ex1", "alice");
+      w.removeAnnotation("ex9", "alice");  // none: nothing happens
+      QCOMPARE(rawCount(path, "SELECT count(*) FROM annotations"), 3LL);  // not committed yet
+      w.flush();
+    }
+    QCOMPARE(rawCount(path, "SELECT count(*) FROM annotations"), 2LL);
+    RunStoreReader rd(path);
+    const auto left = rd.annotations();
+    QCOMPARE(left.size(), std::size_t(2));
+    QCOMPARE(left[0].author + "/" + left[0].example_id, std::string("bob/ex1"));
+    QCOMPARE(left[1].author + "/" + left[1].example_id, std::string("alice/ex2"));
+  }
+
   void batchesCommitByCount() {
     const auto path = storePath("batch");
     RunStoreWriter::Options o;

@@ -2,8 +2,12 @@
 // to the current schema and keep their rows; a newer file is refused with a clear error.
 #include <QtTest/QtTest>
 
+#include <map>
+#include <set>
+
 #include <sqlite3.h>
 
+#include "core/store/RecordSql.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreSchema.h"
@@ -69,6 +73,47 @@ const char* kV3Indexes[] = {"rollouts_by_step",   "rollouts_by_phase",  "rollout
                             "rollouts_by_advantage", "rollouts_by_length", "examples_by_source"};
 
 void execRaw(const std::string& path, const std::string& sql) { longrl::test::execRawSql(path, sql); }
+
+// Columns of the tables that are in no record's field list.
+const std::set<std::string> kUnlisted = {"runs.id", "annotations.id", "documents.text_bytes"};
+
+// The table of R as the migrations built it, against R's field list: the same columns, with the
+// declared type and NULL-ability the list derives from each member (a field added to a list
+// without its migration fails here). Returns the first difference, "" when there is none.
+template <class R>
+std::string schemaDifference(SqliteDb& db) {
+  struct Declared {
+    std::string type;
+    bool notNull, primaryKey;
+  };
+  std::map<std::string, Declared> table;
+  auto q = db.query(std::string("SELECT name, type, \"notnull\", pk FROM pragma_table_info('") + R::kTable + "')");
+  while (q->step()) table[q->text(0)] = {q->text(1), q->int64(2) != 0, q->int64(3) != 0};
+  for (const auto& c : RecordSql<R>::columns()) {
+    const std::string where = std::string(R::kTable) + "." + c.name;
+    auto it = table.find(c.name);
+    if (it == table.end()) return where + ": listed, but not in the table (a migration is missing)";
+    if (it->second.type != c.type) return where + ": declared " + it->second.type + ", listed as " + c.type;
+    // A primary key column's NOT NULL is implied, not declared.
+    if (!it->second.primaryKey && it->second.notNull != c.notNull)
+      return where + (c.notNull ? ": NULL allowed, listed as NOT NULL" : ": NOT NULL, listed as nullable");
+    table.erase(it);
+  }
+  for (const auto& [name, declared] : table)
+    if (!kUnlisted.count(std::string(R::kTable) + "." + name)) return std::string(R::kTable) + "." + name + ": in no list";
+  return {};
+}
+
+std::string schemaDifferences(SqliteDb& db) {
+  std::string all;
+  for (const std::string& d :
+       {schemaDifference<RunInfo>(db), schemaDifference<PhaseInfo>(db), schemaDifference<MetricPoint>(db),
+        schemaDifference<DocumentRecord>(db), schemaDifference<ExampleRecord>(db), schemaDifference<RolloutRecord>(db),
+        schemaDifference<AnnotationRecord>(db), schemaDifference<DifficultyRecord>(db),
+        schemaDifference<EventRecord>(db)})
+    if (!d.empty()) all += d + "\n";
+  return all;
+}
 
 }  // namespace
 
@@ -192,6 +237,24 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     const auto path = RunStore::fileIn(longrl::test::freshTempDir("fresh"));
     RunStoreWriter w(path);
     QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), std::int64_t(RunStoreSchema::kCurrentVersion));
+  }
+
+  void tablesMatchTheFieldLists() {
+    const auto fresh = RunStore::fileIn(longrl::test::freshTempDir("lists-fresh"));
+    const auto upgraded = RunStore::fileIn(longrl::test::freshTempDir("lists-v1"));
+    execRaw(upgraded, kV1);
+    for (const auto& path : {fresh, upgraded}) {
+      RunStoreWriter w(path);
+      const std::string diff = schemaDifferences(w.db());
+      QVERIFY2(diff.empty(), (path + ":\n" + diff).c_str());
+    }
+    // The check can fail: the v1 rollouts table lacks trajectory.
+    const auto old = RunStore::fileIn(longrl::test::freshTempDir("lists-old"));
+    execRaw(old, kV1);
+    SqliteDb raw(old, SqliteDb::Mode::ReadOnly);
+    QCOMPARE(schemaDifference<RolloutRecord>(raw),
+             std::string("rollouts.trajectory: listed, but not in the table (a migration is missing)"));
+    QCOMPARE(schemaDifference<MetricPoint>(raw), std::string());
   }
 
   void newerVersionIsRefused() {

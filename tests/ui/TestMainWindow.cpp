@@ -102,6 +102,33 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.runsModel()->rowCount(), 0);
   }
 
+  void openRunsAreReopened() {
+    const QString a = QString::fromStdString(longrl::test::freshTempDir("mw-reopen-a"));
+    const QString gone = QString::fromStdString(longrl::test::freshTempDir("mw-reopen-gone"));
+    longrl::test::SyntheticRunOptions o;
+    o.steps = 20;
+    longrl::test::writeSyntheticRun(a.toStdString(), o);
+    {
+      MainWindow window;
+      window.show();
+      QVERIFY(window.openRun(a) && window.openRun(gone));
+      window.close();  // saves the settings, as quitting the studio does
+    }
+    QVERIFY(QDir(gone).removeRecursively());
+    MainWindow again;
+    const QStringList saved = again.savedOpenRuns();
+    QCOMPARE(saved, (QStringList{QFileInfo(a).absoluteFilePath(), QFileInfo(gone).absoluteFilePath()}));
+    QCOMPARE(again.reopenRuns(saved), 1);
+    QCOMPARE(again.runsModel()->rowCount(), 1);
+    QCOMPARE(again.runsModel()->runs().at(0)->runDir(), QFileInfo(a).absoluteFilePath());
+    QVERIFY2(again.messagesText().contains("Not reopening " + QFileInfo(gone).absoluteFilePath() +
+                                           ": the run directory no longer exists"),
+             qPrintable(again.messagesText()));
+    // What is saved next is what is open now: the missing run is not carried on.
+    again.saveSettings();
+    QCOMPARE(again.savedOpenRuns(), QStringList{QFileInfo(a).absoluteFilePath()});
+  }
+
   void chartsPersistInSettings() {
     {
       MainWindow window;

@@ -18,15 +18,14 @@
 
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
-#include "core/store/EventEncoder.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
-#include "core/store/RunStoreWriter.h"
 #include "trainer/cli/LocalLauncher.h"
 #include "trainer/model/TorchThreads.h"
 #include "trainer/train/CollectiveError.h"
 #include "trainer/train/DistributedEnv.h"
 #include "trainer/train/ProcessGroupCollective.h"
+#include "trainer/train/RunRecorder.h"
 #include "trainer/train/TrainingRun.h"
 
 namespace longrl::cli {
@@ -65,28 +64,23 @@ void recordRankFailure(const std::string& runDir, const cli::LocalLauncher::Resu
   const std::string path = store::RunStore::fileIn(runDir);
   if (!store::RunStore::isRunDir(runDir)) return;  // failed before rank 0 created it: nothing to correct
   try {
-    store::RunStoreWriter writer(path);
-    store::EventRecord event;
-    event.kind = "error";
-    event.payload = nlohmann::json{{"message", "rank " + std::to_string(result.failedRank) + " of " +
-                                                   std::to_string(nproc) + " failed (exit code " +
-                                                   std::to_string(result.exitCode) + "); the other ranks were stopped"}}
-                        .dump();
-    event.time = train::RunRecorder::now();
-    writer.writeEvent(event);
-    if (eventsToStdout) out << store::EventEncoder::encode(event);
+    // The store, and the same records on stdout when the run's events go there.
+    train::RunRecorder recorder(path, eventsToStdout ? &out : nullptr);
+    const double now = train::RunRecorder::now();
+    recorder.event("error", nlohmann::json{{"message", "rank " + std::to_string(result.failedRank) + " of " +
+                                                           std::to_string(nproc) + " failed (exit code " +
+                                                           std::to_string(result.exitCode) +
+                                                           "); the other ranks were stopped"}});
     auto runs = store::RunStoreReader(path).runs();
     // "stopped" too: rank 0 honoured the launcher's SIGTERM, but the job ended because a rank failed.
     if (!runs.empty() && (runs.front().status == "running" || runs.front().status == "stopped")) {
       auto run = runs.front();
       run.status = "failed";
       run.config_json.clear();  // keep the stored one
-      run.updated_time = event.time;
-      writer.writeRun(run);
-      if (eventsToStdout) out << store::EventEncoder::encode(run);
+      run.updated_time = now;
+      recorder.run(run);
     }
-    writer.flush();
-    out.flush();
+    recorder.flush();
   } catch (const std::exception& e) {
     err << "train: could not record the failure in " << path << ": " << e.what() << "\n";
   }

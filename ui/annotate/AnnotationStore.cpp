@@ -85,11 +85,8 @@ void AnnotationStore::write(const QString& storePath, const store::AnnotationRec
 void AnnotationStore::remove(const QString& storePath, const QString& exampleId) {
   const QString error = withRetries([&] {
     store::RunStoreWriter writer(storePath.toStdString());
-    // RunStoreWriter has no delete; one statement in autocommit mode on its connection.
-    auto q = writer.db().query("DELETE FROM annotations WHERE example_id = ?1 AND author = ?2");
-    q->bind(1, exampleId.toStdString());
-    q->bind(2, author_.toStdString());
-    q->run();
+    writer.removeAnnotation(exampleId.toStdString(), author_.toStdString());
+    writer.flush();  // commit now: the destructor would swallow a failure
   });
   Q_EMIT written(exampleId, error);
 }

@@ -38,16 +38,10 @@ TrainerProcess::~TrainerProcess() {
   }
 }
 
-void TrainerProcess::setState(State s) {
-  if (s == state_) return;
-  state_ = s;
-  Q_EMIT stateChanged();
-}
-
 void TrainerProcess::fail(const QString& why) {
   failure_ = why;
   outcome_ = why;
-  setState(State::Failed);
+  state_ = State::Failed;
   Q_EMIT message(why, true);
   Q_EMIT finished(false);
 }
@@ -69,7 +63,7 @@ void TrainerProcess::start() {
   remotePid_ = 0;
   request_ = Request::None;
   outcome_ = tr("starting");
-  setState(State::Starting);
+  state_ = State::Starting;
 
   const QString configPath = QDir(spec_.localRunDir).filePath(QStringLiteral("config.json"));
   command_ = LaunchCommand::build(spec_, configPath, configJson_);
@@ -115,7 +109,7 @@ void TrainerProcess::launchProcess() {
     if (!command_.stdinBytes.isEmpty()) process_->write(command_.stdinBytes);
     process_->closeWriteChannel();
     outcome_ = tr("running");
-    setState(request_ == Request::None ? State::Running : State::Stopping);
+    state_ = request_ == Request::None ? State::Running : State::Stopping;
     Q_EMIT message(tr("started: %1").arg(command_.displayLine()), false);
     Q_EMIT started();
   });
@@ -174,7 +168,7 @@ void TrainerProcess::signalRemote(const char* signalName) {
 void TrainerProcess::stop() {
   if (!process_ || process_->state() == QProcess::NotRunning) return;
   if (request_ == Request::None) request_ = Request::Stop;
-  setState(State::Stopping);
+  state_ = State::Stopping;
   Q_EMIT message(tr("stopping %1 (SIGTERM)").arg(spec_.localRunDir), false);
   if (spec_.kind == LaunchSpec::Kind::Ssh && remotePid_ > 0) signalRemote("TERM");
   else process_->terminate();
@@ -184,7 +178,7 @@ void TrainerProcess::stop() {
 void TrainerProcess::kill() {
   if (!process_ || process_->state() == QProcess::NotRunning) return;
   request_ = Request::Kill;
-  setState(State::Stopping);
+  state_ = State::Stopping;
   signalRemote("KILL");
   process_->kill();
 }
@@ -224,14 +218,14 @@ void TrainerProcess::onProcessFinished(int exitCode, QProcess::ExitStatus status
     Q_EMIT message(tr("%1: trainer %2").arg(spec_.localRunDir, outcome_), false);
   }
   if (!mirror_) {
-    setState(failure_.isEmpty() ? State::Finished : State::Failed);
+    state_ = failure_.isEmpty() ? State::Finished : State::Failed;
     Q_EMIT finished(failure_.isEmpty());
     return;
   }
   // Report the end only once the mirror has committed the last events.
   connect(mirror_, &MirrorWriter::finished, this, [this] {
     finishMirror();
-    setState(failure_.isEmpty() ? State::Finished : State::Failed);
+    state_ = failure_.isEmpty() ? State::Finished : State::Failed;
     Q_EMIT finished(failure_.isEmpty());
   });
   QMetaObject::invokeMethod(mirror_, &MirrorWriter::finish, Qt::QueuedConnection);

@@ -36,7 +36,6 @@ class TrainerProcess : public QObject {
   // Short outcome for the runs list: "running", "stopped", "killed", "finished", or failure().
   QString outcome() const { return outcome_; }
   QStringList outputTail() const { return tail_; }
-  QString commandLine() const { return command_.displayLine(); }
   qint64 remotePid() const { return remotePid_; }
   void setGracePeriodMs(int ms) { graceMs_ = ms; }
 
@@ -48,7 +47,6 @@ class TrainerProcess : public QObject {
 
  Q_SIGNALS:
   void started();
-  void stateChanged();
   void message(const QString& text, bool error);
   // The process ended (and the mirror has committed everything). `ok`: exit code 0 or stopped by us.
   void finished(bool ok);
@@ -62,7 +60,6 @@ class TrainerProcess : public QObject {
   void addTailLine(const QString& line);
   void signalRemote(const char* signalName);
   void finishMirror();
-  void setState(State s);
 
   LaunchSpec spec_;
   QByteArray configJson_;
