@@ -437,6 +437,15 @@ class TestDocumentQaPanel : public QObject {
     QVERIFY(panel.statusText().contains(QStringLiteral("does not exist")));
   }
 
+  void fitsASmallScreen() {
+    // Issue 29: a 1366x768 screen with the runs dock beside it leaves about 600 px for the panel.
+    DocumentQaPanel panel;
+    panel.setDocument(QStringLiteral("harbours-report.txt"), reportDocument(3));
+    panel.setEndpoint(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwenlong-l1-32b"));
+    QVERIFY2(panel.minimumSizeHint().width() <= 600, qPrintable(QString::number(panel.minimumSizeHint().width())));
+    QVERIFY2(panel.minimumSizeHint().height() <= 600, qPrintable(QString::number(panel.minimumSizeHint().height())));
+  }
+
   void mainWindowHasADocumentQaTab() {
     longrl::ui::MainWindow window;
     DocumentQaPanel* panel = window.documentQa();

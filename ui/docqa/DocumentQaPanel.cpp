@@ -29,6 +29,8 @@
 namespace longrl::ui {
 namespace {
 
+constexpr int kComboMinWidth = 120;
+
 QString fromStd(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 // Brings a pane up to `now`, appending when it only grew (the common case while streaming: no
@@ -164,6 +166,9 @@ QLayout* DocumentQaPanel::buildControls() {
   top->addWidget(new QLabel(tr("Mode"), this), 3, 0, Qt::AlignRight);
   top->addWidget(row(this, {mode_, sectionTokens_, progress_}), 3, 1, 1, 2);
   top->setColumnStretch(1, 1);
+  // The two combos may shrink (their text elided) below their longest item, so the panel fits a
+  // 1366 px screen beside other docks; at their preferred width they look the same.
+  for (QComboBox* c : {backend_, mode_}) c->setMinimumWidth(kComboMinWidth);
   return top;
 }
 
