@@ -15,6 +15,7 @@
 #include "core/dataset/PromptTemplate.h"
 #include "core/memory/MemoryPrompt.h"
 #include "support/FakeOpenAIServer.h"
+#include "support/FakeServeScript.h"
 #include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/MemoryStepsView.h"
 #include "support/LoopbackPort.h"
@@ -25,6 +26,7 @@
 #include "viewers/document/DocumentTraceView.h"
 
 using longrl::test::FakeOpenAIServer;
+using longrl::test::writeFakeServeScript;
 using longrl::ui::DocumentQaPanel;
 using Behaviour = FakeOpenAIServer::Behaviour;
 
@@ -69,18 +71,6 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 void writeFile(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
-}
-
-// A stand-in for `longrl serve`: prints the line the real one prints, with the fake server's URL,
-// records its arguments, and waits to be terminated.
-std::string fakeServeScript(const std::string& dir, const std::string& url, bool fail = false) {
-  const std::string path = dir + "/longrl";
-  std::string body = "#!/bin/sh\necho \"$@\" > \"" + dir + "/args.txt\"\n";
-  if (fail) body += "echo 'error: model directory has no config.json' >&2\nexit 3\n";
-  else body += "echo \"serving tiny-model at " + url + "\"\nexec sleep 60\n";
-  writeFile(path, body);
-  QFile::setPermissions(q(path), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-  return path;
 }
 
 }  // namespace
@@ -392,7 +382,7 @@ class TestDocumentQaPanel : public QObject {
     const std::string dir = longrl::test::freshTempDir("docqa-local");
     const std::string modelDir = dir + "/tiny-model";
     QDir().mkpath(q(modelDir));
-    const std::string program = fakeServeScript(dir, server.baseUrl());
+    const std::string program = writeFakeServeScript(dir, {server.baseUrl()});
     qint64 pid = 0;
     {
       DocumentQaPanel panel;
@@ -429,7 +419,7 @@ class TestDocumentQaPanel : public QObject {
     const std::string modelDir = dir + "/broken-model";
     QDir().mkpath(q(modelDir));
     DocumentQaPanel panel;
-    panel.setLongrlProgram(q(fakeServeScript(dir, "", true)));
+    panel.setLongrlProgram(q(writeFakeServeScript(dir, {"", true})));
     panel.setDocument(QStringLiteral("d.txt"), reportDocument(3));
     panel.setLocalModel(q(modelDir));
     panel.setQuestion(QStringLiteral("Anything?"));
@@ -445,6 +435,15 @@ class TestDocumentQaPanel : public QObject {
     panel.ask();
     QCOMPARE(done.count(), 2);
     QVERIFY(panel.statusText().contains(QStringLiteral("does not exist")));
+  }
+
+  void fitsASmallScreen() {
+    // Issue 29: a 1366x768 screen with the runs dock beside it leaves about 600 px for the panel.
+    DocumentQaPanel panel;
+    panel.setDocument(QStringLiteral("harbours-report.txt"), reportDocument(3));
+    panel.setEndpoint(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwenlong-l1-32b"));
+    QVERIFY2(panel.minimumSizeHint().width() <= 600, qPrintable(QString::number(panel.minimumSizeHint().width())));
+    QVERIFY2(panel.minimumSizeHint().height() <= 600, qPrintable(QString::number(panel.minimumSizeHint().height())));
   }
 
   void mainWindowHasADocumentQaTab() {

@@ -41,8 +41,7 @@ class ChatStream : public QObject {
   // Aborts the running request; emits stopped() when one was running.
   void stop();
   bool isRunning() const { return reply_ != nullptr; }
-  // The URL of the last request and the response text received so far (UTF-8).
-  QUrl url() const { return url_; }
+  // The response text received so far (UTF-8).
   const QByteArray& text() const { return text_; }
   QString finishReason() const { return finishReason_; }
 

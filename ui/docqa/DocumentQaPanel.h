@@ -1,25 +1,22 @@
 #pragma once
-#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
-#include <memory>
 #include <string>
 
-#include "ui/docqa/ChatStream.h"
 #include "ui/docqa/DocumentLoader.h"
+#include "ui/docqa/DocumentQaSession.h"
 
 class QComboBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 class QTabWidget;
-class QTimer;
 
 namespace longrl::viewers {
 class DocumentTraceView;
@@ -28,10 +25,8 @@ class MemoryStepsView;
 
 namespace longrl::ui {
 
-class ChatStream;
 class ExampleSaveBar;
 class LocalModelServer;
-class MemoryAgentDriver;
 
 // Document QA: open a document (text, markdown shown as plain text, PDF), ask a question, and
 // watch a model's answer stream in, its <think> part and its answer apart. The prompt is the
@@ -44,12 +39,14 @@ class MemoryAgentDriver;
 // A document longer than the model's window can be read in memory-agent mode (QwenLong-L1.5,
 // MemoryAgentDriver): one call per section rewrites the memory, with progress over the sections
 // and the steps shown in the "Memory steps" tab; the final call answers from the memory.
+// The conversation and its states live in DocumentQaSession (no widgets); the panel holds the
+// widgets and their settings, drives the session and draws what its signals say.
 class DocumentQaPanel : public QWidget {
   Q_OBJECT
  public:
-  enum class Backend { Endpoint = 0, LocalModel = 1 };
-  enum class State { Idle, StartingServer, ReadingSections, Streaming, Done, Failed, Stopped };
-  enum class Mode { WholeDocument = 0, MemoryAgent = 1 };
+  using Backend = DocumentQaSession::Backend;
+  using State = DocumentQaSession::State;
+  using Mode = DocumentQaSession::Mode;
 
   explicit DocumentQaPanel(QWidget* parent = nullptr);
   ~DocumentQaPanel() override;
@@ -59,13 +56,12 @@ class DocumentQaPanel : public QWidget {
   // Asks for a file to open.
   void chooseDocument();
   void setDocument(const QString& title, const std::string& utf8Text);
-  bool hasDocument() const { return !document_.empty(); }
+  bool hasDocument() const { return !session_->document().empty(); }
 
   void setEndpoint(const QString& baseUrl, const QString& model, const QString& apiKey = {});
   // Selects the local backend: `longrl serve --model DIR` is started at the first question.
   void setLocalModel(const QString& modelDir);
   void setLongrlProgram(const QString& program);
-  Backend backend() const;
   void setQuestion(const QString& question);
 
   // Sends the question (errors go to the status line). Streaming starts at once, or once the
@@ -77,22 +73,15 @@ class DocumentQaPanel : public QWidget {
   // field is missing or the file cannot be written.
   bool saveExample();
 
-  State state() const { return state_; }
-  bool isAsking() const {
-    return state_ == State::StartingServer || state_ == State::ReadingSections || state_ == State::Streaming;
-  }
+  State state() const { return session_->state(); }
   Mode mode() const;
   void setMode(Mode mode, int sectionTokens = 0);  // 0 keeps the section size
-  const std::string& document() const { return document_; }
-  const std::string& response() const { return response_; }
-  std::string prompt() const;  // what is (or would be) sent as the user message
+  const std::string& response() const { return session_->response(); }
   QString statusText() const;
   bool statusIsError() const { return statusError_; }
 
   viewers::DocumentTraceView* trace() const { return trace_; }
-  LocalModelServer* localServer() const { return server_; }
-  QLineEdit* questionEdit() const { return question_; }
-  ExampleSaveBar* saveBar() const { return saveBar_; }
+  LocalModelServer* localServer() const { return session_->localServer(); }
   QLineEdit* groundTruthEdit() const;
   QComboBox* dataSourceCombo() const;
   QLineEdit* datasetPathEdit() const;
@@ -102,7 +91,6 @@ class DocumentQaPanel : public QWidget {
   QComboBox* modeCombo() const { return mode_; }
   QProgressBar* sectionProgress() const { return progress_; }
   viewers::MemoryStepsView* memorySteps() const { return memorySteps_; }
-  MemoryAgentDriver* memoryAgent() const { return agent_; }
 
  Q_SIGNALS:
   void documentLoaded(const QString& title);
@@ -111,12 +99,16 @@ class DocumentQaPanel : public QWidget {
   void exampleSaved(const QString& datasetPath);
 
  private:
+  QWidget* buildBackendFields();
+  QLayout* buildControls();
+  void setupModeControls();
+  void connectControls();
+  void connectSession();
   void onDocumentRead();
-  void sendQuestion();
-  void streamAnswer(const QByteArray& userContent);
-  void onText(const QByteArray& piece);
-  void flushStream();
-  void onStreamEnded(State how, QString message);
+  void onAnswerStarting();
+  void onStateChanged(State state);
+  void onResponseUpdated();
+  void onAnswerFinished(bool ok);
   void showDocumentOnly(const QString& traceStatus);
   void showAlignment();
   void updateButtons();
@@ -124,7 +116,7 @@ class DocumentQaPanel : public QWidget {
   void chooseModelDir();
   void loadSettings();
   void saveSettings() const;
-  QString currentModelName() const;
+  Backend backend() const;
 
   // Document
   QPushButton* open_;
@@ -150,23 +142,10 @@ class DocumentQaPanel : public QWidget {
   viewers::MemoryStepsView* memorySteps_;
   ExampleSaveBar* saveBar_;
 
-  ChatStream* stream_;
-  MemoryAgentDriver* agent_;
-  ChatStream::Request request_;  // the endpoint of the current question
-  LocalModelServer* server_;
-  QTimer* flush_;
+  DocumentQaSession* session_;
   QFutureWatcher<DocumentLoader::Result> loader_;
-
-  QString title_;
-  std::string document_;
-  std::string askedQuestion_;  // the question of the shown answer
-  std::string response_;
   std::string shownThink_, shownAnswer_;  // what the panes hold while streaming
   QString answerPlaceholder_;
-  QString modelUsed_;
-  QString serverFailure_;  // the local server died while streaming
-  QElapsedTimer elapsed_;
-  State state_ = State::Idle;
   bool statusError_ = false;
 };
 

@@ -29,7 +29,6 @@ class LocalModelServer : public QObject {
   QString baseUrl() const { return baseUrl_; }     // http://127.0.0.1:PORT/v1 once ready
   QString modelName() const { return modelName_; }  // as the server names it
   QString failure() const { return failure_; }
-  QString program() const { return program_; }
   void setProgram(const QString& program) { program_ = program; }
 
  Q_SIGNALS:

@@ -9,16 +9,13 @@ QList<SseParser::Event> SseParser::feed(QByteArrayView bytes) {
   if (!bomChecked_) {
     // The BOM may itself arrive split: wait until three bytes are there (or the stream ends).
     line_.append(bytes.data(), bytes.size());
-    bytesSeen_ += bytes.size();
     if (line_.size() < 3 && QByteArrayView("\xEF\xBB\xBF").startsWith(line_)) return out;
     bomChecked_ = true;
     QByteArray pending = std::move(line_);
     line_.clear();
     if (pending.startsWith("\xEF\xBB\xBF")) pending.remove(0, 3);
-    bytesSeen_ -= pending.size();  // counted again below
     return feed(pending);
   }
-  bytesSeen_ += bytes.size();
   const char* p = bytes.data();
   const qsizetype n = bytes.size();
   while (i < n) {
@@ -54,7 +51,6 @@ QList<SseParser::Event> SseParser::finish() {
     bomChecked_ = true;
     QByteArray pending = std::move(line_);
     line_.clear();
-    bytesSeen_ -= pending.size();
     out = feed(pending);
   }
   if (!line_.isEmpty()) processLine(out);

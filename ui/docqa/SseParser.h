@@ -33,7 +33,6 @@ class SseParser {
   const QString& error() const { return error_; }
   // Bytes or fields received but not yet part of a returned event.
   bool hasPending() const { return !line_.isEmpty() || hasData_ || !type_.isEmpty(); }
-  qsizetype bytesSeen() const { return bytesSeen_; }
 
  private:
   void processLine(QList<Event>& out);
@@ -45,7 +44,6 @@ class SseParser {
   bool hasData_ = false;     // a data field arrived (an empty one counts)
   bool afterCr_ = false;     // the previous byte was CR: a following LF belongs to it
   bool bomChecked_ = false;
-  qsizetype bytesSeen_ = 0;
   QString error_;
 };
 

@@ -29,7 +29,6 @@ class ChartsPanel : public QWidget {
 
   void addRun(RunSession* run);
   void removeRun(RunSession* run);
-  QList<RunSession*> runs() const { return runs_; }
 
   void addChart(const QString& metric);
   void removeChart(const QString& metric);

@@ -161,7 +161,24 @@ void MetricChartWidget::redrawNow() {
   QElapsedTimer timer;
   timer.start();
   redrawTimer_.stop();
+  const XRange range = xRangeToShow();
+  // Decimate everything and find the y range first, then set the axes, then hand the lines over:
+  // Qt Charts recomputes every series' geometry on each axis change, so this order does it once.
+  const std::vector<Drawn> drawn = decimateAll(range, canvas_->plotWidthPixels());
+  setAxes(range, drawn);
+  handOver(drawn);
+  if (!range.wall) {
+    canvas_->setMarkers(phaseSteps_, phaseLabels_);
+  } else {
+    canvas_->setMarkers({}, {});  // phase boundaries are known by step; wall-time markers come with the runs panel
+  }
+  lastRedrawMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+  ++redrawCount_;
+}
 
+MetricChartWidget::XRange MetricChartWidget::xRangeToShow() {
+  XRange r;
+  r.wall = xAxis_ == XAxis::WallTime;
   // Wall time is shown relative to the earliest point of all series.
   double origin = std::numeric_limits<double>::infinity();
   double dataX0 = std::numeric_limits<double>::infinity(), dataX1 = -dataX0;
@@ -170,53 +187,55 @@ void MetricChartWidget::redrawNow() {
     const auto& xs = xsOf(*e.series);
     dataX0 = std::min(dataX0, xs.front());
     dataX1 = std::max(dataX1, xs.back());
-    if (xAxis_ == XAxis::WallTime) origin = std::min(origin, xs.front());
+    if (r.wall) origin = std::min(origin, xs.front());
   }
   if (!std::isfinite(origin)) origin = 0.0;
-  wallOrigin_ = origin;
-  const bool wall = xAxis_ == XAxis::WallTime;
+  wallOrigin_ = r.origin = origin;
   if (!std::isfinite(dataX0)) dataX0 = dataX1 = 0.0;
-
-  double x0, x1;
-  int xTicks = 0;  // keep the axis' tick count while the user zooms
-  if (following_) {
-    x0 = wall ? 0.0 : dataX0;
-    x1 = wall ? dataX1 - origin : dataX1;
-    if (x1 <= x0) x1 = x0 + 1.0;
-    // The axis shows the range rounded outward to readable ticks: decimate over that, so columns
-    // are the plot's pixel columns (over the data range they were narrower: more points, drawn
-    // as several a pixel).
-    const auto nice = NiceScale::loose(x0, x1);
-    x0 = nice.min;
-    x1 = nice.max;
-    xTicks = nice.ticks;
-  } else {
-    x0 = canvas_->xMin();
-    x1 = canvas_->xMax();
+  if (!following_) {
+    r.x0 = canvas_->xMin();
+    r.x1 = canvas_->xMax();
+    return r;  // ticks 0: keep the axis' tick count while the user zooms
   }
-  const int pixels = canvas_->plotWidthPixels();
+  r.x0 = r.wall ? 0.0 : dataX0;
+  r.x1 = r.wall ? dataX1 - origin : dataX1;
+  if (r.x1 <= r.x0) r.x1 = r.x0 + 1.0;
+  // The axis shows the range rounded outward to readable ticks: decimate over that, so columns
+  // are the plot's pixel columns (over the data range they were narrower: more points, drawn
+  // as several a pixel).
+  const auto nice = NiceScale::loose(r.x0, r.x1);
+  r.x0 = nice.min;
+  r.x1 = nice.max;
+  r.ticks = nice.ticks;
+  return r;
+}
+
+QList<QPointF> MetricChartWidget::decimate(const MetricSeries& s, const std::vector<double>& ys,
+                                           const MinMaxBlocks* blocks, const XRange& r, int pixels) const {
+  const auto& xs = xsOf(s);
+  const double* lastX = (r.wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
+  const double* subLastX = (r.wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
+  // Wall-time x is drawn relative to the run's start: shift the range in, the points back out.
+  const double shift = r.wall ? r.origin : 0.0;
+  auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), r.x0 + shift, r.x1 + shift, pixels, blocks,
+                                          lastX, subLastX);
+  if (r.wall)
+    for (auto& p : points) p.setX(p.x() - r.origin);
+  return points;
+}
+
+void MetricChartWidget::decimateEntry(Entry& e, Drawn& out, const XRange& r, int pixels) {
+  if (!e.series) return;
+  out.raw = decimate(*e.series, e.series->values(), &e.series->blocks(), r, pixels);
+  if (e.smoothLine >= 0) out.smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks, r, pixels);
+  if (e.band >= 0) {
+    out.lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks(), r, pixels);
+    out.upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks(), r, pixels);
+  }
+}
+
+std::vector<MetricChartWidget::Drawn> MetricChartWidget::decimateAll(const XRange& r, int pixels) {
   decimatedWidth_ = 0;  // set below when some line depends on the width
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-
-  auto decimate = [&](const MetricSeries& s, const std::vector<double>& ys, const MinMaxBlocks* blocks) {
-    const auto& xs = xsOf(s);
-    const double* lastX = (wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
-    const double* subLastX = (wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
-    // Wall-time x is drawn relative to the run's start: shift the range in, the points back out.
-    const double shift = wall ? origin : 0.0;
-    auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), x0 + shift, x1 + shift, pixels, blocks,
-                                            lastX, subLastX);
-    if (wall)
-      for (auto& p : points) p.setX(p.x() - origin);
-    return points;
-  };
-
-  // Decimate everything and find the y range first, then set the axes, then hand the lines over:
-  // Qt Charts recomputes every series' geometry on each axis change, so this order does it once.
-  struct Drawn {
-    QList<QPointF> raw, smooth, lower, upper;
-  };
-  std::vector<Drawn> drawn(entries_.size());
   std::size_t totalPoints = 0;
   for (const auto& e : entries_) {
     for (const MetricSeries* s : {e.series, e.band >= 0 ? e.bandLower : nullptr, e.band >= 0 ? e.bandUpper : nullptr}) {
@@ -225,23 +244,20 @@ void MetricChartWidget::redrawNow() {
       if (s->size() > static_cast<std::size_t>(pixels) * 2) decimatedWidth_ = pixels;
     }
   }
-  auto decimateEntry = [&](std::size_t k) {
-    auto& e = entries_[k];
-    if (!e.series) return;
-    drawn[k].raw = decimate(*e.series, e.series->values(), &e.series->blocks());
-    if (e.smoothLine >= 0) drawn[k].smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks);
-    if (e.band >= 0) {
-      drawn[k].lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks());
-      drawn[k].upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks());
-    }
-  };
+  std::vector<Drawn> drawn(entries_.size());
+  auto decimateOne = [&](std::size_t k) { decimateEntry(entries_[k], drawn[k], r, pixels); };
   // Entries are independent (each touches only its own series, smoother and output), and a redraw
   // of several long series is bound by memory latency: decimate them on all cores. Short ones are
   // not worth a thread hand-off.
   std::vector<std::size_t> order(entries_.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  if (entries_.size() > 1 && totalPoints >= kParallelPoints) QtConcurrent::blockingMap(order, decimateEntry);
-  else std::for_each(order.begin(), order.end(), decimateEntry);
+  if (entries_.size() > 1 && totalPoints >= kParallelPoints) QtConcurrent::blockingMap(order, decimateOne);
+  else std::for_each(order.begin(), order.end(), decimateOne);
+  return drawn;
+}
+
+void MetricChartWidget::setAxes(const XRange& r, const std::vector<Drawn>& drawn) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& d : drawn) {
     extendRange(d.raw, &lo, &hi);
     extendRange(d.lower, &lo, &hi);
@@ -249,9 +265,12 @@ void MetricChartWidget::redrawNow() {
   }
   if (!std::isfinite(lo)) lo = 0.0, hi = 1.0;
   const double pad = (hi - lo) * 0.05;
-  canvas_->setXRange(x0, x1, xTicks);
+  canvas_->setXRange(r.x0, r.x1, r.ticks);
   if (canvas_->logY()) canvas_->setYRange(lo > 0 ? lo / 1.2 : 1e-6, hi * 1.2);
   else canvas_->setYRange(lo - pad, hi + pad);
+}
+
+void MetricChartWidget::handOver(const std::vector<Drawn>& drawn) {
   for (std::size_t k = 0; k < entries_.size(); ++k) {
     auto& e = entries_[k];
     canvas_->setLinePoints(e.rawLine, drawn[k].raw);
@@ -259,14 +278,6 @@ void MetricChartWidget::redrawNow() {
     if (e.smoothLine >= 0) canvas_->setLinePoints(e.smoothLine, drawn[k].smooth);
     if (e.band >= 0) canvas_->setBandPoints(e.band, drawn[k].lower, drawn[k].upper);
   }
-
-  if (!wall) {
-    canvas_->setMarkers(phaseSteps_, phaseLabels_);
-  } else {
-    canvas_->setMarkers({}, {});  // phase boundaries are known by step; wall-time markers come with the runs panel
-  }
-  lastRedrawMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-  ++redrawCount_;
 }
 
 int MetricChartWidget::drawnPointCount(int id) const {

@@ -1,6 +1,7 @@
 #pragma once
 #include <QColor>
 #include <QList>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -78,8 +79,26 @@ class MetricChartWidget : public QWidget {
     std::size_t smoothedRewrites = 0;
     int drawnPoints = 0;
   };
+  // The x range a redraw shows (wall time relative to `origin`, the earliest point of all series).
+  struct XRange {
+    double x0 = 0.0, x1 = 1.0;
+    int ticks = 0;  // a NiceScale tick count; 0 keeps the axis' count (a range the user zoomed to)
+    double origin = 0.0;
+    bool wall = false;
+  };
+  // One entry's lines, decimated for the plot's width.
+  struct Drawn {
+    QList<QPointF> raw, smooth, lower, upper;
+  };
   const std::vector<double>& xsOf(const MetricSeries& s) const;
   const std::vector<double>& smoothedOf(Entry& e);
+  XRange xRangeToShow();
+  QList<QPointF> decimate(const MetricSeries& s, const std::vector<double>& ys, const MinMaxBlocks* blocks,
+                          const XRange& r, int pixels) const;
+  void decimateEntry(Entry& e, Drawn& out, const XRange& r, int pixels);
+  std::vector<Drawn> decimateAll(const XRange& r, int pixels);
+  void setAxes(const XRange& r, const std::vector<Drawn>& drawn);
+  void handOver(const std::vector<Drawn>& drawn);
   void rebuildLines();
   void onHover(QPointF position, bool inside);
 

@@ -37,12 +37,6 @@ void PlotLayer::setRange(double x0, double x1, double y0, double y1, bool logY) 
   update();
 }
 
-QPointF PlotLayer::toScene(const QPointF& d) const {
-  const double y = logY_ ? std::log10(d.y()) : d.y();
-  return {area_.left() + (d.x() - x0_) / (x1_ - x0_) * area_.width(),
-          area_.bottom() - (y - y0_) / (y1_ - y0_) * area_.height()};
-}
-
 QPointF PlotLayer::toData(const QPointF& p) const {
   const double x = x0_ + (p.x() - area_.left()) / area_.width() * (x1_ - x0_);
   const double y = y0_ + (area_.bottom() - p.y()) / area_.height() * (y1_ - y0_);

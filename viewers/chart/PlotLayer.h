@@ -40,7 +40,6 @@ class PlotLayer : public QGraphicsItem {
   QList<Marker>& markers() { return markers_; }
   void changed() { update(); }
 
-  QPointF toScene(const QPointF& data) const;
   QPointF toData(const QPointF& scenePos) const;
 
   // A one-point series is drawn as a dot of this radius, whole even at the plot area's edge.
