@@ -19,7 +19,6 @@
 #include "trainer/cli/DemoWarmStart.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/TrainCommand.h"
-#include "trainer/tokenizer/ChatFormat.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/CheckpointStore.h"
 
@@ -115,7 +114,7 @@ std::vector<int64_t> bandPromptTokens(const std::string& trainFile, const tokeni
   std::vector<int64_t> longest(3, 0);
   for (const auto& r : dataset::DatasetReader::readFile(trainFile).records) {
     const int band = r.extraInfo.value("band", 0);
-    const std::string prompt = tokenizer::ChatFormat::render(
+    const std::string prompt = tok.applyChatTemplate(
         {tokenizer::ChatMessage{"user", dataset::PromptTemplate::build(r.document, r.question), std::nullopt}});
     longest[static_cast<size_t>(band)] =
         std::max<int64_t>(longest[static_cast<size_t>(band)], static_cast<int64_t>(tok.encode(prompt).size()));

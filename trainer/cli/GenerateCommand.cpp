@@ -11,7 +11,6 @@
 #include "trainer/engine/LenientDecoder.h"
 #include "trainer/engine/LoadedModel.h"
 #include "trainer/model/TorchThreads.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 namespace longrl::cli {
 namespace {
@@ -80,9 +79,9 @@ Command generateCommand() {
 
     std::string prompt = promptArg ? *promptArg : readFile(*promptFile);
     if (chat) {
-      tokenizer::ChatFormat::Options o;
-      o.enableThinking = !noThinking;
-      prompt = tokenizer::ChatFormat::render({{"user", prompt, std::nullopt}}, o);
+      tokenizer::ChatTemplateOptions o;
+      if (noThinking) o.enableThinking = false;
+      prompt = loaded.tokenizer.applyChatTemplate({{"user", prompt, std::nullopt}}, o);
     }
     const auto ids = loaded.tokenizer.encode(prompt);
     if (ids.empty()) throw UsageError("the prompt encodes to no tokens");

@@ -153,6 +153,7 @@ ChatRequest ChatRequest::fromJson(const nlohmann::json& body, int maxN) {
   if (present(body, "chat_template_kwargs")) {
     const auto& k = body["chat_template_kwargs"];
     if (!k.is_object()) bad("chat_template_kwargs", "must be an object");
+    r.templateKwargs = k;
     if (present(k, "enable_thinking")) {
       if (!k["enable_thinking"].is_boolean()) bad("chat_template_kwargs.enable_thinking", "must be a boolean");
       r.enableThinking = k["enable_thinking"].get<bool>();

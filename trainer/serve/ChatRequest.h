@@ -24,7 +24,10 @@ struct ChatRequest {
   bool stream = false;
   bool includeUsage = false;           // stream_options.include_usage
   std::optional<uint64_t> seed;
-  bool enableThinking = true;          // chat_template_kwargs.enable_thinking (vLLM's switch)
+  // chat_template_kwargs.enable_thinking (vLLM's switch); unset: the template's default.
+  std::optional<bool> enableThinking;
+  // chat_template_kwargs as sent: every key becomes a variable of the model's chat template.
+  nlohmann::json templateKwargs = nlohmann::json::object();
 
   // Parses a request body; throws ApiError(400) when it is not JSON or nests deeper than
   // `maxDepth` arrays/objects (deep values would overflow the stack when copied).

@@ -18,7 +18,14 @@ struct ChatChoice {
 // full completion text, <think>...</think> included, because the recipe's reward and a judge
 // read the answer after the last </think> from exactly that text. When a </think> is present the
 // thinking is also given apart in `message.reasoning_content` (DeepSeek's and vLLM's field), for
-// clients that show it separately; it duplicates part of content rather than removing it.
+// clients that show it separately; it duplicates part of content rather than removing it. A model
+// whose generation prompt opens the block (DeepSeek-R1-Distill: "...<think>\n") writes no opening
+// tag: its content starts inside the thinking, and the text before </think> is the reasoning all
+// the same. Streamed, every chunk carries its piece of the content, and the chunk whose content
+// completes a piece of thinking also carries that piece as `delta.reasoning_content` (ThinkStream:
+// the block ends at the first </think>; a response that neither starts with <think> nor follows an
+// opened one has none); when the response closes its thinking, the pieces concatenated equal the
+// reasoning_content of the same completion unstreamed.
 class ChatResponseBuilder {
  public:
   ChatResponseBuilder(std::string id, int64_t created, std::string model);

@@ -18,6 +18,7 @@
 #include "trainer/serve/GenerationWorker.h"
 #include "trainer/serve/Httplib.h"
 #include "trainer/serve/StreamChannel.h"
+#include "trainer/tokenizer/ThinkStream.h"
 
 namespace longrl::serve {
 namespace {
@@ -54,6 +55,7 @@ struct Job {
   ChatRequest request;
   std::vector<int> promptIds;
   engine::SamplingParams params;
+  std::string openedThinking;  // "<think>\n" when the generation prompt opened the thinking block
 };
 
 }  // namespace
@@ -119,9 +121,11 @@ Job ChatServer::Impl::prepare(const std::string& text) const {
   const nlohmann::json body = ChatRequest::parseBody(text);
   Job job{ChatRequest::fromJson(body, options.maxN), {}, {}};
   const auto& r = job.request;
-  tokenizer::ChatFormat::Options fmt;
+  tokenizer::ChatTemplateOptions fmt;
   fmt.enableThinking = r.enableThinking;
-  job.promptIds = loaded.tokenizer.encode(tokenizer::ChatFormat::render(r.messages, fmt));
+  fmt.extraContext = r.templateKwargs;
+  job.openedThinking = loaded.tokenizer.chatTemplate().openedThinking(r.messages, fmt);
+  job.promptIds = loaded.tokenizer.encode(loaded.tokenizer.applyChatTemplate(r.messages, fmt));
   const int64_t context = loaded.model->config().maxPositionEmbeddings;
   const auto promptLen = static_cast<int64_t>(job.promptIds.size());
   if (promptLen >= context)
@@ -184,21 +188,30 @@ void ChatServer::Impl::streamCompletion(Job job, httplib::Response& res) {
     const int n = shared->params.n;
     std::vector<DeltaDecoder> deltas;
     for (int i = 0; i < n; ++i) deltas.emplace_back(decoder, shared->request.stop, stopTokenIds());
+    // The thinking also goes apart, as reasoning_content, in the chunk whose content completes it.
+    std::vector<tokenizer::ThinkStream> thinking(static_cast<size_t>(n), tokenizer::ThinkStream(!shared->openedThinking.empty()));
+    std::vector<std::string> sent(static_cast<size_t>(n));
+    auto delta = [&](size_t i, const std::string& piece, bool final) {
+      sent[i] += piece;
+      nlohmann::json d = {{"content", piece}};
+      if (const std::string r = thinking[i].push(sent[i], final); !r.empty()) d["reasoning_content"] = r;
+      return d;
+    };
     for (int i = 0; i < n; ++i)
       channel->push(ChatResponseBuilder::sse(b->chunk(i, {{"role", "assistant"}, {"content", ""}})));
     try {
       auto samples = eng.generate({shared->promptIds}, shared->params, [&](size_t sample, int token, float) {
-        const std::string delta = deltas[sample].push(token);
-        if (!delta.empty())
-          channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(sample), {{"content", delta}})));
+        const std::string piece = deltas[sample].push(token);
+        if (!piece.empty()) channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(sample), delta(sample, piece, false))));
         return !channel->cancelled() && !stopping;
       });
       int64_t completion = 0;
       for (size_t i = 0; i < samples.size(); ++i) {
         const auto& s = samples[i];
         completion += static_cast<int64_t>(s.tokenIds.size());
-        const std::string rest = deltas[i].finish(s.stopString);
-        if (!rest.empty()) channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(i), {{"content", rest}})));
+        const auto rest = delta(i, deltas[i].finish(s.stopString), true);
+        if (!rest["content"].get_ref<const std::string&>().empty() || rest.contains("reasoning_content"))
+          channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(i), rest)));
         channel->push(ChatResponseBuilder::sse(
             b->chunk(static_cast<int>(i), nlohmann::json::object(), s.finishReason == "length" ? "length" : "stop")));
       }

@@ -27,7 +27,7 @@ std::string readFile(const std::string& path) {
 }
 
 // One JSON line per record that SFT would train on, {"prompt": ids, "target": ids}: exactly the token
-// sequences `longrl train`'s warm-up builds (chat-rendered prompt, response + <|im_end|>), for
+// sequences `longrl train`'s warm-up builds (the chat template's prompt, response + eos), for
 // inspecting them or training the same data elsewhere (resources/demo-warmstart/README.md).
 int writeSftTokens(const tokenizer::Tokenizer& tok, const std::string& data, long long maxLen, std::ostream& out,
                    std::ostream& err) {

@@ -162,10 +162,12 @@ ordered_json TokenizerBuilder::tokenizerConfigJson() {
   };
   for (const auto& s : options_.specialTokens) add(s, true);
   for (const auto& s : options_.addedTokens) add(s, false);
-  return ordered_json{{"tokenizer_class", "Qwen2Tokenizer"}, {"bos_token", nullptr}, {"eos_token", options_.eosToken},
+  const ordered_json bos = options_.bosToken.empty() ? ordered_json() : ordered_json(options_.bosToken);
+  const std::string chatTemplate = options_.chatTemplate.empty() ? std::string(kChatTemplate) : options_.chatTemplate;
+  return ordered_json{{"tokenizer_class", "Qwen2Tokenizer"}, {"bos_token", bos}, {"eos_token", options_.eosToken},
                       {"pad_token", options_.padToken}, {"unk_token", nullptr}, {"add_bos_token", false},
                       {"clean_up_tokenization_spaces", false}, {"model_max_length", options_.modelMaxLength},
-                      {"added_tokens_decoder", decoderMap}, {"chat_template", kChatTemplate}};
+                      {"added_tokens_decoder", decoderMap}, {"chat_template", chatTemplate}};
 }
 
 void TokenizerBuilder::write(const std::string& dir) {

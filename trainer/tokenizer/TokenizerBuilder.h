@@ -24,6 +24,8 @@ class TokenizerBuilder {
     std::vector<std::string> addedTokens = {"<think>", "</think>"};  // not special: kept by decode(skipSpecial)
     std::string eosToken = "<|im_end|>";
     std::string padToken = "<|endoftext|>";
+    std::string bosToken;      // empty: none (null), as Qwen's config
+    std::string chatTemplate;  // empty: a small ChatML template with Qwen3's enable_thinking switch
     long long modelMaxLength = 32768;
   };
 

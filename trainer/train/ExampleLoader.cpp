@@ -4,7 +4,6 @@
 
 #include "core/dataset/DatasetReader.h"
 #include "core/dataset/PromptTemplate.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 namespace longrl::train {
 
@@ -12,7 +11,7 @@ TrainExample ExampleLoader::prepare(dataset::DatasetRecord record, const tokeniz
   TrainExample e;
   e.userPrompt = record.promptText.empty() ? dataset::PromptTemplate::build(record.document, record.question)
                                            : record.promptText;
-  e.promptIds = tokenizer.encode(tokenizer::ChatFormat::render({{"user", e.userPrompt, std::nullopt}}));
+  e.promptIds = tokenizer.encode(tokenizer.applyChatTemplate({{"user", e.userPrompt, std::nullopt}}));
   e.id = std::to_string(record.index);
   e.record = std::move(record);
   return e;

@@ -10,7 +10,8 @@
 namespace longrl::train {
 
 // Reads the training set and prepares every example: the QwenLong-L1 user prompt (the record's
-// own user turn when it has one, else PromptTemplate), ChatML with the generation prompt, token ids.
+// own user turn when it has one, else PromptTemplate) rendered by the model's chat template with the
+// generation prompt, token ids.
 // Examples whose data_source no reward rule handles are skipped and listed in `problems`.
 class ExampleLoader {
  public:

@@ -3,7 +3,6 @@
 #include "core/memory/MemoryPrompt.h"
 #include "core/memory/MemoryReplyParser.h"
 #include "core/memory/MemoryTrajectory.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 namespace longrl::train {
 
@@ -26,7 +25,7 @@ MemoryAgentRollout::MemoryAgentRollout(engine::GenerationEngine& engine, const t
                static_cast<std::size_t>(memory.chunkTokens)) {}
 
 std::vector<int> MemoryAgentRollout::chatPrompt(const std::string& user) const {
-  return tokenizer_.encode(tokenizer::ChatFormat::render({{"user", user, std::nullopt}}));
+  return tokenizer_.encode(tokenizer_.applyChatTemplate({{"user", user, std::nullopt}}));
 }
 
 std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& example,

@@ -17,7 +17,8 @@
 
 namespace longrl::train {
 
-// One SFT sequence: the chat-formatted prompt (not trained on) and the target response + <|im_end|>.
+// One SFT sequence: the prompt in the model's chat template (not trained on) and the target response
+// + the eos (see SftTokens).
 using SftExample = tokenizer::SftTokens;
 
 // Warm-up SFT: next-token cross-entropy on response tokens only (the prompt is context, not a

@@ -67,6 +67,8 @@ void ChatStream::start(const Request& request) {
   finishReason_.clear();
   status_ = 0;
   streaming_ = done_ = inReasoning_ = false;
+  reasoningMode_ = Reasoning::Unknown;
+  content_.clear();
   url_ = completionsUrl(request.baseUrl);
   if (url_.isEmpty()) {
     Q_EMIT failed(tr("the base URL \"%1\" is not an http(s) URL such as http://127.0.0.1:8000/v1").arg(request.baseUrl));
@@ -153,15 +155,17 @@ void ChatStream::handleEvent(const SseParser::Event& event) {
   if (choices.isEmpty()) return;  // e.g. the usage chunk
   const QJsonObject choice = choices.first().toObject();
   const QJsonObject delta = choice.value(QLatin1String("delta")).toObject();
+  const QString content = delta.value(QLatin1String("content")).toString();
+  content_ += content;
   for (const char* key : {"reasoning_content", "reasoning"}) {
-    const QJsonValue r = delta.value(QLatin1String(key));
-    if (r.isString() && !r.toString().isEmpty()) {
-      appendText(r.toString().toUtf8(), true);
-      break;
-    }
+    const QString r = delta.value(QLatin1String(key)).toString();
+    if (r.isEmpty()) continue;
+    if (reasoningMode_ == Reasoning::Unknown)
+      reasoningMode_ = content_.contains(r) ? Reasoning::Duplicate : Reasoning::Fold;
+    if (reasoningMode_ == Reasoning::Fold) appendText(r.toUtf8(), true);
+    break;
   }
-  const QJsonValue content = delta.value(QLatin1String("content"));
-  if (content.isString() && !content.toString().isEmpty()) appendText(content.toString().toUtf8(), false);
+  if (!content.isEmpty()) appendText(content.toUtf8(), false);
   const QJsonValue finish = choice.value(QLatin1String("finish_reason"));
   if (finish.isString()) finishReason_ = finish.toString();
 }

@@ -20,7 +20,10 @@ namespace longrl::ui {
 // message, an `error` object inside the stream, a data line that is not JSON, a stream that ends
 // before `[DONE]`. A server that ignores stream=true and answers with one JSON completion is
 // accepted too. Reasoning sent apart from the content (`delta.reasoning_content`, as vLLM's reasoning
-// parsers do) is folded back into the text as <think>...</think>, so one text carries both parts.
+// parsers do) is folded back into the text as <think>...</think>, so one text carries both parts; a
+// server whose content already holds the thinking (longrl serve sends reasoning_content besides it)
+// is recognised by its first reasoning piece being in the content received so far, and its
+// reasoning is not added twice.
 class ChatStream : public QObject {
   Q_OBJECT
  public:
@@ -74,6 +77,10 @@ class ChatStream : public QObject {
   bool streaming_ = false;  // the reply is text/event-stream
   bool done_ = false;       // [DONE] seen
   bool inReasoning_ = false;
+  // Reasoning handling, fixed by the first delta that carries reasoning: Fold (vLLM: the reasoning
+  // is not in the content) or Duplicate (longrl serve: the content has it too, so it is dropped).
+  enum class Reasoning { Unknown, Fold, Duplicate } reasoningMode_ = Reasoning::Unknown;
+  QString content_;  // the raw content received so far
 };
 
 }  // namespace longrl::ui
