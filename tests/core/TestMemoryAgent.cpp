@@ -189,6 +189,10 @@ class TestMemoryAgent : public QObject {
     u = MemoryReplyParser::parse("<think><memory>draft</memory></think><memory>final</memory><plan>go</plan>", "", "");
     QCOMPARE(u.memory, std::string("final"));
     QCOMPARE(u.problem, std::string());
+    // After a prompt that opened <think> (DeepSeek-R1-Distill) the reply has only the closing tag.
+    u = MemoryReplyParser::parse("<memory>draft</memory>\n</think>\n\n<memory>final</memory><plan>go</plan>", "", "");
+    QCOMPARE(u.memory, std::string("final"));
+    QCOMPARE(u.plan, std::string("go"));
     u = MemoryReplyParser::parse("", "m", "p");
     QCOMPARE(u.memory, std::string("m"));
   }

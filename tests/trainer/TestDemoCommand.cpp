@@ -21,7 +21,6 @@
 #include "trainer/cli/DemoWarmStart.h"
 #include "trainer/engine/GenerationEngine.h"
 #include "trainer/engine/LoadedModel.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 namespace fs = std::filesystem;
 using longrl::cli::ArgList;
@@ -129,7 +128,7 @@ void TestDemoCommand::shippedWarmStartAnswersInFormat() {
   int formatted = 0, correct = 0, total = 0;
   for (const auto& r : longrl::dataset::DatasetReader::readFile(files.val).records) {
     if (r.extraInfo.value("band", 0) != 0) continue;
-    const auto prompt = longrl::tokenizer::ChatFormat::render(
+    const auto prompt = loaded.tokenizer.applyChatTemplate(
         {{"user", longrl::dataset::PromptTemplate::build(r.document, r.question), std::nullopt}});
     const auto out = engine.generate({loaded.tokenizer.encode(prompt)}, params);
     const std::string text = loaded.tokenizer.decode(out.front().tokenIds, true);

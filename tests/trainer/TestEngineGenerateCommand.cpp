@@ -24,7 +24,6 @@
 #include "trainer/engine/GenerationEngine.h"
 #include "trainer/engine/LoadedModel.h"
 #include "trainer/model/TorchThreads.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 using namespace longrl;
 
@@ -68,7 +67,7 @@ void TestEngineGenerateCommand::jsonMatchesEngine() {
            0);
   const auto j = nlohmann::json::parse(out);
   auto m = engine::LoadedModel::load(dir_);
-  const auto ids = m.tokenizer.encode(tokenizer::ChatFormat::render({{"user", "Hi there", std::nullopt}}));
+  const auto ids = m.tokenizer.encode(m.tokenizer.applyChatTemplate({{"user", "Hi there", std::nullopt}}));
   QCOMPARE(j["prompt_tokens"].get<size_t>(), ids.size());
   engine::GenerationEngine eng(m.model, m.engineOptions());
   engine::SamplingParams p;

@@ -21,7 +21,6 @@
 #include "trainer/serve/ChatServer.h"
 #include "trainer/serve/GenerationWorker.h"
 #include "trainer/serve/Httplib.h"
-#include "trainer/tokenizer/ChatFormat.h"
 
 using namespace longrl;
 using nlohmann::json;
@@ -66,7 +65,7 @@ httplib::Headers auth() { return {{"Authorization", std::string("Bearer ") + kKe
 
 // The completion the engine gives for the same prompt, decoded as the server decodes it.
 std::string engineText(engine::LoadedModel& m, const std::string& user, int maxTokens) {
-  const auto ids = m.tokenizer.encode(tokenizer::ChatFormat::render({{"user", user, std::nullopt}}));
+  const auto ids = m.tokenizer.encode(m.tokenizer.applyChatTemplate({{"user", user, std::nullopt}}));
   engine::GenerationEngine eng(m.model, m.engineOptions());
   engine::SamplingParams p;
   p.temperature = 0;
@@ -148,7 +147,7 @@ void TestServeChat::completionSchemaAndContent() {
   QVERIFY(!content.empty());
   const std::string finish = c["finish_reason"].get<std::string>();
   QVERIFY(finish == "stop" || finish == "length");
-  const auto ids = reference_->tokenizer.encode(tokenizer::ChatFormat::render({{"user", "hello there", std::nullopt}}));
+  const auto ids = reference_->tokenizer.encode(reference_->tokenizer.applyChatTemplate({{"user", "hello there", std::nullopt}}));
   QCOMPARE(j["usage"]["prompt_tokens"].get<size_t>(), ids.size());
   const auto completion = j["usage"]["completion_tokens"].get<int>();
   QVERIFY(completion >= 1 && completion <= 12);

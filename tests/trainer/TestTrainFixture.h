@@ -17,7 +17,6 @@
 #include "core/store/RunStoreReader.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/model/QwenPretrained.h"
-#include "trainer/tokenizer/ChatFormat.h"
 #include "trainer/tokenizer/Tokenizer.h"
 
 namespace longrl::test {
@@ -75,10 +74,10 @@ inline void writeDataset(const std::string& path, const std::vector<TinyDoc>& do
         << "\n";
 }
 
-// Prompt tokens as the trainer counts them (ChatML user turn with the generation prompt).
+// Prompt tokens as the trainer counts them (the chat template's user turn and generation prompt).
 inline int64_t promptTokens(const tokenizer::Tokenizer& tok, const TinyDoc& d) {
   const auto user = dataset::PromptTemplate::build(d.document, d.question);
-  return static_cast<int64_t>(tok.encode(tokenizer::ChatFormat::render({{"user", user, std::nullopt}})).size());
+  return static_cast<int64_t>(tok.encode(tok.applyChatTemplate({{"user", user, std::nullopt}})).size());
 }
 
 inline std::vector<TinyDoc> tinyDocs(int count, int facts, int firstId = 0) {

@@ -28,7 +28,7 @@ using namespace longrl;
 
 namespace {
 std::vector<int> chat(const tokenizer::Tokenizer& tok, const std::string& user) {
-  return tok.encode(tokenizer::ChatFormat::render({{"user", user, std::nullopt}}));
+  return tok.encode(tok.applyChatTemplate({{"user", user, std::nullopt}}));
 }
 }  // namespace
 

@@ -166,6 +166,31 @@ class TestChatStream : public QObject {
     QCOMPARE(s.text(), QByteArray("<think>\nStep 1. Step 2.\n</think>\n\nParis"));
   }
 
+  // vLLM may end the reasoning and start the content in one chunk: both are kept, in order.
+  void reasoningAndContentInOneChunkFold() {
+    FakeOpenAIServer server;
+    server.enqueue(Behaviour::rawStream(chunk(R"({"reasoning_content":"Step 1."})") +
+                                            chunk(R"({"reasoning_content":" Done.","content":"Paris"})") + "data: [DONE]\n\n",
+                                        2));
+    ChatStream s;
+    QCOMPARE(run(s, request(server)).how, QStringLiteral("completed"));
+    QCOMPARE(s.text(), QByteArray("<think>\nStep 1. Done.\n</think>\n\nParis"));
+  }
+
+  // longrl serve streams the whole text as content and the thinking besides it, in the chunk whose
+  // content completes it (an R1-style model here: the prompt opened <think>, the text has none).
+  // The text is the content alone, the reasoning not added twice.
+  void reasoningAlsoInContentIsNotDuplicated() {
+    FakeOpenAIServer server;
+    server.enqueue(Behaviour::rawStream(chunk(R"({"role":"assistant","content":""})") + chunk(R"({"content":"Step","reasoning_content":"Step"})") +
+                                            chunk(R"({"content":" 1. ","reasoning_content":" 1."})") +
+                                            chunk(R"({"content":"</think>\n\nParis"})") + "data: [DONE]\n\n",
+                                        2));
+    ChatStream s;
+    QCOMPARE(run(s, request(server)).how, QStringLiteral("completed"));
+    QCOMPARE(s.text(), QByteArray("Step 1. </think>\n\nParis"));
+  }
+
   void aServerIgnoringStreamIsAccepted() {
     FakeOpenAIServer server;
     server.enqueue(Behaviour::rawBody(

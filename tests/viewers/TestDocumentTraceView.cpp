@@ -124,6 +124,42 @@ class TestDocumentTraceView : public QObject {
     QCOMPARE(view.answerEdit()->toPlainText(), QStringLiteral("42"));
   }
 
+  // DeepSeek-R1-Distill's prompt ends in "<think>\n": its responses, stored as generated, have no
+  // opening tag. The panes, and the passages linked to the document, are those of the tagged form.
+  void openedThinkingResponseSplitsAsTagged() {
+    const std::string document = longrl::test::syntheticDocument(8000, 3);
+    const std::string tagged = longrl::test::syntheticResponse(document, 3, 9, "canal42");
+    QVERIFY(tagged.rfind("<think>\n", 0) == 0);
+    const std::string opened = tagged.substr(8);
+    const auto a = ResponseParts::split(opened), b = ResponseParts::split(tagged);
+    QVERIFY(a.closed);
+    QCOMPARE(opened.substr(a.thinkBegin, a.thinkEnd - a.thinkBegin), tagged.substr(b.thinkBegin, b.thinkEnd - b.thinkBegin));
+    QCOMPARE(opened.substr(a.answerBegin), tagged.substr(b.answerBegin));
+    std::vector<QString> panes[2];
+    std::vector<std::pair<int, int>> links[2];
+    for (int k = 0; k < 2; ++k) {
+      DocumentTraceView view;
+      DocumentTraceView::Content c;
+      c.document = document;
+      c.response = k == 0 ? opened : tagged;
+      QSignalSpy ready(&view, &DocumentTraceView::alignmentReady);
+      view.setContent(c);
+      QVERIFY(ready.wait(10000));
+      panes[k] = {view.thinkingEdit()->toPlainText(), view.answerEdit()->toPlainText()};
+      for (const auto& l : view.links()) links[k].push_back({l.traceBegin, l.docBegin});
+    }
+    QVERIFY(panes[0][0].startsWith(QStringLiteral("Let me find")));
+    QCOMPARE(panes[0][1], QStringLiteral("Therefore, the answer is canal42."));
+    QCOMPARE(panes[0], panes[1]);
+    QVERIFY(links[0].size() >= 3);
+    QCOMPARE(links[0], links[1]);
+    // Unfinished: all of it is thinking, no answer.
+    const auto cut = ResponseParts::split("  weighing the text");
+    QVERIFY(!cut.closed);
+    QCOMPARE(cut.thinkBegin, std::size_t(2));
+    QCOMPARE(cut.answerBegin, cut.answerEnd);
+  }
+
   void noThinkEndMeansNoAnswer() {
     DocumentTraceView view;
     DocumentTraceView::Content c;
