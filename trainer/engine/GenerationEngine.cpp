@@ -85,7 +85,8 @@ torch::Tensor GenerationEngine::prefill(const std::vector<std::vector<int>>& pro
   torch::Tensor hidden;
   for (int64_t s = 0; s < maxLen; s += chunk) {
     const int64_t len = std::min(chunk, maxLen - s);
-    hidden = model_->forward(ids.narrow(1, s, len), {}, &cache, padded ? mask.narrow(1, s, len) : torch::Tensor());
+    // Every chunk rotates as the whole prompt would in one forward (dynamic rope scaling).
+    hidden = model_->forward(ids.narrow(1, s, len), {}, &cache, padded ? mask.narrow(1, s, len) : torch::Tensor(), maxLen);
   }
   return model_->lmHead(hidden.select(1, hidden.size(1) - 1));  // [P, V]
 }
@@ -147,7 +148,9 @@ bool GenerationEngine::runBatch(const std::vector<std::vector<int>>& prompts, si
       for (auto r : keep) next.push_back(alive[static_cast<size_t>(r)]);
       alive.swap(next);
     }
-    auto h = model_->forward(tokens.view({-1, 1}).to(device_), {}, &cache);
+    // The longest prompt's token sits at maxLen + step, whichever rows are still decoding: dynamic
+    // rope scaling sees the length of the whole batch, as when finished rows keep decoding padding.
+    auto h = model_->forward(tokens.view({-1, 1}).to(device_), {}, &cache, {}, maxLen + step + 1);
     logits = model_->lmHead(h.select(1, 0));
   }
   return true;

@@ -57,12 +57,7 @@ QwenConfig QwenConfig::fromJson(const nlohmann::json& j, const std::string& sour
   if (j.contains("eos_token_id") && j["eos_token_id"].is_number_integer()) c.eosTokenId = j["eos_token_id"].get<int64_t>();
   const std::string act = optional<std::string>(j, "hidden_act", source, "silu");
   if (act != "silu") throw ModelConfigError(source + ": hidden_act '" + act + "' is not supported (only silu)");
-  if (j.contains("rope_scaling") && !j["rope_scaling"].is_null()) {
-    const auto& rs = j["rope_scaling"];
-    const std::string type = rs.is_object() ? rs.value("rope_type", rs.value("type", std::string("?"))) : "?";
-    if (type != "default")
-      throw ModelConfigError(source + ": rope_scaling type '" + type + "' is not supported (only plain rope_theta)");
-  }
+  c.ropeScaling = RopeScaling::fromJson(j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json(), source);
   if (j.contains("use_sliding_window") && j["use_sliding_window"].is_boolean() && j["use_sliding_window"].get<bool>())
     throw ModelConfigError(source + ": use_sliding_window=true is not supported");
   c.validate(source);
@@ -115,7 +110,7 @@ nlohmann::json QwenConfig::toJson() const {
       {"num_hidden_layers", numHiddenLayers},
       {"num_key_value_heads", numKeyValueHeads},
       {"rms_norm_eps", rmsNormEps},
-      {"rope_scaling", nullptr},
+      {"rope_scaling", ropeScaling.toJson()},
       {"rope_theta", ropeTheta},
       {"sliding_window", nullptr},
       {"tie_word_embeddings", tieWordEmbeddings},

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trainer/model/RopeScaling.h"
+
 namespace longrl::model {
 
 // A config.json that longrl cannot use (unknown model_type, missing or inconsistent field).
@@ -26,6 +28,7 @@ struct QwenConfig {
   int64_t headDim = 16;
   double rmsNormEps = 1e-6;
   double ropeTheta = 1000000.0;
+  RopeScaling ropeScaling;  // config.json rope_scaling (none by default)
   int64_t maxPositionEmbeddings = 4096;
   int64_t vocabSize = 512;
   bool tieWordEmbeddings = true;

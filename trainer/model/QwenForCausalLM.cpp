@@ -9,8 +9,8 @@ QwenForCausalLMImpl::QwenForCausalLMImpl(const QwenConfig& c) : config_(c) {
 }
 
 torch::Tensor QwenForCausalLMImpl::forward(const torch::Tensor& ids, const torch::Tensor& positions, KvCache* cache,
-                                           const torch::Tensor& mask) {
-  return model(ids, positions, cache, mask);
+                                           const torch::Tensor& mask, int64_t ropeLength) {
+  return model(ids, positions, cache, mask, ropeLength);
 }
 
 torch::Tensor QwenForCausalLMImpl::lmHeadWeight() const {

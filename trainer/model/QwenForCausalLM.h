@@ -15,7 +15,7 @@ class QwenForCausalLMImpl : public torch::nn::Module {
 
   // See QwenModelImpl::forward. Returns the final-norm hidden states [B, T, hidden].
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
-                        const torch::Tensor& mask = {});
+                        const torch::Tensor& mask = {}, int64_t ropeLength = 0);
   // [..., hidden] -> [..., vocab] logits.
   torch::Tensor lmHead(const torch::Tensor& hidden);
   // [vocab, hidden]: the embedding matrix when tied.

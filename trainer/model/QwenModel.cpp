@@ -4,7 +4,8 @@
 
 namespace longrl::model {
 
-QwenModelImpl::QwenModelImpl(const QwenConfig& c) : config_(c), rotary_(c.headDim, c.ropeTheta) {
+QwenModelImpl::QwenModelImpl(const QwenConfig& c)
+    : config_(c), rotary_(c.headDim, c.ropeTheta, c.ropeScaling, c.maxPositionEmbeddings) {
   c.validate();
   embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocabSize, c.hiddenSize));
   layers = register_module("layers", torch::nn::ModuleList());
@@ -16,7 +17,7 @@ QwenModelImpl::QwenModelImpl(const QwenConfig& c) : config_(c), rotary_(c.headDi
 }
 
 torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& positionsIn, KvCache* cache,
-                                     const torch::Tensor& maskIn) {
+                                     const torch::Tensor& maskIn, int64_t ropeLength) {
   if (ids.dim() != 2) throw std::invalid_argument("QwenModel::forward: input_ids must be [B, T]");
   const int64_t B = ids.size(0), T = ids.size(1);
   const auto device = ids.device();
@@ -42,7 +43,7 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   if (cache && !cache->empty() && (mask.defined() || cache->hasPadding()))
     fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
   auto h = embed_tokens(ids);
-  auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type());
+  auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type(), mask, ropeLength);
   for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);
   if (cache) cache->commit(newMask, positions, !mask.defined());
   return norm(h);

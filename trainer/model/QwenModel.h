@@ -15,9 +15,12 @@ class QwenModelImpl : public torch::nn::Module {
   explicit QwenModelImpl(const QwenConfig& config);
   // ids [B, T] int64. positions [B, T] (or [T]) int64, undefined = continue from the cache
   // (0 without one), skipping padding. mask [B, T] bool/int, true = real token, undefined =
-  // all real. cache: null, or a KvCache that receives these tokens. Returns [B, T, hidden].
+  // all real. cache: null, or a KvCache that receives these tokens. ropeLength > 0: the sequence
+  // length dynamic rope scaling sees instead of this call's furthest position + 1, so a prompt
+  // prefilled in chunks, or run once under its responses, rotates as one forward of that length
+  // would (other rope types ignore it). Returns [B, T, hidden].
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
-                        const torch::Tensor& mask = {});
+                        const torch::Tensor& mask = {}, int64_t ropeLength = 0);
 
   torch::nn::Embedding embed_tokens{nullptr};
   torch::nn::ModuleList layers{nullptr};

@@ -126,7 +126,8 @@ Job ChatServer::Impl::prepare(const std::string& text) const {
   fmt.extraContext = r.templateKwargs;
   job.openedThinking = loaded.tokenizer.chatTemplate().openedThinking(r.messages, fmt);
   job.promptIds = loaded.tokenizer.encode(loaded.tokenizer.applyChatTemplate(r.messages, fmt));
-  const int64_t context = loaded.model->config().maxPositionEmbeddings;
+  const auto& config = loaded.model->config();
+  const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
   const auto promptLen = static_cast<int64_t>(job.promptIds.size());
   if (promptLen >= context)
     throw ApiError(400, "the messages are " + std::to_string(promptLen) + " tokens; the model's context is " +
@@ -293,8 +294,10 @@ void ChatServer::Impl::routes() {
     sendJson(res, 500, ApiError::body(what, "server_error"));
   });
   server.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+    const auto& config = loaded.model->config();
+    const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
     nlohmann::json model = {{"id", options.modelName}, {"object", "model"}, {"created", startedAt},
-                            {"owned_by", "longrl"}, {"max_model_len", loaded.model->config().maxPositionEmbeddings}};
+                            {"owned_by", "longrl"}, {"max_model_len", context}};
     sendJson(res, 200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
   });
   server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res,

@@ -14,6 +14,7 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
   std::vector<torch::Tensor> pool;  // hidden-state rows; source[] indexes their concatenation
   int64_t poolRows = 0;
   const auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(batch.ids.device());
+  const int64_t width = batch.ids.size(1);
   for (const auto& group : batch.promptGroups) {
     const int64_t first = group.front();
     const int64_t promptLen = batch.promptLen[first];
@@ -21,7 +22,8 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
     for (int64_t i : group) longest = std::max(longest, batch.responseLen[i]);
     auto cache = model->makeCache(promptLen + longest);
     const auto prompt = batch.ids[first].narrow(0, 0, promptLen).unsqueeze(0);
-    const auto promptHidden = model->forward(prompt, {}, &cache);  // [1, P, H]
+    // Dynamic rope scaling sees the padded batch's length, as in the forward of every row.
+    const auto promptHidden = model->forward(prompt, {}, &cache, {}, width);  // [1, P, H]
     // The prompt's last state predicts every row's first response token.
     const int64_t lastRow = poolRows;
     pool.push_back(promptHidden[0].narrow(0, promptLen - 1, 1));
@@ -33,7 +35,7 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
       cache.expand(n);
       // Right padding: a row's real tokens never attend to the padding after them.
       const auto responses = batch.ids.index_select(0, torch::tensor(group, i64)).narrow(1, promptLen, inputs);
-      const auto hidden = model->forward(responses, {}, &cache);  // [n, inputs, H]
+      const auto hidden = model->forward(responses, {}, &cache, {}, width);  // [n, inputs, H]
       pool.push_back(hidden.reshape({n * inputs, hidden.size(-1)}));
       poolRows += n * inputs;
     }
