@@ -15,6 +15,8 @@
 namespace longrl::cli {
 namespace {
 
+const char* kPresets = "tiny, demo, small, qwen2-tiny or qwen3-yarn-tiny";
+
 // The place where a tokenizer joins the model directory: a small byte-level BPE tokenizer
 // (TokenizerBuilder) trained on `corpusPath` (no merges without one), sized so that its ids fit
 // the model's vocabulary. Sets the special token ids in `config`. Returns the files written.
@@ -83,8 +85,20 @@ model::QwenConfig initModelPreset(const std::string& preset) {
     c.intermediateSize = 768;
     c.vocabSize = 8192;
     c.maxPositionEmbeddings = 32768;
+  } else if (preset == "qwen2-tiny") {
+    // tiny's sizes as Qwen2: q/k/v biases, no q/k norm, head_dim = hidden / heads.
+    c = initModelPreset("tiny");
+    c.modelType = "qwen2";
+    c.attentionBias = true;
+  } else if (preset == "qwen3-yarn-tiny") {
+    // tiny with YaRN on (as Qwen3 configs for long inputs): trained window 256, 4x to 1024.
+    c = initModelPreset("tiny");
+    c.maxPositionEmbeddings = 1024;
+    c.ropeScaling.type = model::RopeScaling::Type::Yarn;
+    c.ropeScaling.factor = 4.0;
+    c.ropeScaling.originalMaxPositionEmbeddings = 256;
   } else {
-    throw UsageError("unknown --preset '" + preset + "' (tiny, demo or small)");
+    throw UsageError("unknown --preset '" + preset + "' (" + kPresets + ")");
   }
   return c;
 }
@@ -92,8 +106,8 @@ model::QwenConfig initModelPreset(const std::string& preset) {
 Command initModelCommand() {
   Command c;
   c.name = "init-model";
-  c.usage = "--preset tiny|demo|small OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
-  c.summary = "write a randomly initialised Qwen3-architecture model (HF layout)";
+  c.usage = "--preset tiny|demo|small|qwen2-tiny|qwen3-yarn-tiny OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
+  c.summary = "write a randomly initialised Qwen3 (or Qwen2) model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string preset = args.require("preset");
     const long long seed = args.takeIntOr("seed", 0);
