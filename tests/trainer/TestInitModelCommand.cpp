@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,7 @@ class TestInitModelCommand : public QObject {
   void tokenizerTrainedOnCorpusFitsVocab();
   void seedDecidesWeights();
   void usageErrors();
+  void architecturePresets();
   void presetSizes();
   void smallPresetForwardTiming();
 };
@@ -108,8 +110,36 @@ void TestInitModelCommand::usageErrors() {
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runInit({root + "/x"}));
 }
 
+// qwen2-tiny is Qwen2 (q/k/v biases, no q/k norm); qwen3-yarn-tiny writes YaRN rope_scaling.
+void TestInitModelCommand::architecturePresets() {
+  const std::string root = longrl::test::freshTempDir("init-arch");
+  QCOMPARE(runInit({"--preset", "qwen2-tiny", root + "/q2"}), 0);
+  auto q2 = nlohmann::json::parse(longrl::test::fileBytes(root + "/q2/config.json"));
+  QCOMPARE(q2["model_type"].get<std::string>(), std::string("qwen2"));
+  QCOMPARE(q2["architectures"][0].get<std::string>(), std::string("Qwen2ForCausalLM"));
+  std::set<std::string> names;
+  for (const auto& [name, p] : longrl::model::QwenPretrained::load(root + "/q2")->hfParameters()) names.insert(name);
+  QVERIFY(names.count("model.layers.0.self_attn.q_proj.bias") && names.count("model.layers.1.self_attn.v_proj.bias"));
+  QVERIFY(!names.count("model.layers.0.self_attn.q_norm.weight"));
+
+  QCOMPARE(runInit({"--preset", "qwen3-yarn-tiny", root + "/yarn"}), 0);
+  auto y = nlohmann::json::parse(longrl::test::fileBytes(root + "/yarn/config.json"));
+  QCOMPARE(y["model_type"].get<std::string>(), std::string("qwen3"));
+  QCOMPARE(y["max_position_embeddings"].get<int>(), 1024);
+  const auto& rs = y["rope_scaling"];
+  QCOMPARE(rs["rope_type"].get<std::string>(), std::string("yarn"));
+  QCOMPARE(rs["factor"].get<double>(), 4.0);
+  QCOMPARE(rs["original_max_position_embeddings"].get<int>(), 256);
+  auto tokCfg = nlohmann::json::parse(longrl::test::fileBytes(root + "/yarn/tokenizer_config.json"));
+  QCOMPARE(tokCfg["model_max_length"].get<int>(), 1024);
+  const auto loaded = longrl::model::QwenPretrained::load(root + "/yarn");
+  QCOMPARE(loaded->config().ropeScaling.typeName(), std::string("yarn"));
+  // Usage names every preset.
+  QVERIFY(QString::fromStdString(longrl::cli::initModelCommand().usage).contains("qwen3-yarn-tiny"));
+}
+
 void TestInitModelCommand::presetSizes() {
-  for (const char* preset : {"tiny", "small"}) {
+  for (const char* preset : {"tiny", "small", "qwen2-tiny", "qwen3-yarn-tiny"}) {
     longrl::model::QwenForCausalLM m(longrl::cli::initModelPreset(preset));
     qInfo("preset %s: %lld parameters", preset, static_cast<long long>(m->parameterCount()));
   }

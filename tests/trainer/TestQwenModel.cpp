@@ -3,12 +3,11 @@
 // full forwards.
 #include <QtTest/QtTest>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sys/wait.h>
 
+#include "support/PythonScript.h"
 #include "support/TestPaths.h"
+#include "trainer/engine/GenerationEngine.h"
 #include "trainer/model/QwenConfig.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/model/QwenPretrained.h"
@@ -52,6 +51,26 @@ QwenConfig qwen3Config() {
   return c;
 }
 
+// Small windows so that short prompts reach past them: YaRN with an original window of 16 (of 64),
+// linear x2, dynamic NTK past 16.
+QwenConfig withRope(QwenConfig c, const nlohmann::json& ropeScaling, int64_t maxPositions) {
+  c.maxPositionEmbeddings = maxPositions;
+  c.ropeScaling = RopeScaling::fromJson(ropeScaling, "test");
+  return c;
+}
+
+QwenConfig configNamed(const QString& name) {
+  if (name == "qwen2") return qwen2Config();
+  if (name == "qwen3") return qwen3Config();
+  if (name == "qwen3-yarn")
+    return withRope(qwen3Config(), {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 64);
+  if (name == "qwen2-yarn")
+    return withRope(qwen2Config(), {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 16);
+  if (name == "qwen2-linear") return withRope(qwen2Config(), {{"rope_type", "linear"}, {"factor", 2.0}}, 16);
+  if (name == "qwen3-dynamic") return withRope(qwen3Config(), {{"rope_type", "dynamic"}, {"factor", 2.0}}, 16);
+  throw std::invalid_argument("no test config " + name.toStdString());
+}
+
 // Random weights large enough that every part (norm weights, biases, rotary) moves the logits.
 QwenForCausalLM randomModel(const QwenConfig& c, uint64_t seed) {
   QwenForCausalLM m(c);
@@ -75,39 +94,38 @@ torch::Tensor logits(QwenForCausalLM& m, const torch::Tensor& ids) {
   return m->lmHead(m->forward(ids));
 }
 
-// Runs the Python reference; returns undefined when it cannot (the caller skips).
-torch::Tensor referenceLogits(const std::string& dir, const torch::Tensor& ids, int64_t vocab, QString* why) {
-  if (!std::filesystem::exists("/usr/bin/python3")) {
-    *why = "/usr/bin/python3 not found";
-    return {};
-  }
-  std::string idsText;
-  for (int64_t b = 0; b < ids.size(0); ++b) {
-    if (b) idsText += ";";
-    for (int64_t t = 0; t < ids.size(1); ++t) idsText += (t ? "," : "") + std::to_string(ids[b][t].item<int64_t>());
-  }
-  const std::string out = dir + "/reference.f32";
-  const std::string cmd = "/usr/bin/python3 '" + longrl::test::sourcePath("tests/trainer/qwen_reference.py") + "' '" +
-                          dir + "' '" + idsText + "' '" + out + "' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
+std::string idsText(const torch::Tensor& ids) {
   std::string text;
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) text += buf;
-  const int status = p ? pclose(p) : -1;
-  const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (rc == 3) {
-    *why = "/usr/bin/python3 has no torch: " + QString::fromStdString(text);
+  for (int64_t b = 0; b < ids.size(0); ++b) {
+    if (b) text += ";";
+    for (int64_t t = 0; t < ids.size(1); ++t) text += (t ? "," : "") + std::to_string(ids[b][t].item<int64_t>());
+  }
+  return text;
+}
+
+// Runs the Python reference on the model saved in `dir` (extra: e.g. {"--generate", "N"}); returns
+// the float32 logits [B, steps, vocab], undefined when it cannot run (`why` says; the caller skips).
+torch::Tensor runReference(const std::string& dir, const torch::Tensor& ids, int64_t steps, int64_t vocab, QString* why,
+                           const std::vector<std::string>& extra = {}) {
+  const std::string out = dir + "/reference.f32";
+  std::vector<std::string> args = {dir, idsText(ids), out};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto run = longrl::test::runPythonScript("tests/trainer/qwen_reference.py", args);
+  if (run.skipped()) {
+    *why = QString::fromStdString(run.output);
     return {};
   }
-  if (rc != 0) {
-    QTest::qFail(("reference script failed: " + text).c_str(), __FILE__, __LINE__);
+  if (run.rc != 0) {
+    QTest::qFail(("reference script failed: " + run.output).c_str(), __FILE__, __LINE__);
     return {};
   }
-  auto result = torch::empty({ids.size(0), ids.size(1), vocab}, torch::kFloat32);
-  std::ifstream in(out, std::ios::binary);
-  in.read(static_cast<char*>(result.data_ptr()), result.numel() * 4);
-  if (!in) QTest::qFail("reference output too short", __FILE__, __LINE__);
-  return result;
+  const auto values = longrl::test::readFloat32(out, static_cast<size_t>(ids.size(0) * steps * vocab));
+  if (values.empty()) QTest::qFail("reference output too short", __FILE__, __LINE__);
+  return torch::tensor(values).view({ids.size(0), steps, vocab});
+}
+
+torch::Tensor referenceLogits(const std::string& dir, const torch::Tensor& ids, int64_t vocab, QString* why) {
+  return runReference(dir, ids, ids.size(1), vocab, why);
 }
 
 }  // namespace
@@ -119,6 +137,8 @@ class TestQwenModel : public QObject {
   void initTestCase() { applyTorchThreads(1); }
   void matchesReference_data();
   void matchesReference();
+  void greedyGenerationMatchesReference_data();
+  void greedyGenerationMatchesReference();
   void kvCacheStepsEqualFullForward();
   void expandedCacheEqualsSeparateForwards();
   void leftPaddingDoesNotChangeLogits();
@@ -128,20 +148,28 @@ class TestQwenModel : public QObject {
 
 void TestQwenModel::matchesReference_data() {
   QTest::addColumn<QString>("type");
-  QTest::newRow("qwen2 bias untied") << "qwen2";
-  QTest::newRow("qwen3 qknorm tied") << "qwen3";
+  QTest::addColumn<int>("length");
+  QTest::newRow("qwen2 bias untied") << "qwen2" << 9;
+  QTest::newRow("qwen3 qknorm tied") << "qwen3" << 9;
+  QTest::newRow("qwen3 yarn past its window") << "qwen3-yarn" << 40;
+  QTest::newRow("qwen2 yarn legacy type") << "qwen2-yarn" << 30;
+  QTest::newRow("qwen2 linear") << "qwen2-linear" << 30;
+  QTest::newRow("qwen3 dynamic within window") << "qwen3-dynamic" << 12;
+  QTest::newRow("qwen3 dynamic past window") << "qwen3-dynamic" << 40;
 }
 
 void TestQwenModel::matchesReference() {
   QFETCH(QString, type);
-  const QwenConfig c = type == "qwen2" ? qwen2Config() : qwen3Config();
+  QFETCH(int, length);
+  const QwenConfig c = configNamed(type);
   auto m = randomModel(c, 7);
   const std::string dir = longrl::test::freshTempDir("qwen-ref-" + type.toStdString());
   QwenPretrained::save(m, dir);
   auto loaded = QwenPretrained::load(dir);  // the loaded copy is what gets compared
   QCOMPARE(loaded->config().modelType, c.modelType);
   QCOMPARE(std::filesystem::exists(dir + "/model.safetensors"), true);
-  auto ids = randomIds(2, 9, c.vocabSize, 11);
+  QCOMPARE(loaded->config().ropeScaling.typeName(), c.ropeScaling.typeName());
+  auto ids = randomIds(2, length, c.vocabSize, 11);
   QString why;
   auto expected = referenceLogits(dir, ids, c.vocabSize, &why);
   if (!why.isEmpty()) QSKIP(qPrintable(why));
@@ -152,13 +180,88 @@ void TestQwenModel::matchesReference() {
         expected.abs().max().item<double>());
   QVERIFY2(expected.abs().max().item<double>() > 0.5, "logits too small for a meaningful comparison");
   QVERIFY2(maxDiff < 1e-4, qPrintable(QString("max diff %1").arg(maxDiff)));
-  // A sanity check that the comparison can fail: another seed's weights differ.
+  // A sanity check that the comparison can fail: another seed's weights differ, and so does the
+  // same model without its rope scaling.
   auto other = randomModel(c, 8);
   QVERIFY((logits(other, ids) - expected).abs().max().item<double>() > 1e-2);
+  if (!c.ropeScaling.enabled() || (c.ropeScaling.type == RopeScaling::Type::Dynamic && length <= c.maxPositionEmbeddings))
+    return;
+  QwenConfig plainConfig = c;
+  plainConfig.ropeScaling = RopeScaling();
+  QwenForCausalLM plain(plainConfig);
+  {
+    torch::NoGradGuard g;
+    auto src = loaded->hfParameters();
+    auto dst = plain->hfParameters();
+    for (size_t i = 0; i < src.size(); ++i) dst[i].second.copy_(src[i].second);
+  }
+  QVERIFY((logits(plain, ids) - expected).abs().max().item<double>() > 1e-2);
+}
+
+void TestQwenModel::greedyGenerationMatchesReference_data() {
+  QTest::addColumn<QString>("type");
+  QTest::addColumn<int>("promptLength");
+  QTest::addColumn<int>("steps");
+  QTest::addColumn<int>("prefillChunk");
+  QTest::newRow("yarn, prompt past the window") << "qwen3-yarn" << 30 << 12 << 0;
+  QTest::newRow("yarn, chunked prefill") << "qwen3-yarn" << 30 << 12 << 7;
+  QTest::newRow("dynamic, crossing the window while decoding") << "qwen3-dynamic" << 10 << 16 << 0;
+  QTest::newRow("dynamic, prompt past the window, chunked") << "qwen3-dynamic" << 24 << 10 << 5;
+}
+
+// GenerationEngine (KV cache, chunked prefill) against the reference's greedy decoding with a cache,
+// as transformers' generate() runs it; for dynamic NTK every step rotates its token for the length
+// reached, the cached keys keeping the rotation of their own step.
+void TestQwenModel::greedyGenerationMatchesReference() {
+  QFETCH(QString, type);
+  QFETCH(int, promptLength);
+  QFETCH(int, steps);
+  QFETCH(int, prefillChunk);
+  const QwenConfig c = configNamed(type);
+  auto m = randomModel(c, 21);
+  const std::string dir = longrl::test::freshTempDir("qwen-gen-" + type.toStdString());
+  QwenPretrained::save(m, dir);
+  auto ids = randomIds(2, promptLength, c.vocabSize, 23);
+  QString why;
+  auto refLogits = runReference(dir, ids, steps, c.vocabSize, &why, {"--generate", std::to_string(steps)});
+  if (!why.isEmpty()) QSKIP(qPrintable(why));
+  QVERIFY(refLogits.defined());
+  const auto refTokens = torch::from_file(dir + "/reference.f32.tokens", false, 2 * steps, torch::kInt64).view({2, steps});
+
+  longrl::engine::EngineOptions o;
+  o.prefillChunkTokens = prefillChunk;
+  longrl::engine::GenerationEngine eng(QwenPretrained::load(dir), o);
+  std::vector<std::vector<int>> prompts(2);
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t t = 0; t < promptLength; ++t) prompts[b].push_back(static_cast<int>(ids[b][t].item<int64_t>()));
+  longrl::engine::SamplingParams greedy;
+  greedy.temperature = 0.0;
+  greedy.maxNewTokens = steps;
+  const auto out = eng.generate(prompts, greedy);
+  QCOMPARE(out.size(), size_t(2));
+  double maxLogprobDiff = 0;
+  for (int64_t b = 0; b < 2; ++b) {
+    const auto& got = out[static_cast<size_t>(b)];
+    QCOMPARE(static_cast<int64_t>(got.tokenIds.size()), int64_t(steps));
+    auto refLogprobs = torch::log_softmax(refLogits[b], -1);
+    for (int64_t t = 0; t < steps; ++t) {
+      QCOMPARE(int64_t(got.tokenIds[static_cast<size_t>(t)]), refTokens[b][t].item<int64_t>());
+      const double d = std::abs(got.logprobs[static_cast<size_t>(t)] - refLogprobs[t][refTokens[b][t]].item<double>());
+      maxLogprobDiff = std::max(maxLogprobDiff, d);
+    }
+  }
+  qInfo("%s: %d greedy tokens x 2 equal, max |logprob diff| %.3g", QTest::currentDataTag(), steps, maxLogprobDiff);
+  QVERIFY2(maxLogprobDiff < 1e-4, qPrintable(QString("logprob diff %1").arg(maxLogprobDiff)));
+  if (c.ropeScaling.type != RopeScaling::Type::Dynamic) return;
+  // The cache matters: one forward over the prompt and the tokens rotates all of them for the
+  // final length, which changes the logits the steps saw.
+  auto full = logits(m, torch::cat({ids, refTokens}, 1)).narrow(1, promptLength - 1, steps);
+  QVERIFY((full - refLogits).abs().max().item<double>() > 1e-3);
 }
 
 void TestQwenModel::kvCacheStepsEqualFullForward() {
-  for (const QwenConfig& c : {qwen2Config(), qwen3Config()}) {
+  // Dynamic NTK is left out: a step rotates for the length reached, a full forward for the whole.
+  for (const QwenConfig& c : {qwen2Config(), qwen3Config(), configNamed("qwen3-yarn"), configNamed("qwen2-linear")}) {
     auto m = randomModel(c, 3);
     torch::NoGradGuard g;
     auto ids = randomIds(2, 12, c.vocabSize, 5);

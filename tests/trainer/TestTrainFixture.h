@@ -38,8 +38,8 @@ inline std::string tinyDocument(int seed, int facts) {
   return s.str();
 }
 
-// A tiny Qwen3 model (preset tiny) whose BPE tokenizer was trained on such documents.
-inline std::string makeTinyModel(const std::string& dir, double eosScale = 1.0) {
+// A tiny Qwen3 model (preset tiny, or `preset`) whose BPE tokenizer was trained on such documents.
+inline std::string makeTinyModel(const std::string& dir, double eosScale = 1.0, const std::string& preset = "tiny") {
   const std::string corpus = dir + "/corpus.txt";
   std::filesystem::create_directories(dir);
   {
@@ -49,7 +49,7 @@ inline std::string makeTinyModel(const std::string& dir, double eosScale = 1.0) 
            "live?\n";
   }
   const std::string model = dir + "/model";
-  cli::ArgList args({"--preset", "tiny", model, "--seed", "7", "--tokenizer-corpus", corpus});
+  cli::ArgList args({"--preset", preset, model, "--seed", "7", "--tokenizer-corpus", corpus});
   std::ostringstream o, e;
   if (cli::initModelCommand().run(args, o, e) != 0) throw std::runtime_error("init-model failed: " + e.str());
   // eosScale != 1 scales the (tied) EOS embedding row, to make a random model end sooner or later.

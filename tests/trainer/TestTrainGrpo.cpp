@@ -30,6 +30,7 @@ class TestTrainGrpo : public QObject {
   void initTestCase();
   void grpoStepsWriteMetricsAndRollouts();
   void dynamicSamplingCountsGenerationBatches();
+  void yarnModelTrainsPastItsWindow();
   void eventsStdoutAreDecodable();
   void usageErrors();
   void failedRunIsRecorded();
@@ -132,6 +133,37 @@ void TestTrainGrpo::grpoStepsWriteMetricsAndRollouts() {
   auto before = model::QwenPretrained::load(model_);
   auto after = model::QwenPretrained::load(runDir + "/checkpoints/step-2");
   QVERIFY(!torch::allclose(before->model->embed_tokens->weight, after->model->embed_tokens->weight));
+}
+
+// The qwen3-yarn-tiny preset (YaRN, trained window 256) through a GRPO step on prompts longer
+// than that window: generation, old log-probs and the update run, and the checkpoint keeps rope_scaling.
+void TestTrainGrpo::yarnModelTrainsPastItsWindow() {
+  const std::string root = root_ + "/yarn";
+  const std::string model = test::makeTinyModel(root, 1.0, "qwen3-yarn-tiny");
+  const auto docs = test::tinyDocs(2, 60);
+  const auto tok = tokenizer::Tokenizer::load(model);
+  for (const auto& d : docs) QVERIFY2(test::promptTokens(tok, d) > 256, "prompt within the original window");
+  const std::string data = root + "/train.jsonl";
+  test::writeDataset(data, docs);
+  auto cfg = test::tinyConfig(model, data);
+  cfg.phases[0].steps = 1;
+  cfg.checkpoint.everySteps = 1;
+  const std::string runDir = root + "/run";
+  std::ostringstream log;
+  train::TrainOptions o;
+  o.runDir = runDir;
+  o.log = &log;
+  QCOMPARE(train::TrainingRun(cfg, o).run(), std::string("finished"));
+  store::RunStoreReader r(store::RunStore::fileIn(runDir));
+  QVERIFY(r.metricSeries("prompt_length/min").back().value > 256);
+  QVERIFY(r.metricSeries("actor/grad_norm").back().value > 0.0);
+  const auto trained = model::QwenPretrained::load(runDir + "/checkpoints/step-1");
+  const auto& rope = trained->config().ropeScaling;
+  QCOMPARE(rope.typeName(), std::string("yarn"));
+  QCOMPARE(rope.factor, 4.0);
+  QCOMPARE(rope.originalMaxPositionEmbeddings.value_or(0), int64_t(256));
+  auto before = model::QwenPretrained::load(model);
+  QVERIFY(!torch::allclose(before->model->embed_tokens->weight, trained->model->embed_tokens->weight));
 }
 
 void TestTrainGrpo::dynamicSamplingCountsGenerationBatches() {
