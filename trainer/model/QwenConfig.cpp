@@ -34,9 +34,9 @@ QwenConfig QwenConfig::fromJson(const nlohmann::json& j, const std::string& sour
   if (!j.is_object()) throw ModelConfigError(source + ": not a JSON object");
   QwenConfig c;
   c.modelType = required<std::string>(j, "model_type", source);
-  if (c.modelType != "qwen2" && c.modelType != "qwen3")
+  if (c.modelType != "qwen2" && c.modelType != "qwen3" && c.modelType != "qwen3_moe")
     throw ModelConfigError(source + ": model_type '" + c.modelType +
-                           "' is not supported (longrl implements qwen2 and qwen3)");
+                           "' is not supported (longrl implements qwen2, qwen3 and qwen3_moe)");
   c.hiddenSize = required<int64_t>(j, "hidden_size", source);
   c.intermediateSize = required<int64_t>(j, "intermediate_size", source);
   c.numHiddenLayers = required<int64_t>(j, "num_hidden_layers", source);
@@ -60,6 +60,7 @@ QwenConfig QwenConfig::fromJson(const nlohmann::json& j, const std::string& sour
   c.ropeScaling = RopeScaling::fromJson(j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json(), source);
   if (j.contains("use_sliding_window") && j["use_sliding_window"].is_boolean() && j["use_sliding_window"].get<bool>())
     throw ModelConfigError(source + ": use_sliding_window=true is not supported");
+  if (c.isMoe()) c.moe = QwenMoeConfig::fromJson(j, source);
   c.validate(source);
   return c;
 }
@@ -93,11 +94,12 @@ void QwenConfig::validate(const std::string& source) const {
   if (headDim % 2 != 0) throw ModelConfigError(source + ": head_dim must be even for rotary embedding");
   if (torchDtype != "float32" && torchDtype != "bfloat16" && torchDtype != "float16")
     throw ModelConfigError(source + ": torch_dtype '" + torchDtype + "' is not supported (float32, bfloat16, float16)");
+  if (isMoe()) moe.validate(numHiddenLayers, source);
 }
 
 nlohmann::json QwenConfig::toJson() const {
   nlohmann::json j = {
-      {"architectures", {isQwen3() ? "Qwen3ForCausalLM" : "Qwen2ForCausalLM"}},
+      {"architectures", {isMoe() ? "Qwen3MoeForCausalLM" : isQwen3() ? "Qwen3ForCausalLM" : "Qwen2ForCausalLM"}},
       {"model_type", modelType},
       {"attention_dropout", 0.0},
       {"hidden_act", "silu"},
@@ -124,6 +126,7 @@ nlohmann::json QwenConfig::toJson() const {
   if (isQwen3() || headDim * numAttentionHeads != hiddenSize) j["head_dim"] = headDim;
   if (bosTokenId >= 0) j["bos_token_id"] = bosTokenId;
   if (eosTokenId >= 0) j["eos_token_id"] = eosTokenId;
+  if (isMoe()) moe.writeTo(j);
   return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trainer/model/QwenMoeConfig.h"
 #include "trainer/model/RopeScaling.h"
 
 namespace longrl::model {
@@ -17,9 +18,10 @@ class ModelConfigError : public std::runtime_error {
 
 // The architecture of a Qwen2 / Qwen3 decoder, read from (and written as) HF's config.json.
 // Differences handled: Qwen2 has q/k/v biases and head_dim = hidden / heads; Qwen3 has
-// q/k RMSNorm, an explicit head_dim and `attention_bias` (default false).
+// q/k RMSNorm, an explicit head_dim and `attention_bias` (default false). Qwen3-MoE is Qwen3
+// with sparse mixture-of-experts MLPs in the layers that `moe` selects.
 struct QwenConfig {
-  std::string modelType = "qwen3";  // "qwen2" or "qwen3"
+  std::string modelType = "qwen3";  // "qwen2", "qwen3" or "qwen3_moe"
   int64_t hiddenSize = 64;
   int64_t intermediateSize = 192;
   int64_t numHiddenLayers = 2;
@@ -37,8 +39,12 @@ struct QwenConfig {
   double initializerRange = 0.02;
   int64_t bosTokenId = -1;  // -1: not set
   int64_t eosTokenId = -1;
+  QwenMoeConfig moe;  // read, written and used only when isMoe()
 
-  bool isQwen3() const { return modelType == "qwen3"; }
+  bool isMoe() const { return modelType == "qwen3_moe"; }
+  bool isQwen3() const { return modelType == "qwen3" || isMoe(); }
+  // True for the layers whose MLP is a QwenSparseMoeBlock.
+  bool isSparseLayer(int64_t layer) const { return isMoe() && moe.isSparseLayer(layer); }
   bool hasQkNorm() const { return isQwen3(); }
 
   // `source` names the file in error messages.
