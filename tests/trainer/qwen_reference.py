@@ -92,9 +92,16 @@ class Rotary:
         return (emb.cos() * self.attention)[None, None], (emb.sin() * self.attention)[None, None]
 
 
-def forward(cfg, w, ids, rotary, cache=None):
-    """Logits [B, T, V] of ids [B, T] placed after the cache's tokens; cache: {layer: (k, v)} or None."""
-    qwen3 = cfg["model_type"] == "qwen3"
+def dense_mlp(w, p, h):
+    gate = h @ w[p + "mlp.gate_proj.weight"].T
+    up = h @ w[p + "mlp.up_proj.weight"].T
+    return (torch.nn.functional.silu(gate) * up) @ w[p + "mlp.down_proj.weight"].T
+
+
+def forward(cfg, w, ids, rotary, cache=None, mlp=None):
+    """Logits [B, T, V] of ids [B, T] placed after the cache's tokens; cache: {layer: (k, v)} or None;
+    mlp(layer, prefix, h) -> [B, T, hidden]: the dense SwiGLU MLP unless given."""
+    qwen3 = cfg["model_type"] in ("qwen3", "qwen3_moe")
     hidden = cfg["hidden_size"]
     n_heads = cfg["num_attention_heads"]
     n_kv = cfg.get("num_key_value_heads", n_heads)
@@ -139,9 +146,7 @@ def forward(cfg, w, ids, rotary, cache=None):
         x = x + attn @ w[p + "self_attn.o_proj.weight"].T
 
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
-        gate = h @ w[p + "mlp.gate_proj.weight"].T
-        up = h @ w[p + "mlp.up_proj.weight"].T
-        x = x + (torch.nn.functional.silu(gate) * up) @ w[p + "mlp.down_proj.weight"].T
+        x = x + (mlp(i, p, h) if mlp else dense_mlp(w, p, h))
 
     x = rms_norm(x, w["model.norm.weight"], eps)
     head = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else w["lm_head.weight"]

@@ -55,4 +55,22 @@ int64_t QwenForCausalLMImpl::parameterCount() const {
   return n;
 }
 
+int64_t QwenForCausalLMImpl::activeParameterCount() const {
+  int64_t n = parameterCount();
+  if (!config_.isMoe()) return n;
+  for (const auto& layer : model->layerList) {
+    if (layer->moe.is_empty()) continue;
+    const auto& experts = layer->moe->expertList;
+    int64_t perExpert = 0;
+    for (const auto& p : experts.front()->parameters()) perExpert += p.numel();
+    n -= perExpert * (static_cast<int64_t>(experts.size()) - config_.moe.numExpertsPerTok);
+  }
+  return n;
+}
+
+torch::Tensor QwenForCausalLMImpl::routerAuxLoss() {
+  if (!config_.isMoe()) return {};
+  return routerLogits().auxLoss(config_.moe.numExperts, config_.moe.numExpertsPerTok);
+}
+
 }  // namespace longrl::model

@@ -32,6 +32,13 @@ class QwenForCausalLMImpl : public torch::nn::Module {
   // Parameters in HF's naming (no lm_head.weight when tied).
   std::vector<std::pair<std::string, torch::Tensor>> hfParameters() const;
   int64_t parameterCount() const;
+  // MoE: the parameters one token uses (router, top-k experts, dense parts). Dense: parameterCount().
+  int64_t activeParameterCount() const;
+  // MoE: records the router logits of the following forwards (see RouterLogitsRecorder).
+  RouterLogitsRecorder& routerLogits() { return model->routerLogits(); }
+  // HF's load-balancing loss over what routerLogits() recorded; undefined for a dense model or
+  // when nothing was recorded.
+  torch::Tensor routerAuxLoss();
 
   QwenModel model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // null when tied

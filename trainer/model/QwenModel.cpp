@@ -10,7 +10,7 @@ QwenModelImpl::QwenModelImpl(const QwenConfig& c)
   embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocabSize, c.hiddenSize));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
-    layerList.emplace_back(c, i);
+    layerList.emplace_back(c, i, routerLogits_);
     layers->push_back(layerList.back());
   }
   norm = register_module("norm", RmsNorm(c.hiddenSize, c.rmsNormEps));
@@ -42,6 +42,7 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
                                         : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
   if (cache && !cache->empty() && (mask.defined() || cache->hasPadding()))
     fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
+  routerLogits_->beginForward(mask);
   auto h = embed_tokens(ids);
   auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type(), mask, ropeLength);
   for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);

@@ -4,6 +4,7 @@
 #include "trainer/model/KvCache.h"
 #include "trainer/model/QwenConfig.h"
 #include "trainer/model/QwenDecoderLayer.h"
+#include "trainer/model/RouterLogitsRecorder.h"
 #include "trainer/model/RotaryEmbedding.h"
 
 namespace longrl::model {
@@ -26,10 +27,13 @@ class QwenModelImpl : public torch::nn::Module {
   torch::nn::ModuleList layers{nullptr};
   RmsNorm norm{nullptr};
   std::vector<QwenDecoderLayer> layerList;  // typed views of `layers`
+  // The router logits of the sparse layers, while recording (MoE configs; unused otherwise).
+  RouterLogitsRecorder& routerLogits() { return *routerLogits_; }
 
  private:
   QwenConfig config_;
   RotaryEmbedding rotary_;
+  std::shared_ptr<RouterLogitsRecorder> routerLogits_ = std::make_shared<RouterLogitsRecorder>();
 };
 TORCH_MODULE(QwenModel);
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -56,13 +57,16 @@ QwenForCausalLM QwenPretrained::load(const std::string& dir, std::optional<torch
                                           " but the model (config.json) expects " + shapeText(p.sizes()));
     p.copy_(ckpt.load(name, target));
   }
-  size_t unused = 0;
-  for (const auto& n : ckpt.names()) {
-    bool known = n == "lm_head.weight" && config.tieWordEmbeddings;  // some tied checkpoints store it anyway
-    for (const auto& [name, p] : params) known = known || name == n;
-    if (!known) ++unused;
-  }
-  if (unused) spdlog::warn("{}: {} tensors in the checkpoint are not used by the model", dir, unused);
+  // A set: an MoE checkpoint has tens of thousands of tensors (Qwen3-30B-A3B: 48 x 128 x 3 experts').
+  std::unordered_set<std::string> known;
+  for (const auto& [name, p] : params) known.insert(name);
+  if (config.tieWordEmbeddings) known.insert("lm_head.weight");  // some tied checkpoints store it anyway
+  std::vector<std::string> unused;
+  for (const auto& n : ckpt.names())
+    if (!known.count(n)) unused.push_back(n);
+  if (!unused.empty())
+    spdlog::warn("{}: {} tensors in the checkpoint are not used by the model (first: '{}')", dir, unused.size(),
+                 unused.front());
   model->to(device);
   return model;
 }
