@@ -126,7 +126,8 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
   const double totalTokens = collective_->sum(localTokens);
   const double totalSeqs = collective_->sum(static_cast<double>(rows.size()));
   optimizer_.zero_grad();
-  double pgLoss = 0, clipFrac = 0, clipFracLower = 0, ppoKl = 0, entropy = 0, klLoss = 0;
+  double pgLoss = 0, clipFrac = 0, clipFracLower = 0, ppoKl = 0, entropy = 0, klLoss = 0, routerAux = 0;
+  const auto& modelConfig = policy_->config();
   for (const auto& micro : microBatches(seqs, rows, options_.microBatchTokens)) {
     const auto batch = batchOf(seqs, micro, options_.padId, device);
     const int64_t width = batch.responseMask.size(1);
@@ -134,7 +135,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     std::vector<float> adv;
     for (size_t i : micro) adv.push_back(static_cast<float>(seqs[i].advantage));
     const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
-    const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true);
+    const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true, modelConfig.isMoe());
     const auto old = onPolicyEntropy ? r.logProbs.detach() : padRows(oldLogProbs, micro, width).to(device);
     if (onPolicyEntropy) storeMeanEntropy(r.entropy, batch, micro, *onPolicyEntropy);
     const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
@@ -149,6 +150,12 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
       const auto kl = grpo::PolicyLoss::aggregate(kld, mask, mode);
       loss = loss + options_.klCoef * kl;
       klLoss += kl.item<double>() * aggW;
+    }
+    if (r.routerAuxLoss.defined()) {
+      // As HF's Qwen3MoeForCausalLM in training: loss + router_aux_loss_coef * aux, only with
+      // output_router_logits (off in Qwen3-30B-A3B's config); the metric is reported either way.
+      if (modelConfig.moe.addsAuxLoss()) loss = loss + modelConfig.moe.routerAuxLossCoef * r.routerAuxLoss;
+      routerAux += r.routerAuxLoss.item<double>() * tokW;
     }
     (loss * aggW).backward();
     pgLoss += pl.loss.item<double>() * aggW;
@@ -178,6 +185,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
                                   {"actor/grad_norm", gradNorm},
                                   {"actor/lr", lr}};
   if (options_.useKlLoss) m["actor/kl_loss"] = collective_->sum(klLoss);
+  if (modelConfig.isMoe()) m["actor/router_aux_loss"] = collective_->sum(routerAux);
   return m;
 }
 

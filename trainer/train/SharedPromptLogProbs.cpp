@@ -3,6 +3,18 @@
 #include <algorithm>
 
 namespace longrl::train {
+namespace {
+
+// The responses' right padding went through the routers too; the load-balancing loss leaves it out.
+void maskResponsePadding(model::RouterLogitsRecorder& recorder, const SequenceBatch& batch,
+                         const std::vector<int64_t>& group, int64_t inputs) {
+  std::vector<int64_t> fed;  // a response's tokens but its last go through the model
+  for (int64_t row : group) fed.push_back(batch.responseLen[row] - 1);
+  const auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(batch.ids.device());
+  recorder.maskLastForward(torch::arange(inputs, i64).unsqueeze(0) < torch::tensor(fed, i64).unsqueeze(1));
+}
+
+}  // namespace
 
 TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model, const SequenceBatch& batch,
                                                   double temperature, bool withEntropy) {
@@ -36,6 +48,7 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
       // Right padding: a row's real tokens never attend to the padding after them.
       const auto responses = batch.ids.index_select(0, torch::tensor(group, i64)).narrow(1, promptLen, inputs);
       const auto hidden = model->forward(responses, {}, &cache, {}, width);  // [n, inputs, H]
+      if (model->routerLogits().recording()) maskResponsePadding(model->routerLogits(), batch, group, inputs);
       pool.push_back(hidden.reshape({n * inputs, hidden.size(-1)}));
       poolRows += n * inputs;
     }

@@ -11,6 +11,19 @@ namespace longrl::train {
 namespace {
 std::atomic<bool> useChunked{true};
 std::atomic<bool> useSharedPrompts{true};
+
+// Records router logits for the scope, and drops them (with their graph) however it ends.
+class RouterRecording {
+ public:
+  explicit RouterRecording(model::RouterLogitsRecorder& r) : r_(r) { r_.start(); }
+  ~RouterRecording() { r_.stop(); }
+  RouterRecording(const RouterRecording&) = delete;
+  RouterRecording& operator=(const RouterRecording&) = delete;
+
+ private:
+  model::RouterLogitsRecorder& r_;
+};
+
 }  // namespace
 
 void TokenLogProbs::setChunked(bool on) { useChunked = on; }
@@ -32,10 +45,26 @@ TokenLogProbsResult TokenLogProbs::fromHidden(const torch::Tensor& hidden, const
 }
 
 TokenLogProbsResult TokenLogProbs::compute(model::QwenForCausalLM& model, const SequenceBatch& batch,
-                                           double temperature, bool withEntropy) {
+                                           double temperature, bool withEntropy, bool withRouterAuxLoss) {
+  if (!withRouterAuxLoss || !model->config().isMoe()) return logProbs(model, batch, temperature, withEntropy);
+  RouterRecording recording(model->routerLogits());
+  auto out = logProbs(model, batch, temperature, withEntropy);
+  out.routerAuxLoss = model->routerAuxLoss();
+  return out;
+}
+
+TokenLogProbsResult TokenLogProbs::logProbs(model::QwenForCausalLM& model, const SequenceBatch& batch,
+                                            double temperature, bool withEntropy) {
   if (useSharedPrompts && batch.sharesPrompts())
     return SharedPromptLogProbs::compute(model, batch, temperature, withEntropy);
   const auto hidden = model->forward(batch.ids);  // [B, T, H]
+  if (model->routerLogits().recording()) {
+    // The right padding went through the routers too; the load-balancing loss leaves it out.
+    std::vector<int64_t> lengths;
+    for (int64_t b = 0; b < batch.rows(); ++b) lengths.push_back(batch.promptLen[b] + batch.responseLen[b]);
+    const auto positions = torch::arange(batch.ids.size(1), batch.ids.options()).unsqueeze(0);
+    model->routerLogits().maskLastForward(positions < torch::tensor(lengths, batch.ids.options()).unsqueeze(1));
+  }
   const auto flat = hidden.reshape({-1, hidden.size(-1)}).index_select(0, batch.sourceIndex);
   return forTargets(flat, model->lmHeadWeight(), batch, temperature, withEntropy);
 }

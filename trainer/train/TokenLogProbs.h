@@ -9,6 +9,9 @@ namespace longrl::train {
 struct TokenLogProbsResult {
   torch::Tensor logProbs;  // [B, R], zero outside the response mask
   torch::Tensor entropy;   // [B, R] (undefined when not asked for)
+  // MoE: HF's router load-balancing loss over the batch's real tokens, all sparse layers
+  // (undefined unless asked for and the model is MoE).
+  torch::Tensor routerAuxLoss;
 };
 
 // Per-token log-probs (and entropies) of the response tokens of a batch under `model`, with the
@@ -17,7 +20,7 @@ struct TokenLogProbsResult {
 class TokenLogProbs {
  public:
   static TokenLogProbsResult compute(model::QwenForCausalLM& model, const SequenceBatch& batch, double temperature,
-                                     bool withEntropy);
+                                     bool withEntropy, bool withRouterAuxLoss = false);
   // The one place where the LM head meets the targets: [N, H] hidden rows -> [N] log-probs (+ entropy).
   // Uses the chunked kernel (kernels/ChunkedLogProbs), which never materialises [N, vocab] at once.
   static TokenLogProbsResult fromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
@@ -36,6 +39,11 @@ class TokenLogProbs {
   // (benchgrpostep --compare-sharing).
   static void setSharedPrompts(bool on);
   static bool sharedPrompts();
+
+ private:
+  // compute() without the router recording around it.
+  static TokenLogProbsResult logProbs(model::QwenForCausalLM& model, const SequenceBatch& batch, double temperature,
+                                      bool withEntropy);
 };
 
 }  // namespace longrl::train
