@@ -15,7 +15,7 @@
 namespace longrl::cli {
 namespace {
 
-const char* kPresets = "tiny, demo, small, qwen2-tiny or qwen3-yarn-tiny";
+const char* kPresets = "tiny|demo|small|qwen2-tiny|qwen3-yarn-tiny|qwen3-moe-tiny";
 
 // The place where a tokenizer joins the model directory: a small byte-level BPE tokenizer
 // (TokenizerBuilder) trained on `corpusPath` (no merges without one), sized so that its ids fit
@@ -97,8 +97,23 @@ model::QwenConfig initModelPreset(const std::string& preset) {
     c.ropeScaling.type = model::RopeScaling::Type::Yarn;
     c.ropeScaling.factor = 4.0;
     c.ropeScaling.originalMaxPositionEmbeddings = 256;
+  } else if (preset == "qwen3-moe-tiny") {
+    // Qwen3-30B-A3B's architecture in miniature: 8 experts, top-2 (renormalised), every layer
+    // sparse but layer 1 (dense, to exercise mlp_only_layers). Two experts of 96 make the same
+    // active MLP width as tiny's 192.
+    c = initModelPreset("tiny");
+    c.modelType = "qwen3_moe";
+    c.numHiddenLayers = 3;
+    c.moe.numExperts = 8;
+    c.moe.numExpertsPerTok = 2;
+    c.moe.moeIntermediateSize = 96;
+    c.moe.normTopkProb = true;
+    c.moe.decoderSparseStep = 1;
+    c.moe.mlpOnlyLayers = {1};
+    c.moe.routerAuxLossCoef = 0.001;
+    c.moe.outputRouterLogits = false;  // as Qwen3-30B-A3B: the aux loss is reported, not trained on
   } else {
-    throw UsageError("unknown --preset '" + preset + "' (" + kPresets + ")");
+    throw UsageError("unknown --preset '" + preset + "' (one of " + kPresets + ")");
   }
   return c;
 }
@@ -106,8 +121,8 @@ model::QwenConfig initModelPreset(const std::string& preset) {
 Command initModelCommand() {
   Command c;
   c.name = "init-model";
-  c.usage = "--preset tiny|demo|small|qwen2-tiny|qwen3-yarn-tiny OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
-  c.summary = "write a randomly initialised Qwen3 (or Qwen2) model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
+  c.usage = std::string("--preset ") + kPresets + " OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
+  c.summary = "write a randomly initialised Qwen3, Qwen2 or Qwen3-MoE model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string preset = args.require("preset");
     const long long seed = args.takeIntOr("seed", 0);
@@ -140,6 +155,7 @@ Command initModelCommand() {
     m->to(dtype);
     model::QwenPretrained::save(m, dir);
     nlohmann::json summary = {{"dir", dir}, {"preset", preset}, {"parameters", m->parameterCount()},
+                              {"active_parameters", m->activeParameterCount()},
                               {"vocab_size", config.vocabSize}, {"seed", seed},
                               {"torch_dtype", model::QwenPretrained::dtypeName(dtype)},
                               {"tokenizer_files", tokenizerFiles}};

@@ -12,10 +12,12 @@ namespace longrl::cli {
 // tokenizer (tokenizer.json, tokenizer_config.json) trained on the corpus, if one is given.
 //   tiny:  2 layers, hidden 64, 4 heads / 2 kv heads (head_dim 16), MLP 192, vocab 512
 //   small: 4 layers, hidden 256, 8 heads / 4 kv heads (head_dim 32), MLP 768, vocab 8192
-// Both tie the LM head to the embeddings.
+//   qwen3-moe-tiny: tiny's attention, 3 layers, 8 experts of 96 (top-2, renormalised), layer 1
+//                   dense (MLP 192)
+// All tie the LM head to the embeddings.
 Command initModelCommand();
 
-// The architecture of a preset ("tiny" | "small"); throws UsageError for another name.
+// The architecture of a preset ("tiny" | "demo" | "small" | "qwen3-moe-tiny"); throws UsageError for another name.
 model::QwenConfig initModelPreset(const std::string& preset);
 
 }  // namespace longrl::cli
