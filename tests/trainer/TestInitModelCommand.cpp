@@ -42,6 +42,7 @@ class TestInitModelCommand : public QObject {
   void usageErrors();
   void architecturePresets();
   void presetSizes();
+  void moeTinyPreset();
   void smallPresetForwardTiming();
 };
 
@@ -145,6 +146,32 @@ void TestInitModelCommand::presetSizes() {
   }
   longrl::model::QwenForCausalLM small(longrl::cli::initModelPreset("small"));
   QVERIFY(small->parameterCount() > 2'000'000 && small->parameterCount() < 10'000'000);
+}
+
+void TestInitModelCommand::moeTinyPreset() {
+  const std::string dir = longrl::test::freshTempDir("init-moe") + "/model";
+  std::string out;
+  QCOMPARE(runInit({"--preset", "qwen3-moe-tiny", dir, "--seed", "4"}, &out), 0);
+  const auto summary = nlohmann::json::parse(out);
+  const auto cfg = nlohmann::json::parse(longrl::test::fileBytes(dir + "/config.json"));
+  QCOMPARE(cfg["model_type"].get<std::string>(), std::string("qwen3_moe"));
+  QCOMPARE(cfg["architectures"][0].get<std::string>(), std::string("Qwen3MoeForCausalLM"));
+  QCOMPARE(cfg["num_experts"].get<int>(), 8);
+  QCOMPARE(cfg["num_experts_per_tok"].get<int>(), 2);
+  QCOMPARE(cfg["norm_topk_prob"].get<bool>(), true);
+  QCOMPARE(cfg["decoder_sparse_step"].get<int>(), 1);
+  QVERIFY(cfg["mlp_only_layers"] == nlohmann::json::array({1}));
+  auto m = longrl::model::QwenPretrained::load(dir);
+  // Independent count: embeddings + 3 x (attention + 2 norms) + dense MLP (layer 1) + 2 x (router
+  // + 8 experts) + final norm; active: 2 experts instead of 8.
+  const int64_t h = 64, d = 16, v = 512;
+  const int64_t attention = h * 4 * d + 2 * h * 2 * d + 4 * d * h + 2 * d + 2 * h;
+  const int64_t expert = 3 * h * 96, router = 8 * h;
+  QCOMPARE(m->parameterCount(), v * h + 3 * attention + 3 * h * 192 + 2 * (router + 8 * expert) + h);
+  QCOMPARE(summary["parameters"].get<int64_t>(), m->parameterCount());
+  QCOMPARE(summary["active_parameters"].get<int64_t>(), m->parameterCount() - 2 * 6 * expert);
+  QCOMPARE(m->activeParameterCount(), summary["active_parameters"].get<int64_t>());
+  QVERIFY(QString::fromStdString(longrl::cli::initModelCommand().usage).contains("qwen3-moe-tiny"));
 }
 
 void TestInitModelCommand::smallPresetForwardTiming() {

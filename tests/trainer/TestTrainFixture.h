@@ -38,7 +38,8 @@ inline std::string tinyDocument(int seed, int facts) {
   return s.str();
 }
 
-// A tiny Qwen3 model (preset tiny, or `preset`) whose BPE tokenizer was trained on such documents.
+// A tiny Qwen3 model (preset tiny, or another init-model preset) whose BPE tokenizer was trained
+// on such documents.
 inline std::string makeTinyModel(const std::string& dir, double eosScale = 1.0, const std::string& preset = "tiny") {
   const std::string corpus = dir + "/corpus.txt";
   std::filesystem::create_directories(dir);
