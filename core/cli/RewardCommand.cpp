@@ -95,10 +95,11 @@ Command rewardCommand() {
       "    [--question Q] [--judge-url URL --judge-model M [--judge-api-key-env VAR] [--judge-timeout-ms N]\n"
       "    [--judge-retries N]] [--max-response-tokens L --response-tokens N [--overlong-buffer B]\n"
       "    [--overlong-factor F]] [--verbose]\n"
-      "  S routes the rule: *docmath* numeric, *multihoprag*/*musique*/*docqa* sub-EM, *long_toc_choices*/*choice*\n"
-      "  letter. --ground-truth-json takes a string, number or list of acceptable answers. With --judge-url\n"
-      "  (an OpenAI-compatible base such as http://host:8000/v1) the judge is asked when the rule score is below 1;\n"
-      "  the key is read from the environment variable VAR. --verbose adds the exact judge prompts.";
+      "  S routes the rule: *docmath* numeric; *multihoprag*/*musique*/*docqa*, frames, 2wikimqa, hotpotqa,\n"
+      "  narrativeqa, qasper sub-EM; *long_toc_choices*/*choice*, longbench_v2 letter (*x*: contains x; a name\n"
+      "  also matches name_* and name.*). --ground-truth-json takes a string, number or list of acceptable answers.\n"
+      "  With --judge-url (an OpenAI-compatible base such as http://host:8000/v1) the judge is asked when the rule\n"
+      "  score is below 1; the key is read from the environment variable VAR. --verbose adds the exact judge prompts.";
   c.summary = "score one response with the recipe's reward (rule, optional LLM judge, overlong penalty)";
   c.run = runReward;
   return c;

@@ -45,15 +45,75 @@ class TestRewardsRouting : public QObject {
     QCOMPARE(*r.kindFor("musique_train"), RewardKind::DocQa);
     QCOMPARE(*r.kindFor("long_toc_choices_0_20000"), RewardKind::Choice);
     QCOMPARE(*r.kindFor("demo_docqa"), RewardKind::DocQa);
-    QVERIFY(!r.kindFor("hotpotqa"));
-    r.setOverride("hotpotqa", RewardKind::DocQa);
+    // The demo generator's sources (core/demo) keep their scorers.
+    QCOMPARE(*r.kindFor("demo_multihoprag"), RewardKind::DocQa);
+    QCOMPARE(*r.kindFor("demo_docmath"), RewardKind::DocMath);
+    // An override (exact data_source) wins over the table.
     QCOMPARE(*r.kindFor("hotpotqa"), RewardKind::DocQa);
+    r.setOverride("hotpotqa", RewardKind::Choice);
+    QCOMPARE(*r.kindFor("hotpotqa"), RewardKind::Choice);
+    QCOMPARE(*r.kindFor("hotpotqa_e"), RewardKind::DocQa);
+    r.setOverride("gsm8k", RewardKind::DocMath);
+    QCOMPARE(*r.kindFor("gsm8k"), RewardKind::DocMath);
     try {
       RewardRouter().score("gsm8k", "</think>the answer is 1", "1");
       QFAIL("unknown data_source accepted");
     } catch (const RewardError& e) {
       QVERIFY(std::string(e.what()).find("gsm8k") != std::string::npos);
     }
+  }
+  // The papers' evaluation sets as verl-style files name them.
+  void routesThePapersSources_data() {
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("kind");
+    const std::vector<std::pair<const char*, const char*>> rows = {
+        {"docmath_qa", "docmath"},        {"docmath_complong_test", "docmath"}, {"frames", "docqa"},
+        {"frames_test", "docqa"},         {"google/frames-benchmark", "docqa"}, {"2wikimqa", "docqa"},
+        {"2wikimqa_e", "docqa"},          {"hotpotqa", "docqa"},                {"HotpotQA", "docqa"},
+        {"musique", "docqa"},             {"narrativeqa", "docqa"},             {"qasper", "docqa"},
+        {"qasper.dev", "docqa"},          {"multihoprag", "docqa"},             {"longbench_v2", "choice"},
+        {"LongBench-v2", "choice"},       {"THUDM/LongBench-v2", "choice"},     {"longbench_v2_short", "choice"},
+        {"long_toc_choices_0_20000", "choice"}, {"my_choice_set", "choice"},
+    };
+    for (const auto& [source, kind] : rows) QTest::newRow(source) << QString(source) << QString(kind);
+  }
+  void routesThePapersSources() {
+    QFETCH(QString, source);
+    QFETCH(QString, kind);
+    const auto k = RewardRouter().kindFor(source.toStdString());
+    QVERIFY2(k, qPrintable(source));
+    QCOMPARE(QString(kindName(*k)), kind);
+  }
+  // Names match as whole words: a name inside another word, or a longer name, is unknown.
+  void namesAreWholeWords() {
+    for (const char* s : {"hotpotqa2", "my_frames", "framesets", "qasperx", "longbench_v1", "narrative", "gsm8k", ""})
+      QVERIFY2(!RewardRouter().kindFor(s), s);
+  }
+  void unknownSourceListsTheTable() {
+    try {
+      RewardRouter().requireKind("my_new_set");
+      QFAIL("unknown data_source accepted");
+    } catch (const RewardError& e) {
+      const std::string what = e.what();
+      QVERIFY2(what.find("'my_new_set'") != std::string::npos, e.what());
+      for (const auto& route : RewardRouter::routes()) {
+        QVERIFY2(what.find(route.pattern) != std::string::npos, e.what());
+        QVERIFY2(what.find(std::string(route.pattern) + (route.match == RewardRouter::Match::Contains ? "* -> " : "[_...] -> ") +
+                           kindName(route.kind)) != std::string::npos,
+                 e.what());
+      }
+    }
+    // The same error from score(), which training and `longrl reward` use.
+    QVERIFY_THROWS_EXCEPTION(RewardError, RewardRouter().score("my_new_set", "</think>x", "x"));
+  }
+  // Scoring through the new names uses the kind's scorer (DocQA sub-EM, choice letter).
+  void newNamesScoreWithTheirScorer() {
+    const RewardRouter r;
+    QCOMPARE(r.score("hotpotqa", "</think>Therefore, the answer is the city of Paris.", "Paris").outcome.score, 1.0);
+    QCOMPARE(r.score("frames", "</think>Therefore, the answer is Lyon.", "Paris").outcome.score, 0.0);
+    QCOMPARE(r.score("longbench_v2", "</think>The correct answer is (B).", "B").outcome.score, 1.0);
+    QCOMPARE(r.score("longbench_v2", "</think>The correct answer is (C).", "B").outcome.score, 0.0);
+    QCOMPARE(r.score("docmath_qa", "</think>Therefore, the answer is 12.5.", "12.5").outcome.score, 1.0);
   }
   void overlongPenaltyAsInDapo() {
     const OverlongPenalty p(10000, 1000);
