@@ -127,17 +127,29 @@ void TestValidator::evalCommandPrintsTable() {
   std::ostringstream out, err;
   QCOMPARE(cli::evalCommand().run(args, out, err), 0);
   const std::string text = out.str();
-  QVERIFY2(text.find("7 examples x 1 samples (greedy)") != std::string::npos, text.c_str());
+  QVERIFY2(text.find("7 examples") != std::string::npos, text.c_str());
+  QVERIFY2(text.find("greedy: one answer per example at temperature 0") != std::string::npos, text.c_str());
   QVERIFY2(text.find("multihoprag") != std::string::npos && text.find("docmath") != std::string::npos, text.c_str());
+  QVERIFY2(text.find("mean@") == std::string::npos, text.c_str());  // --k 1: no sampled columns
   QVERIFY2(text.find("by band:") != std::string::npos, text.c_str());
+  QVERIFY2(err.str().find("eval progress: greedy 7/7") != std::string::npos, err.str().c_str());
 
-  cli::ArgList json({"--model", model_, "--data", data_, "--max-new-tokens", "4", "--json"});
+  cli::ArgList json({"--model", model_, "--data", data_, "--max-new-tokens", "4", "--k", "2", "--json"});
   std::ostringstream jout;
   QCOMPARE(cli::evalCommand().run(json, jout, err), 0);
   const auto j = nlohmann::json::parse(jout.str());
   QCOMPARE(j.at("examples").get<int>(), 9);
-  QVERIFY(j.at("metrics").contains("val-core/all/acc/mean@1"));
-  QCOMPARE(j.at("by_source").at("docmath").at("samples").get<int>(), 4);
+  QCOMPARE(j.at("k").get<int>(), 2);
+  QCOMPARE(j.at("sampling").at("temperature").get<double>(), 0.7);
+  QCOMPARE(j.at("sampling").at("top_p").get<double>(), 0.95);
+  QVERIFY(j.at("judge").is_null());
+  QCOMPARE(j.at("sources").size(), size_t(2));
+  QCOMPARE(j.at("sources")[0].at("data_source").get<std::string>(), std::string("docmath"));
+  QCOMPARE(j.at("sources")[0].at("scorer").get<std::string>(), std::string("docmath"));
+  QCOMPARE(j.at("sources")[0].at("n").get<int>(), 4);
+  QCOMPARE(j.at("sources")[1].at("scorer").get<std::string>(), std::string("docqa"));
+  QCOMPARE(j.at("average").at("n").get<int>(), 9);
+  QVERIFY(j.at("average").at("pass_at_k").is_number());
 }
 
 void TestValidator::evalCommandRefusesBadArguments() {
@@ -146,17 +158,48 @@ void TestValidator::evalCommandRefusesBadArguments() {
     std::ostringstream out, err;
     return cli::evalCommand().run(args, out, err);
   };
+  auto refuses = [&](std::vector<std::string> a, const std::string& mentions) {
+    try {
+      run(std::move(a));
+    } catch (const cli::UsageError& e) {
+      return std::string(e.what()).find(mentions) != std::string::npos ? std::string() : std::string(e.what());
+    }
+    return std::string("accepted");
+  };
   QVERIFY_THROWS_EXCEPTION(cli::UsageError, run({"--model", model_}));
-  QVERIFY_THROWS_EXCEPTION(cli::UsageError, run({"--model", model_, "--data", data_, "--n", "0"}));
-  QVERIFY_THROWS_EXCEPTION(cli::UsageError, run({"--model", model_, "--data", data_, "--temperature", "-1"}));
+  const std::vector<std::string> base = {"--model", model_, "--data", data_};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  for (const auto& [extra, mentions] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--n", "4"}, "--k K"},  // the old flag says what replaced it
+           {{"--k", "0"}, "--k"},
+           {{"--temperature", "0.5"}, "with --k 1"},
+           {{"--k", "3", "--temperature", "0"}, "--temperature must be > 0"},
+           {{"--k", "3", "--top-p", "1.5"}, "--top-p"},
+           {{"--judge-url", "http://127.0.0.1:1/v1"}, "--judge-model"},
+           {{"--judge-retries", "2"}, "--judge-url"},
+           {{"--judge-url", "http://127.0.0.1:1/v1", "--judge-model", "m", "--judge-api-key-env", "LONGRL_NO_SUCH_VAR_X"},
+            "LONGRL_NO_SUCH_VAR_X"},
+           {{"--config", "x.json", "--judge-url", "http://127.0.0.1:1/v1"}, "not both"},
+       }) {
+    const std::string problem = refuses(with(extra), mentions);
+    QVERIFY2(problem.empty(), (extra[0] + ": " + problem).c_str());
+  }
   const std::string empty = root_ + "/empty.jsonl";
   std::ofstream(empty).close();
-  try {
-    run({"--model", model_, "--data", empty});
-    QFAIL("an empty dataset was accepted");
-  } catch (const cli::UsageError& e) {
-    QVERIFY2(std::string(e.what()).find(empty) != std::string::npos, e.what());
-  }
+  QVERIFY(refuses({"--model", model_, "--data", empty}, empty).empty());
+  // An unknown data_source fails before generating, naming file:line and the routing table.
+  const std::string unknown = root_ + "/unknown.jsonl";
+  std::ofstream(unknown) << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "musique"}}.dump()
+                         << "\n"
+                         << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "gsm8k"}}.dump()
+                         << "\n";
+  const std::string problem = refuses({"--model", model_, "--data", unknown}, unknown + ":2: data_source 'gsm8k'");
+  QVERIFY2(problem.empty(), problem.c_str());
+  QVERIFY(refuses({"--model", model_, "--data", unknown}, "hotpotqa[_...] -> docqa").empty());
 }
 
 QTEST_GUILESS_MAIN(TestValidator)

@@ -1,19 +1,12 @@
 #include "trainer/cli/EvalCommand.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "core/cli/UsageError.h"
-#include "core/config/RunConfig.h"
-#include "core/dataset/DatasetReader.h"
-#include "trainer/engine/GenerationEngine.h"
-#include "trainer/engine/LoadedModel.h"
-#include "trainer/model/TorchThreads.h"
-#include "trainer/train/ExampleLoader.h"
-#include "trainer/train/RewardSetup.h"
-#include "trainer/train/Validator.h"
+#include "core/eval/EvalTable.h"
+#include "trainer/cli/EvalRun.h"
 
 namespace longrl::cli {
 namespace {
@@ -26,11 +19,82 @@ std::vector<std::string> splitComma(const std::string& s) {
   return out;
 }
 
-std::string row(const std::string& name, const train::Validator::Tally& t) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "  %-28s %8lld %8.3f %8.3f\n", name.c_str(), static_cast<long long>(t.samples),
-                t.acc(), t.score());
-  return buf;
+double toDouble(const std::string& v, const char* name) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end) throw UsageError(std::string("option --") + name + " expects a number, got '" + v + "'");
+  return x;
+}
+
+// The judge from --judge-* flags or a run config's reward.judge (not both).
+config::JudgeConfig takeJudge(ArgList& args) {
+  const auto url = args.take("judge-url");
+  const auto model = args.take("judge-model");
+  const auto keyEnv = args.take("judge-api-key-env");
+  const auto timeout = args.take("judge-timeout-ms");
+  const auto retries = args.take("judge-retries");
+  const auto concurrency = args.take("judge-concurrency");
+  const auto configPath = args.take("config");
+  config::JudgeConfig j;
+  if (configPath) {
+    if (url || model || keyEnv || timeout || retries || concurrency)
+      throw UsageError("give the judge by --config or by --judge-* options, not both");
+    return config::RunConfig::loadFile(*configPath).reward.judge;
+  }
+  if (!url && !model) {
+    if (keyEnv || timeout || retries || concurrency) throw UsageError("--judge-* options need --judge-url and --judge-model");
+    return j;
+  }
+  if (!url || !model) throw UsageError("--judge-url and --judge-model go together");
+  j.enabled = true;
+  j.baseUrl = *url;
+  j.model = *model;
+  j.apiKeyEnv = keyEnv ? *keyEnv : "";
+  if (keyEnv && !std::getenv(keyEnv->c_str()))
+    throw UsageError("--judge-api-key-env: environment variable " + *keyEnv + " is not set");
+  auto positive = [](const std::optional<std::string>& v, const char* name, int64_t fallback) -> int64_t {
+    if (!v) return fallback;
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end || n < 0) throw UsageError(std::string("--") + name + ": expected an integer >= 0, got '" + *v + "'");
+    return n;
+  };
+  j.timeoutMs = positive(timeout, "judge-timeout-ms", j.timeoutMs);
+  j.maxRetries = positive(retries, "judge-retries", j.maxRetries);
+  j.maxConcurrent = std::max<int64_t>(1, positive(concurrency, "judge-concurrency", j.maxConcurrent));
+  return j;
+}
+
+EvalRunOptions takeOptions(ArgList& args) {
+  if (args.take("n"))
+    throw UsageError("--n is replaced by --k K: K samples per example at --temperature (default 0.7) and --top-p "
+                     "(default 0.95), reported as mean@K and pass@K next to the greedy column, which is always there");
+  EvalRunOptions o;
+  o.model = args.require("model");
+  o.data = args.require("data");
+  o.limit = args.takeIntOr("limit", 0);
+  if (const auto by = args.take("by")) o.byKeys = splitComma(*by);
+  o.maxNewTokens = args.takeIntOr("max-new-tokens", 256);
+  const long long k = args.takeIntOr("k", 1);
+  const auto temperature = args.take("temperature");
+  const auto topP = args.take("top-p");
+  o.temperature = temperature ? toDouble(*temperature, "temperature") : 0.7;
+  o.topP = topP ? toDouble(*topP, "top-p") : 0.95;
+  const long long seed = args.takeIntOr("seed", 0);
+  o.threads = static_cast<int>(args.takeIntOr("threads", 0));
+  o.judge = takeJudge(args);
+  if (o.limit < 0) throw UsageError("--limit must be >= 0");
+  if (o.maxNewTokens < 1) throw UsageError("--max-new-tokens must be positive");
+  if (k < 1 || k > 1024) throw UsageError("--k must be between 1 and 1024");
+  if (k == 1 && (temperature || topP))
+    throw UsageError("--temperature and --top-p set the sampling of the --k samples; with --k 1 there are none "
+                     "(the greedy column is at temperature 0)");
+  if (o.temperature <= 0) throw UsageError("--temperature must be > 0 (the greedy column is the temperature-0 answer)");
+  if (o.topP <= 0 || o.topP > 1) throw UsageError("--top-p must be in (0, 1]");
+  if (seed < 0) throw UsageError("--seed must be >= 0");
+  o.k = static_cast<int>(k);
+  o.seed = static_cast<uint64_t>(seed);
+  return o;
 }
 
 }  // namespace
@@ -38,69 +102,24 @@ std::string row(const std::string& name, const train::Validator::Tally& t) {
 Command evalCommand() {
   Command c;
   c.name = "eval";
-  c.usage = "--model DIR --data FILE [--limit N] [--by KEY[,KEY]] [--max-new-tokens N] [--temperature T] [--n N] "
-            "[--seed S] [--threads N] [--json]";
-  c.summary = "accuracy of a model on a dataset (greedy by default), per data_source and extra_info key";
+  c.usage =
+      "--model DIR --data FILE [--k K [--temperature T] [--top-p P] [--seed S]] [--limit N] [--by KEY[,KEY]]\n"
+      "    [--max-new-tokens N] [--threads N] [--json] [--judge-url URL --judge-model M [--judge-api-key-env VAR]\n"
+      "    [--judge-timeout-ms N] [--judge-retries N] [--judge-concurrency N] | --config RUN.json]\n"
+      "  Per data_source: n, greedy (one answer at temperature 0) and, with K > 1, mean@K and pass@K (K samples at\n"
+      "  T = 0.7, top-p 0.95 unless given; pass@K = share of examples with a correct sample). Correct = rule score 1,\n"
+      "  or the judge says yes (max of the two, as in training): the judge from the flags or from the reward.judge\n"
+      "  section of a run config. --json prints the same numbers as one JSON object.";
+  c.summary = "the papers' table for a model: greedy, mean@k and pass@k per data_source (optional LLM judge)";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
-    const std::string dir = args.require("model");
-    const std::string data = args.require("data");
-    const long long limit = args.takeIntOr("limit", 0);
-    const auto by = args.take("by");
-    const long long maxNew = args.takeIntOr("max-new-tokens", 256);
-    const double temperature = args.takeDoubleOr("temperature", 0.0);
-    const long long n = args.takeIntOr("n", 1);
-    const long long seed = args.takeIntOr("seed", 0);
-    const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const auto options = takeOptions(args);
     const bool json = args.takeFlag("json");
     args.finish();
-    if (limit < 0) throw UsageError("--limit must be >= 0");
-    if (maxNew < 1) throw UsageError("--max-new-tokens must be positive");
-    if (temperature < 0) throw UsageError("--temperature must be >= 0");
-    if (n < 1 || n > 1024) throw UsageError("--n must be between 1 and 1024");
-    if (seed < 0) throw UsageError("--seed must be >= 0");
-    const auto keys = by ? splitComma(*by) : std::vector<std::string>{};
-
-    model::applyTorchThreads(threads);
-    auto loaded = engine::LoadedModel::load(dir);
-    auto records = dataset::DatasetReader::readFile(data).records;
-    if (limit > 0 && static_cast<size_t>(limit) < records.size()) records.resize(static_cast<size_t>(limit));
-    if (records.empty()) throw UsageError(data + ": no examples");
-    std::vector<train::TrainExample> examples;
-    for (auto& r : records) examples.push_back(train::ExampleLoader::prepare(std::move(r), loaded.tokenizer));
-
-    const config::RunConfig defaults;  // rule rewards only: no judge unless a run config asks for one
-    const auto reward = train::RewardSetup::make(defaults);
-    engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
-    train::Validator validator(eng, loaded.tokenizer, *reward);
-    train::Validator::Options o;
-    o.maxNewTokens = maxNew;
-    o.temperature = temperature;
-    o.n = static_cast<int>(n);
-    o.seed = static_cast<uint64_t>(seed);
-    const auto result = validator.run(examples, o, keys);
-
-    if (json) {
-      auto tally = [](const train::Validator::Tally& t) {
-        return nlohmann::json{{"samples", t.samples}, {"acc", t.acc()}, {"score", t.score()}};
-      };
-      nlohmann::json j = {{"model", dir}, {"data", data}, {"examples", examples.size()}, {"n", n},
-                          {"temperature", temperature}, {"seconds", result.seconds}, {"all", tally(result.overall)},
-                          {"metrics", result.metrics(static_cast<int>(n))}};
-      for (const auto& [source, t] : result.bySource) j["by_source"][source] = tally(t);
-      for (const auto& [key, groups] : result.byExtra)
-        for (const auto& [value, t] : groups) j["by"][key][value] = tally(t);
-      out << j.dump() << "\n";
-      return 0;
-    }
-    out << "eval: " << examples.size() << " examples x " << n << " samples"
-        << (temperature == 0 ? " (greedy)" : "") << ", " << result.seconds << " s\n";
-    out << "  " << std::string(28, ' ') << "  samples      acc    score\n";
-    for (const auto& [source, t] : result.bySource) out << row(source, t);
-    out << row("all", result.overall);
-    for (const auto& [key, groups] : result.byExtra) {
-      out << "by " << key << ":\n";
-      for (const auto& [value, t] : groups) out << row(value, t);
-    }
+    const auto report = EvalRun::run(options, [&err](const std::string& pass, size_t done, size_t total) {
+      err << "eval progress: " << pass << " " << done << "/" << total << std::endl;
+    });
+    if (json) out << report.toJson().dump() << "\n";
+    else out << eval::EvalTable::render(report);
     return 0;
   };
   return c;

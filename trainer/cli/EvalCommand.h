@@ -3,11 +3,16 @@
 
 namespace longrl::cli {
 
-// `longrl eval --model DIR --data FILE [--limit N] [--by KEY[,KEY]] [--max-new-tokens N]
-//  [--temperature T] [--n N] [--seed S] [--threads N] [--json]`
-// A validation pass (train::Validator) over a dataset file outside a run: accuracy per data_source
-// (verl's val-core/{source}/acc/mean@n) and, with --by, per extra_info key (e.g. the demo's `band`
-// and `kind`). Greedy by default. --json prints one object instead of the table.
+// `longrl eval --model DIR --data FILE [--k K [--temperature T] [--top-p P] [--seed S]] [--limit N]
+//  [--by KEY[,KEY]] [--max-new-tokens N] [--threads N] [--json]
+//  [--judge-url URL --judge-model M [--judge-api-key-env VAR] [--judge-timeout-ms N] [--judge-retries N]
+//   [--judge-concurrency N] | --config RUN.json]`
+// The papers' evaluation of a model (or a run's checkpoint) on a dataset (cli::EvalRun): per
+// data_source, n, greedy accuracy and, with --k K > 1, mean@K and pass@K over K samples at the
+// recipe's sampling (temperature 0.7, top-p 0.95), plus the unweighted average row; with --by, the
+// same per extra_info key. Correct = rule score 1, or the judge says yes where one is configured
+// (flags, or the reward.judge section of a run config). --json prints eval::EvalReport::toJson.
+// Progress goes to stderr as "eval progress: greedy|sampled DONE/TOTAL".
 Command evalCommand();
 
 }  // namespace longrl::cli

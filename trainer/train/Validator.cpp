@@ -1,6 +1,11 @@
 #include "trainer/train/Validator.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "trainer/engine/LenientDecoder.h"
 
@@ -18,45 +23,114 @@ std::map<std::string, double> Validator::Result::metrics(int n) const {
   return m;
 }
 
-Validator::Result Validator::run(const std::vector<TrainExample>& examples, const Options& options,
-                                 const std::vector<std::string>& extraKeys) {
-  const auto t0 = std::chrono::steady_clock::now();
+std::vector<engine::GeneratedSample> Validator::generate(const std::vector<TrainExample>& examples,
+                                                         const Options& options) {
   engine::SamplingParams params;
   params.temperature = options.temperature;
   params.topP = options.topP;
   params.maxNewTokens = options.maxNewTokens;
   params.n = options.n;
   params.seed = options.seed;
-  engine::LenientDecoder decoder(tokenizer_);
-
   std::vector<std::vector<int>> prompts;
   prompts.reserve(examples.size());
   for (const auto& ex : examples) prompts.push_back(ex.promptIds);
-  // One call: the engine batches the prompts itself (EngineOptions::maxPromptsPerBatch).
-  const auto samples = prompts.empty() ? std::vector<engine::GeneratedSample>{} : engine_.generate(prompts, params);
+  if (prompts.empty()) return {};
+  // One call: the engine batches the prompts itself (EngineOptions::maxPromptsPerBatch). Batches
+  // run in order, so a token of prompt p means every batch before p's is complete.
+  engine::TokenCallback onToken;
+  size_t reported = 0;
+  const auto batch = static_cast<size_t>(std::max<int64_t>(1, engine_.options().maxPromptsPerBatch));
+  if (options.onProgress)
+    onToken = [&](size_t sample, int, float) {
+      const size_t done = sample / static_cast<size_t>(options.n) / batch * batch;
+      if (done > reported) options.onProgress(reported = done, prompts.size());
+      return true;
+    };
+  auto samples = engine_.generate(prompts, params, onToken);
+  if (options.onProgress) options.onProgress(prompts.size(), prompts.size());
+  return samples;
+}
 
-  Result result;
+std::vector<reward::RewardResult> Validator::score(const std::vector<TrainExample>& examples,
+                                                   const std::vector<engine::GeneratedSample>& samples, int n) const {
+  engine::LenientDecoder decoder(tokenizer_);
+  std::vector<reward::RewardInput> inputs(samples.size());
   for (size_t i = 0; i < samples.size(); ++i) {
-    const auto& ex = examples.at(i / static_cast<size_t>(options.n));
-    const auto& s = samples[i];
-    reward::RewardInput in;
+    const auto& ex = examples.at(i / static_cast<size_t>(n));
+    auto& in = inputs[i];
     in.data_source = ex.record.dataSource;
-    in.response = decoder.decode(s.tokenIds, /*skipSpecial=*/true);
+    in.response = decoder.decode(samples[i].tokenIds, /*skipSpecial=*/true);
     in.ground_truth = reward::GroundTruth(ex.record.groundTruth);
     in.question = ex.record.question;
-    in.response_tokens = static_cast<long>(s.tokenIds.size());
-    const auto r = reward_.compute(in);
-    auto add = [&](Tally& t) {
-      t.accSum += r.acc ? 1.0 : 0.0;
-      t.scoreSum += r.score;
-      ++t.samples;
-    };
-    add(result.overall);
-    add(result.bySource[ex.record.dataSource]);
+    in.response_tokens = static_cast<long>(samples[i].tokenIds.size());
+  }
+  std::vector<reward::RewardResult> out(inputs.size());
+  // Without a judge the reward is pure string work; with one, its calls overlap (the client caps
+  // how many are in flight).
+  const auto* judge = reward_.judgeClient();
+  const size_t threads =
+      judge ? std::min<size_t>(static_cast<size_t>(std::max(1, judge->options().max_concurrent)), inputs.size()) : 1;
+  std::atomic<size_t> next{0};
+  std::mutex errorMutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
+      try {
+        out[i] = reward_.compute(inputs[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
+namespace {
+// Adds one example's n rewards to a tally.
+void addExample(Validator::Tally& t, const reward::RewardResult* rewards, int n) {
+  bool any = false, ruleAny = false;
+  for (int j = 0; j < n; ++j) {
+    const auto& r = rewards[j];
+    const bool ruleCorrect = r.rule_score == 1.0;
+    t.accSum += r.acc ? 1.0 : 0.0;
+    t.ruleAccSum += ruleCorrect ? 1.0 : 0.0;
+    t.scoreSum += r.score;
+    ++t.samples;
+    any = any || r.acc;
+    ruleAny = ruleAny || ruleCorrect;
+    if (r.judge) {
+      ++t.judged;
+      if (r.judge->verdict == reward::JudgeVerdict::Yes) ++t.judgeYes;
+      if (r.judge->verdict == reward::JudgeVerdict::Error) ++t.judgeErrors;
+    }
+  }
+  ++t.examples;
+  if (any) ++t.examplesAnyCorrect;
+  if (ruleAny) ++t.ruleAnyCorrect;
+}
+}  // namespace
+
+Validator::Result Validator::run(const std::vector<TrainExample>& examples, const Options& options,
+                                 const std::vector<std::string>& extraKeys) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto samples = generate(examples, options);
+  const auto rewards = score(examples, samples, options.n);
+  Result result;
+  for (size_t e = 0; e * options.n < rewards.size(); ++e) {
+    const auto& ex = examples[e];
+    const auto* first = &rewards[e * static_cast<size_t>(options.n)];
+    addExample(result.overall, first, options.n);
+    addExample(result.bySource[ex.record.dataSource], first, options.n);
     for (const auto& key : extraKeys) {
       if (!ex.record.extraInfo.is_object() || !ex.record.extraInfo.contains(key)) continue;
       const auto& v = ex.record.extraInfo.at(key);
-      add(result.byExtra[key][v.is_string() ? v.get<std::string>() : v.dump()]);
+      addExample(result.byExtra[key][v.is_string() ? v.get<std::string>() : v.dump()], first, options.n);
     }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

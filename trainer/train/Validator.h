@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,8 +15,9 @@ namespace longrl::train {
 // A validation pass: n samples (greedy by default) for each held-out example, scored with the run's
 // reward. Reports verl's `val-core/{data_source}/acc/mean@n` (the share of samples whose rule/judge
 // score is 1, before the overlong penalty) and, for a closer look, the same split by a chosen
-// extra_info key (the demo's length band or question kind). Prompts are generated in batches: a
-// validation pass is not reproducible per example across batch sizes, and need not be.
+// extra_info key (the demo's length band or question kind). Per example it also counts whether
+// any of its n samples was correct (pass@n) and what the judge did. Prompts are generated in
+// batches: a validation pass is not reproducible per example across batch sizes, and need not be.
 class Validator {
  public:
   struct Options {
@@ -24,12 +26,25 @@ class Validator {
     double topP = 1.0;
     int n = 1;
     uint64_t seed = 0;
+    // Called as generation goes (examples whose samples are all generated, of all), then once
+    // more before scoring starts. From the generating thread.
+    std::function<void(size_t done, size_t total)> onProgress;
   };
   struct Tally {
     double accSum = 0, scoreSum = 0;
     int64_t samples = 0;
+    int64_t examples = 0;
+    int64_t examplesAnyCorrect = 0;  // examples with at least one sample of acc 1
+    double ruleAccSum = 0;           // samples the rule alone scores 1
+    int64_t ruleAnyCorrect = 0;      // examples with at least one such sample
+    int64_t judged = 0, judgeYes = 0, judgeErrors = 0;
     double acc() const { return samples ? accSum / samples : 0.0; }
     double score() const { return samples ? scoreSum / samples : 0.0; }
+    double ruleAcc() const { return samples ? ruleAccSum / samples : 0.0; }
+    // pass@n with n samples per example: the share of examples with a correct sample (Chen et
+    // al.'s unbiased estimator 1 - C(n-c, n)/C(n, n) is exactly this when k = n).
+    double passAtN() const { return examples ? static_cast<double>(examplesAnyCorrect) / examples : 0.0; }
+    double rulePassAtN() const { return examples ? static_cast<double>(ruleAnyCorrect) / examples : 0.0; }
   };
   struct Result {
     std::map<std::string, Tally> bySource;
@@ -48,6 +63,11 @@ class Validator {
              const std::vector<std::string>& extraKeys = {});
 
  private:
+  std::vector<engine::GeneratedSample> generate(const std::vector<TrainExample>& examples, const Options& options);
+  // Rewards of every sample, in order; on several threads when a judge is asked.
+  std::vector<reward::RewardResult> score(const std::vector<TrainExample>& examples,
+                                          const std::vector<engine::GeneratedSample>& samples, int n) const;
+
   engine::GenerationEngine& engine_;
   const tokenizer::Tokenizer& tokenizer_;
   const reward::RewardFunction& reward_;
