@@ -21,6 +21,8 @@
 
 #include "ui/RunsModel.h"
 #include "ui/docqa/DocumentQaPanel.h"
+#include "ui/eval/EvalCheckpointDialog.h"
+#include "ui/eval/RunCheckpoints.h"
 #include "ui/rollouts/RolloutsWorkspace.h"
 #include "ui/launch/LaunchSpec.h"
 #include "ui/launch/RunLauncherDialog.h"
@@ -221,6 +223,15 @@ void MainWindow::resumeRun(RunSession* run) {
   trainer->resume();
 }
 
+EvalCheckpointDialog* MainWindow::evaluateCheckpoint(RunSession* run) {
+  if (!run) return nullptr;
+  auto* dialog = new EvalCheckpointDialog(
+      run->runDir(), QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+  return dialog;
+}
+
 void MainWindow::newRun() {
   RunLauncherDialog dialog(this);
   if (dialog.exec() == QDialog::Accepted) launchRun(dialog.launchSpec(), dialog.configJson());
@@ -241,6 +252,9 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
   menu.addAction(tr("Stop (SIGTERM)"), this, [this, run] { stopRun(run); })->setEnabled(active);
   menu.addAction(tr("Kill (SIGKILL)"), this, [this, run] { killRun(run); })->setEnabled(active);
   menu.addAction(tr("Resume"), this, [this, run] { resumeRun(run); })->setEnabled(!active);
+  menu.addSeparator();
+  menu.addAction(tr("Evaluate checkpoint…"), this, [this, run] { evaluateCheckpoint(run); })
+      ->setEnabled(!RunCheckpoints::list(run->runDir()).isEmpty());
   menu.addSeparator();
   menu.addAction(tr("Close run"), this, [this, run] { closeRun(run); });
   menu.exec(runsView_->viewport()->mapToGlobal(pos));

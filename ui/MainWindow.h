@@ -16,6 +16,7 @@ class RunSession;
 namespace longrl::ui {
 
 class DocumentQaPanel;
+class EvalCheckpointDialog;
 class RunsModel;
 class RolloutsWorkspace;
 class TrainerProcess;
@@ -42,6 +43,8 @@ class MainWindow : public QMainWindow {
   // Relaunches with --resume: the run's trainer, or for a run opened from disk a local trainer
   // with the run directory's config.json.
   void resumeRun(viewers::RunSession* run);
+  // Opens the "Evaluate checkpoint" dialog for the run (non-modal, deleted on close).
+  EvalCheckpointDialog* evaluateCheckpoint(viewers::RunSession* run);
   QString messagesText() const;
   void restoreSettings();
   void saveSettings() const;

@@ -1,0 +1,67 @@
+#pragma once
+#include <QDialog>
+
+#include "ui/eval/EvalRequest.h"
+
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace longrl::ui {
+
+class EvalProcess;
+class EvalTableModel;
+
+// "Evaluate checkpoint…" of a run: pick one of its checkpoints, a dataset, k and optionally an LLM
+// judge; runs `longrl eval --json` (EvalProcess), shows its progress, then the papers' table per
+// data source (EvalTableModel). The data file and the judge start from the run's config.json
+// (dataset.val, reward.judge) when it has them.
+class EvalCheckpointDialog : public QDialog {
+  Q_OBJECT
+ public:
+  // program: the longrl executable.
+  EvalCheckpointDialog(const QString& runDir, const QString& program, QWidget* parent = nullptr);
+
+  EvalRequest request() const;
+  EvalTableModel* model() const { return model_; }
+  EvalProcess* process() const { return process_; }
+  // Picks the checkpoint of this step; false when the run has none such.
+  bool selectStep(qint64 step);
+
+ public Q_SLOTS:
+  void startEvaluation();
+
+ private:
+  QWidget* buildForm();
+  void prefillFromRunConfig(const QString& runDir);
+  void chooseDataFile();
+  void setRunning(bool running);
+  void showReport();
+  void showFailure(const QString& why);
+
+  QComboBox* checkpoint_;
+  QLineEdit* dataFile_;
+  QSpinBox* k_;
+  QSpinBox* maxNewTokens_;
+  QSpinBox* limit_;
+  QGroupBox* judge_;
+  QLineEdit* judgeUrl_;
+  QLineEdit* judgeModel_;
+  QLineEdit* judgeApiKey_;
+  QString judgeApiKeyEnv_;
+  QPushButton* evaluate_;
+  QPushButton* stop_;
+  QProgressBar* progress_;
+  QLabel* status_;
+  QLabel* summary_;
+  QTableView* table_;
+  EvalTableModel* model_;
+  EvalProcess* process_;
+};
+
+}  // namespace longrl::ui
