@@ -3,11 +3,15 @@
 // QAbstractItemModelTester, and a real evaluation of a checkpoint (the shipped demo warm start
 // copied into a run directory) through the longrl binary with a fake judge: the dialog's table
 // shows the numbers `longrl eval --json` prints for the same request. Failures show their cause.
-// Leaves a screenshot of the dialog (eval-dialog.png under the test's temporary directory).
+// The dialog's own handling (progress, table, summary) is checked first against tests/ui/fake_eval.sh,
+// a stand-in printing a fixed report. Leaves screenshots of the dialog (eval-dialog*.png under
+// LONGRL_TEST_TMP).
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -41,6 +45,12 @@ using namespace longrl;
 using ui::EvalTableModel;
 
 namespace {
+
+// Screenshots outlive the test's temporary directory (removed at exit): LONGRL_TEST_TMP or /tmp.
+QString screenshotPath(const char* name) {
+  const QByteArray base = qgetenv("LONGRL_TEST_TMP");
+  return QDir(base.isEmpty() ? QStringLiteral("/tmp") : QString::fromUtf8(base)).filePath(QString::fromLatin1(name));
+}
 
 void touch(const fs::path& p) {
   fs::create_directories(p.parent_path());
@@ -175,6 +185,49 @@ class TestEvalCheckpointDialog : public QObject {
     QCOMPARE(model.rowCount(), 0);
   }
 
+  void showsTheReportOfAFakeEval() {
+    ui::EvalCheckpointDialog dialog(QString::fromStdString(runDir_),
+                                    QString::fromStdString(test::sourcePath("tests/ui/fake_eval.sh")));
+    QAbstractItemModelTester tester(dialog.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QString argsFile = QString::fromStdString(root_ + "/fake-eval-args.txt");
+    qputenv("FAKE_EVAL_ARGS", argsFile.toUtf8());
+    dialog.findChild<QGroupBox*>("judge")->setChecked(true);
+    dialog.findChild<QLineEdit*>("judgeUrl")->setText("http://127.0.0.1:8000/v1");
+    dialog.findChild<QLineEdit*>("judgeModel")->setText("judge-m");
+    dialog.findChild<QLineEdit*>("judgeApiKey")->setText("sekrit");
+    dialog.resize(820, 560);
+    dialog.show();
+    QSignalSpy progress(dialog.process(), &ui::EvalProcess::progress);
+    QSignalSpy finished(dialog.process(), &ui::EvalProcess::finished);
+    dialog.startEvaluation();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20000);
+    qunsetenv("FAKE_EVAL_ARGS");
+    // Progress over both passes: 4 greedy examples, then 4 x k=4 samples.
+    QCOMPARE(progress.size(), 4);
+    QCOMPARE(progress[1].at(1).toInt(), 4);
+    QCOMPARE(progress[2].at(1).toInt(), 4 + 2 * 4);
+    QCOMPARE(progress[3].at(1).toInt(), 4 * 5);
+    QCOMPARE(progress[3].at(2).toInt(), 4 * 5);
+    QFile args(argsFile);
+    QVERIFY(args.open(QIODevice::ReadOnly));
+    const QString argv = QString::fromUtf8(args.readAll());
+    QVERIFY2(argv.startsWith("eval\n--model\n") && argv.contains("\n--json\n") && !argv.contains("sekrit"), qPrintable(argv));
+    const auto* model = dialog.model();
+    QCOMPARE(model->rowCount(), 3);
+    QCOMPARE(model->columnCount(), 6);
+    const QStringList expected[] = {{"docmath_qa", "docmath", "2", "50.0", "40.0", "100.0"},
+                                    {"hotpotqa", "docqa", "2", "0.0", "25.0", "50.0"},
+                                    {"average", "", "4", "25.0", "32.5", "75.0"}};
+    for (int row = 0; row < 3; ++row)
+      for (int c = 0; c < 6; ++c) QCOMPARE(cell(*model, row, c), expected[row][c]);
+    const QString summary = dialog.findChild<QLabel*>("summary")->text();
+    QVERIFY2(summary.contains("9 calls (3 yes, 5 no, 1 errors)") && summary.contains("pass@4"), qPrintable(summary));
+    QCOMPARE(dialog.findChild<QProgressBar*>("progress")->value(), dialog.findChild<QProgressBar*>("progress")->maximum());
+    const QString shot = screenshotPath("eval-dialog-fake.png");
+    QVERIFY(dialog.grab().save(shot));
+    qInfo("screenshot: %s", qPrintable(shot));
+  }
+
   void evaluatesACheckpointWithAJudge() {
     test::FakeOpenAIServer judge;
     judge.setDefault(test::FakeOpenAIServer::Behaviour::reply("Same meaning. [[YES]]"));
@@ -233,7 +286,7 @@ class TestEvalCheckpointDialog : public QObject {
     }
     QVERIFY(dialog.findChild<QLabel*>("summary")->text().contains("pass@3"));
 
-    const QString shot = QString::fromStdString(root_ + "/eval-dialog.png");
+    const QString shot = screenshotPath("eval-dialog.png");
     QVERIFY(dialog.grab().save(shot));
     qInfo("screenshot: %s", qPrintable(shot));
   }

@@ -64,12 +64,14 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   table_->setModel(model_);
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(EvalTableModel::Name, QHeaderView::Stretch);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   layout->addWidget(table_, 1);
   summary_ = new QLabel(this);
   summary_->setObjectName(QStringLiteral("summary"));
   summary_->setWordWrap(true);
+  // Room for the explanation's three lines: the table takes the rest, never the text.
+  summary_->setMinimumHeight(summary_->fontMetrics().lineSpacing() * 3 + 4);
   layout->addWidget(summary_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
