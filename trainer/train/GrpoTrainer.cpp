@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 
 #include "core/grpo/DynamicBatchFiller.h"
 #include "core/grpo/GroupAdvantage.h"
+#include "core/grpo/StepMetrics.h"
 #include "trainer/train/ActorBatch.h"
 #include "trainer/train/RolloutGroupCodec.h"
 
@@ -15,40 +15,56 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// mean/max/min of `values` under `prefix`.
-void stats(std::map<std::string, double>& m, const std::string& prefix, const std::vector<double>& values) {
-  double sum = 0, hi = values.empty() ? 0 : -std::numeric_limits<double>::infinity(),
-         lo = values.empty() ? 0 : std::numeric_limits<double>::infinity();
-  for (double v : values) {
-    sum += v;
-    hi = std::max(hi, v);
-    lo = std::min(lo, v);
+// The figures StepMetrics reports from: every group of the step, after dynamic sampling and advantages.
+std::vector<grpo::StepMetrics::Group> stepFigures(const std::vector<RolloutGroup>& groups,
+                                                  const std::vector<TrainExample>& examples) {
+  std::vector<grpo::StepMetrics::Group> out;
+  for (const auto& grp : groups) {
+    auto& f = out.emplace_back();
+    f.kept = grp.kept;
+    f.promptTokens = static_cast<int64_t>(examples[grp.exampleIndex].promptIds.size());
+    for (const auto& s : grp.samples) {
+      auto& fs = f.samples.emplace_back();
+      fs.score = s.reward.score;
+      fs.overlongPenalty = s.reward.overlong_penalty;
+      fs.advantage = s.advantage;
+      fs.responseTokens = static_cast<int64_t>(s.responseIds.size());
+      fs.truncated = s.truncated;
+      fs.judged = s.reward.judge.has_value();
+      fs.judgeFailed = fs.judged && !s.reward.judge->ok();
+      for (const auto& c : s.calls)
+        fs.calls.push_back({static_cast<int64_t>(c.promptIds.size()), static_cast<int64_t>(c.responseIds.size())});
+      fs.malformedReplies = s.malformedReplies;
+      fs.truncatedCalls = s.truncatedCalls;
+    }
   }
-  m[prefix + "/mean"] = values.empty() ? 0.0 : sum / static_cast<double>(values.size());
-  m[prefix + "/max"] = hi;
-  m[prefix + "/min"] = lo;
+  return out;
 }
 
-// The memory agent's health: sections read, replies whose tags were malformed or cut by the memory
-// budget, and the tokens spent on section calls, over the samples trained on.
-void memoryMetrics(std::map<std::string, double>& m, const std::vector<const RolloutGroup*>& batch) {
-  std::vector<double> sections, sectionTokens;
-  double calls = 0, malformed = 0, truncated = 0;
-  for (const auto* grp : batch)
-    for (const auto& s : grp->samples) {
-      const double n = s.calls.empty() ? 0.0 : static_cast<double>(s.calls.size() - 1);
-      sections.push_back(n);
-      double tokens = 0;
-      for (size_t c = 0; c + 1 < s.calls.size(); ++c) tokens += static_cast<double>(s.calls[c].responseIds.size());
-      sectionTokens.push_back(tokens);
-      calls += n;
-      malformed += s.malformedReplies;
-      truncated += s.truncatedCalls;
-    }
-  stats(m, "memory/sections", sections);
-  stats(m, "memory/section_response_tokens", sectionTokens);
-  m["memory/malformed_ratio"] = calls > 0 ? malformed / calls : 0.0;
-  m["memory/truncated_ratio"] = calls > 0 ? truncated / calls : 0.0;
+// The rank that computes and trains each sequence: round robin within every mini-batch.
+std::vector<int> rowOwners(const std::vector<std::vector<size_t>>& miniBatches, size_t rows, int worldSize) {
+  std::vector<int> owner(rows, 0);
+  for (const auto& mb : miniBatches)
+    for (size_t j = 0; j < mb.size(); ++j) owner[mb[j]] = static_cast<int>(j % static_cast<size_t>(worldSize));
+  return owner;
+}
+
+// This rank's rows of each mini-batch; an empty share still takes part in the collectives.
+void keepOwnedRows(std::vector<std::vector<size_t>>& miniBatches, const std::vector<int>& owner,
+                   const Collective& collective) {
+  if (collective.worldSize() == 1) return;
+  for (auto& mb : miniBatches)
+    mb.erase(std::remove_if(mb.begin(), mb.end(), [&](size_t i) { return owner[i] != collective.rank(); }), mb.end());
+}
+
+// Each trained sample's mean entropy over all its tokens (every call, for the memory agent), from
+// its sequences' mean entropies. `batch` must still line up with its sampleOf (before AEPO).
+void setSampleEntropy(const ActorBatch& batch, const std::vector<double>& meanEntropy,
+                      const std::vector<RolloutSample*>& trained) {
+  std::vector<double> tokens;
+  for (const auto& seq : batch.seqs) tokens.push_back(static_cast<double>(seq.response->size()));
+  const auto perSample = grpo::StepMetrics::perSample(meanEntropy, tokens, batch.sampleOf, trained.size());
+  for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = perSample[i];
 }
 
 ActorOptions actorOptions(const config::GrpoConfig& g, int64_t microBatchTokens, int padId) {
@@ -152,14 +168,10 @@ std::vector<torch::Tensor> GrpoTrainer::ownedLogProbs(model::QwenForCausalLM& mo
 void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
                             std::vector<torch::Tensor>& oldLp, std::vector<int>& owner,
                             const std::vector<double>& meanEntropy, std::map<std::string, double>& m) {
-  // Batch entropy: token-weighted mean of the samples' mean entropies.
-  double sum = 0, tokens = 0;
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    const auto n = static_cast<double>(seqs[i].response->size());
-    sum += meanEntropy[i] * n;
-    tokens += n;
-  }
-  const double entropy = tokens > 0 ? sum / tokens : 0.0;
+  // Batch entropy: token-weighted mean of the sequences' mean entropies.
+  std::vector<double> tokens;
+  for (const auto& seq : seqs) tokens.push_back(static_cast<double>(seq.response->size()));
+  const double entropy = grpo::StepMetrics::tokenWeightedMean(meanEntropy, tokens);
   if (entropy > config_.grpo.aepo.entropyHigh) aepoMasking_ = true;
   else if (entropy < config_.grpo.aepo.entropyLow) aepoMasking_ = false;
   m["train/aepo_batch_entropy"] = entropy;
@@ -191,20 +203,23 @@ void GrpoTrainer::applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::v
   miniBatches = std::move(keptMini);
 }
 
-GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
-                                 const std::vector<TrainExample>& examples, curriculum::BatchSampler& sampler) {
+engine::SamplingParams GrpoTrainer::samplingParams(const config::PhaseConfig& phase) const {
   const auto& g = config_.grpo;
-  const auto tStep = Clock::now();
-  GrpoStepResult out;
-  auto& m = out.metrics;
   engine::SamplingParams params;
   params.temperature = g.temperature;
   params.topP = g.topP;
   params.topK = g.topK > 0 ? g.topK : 0;
   params.maxNewTokens = phase.maxOutputTokens;
   params.n = static_cast<int>(g.rolloutN);
-  const bool memoryAgent = phase.mode == config::PhaseMode::Memory;
+  return params;
+}
 
+std::vector<size_t> GrpoTrainer::collectGroups(int64_t step, const config::PhaseConfig& phase,
+                                               const std::vector<TrainExample>& examples,
+                                               curriculum::BatchSampler& sampler, GrpoStepResult& out) {
+  const auto& g = config_.grpo;
+  const auto params = samplingParams(phase);
+  const bool memoryAgent = phase.mode == config::PhaseMode::Memory;
   const auto target = static_cast<size_t>(g.trainBatchSize);
   grpo::DynamicBatchFiller<size_t> filler(target, g.dynamicSampling.maxNumGenBatches, g.dynamicSampling.enabled);
   double tGen = 0, tReward = 0;
@@ -230,6 +245,7 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
     }
     filler.offer(std::move(offer));
   } while (!filler.done());
+  auto& m = out.metrics;
   m["train/num_gen_batches"] = static_cast<double>(filler.genBatches());
   m["train/num_dropped_groups"] = static_cast<double>(filler.dropped());
   const auto kept = filler.take();
@@ -237,139 +253,81 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   m["train/num_kept_groups"] = static_cast<double>(kept.size());
   m["timing_s/gen"] = tGen;
   m["timing_s/reward"] = tReward;
-  if (reward_->judgeClient()) {
-    // Judge health over every sample generated this step. A failed call (endpoint down, timed out,
-    // unparseable reply) keeps the rule score, so training goes on; these make the failure visible.
-    double calls = 0, errors = 0;
-    for (const auto& grp : out.groups)
-      for (const auto& s : grp.samples)
-        if (s.reward.judge) {
-          ++calls;
-          if (!s.reward.judge->ok()) ++errors;
-        }
-    m["judge/calls"] = calls;
-    m["judge/errors"] = errors;
-  }
+  return kept;
+}
 
-  // Advantages over the kept groups.
-  auto t = Clock::now();
+std::vector<RolloutSample*> GrpoTrainer::assignAdvantages(std::vector<RolloutGroup>& groups,
+                                                          const std::vector<size_t>& kept,
+                                                          const std::vector<TrainExample>& examples) const {
   std::vector<grpo::GroupAdvantage::Sample> advIn;
   std::vector<RolloutSample*> trained;
   for (size_t k : kept)
-    for (auto& s : out.groups[k].samples) {
-      advIn.push_back({s.reward.score, out.groups[k].groupIdx, examples[out.groups[k].exampleIndex].record.dataSource});
+    for (auto& s : groups[k].samples) {
+      advIn.push_back({s.reward.score, groups[k].groupIdx, examples[groups[k].exampleIndex].record.dataSource});
       trained.push_back(&s);
     }
-  const auto estimator = g.advantageEstimator == config::AdvantageEstimator::GrpoTaskStd
+  const auto estimator = config_.grpo.advantageEstimator == config::AdvantageEstimator::GrpoTaskStd
                              ? grpo::GroupAdvantage::Estimator::GrpoTaskStd
                              : grpo::GroupAdvantage::Estimator::Grpo;
   const auto adv = grpo::GroupAdvantage::compute(advIn, estimator);
   for (size_t i = 0; i < trained.size(); ++i) trained[i]->advantage = adv[i];
+  return trained;
+}
+
+bool GrpoTrainer::updateActor(std::vector<RolloutGroup>& groups, const std::vector<size_t>& kept,
+                              const std::vector<RolloutSample*>& trained, const std::vector<TrainExample>& examples,
+                              std::map<std::string, double>& m) {
+  const auto& g = config_.grpo;
+  auto batch = ActorBatch::build(groups, kept, examples, static_cast<size_t>(g.ppoMiniBatchSize));
+  auto owner = rowOwners(batch.miniBatches, batch.seqs.size(), collective_->worldSize());
+  // One epoch over one mini-batch trains the policy that generated: its old log-probs come from
+  // the update's own forward pass (ActorUpdater::updateOnPolicy). AEPO needs the batch entropy
+  // before the update, so it keeps the separate pass.
+  const bool onPolicy = g.ppoEpochs == 1 && batch.miniBatches.size() == 1 && !g.aepo.enabled;
+  auto t = Clock::now();
+  std::vector<torch::Tensor> oldLp;
+  std::vector<double> meanEntropy;
+  if (!onPolicy) {
+    oldLp = ownedLogProbs(policy_, batch.seqs, owner, &meanEntropy);
+    setSampleEntropy(batch, meanEntropy, trained);
+  }
+  m["timing_s/old_log_prob"] = since(t);
+  if (g.aepo.enabled) applyAepo(batch.seqs, batch.miniBatches, oldLp, owner, meanEntropy, m);
+  std::vector<torch::Tensor> refLp;
+  if (g.useKlLoss) {
+    t = Clock::now();
+    refLp = ownedLogProbs(*reference_, batch.seqs, owner, nullptr);
+    m["timing_s/ref"] = since(t);
+  }
+  keepOwnedRows(batch.miniBatches, owner, *collective_);
+  t = Clock::now();
+  const bool updated = !batch.seqs.empty();
+  if (updated && onPolicy) {
+    for (const auto& [k, v] : updater_->updateOnPolicy(batch.seqs, refLp, batch.miniBatches.front(), meanEntropy))
+      m[k] = v;
+    if (collective_->worldSize() > 1) collective_->sum(meanEntropy);
+    setSampleEntropy(batch, meanEntropy, trained);
+  } else if (updated) {
+    for (const auto& [k, v] : updater_->update(batch.seqs, oldLp, refLp, batch.miniBatches)) m[k] = v;
+  }
+  m["timing_s/update_actor"] = since(t);
+  return updated;
+}
+
+GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
+                                 const std::vector<TrainExample>& examples, curriculum::BatchSampler& sampler) {
+  const auto tStep = Clock::now();
+  GrpoStepResult out;
+  auto& m = out.metrics;
+  const auto kept = collectGroups(step, phase, examples, sampler, out);
+  if (reward_->judgeClient()) grpo::StepMetrics::judge(stepFigures(out.groups, examples), m);
+  auto t = Clock::now();
+  const auto trained = assignAdvantages(out.groups, kept, examples);
   m["timing_s/adv"] = since(t);
-
-  // Batch statistics over what is trained on (all generated samples when nothing survived).
-  std::vector<const RolloutGroup*> batch;
-  for (const auto& grp : out.groups)
-    if (grp.kept || kept.empty()) batch.push_back(&grp);
-  std::vector<double> score, rewards, advs, respLen, promptLen;
-  double respClip = 0, promptClip = 0, tokens = 0;
-  for (const auto* grp : batch) {
-    const auto plen = static_cast<double>(examples[grp->exampleIndex].promptIds.size());
-    for (const auto& s : grp->samples) {
-      score.push_back(s.reward.score - s.reward.overlong_penalty);
-      rewards.push_back(s.reward.score);
-      advs.push_back(s.advantage);
-      respLen.push_back(static_cast<double>(s.responseIds.size()));
-      promptLen.push_back(plen);
-      respClip += s.truncated ? 1 : 0;
-      if (s.calls.empty()) {
-        promptClip += plen >= static_cast<double>(phase.maxInputTokens) ? 1 : 0;
-        tokens += plen + static_cast<double>(s.responseIds.size());
-      } else {
-        // Memory agent: the document is read in sections, never clipped; every call costs tokens.
-        for (const auto& c : s.calls) tokens += static_cast<double>(c.promptIds.size() + c.responseIds.size());
-      }
-    }
-  }
-  stats(m, "critic/score", score);
-  {
-    // critic/score covers the trained (kept) groups, as verl reports it; with dynamic sampling that
-    // hides the all-wrong and all-right groups. This one covers every sample generated this step.
-    std::vector<double> all;
-    for (const auto& grp : out.groups)
-      for (const auto& s : grp.samples) all.push_back(s.reward.score - s.reward.overlong_penalty);
-    stats(m, "critic/gen_score", all);
-  }
-  stats(m, "critic/rewards", rewards);
-  stats(m, "critic/advantages", advs);
-  stats(m, "response_length", respLen);
-  stats(m, "prompt_length", promptLen);
-  const double n = std::max<double>(1.0, static_cast<double>(respLen.size()));
-  m["response_length/clip_ratio"] = respClip / n;
-  m["prompt_length/clip_ratio"] = promptClip / n;
-
-  if (memoryAgent) memoryMetrics(m, batch);
-
-  if (!trained.empty()) {
-    auto actorBatch = ActorBatch::build(out.groups, kept, examples, static_cast<size_t>(g.ppoMiniBatchSize));
-    auto& seqs = actorBatch.seqs;
-    auto& miniBatches = actorBatch.miniBatches;
-    // Each rank computes and trains on its share of every mini-batch (round robin within it).
-    std::vector<int> owner(seqs.size(), 0);
-    for (const auto& mb : miniBatches)
-      for (size_t j = 0; j < mb.size(); ++j) owner[mb[j]] = static_cast<int>(j % static_cast<size_t>(collective_->worldSize()));
-    // One epoch over one mini-batch trains the policy that generated: its old log-probs come from
-    // the update's own forward pass (ActorUpdater::updateOnPolicy). AEPO needs the batch entropy
-    // before the update, so it keeps the separate pass.
-    const bool onPolicy = g.ppoEpochs == 1 && miniBatches.size() == 1 && !g.aepo.enabled;
-    // A sample's mean entropy over all its tokens (every call, for the memory agent); before AEPO
-    // drops sequences, while seqs still lines up with actorBatch.sampleOf.
-    auto setSampleEntropy = [&](const std::vector<double>& meanEntropy) {
-      std::vector<double> sum(trained.size(), 0.0), tokens(trained.size(), 0.0);
-      for (size_t i = 0; i < seqs.size(); ++i) {
-        const auto n = static_cast<double>(seqs[i].response->size());
-        sum[actorBatch.sampleOf[i]] += meanEntropy[i] * n;
-        tokens[actorBatch.sampleOf[i]] += n;
-      }
-      for (size_t i = 0; i < trained.size(); ++i) trained[i]->meanEntropy = tokens[i] > 0 ? sum[i] / tokens[i] : 0.0;
-    };
-    t = Clock::now();
-    std::vector<double> meanEntropy;
-    std::vector<torch::Tensor> oldLp;
-    if (!onPolicy) {
-      oldLp = ownedLogProbs(policy_, seqs, owner, &meanEntropy);
-      setSampleEntropy(meanEntropy);
-    }
-    m["timing_s/old_log_prob"] = since(t);
-    if (g.aepo.enabled) applyAepo(seqs, miniBatches, oldLp, owner, meanEntropy, m);
-    std::vector<torch::Tensor> refLp;
-    if (g.useKlLoss) {
-      t = Clock::now();
-      refLp = ownedLogProbs(*reference_, seqs, owner, nullptr);
-      m["timing_s/ref"] = since(t);
-    }
-    // This rank's rows of each mini-batch; an empty share still takes part in the collectives.
-    if (collective_->worldSize() > 1)
-      for (auto& mb : miniBatches)
-        mb.erase(std::remove_if(mb.begin(), mb.end(), [&](size_t i) { return owner[i] != collective_->rank(); }),
-                 mb.end());
-    t = Clock::now();
-    if (!seqs.empty()) {
-      if (onPolicy) {
-        for (const auto& [k, v] : updater_->updateOnPolicy(seqs, refLp, miniBatches.front(), meanEntropy)) m[k] = v;
-        if (collective_->worldSize() > 1) collective_->sum(meanEntropy);
-        setSampleEntropy(meanEntropy);
-      } else {
-        for (const auto& [k, v] : updater_->update(seqs, oldLp, refLp, miniBatches)) m[k] = v;
-      }
-      out.updated = true;
-    }
-    m["timing_s/update_actor"] = since(t);
-  }
-  const double stepTime = since(tStep);
-  m["timing_s/step"] = stepTime;
-  m["perf/time_per_step"] = stepTime;
-  m["perf/throughput"] = stepTime > 0 ? tokens / stepTime : 0.0;
+  const bool memoryAgent = phase.mode == config::PhaseMode::Memory;
+  const double tokens = grpo::StepMetrics::batch(stepFigures(out.groups, examples), phase.maxInputTokens, memoryAgent, m);
+  if (!trained.empty()) out.updated = updateActor(out.groups, kept, trained, examples, m);
+  grpo::StepMetrics::throughput(since(tStep), tokens, m);
   return out;
 }
 

@@ -59,6 +59,21 @@ class GrpoTrainer {
   void setAepoMasking(bool on) { aepoMasking_ = on; }
 
  private:
+  engine::SamplingParams samplingParams(const config::PhaseConfig& phase) const;
+  // Generation batches until dynamic sampling has its groups (or may generate no more), every
+  // group into out.groups; returns the kept groups' indices.
+  std::vector<size_t> collectGroups(int64_t step, const config::PhaseConfig& phase,
+                                    const std::vector<TrainExample>& examples, curriculum::BatchSampler& sampler,
+                                    GrpoStepResult& out);
+  // Sets the advantages of the kept groups' samples and returns those samples (the ones trained
+  // on), in kept order.
+  std::vector<RolloutSample*> assignAdvantages(std::vector<RolloutGroup>& groups, const std::vector<size_t>& kept,
+                                               const std::vector<TrainExample>& examples) const;
+  // Old and reference log-probs, AEPO, then the PPO update on the trained samples (their mean
+  // entropies set on the way). False when no sequence was left to train on.
+  bool updateActor(std::vector<RolloutGroup>& groups, const std::vector<size_t>& kept,
+                   const std::vector<RolloutSample*>& trained, const std::vector<TrainExample>& examples,
+                   std::map<std::string, double>& m);
   void applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
                  std::vector<torch::Tensor>& oldLp, std::vector<int>& owner, const std::vector<double>& meanEntropy,
                  std::map<std::string, double>& m);
