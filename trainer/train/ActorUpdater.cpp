@@ -112,11 +112,11 @@ std::vector<torch::Tensor> ActorUpdater::logProbs(model::QwenForCausalLM& model,
   return out;
 }
 
-std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<ActorSequence>& seqs,
+std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<ActorSequence>& seqs, OldLogProbs source,
                                                           const std::vector<torch::Tensor>& oldLogProbs,
                                                           const std::vector<torch::Tensor>& refLogProbs,
                                                           const std::vector<size_t>& rows,
-                                                          std::vector<double>* onPolicyEntropy) {
+                                                          std::vector<double>* meanEntropy) {
   const auto device = deviceOf(policy_);
   const auto mode = options_.loss.aggMode;
   double localTokens = 0;
@@ -136,8 +136,9 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     for (size_t i : micro) adv.push_back(static_cast<float>(seqs[i].advantage));
     const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
     const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true, modelConfig.isMoe());
-    const auto old = onPolicyEntropy ? r.logProbs.detach() : padRows(oldLogProbs, micro, width).to(device);
-    if (onPolicyEntropy) storeMeanEntropy(r.entropy, batch, micro, *onPolicyEntropy);
+    const auto old = source == OldLogProbs::ThisForward ? r.logProbs.detach()
+                                                        : padRows(oldLogProbs, micro, width).to(device);
+    if (meanEntropy) storeMeanEntropy(r.entropy, batch, micro, *meanEntropy);
     const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
     const double microTokens = mask.sum().item<double>();
     const double tokW = microTokens / totalTokens;
@@ -164,18 +165,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     ppoKl += pl.ppoKl.item<double>() * tokW;
     entropy += grpo::PolicyLoss::maskedMean(r.entropy.detach(), mask).item<double>() * tokW;
   }
-  std::vector<torch::Tensor> params, grads;
-  for (auto& p : policy_->parameters()) {
-    if (!p.requires_grad()) continue;
-    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-    params.push_back(p);
-    grads.push_back(p.grad());
-  }
-  collective_->sumGradients(grads);
-  // clip_grad_norm_ returns the norm before clipping (verl's actor/grad_norm).
-  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, options_.gradClip);
-  if (std::isfinite(gradNorm)) optimizer_.step();  // verl skips the step on a non-finite norm
-  optimizer_.zero_grad();
+  const double gradNorm = stepOptimizer();
   const double lr = optimizer_.param_groups().front().options().get_lr();
   std::map<std::string, double> m{{"actor/pg_loss", collective_->sum(pgLoss)},
                                   {"actor/pg_clipfrac", collective_->sum(clipFrac)},
@@ -189,6 +179,22 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
   return m;
 }
 
+double ActorUpdater::stepOptimizer() {
+  std::vector<torch::Tensor> params, grads;
+  for (auto& p : policy_->parameters()) {
+    if (!p.requires_grad()) continue;
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    params.push_back(p);
+    grads.push_back(p.grad());
+  }
+  collective_->sumGradients(grads);
+  // clip_grad_norm_ returns the norm before clipping (verl's actor/grad_norm).
+  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, options_.gradClip);
+  if (std::isfinite(gradNorm)) optimizer_.step();  // verl skips the step on a non-finite norm
+  optimizer_.zero_grad();
+  return gradNorm;
+}
+
 std::map<std::string, double> ActorUpdater::update(const std::vector<ActorSequence>& seqs,
                                                    const std::vector<torch::Tensor>& oldLogProbs,
                                                    const std::vector<torch::Tensor>& refLogProbs,
@@ -198,7 +204,7 @@ std::map<std::string, double> ActorUpdater::update(const std::vector<ActorSequen
   policy_->train();
   for (int64_t epoch = 0; epoch < options_.ppoEpochs; ++epoch)
     for (const auto& mb : miniBatches) {
-      for (const auto& [k, v] : miniBatchStep(seqs, oldLogProbs, refLogProbs, mb)) sum[k] += v;
+      for (const auto& [k, v] : miniBatchStep(seqs, OldLogProbs::Given, oldLogProbs, refLogProbs, mb)) sum[k] += v;
       ++count;
     }
   for (auto& [k, v] : sum) v /= std::max(1, count);
@@ -211,7 +217,7 @@ std::map<std::string, double> ActorUpdater::updateOnPolicy(const std::vector<Act
                                                            std::vector<double>& meanEntropy) {
   meanEntropy.assign(seqs.size(), 0.0);
   policy_->train();
-  return miniBatchStep(seqs, {}, refLogProbs, miniBatch, &meanEntropy);
+  return miniBatchStep(seqs, OldLogProbs::ThisForward, {}, refLogProbs, miniBatch, &meanEntropy);
 }
 
 }  // namespace longrl::train

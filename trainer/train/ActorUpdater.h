@@ -72,11 +72,21 @@ class ActorUpdater {
                                                        const std::vector<size_t>& rows, int64_t tokenBudget);
 
  private:
-  std::map<std::string, double> miniBatchStep(const std::vector<ActorSequence>& seqs,
+  // Where a mini-batch step takes the old log-probs of its PPO ratio from.
+  enum class OldLogProbs {
+    Given,        // the oldLogProbs argument (a separate no-grad pass before the update)
+    ThisForward,  // the step's own forward pass, detached (on-policy: the policy has not moved)
+  };
+  // One optimizer step on `rows`. meanEntropy (optional) gets each row's mean token entropy from
+  // the step's forward pass.
+  std::map<std::string, double> miniBatchStep(const std::vector<ActorSequence>& seqs, OldLogProbs source,
                                               const std::vector<torch::Tensor>& oldLogProbs,
                                               const std::vector<torch::Tensor>& refLogProbs,
                                               const std::vector<size_t>& rows,
-                                              std::vector<double>* onPolicyEntropy = nullptr);
+                                              std::vector<double>* meanEntropy = nullptr);
+  // Sums the gradients over the ranks, clips them and steps the optimizer; returns the norm
+  // before clipping.
+  double stepOptimizer();
   model::QwenForCausalLM policy_;
   torch::optim::Optimizer& optimizer_;
   ActorOptions options_;
