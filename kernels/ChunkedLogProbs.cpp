@@ -188,16 +188,19 @@ Tensor ChunkedLogProbs::klEstimate(const Tensor& logprobs, const Tensor& refLogP
   if (logprobs.sizes() != refLogProbs.sizes())
     throw KernelError("ChunkedLogProbs::klEstimate: logprobs " + shapeText(logprobs) + " vs refLogProbs " +
                       shapeText(refLogProbs));
-  auto diff = logprobs - refLogProbs;
   switch (penalty) {
-    case KlPenalty::K1: return diff;
-    case KlPenalty::K2: return 0.5 * diff.square();
-    case KlPenalty::K3: {
-      auto r = refLogProbs - logprobs;
-      return (r.exp() - r - 1).clamp(-10.0, 10.0);
+    case KlPenalty::K1:
+      return logprobs - refLogProbs;
+    case KlPenalty::K2:
+      return 0.5 * (logprobs - refLogProbs).pow(2);
+    case KlPenalty::K3:
+    case KlPenalty::LowVarKl: {
+      const auto d = (refLogProbs - logprobs).clamp(-20.0, 20.0);
+      const auto k3 = d.exp() - d - 1.0;
+      return penalty == KlPenalty::LowVarKl ? k3.clamp(-10.0, 10.0) : k3;
     }
   }
-  return diff;
+  return logprobs - refLogProbs;
 }
 
 }  // namespace longrl::kernels

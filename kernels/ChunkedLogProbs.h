@@ -10,16 +10,19 @@
 #include <optional>
 #include <string>
 
+#include "core/config/ConfigEnums.h"
+
 namespace longrl::kernels {
 
-enum class KlPenalty { K1, K2, K3 };  // verl's kl / mse / low_var_kl
+// The run config's kl_loss_type: k1, k2, k3 and low_var_kl (k3 clamped), as the training loss uses them.
+using KlPenalty = config::KlLossType;
 
 struct ChunkedLogProbsOptions {
   int64_t chunk = 1024;        // rows of logits materialised at once: memory ~ a few x chunk x V floats
   double temperature = 1.0;    // logits / temperature, as verl does for old/ref log-probs and the update
   bool computeEntropy = true;  // entropy of the full distribution (differentiable: the entropy bonus)
   std::optional<torch::Tensor> refLogProbs;  // [T]: when set, result.kl holds the per-token KL estimate
-  KlPenalty klPenalty = KlPenalty::K3;
+  KlPenalty klPenalty = KlPenalty::LowVarKl;
 };
 
 struct ChunkedLogProbsResult {
@@ -39,8 +42,11 @@ class ChunkedLogProbs {
   static Result compute(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                         const torch::Tensor& targets, const Options& options = {});
 
-  // Per-token KL estimate between the policy (logprobs) and a reference, as verl's kl_penalty:
-  // k1 = lp - ref, k2 = 0.5 (lp - ref)^2, k3 = exp(ref - lp) - (ref - lp) - 1 clamped to [-10, 10].
+  // Per-token KL estimate between the policy (logprobs) and a reference, as verl's kl_penalty;
+  // the one implementation, which the training loss (grpo::PolicyLoss::klPenalty) uses too:
+  //   k1 = lp - ref;  k2 = 0.5 (lp - ref)^2;
+  //   k3 = exp(d) - d - 1 with d = ref - lp clamped to [-20, 20] first (exp must not overflow);
+  //   low_var_kl = k3 clamped to [-10, 10].
   static torch::Tensor klEstimate(const torch::Tensor& logprobs, const torch::Tensor& refLogProbs,
                                   KlPenalty penalty);
 };

@@ -4,6 +4,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "kernels/ChunkedLogProbs.h"
 #include "kernels/KernelError.h"
 #include "kernels/KernelReference.h"
@@ -53,6 +57,7 @@ class TestChunkedLogProbs : public QObject {
   void noGradPathMatchesAndBuildsNoGraph();
   void floatInputsAgreeWithDoubleReference();
   void klEstimatesFollowVerlFormulas();
+  void klClampsOfK3AndLowVarKl();
   void rejectsMalformedInputs();
 };
 
@@ -193,12 +198,36 @@ void TestChunkedLogProbs::klEstimatesFollowVerlFormulas() {
   QVERIFY((r.kl >= 0).all().item<bool>());
   QVERIFY(maxAbsDiff(ChunkedLogProbs::klEstimate(lp, ref, KlPenalty::K1), lp - ref) < 1e-15);
   QVERIFY(maxAbsDiff(ChunkedLogProbs::klEstimate(lp, ref, KlPenalty::K2), 0.5 * (lp - ref).square()) < 1e-15);
-  // k3 is clamped at 10 for very unlikely tokens under the reference.
+  // low_var_kl (the default) is clamped at 10 for very unlikely tokens under the reference.
   auto big = ChunkedLogProbs::klEstimate(torch::full({1}, -30.0, torch::kDouble), torch::zeros({1}, torch::kDouble),
-                                         KlPenalty::K3);
+                                         KlPenalty::LowVarKl);
   QCOMPARE(big.item<double>(), 10.0);
   r.kl.sum().backward();  // the KL term is differentiable through the log-probs
   QVERIFY(h.grad().defined() && h.grad().abs().sum().item<double>() > 0);
+}
+
+// The clamps of k3 and low_var_kl, pinned at values where each one acts; the training loss
+// (grpo::PolicyLoss::klPenalty) computes its KL term with this function.
+void TestChunkedLogProbs::klClampsOfK3AndLowVarKl() {
+  // ref - lp: 0.5 (no clamp acts), 5 (k3 = e^5 - 6 = 142.4: low_var_kl clamps it to 10), 30 and -30
+  // (the exponent is clamped to 20 and -20 first), and +inf (a token impossible under the policy).
+  const auto lp = torch::tensor({-1.0, -5.0, -30.0, 0.0, -std::numeric_limits<double>::infinity()}, torch::kDouble);
+  const auto ref = torch::tensor({-0.5, 0.0, 0.0, -30.0, 0.0}, torch::kDouble);
+  const auto k3 = ChunkedLogProbs::klEstimate(lp, ref, KlPenalty::K3);
+  const auto low = ChunkedLogProbs::klEstimate(lp, ref, KlPenalty::LowVarKl);
+  const double expected[] = {std::exp(0.5) - 1.5, std::exp(5.0) - 6.0, std::exp(20.0) - 21.0, std::exp(-20.0) + 19.0,
+                             std::exp(20.0) - 21.0};
+  for (int i = 0; i < 5; ++i) {
+    QVERIFY2(std::abs(k3[i].item<double>() - expected[i]) <= 1e-12 * std::max(1.0, expected[i]), qPrintable(QString::number(i)));
+    QCOMPARE(low[i].item<double>(), std::min(expected[i], 10.0));
+  }
+  // k3 itself is not clamped at 10.
+  QVERIFY(k3[1].item<double>() > 100.0);
+  // The clamped exponent gives no gradient; inside the clamps the gradient is 1 - exp(ref - lp).
+  auto x = lp.clone().requires_grad_();
+  ChunkedLogProbs::klEstimate(x.narrow(0, 0, 3), ref.narrow(0, 0, 3), KlPenalty::K3).sum().backward();
+  QVERIFY(std::abs(x.grad()[0].item<double>() - (1.0 - std::exp(0.5))) < 1e-12);
+  QCOMPARE(x.grad()[2].item<double>(), 0.0);
 }
 
 void TestChunkedLogProbs::rejectsMalformedInputs() {

@@ -1,5 +1,7 @@
 #include "trainer/grpo/PolicyLoss.h"
 
+#include "kernels/ChunkedLogProbs.h"
+
 namespace longrl::grpo {
 
 torch::Tensor PolicyLoss::maskedMean(const torch::Tensor& x, const torch::Tensor& mask) {
@@ -50,19 +52,7 @@ PolicyLossResult PolicyLoss::compute(const torch::Tensor& logProbs, const torch:
 
 torch::Tensor PolicyLoss::klPenalty(const torch::Tensor& logProbs, const torch::Tensor& refLogProbs,
                                     config::KlLossType type) {
-  switch (type) {
-    case config::KlLossType::K1:
-      return logProbs - refLogProbs;
-    case config::KlLossType::K2:
-      return 0.5 * (logProbs - refLogProbs).pow(2);
-    case config::KlLossType::K3:
-    case config::KlLossType::LowVarKl: {
-      const auto kl = (refLogProbs - logProbs).clamp(-20.0, 20.0);
-      const auto k3 = kl.exp() - kl - 1.0;
-      return type == config::KlLossType::LowVarKl ? k3.clamp(-10.0, 10.0) : k3;
-    }
-  }
-  return logProbs - refLogProbs;
+  return kernels::ChunkedLogProbs::klEstimate(logProbs, refLogProbs, type);
 }
 
 }  // namespace longrl::grpo

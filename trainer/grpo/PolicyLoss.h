@@ -35,9 +35,10 @@ class PolicyLoss {
                                   const torch::Tensor& advantages, const torch::Tensor& mask,
                                   const PolicyLossOptions& options);
 
-  // Per-token KL estimate between the policy and the reference policy:
+  // Per-token KL estimate between the policy and the reference policy (kernels::ChunkedLogProbs::klEstimate):
   //   k1 = log p - log q;  k2 = 0.5 (log p - log q)^2;
-  //   k3 = exp(log q - log p) - (log q - log p) - 1 (Schulman's unbiased, low-variance estimator);
+  //   k3 = exp(log q - log p) - (log q - log p) - 1 (Schulman's unbiased, low-variance estimator),
+  //        its exponent clamped to [-20, 20];
   //   low_var_kl = k3 clamped to [-10, 10] (verl's default).
   static torch::Tensor klPenalty(const torch::Tensor& logProbs, const torch::Tensor& refLogProbs,
                                  config::KlLossType type);

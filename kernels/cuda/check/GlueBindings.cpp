@@ -24,11 +24,11 @@ using longrl::kernels::KlPenalty;
 
 namespace {
 
+// The run config's spellings: k1, k2, k3, low_var_kl.
 KlPenalty penaltyOf(const std::string& name) {
-  if (name == "k1") return KlPenalty::K1;
-  if (name == "k2") return KlPenalty::K2;
-  if (name == "k3") return KlPenalty::K3;
-  throw std::invalid_argument("kl_penalty must be k1, k2 or k3, got '" + name + "'");
+  for (const auto& [value, spelling] : longrl::config::enumTable(KlPenalty{}))
+    if (name == spelling) return value;
+  throw std::invalid_argument("kl_penalty must be " + longrl::config::enumChoices<KlPenalty>() + ", got '" + name + "'");
 }
 
 // An undefined tensor (entropy off, no refLogProbs) becomes None.

@@ -139,13 +139,16 @@ def ref_log_probs(h, W, targets, temperature):
 
 
 def ref_kl(lp, ref, penalty):
+    """ChunkedLogProbs::klEstimate, which the training loss uses: k3's exponent is clamped to
+    [-20, 20]; low_var_kl is k3 clamped to [-10, 10]."""
     d = lp - ref
     if penalty == "k1":
         return d
     if penalty == "k2":
         return 0.5 * d * d
-    r = ref - lp
-    return (r.exp() - r - 1).clamp(-10.0, 10.0)
+    r = (ref - lp).clamp(-20.0, 20.0)
+    k3 = r.exp() - r - 1
+    return k3.clamp(-10.0, 10.0) if penalty == "low_var_kl" else k3
 
 
 def ref_attention(q, k, v, causal, scale, query_offset):
@@ -399,6 +402,7 @@ def all_cases(ext, devices):
     lp("kl k1", T=19, H=16, V=300, chunk=8, kl="k1", loss=("kl",), seed=7)
     lp("kl k2 + entropy", T=19, H=16, V=300, chunk=8, kl="k2", loss=("kl", "ent"), seed=8)
     lp("kl k3 temp=0.6", T=19, H=16, V=300, chunk=5, kl="k3", temperature=0.6, loss=("kl", "lp"), seed=9)
+    lp("kl low_var_kl", T=19, H=16, V=300, chunk=8, kl="low_var_kl", loss=("kl",), seed=40)
     lp("no grad (old/ref log-probs)", T=45, H=24, V=1000, chunk=16, temperature=0.8, no_grad=True, seed=10)
     lp("V=5000 > 256-thread row, T=300 chunk=128", T=300, H=64, V=5000, chunk=128, temperature=1.1, seed=11)
     if cuda:  # float64 on CUDA takes the LibTorch path, not the kernels
