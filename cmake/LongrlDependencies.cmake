@@ -43,7 +43,8 @@ if(LONGRL_CUDA)
   enable_language(CUDA)
   find_package(CUDAToolkit REQUIRED)
   set_package_properties(CUDAToolkit PROPERTIES TYPE REQUIRED PURPOSE "CUDA kernels")
-  find_library(NCCL_LIBRARY nccl HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64 REQUIRED)
+  # No NCCL here: nothing of ours calls it. Multi-GPU training reaches it through LibTorch's
+  # ProcessGroupNCCL (trainer/train/ProcessGroupCollective), which a CUDA LibTorch links itself.
 endif()
 
 # Qt's `slots`/`signals` macros collide with LibTorch headers: Qt code uses Q_SLOTS etc.
