@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/BenchArgs.h"
 #include "core/grounding/GroundingAligner.h"
 #include "core/grounding/GroundingIndex.h"
 
@@ -77,7 +78,8 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  longrl::bench::parseArgs(argc, argv, "(no options)", [](longrl::cli::ArgList&) {});
   TextGen gen(20260522);
   std::string doc;
   std::vector<std::pair<size_t, size_t>> docWords;

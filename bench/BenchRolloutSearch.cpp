@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "bench/BenchArgs.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
@@ -89,8 +90,13 @@ double best(F f, int reps = 3) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long n = argc > 1 ? std::atol(argv[1]) : 200000;
-  const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "longrl-bench-search";
+  long n = 200000;
+  fs::path dir = fs::temp_directory_path() / "longrl-bench-search";
+  longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)] [DIR]", [&](longrl::cli::ArgList& args) {
+    const auto p = longrl::bench::takePositionals(args, 2);
+    n = static_cast<long>(longrl::bench::positionalInt(p, 0, n));
+    if (p.size() > 1) dir = p[1];
+  });
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string indexed = RunStore::fileIn((dir / "indexed").string());

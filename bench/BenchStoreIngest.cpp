@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/BenchArgs.h"
 #include "core/store/EventEncoder.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
@@ -38,8 +39,13 @@ std::vector<std::string> metricNames() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long rows = argc > 1 ? std::atol(argv[1]) : 1000000;
-  const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "longrl-bench-store";
+  long rows = 1000000;
+  fs::path dir = fs::temp_directory_path() / "longrl-bench-store";
+  longrl::bench::parseArgs(argc, argv, "[ROWS (default 1000000)] [DIR]", [&](longrl::cli::ArgList& args) {
+    const auto p = longrl::bench::takePositionals(args, 2);
+    rows = static_cast<long>(longrl::bench::positionalInt(p, 0, rows));
+    if (p.size() > 1) dir = p[1];
+  });
   fs::remove_all(dir);
   fs::create_directories(dir);
   const auto names = metricNames();

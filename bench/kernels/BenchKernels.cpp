@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/BenchArgs.h"
 #include "kernels/BlockAttention.h"
 #include "kernels/ChunkedLogProbs.h"
 #include "kernels/KernelReference.h"
@@ -139,12 +140,11 @@ int main(int argc, char** argv) {
   }
   int threads = 1;  // on 2 shared cores, 2 BLAS threads spun and cost more CPU than they saved
   bool full = false, quick = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--full") full = true;
-    else if (a == "--quick") quick = true;
-  }
+  longrl::bench::parseArgs(argc, argv, "[--threads N (default 1)] [--full] [--quick]", [&](longrl::cli::ArgList& args) {
+    threads = static_cast<int>(args.takeIntOr("threads", threads));
+    full = args.takeFlag("full");
+    quick = args.takeFlag("quick");
+  });
   char self[4096] = {0};
   if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return 1;
   std::printf("benchkernels: fp32 on CPU (bf16 is not fast on this CPU), torch::set_num_threads(%d), one run each\n"

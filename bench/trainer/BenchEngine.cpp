@@ -12,6 +12,7 @@
 
 #include <torch/torch.h>
 
+#include "bench/BenchArgs.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/engine/GenerationEngine.h"
 #include "trainer/model/TorchThreads.h"
@@ -37,11 +38,11 @@ std::vector<int> randomPrompt(int64_t len, uint64_t seed, int64_t vocab) {
 int main(int argc, char** argv) {
   int threads = 1;
   int64_t promptTokens = 1536, decodeTokens = 64, decodePrompt = 256;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--prompt-tokens")) promptTokens = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--decode-tokens")) decodeTokens = std::atoll(argv[i + 1]);
-  }
+  bench::parseArgs(argc, argv, "[--threads N] [--prompt-tokens N] [--decode-tokens N]", [&](cli::ArgList& args) {
+    threads = static_cast<int>(args.takeIntOr("threads", threads));
+    promptTokens = args.takeIntOr("prompt-tokens", promptTokens);
+    decodeTokens = args.takeIntOr("decode-tokens", decodeTokens);
+  });
   threads = model::applyTorchThreads(threads);
   auto config = cli::initModelPreset("small");
   model::QwenForCausalLM m(config);

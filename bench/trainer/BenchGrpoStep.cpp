@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "bench/BenchArgs.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/curriculum/BatchSampler.h"
@@ -48,20 +49,26 @@ std::string document(int seed, int facts) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cli::ArgList args(std::vector<std::string>(argv + 1, argv + argc));
-  const std::string preset = args.takeOr("preset", "small");
-  std::string modelDir = args.takeOr("model", "");
-  const int steps = static_cast<int>(args.takeIntOr("steps", 3));
-  const int prompts = static_cast<int>(args.takeIntOr("prompts", 4));
-  const int samples = static_cast<int>(args.takeIntOr("samples", 4));
-  const int maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
-  const int facts = static_cast<int>(args.takeIntOr("facts", 40));
-  const bool kl = args.takeFlag("kl");
-  const bool compare = args.takeFlag("compare-kernels");
-  const bool compareSharing = args.takeFlag("compare-sharing");
-  const bool paddedPrompts = args.takeFlag("padded-prompts");
-  const int threads = static_cast<int>(args.takeIntOr("threads", 0));
-  args.finish();
+  std::string preset, modelDir;
+  int steps = 0, prompts = 0, samples = 0, maxNew = 0, facts = 0, threads = 0;
+  bool kl = false, compare = false, compareSharing = false, paddedPrompts = false;
+  bench::parseArgs(argc, argv,
+                   "[--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4] [--max-new 64] "
+                   "[--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing] [--padded-prompts]",
+                   [&](cli::ArgList& args) {
+                     preset = args.takeOr("preset", "small");
+                     modelDir = args.takeOr("model", "");
+                     steps = static_cast<int>(args.takeIntOr("steps", 3));
+                     prompts = static_cast<int>(args.takeIntOr("prompts", 4));
+                     samples = static_cast<int>(args.takeIntOr("samples", 4));
+                     maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
+                     facts = static_cast<int>(args.takeIntOr("facts", 40));
+                     kl = args.takeFlag("kl");
+                     compare = args.takeFlag("compare-kernels");
+                     compareSharing = args.takeFlag("compare-sharing");
+                     paddedPrompts = args.takeFlag("padded-prompts");
+                     threads = static_cast<int>(args.takeIntOr("threads", 0));
+                   });
   model::applyTorchThreads(threads);
 
   const fs::path tmp = fs::temp_directory_path() / ("benchgrpostep-" + std::to_string(::getpid()));

@@ -15,6 +15,7 @@
 
 #include <torch/torch.h>
 
+#include "bench/BenchArgs.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/demo/DemoExampleGenerator.h"
@@ -32,13 +33,14 @@ using namespace longrl;
 int main(int argc, char** argv) {
   int threads = 1, samples = 4;
   int64_t chunk = 256, memoryTokens = 32, maxTokens = 32768;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--chunk")) chunk = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--memory")) memoryTokens = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--samples")) samples = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--max-tokens")) maxTokens = std::atoll(argv[i + 1]);
-  }
+  bench::parseArgs(argc, argv, "[--threads N] [--chunk N] [--memory N] [--samples G] [--max-tokens N]",
+                   [&](cli::ArgList& args) {
+                     threads = static_cast<int>(args.takeIntOr("threads", threads));
+                     chunk = args.takeIntOr("chunk", chunk);
+                     memoryTokens = args.takeIntOr("memory", memoryTokens);
+                     samples = static_cast<int>(args.takeIntOr("samples", samples));
+                     maxTokens = args.takeIntOr("max-tokens", maxTokens);
+                   });
   threads = model::applyTorchThreads(threads);
 
   // The demo preset with a tokenizer trained on demo documents (what `longrl demo` creates).

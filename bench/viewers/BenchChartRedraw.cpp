@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "bench/BenchArgs.h"
 #include "viewers/chart/ChartCanvas.h"
 #include "viewers/chart/MetricChartWidget.h"
 
@@ -22,8 +23,16 @@ using longrl::viewers::MetricSeries;
 int main(int argc, char** argv) {
   if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
-  const int points = argc > 1 ? std::atoi(argv[1]) : 1000000;
-  const int seriesCount = argc > 2 ? std::atoi(argv[2]) : 10;
+  int points = 1000000, seriesCount = 10;
+  std::string png;
+  // After QApplication, which takes its own options (-platform ...) out of argv.
+  longrl::bench::parseArgs(argc, argv, "[POINTS (default 1000000)] [SERIES (default 10)] [PNG]",
+                           [&](longrl::cli::ArgList& args) {
+                             const auto p = longrl::bench::takePositionals(args, 3);
+                             points = static_cast<int>(longrl::bench::positionalInt(p, 0, points));
+                             seriesCount = static_cast<int>(longrl::bench::positionalInt(p, 1, seriesCount));
+                             if (p.size() > 2) png = p[2];
+                           });
 
   std::vector<std::unique_ptr<MetricSeries>> series;
   for (int s = 0; s < seriesCount; ++s) {
@@ -72,7 +81,7 @@ int main(int argc, char** argv) {
     next += 100;
   };
   measure("whole run", [&] { chart.resetZoom(); }, nothing);
-  if (argc > 3 && !target.save(QString::fromLocal8Bit(argv[3]))) std::fprintf(stderr, "cannot write %s\n", argv[3]);
+  if (!png.empty() && !target.save(QString::fromStdString(png))) std::fprintf(stderr, "cannot write %s\n", png.c_str());
   measure("zoomed to 1% of the run", [&] {
     chart.canvas()->setXRange(points * 0.5, points * 0.51);
     Q_EMIT chart.canvas()->userChangedXRange(points * 0.5, points * 0.51);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <random>
 
+#include "bench/BenchArgs.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreWriter.h"
 #include "viewers/document/DocumentTraceView.h"
@@ -90,7 +91,11 @@ std::string longDocument(int words) {
 int main(int argc, char** argv) {
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
-  const int n = argc > 1 ? std::atoi(argv[1]) : 200000;
+  int n = 200000;
+  // After QApplication, which takes its own options (-platform ...) out of argv.
+  longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)]", [&](longrl::cli::ArgList& args) {
+    n = static_cast<int>(longrl::bench::positionalInt(longrl::bench::takePositionals(args, 1), 0, n));
+  });
   QTemporaryDir dir;
   const std::string path = longrl::store::RunStore::fileIn(dir.path().toStdString());
   QElapsedTimer t;
