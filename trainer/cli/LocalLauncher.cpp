@@ -68,6 +68,247 @@ int exitCodeOf(int status) {
   return 1;
 }
 
+// Every variable of this process's environment but the ranks' own, then the job's rendezvous.
+std::vector<std::string> jobEnvironment(int port, int nproc) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    if (!isRankVariable(*e)) env.emplace_back(*e);
+  env.push_back("MASTER_ADDR=127.0.0.1");
+  env.push_back("MASTER_PORT=" + std::to_string(port));
+  env.push_back("WORLD_SIZE=" + std::to_string(nproc));
+  env.push_back("LOCAL_WORLD_SIZE=" + std::to_string(nproc));
+  return env;
+}
+
+// The launcher's signal handling while a job runs: SIGPIPE ignored (a rank that dies early must
+// not kill us mid-write), SIGCHLD and the stop signals waking the loop through a pipe. The
+// previous handlers come back when it goes.
+class LoopSignals {
+ public:
+  LoopSignals() {
+    struct sigaction ignorePipe {};
+    ignorePipe.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignorePipe, &oldPipe_);
+    if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) {
+      ::sigaction(SIGPIPE, &oldPipe_, nullptr);
+      throw std::runtime_error("--nproc: pipe failed");
+    }
+    g_wakeLoop = wake_[1];
+    struct sigaction onChild {};
+    onChild.sa_handler = onChildExit;
+    onChild.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    ::sigaction(SIGCHLD, &onChild, &oldChild_);
+    g_stopSignals = 0;
+    struct sigaction onStop {};
+    onStop.sa_handler = onStopSignal;
+    onStop.sa_flags = SA_RESTART;
+    ::sigaction(SIGTERM, &onStop, &oldTerm_);
+    ::sigaction(SIGINT, &onStop, &oldInt_);
+  }
+  ~LoopSignals() {
+    ::sigaction(SIGCHLD, &oldChild_, nullptr);
+    ::sigaction(SIGTERM, &oldTerm_, nullptr);
+    ::sigaction(SIGINT, &oldInt_, nullptr);
+    g_wakeLoop = -1;
+    ::close(wake_[0]);
+    ::close(wake_[1]);
+    ::sigaction(SIGPIPE, &oldPipe_, nullptr);
+  }
+  LoopSignals(const LoopSignals&) = delete;
+  LoopSignals& operator=(const LoopSignals&) = delete;
+
+  int wakeFd() const { return wake_[0]; }
+  void drain() const {
+    char drain[64];
+    while (::read(wake_[0], drain, sizeof(drain)) > 0) {
+    }
+  }
+
+ private:
+  struct sigaction oldPipe_ {}, oldChild_ {}, oldTerm_ {}, oldInt_ {};
+  int wake_[2] = {-1, -1};
+};
+
+// One job: its ranks, started and then watched until every one has exited.
+class Job {
+ public:
+  Job(const LocalLauncher::Spec& spec, std::ostream& out, std::ostream& err)
+      : spec_(spec), out_(out), err_(err), ranks_(static_cast<size_t>(spec.nproc)),
+        devNull_(::open("/dev/null", O_RDWR | O_CLOEXEC)) {}
+  ~Job() {
+    if (stdoutRead_ >= 0) ::close(stdoutRead_);
+    if (devNull_ >= 0) ::close(devNull_);
+  }
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
+
+  void start(const std::vector<std::string>& baseEnv) {
+    for (int i = 0; i < spec_.nproc; ++i) startRank(i, baseEnv);
+    running_ = ranks_.size();
+  }
+
+  // Copies rank 0's stdout, passes stop requests on and reaps the ranks until all have exited.
+  LocalLauncher::Result watch(const LoopSignals& signals) {
+    while (running_ > 0 || stdoutRead_ >= 0) {
+      pollOnce(signals);
+      passStopRequests();
+      reapExited();
+      if (killAt_ && std::chrono::steady_clock::now() >= *killAt_) {
+        stopAll(SIGKILL);
+        killAt_.reset();
+      }
+    }
+    if (result_.failedRank >= 0)
+      err_ << "train: the job failed in rank " << result_.failedRank << " (exit code " << result_.exitCode << ")"
+           << (causeIsConsequence_ ? "; every failed rank only lost its peers or was stopped" : "") << std::endl;
+    return result_;
+  }
+
+ private:
+  struct Rank {
+    pid_t pid = -1;
+    bool running = false;
+    int status = 0;
+  };
+
+  // Everything the child needs is built before fork(): only async-signal-safe calls after it.
+  void startRank(int i, const std::vector<std::string>& baseEnv) {
+    std::vector<std::string> env = baseEnv;
+    env.push_back("RANK=" + std::to_string(i));
+    env.push_back("LOCAL_RANK=" + std::to_string(i));
+    std::vector<std::string> args{spec_.executable};
+    args.insert(args.end(), spec_.args.begin(), spec_.args.end());
+    if (i == 0) args.insert(args.end(), spec_.rank0Args.begin(), spec_.rank0Args.end());
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    int outPipe[2] = {-1, -1}, inPipe[2] = {-1, -1};
+    if (i == 0 && ::pipe2(outPipe, O_CLOEXEC) != 0) throw std::runtime_error("--nproc: pipe failed");
+    if (spec_.stdinText && ::pipe2(inPipe, O_CLOEXEC) != 0) throw std::runtime_error("--nproc: pipe failed");
+    const pid_t self = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      stopAll(SIGKILL);
+      throw std::runtime_error(std::string("--nproc: fork failed: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+      // The ranks must not outlive the launcher (killed, or its terminal closed). SIGHUP, which a
+      // rank takes as a stop request that never escalates: a launcher killed while its stop
+      // request was under way must not turn that graceful stop into a kill.
+      ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+      if (::getppid() != self) ::_exit(127);
+      ::dup2(spec_.stdinText ? inPipe[0] : devNull_, STDIN_FILENO);
+      ::dup2(i == 0 ? outPipe[1] : devNull_, STDOUT_FILENO);
+      ::execve(spec_.executable.c_str(), argv.data(), envp.data());
+      const char msg[] = "train --nproc: cannot execute the longrl binary\n";
+      [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof(msg) - 1);
+      ::_exit(127);
+    }
+    ranks_[static_cast<size_t>(i)].pid = pid;
+    ranks_[static_cast<size_t>(i)].running = true;
+    if (i == 0) {
+      ::close(outPipe[1]);
+      stdoutRead_ = outPipe[0];
+    }
+    if (spec_.stdinText) {
+      ::close(inPipe[0]);
+      writeAll(inPipe[1], *spec_.stdinText);
+      ::close(inPipe[1]);
+    }
+  }
+
+  void stopAll(int sig) {
+    for (auto& r : ranks_)
+      if (r.running) ::kill(r.pid, sig);
+  }
+
+  // Waits up to 100 ms for a child's exit, a signal or rank 0's output, and copies that output.
+  void pollOnce(const LoopSignals& signals) {
+    pollfd fds[2] = {{signals.wakeFd(), POLLIN, 0}, {stdoutRead_, POLLIN, 0}};
+    const int ready = ::poll(fds, stdoutRead_ >= 0 ? 2 : 1, 100);
+    if (ready > 0 && (fds[0].revents & POLLIN)) signals.drain();
+    if (ready > 0 && stdoutRead_ >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      const ssize_t n = ::read(stdoutRead_, buf_, sizeof(buf_));
+      if (n > 0) {
+        out_.write(buf_, n);
+        out_.flush();
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        ::close(stdoutRead_);
+        stdoutRead_ = -1;
+      }
+    }
+  }
+
+  void passStopRequests() {
+    const sig_atomic_t signals = g_stopSignals;
+    if (signals == stopSignalsSeen_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (stopSignalsSeen_ == 0) {
+      // The ranks finish their step, checkpoint and end "stopped" (they agree on the step).
+      err_ << "train: stop requested: passing it to the " << running_ << " running ranks" << std::endl;
+      stopAll(SIGTERM);
+      stopping_ = true;
+      firstStopAt_ = now;
+    } else if (now - firstStopAt_ >= LocalLauncher::kRepeatedStop) {
+      err_ << "train: stop requested again: killing the ranks" << std::endl;
+      stopAll(SIGKILL);
+    }  // else the same request arriving twice (Ctrl-C reaches the launcher and its ranks alike)
+    stopSignalsSeen_ = signals;
+  }
+
+  void reapExited() {
+    for (size_t i = 0; i < ranks_.size(); ++i) {
+      auto& r = ranks_[i];
+      if (!r.running) continue;
+      int status = 0;
+      if (::waitpid(r.pid, &status, WNOHANG) != r.pid) continue;
+      r.running = false;
+      r.status = status;
+      --running_;
+      if (exitCodeOf(status) != 0) rankFailed(i, status);
+    }
+  }
+
+  void rankFailed(size_t i, int status) {
+    const int code = exitCodeOf(status);
+    // A rank that only lost its peers, or that the launcher's signal ended, is a consequence; it
+    // stands as the cause only until a rank with a failure of its own appears (rank 0 often exits
+    // a few ms before the rank whose error cut its connection).
+    const bool consequence =
+        (spec_.peerLostExitCode && code == *spec_.peerLostExitCode) || (stopping_ && WIFSIGNALED(status));
+    if (result_.failedRank < 0 || (causeIsConsequence_ && !consequence)) {
+      result_.failedRank = static_cast<int>(i);
+      result_.exitCode = code;
+      causeIsConsequence_ = consequence;
+    }
+    if (killAt_) return;
+    // A rank failed (also while a requested stop was under way): the others get a grace period.
+    if (!stopping_)
+      err_ << "train: rank " << i << " of " << spec_.nproc << " failed (exit code " << code
+           << "); stopping the other ranks" << std::endl;
+    stopAll(SIGTERM);
+    stopping_ = true;
+    killAt_ = std::chrono::steady_clock::now() + std::chrono::seconds(spec_.graceSeconds);
+  }
+
+  const LocalLauncher::Spec& spec_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::vector<Rank> ranks_;
+  int devNull_;
+  int stdoutRead_ = -1;
+  size_t running_ = 0;
+  LocalLauncher::Result result_;
+  bool causeIsConsequence_ = false;
+  bool stopping_ = false;
+  std::optional<std::chrono::steady_clock::time_point> killAt_;
+  sig_atomic_t stopSignalsSeen_ = 0;
+  std::chrono::steady_clock::time_point firstStopAt_;
+  char buf_[65536];
+};
+
 }  // namespace
 
 int LocalLauncher::freeLoopbackPort() {
@@ -87,180 +328,11 @@ int LocalLauncher::freeLoopbackPort() {
 
 LocalLauncher::Result LocalLauncher::run(const Spec& spec, std::ostream& out, std::ostream& err) {
   if (spec.nproc < 1) throw std::invalid_argument("LocalLauncher: nproc must be at least 1");
-  const int port = freeLoopbackPort();
-  // Everything the children need is built before fork(): only async-signal-safe calls after it.
-  std::vector<std::string> baseEnv;
-  for (char** e = environ; *e; ++e)
-    if (!isRankVariable(*e)) baseEnv.emplace_back(*e);
-  baseEnv.push_back("MASTER_ADDR=127.0.0.1");
-  baseEnv.push_back("MASTER_PORT=" + std::to_string(port));
-  baseEnv.push_back("WORLD_SIZE=" + std::to_string(spec.nproc));
-  baseEnv.push_back("LOCAL_WORLD_SIZE=" + std::to_string(spec.nproc));
-
-  struct Rank {
-    pid_t pid = -1;
-    bool running = false;
-    int status = 0;
-  };
-  std::vector<Rank> ranks(static_cast<size_t>(spec.nproc));
-  int stdoutRead = -1;
-  const int devNull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  struct sigaction ignorePipe {}, oldPipe {};
-  ignorePipe.sa_handler = SIG_IGN;
-  ::sigaction(SIGPIPE, &ignorePipe, &oldPipe);  // a rank that dies early must not kill us mid-write
-  int childPipe[2] = {-1, -1};
-  if (::pipe2(childPipe, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("--nproc: pipe failed");
-  g_wakeLoop = childPipe[1];
-  struct sigaction onChild {}, oldChild {};
-  onChild.sa_handler = onChildExit;
-  onChild.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-  ::sigaction(SIGCHLD, &onChild, &oldChild);
-  g_stopSignals = 0;
-  struct sigaction onStop {}, oldTerm {}, oldInt {};
-  onStop.sa_handler = onStopSignal;
-  onStop.sa_flags = SA_RESTART;
-  ::sigaction(SIGTERM, &onStop, &oldTerm);
-  ::sigaction(SIGINT, &onStop, &oldInt);
-  const pid_t self = ::getpid();
-
-  auto stopAll = [&](int sig) {
-    for (auto& r : ranks)
-      if (r.running) ::kill(r.pid, sig);
-  };
-
-  for (int i = 0; i < spec.nproc; ++i) {
-    std::vector<std::string> env = baseEnv;
-    env.push_back("RANK=" + std::to_string(i));
-    env.push_back("LOCAL_RANK=" + std::to_string(i));
-    std::vector<std::string> args{spec.executable};
-    args.insert(args.end(), spec.args.begin(), spec.args.end());
-    if (i == 0) args.insert(args.end(), spec.rank0Args.begin(), spec.rank0Args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    int outPipe[2] = {-1, -1}, inPipe[2] = {-1, -1};
-    if (i == 0 && ::pipe2(outPipe, O_CLOEXEC) != 0) throw std::runtime_error("--nproc: pipe failed");
-    if (spec.stdinText && ::pipe2(inPipe, O_CLOEXEC) != 0) throw std::runtime_error("--nproc: pipe failed");
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-      stopAll(SIGKILL);
-      throw std::runtime_error(std::string("--nproc: fork failed: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-      // The ranks must not outlive the launcher (killed, or its terminal closed). SIGHUP, which a
-      // rank takes as a stop request that never escalates: a launcher killed while its stop
-      // request was under way must not turn that graceful stop into a kill.
-      ::prctl(PR_SET_PDEATHSIG, SIGHUP);
-      if (::getppid() != self) ::_exit(127);
-      ::dup2(spec.stdinText ? inPipe[0] : devNull, STDIN_FILENO);
-      ::dup2(i == 0 ? outPipe[1] : devNull, STDOUT_FILENO);
-      ::execve(spec.executable.c_str(), argv.data(), envp.data());
-      const char msg[] = "train --nproc: cannot execute the longrl binary\n";
-      [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof(msg) - 1);
-      ::_exit(127);
-    }
-    ranks[static_cast<size_t>(i)].pid = pid;
-    ranks[static_cast<size_t>(i)].running = true;
-    if (i == 0) {
-      ::close(outPipe[1]);
-      stdoutRead = outPipe[0];
-    }
-    if (spec.stdinText) {
-      ::close(inPipe[0]);
-      writeAll(inPipe[1], *spec.stdinText);
-      ::close(inPipe[1]);
-    }
-  }
-
-  Result result;
-  bool causeIsConsequence = false;
-  bool stopping = false;
-  std::optional<std::chrono::steady_clock::time_point> killAt;
-  sig_atomic_t stopSignalsSeen = 0;
-  std::chrono::steady_clock::time_point firstStopAt;
-  size_t running = ranks.size();
-  char buf[65536];
-  while (running > 0 || stdoutRead >= 0) {
-    pollfd fds[2] = {{childPipe[0], POLLIN, 0}, {stdoutRead, POLLIN, 0}};
-    const int ready = ::poll(fds, stdoutRead >= 0 ? 2 : 1, 100);
-    if (ready > 0 && (fds[0].revents & POLLIN)) {
-      char drain[64];
-      while (::read(childPipe[0], drain, sizeof(drain)) > 0) {
-      }
-    }
-    if (ready > 0 && stdoutRead >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-      const ssize_t n = ::read(stdoutRead, buf, sizeof(buf));
-      if (n > 0) {
-        out.write(buf, n);
-        out.flush();
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        ::close(stdoutRead);
-        stdoutRead = -1;
-      }
-    }
-    if (const sig_atomic_t signals = g_stopSignals; signals != stopSignalsSeen) {
-      const auto now = std::chrono::steady_clock::now();
-      if (stopSignalsSeen == 0) {
-        // The ranks finish their step, checkpoint and end "stopped" (they agree on the step).
-        err << "train: stop requested: passing it to the " << running << " running ranks" << std::endl;
-        stopAll(SIGTERM);
-        stopping = true;
-        firstStopAt = now;
-      } else if (now - firstStopAt >= LocalLauncher::kRepeatedStop) {
-        err << "train: stop requested again: killing the ranks" << std::endl;
-        stopAll(SIGKILL);
-      }  // else the same request arriving twice (Ctrl-C reaches the launcher and its ranks alike)
-      stopSignalsSeen = signals;
-    }
-    for (size_t i = 0; i < ranks.size(); ++i) {
-      auto& r = ranks[i];
-      if (!r.running) continue;
-      int status = 0;
-      if (::waitpid(r.pid, &status, WNOHANG) != r.pid) continue;
-      r.running = false;
-      r.status = status;
-      --running;
-      const int code = exitCodeOf(status);
-      if (code == 0) continue;
-      // A rank that only lost its peers, or that the launcher's signal ended, is a consequence;
-      // it stands as the cause only until a rank with a failure of its own appears (rank 0
-      // often exits a few ms before the rank whose error cut its connection).
-      const bool consequence = (spec.peerLostExitCode && code == *spec.peerLostExitCode) ||
-                               (stopping && WIFSIGNALED(status));
-      if (result.failedRank < 0 || (causeIsConsequence && !consequence)) {
-        result.failedRank = static_cast<int>(i);
-        result.exitCode = code;
-        causeIsConsequence = consequence;
-      }
-      if (!killAt) {
-        // A rank failed (also while a requested stop was under way): the others get a grace period.
-        if (!stopping)
-          err << "train: rank " << i << " of " << spec.nproc << " failed (exit code " << code
-              << "); stopping the other ranks" << std::endl;
-        stopAll(SIGTERM);
-        stopping = true;
-        killAt = std::chrono::steady_clock::now() + std::chrono::seconds(spec.graceSeconds);
-      }
-    }
-    if (killAt && std::chrono::steady_clock::now() >= *killAt) {
-      stopAll(SIGKILL);
-      killAt.reset();
-    }
-  }
-  if (result.failedRank >= 0)
-    err << "train: the job failed in rank " << result.failedRank << " (exit code " << result.exitCode << ")"
-        << (causeIsConsequence ? "; every failed rank only lost its peers or was stopped" : "") << std::endl;
-  if (devNull >= 0) ::close(devNull);
-  ::sigaction(SIGCHLD, &oldChild, nullptr);
-  ::sigaction(SIGTERM, &oldTerm, nullptr);
-  ::sigaction(SIGINT, &oldInt, nullptr);
-  g_wakeLoop = -1;
-  ::close(childPipe[0]);
-  ::close(childPipe[1]);
-  ::sigaction(SIGPIPE, &oldPipe, nullptr);
-  return result;
+  const auto env = jobEnvironment(freeLoopbackPort(), spec.nproc);
+  Job job(spec, out, err);
+  const LoopSignals signals;
+  job.start(env);
+  return job.watch(signals);
 }
 
 }  // namespace longrl::cli
