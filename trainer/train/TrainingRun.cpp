@@ -96,6 +96,46 @@ void TrainingRun::saveCheckpoint() {
 }
 
 std::string TrainingRun::runInner() {
+  openStore();
+  // Validated once the store exists, so that a rejected config is recorded as a failed run.
+  const auto issues = config_.validateForTraining();
+  if (!issues.empty()) throw config::ConfigError(issues, "config");
+  checkpoints_ = std::make_unique<CheckpointStore>((fs::path(options_.runDir) / "checkpoints").string(),
+                                                   config_.checkpoint.keep, config_.model.path);
+  const auto resumeFrom = findCheckpoint();
+  if (resumeFrom) restoreState(*resumeFrom);
+  else if (options_.resume) log("--resume: no checkpoint yet, starting from the beginning");
+
+  auto engineOptions = loadPolicy(resumeFrom);
+  if (config_.sft.enabled && !sftDone_) {
+    runSft();
+    sftDone_ = true;
+    saveCheckpoint();
+  }
+  if (options_.sftOnly) return finish("finished", "finished after the SFT warm-up");  // e.g. the demo's warm start
+
+  auto reference = loadReference(resumeFrom);
+  const auto rewardFn = RewardSetup::make(config_);
+  const auto bands = loadExamples(*rewardFn);
+  grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
+                                        rewardFn, options_.microBatchTokens, collective_);
+  if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
+  grpo_->setAepoMasking(aepoMasking_);
+  recordPendingPhases(bands);
+  if (leader()) loadValExamples(*rewardFn);
+
+  if (config_.dataset.valBeforeTrain && step_ == 0 && phase_ == 0 && phaseStep_ == 0) validate(0);
+  for (size_t p = phase_; p < config_.phases.size(); ++p)
+    if (!runPhase(p)) {
+      recorder_->flush();
+      writeRunStatus("stopped");
+      return "stopped";
+    }
+  if (lastCheckpointStep_ != step_) saveCheckpoint();
+  return finish("finished", "finished after step " + std::to_string(step_));
+}
+
+void TrainingRun::openStore() {
   if (options_.runDir.empty()) throw std::invalid_argument("train: no run directory");
   fs::create_directories(options_.runDir);
   runName_ = fs::path(options_.runDir).lexically_normal().filename().string();
@@ -106,88 +146,78 @@ std::string TrainingRun::runInner() {
   } else {
     recorder_ = std::make_unique<RunRecorder>();
   }
-  {
-    store::RunInfo info;
-    info.name = runName_;
-    info.status = "running";
-    info.config_json = config_.toJson().dump();
-    info.host = hostName();
-    info.created_time = RunRecorder::now();  // the store keeps the first one on resume
-    info.updated_time = info.created_time;
-    recorder_->run(info);
-  }
-  // Validated once the store exists, so that a rejected config is recorded as a failed run.
-  const auto issues = config_.validateForTraining();
-  if (!issues.empty()) throw config::ConfigError(issues, "config");
-  checkpoints_ = std::make_unique<CheckpointStore>((fs::path(options_.runDir) / "checkpoints").string(),
-                                                   config_.checkpoint.keep, config_.model.path);
-  std::optional<std::string> resumeFrom = options_.resume ? checkpoints_->latest() : std::nullopt;
-  if (collective_->worldSize() > 1) {  // every rank resumes from the checkpoint rank 0 found
-    std::string dir = resumeFrom.value_or("");
-    collective_->broadcast(dir);
-    resumeFrom = dir.empty() ? std::nullopt : std::optional<std::string>(dir);
-  }
-  if (resumeFrom) {
-    const auto s = CheckpointStore::readState(*resumeFrom);
-    step_ = s.at("step").get<int64_t>();
-    phase_ = s.at("phase").get<size_t>();
-    phaseStep_ = s.at("phase_step").get<int64_t>();
-    phaseStartStep_ = s.at("phase_start_step").get<int64_t>();
-    sftDone_ = s.at("sft_done").get<bool>();
-    aepoMasking_ = s.value("aepo_masking", false);
-    samplerState_ = s.at("sampler");
-    for (const auto& d : s.at("difficulty"))
-      tracker_.restore(d.at("example_id").get<std::string>(), d.at("mean_reward").get<double>(),
-                       d.at("attempts").get<int64_t>());
-    for (const auto& [p, ids] : s.at("retrospective").items()) retro_[std::stoul(p)] = ids.get<std::vector<std::string>>();
-    lastCheckpointStep_ = step_;
-    recorder_->event("resume", {{"checkpoint", *resumeFrom}, {"step", step_}, {"phase", phase_}});
-    log("resuming from " + *resumeFrom + " (step " + std::to_string(step_) + ")");
-  } else if (options_.resume) {
-    log("--resume: no checkpoint yet, starting from the beginning");
-  }
+  store::RunInfo info;
+  info.name = runName_;
+  info.status = "running";
+  info.config_json = config_.toJson().dump();
+  info.host = hostName();
+  info.created_time = RunRecorder::now();  // the store keeps the first one on resume
+  info.updated_time = info.created_time;
+  recorder_->run(info);
+}
 
-  const torch::Device device(config_.model.device);
-  const auto dtype = model::QwenPretrained::dtypeFromName(config_.model.dtype);
-  auto loaded = engine::LoadedModel::load(resumeFrom ? *resumeFrom : config_.model.path, device);
+std::optional<std::string> TrainingRun::findCheckpoint() {
+  std::optional<std::string> found = options_.resume ? checkpoints_->latest() : std::nullopt;
+  if (collective_->worldSize() > 1) {  // every rank resumes from the checkpoint rank 0 found
+    std::string dir = found.value_or("");
+    collective_->broadcast(dir);
+    found = dir.empty() ? std::nullopt : std::optional<std::string>(dir);
+  }
+  return found;
+}
+
+void TrainingRun::restoreState(const std::string& checkpoint) {
+  const auto s = CheckpointStore::readState(checkpoint);
+  step_ = s.at("step").get<int64_t>();
+  phase_ = s.at("phase").get<size_t>();
+  phaseStep_ = s.at("phase_step").get<int64_t>();
+  phaseStartStep_ = s.at("phase_start_step").get<int64_t>();
+  sftDone_ = s.at("sft_done").get<bool>();
+  aepoMasking_ = s.value("aepo_masking", false);
+  samplerState_ = s.at("sampler");
+  for (const auto& d : s.at("difficulty"))
+    tracker_.restore(d.at("example_id").get<std::string>(), d.at("mean_reward").get<double>(),
+                     d.at("attempts").get<int64_t>());
+  for (const auto& [p, ids] : s.at("retrospective").items()) retro_[std::stoul(p)] = ids.get<std::vector<std::string>>();
+  lastCheckpointStep_ = step_;
+  recorder_->event("resume", {{"checkpoint", checkpoint}, {"step", step_}, {"phase", phase_}});
+  log("resuming from " + checkpoint + " (step " + std::to_string(step_) + ")");
+}
+
+bool TrainingRun::blockAttention() const {
+  return config_.model.attention == config::AttentionImpl::Block ||
+         (config_.model.attention == config::AttentionImpl::Auto && torch::Device(config_.model.device).is_cpu());
+}
+
+engine::EngineOptions TrainingRun::loadPolicy(const std::optional<std::string>& checkpoint) {
+  auto loaded = engine::LoadedModel::load(checkpoint ? *checkpoint : config_.model.path, torch::Device(config_.model.device));
   policy_ = loaded.model;
-  policy_->to(dtype);
-  const bool blockAttention =
-      config_.model.attention == config::AttentionImpl::Block ||
-      (config_.model.attention == config::AttentionImpl::Auto && device.is_cpu());
-  if (blockAttention) policy_->setAttentionFunction(model::blockAttentionFunction());
+  policy_->to(model::QwenPretrained::dtypeFromName(config_.model.dtype));
+  if (blockAttention()) policy_->setAttentionFunction(model::blockAttentionFunction());
   if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
     auto params = policy_->parameters();
     collective_->broadcastParameters(params);
   }
   tokenizer_.emplace(loaded.tokenizer);
-  auto engineOptions = loaded.engineOptions();
+  return loaded.engineOptions();
+}
 
-  if (config_.sft.enabled && !sftDone_) {
-    runSft();
-    sftDone_ = true;
-    saveCheckpoint();
-  }
-  if (options_.sftOnly) {  // e.g. making the demo's warm-start model: no GRPO phases
-    writeRunStatus("finished");
-    recorder_->flush();
-    log("finished after the SFT warm-up");
-    return "finished";
-  }
-
+std::optional<model::QwenForCausalLM> TrainingRun::loadReference(const std::optional<std::string>& checkpoint) {
+  if (!config_.grpo.useKlLoss) return std::nullopt;
   std::optional<model::QwenForCausalLM> reference;
-  if (config_.grpo.useKlLoss) {
-    const auto refDir = resumeFrom ? CheckpointStore::referenceDir(*resumeFrom) : std::string();
-    if (!refDir.empty()) {
-      reference = model::QwenPretrained::load(refDir, dtype, device);
-    } else {
-      reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT)
-    }
-    if (blockAttention) (*reference)->setAttentionFunction(model::blockAttentionFunction());
+  const auto refDir = checkpoint ? CheckpointStore::referenceDir(*checkpoint) : std::string();
+  if (!refDir.empty()) {
+    reference = model::QwenPretrained::load(refDir, model::QwenPretrained::dtypeFromName(config_.model.dtype),
+                                            torch::Device(config_.model.device));
+  } else {
+    reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT)
   }
+  if (blockAttention()) (*reference)->setAttentionFunction(model::blockAttentionFunction());
+  return reference;
+}
 
-  const auto rewardFn = RewardSetup::make(config_);
-  auto loadedExamples = ExampleLoader::load(config_.dataset, *tokenizer_, rewardFn->router());
+curriculum::PhaseBands TrainingRun::loadExamples(const reward::RewardFunction& rewardFn) {
+  auto loadedExamples = ExampleLoader::load(config_.dataset, *tokenizer_, rewardFn.router());
   examples_ = std::move(loadedExamples.examples);
   if (!loadedExamples.problems.empty()) {
     recorder_->event("log", {{"message", "skipped training records"}, {"count", loadedExamples.problems.size()},
@@ -207,12 +237,10 @@ std::string TrainingRun::runInner() {
                              {"count", tooLong.size()}, {"example_ids", tooLong}});
     log(std::to_string(tooLong.size()) + " examples are longer than every phase allows: skipped");
   }
+  return bands;
+}
 
-  grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
-                                        rewardFn, options_.microBatchTokens, collective_);
-  if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
-  grpo_->setAepoMasking(aepoMasking_);
-
+void TrainingRun::recordPendingPhases(const curriculum::PhaseBands& bands) {
   for (size_t p = phase_; p < config_.phases.size(); ++p) {
     store::PhaseInfo info;
     info.index = static_cast<int>(p);
@@ -223,30 +251,26 @@ std::string TrainingRun::runInner() {
     info.status = "pending";
     recorder_->phase(info);
   }
-  if (leader() && !config_.dataset.val.empty()) {
-    dataset::DatasetReadOptions ro;
-    ro.skipMalformed = config_.dataset.skipMalformed;
-    auto read = dataset::DatasetReader::readFiles(config_.dataset.val, ro);
-    for (auto& r : read.records) {
-      if (config_.dataset.valMaxExamples > 0 &&
-          static_cast<int64_t>(valExamples_.size()) >= config_.dataset.valMaxExamples)
-        break;
-      if (!rewardFn->router().kindFor(r.dataSource)) continue;  // no rule to score it with
-      valExamples_.push_back(ExampleLoader::prepare(std::move(r), *tokenizer_));
-    }
+}
+
+void TrainingRun::loadValExamples(const reward::RewardFunction& rewardFn) {
+  if (config_.dataset.val.empty()) return;
+  dataset::DatasetReadOptions ro;
+  ro.skipMalformed = config_.dataset.skipMalformed;
+  auto read = dataset::DatasetReader::readFiles(config_.dataset.val, ro);
+  for (auto& r : read.records) {
+    if (config_.dataset.valMaxExamples > 0 && static_cast<int64_t>(valExamples_.size()) >= config_.dataset.valMaxExamples)
+      break;
+    if (!rewardFn.router().kindFor(r.dataSource)) continue;  // no rule to score it with
+    valExamples_.push_back(ExampleLoader::prepare(std::move(r), *tokenizer_));
   }
-  if (config_.dataset.valBeforeTrain && step_ == 0 && phase_ == 0 && phaseStep_ == 0) validate(0);
-  for (size_t p = phase_; p < config_.phases.size(); ++p)
-    if (!runPhase(p)) {
-      recorder_->flush();
-      writeRunStatus("stopped");
-      return "stopped";
-    }
-  if (lastCheckpointStep_ != step_) saveCheckpoint();
-  writeRunStatus("finished");
+}
+
+std::string TrainingRun::finish(const std::string& status, const std::string& message) {
+  writeRunStatus(status);
   recorder_->flush();
-  log("finished after step " + std::to_string(step_));
-  return "finished";
+  log(message);
+  return status;
 }
 
 void TrainingRun::runSft() {

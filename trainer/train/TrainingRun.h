@@ -14,6 +14,9 @@
 #include "core/config/RunConfig.h"
 #include "core/curriculum/BatchSampler.h"
 #include "core/curriculum/DifficultyTracker.h"
+#include "core/curriculum/PhaseBands.h"
+#include "core/reward/RewardFunction.h"
+#include "trainer/engine/GenerationEngine.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/CheckpointStore.h"
@@ -55,6 +58,22 @@ class TrainingRun {
 
  private:
   std::string runInner();
+  // run.sqlite (rank 0) with the run as "running", and config.json beside it.
+  void openStore();
+  // The checkpoint to resume from (--resume), the one rank 0 found on every rank.
+  std::optional<std::string> findCheckpoint();
+  void restoreState(const std::string& checkpoint);
+  bool blockAttention() const;  // the training forward's attention (model.attention)
+  // Loads the policy (from the checkpoint, else model.path) and the tokenizer; returns the engine's options.
+  engine::EngineOptions loadPolicy(const std::optional<std::string>& checkpoint);
+  // The KL loss's frozen reference: the checkpoint's, else a copy of the policy as GRPO starts.
+  std::optional<model::QwenForCausalLM> loadReference(const std::optional<std::string>& checkpoint);
+  // The training examples and each one's phase (bandOf_); returns the phases' length bands.
+  curriculum::PhaseBands loadExamples(const reward::RewardFunction& rewardFn);
+  void recordPendingPhases(const curriculum::PhaseBands& bands);
+  void loadValExamples(const reward::RewardFunction& rewardFn);
+  // Records `status`, flushes the store and logs `message`; returns `status`.
+  std::string finish(const std::string& status, const std::string& message);
   void runSft();
   bool runPhase(size_t phase);  // false: stopped by the hook
   void recordStep(const GrpoStepResult& result, const std::vector<TrainExample>& examples, int phase);
