@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/cli/UsageError.h"
+#include "core/config/RunConfig.h"
 #include "core/dataset/DatasetReader.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/demo/DemoDataset.h"
@@ -46,6 +47,7 @@ class TestDemoCommand : public QObject {
   void badWarmStartDirectoryIsNamed();
   void shippedWarmStartAnswersInFormat();
   void dataOnlyWritesTheDatasetAndStops();
+  void recipeFitsTheBandsAndScalesItsSteps();
 };
 
 void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
@@ -86,6 +88,18 @@ void TestDemoCommand::makesWarmStartThenTrainsFromIt() {
            log.c_str());
   QCOMPARE(longrl::test::fileBytes(runB + "/model-init/model.safetensors"),
            longrl::test::fileBytes(warm + "/model.safetensors"));
+  // The demo trained with its recipe (demoRunConfig) for its data and model.
+  {
+    const fs::path dir = fs::absolute(runB).lexically_normal();
+    longrl::demo::DemoDatasetFiles files;
+    files.train = (dir / "data" / "train.jsonl").string();
+    files.val = (dir / "data" / "val.jsonl").string();
+    files.sft = (dir / "data" / "sft.jsonl").string();
+    files.longTrain = (dir / "data" / "train-long.jsonl").string();
+    const auto recipe = longrl::cli::demoRunConfig({(dir / "model-init").string(), files, 0.1, true, 0});
+    const auto used = longrl::config::RunConfig::loadFile((dir / "demo-config.json").string());
+    QCOMPARE(QString::fromStdString(used.toJson().dump(1)), QString::fromStdString(recipe.toJson().dump(1)));
+  }
   longrl::store::RunStoreReader reader(longrl::store::RunStore::fileIn(runB));
   QCOMPARE(reader.runs().front().status, std::string("finished"));
   QCOMPARE(reader.phases().size(), size_t(3));
@@ -153,6 +167,48 @@ void TestDemoCommand::dataOnlyWritesTheDatasetAndStops() {
   QCOMPARE(std::count(std::istreambuf_iterator<char>(sft), std::istreambuf_iterator<char>(), '\n'), 15L);
   QVERIFY(fs::exists(dir + "/data/val.jsonl"));
   QVERIFY2(!fs::exists(dir + "/model-init") && !fs::exists(dir + "/run.sqlite"), log.c_str());
+}
+
+void TestDemoCommand::recipeFitsTheBandsAndScalesItsSteps() {
+  const auto warm = DemoWarmStart::locate();
+  if (!warm) QFAIL("the shipped demo warm start (resources/demo-warmstart) was not found");
+  const std::string data = longrl::test::freshTempDir("demo-recipe");
+  const auto files = longrl::demo::writeDemoDataset(data, longrl::demo::DemoDatasetOptions{});
+  const auto full = longrl::cli::demoRunConfig({*warm, files, longrl::cli::kDemoMinutes, true, 0});
+  QVERIFY(full.validateForTraining().empty());
+  QCOMPARE(full.model.path, *warm);
+  QCOMPARE(full.dataset.train, std::vector<std::string>{files.train});
+  QCOMPARE(full.sft.steps, int64_t(30));
+  QCOMPARE(full.sft.lr, 5e-5);  // a gentle warm-up of the converged warm start
+  QCOMPARE(full.phases.size(), size_t(3));
+  const int64_t steps[] = {40, 60, 100};
+  for (size_t p = 0; p < 3; ++p) {
+    QCOMPARE(full.phases[p].name, "band " + std::to_string(p + 1));
+    QCOMPARE(full.phases[p].mode, longrl::config::PhaseMode::Full);
+    QCOMPARE(full.phases[p].steps, steps[p]);
+    QCOMPARE(full.phases[p].maxOutputTokens, int64_t(96));
+    QCOMPARE(full.phases[p].maxInputTokens % 64, int64_t(0));
+    if (p > 0) QVERIFY(full.phases[p].maxInputTokens > full.phases[p - 1].maxInputTokens);
+  }
+  // The SFT fits the longest prompt and an answer: more than band 2's limit, within band 3's.
+  QVERIFY(full.sft.maxLen > full.phases[1].maxInputTokens + 96);
+  QVERIFY(full.sft.maxLen <= full.phases[2].maxInputTokens + 96);
+  QCOMPARE(full.grpo.overlongPenalty.maxLen, int64_t(96));
+
+  // A tenth of the minutes: a tenth of the steps, rounded, at least one.
+  const auto short_ = longrl::cli::demoRunConfig({*warm, files, longrl::cli::kDemoMinutes / 10, false, 7});
+  QCOMPARE(short_.sft.steps, int64_t(3));
+  QCOMPARE(short_.sft.lr, 5e-4);  // a fresh model
+  QCOMPARE(short_.phases[0].steps, int64_t(4));
+  QCOMPARE(short_.phases[2].steps, int64_t(10));
+  QCOMPARE(longrl::cli::demoRunConfig({*warm, files, 0.01, true, 0}).phases[0].steps, int64_t(1));
+  // --memory-steps: a last phase in mode "memory" past band 3, on the long documents.
+  QCOMPARE(short_.phases.size(), size_t(4));
+  QCOMPARE(short_.phases[3].mode, longrl::config::PhaseMode::Memory);
+  QCOMPARE(short_.phases[3].steps, int64_t(7));
+  QVERIFY(short_.phases[3].maxInputTokens > short_.phases[2].maxInputTokens);
+  QCOMPARE(short_.dataset.train, (std::vector<std::string>{files.train, files.longTrain}));
+  QVERIFY(short_.validateForTraining().empty());
 }
 
 QTEST_GUILESS_MAIN(TestDemoCommand)
