@@ -177,14 +177,14 @@ void TestDemoCommand::recipeFitsTheBandsAndScalesItsSteps() {
   const auto full = longrl::cli::demoRunConfig({*warm, files, longrl::cli::kDemoMinutes, true, 0});
   QVERIFY(full.validateForTraining().empty());
   QCOMPARE(full.model.path, *warm);
-  QCOMPARE(full.dataset.train, std::vector<std::string>{files.train});
+  QVERIFY(full.dataset.train == std::vector<std::string>{files.train});
   QCOMPARE(full.sft.steps, int64_t(30));
   QCOMPARE(full.sft.lr, 5e-5);  // a gentle warm-up of the converged warm start
   QCOMPARE(full.phases.size(), size_t(3));
   const int64_t steps[] = {40, 60, 100};
   for (size_t p = 0; p < 3; ++p) {
     QCOMPARE(full.phases[p].name, "band " + std::to_string(p + 1));
-    QCOMPARE(full.phases[p].mode, longrl::config::PhaseMode::Full);
+    QVERIFY(full.phases[p].mode == longrl::config::PhaseMode::Full);
     QCOMPARE(full.phases[p].steps, steps[p]);
     QCOMPARE(full.phases[p].maxOutputTokens, int64_t(96));
     QCOMPARE(full.phases[p].maxInputTokens % 64, int64_t(0));
@@ -204,10 +204,10 @@ void TestDemoCommand::recipeFitsTheBandsAndScalesItsSteps() {
   QCOMPARE(longrl::cli::demoRunConfig({*warm, files, 0.01, true, 0}).phases[0].steps, int64_t(1));
   // --memory-steps: a last phase in mode "memory" past band 3, on the long documents.
   QCOMPARE(short_.phases.size(), size_t(4));
-  QCOMPARE(short_.phases[3].mode, longrl::config::PhaseMode::Memory);
+  QVERIFY(short_.phases[3].mode == longrl::config::PhaseMode::Memory);
   QCOMPARE(short_.phases[3].steps, int64_t(7));
   QVERIFY(short_.phases[3].maxInputTokens > short_.phases[2].maxInputTokens);
-  QCOMPARE(short_.dataset.train, (std::vector<std::string>{files.train, files.longTrain}));
+  QVERIFY(short_.dataset.train == (std::vector<std::string>{files.train, files.longTrain}));
   QVERIFY(short_.validateForTraining().empty());
 }
 
