@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
                                  QStringLiteral("M"), QStringLiteral("0"));
   // For documentation and for looking at the window where there is no screen (offscreen, Xvfb).
   QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                QStringLiteral("Save the main window as an image after --screenshot-after seconds, then quit."),
+                                QStringLiteral(
+                                    "Save the main window as an image after --screenshot-after seconds, then quit."),
                                 QStringLiteral("FILE"));
   QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
                                      QStringLiteral("Seconds to wait before --screenshot (default 5)."),

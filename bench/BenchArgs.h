@@ -13,8 +13,7 @@
 namespace longrl::bench {
 
 // Calls parse(ArgList&), which takes the bench's options, then rejects whatever it left.
-template <class Parse>
-void parseArgs(int argc, char** argv, const char* usage, Parse parse) {
+template <class Parse> void parseArgs(int argc, char** argv, const char* usage, Parse parse) {
   const std::string name = argc > 0 ? std::string(argv[0]).substr(std::string(argv[0]).find_last_of('/') + 1) : "bench";
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   for (const auto& a : args)

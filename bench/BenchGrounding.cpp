@@ -29,7 +29,8 @@ struct Planted {
 class TextGen {
  public:
   explicit TextGen(unsigned seed) : rng_(seed) {
-    const char* syl[] = {"ka", "lo", "mi", "ter", "san", "du", "ve", "ro", "pen", "tal", "ri", "mon", "ga", "sel", "fi", "bor"};
+    const char* syl[] = {"ka",  "lo",  "mi", "ter", "san", "du",  "ve", "ro",
+                         "pen", "tal", "ri", "mon", "ga",  "sel", "fi", "bor"};
     std::uniform_int_distribution<int> pick(0, 15), len(1, 4);
     while (vocab_.size() < 4000) {
       std::string w;
@@ -94,8 +95,8 @@ int main(int argc, char** argv) {
     const size_t len = quoteLen(gen.rng()), start = where(gen.rng());
     trace += para ? " In other words, " : " The text says: \"";
     for (size_t k = 0; k < len; ++k) {
-      if (para && k == len / 2) continue;                    // a dropped word
-      std::string w = (para && k % 7 == 3) ? gen.word()      // a replaced word
+      if (para && k == len / 2) continue;                // a dropped word
+      std::string w = (para && k % 7 == 3) ? gen.word()  // a replaced word
                                            : doc.substr(docWords[start + k].first,
                                                         docWords[start + k].second - docWords[start + k].first);
       if (para && k % 5 == 0) std::transform(w.begin(), w.end(), w.begin(), ::toupper);
@@ -132,7 +133,9 @@ int main(int argc, char** argv) {
     std::sort(buildMs.begin(), buildMs.end());
     std::sort(alignMs.begin(), alignMs.end());
     size_t foundVerbatim = 0, foundPara = 0, unplanted = 0;
-    auto overlaps = [](const GroundingSpan& s, const Planted& p) { return s.docBegin < p.docEnd && p.docBegin < s.docEnd; };
+    auto overlaps = [](const GroundingSpan& s, const Planted& p) {
+      return s.docBegin < p.docEnd && p.docBegin < s.docEnd;
+    };
     for (const Planted& p : planted) {
       bool hit = false;
       for (const GroundingSpan& s : spans) hit = hit || overlaps(s, p);

@@ -24,16 +24,17 @@ double seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-const char* kIndexes[] = {"rollouts_by_step", "rollouts_by_phase", "rollouts_by_reward", "rollouts_by_advantage",
-                          "rollouts_by_length", "examples_by_source"};
+const char* kIndexes[] = {"rollouts_by_step",      "rollouts_by_phase",  "rollouts_by_reward",
+                          "rollouts_by_advantage", "rollouts_by_length", "examples_by_source"};
 
 // Responses of ~3 KB of varied prose (zstd gets ~3x on it, as on real reasoning text), with a
 // rare marker in one response of 1,000 and a common word in most.
 std::string response(std::mt19937& rng, long i) {
-  static const char* vocab[] = {"the", "of", "river", "council", "ledger", "harbour", "revenue", "treaty", "signed",
-                                "year", "which", "because", "therefore", "document", "states", "that", "paragraph",
-                                "value", "total", "million", "increase", "compared", "previous", "quarter", "wait",
-                                "let", "me", "check", "again", "so", "answer", "is"};
+  static const char* vocab[] = {"the",      "of",       "river",     "council", "ledger",  "harbour",   "revenue",
+                                "treaty",   "signed",   "year",      "which",   "because", "therefore", "document",
+                                "states",   "that",     "paragraph", "value",   "total",   "million",   "increase",
+                                "compared", "previous", "quarter",   "wait",    "let",     "me",        "check",
+                                "again",    "so",       "answer",    "is"};
   std::string s = "<think>";
   while (s.size() < 3000) {
     s += vocab[rng() % 32];
@@ -52,7 +53,11 @@ double writeRollouts(const std::string& path, long n, bool dropIndexes) {
   if (dropIndexes)
     for (const char* ix : kIndexes) w.db().exec(std::string("DROP INDEX IF EXISTS ") + ix);
   for (int e = 0; e < 1000; ++e)
-    w.writeExample({"ex-" + std::to_string(e), e % 4 == 0 ? "docmath" : e % 4 == 1 ? "musique" : e % 4 == 2 ? "multihoprag" : "long_toc_choices",
+    w.writeExample({"ex-" + std::to_string(e),
+                    e % 4 == 0   ? "docmath"
+                    : e % 4 == 1 ? "musique"
+                    : e % 4 == 2 ? "multihoprag"
+                                 : "long_toc_choices",
                     "question " + std::to_string(e), "a", 0, 0});
   std::mt19937 rng(1);
   const auto t0 = std::chrono::steady_clock::now();
@@ -76,8 +81,7 @@ double writeRollouts(const std::string& path, long n, bool dropIndexes) {
   return seconds(t0);
 }
 
-template <class F>
-double best(F f, int reps = 3) {
+template <class F> double best(F f, int reps = 3) {
   double b = 1e300;
   for (int r = 0; r < reps; ++r) {
     const auto t0 = std::chrono::steady_clock::now();

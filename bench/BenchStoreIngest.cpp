@@ -26,8 +26,9 @@ double seconds(std::chrono::steady_clock::time_point t0) {
 
 // verl-like metric names: ~40 per step.
 std::vector<std::string> metricNames() {
-  std::vector<std::string> n = {"actor/pg_loss", "actor/pg_clipfrac", "actor/ppo_kl", "actor/entropy", "actor/grad_norm",
-                                "actor/lr", "perf/throughput", "perf/time_per_step", "train/num_gen_batches"};
+  std::vector<std::string> n = {"actor/pg_loss",   "actor/pg_clipfrac",  "actor/ppo_kl",
+                                "actor/entropy",   "actor/grad_norm",    "actor/lr",
+                                "perf/throughput", "perf/time_per_step", "train/num_gen_batches"};
   for (const char* g : {"critic/score", "critic/rewards", "critic/advantages", "response_length", "prompt_length"})
     for (const char* s : {"mean", "max", "min"}) n.push_back(std::string(g) + "/" + s);
   for (const char* t : {"gen", "reward", "old_log_prob", "ref", "adv", "update_actor", "step"})
@@ -81,7 +82,8 @@ int main(int argc, char** argv) {
     RolloutRecord r;
     r.example_id = "musique_1";
     std::string resp;
-    while (resp.size() < 6000) resp += "Step " + std::to_string(resp.size()) + ": the document says the bridge opened in 1932. ";
+    while (resp.size() < 6000)
+      resp += "Step " + std::to_string(resp.size()) + ": the document says the bridge opened in 1932. ";
     const long n = 20000;
     const auto t0 = std::chrono::steady_clock::now();
     for (long i = 0; i < n; ++i) {
@@ -100,8 +102,8 @@ int main(int argc, char** argv) {
     std::string stream;
     const long n = std::min(rows, 500000L);
     for (long i = 0; i < n; ++i)
-      stream += EventEncoder::encode(MetricPoint{0, i / long(names.size()), 0, names[std::size_t(i) % names.size()],
-                                                 0.5, 1.7e9});
+      stream += EventEncoder::encode(
+          MetricPoint{0, i / long(names.size()), 0, names[std::size_t(i) % names.size()], 0.5, 1.7e9});
     RunStoreWriter w((dir / "decoded.sqlite").string());
     EventStreamDecoder dec(w);
     const auto t0 = std::chrono::steady_clock::now();

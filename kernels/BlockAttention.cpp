@@ -33,8 +33,8 @@ Geometry resolve(const Tensor& q, const Tensor& k, const Tensor& v, const BlockA
   if (q.scalar_type() != k.scalar_type() || q.scalar_type() != v.scalar_type()) fail("dtypes differ");
   if (q.device() != k.device() || q.device() != v.device()) fail("tensors on different devices");
   if (o.blockQ <= 0 || o.blockK <= 0) fail("blockQ and blockK must be positive");
-  Geometry g{q.size(0), q.size(1), k.size(1), q.size(1) / k.size(1), q.size(2), k.size(2), q.size(3),
-             o.blockQ, o.blockK, o.queryOffset, o.scale, o.causal};
+  Geometry g{q.size(0), q.size(1), k.size(1), q.size(1) / k.size(1), q.size(2), k.size(2),
+             q.size(3), o.blockQ,  o.blockK,  o.queryOffset,         o.scale,   o.causal};
   if (g.S == 0) fail("no keys");
   if (g.offset < 0) g.offset = g.S - g.T;
   if (g.causal && g.offset < 0) fail("causal with more queries than keys needs queryOffset >= 0");
@@ -95,8 +95,8 @@ std::pair<Tensor, Tensor> forwardCpu(const Geometry& g, const Tensor& q, const T
   return {out.view({g.B, g.Hq, g.T, g.D}), lse.view({g.B, g.Hq, g.T})};
 }
 
-std::vector<Tensor> backwardCpu(const Geometry& g, const Tensor& q, const Tensor& k, const Tensor& v,
-                                const Tensor& out, const Tensor& lse, const Tensor& dout) {
+std::vector<Tensor> backwardCpu(const Geometry& g, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
+                                const Tensor& lse, const Tensor& dout) {
   auto q5 = q.reshape({g.B, g.Hkv, g.G, g.T, g.D});
   auto do5 = dout.reshape({g.B, g.Hkv, g.G, g.T, g.D});
   auto lse5 = lse.reshape({g.B, g.Hkv, g.G, g.T, 1});
@@ -113,7 +113,7 @@ std::vector<Tensor> backwardCpu(const Geometry& g, const Tensor& q, const Tensor
       auto kb = k.slice(2, j0, j1), vb = v.slice(2, j0, j1);
       auto p = torch::matmul(qb, kb.transpose(-1, -2));
       maskTile(g, p, i0, n, j0, j1 - j0);
-      p.sub_(lb).exp_();  // the forward's probabilities, recomputed
+      p.sub_(lb).exp_();                                                  // the forward's probabilities, recomputed
       dv.slice(2, j0, j1).add_(torch::matmul(p.transpose(-1, -2), dob));  // sums the G query heads
       auto ds = torch::matmul(dob, vb.transpose(-1, -2)).sub_(db).mul_(p);
       dqb.add_(torch::matmul(ds, kb));
@@ -126,8 +126,7 @@ std::vector<Tensor> backwardCpu(const Geometry& g, const Tensor& q, const Tensor
 
 std::pair<Tensor, Tensor> forwardAny(const Geometry& g, const Tensor& q, const Tensor& k, const Tensor& v) {
   if (CudaKernels::attentionUsable(q)) {
-    auto r = CudaKernels::attentionForward(q.contiguous(), k.contiguous(), v.contiguous(), g.scale, g.causal,
-                                           g.offset);
+    auto r = CudaKernels::attentionForward(q.contiguous(), k.contiguous(), v.contiguous(), g.scale, g.causal, g.offset);
     return {r[0], r[1]};
   }
   return forwardCpu(g, q, k, v);
@@ -161,8 +160,7 @@ struct BlockAttentionFunction : public torch::autograd::Function<BlockAttentionF
     if (CudaKernels::attentionUsable(q))
       d = CudaKernels::attentionBackward(q.contiguous(), k.contiguous(), v.contiguous(), out.contiguous(), lse,
                                          dout.contiguous(), g.scale, g.causal, g.offset);
-    else
-      d = backwardCpu(g, q, k, v, out, lse, dout);
+    else d = backwardCpu(g, q, k, v, out, lse, dout);
     return {d[0], d[1], d[2], Tensor(), Tensor(), Tensor(), Tensor(), Tensor()};
   }
 };
@@ -186,7 +184,7 @@ torch::Tensor BlockAttention::forward(const Tensor& q, const Tensor& k, const Te
 }
 
 std::pair<Tensor, Tensor> BlockAttention::forwardWithLse(const Tensor& q, const Tensor& k, const Tensor& v,
-                                                        const Options& options) {
+                                                         const Options& options) {
   torch::NoGradGuard noGrad;
   const auto ct = computeType(q);
   auto qc = q.to(ct), kc = k.to(ct), vc = v.to(ct);

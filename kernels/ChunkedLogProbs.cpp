@@ -1,6 +1,5 @@
 #include "kernels/ChunkedLogProbs.h"
 
-
 #include "kernels/CudaKernels.h"
 #include "kernels/KernelError.h"
 #include "kernels/ShapeText.h"
@@ -153,8 +152,12 @@ variable_list ChunkedLogProbsFunction::backward(AutogradContext* ctx, variable_l
     if (needH) gradH.slice(0, r0, r1).copy_(torch::matmul(z, weightC));
     if (needW) gradW.addmm_(z.t(), h);
   }
-  return {needH ? gradH.to(hidden.scalar_type()) : Tensor(), needW ? gradW.to(weight.scalar_type()) : Tensor(),
-          Tensor(), Tensor(), Tensor(), Tensor()};
+  return {needH ? gradH.to(hidden.scalar_type()) : Tensor(),
+          needW ? gradW.to(weight.scalar_type()) : Tensor(),
+          Tensor(),
+          Tensor(),
+          Tensor(),
+          Tensor()};
 }
 
 }  // namespace

@@ -18,9 +18,9 @@ namespace longrl::kernels {
 using KlPenalty = config::KlLossType;
 
 struct ChunkedLogProbsOptions {
-  int64_t chunk = 1024;        // rows of logits materialised at once: memory ~ a few x chunk x V floats
-  double temperature = 1.0;    // logits / temperature, as verl does for old/ref log-probs and the update
-  bool computeEntropy = true;  // entropy of the full distribution (differentiable: the entropy bonus)
+  int64_t chunk = 1024;                      // rows of logits materialised at once: memory ~ a few x chunk x V floats
+  double temperature = 1.0;                  // logits / temperature, as verl does for old/ref log-probs and the update
+  bool computeEntropy = true;                // entropy of the full distribution (differentiable: the entropy bonus)
   std::optional<torch::Tensor> refLogProbs;  // [T]: when set, result.kl holds the per-token KL estimate
   KlPenalty klPenalty = KlPenalty::LowVarKl;
 };
@@ -39,16 +39,15 @@ class ChunkedLogProbs {
   // hidden [T,H], lmHeadWeight [V,H] (same dtype and device), targets [T] int64 in [0,V).
   // When grad mode is off or neither hidden nor weight requires grad, takes the no-grad path (old/ref
   // log-probs): nothing is saved for backward. Half/bf16 inputs are computed chunk-wise in fp32.
-  static Result compute(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
-                        const torch::Tensor& targets, const Options& options = {});
+  static Result compute(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight, const torch::Tensor& targets,
+                        const Options& options = {});
 
   // Per-token KL estimate between the policy (logprobs) and a reference, as verl's kl_penalty;
   // the one implementation, which the training loss (grpo::PolicyLoss::klPenalty) uses too:
   //   k1 = lp - ref;  k2 = 0.5 (lp - ref)^2;
   //   k3 = exp(d) - d - 1 with d = ref - lp clamped to [-20, 20] first (exp must not overflow);
   //   low_var_kl = k3 clamped to [-10, 10].
-  static torch::Tensor klEstimate(const torch::Tensor& logprobs, const torch::Tensor& refLogProbs,
-                                  KlPenalty penalty);
+  static torch::Tensor klEstimate(const torch::Tensor& logprobs, const torch::Tensor& refLogProbs, KlPenalty penalty);
 };
 
 }  // namespace longrl::kernels

@@ -43,8 +43,8 @@ void expectFloatCuda(const torch::Tensor& t, const char* name) {
 
 cuda::AttentionShape shapeOf(const torch::Tensor& q, const torch::Tensor& k, double scale, bool causal,
                              int64_t queryOffset) {
-  return {q.size(0), q.size(1), k.size(1), q.size(2), k.size(2), q.size(3), static_cast<float>(scale), causal,
-          queryOffset};
+  return {q.size(0), q.size(1),  k.size(1), q.size(2), k.size(2), q.size(3), static_cast<float>(scale),
+          causal,    queryOffset};
 }
 
 }  // namespace
@@ -118,8 +118,7 @@ namespace {
 }
 }  // namespace
 
-void CudaKernels::rowStats(const torch::Tensor&, const torch::Tensor&, torch::Tensor&, torch::Tensor*,
-                           torch::Tensor&) {
+void CudaKernels::rowStats(const torch::Tensor&, const torch::Tensor&, torch::Tensor&, torch::Tensor*, torch::Tensor&) {
   notBuilt("rowStats");
 }
 void CudaKernels::rowGrad(torch::Tensor&, const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,

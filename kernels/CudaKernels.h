@@ -10,7 +10,7 @@ namespace longrl::kernels {
 
 class CudaKernels {
  public:
-  static bool compiled();                    // built with LONGRL_CUDA
+  static bool compiled();                      // built with LONGRL_CUDA
   static bool usable(const torch::Tensor& t);  // compiled() and t is a CUDA tensor
   // usable(q), fp32 and a head size the flash kernels take (32, 64, 128); other head sizes run
   // BlockAttention's LibTorch tile path on the GPU instead of failing.
@@ -24,8 +24,8 @@ class CudaKernels {
   // Overwrites logits [R,V] with dLoss/dRawLogits = invTemp * (gLp (onehot - p) - gEnt p (log p + H)).
   // gradEntropy may be undefined (entropy not in the loss).
   static void rowGrad(torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& lse,
-                      const torch::Tensor& entropy, const torch::Tensor& gradLogprob,
-                      const torch::Tensor& gradEntropy, double invTemp);
+                      const torch::Tensor& entropy, const torch::Tensor& gradLogprob, const torch::Tensor& gradEntropy,
+                      double invTemp);
 
   // Flash attention, fp32 [B,H,T,D] contiguous, D in {32, 64, 128}. Returns {out, lse [B,Hq,T]}.
   static std::vector<torch::Tensor> attentionForward(const torch::Tensor& q, const torch::Tensor& k,

@@ -23,10 +23,10 @@
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/eval/RunCheckpoints.h"
-#include "ui/rollouts/RolloutsWorkspace.h"
 #include "ui/launch/LaunchSpec.h"
 #include "ui/launch/RunLauncherDialog.h"
 #include "ui/launch/TrainerProcess.h"
+#include "ui/rollouts/RolloutsWorkspace.h"
 #include "viewers/chart/ChartsPanel.h"
 #include "viewers/data/RunSession.h"
 
@@ -183,7 +183,10 @@ void MainWindow::attachTrainer(RunSession* run, TrainerProcess* trainer) {
   connect(trainer, &TrainerProcess::finished, this, [this, run, trainer, apply](bool ok) {
     apply();
     if (!ok && !trainer->outputTail().isEmpty())
-      showMessage(tr("%1: last trainer output:\n%2").arg(run->name(), trainer->outputTail().mid(qMax(0, trainer->outputTail().size() - 10)).join('\n')), true);
+      showMessage(tr("%1: last trainer output:\n%2")
+                      .arg(run->name(),
+                           trainer->outputTail().mid(qMax(0, trainer->outputTail().size() - 10)).join('\n')),
+                  true);
   });
   apply();
 }
@@ -217,16 +220,18 @@ void MainWindow::resumeRun(RunSession* run) {
   spec.localRunDir = run->runDir();
   spec.trainerProgram = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
   auto* trainer = new TrainerProcess(spec, config.readAll(), this);
-  connect(trainer, &TrainerProcess::message, this,
-          [this, run](const QString& text, bool error) { showMessage(run->name() + QStringLiteral(": ") + text, error); });
+  connect(trainer, &TrainerProcess::message, this, [this, run](const QString& text, bool error) {
+    showMessage(run->name() + QStringLiteral(": ") + text, error);
+  });
   attachTrainer(run, trainer);
   trainer->resume();
 }
 
 EvalCheckpointDialog* MainWindow::evaluateCheckpoint(RunSession* run) {
   if (!run) return nullptr;
-  auto* dialog = new EvalCheckpointDialog(
-      run->runDir(), QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this);
+  auto* dialog =
+      new EvalCheckpointDialog(run->runDir(),
+                               QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
   return dialog;
@@ -276,7 +281,9 @@ QString MainWindow::messagesText() const { return messages_->toPlainText(); }
 
 void MainWindow::showMessage(const QString& text, bool error) {
   const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
-  if (error) messages_->appendHtml(QStringLiteral("<span style='color:#b00'>%1 %2</span>").arg(stamp, text.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
+  if (error)
+    messages_->appendHtml(QStringLiteral("<span style='color:#b00'>%1 %2</span>")
+                              .arg(stamp, text.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
   else messages_->appendPlainText(stamp + ' ' + text);
   statusBar()->showMessage(text, 8000);
 }
@@ -286,9 +293,9 @@ void MainWindow::restoreSettings() {
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
   // Settings written before charts/defaults existed count every current default as new.
-  charts_->setChartMetrics(viewers::ChartsPanel::restoredMetrics(
-      settings.value(QStringLiteral("charts/metrics")).toStringList(),
-      settings.value(QStringLiteral("charts/defaults")).toStringList()));
+  charts_->setChartMetrics(
+      viewers::ChartsPanel::restoredMetrics(settings.value(QStringLiteral("charts/metrics")).toStringList(),
+                                            settings.value(QStringLiteral("charts/defaults")).toStringList()));
   charts_->setViewSettings({settings.value(QStringLiteral("charts/x_axis")).toString(),
                             settings.value(QStringLiteral("charts/smoothing")).toString(),
                             settings.value(QStringLiteral("charts/smoothing_value")).toDouble()});
@@ -309,9 +316,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QStringLiteral("runs/open"), open);
 }
 
-QStringList MainWindow::savedOpenRuns() const {
-  return QSettings().value(QStringLiteral("runs/open")).toStringList();
-}
+QStringList MainWindow::savedOpenRuns() const { return QSettings().value(QStringLiteral("runs/open")).toStringList(); }
 
 int MainWindow::reopenRuns(const QStringList& runDirs) {
   int opened = 0;

@@ -22,9 +22,9 @@ RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent), silenceTime
 QString RunsModel::statusText(const QString& status, double lastWrite, double now) {
   if (status != QLatin1String("running") || lastWrite <= 0 || now - lastWrite < kSilentAfterSeconds) return status;
   const double s = now - lastWrite;
-  const QString ago = s < 3600 ? tr("%1 min").arg(static_cast<int>(s / 60))
-                    : s < 2 * 86400 ? tr("%1 h").arg(static_cast<int>(s / 3600))
-                                    : tr("%1 days").arg(static_cast<int>(s / 86400));
+  const QString ago = s < 3600        ? tr("%1 min").arg(static_cast<int>(s / 60))
+                      : s < 2 * 86400 ? tr("%1 h").arg(static_cast<int>(s / 3600))
+                                      : tr("%1 days").arg(static_cast<int>(s / 86400));
   return tr("running · silent %1").arg(ago);
 }
 
@@ -51,7 +51,9 @@ void RunsModel::removeRun(RunSession* run) {
 
 RunSession* RunsModel::runAt(int row) const { return row >= 0 && row < runs_.size() ? runs_[row] : nullptr; }
 
-int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(runs_.size()); }
+int RunsModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(runs_.size());
+}
 
 int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -65,10 +67,11 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     QString tip = run->runDir();
     if (!run->problem().isEmpty()) tip += QStringLiteral("\n") + run->problem();
     if (silent)
-      tip += QStringLiteral("\n") + tr("The store says running, but nothing was written since %1: the trainer may have "
-                                        "died without recording it. Resume the run to continue it.")
-                                         .arg(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run->lastWriteTime() * 1000))
-                                                  .toString(Qt::ISODate));
+      tip += QStringLiteral("\n") +
+             tr("The store says running, but nothing was written since %1: the trainer may have "
+                "died without recording it. Resume the run to continue it.")
+                 .arg(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run->lastWriteTime() * 1000))
+                          .toString(Qt::ISODate));
     return tip;
   }
   if (role == Qt::ForegroundRole && index.column() == Status) {
@@ -78,13 +81,15 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     if (s == QLatin1String("running")) return QColor(0, 120, 60);
     return {};
   }
-  if (role == Qt::TextAlignmentRole && index.column() >= Phase)
-    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (role == Qt::TextAlignmentRole && index.column() >= Phase) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case Name: return run->name();
-    case Where: return run->location();
-    case Status: return status;
+    case Name:
+      return run->name();
+    case Where:
+      return run->location();
+    case Status:
+      return status;
     case Phase: {
       const int p = run->currentPhase();
       return p < 0 ? QVariant(QStringLiteral("–")) : QVariant(p + 1);
@@ -97,22 +102,32 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       const double r = run->lastValue("critic/score/mean");
       return std::isnan(r) ? QVariant(QStringLiteral("–")) : QVariant(QString::number(r, 'f', 3));
     }
-    case Points: return static_cast<qulonglong>(run->pointCount());
-    default: return {};
+    case Points:
+      return static_cast<qulonglong>(run->pointCount());
+    default:
+      return {};
   }
 }
 
 QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case Name: return tr("Run");
-    case Where: return tr("Where");
-    case Status: return tr("Status");
-    case Phase: return tr("Phase");
-    case Step: return tr("Step");
-    case Reward: return tr("Reward");
-    case Points: return tr("Points");
-    default: return {};
+    case Name:
+      return tr("Run");
+    case Where:
+      return tr("Where");
+    case Status:
+      return tr("Status");
+    case Phase:
+      return tr("Phase");
+    case Step:
+      return tr("Step");
+    case Reward:
+      return tr("Reward");
+    case Points:
+      return tr("Points");
+    default:
+      return {};
   }
 }
 

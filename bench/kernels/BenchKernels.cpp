@@ -147,9 +147,10 @@ int main(int argc, char** argv) {
   });
   char self[4096] = {0};
   if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return 1;
-  std::printf("benchkernels: fp32 on CPU (bf16 is not fast on this CPU), torch::set_num_threads(%d), one run each\n"
-              "(wall = elapsed, cpu = user+sys of the child: on a loaded machine cpu is the steadier figure)\n",
-              threads);
+  std::printf(
+      "benchkernels: fp32 on CPU (bf16 is not fast on this CPU), torch::set_num_threads(%d), one run each\n"
+      "(wall = elapsed, cpu = user+sys of the child: on a loaded machine cpu is the steadier figure)\n",
+      threads);
   const double gradWMb = kVocab * kHidden * 4.0 / (1024 * 1024);
 
   std::printf("\nlog-prob + entropy: H=%lld, V=%lld, temperature 0.7 (weight %.0f MiB, its gradient %.0f MiB)\n",
@@ -161,9 +162,10 @@ int main(int argc, char** argv) {
   if (full) runChild(self, threads, "lp-chunked-fwdbwd", bigT, chunk);
   auto nb = runChild(self, threads, "lp-naive-fwdbwd", naiveT, 0);
   if (cb.ok && !full)
-    std::printf("  chunked fwd+bwd extrapolated to T=%lld: wall %.0f s, cpu %.0f s (linear in T; memory does not\n"
-                "  grow with T beyond T x H), run with --full to measure it\n",
-                static_cast<long long>(bigT), cb.seconds * bigT / midT, cb.cpu * bigT / midT);
+    std::printf(
+        "  chunked fwd+bwd extrapolated to T=%lld: wall %.0f s, cpu %.0f s (linear in T; memory does not\n"
+        "  grow with T beyond T x H), run with --full to measure it\n",
+        static_cast<long long>(bigT), cb.seconds * bigT / midT, cb.cpu * bigT / midT);
   if (nb.ok)
     std::printf("  naive fwd+bwd extrapolated to T=%lld: %.1f GiB extra (linear in T beyond the weight gradient)\n",
                 static_cast<long long>(bigT), ((nb.extraMb - gradWMb) * bigT / naiveT + gradWMb) / 1024.0);

@@ -24,12 +24,12 @@
 #include "core/curriculum/BatchSampler.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/engine/LoadedModel.h"
+#include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/model/TorchThreads.h"
 #include "trainer/train/ExampleLoader.h"
 #include "trainer/train/GrpoTrainer.h"
 #include "trainer/train/ModelCopy.h"
 #include "trainer/train/ProcessMemory.h"
-#include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/train/RewardSetup.h"
 #include "trainer/train/TokenLogProbs.h"
 
@@ -89,8 +89,11 @@ int main(int argc, char** argv) {
   {
     std::ofstream data(tmp / "data.jsonl");
     for (int i = 0; i < prompts * 2; ++i)
-      data << nlohmann::json{{"document", document(i, facts)}, {"question", "Where does Alice live?"},
-                             {"answer", "Oslo"}, {"data_source", "multihoprag"}, {"extra_info", {{"index", i}}}}
+      data << nlohmann::json{{"document", document(i, facts)},
+                             {"question", "Where does Alice live?"},
+                             {"answer", "Oslo"},
+                             {"data_source", "multihoprag"},
+                             {"extra_info", {{"index", i}}}}
                   .dump()
            << "\n";
   }
@@ -129,10 +132,10 @@ int main(int argc, char** argv) {
       const auto& m = r.metrics;
       double respTokens = m.at("response_length/mean") * prompts * samples;
       std::cout << "step " << s << ": step " << m.at("timing_s/step") << " s | gen " << m.at("timing_s/gen")
-                << " reward " << m.at("timing_s/reward") << " old_log_prob " << m.at("timing_s/old_log_prob")
-                << " ref " << (m.count("timing_s/ref") ? m.at("timing_s/ref") : 0.0) << " update "
-                << m.at("timing_s/update_actor") << " | gen tokens/s " << respTokens / m.at("timing_s/gen")
-                << " | throughput " << m.at("perf/throughput") << " tokens/s\n";
+                << " reward " << m.at("timing_s/reward") << " old_log_prob " << m.at("timing_s/old_log_prob") << " ref "
+                << (m.count("timing_s/ref") ? m.at("timing_s/ref") : 0.0) << " update " << m.at("timing_s/update_actor")
+                << " | gen tokens/s " << respTokens / m.at("timing_s/gen") << " | throughput "
+                << m.at("perf/throughput") << " tokens/s\n";
       if (s > 1 || steps == 1)
         for (const char* k :
              {"timing_s/step", "timing_s/gen", "timing_s/old_log_prob", "timing_s/update_actor", "perf/throughput"})

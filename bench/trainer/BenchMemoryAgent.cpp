@@ -76,12 +76,13 @@ int main(int argc, char** argv) {
   p.maxNewTokens = 16;
   p.n = samples;
 
-  std::printf("demo preset (%lld parameters), %d torch thread(s), float32, CPU; %d trajectories, sections of %lld "
-              "tokens, at most %lld memory tokens per call, 16 answer tokens\n",
-              static_cast<long long>(loaded.model->parameterCount()), threads, samples,
-              static_cast<long long>(chunk), static_cast<long long>(memoryTokens));
-  std::printf("%10s %9s %10s %12s %14s %12s %12s\n", "doc tokens", "sections", "seconds", "ms/section",
-              "ms/1K doc tok", "RSS MB", "peak MB");
+  std::printf(
+      "demo preset (%lld parameters), %d torch thread(s), float32, CPU; %d trajectories, sections of %lld "
+      "tokens, at most %lld memory tokens per call, 16 answer tokens\n",
+      static_cast<long long>(loaded.model->parameterCount()), threads, samples, static_cast<long long>(chunk),
+      static_cast<long long>(memoryTokens));
+  std::printf("%10s %9s %10s %12s %14s %12s %12s\n", "doc tokens", "sections", "seconds", "ms/section", "ms/1K doc tok",
+              "RSS MB", "peak MB");
   // Documents of growing length: the beyond-the-window generator with more and more filler.
   for (int fillers = 60;; fillers *= 2) {
     auto ex = gen.generateBeyondWindow(fillers);

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
 
   auto measure = [&](const char* label, auto setup, auto beforeEach) {
     setup();
-    chart.redrawNow();  // warm-up
+    chart.redrawNow();                  // warm-up
     QCoreApplication::processEvents();  // lets the chart lay out its new axes, as the event loop would
     const int reps = 10;
     double decimate = 0, paint = 0;
@@ -77,16 +77,22 @@ int main(int argc, char** argv) {
   double next = points;
   const auto appendPoints = [&] {
     for (int s = 0; s < seriesCount; ++s)
-      for (int i = 0; i < 100; ++i) series[s]->append(next + i, (next + i) * 0.1, s + std::sin((next + i) * 0.37) * 0.01);
+      for (int i = 0; i < 100; ++i)
+        series[s]->append(next + i, (next + i) * 0.1, s + std::sin((next + i) * 0.37) * 0.01);
     next += 100;
   };
-  measure("whole run", [&] { chart.resetZoom(); }, nothing);
+  measure(
+      "whole run", [&] { chart.resetZoom(); }, nothing);
   if (!png.empty() && !target.save(QString::fromStdString(png))) std::fprintf(stderr, "cannot write %s\n", png.c_str());
-  measure("zoomed to 1% of the run", [&] {
-    chart.canvas()->setXRange(points * 0.5, points * 0.51);
-    Q_EMIT chart.canvas()->userChangedXRange(points * 0.5, points * 0.51);
-  }, nothing);
-  measure("whole run, following +100 pts/series", [&] { chart.resetZoom(); }, appendPoints);
+  measure(
+      "zoomed to 1% of the run",
+      [&] {
+        chart.canvas()->setXRange(points * 0.5, points * 0.51);
+        Q_EMIT chart.canvas()->userChangedXRange(points * 0.5, points * 0.51);
+      },
+      nothing);
+  measure(
+      "whole run, following +100 pts/series", [&] { chart.resetZoom(); }, appendPoints);
   chart.setSmoothing(MetricChartWidget::Smoothing::Ema, 0.95);
   measure("whole run, EMA (unchanged data)", nothing, nothing);
   measure("whole run, EMA, following +100 pts/series", nothing, appendPoints);

@@ -28,7 +28,8 @@ void writeRollouts(const std::string& path, int n) {
   o.maxBatchSeconds = 60;
   longrl::store::RunStoreWriter w(path, o);
   std::mt19937 rng(1);
-  for (int e = 0; e < 1000; ++e) w.writeExample({"ex-" + std::to_string(e), e % 2 ? "musique" : "docmath", "q", "a", 0, 0});
+  for (int e = 0; e < 1000; ++e)
+    w.writeExample({"ex-" + std::to_string(e), e % 2 ? "musique" : "docmath", "q", "a", 0, 0});
   for (int i = 0; i < n; ++i) {
     longrl::store::RolloutRecord r;
     r.step = i / 1024;
@@ -36,7 +37,8 @@ void writeRollouts(const std::string& path, int n) {
     r.sample_idx = i % 8;
     r.example_id = "ex-" + std::to_string((i / 8) % 1000);
     // A realistic response (~3 KB, compressed) so that row reads skip real blobs.
-    r.response = "<think>" + std::string(3000, char('a' + i % 26)) + "</think>Therefore, the answer is " + std::to_string(i % 7);
+    r.response =
+        "<think>" + std::string(3000, char('a' + i % 26)) + "</think>Therefore, the answer is " + std::to_string(i % 7);
     r.answer = std::to_string(i % 7);
     r.reward = double(rng() % 1000) / 1000.0;
     r.advantage = r.reward - 0.5;
@@ -75,7 +77,8 @@ void scrollLatency(QApplication& app, QTableView& view, RolloutTableModel& m, co
 }
 
 std::string longDocument(int words) {
-  static const char* vocab[] = {"river", "council", "ledger", "harbour", "revenue", "treaty", "Müller", "café", "the", "of"};
+  static const char* vocab[] = {"river",  "council", "ledger", "harbour", "revenue",
+                                "treaty", "Müller",  "café",   "the",     "of"};
   std::mt19937 rng(3);
   std::string s;
   for (int i = 0; i < words; ++i) {
@@ -127,7 +130,8 @@ int main(int argc, char** argv) {
     q.text = "ex-42";
     model.setQuery(q);
     if (model.rowCount() >= 0 && !waitRow(app, model, 0)) return 1;
-    std::printf("text search 'ex-42': %d rows, first rows after %.1f ms\n", model.rowCount(), double(t.nsecsElapsed()) / 1e6);
+    std::printf("text search 'ex-42': %d rows, first rows after %.1f ms\n", model.rowCount(),
+                double(t.nsecsElapsed()) / 1e6);
   }
 
   {
@@ -146,8 +150,10 @@ int main(int argc, char** argv) {
     while (view.alignmentPending()) app.processEvents(QEventLoop::AllEvents, 1);
     app.processEvents();
     const double alignMs = double(t.nsecsElapsed()) / 1e6;
-    std::printf("120K-token document (%zu bytes): setContent %.1f ms, first paint at %.1f ms, grounding applied at %.1f ms (%zu passages)\n",
-                c.document.size(), setMs, paintMs, alignMs, view.links().size());
+    std::printf(
+        "120K-token document (%zu bytes): setContent %.1f ms, first paint at %.1f ms, grounding applied at %.1f ms "
+        "(%zu passages)\n",
+        c.document.size(), setMs, paintMs, alignMs, view.links().size());
     auto* bar = view.documentEdit()->verticalScrollBar();
     double worst = 0;
     for (int k = 0; k <= 20; ++k) {

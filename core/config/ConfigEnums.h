@@ -18,8 +18,7 @@ enum class LaunchTarget { Local, Ssh, Template };
 // and eager on CUDA.
 enum class AttentionImpl { Auto, Eager, Block };
 
-template <class E>
-using EnumTable = std::vector<std::pair<E, const char*>>;
+template <class E> using EnumTable = std::vector<std::pair<E, const char*>>;
 
 inline const EnumTable<PhaseMode>& enumTable(PhaseMode) {
   static const EnumTable<PhaseMode> t{{PhaseMode::Full, "full"}, {PhaseMode::Memory, "memory"}};
@@ -49,27 +48,27 @@ inline const EnumTable<DifficultyMeasure>& enumTable(DifficultyMeasure) {
   return t;
 }
 inline const EnumTable<LaunchTarget>& enumTable(LaunchTarget) {
-  static const EnumTable<LaunchTarget> t{
-      {LaunchTarget::Local, "local"}, {LaunchTarget::Ssh, "ssh"}, {LaunchTarget::Template, "template"}};
+  static const EnumTable<LaunchTarget> t{{LaunchTarget::Local, "local"},
+                                         {LaunchTarget::Ssh, "ssh"},
+                                         {LaunchTarget::Template, "template"}};
   return t;
 }
 
 inline const EnumTable<AttentionImpl>& enumTable(AttentionImpl) {
-  static const EnumTable<AttentionImpl> t{
-      {AttentionImpl::Auto, "auto"}, {AttentionImpl::Eager, "eager"}, {AttentionImpl::Block, "block"}};
+  static const EnumTable<AttentionImpl> t{{AttentionImpl::Auto, "auto"},
+                                          {AttentionImpl::Eager, "eager"},
+                                          {AttentionImpl::Block, "block"}};
   return t;
 }
 
-template <class E>
-std::string enumName(E value) {
+template <class E> std::string enumName(E value) {
   for (const auto& [v, name] : enumTable(E{}))
     if (v == value) return name;
   return "?";
 }
 
 // "a, b or c": for error messages.
-template <class E>
-std::string enumChoices() {
+template <class E> std::string enumChoices() {
   std::string out;
   const auto& t = enumTable(E{});
   for (size_t i = 0; i < t.size(); ++i) {

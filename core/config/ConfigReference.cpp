@@ -18,24 +18,23 @@ std::string typeOf(int64_t) { return "integer"; }
 std::string typeOf(double) { return "number"; }
 std::string typeOf(const std::string&) { return "string"; }
 std::string typeOf(const std::vector<std::string>&) { return "array of strings"; }
-template <class E>
-std::enable_if_t<std::is_enum_v<E>, std::string> typeOf(E) { return "one of " + enumChoices<E>(); }
+template <class E> std::enable_if_t<std::is_enum_v<E>, std::string> typeOf(E) { return "one of " + enumChoices<E>(); }
 
 std::string defaultOf(bool v) { return code(v ? "true" : "false"); }
 std::string defaultOf(int64_t v) { return code(std::to_string(v)); }
 std::string defaultOf(double v) { return code(nlohmann::json(v).dump()); }
 std::string defaultOf(const std::string& v) { return code(nlohmann::json(v).dump()); }
 std::string defaultOf(const std::vector<std::string>& v) { return code(nlohmann::json(v).dump()); }
-template <class E>
-std::enable_if_t<std::is_enum_v<E>, std::string> defaultOf(E v) { return code("\"" + enumName(v) + "\""); }
+template <class E> std::enable_if_t<std::is_enum_v<E>, std::string> defaultOf(E v) {
+  return code("\"" + enumName(v) + "\"");
+}
 
 // Walks the field list: top-level objects become sections, every other key a table row.
 class Doc {
  public:
   Doc(std::ostringstream& out, std::string prefix, int depth) : out_(out), prefix_(std::move(prefix)), depth_(depth) {}
 
-  template <class T>
-  void field(const char* key, T& value, const char* meaning) {
+  template <class T> void field(const char* key, T& value, const char* meaning) {
     const std::string path = prefix_ + key;
     if constexpr (std::is_class_v<T> && !std::is_same_v<T, std::string> &&
                   !std::is_same_v<T, std::vector<std::string>> && !std::is_same_v<T, std::vector<PhaseConfig>>) {
@@ -53,8 +52,7 @@ class Doc {
   }
   void header() { out_ << "| key | type | default | meaning |\n|---|---|---|---|\n"; }
 
-  template <class S>
-  void object(const std::string& path, const char* meaning, S& value) {
+  template <class S> void object(const std::string& path, const char* meaning, S& value) {
     if (depth_ == 0) {
       out_ << "\n## " << code(path) << "\n\n" << meaning << "\n\n";
       header();
@@ -68,8 +66,10 @@ class Doc {
   void phases(const std::string& path, const char* meaning, std::vector<PhaseConfig>& value) {
     out_ << "\n## " << code(path) << "\n\n" << meaning << " Default:\n\n```json\n";
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : value) arr.push_back(nlohmann::json{{"name", p.name}, {"max_input_tokens", p.maxInputTokens},
-                                                             {"max_output_tokens", p.maxOutputTokens}});
+    for (const auto& p : value)
+      arr.push_back(nlohmann::json{{"name", p.name},
+                                   {"max_input_tokens", p.maxInputTokens},
+                                   {"max_output_tokens", p.maxOutputTokens}});
     out_ << arr.dump() << "\n```\n\nEach phase (defaults of a phase that leaves a key out):\n\n";
     header();
     PhaseConfig fresh;

@@ -15,9 +15,9 @@ namespace longrl::config {
 // knob). A missing key keeps its default; an unknown key or a wrong type is an error.
 
 struct ModelConfig {
-  std::string path;              // model directory (config.json + safetensors + tokenizer)
+  std::string path;                // model directory (config.json + safetensors + tokenizer)
   std::string dtype = "bfloat16";  // "float32" | "bfloat16" | "float16"
-  std::string device = "cpu";    // "cpu" | "cuda" | "cuda:N": cpu by default, the path every machine has
+  std::string device = "cpu";      // "cpu" | "cuda" | "cuda:N": cpu by default, the path every machine has
   // Attention of the training forward (SFT, log-probs, updates): "block" (kernels::BlockAttention,
   // O(T) memory; on CPU twice as fast as eager for the demo's GRPO step), "eager" (the [T, S]
   // scores), or "auto": block on the CPU, eager on CUDA (the CUDA block kernel is not yet tuned).
@@ -28,7 +28,7 @@ struct ModelConfig {
 struct DatasetConfig {
   std::vector<std::string> train;  // JSONL files (verl or plain form, see core/dataset)
   std::vector<std::string> val;
-  bool skipMalformed = false;      // skip and count malformed lines instead of failing
+  bool skipMalformed = false;  // skip and count malformed lines instead of failing
   // Validation (val-core/{data_source}/acc/mean@1, greedy) before the first GRPO step and after
   // every phase, on the first val_max_examples of `val` (0: all of them).
   bool valBeforeTrain = true;
@@ -42,10 +42,10 @@ struct SftConfig {
   int64_t epochs = 1;  // used when steps == 0
   int64_t steps = 0;   // > 0: train exactly this many optimizer steps instead of epochs
   double lr = 5e-6;
-  int64_t batchSize = 128;     // sequences per optimizer step (micro-batch x grad accumulation x ranks)
+  int64_t batchSize = 128;  // sequences per optimizer step (micro-batch x grad accumulation x ranks)
   int64_t gradAccumulation = 1;
-  int64_t maxLen = 20480;      // prompt + response tokens; longer examples are dropped
-  double warmupRatio = 0.03;   // fraction of steps with a linear warm-up
+  int64_t maxLen = 20480;     // prompt + response tokens; longer examples are dropped
+  double warmupRatio = 0.03;  // fraction of steps with a linear warm-up
   double weightDecay = 0.01;
   double gradClip = 1.0;
 };
@@ -55,8 +55,8 @@ struct PhaseConfig {
   std::string name;
   int64_t maxInputTokens = 0;
   int64_t maxOutputTokens = 10000;
-  int64_t steps = 0;     // > 0: this many GRPO steps
-  double epochs = 1.0;   // used when steps == 0: passes over the phase's examples
+  int64_t steps = 0;    // > 0: this many GRPO steps
+  double epochs = 1.0;  // used when steps == 0: passes over the phase's examples
   PhaseMode mode = PhaseMode::Full;
 };
 
@@ -68,14 +68,14 @@ struct MemoryConfig {
 };
 
 struct DynamicSamplingConfig {
-  bool enabled = true;         // drop zero-variance groups, generate more until the batch is full
+  bool enabled = true;  // drop zero-variance groups, generate more until the batch is full
   int64_t maxNumGenBatches = 10;
 };
 
-struct AepoConfig {            // QwenLong-L1.5 entropy control (off in L1)
+struct AepoConfig {  // QwenLong-L1.5 entropy control (off in L1)
   bool enabled = false;
-  double entropyHigh = 0.5;    // above: mask negative-advantage samples
-  double entropyLow = 0.3;     // below: restore them
+  double entropyHigh = 0.5;  // above: mask negative-advantage samples
+  double entropyLow = 0.3;   // below: restore them
 };
 
 struct OverlongPenaltyConfig {  // r += min(-(len - (max_len - buffer_len)) / buffer_len, 0)
@@ -86,24 +86,24 @@ struct OverlongPenaltyConfig {  // r += min(-(len - (max_len - buffer_len)) / bu
 
 struct GrpoConfig {
   int64_t rolloutN = 8;
-  int64_t trainBatchSize = 128;     // prompts per step
-  int64_t ppoMiniBatchSize = 32;    // prompts per optimizer step (128 / 32 = 4 mini-batches)
+  int64_t trainBatchSize = 128;   // prompts per step
+  int64_t ppoMiniBatchSize = 32;  // prompts per optimizer step (128 / 32 = 4 mini-batches)
   int64_t ppoEpochs = 1;
   double clipRatioLow = 0.2;
-  double clipRatioHigh = 0.2;       // DAPO clip-higher uses 0.28
-  bool dualClip = true;             // verl always applies it
+  double clipRatioHigh = 0.2;  // DAPO clip-higher uses 0.28
+  bool dualClip = true;        // verl always applies it
   double clipRatioC = 3.0;
   LossAggMode lossAggMode = LossAggMode::TokenMean;
   bool useKlLoss = false;
   double klCoef = 0.0;
   KlLossType klLossType = KlLossType::LowVarKl;
   double entropyCoeff = 0.001;
-  double lr = 2e-6;                 // constant schedule
+  double lr = 2e-6;  // constant schedule
   double weightDecay = 0.01;
   double gradClip = 1.0;
   double temperature = 0.7;
   double topP = 0.95;
-  int64_t topK = -1;                // -1: off
+  int64_t topK = -1;  // -1: off
   DynamicSamplingConfig dynamicSampling;
   bool taskBalancedSampling = false;
   AdvantageEstimator advantageEstimator = AdvantageEstimator::Grpo;
@@ -115,7 +115,7 @@ struct GrpoConfig {
 // LLM judge, asked only when the rule score is below 1; final reward = max(rule, judge).
 struct JudgeConfig {
   bool enabled = false;
-  std::string baseUrl;             // OpenAI-compatible, e.g. http://host:8000/v1
+  std::string baseUrl;  // OpenAI-compatible, e.g. http://host:8000/v1
   std::string model;
   std::string apiKeyEnv = "OPENAI_API_KEY";  // name of the environment variable, never the key
   int64_t timeoutMs = 60000;
@@ -131,20 +131,20 @@ struct RewardConfig {
 struct RetrospectiveConfig {
   bool enabled = true;
   DifficultyMeasure difficulty = DifficultyMeasure::InverseMean;
-  double threshold = 2.0;          // re-insert when difficulty >= threshold (inverse_mean 2 = mean reward <= 0.5)
-  int64_t maxCount = 0;            // 0: no cap
+  double threshold = 2.0;  // re-insert when difficulty >= threshold (inverse_mean 2 = mean reward <= 0.5)
+  int64_t maxCount = 0;    // 0: no cap
   bool includeAnnotatedHard = true;
 };
 
 struct CheckpointConfig {
   int64_t everySteps = 10;
-  int64_t keep = 3;                // 0: keep all
+  int64_t keep = 3;  // 0: keep all
 };
 
 struct LaunchConfig {
   LaunchTarget target = LaunchTarget::Local;
-  std::string host;                // ssh target, e.g. user@gpu-box
-  std::string templ;               // JSON key "template": a command line with {command} in it
+  std::string host;   // ssh target, e.g. user@gpu-box
+  std::string templ;  // JSON key "template": a command line with {command} in it
   int64_t nproc = 1;
 };
 

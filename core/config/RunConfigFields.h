@@ -8,8 +8,9 @@
 namespace longrl::config::detail {
 
 template <class V> void fields(V& v, ModelConfig& c) {
-  v.field("path", c.path, "Model directory in Hugging Face layout: config.json, *.safetensors, tokenizer.json, "
-                          "tokenizer_config.json.");
+  v.field("path", c.path,
+          "Model directory in Hugging Face layout: config.json, *.safetensors, tokenizer.json, "
+          "tokenizer_config.json.");
   v.field("dtype", c.dtype, "Parameter dtype: \"float32\", \"bfloat16\" or \"float16\".");
   v.field("device", c.device, "\"cpu\", \"cuda\" or \"cuda:N\"; every tensor of the run lives there.");
   v.field("attention", c.attention,

@@ -37,8 +37,7 @@ class Reader {
   Reader(const json& obj, std::string prefix, std::vector<ConfigIssue>& issues)
       : obj_(obj), prefix_(std::move(prefix)), issues_(issues) {}
 
-  template <class T>
-  void field(const char* key, T& value, const char* /*meaning*/) {
+  template <class T> void field(const char* key, T& value, const char* /*meaning*/) {
     known_.insert(key);
     auto it = obj_.find(key);
     if (it != obj_.end()) read(*it, joinKey(prefix_, key), value);
@@ -90,8 +89,7 @@ class Reader {
     out.assign(j.size(), PhaseConfig{});
     for (size_t i = 0; i < j.size(); ++i) read(j[i], path + "[" + std::to_string(i) + "]", out[i]);
   }
-  template <class E>
-  std::enable_if_t<std::is_enum_v<E>> read(const json& j, const std::string& path, E& out) {
+  template <class E> std::enable_if_t<std::is_enum_v<E>> read(const json& j, const std::string& path, E& out) {
     if (j.is_string())
       for (const auto& [value, name] : enumTable(E{}))
         if (j.get<std::string>() == name) {
@@ -100,8 +98,7 @@ class Reader {
         }
     issues_.push_back({path, "expected one of " + enumChoices<E>() + ", got " + describe(j)});
   }
-  template <class S>
-  std::enable_if_t<std::is_class_v<S>> read(const json& j, const std::string& path, S& out) {
+  template <class S> std::enable_if_t<std::is_class_v<S>> read(const json& j, const std::string& path, S& out) {
     if (!j.is_object()) return wrongType(path, "object", j);
     Reader sub(j, path, issues_);
     detail::fields(sub, out);
@@ -119,24 +116,22 @@ json toJsonValue(int64_t v) { return v; }
 json toJsonValue(double v) { return v; }
 json toJsonValue(const std::string& v) { return v; }
 json toJsonValue(const std::vector<std::string>& v) { return v; }
-template <class E>
-std::enable_if_t<std::is_enum_v<E>, json> toJsonValue(E v) { return enumName(v); }
-template <class S>
-std::enable_if_t<std::is_class_v<S>, json> toJsonValue(const S& s);
+template <class E> std::enable_if_t<std::is_enum_v<E>, json> toJsonValue(E v) { return enumName(v); }
+template <class S> std::enable_if_t<std::is_class_v<S>, json> toJsonValue(const S& s);
 json toJsonValue(const std::vector<PhaseConfig>& v);
 
 class Writer {
  public:
   explicit Writer(json& obj) : obj_(obj) {}
-  template <class T>
-  void field(const char* key, const T& value, const char* /*meaning*/) { obj_[key] = toJsonValue(value); }
+  template <class T> void field(const char* key, const T& value, const char* /*meaning*/) {
+    obj_[key] = toJsonValue(value);
+  }
 
  private:
   json& obj_;
 };
 
-template <class S>
-std::enable_if_t<std::is_class_v<S>, json> toJsonValue(const S& s) {
+template <class S> std::enable_if_t<std::is_class_v<S>, json> toJsonValue(const S& s) {
   json obj = json::object();
   Writer w(obj);
   // fields() takes a mutable reference so one list serves reading too; the writer only reads.
@@ -203,8 +198,8 @@ RunConfig RunConfig::loadFile(const std::string& path) {
         ++column;
       }
     }
-    throw ConfigError({{"", "invalid JSON at line " + std::to_string(line) + ", column " +
-                                std::to_string(column) + ": " + e.what()}},
+    throw ConfigError({{"", "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) +
+                                ": " + e.what()}},
                       path);
   } catch (const nlohmann::json::exception& e) {
     // Not a syntax error but still unreadable, e.g. a number beyond double range (1e999).

@@ -26,7 +26,8 @@ class Checker {
   }
   void inRange(const std::string& path, double v, double lo, double hi, bool loOpen) {
     const bool ok = (loOpen ? v > lo : v >= lo) && v <= hi;
-    if (!ok) fail(path, "must be in " + std::string(loOpen ? "(" : "[") + num(lo) + ", " + num(hi) + "], got " + num(v));
+    if (!ok)
+      fail(path, "must be in " + std::string(loOpen ? "(" : "[") + num(lo) + ", " + num(hi) + "], got " + num(v));
   }
   static std::string num(double v) {
     if (v == static_cast<double>(static_cast<int64_t>(v)) && v > -1e15 && v < 1e15)
@@ -56,9 +57,8 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const Memor
     else if (!names.insert(p.name).second) c.fail(at + ".name", "duplicate phase name '" + p.name + "'");
     c.positive(at + ".max_input_tokens", p.maxInputTokens);
     if (i > 0 && p.maxInputTokens > 0 && p.maxInputTokens <= phases[i - 1].maxInputTokens)
-      c.fail(at + ".max_input_tokens", "must be greater than phases[" + std::to_string(i - 1) +
-                                            "].max_input_tokens (" +
-                                            std::to_string(phases[i - 1].maxInputTokens) + "): phases grow");
+      c.fail(at + ".max_input_tokens", "must be greater than phases[" + std::to_string(i - 1) + "].max_input_tokens (" +
+                                           std::to_string(phases[i - 1].maxInputTokens) + "): phases grow");
     c.positive(at + ".max_output_tokens", p.maxOutputTokens);
     c.nonNegative(at + ".steps", p.steps);
     c.nonNegative(at + ".epochs", p.epochs);
@@ -67,20 +67,22 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const Memor
     if (p.mode == PhaseMode::Memory && memory.chunkTokens > 0 && memory.memoryTokens > 0 &&
         memory.chunkTokens + memory.memoryTokens > p.maxInputTokens)
       c.fail(at + ".max_input_tokens", "must hold memory.chunk_tokens + memory.memory_tokens (" +
-                                            std::to_string(memory.chunkTokens + memory.memoryTokens) +
-                                            ") in a phase of mode 'memory', got " + std::to_string(p.maxInputTokens));
+                                           std::to_string(memory.chunkTokens + memory.memoryTokens) +
+                                           ") in a phase of mode 'memory', got " + std::to_string(p.maxInputTokens));
   }
 }
 
 void checkGrpo(Checker& c, const GrpoConfig& g) {
-  if (g.rolloutN < 2) c.fail("grpo.rollout_n", "must be >= 2 (a group of one has no spread), got " + std::to_string(g.rolloutN));
+  if (g.rolloutN < 2)
+    c.fail("grpo.rollout_n", "must be >= 2 (a group of one has no spread), got " + std::to_string(g.rolloutN));
   c.positive("grpo.train_batch_size", g.trainBatchSize);
   c.positive("grpo.ppo_mini_batch_size", g.ppoMiniBatchSize);
   if (g.ppoMiniBatchSize > 0 && g.trainBatchSize > 0) {
     if (g.ppoMiniBatchSize > g.trainBatchSize)
       c.fail("grpo.ppo_mini_batch_size", "must be <= grpo.train_batch_size (" + std::to_string(g.trainBatchSize) + ")");
     else if (g.trainBatchSize % g.ppoMiniBatchSize != 0)
-      c.fail("grpo.ppo_mini_batch_size", "must divide grpo.train_batch_size (" + std::to_string(g.trainBatchSize) + ")");
+      c.fail("grpo.ppo_mini_batch_size",
+             "must divide grpo.train_batch_size (" + std::to_string(g.trainBatchSize) + ")");
   }
   c.positive("grpo.ppo_epochs", g.ppoEpochs);
   if (!(g.clipRatioLow > 0 && g.clipRatioLow < 1))  // the ratio floor 1 - clip_ratio_low must stay positive
@@ -156,7 +158,8 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   if (retrospective.difficulty == DifficultyMeasure::OneMinusMean)
     c.inRange("retrospective.threshold", retrospective.threshold, 0.0, 1.0, false);
   else if (!(retrospective.threshold >= 1.0))  // 1 / mean reward with rewards in [0, 1] is >= 1
-    c.fail("retrospective.threshold", "must be >= 1 for difficulty 'inverse_mean', got " + Checker::num(retrospective.threshold));
+    c.fail("retrospective.threshold",
+           "must be >= 1 for difficulty 'inverse_mean', got " + Checker::num(retrospective.threshold));
   c.nonNegative("retrospective.max_count", retrospective.maxCount);
 
   c.positive("checkpoint.every_steps", checkpoint.everySteps);
@@ -174,7 +177,8 @@ std::vector<ConfigIssue> RunConfig::validateForTraining() const {
   std::vector<ConfigIssue> issues = validate();
   if (model.path.empty()) issues.push_back({"model.path", "must not be empty"});
   if (dataset.train.empty()) issues.push_back({"dataset.train", "at least one training file is required"});
-  if (sft.enabled && sft.train.empty()) issues.push_back({"sft.train", "at least one file is required when sft is enabled"});
+  if (sft.enabled && sft.train.empty())
+    issues.push_back({"sft.train", "at least one file is required when sft is enabled"});
   return issues;
 }
 

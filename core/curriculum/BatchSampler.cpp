@@ -74,8 +74,10 @@ std::int64_t BatchSampler::epoch() const {
 nlohmann::json BatchSampler::state() const {
   nlohmann::json streams = nlohmann::json::array();
   for (std::size_t i = 0; i < streams_.size(); ++i)
-    streams.push_back({{"name", streamNames_[i]}, {"size", streams_[i].members.size()},
-                       {"round", streams_[i].round}, {"cursor", streams_[i].cursor}});
+    streams.push_back({{"name", streamNames_[i]},
+                       {"size", streams_[i].members.size()},
+                       {"round", streams_[i].round},
+                       {"cursor", streams_[i].cursor}});
   return {{"seed", seed_}, {"balanced", balanced_}, {"batches", batches_}, {"streams", streams}};
 }
 

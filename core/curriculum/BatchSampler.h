@@ -32,7 +32,7 @@ class BatchSampler {
     std::vector<std::size_t> members;  // example indices of this stream
     std::int64_t round = 0;
     std::size_t cursor = 0;
-    std::vector<std::size_t> order;    // current round's permutation of members
+    std::vector<std::size_t> order;  // current round's permutation of members
   };
   void reshuffle(Stream& s, std::size_t streamIndex);
   std::size_t draw(Stream& s, std::size_t streamIndex);

@@ -20,8 +20,8 @@ class RetrospectiveSelector {
   struct Selection {
     std::vector<std::string> exampleIds;  // hardest first, then annotated ones by example id
     std::size_t byDifficulty = 0;
-    std::size_t byAnnotation = 0;         // added only because a person marked them hard
-    std::size_t vetoedByAnnotation = 0;   // hard enough, but marked not_hard
+    std::size_t byAnnotation = 0;        // added only because a person marked them hard
+    std::size_t vetoedByAnnotation = 0;  // hard enough, but marked not_hard
   };
 
   explicit RetrospectiveSelector(config::RetrospectiveConfig config) : config_(std::move(config)) {}

@@ -20,7 +20,8 @@ constexpr int kMaxJsonDepth = 1000;
 std::string requireString(const json& obj, const char* key, const std::string& file, int64_t line) {
   auto it = obj.find(key);
   if (it == obj.end()) throw DatasetError(file, line, std::string("missing key '") + key + "'");
-  if (!it->is_string()) throw DatasetError(file, line, std::string("'") + key + "' must be a string, got " + it->type_name());
+  if (!it->is_string())
+    throw DatasetError(file, line, std::string("'") + key + "' must be a string, got " + it->type_name());
   return it->get<std::string>();
 }
 
@@ -29,7 +30,8 @@ std::vector<std::string> groundTruths(const json& v, const char* key, const std:
   auto one = [&](const json& x) -> std::string {
     if (x.is_string()) return x.get<std::string>();
     if (x.is_number()) return x.dump();
-    throw DatasetError(file, line, std::string("'") + key + "' must be a string, a number or a list of them, got " + x.type_name());
+    throw DatasetError(file, line,
+                       std::string("'") + key + "' must be a string, a number or a list of them, got " + x.type_name());
   };
   std::vector<std::string> out;
   if (v.is_array()) {
@@ -45,7 +47,8 @@ std::vector<std::string> groundTruths(const json& v, const char* key, const std:
 std::string userContent(const json& prompt, bool& onlyUserTurn, const std::string& file, int64_t line) {
   onlyUserTurn = true;
   if (prompt.is_string()) return prompt.get<std::string>();
-  if (!prompt.is_array()) throw DatasetError(file, line, std::string("'prompt' must be a chat list, got ") + prompt.type_name());
+  if (!prompt.is_array())
+    throw DatasetError(file, line, std::string("'prompt' must be a chat list, got ") + prompt.type_name());
   const json* user = nullptr;
   for (const json& m : prompt) {
     if (!m.is_object() || !m.contains("role") || !m.contains("content") || !m["role"].is_string() ||
@@ -83,7 +86,8 @@ DatasetRecord DatasetReader::parseRecord(const json& j, const std::string& file,
     rest["reward_model"].erase("ground_truth");
     if (rest["reward_model"].empty()) rest.erase("reward_model");
     if (auto parts = PromptTemplate::parse(r.promptText)) {
-      if (isBlank(parts->document)) throw DatasetError(file, line, "'prompt' has an empty document between <text> tags");
+      if (isBlank(parts->document))
+        throw DatasetError(file, line, "'prompt' has an empty document between <text> tags");
       if (isBlank(parts->question)) throw DatasetError(file, line, "'prompt' has no question after the document");
       r.document = std::move(parts->document);
       r.question = std::move(parts->question);
@@ -103,8 +107,9 @@ DatasetRecord DatasetReader::parseRecord(const json& j, const std::string& file,
     for (const char* k : {"question", "document", "answer"}) rest.erase(k);
     r.promptText = PromptTemplate::build(r.document, r.question);
   } else {
-    throw DatasetError(file, line,
-                       "neither verl form (prompt, reward_model.ground_truth) nor plain form (document, question, answer)");
+    throw DatasetError(
+        file, line,
+        "neither verl form (prompt, reward_model.ground_truth) nor plain form (document, question, answer)");
   }
 
   if (auto ei = j.find("extra_info"); ei != j.end()) {

@@ -41,8 +41,7 @@ class DatasetReader {
   static DatasetReadResult readFiles(const std::vector<std::string>& paths, DatasetReadOptions options = {});
 
   // One parsed JSON line -> record (ordinal: fallback index). Throws DatasetError naming file:line.
-  static DatasetRecord parseRecord(const nlohmann::json& json, const std::string& file, int64_t line,
-                                   int64_t ordinal);
+  static DatasetRecord parseRecord(const nlohmann::json& json, const std::string& file, int64_t line, int64_t ordinal);
 
  private:
   std::string path_;

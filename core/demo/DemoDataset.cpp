@@ -47,7 +47,8 @@ DemoDatasetFiles writeDemoDataset(const std::string& dir, const DemoDatasetOptio
       for (int i = 0; i < perBand; ++i) {
         const DemoExample ex = gen.generate(band);
         writer.append(toRecord(ex, sft ? ex.targetResponse : ex.answer, index++));
-        if (sft) corpus << dataset::PromptTemplate::build(ex.document, ex.question) << "\n" << ex.targetResponse << "\n";
+        if (sft)
+          corpus << dataset::PromptTemplate::build(ex.document, ex.question) << "\n" << ex.targetResponse << "\n";
       }
     }
     *count = static_cast<int>(index);

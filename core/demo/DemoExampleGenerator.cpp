@@ -33,10 +33,12 @@ const std::vector<DemoExampleGenerator::Band>& DemoExampleGenerator::bands() {
 }
 
 std::string DemoExampleGenerator::filler(const DemoWorld& w) {
-  static const char* const templates[] = {
-      "The old market of {c} opens early on most days.", "Travellers often describe {c} as quiet in winter.",
-      "The river near {c} floods every few years.",      "A new library was built in {c} a decade ago.",
-      "Many visitors to {c} arrive by train.",           "The harbour of {c} is busy in the summer."};
+  static const char* const templates[] = {"The old market of {c} opens early on most days.",
+                                          "Travellers often describe {c} as quiet in winter.",
+                                          "The river near {c} floods every few years.",
+                                          "A new library was built in {c} a decade ago.",
+                                          "Many visitors to {c} arrive by train.",
+                                          "The harbour of {c} is busy in the summer."};
   std::uniform_int_distribution<std::size_t> t(0, std::size(templates) - 1), c(0, w.cities.size() - 1);
   std::string s = templates[t(rng_)];
   return s.replace(s.find("{c}"), 3, w.cities[c(rng_)]);
@@ -179,8 +181,8 @@ DemoExample DemoExampleGenerator::generate(int bandIndex) {
     ex.kind = "revenue_change";
     ex.dataSource = "demo_docmath";
     const int a = company.revenue[y1], b = company.revenue[y2];
-    ex.question = "By how much did the revenue of " + company.name + " change from " + ys1 + " to " + ys2 +
-                  ", in millions?";
+    ex.question =
+        "By how much did the revenue of " + company.name + " change from " + ys1 + " to " + ys2 + ", in millions?";
     ex.answer = std::to_string(b - a);
     think = revenueSentence(company, y1) + " " + revenueSentence(company, y2) + " " + std::to_string(b) + " - " +
             std::to_string(a) + " = " + ex.answer + ".";

@@ -17,8 +17,7 @@ std::vector<std::string> makeNames(const std::vector<std::string>& a, const std:
   return out;
 }
 
-template <class T>
-std::vector<T> pick(std::mt19937_64& rng, const std::vector<T>& pool, std::size_t n) {
+template <class T> std::vector<T> pick(std::mt19937_64& rng, const std::vector<T>& pool, std::size_t n) {
   std::vector<std::size_t> idx(pool.size());
   std::iota(idx.begin(), idx.end(), 0);
   std::shuffle(idx.begin(), idx.end(), rng);
@@ -34,8 +33,8 @@ const std::vector<std::string>& DemoWorld::personNames() {
   return names;
 }
 const std::vector<std::string>& DemoWorld::cityNames() {
-  static const auto names = makeNames({"Kel", "Brin", "Ost", "Var", "Quel", "Ard"}, {"mar", "holt", "wick", "ora", "dun"},
-                                      "", 30);
+  static const auto names =
+      makeNames({"Kel", "Brin", "Ost", "Var", "Quel", "Ard"}, {"mar", "holt", "wick", "ora", "dun"}, "", 30);
   return names;
 }
 const std::vector<std::string>& DemoWorld::countryNames() {
@@ -43,7 +42,8 @@ const std::vector<std::string>& DemoWorld::countryNames() {
   return names;
 }
 const std::vector<std::string>& DemoWorld::companyNames() {
-  static const auto names = makeNames({"Brim", "Quor", "Tessel", "Nor", "Vant"}, {"co", "tek", "works", "line"}, "", 20);
+  static const auto names =
+      makeNames({"Brim", "Quor", "Tessel", "Nor", "Vant"}, {"co", "tek", "works", "line"}, "", 20);
   return names;
 }
 

@@ -93,11 +93,11 @@ std::vector<EvalRow> rowsFrom(const json& j, const char* nameKey, const std::str
 }  // namespace
 
 json EvalReport::toJson() const {
-  json j = {{"model", model}, {"data", data}, {"examples", examples}, {"k", k}, {"max_new_tokens", maxNewTokens},
+  json j = {{"model", model},    {"data", data}, {"examples", examples}, {"k", k}, {"max_new_tokens", maxNewTokens},
             {"seconds", seconds}};
   j["sampling"] = k > 1 ? json{{"temperature", temperature}, {"top_p", topP}, {"seed", seed}} : json(nullptr);
-  j["judge"] = judge ? json{{"url", judge->url},   {"model", judge->model}, {"calls", judge->calls},
-                            {"yes", judge->yes},   {"no", judge->no},       {"errors", judge->errors}}
+  j["judge"] = judge ? json{{"url", judge->url}, {"model", judge->model}, {"calls", judge->calls},
+                            {"yes", judge->yes}, {"no", judge->no},       {"errors", judge->errors}}
                      : json(nullptr);
   j["sources"] = json::array();
   for (const auto& r : sources) j["sources"].push_back(rowJson(r, "data_source"));
@@ -111,8 +111,9 @@ json EvalReport::toJson() const {
   j["definitions"] = {
       {"greedy", "share of examples whose one answer at temperature 0 is correct"},
       {"mean_at_k", "mean share of correct answers among each example's k samples"},
-      {"pass_at_k", "share of examples with at least one correct answer among its k samples (the unbiased "
-                    "pass@k estimator with n = k samples)"},
+      {"pass_at_k",
+       "share of examples with at least one correct answer among its k samples (the unbiased "
+       "pass@k estimator with n = k samples)"},
       {"correct", "rule score 1, or the judge says yes where a judge is configured (max of the two, as in training)"},
       {"average", "unweighted mean of the data-source rows; n is their sum"},
       {"rule", "the same numbers by the rule alone"}};

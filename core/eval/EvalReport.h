@@ -21,10 +21,10 @@ struct EvalNumbers {
 // One row of the papers' table: a data source (or an extra_info value, or the average).
 struct EvalRow {
   std::string name;
-  std::string scorer;     // docqa, docmath, choice; "" for extra_info rows and the average
+  std::string scorer;  // docqa, docmath, choice; "" for extra_info rows and the average
   int64_t examples = 0;
-  EvalNumbers acc;        // correct = rule or judge says so (max of the two, as training scores)
-  EvalNumbers rule;       // the rule alone (equal to acc without a judge)
+  EvalNumbers acc;   // correct = rule or judge says so (max of the two, as training scores)
+  EvalNumbers rule;  // the rule alone (equal to acc without a judge)
 };
 
 struct EvalJudgeSummary {

@@ -55,8 +55,7 @@ std::string describe(const EvalReport& r) {
     s << "  judge: " << r.judge->model << " at " << r.judge->url << ", asked " << r.judge->calls << " times ("
       << r.judge->yes << " yes, " << r.judge->no << " no, " << r.judge->errors
       << " errors); correct = rule score 1 or the judge says yes (max of the two, as in training)\n";
-  else
-    s << "  judge: none; correct = rule score 1\n";
+  else s << "  judge: none; correct = rule score 1\n";
   s << "  accuracy in %; average = unweighted mean of the data-source rows (n: their sum)\n";
   return s.str();
 }

@@ -90,8 +90,8 @@ std::vector<GroundingSpan> GroundingAligner::align(const GroundingIndex& index, 
   const std::vector<GroundingWord> tw = tokenizeForGrounding(trace);
   const std::vector<GroundingWord>& dw = index.words();
   if (tw.size() < n || dw.size() < n) return {};
-  const auto commonAbove = static_cast<uint32_t>(
-      std::max(4.0, options_.commonWordFraction * static_cast<double>(dw.size())));
+  const auto commonAbove =
+      static_cast<uint32_t>(std::max(4.0, options_.commonWordFraction * static_cast<double>(dw.size())));
   const Extender ext{tw, dw, options_, index, commonAbove};
   const long T = long(tw.size()), D = long(dw.size());
 
@@ -120,8 +120,7 @@ std::vector<GroundingSpan> GroundingAligner::align(const GroundingIndex& index, 
       long la = long(i) - 1, lb = long(j) - 1;
       ext.extend(la, lb, -1, long(coveredUntil), T, 0, D, matched, informative);
       const WordSpan cand{size_t(la + 1), size_t(ra), size_t(lb + 1), size_t(rb), matched, informative};
-      if (cand.informative > best.informative ||
-          (cand.informative == best.informative && cand.matched > best.matched))
+      if (cand.informative > best.informative || (cand.informative == best.informative && cand.matched > best.matched))
         best = cand;
     }
     if (best.matched == 0) {

@@ -11,8 +11,7 @@ namespace longrl::grpo {
 // training batch holds `target` informative groups, or `maxGenBatches` generation batches have
 // been drawn (then training goes on with what was collected, rather than stalling the run).
 // `G` is the trainer's group type; the caller passes each group's scores alongside it.
-template <class G>
-class DynamicBatchFiller {
+template <class G> class DynamicBatchFiller {
  public:
   DynamicBatchFiller(std::size_t target, std::int64_t maxGenBatches, bool enabled)
       : target_(target), maxGenBatches_(maxGenBatches), enabled_(enabled) {}

@@ -17,8 +17,8 @@ class GroupAdvantage {
 
   struct Sample {
     double reward = 0.0;
-    int group = 0;      // samples of one prompt share a group
-    std::string task;   // data_source, for grpo_task_std
+    int group = 0;     // samples of one prompt share a group
+    std::string task;  // data_source, for grpo_task_std
   };
 
   static std::vector<double> compute(const std::vector<Sample>& samples, Estimator estimator,

@@ -24,9 +24,9 @@ class StepMetrics {
     double overlongPenalty = 0.0;  // its part of score (<= 0)
     double advantage = 0.0;
     int64_t responseTokens = 0;
-    bool truncated = false;        // hit max new tokens
-    bool judged = false;           // the judge was asked
-    bool judgeFailed = false;      // and its call failed (the rule score stood)
+    bool truncated = false;    // hit max new tokens
+    bool judged = false;       // the judge was asked
+    bool judgeFailed = false;  // and its call failed (the rule score stood)
     // Memory agent only: every call, the final answer last; section replies with a tag problem,
     // and those cut by the memory budget.
     std::vector<Call> calls;

@@ -65,7 +65,8 @@ std::vector<DocumentChunker::Piece> DocumentChunker::pieces(std::string_view doc
   std::size_t begin = 0;
   for (std::size_t i = 0; i < doc.size(); ++i) {
     const char c = doc[i];
-    const bool sentenceEnd = c == '\n' || ((c == '.' || c == '!' || c == '?') && (i + 1 == doc.size() || isSpace(doc[i + 1])));
+    const bool sentenceEnd =
+        c == '\n' || ((c == '.' || c == '!' || c == '?') && (i + 1 == doc.size() || isSpace(doc[i + 1])));
     if (!sentenceEnd) continue;
     std::size_t end = i + 1, newlines = c == '\n' ? 1 : 0;
     while (end < doc.size() && isSpace(doc[end])) newlines += doc[end++] == '\n' ? 1 : 0;

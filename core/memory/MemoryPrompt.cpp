@@ -22,9 +22,8 @@ std::string MemoryPrompt::section(const std::string& question, const std::string
 }
 
 std::string MemoryPrompt::final(const std::string& question, const std::string& memory) {
-  return "You have read a long text one section at a time and kept this memory of it.\n\n<memory>\n" +
-         orEmpty(memory) + "\n</memory>\n\nAnswer the question from the memory.\n\n" + question +
-         dataset::PromptTemplate::answerFormat();
+  return "You have read a long text one section at a time and kept this memory of it.\n\n<memory>\n" + orEmpty(memory) +
+         "\n</memory>\n\nAnswer the question from the memory.\n\n" + question + dataset::PromptTemplate::answerFormat();
 }
 
 }  // namespace longrl::memory

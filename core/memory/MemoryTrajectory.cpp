@@ -9,8 +9,7 @@ namespace longrl::memory {
 using nlohmann::json;
 
 namespace {
-template <class T>
-T field(const json& j, const char* key, const std::string& where) {
+template <class T> T field(const json& j, const char* key, const std::string& where) {
   const auto it = j.find(key);
   if (it == j.end()) throw std::runtime_error("memory trajectory: " + where + "'" + key + "' is missing");
   try {

@@ -11,7 +11,7 @@ namespace longrl::memory {
 // response. Stored as JSON in the run store's rollouts.trajectory column (and in the event stream),
 // so the GUI can step through memory and plan beside the section each step read.
 struct MemoryTrajectory {
-  std::int64_t chunkTokens = 0;   // the chunk size the run used
+  std::int64_t chunkTokens = 0;  // the chunk size the run used
   std::int64_t finalPromptTokens = 0;
   std::vector<MemoryStep> steps;
 

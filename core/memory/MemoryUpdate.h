@@ -10,7 +10,7 @@ struct MemoryUpdate {
   std::string plan;
   bool memoryFromReply = false;  // false: the reply had no <memory>, the previous one is kept
   bool planFromReply = false;
-  std::string problem;           // "" when both tags were well formed
+  std::string problem;  // "" when both tags were well formed
 };
 
 }  // namespace longrl::memory

@@ -31,8 +31,10 @@ std::string AnswerExtractor::clean(const std::string& text) {
   s.erase(std::remove(s.begin(), s.end(), '*'), s.end());
   // Qwen / DeepSeek end-of-turn markers (the DeepSeek ones use full-width bars).
   for (const char* tok : {"<|im_end|>", "<|endoftext|>", "<|end_of_text|>", "<|eot_id|>",
-                          "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>",
-                          "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>"})
+                          "<\xEF\xBD\x9C"
+                          "Assistant\xEF\xBD\x9C>",
+                          "<\xEF\xBD\x9C"
+                          "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>"})
     eraseAll(s, tok);
   return s;
 }

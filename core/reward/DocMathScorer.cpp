@@ -26,11 +26,19 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Symbols that may precede the number; "\xE2\x88\x92" is the Unicode minus, handled as a sign.
-const char* const kSymbolPrefixes[] = {"=", "\xE2\x89\x88" /* ≈ */, "~", "`", "$", "\xC2\xA3" /* £ */,
-                                       "\xE2\x82\xAC" /* € */, "\xC2\xA5" /* ¥ */, "\xC2\xB0" /* ° */, ":"};
+const char* const kSymbolPrefixes[] = {"=",
+                                       "\xE2\x89\x88" /* ≈ */,
+                                       "~",
+                                       "`",
+                                       "$",
+                                       "\xC2\xA3" /* £ */,
+                                       "\xE2\x82\xAC" /* € */,
+                                       "\xC2\xA5" /* ¥ */,
+                                       "\xC2\xB0" /* ° */,
+                                       ":"};
 // Words that may precede the number (lowercase); they must end at a non-letter.
-const char* const kWordPrefixes[] = {"approximately", "approx.", "about", "around", "roughly", "nearly",
-                                     "usd", "us", "rmb", "cny", "eur", "gbp", "rs."};
+const char* const kWordPrefixes[] = {"approximately", "approx.", "about", "around", "roughly", "nearly", "usd", "us",
+                                     "rmb",           "cny",     "eur",   "gbp",    "rs."};
 
 // parseLeadingNumber(s.substr(start)) without copying the tail. extract() tries every "the answer
 // is" from the last one back: copying the rest of the text each time was quadratic, and a 1 MB

@@ -24,8 +24,7 @@ std::optional<std::string> DocQaScorer::extract(const std::string& answerText) {
   std::optional<std::string> after;
   if (const size_t p = text.rfind(kPhrase); p != std::string::npos)
     after = text.substr(p + std::char_traits<char>::length(kPhrase));
-  else
-    after = AnswerExtractor::afterLastPhrase(text, kPhrase);
+  else after = AnswerExtractor::afterLastPhrase(text, kPhrase);
   if (!after) return std::nullopt;
   std::string pred = stripPeriods(*after);
   if (pred.empty()) return std::nullopt;

@@ -56,8 +56,11 @@ JudgeClient::JudgeClient(JudgeOptions options) : options_(std::move(options)) {
 }
 
 nlohmann::json JudgeClient::requestBody(const JudgePrompt& prompt) const {
-  nlohmann::json body = {{"model", options_.model}, {"messages", prompt.messages()},
-                         {"temperature", options_.temperature}, {"n", 1}, {"stream", false}};
+  nlohmann::json body = {{"model", options_.model},
+                         {"messages", prompt.messages()},
+                         {"temperature", options_.temperature},
+                         {"n", 1},
+                         {"stream", false}};
   if (options_.max_tokens > 0) body["max_tokens"] = options_.max_tokens;
   return body;
 }
@@ -120,8 +123,8 @@ JudgeResult JudgeClient::judge(const JudgePrompt& prompt) const {
       if (!json.is_discarded() && json.is_object() && json.contains("choices") && json["choices"].is_array() &&
           !json["choices"].empty()) {
         const auto& c0 = json["choices"][0];
-        if (c0.is_object() && c0.contains("message") && c0["message"].is_object() && c0["message"].contains("content") &&
-            c0["message"]["content"].is_string())
+        if (c0.is_object() && c0.contains("message") && c0["message"].is_object() &&
+            c0["message"].contains("content") && c0["message"]["content"].is_string())
           content = &c0["message"]["content"];
       }
       if (json.is_discarded()) {

@@ -21,8 +21,7 @@ class JudgeClient {
   explicit JudgeClient(JudgeOptions options);
 
   JudgeResult judge(const JudgePrompt& prompt) const;
-  JudgeResult judge(const std::string& problem, const std::string& modelAnswer,
-                    const std::string& groundTruth) const;
+  JudgeResult judge(const std::string& problem, const std::string& modelAnswer, const std::string& groundTruth) const;
   // Runs the prompts on up to max_concurrent threads; results are in the prompts' order.
   std::vector<JudgeResult> judgeMany(const std::vector<JudgePrompt>& prompts) const;
 

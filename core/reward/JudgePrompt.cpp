@@ -24,8 +24,8 @@ const std::string& JudgePrompt::systemMessage() {
 }
 
 nlohmann::json JudgePrompt::messages() const {
-  return nlohmann::json::array({{{"role", "system"}, {"content", systemMessage()}},
-                                {{"role", "user"}, {"content", user_}}});
+  return nlohmann::json::array(
+      {{{"role", "system"}, {"content", systemMessage()}}, {{"role", "user"}, {"content", user_}}});
 }
 
 std::string JudgePrompt::questionFromPrompt(const std::string& prompt) {

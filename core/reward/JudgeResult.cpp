@@ -4,9 +4,12 @@ namespace longrl::reward {
 
 const char* verdictName(JudgeVerdict v) {
   switch (v) {
-    case JudgeVerdict::Yes: return "yes";
-    case JudgeVerdict::No: return "no";
-    case JudgeVerdict::Error: return "error";
+    case JudgeVerdict::Yes:
+      return "yes";
+    case JudgeVerdict::No:
+      return "no";
+    case JudgeVerdict::Error:
+      return "error";
   }
   return "error";
 }
@@ -22,9 +25,9 @@ JudgeVerdict parseJudgeVerdict(const std::string& content, std::string* error) {
 }
 
 nlohmann::json JudgeResult::toJson() const {
-  nlohmann::json j = {{"verdict", verdictName(verdict)}, {"raw", raw_reply},  {"model", model},
-                      {"http_status", http_status}, {"attempts", attempts}, {"latency_ms", latency_ms},
-                      {"system_prompt", system_prompt}, {"user_prompt", user_prompt}};
+  nlohmann::json j = {{"verdict", verdictName(verdict)}, {"raw", raw_reply},          {"model", model},
+                      {"http_status", http_status},      {"attempts", attempts},      {"latency_ms", latency_ms},
+                      {"system_prompt", system_prompt},  {"user_prompt", user_prompt}};
   if (!error.empty()) j["error"] = error;
   return j;
 }

@@ -18,9 +18,9 @@ struct JudgeResult {
   std::string system_prompt;  // exactly as sent
   std::string user_prompt;    // exactly as sent
   std::string model;
-  int http_status = 0;        // of the last attempt; 0 when no response came
+  int http_status = 0;  // of the last attempt; 0 when no response came
   int attempts = 0;
-  double latency_ms = 0.0;    // wall time over all attempts and back-off
+  double latency_ms = 0.0;  // wall time over all attempts and back-off
 
   bool ok() const { return verdict != JudgeVerdict::Error; }
   nlohmann::json toJson() const;

@@ -12,9 +12,12 @@ namespace longrl::reward {
 
 const char* kindName(RewardKind k) {
   switch (k) {
-    case RewardKind::DocQa: return "docqa";
-    case RewardKind::DocMath: return "docmath";
-    case RewardKind::Choice: return "choice";
+    case RewardKind::DocQa:
+      return "docqa";
+    case RewardKind::DocMath:
+      return "docmath";
+    case RewardKind::Choice:
+      return "choice";
   }
   return "docqa";
 }
@@ -40,12 +43,18 @@ bool RewardRouter::Route::matches(const std::string& ds) const {
 const std::vector<RewardRouter::Route>& RewardRouter::routes() {
   using K = RewardKind;
   static const std::vector<Route> table = {
-      {"long_toc_choices", Match::Contains, K::Choice}, {"docmath", Match::Contains, K::DocMath},
-      {"multihoprag", Match::Contains, K::DocQa},       {"musique", Match::Contains, K::DocQa},
-      {"frames", Match::Name, K::DocQa},                {"2wikimqa", Match::Name, K::DocQa},
-      {"hotpotqa", Match::Name, K::DocQa},              {"narrativeqa", Match::Name, K::DocQa},
-      {"qasper", Match::Name, K::DocQa},                {"longbench_v2", Match::Name, K::Choice},
-      {"docqa", Match::Contains, K::DocQa},             {"choice", Match::Contains, K::Choice},
+      {"long_toc_choices", Match::Contains, K::Choice},
+      {"docmath", Match::Contains, K::DocMath},
+      {"multihoprag", Match::Contains, K::DocQa},
+      {"musique", Match::Contains, K::DocQa},
+      {"frames", Match::Name, K::DocQa},
+      {"2wikimqa", Match::Name, K::DocQa},
+      {"hotpotqa", Match::Name, K::DocQa},
+      {"narrativeqa", Match::Name, K::DocQa},
+      {"qasper", Match::Name, K::DocQa},
+      {"longbench_v2", Match::Name, K::Choice},
+      {"docqa", Match::Contains, K::DocQa},
+      {"choice", Match::Contains, K::Choice},
   };
   return table;
 }
@@ -71,7 +80,8 @@ std::optional<RewardKind> RewardRouter::kindFor(const std::string& ds) const {
 
 RewardKind RewardRouter::requireKind(const std::string& dataSource) const {
   if (const auto kind = kindFor(dataSource)) return *kind;
-  std::string msg = "data_source '" + dataSource + "': no reward for it. Routing (first match wins; *x* = contains x, " +
+  std::string msg = "data_source '" + dataSource +
+                    "': no reward for it. Routing (first match wins; *x* = contains x, " +
                     "x[_...] = named x, x_* or x.*): " + describeRoutes();
   if (!overrides_.empty()) {
     msg += "; overrides:";
@@ -90,9 +100,15 @@ RewardRouter::Rule RewardRouter::score(const std::string& dataSource, const std:
     return rule;
   }
   switch (kind) {
-    case RewardKind::DocQa: rule.outcome = DocQaScorer::score(*rule.answer_text, gt); break;
-    case RewardKind::DocMath: rule.outcome = DocMathScorer::score(*rule.answer_text, gt); break;
-    case RewardKind::Choice: rule.outcome = ChoiceScorer::score(*rule.answer_text, gt); break;
+    case RewardKind::DocQa:
+      rule.outcome = DocQaScorer::score(*rule.answer_text, gt);
+      break;
+    case RewardKind::DocMath:
+      rule.outcome = DocMathScorer::score(*rule.answer_text, gt);
+      break;
+    case RewardKind::Choice:
+      rule.outcome = ChoiceScorer::score(*rule.answer_text, gt);
+      break;
   }
   return rule;
 }

@@ -21,10 +21,8 @@ struct AnnotationRecord {
   static constexpr auto fields() {
     using R = AnnotationRecord;
     return std::make_tuple(field("example_id", &R::example_id).key().required(),
-                           field("label", &R::label).required().oneOf(kAnnotationLabels),
-                           field("note", &R::note),
-                           field("author", &R::author).key(),
-                           field("time", &R::time));
+                           field("label", &R::label).required().oneOf(kAnnotationLabels), field("note", &R::note),
+                           field("author", &R::author).key(), field("time", &R::time));
   }
 };
 

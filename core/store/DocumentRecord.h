@@ -21,9 +21,7 @@ struct DocumentRecord {
   // The table also has text_bytes (the text's length, written by RunStoreWriter::writeDocument).
   static constexpr auto fields() {
     using R = DocumentRecord;
-    return std::make_tuple(field("id", &R::id).assigned(),
-                           field("sha256", &R::sha256),
-                           field("title", &R::title),
+    return std::make_tuple(field("id", &R::id).assigned(), field("sha256", &R::sha256), field("title", &R::title),
                            field("text", &R::text).required().packed(zflag::kResponse));
   }
 };

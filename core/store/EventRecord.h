@@ -18,10 +18,8 @@ struct EventRecord {
   static constexpr const char* kType = "event";
   static constexpr auto fields() {
     using R = EventRecord;
-    return std::make_tuple(field("rowid", &R::rowid).rowid().storedAs("id"),
-                           field("kind", &R::kind).required(),
-                           field("payload", &R::payload).jsonText(),
-                           field("time", &R::time));
+    return std::make_tuple(field("rowid", &R::rowid).rowid().storedAs("id"), field("kind", &R::kind).required(),
+                           field("payload", &R::payload).jsonText(), field("time", &R::time));
   }
 };
 

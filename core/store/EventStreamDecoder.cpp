@@ -1,7 +1,7 @@
 #include "core/store/EventStreamDecoder.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/store/RecordJson.h"
 #include "core/store/RunStoreWriter.h"
@@ -15,7 +15,7 @@ constexpr std::size_t kLoggedProblems = 20;  // without a handler: log this many
 // rollout's "trajectory") with 60,000 levels (120 KB), found by tests/fuzz/FuzzEventStream,
 // overflowed the stack.
 constexpr int kMaxJsonDepth = 1000;
-}
+}  // namespace
 
 EventStreamDecoder::EventStreamDecoder(RunStoreWriter& writer, std::size_t maxLineBytes)
     : writer_(writer), maxLineBytes_(maxLineBytes) {}

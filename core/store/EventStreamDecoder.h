@@ -54,9 +54,9 @@ class EventStreamDecoder {
 
   RunStoreWriter& writer_;
   std::size_t maxLineBytes_;
-  std::string pending_;       // the current, unterminated line
-  bool discarding_ = false;   // inside an over-long line: drop bytes until its newline
-  std::size_t lineNo_ = 0;    // number of the line being assembled minus one
+  std::string pending_;      // the current, unterminated line
+  bool discarding_ = false;  // inside an over-long line: drop bytes until its newline
+  std::size_t lineNo_ = 0;   // number of the line being assembled minus one
   Stats stats_;
   std::unordered_map<std::int64_t, std::int64_t> docIds_;  // sender's document id -> ours
   std::function<void(const Problem&)> onProblem_;

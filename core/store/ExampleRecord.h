@@ -21,12 +21,9 @@ struct ExampleRecord {
   static constexpr const char* kType = "example";
   static constexpr auto fields() {
     using R = ExampleRecord;
-    return std::make_tuple(field("id", &R::id).key().required(),
-                           field("data_source", &R::data_source),
-                           field("question", &R::question),
-                           field("ground_truth", &R::ground_truth),
-                           field("doc_id", &R::doc_id),
-                           field("input_tokens", &R::input_tokens));
+    return std::make_tuple(field("id", &R::id).key().required(), field("data_source", &R::data_source),
+                           field("question", &R::question), field("ground_truth", &R::ground_truth),
+                           field("doc_id", &R::doc_id), field("input_tokens", &R::input_tokens));
   }
 };
 

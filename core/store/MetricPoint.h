@@ -21,10 +21,8 @@ struct MetricPoint {
   static constexpr const char* kType = "metric";
   static constexpr auto fields() {
     using R = MetricPoint;
-    return std::make_tuple(field("rowid", &R::rowid).rowid().storedAs("id"),
-                           field("step", &R::step).key().required(),
-                           field("phase", &R::phase),
-                           field("name", &R::name).key().required().nonEmpty(),
+    return std::make_tuple(field("rowid", &R::rowid).rowid().storedAs("id"), field("step", &R::step).key().required(),
+                           field("phase", &R::phase), field("name", &R::name).key().required().nonEmpty(),
                            field("value", &R::value).required().nullable(),  // NaN is stored as NULL
                            field("wall_time", &R::wall_time));
   }

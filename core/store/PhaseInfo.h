@@ -24,16 +24,12 @@ struct PhaseInfo {
   static constexpr const char* kType = "phase";
   static constexpr auto fields() {
     using R = PhaseInfo;
-    return std::make_tuple(field("index", &R::index).key().required().storedAs("idx"),
-                           field("name", &R::name),
+    return std::make_tuple(field("index", &R::index).key().required().storedAs("idx"), field("name", &R::name),
                            field("min_input_tokens", &R::min_input_tokens),
                            field("max_input_tokens", &R::max_input_tokens),
-                           field("max_output_tokens", &R::max_output_tokens),
-                           field("start_step", &R::start_step),
-                           field("end_step", &R::end_step),
-                           field("status", &R::status),
-                           field("start_time", &R::start_time),
-                           field("end_time", &R::end_time));
+                           field("max_output_tokens", &R::max_output_tokens), field("start_step", &R::start_step),
+                           field("end_step", &R::end_step), field("status", &R::status),
+                           field("start_time", &R::start_time), field("end_time", &R::end_time));
   }
 };
 

@@ -17,8 +17,7 @@ namespace longrl::store {
 // (TestRunStoreMigration) are all derived from that list (RecordSql). The list order is the
 // SELECT order. Member pointers keep it type-safe: a misspelt member does not compile, and the
 // member's C++ type picks the SQL type and the JSON conversion.
-template <class R, class T>
-struct RecordField {
+template <class R, class T> struct RecordField {
   using Record = R;
   using Type = T;
 
@@ -81,14 +80,12 @@ struct RecordField {
   }
 };
 
-template <class R, class T>
-constexpr RecordField<R, T> field(const char* name, T R::*member) {
+template <class R, class T> constexpr RecordField<R, T> field(const char* name, T R::*member) {
   return RecordField<R, T>(name, member);
 }
 
 // Calls visit(f) for each field of R, in list order.
-template <class R, class Visit>
-void forEachField(Visit&& visit) {
+template <class R, class Visit> void forEachField(Visit&& visit) {
   std::apply([&](const auto&... f) { (visit(f), ...); }, R::fields());
 }
 

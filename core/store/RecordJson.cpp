@@ -75,8 +75,7 @@ std::string oneOfText(const char* const* allowed) {
   return s;
 }
 
-template <class F>
-void checkValue(const F& f, const std::string& v, const char* type) {
+template <class F> void checkValue(const F& f, const std::string& v, const char* type) {
   if (f.is(f.kNonEmpty) && v.empty()) throw StoreError(std::string(type) + ": field '" + f.name + "' is empty");
   if (!f.allowed) return;
   for (std::size_t i = 0; f.allowed[i]; ++i)
@@ -84,8 +83,7 @@ void checkValue(const F& f, const std::string& v, const char* type) {
   throw StoreError(std::string(type) + ": field '" + f.name + "' " + oneOfText(f.allowed));
 }
 
-template <class R>
-json recordToJson(const R& r) {
+template <class R> json recordToJson(const R& r) {
   json j = {{"type", R::kType}};
   forEachField<R>([&](const auto& f) {
     using T = typename std::decay_t<decltype(f)>::Type;
@@ -111,8 +109,7 @@ json recordToJson(const R& r) {
 }
 
 // Missing optional fields keep the record's defaults.
-template <class R>
-R recordFromJson(const json& j) {
+template <class R> R recordFromJson(const json& j) {
   Fields in(j, R::kType);
   R r;
   forEachField<R>([&](const auto& f) {

@@ -16,8 +16,7 @@ namespace longrl::store {
 // upsert, the reader's SELECT, binding a record to the upsert's parameters and reading one back
 // from a SELECT row. A record with packed fields has a `zflags` column after its fields.
 // Internal to core/store (and its tests).
-template <class R>
-class RecordSql {
+template <class R> class RecordSql {
  public:
   // One column as the schema declares it (for the schema check).
   struct Column {
@@ -47,23 +46,17 @@ class RecordSql {
   }
 
  private:
-  template <class F>
-  static bool nullable(const F& f);
-  template <class F>
-  static std::string sqlType(const F& f);
+  template <class F> static bool nullable(const F& f);
+  template <class F> static std::string sqlType(const F& f);
   template <class F>
   static void readField(const Statement& s, int col, int zflags, const F& f, R& r, const std::string& path);
 };
 
 namespace record_sql_detail {
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T>
-constexpr bool kIsOptional = IsOptional<T>::value;
-template <class T>
-constexpr bool kUnsupported = false;
+template <class T> struct IsOptional : std::false_type {};
+template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T> constexpr bool kIsOptional = IsOptional<T>::value;
+template <class T> constexpr bool kUnsupported = false;
 
 inline std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
@@ -71,8 +64,7 @@ inline std::string join(const std::vector<std::string>& parts, const char* separ
   return out;
 }
 
-template <class R>
-std::int64_t rowidOf(const R& r) {
+template <class R> std::int64_t rowidOf(const R& r) {
   std::int64_t id = 0;
   forEachField<R>([&](const auto& f) {
     using T = typename std::decay_t<decltype(f)>::Type;
@@ -84,29 +76,20 @@ std::int64_t rowidOf(const R& r) {
 }
 }  // namespace record_sql_detail
 
-template <class R>
-template <class F>
-bool RecordSql<R>::nullable(const F& f) {
+template <class R> template <class F> bool RecordSql<R>::nullable(const F& f) {
   return f.is(f.kNullable) || f.is(f.kRowid) || record_sql_detail::kIsOptional<typename F::Type>;
 }
 
-template <class R>
-template <class F>
-std::string RecordSql<R>::sqlType(const F& f) {
+template <class R> template <class F> std::string RecordSql<R>::sqlType(const F& f) {
   using T = typename F::Type;
   if (f.zbit) return "BLOB";
-  if constexpr (std::is_integral_v<T>)
-    return "INTEGER";  // bool too
-  else if constexpr (std::is_floating_point_v<T>)
-    return "REAL";
-  else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>)
-    return "TEXT";
-  else
-    static_assert(record_sql_detail::kUnsupported<T>, "a store field is an integer, bool, double or text");
+  if constexpr (std::is_integral_v<T>) return "INTEGER";  // bool too
+  else if constexpr (std::is_floating_point_v<T>) return "REAL";
+  else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) return "TEXT";
+  else static_assert(record_sql_detail::kUnsupported<T>, "a store field is an integer, bool, double or text");
 }
 
-template <class R>
-std::string RecordSql<R>::upsert(const std::vector<std::string>& extra) {
+template <class R> std::string RecordSql<R>::upsert(const std::vector<std::string>& extra) {
   std::vector<std::string> written, keys, updates;
   forEachField<R>([&](const auto& f) {
     if (f.is(f.kRowid)) return;
@@ -137,8 +120,7 @@ std::string RecordSql<R>::upsert(const std::vector<std::string>& extra) {
          record_sql_detail::join(updates, ", ");
 }
 
-template <class R>
-const std::string& RecordSql<R>::select() {
+template <class R> const std::string& RecordSql<R>::select() {
   static const std::string sql = [] {
     std::string cols;
     forEachField<R>([&](const auto& f) { cols += (cols.empty() ? "" : ", ") + std::string(f.column()); });
@@ -148,8 +130,7 @@ const std::string& RecordSql<R>::select() {
   return sql;
 }
 
-template <class R>
-const std::string& RecordSql<R>::selectShort() {
+template <class R> const std::string& RecordSql<R>::selectShort() {
   static const std::string sql = [] {
     std::string cols;
     forEachField<R>([&](const auto& f) {
@@ -163,8 +144,7 @@ const std::string& RecordSql<R>::selectShort() {
   return sql;
 }
 
-template <class R>
-int RecordSql<R>::bind(Statement& s, const R& r, std::size_t compressThreshold) {
+template <class R> int RecordSql<R>::bind(Statement& s, const R& r, std::size_t compressThreshold) {
   int i = 1;
   int zflags = 0;
   forEachField<R>([&](const auto& f) {
@@ -174,10 +154,8 @@ int RecordSql<R>::bind(Statement& s, const R& r, std::size_t compressThreshold) 
     const int p = i++;
     if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
       const std::string* text = nullptr;
-      if constexpr (std::is_same_v<T, std::string>)
-        text = &v;
-      else if (v)
-        text = &*v;
+      if constexpr (std::is_same_v<T, std::string>) text = &v;
+      else if (v) text = &*v;
       if (!text) {
         s.bindNull(p);
       } else if (f.zbit) {
@@ -229,8 +207,7 @@ void RecordSql<R>::readField(const Statement& s, int col, int zflags, const F& f
   }
 }
 
-template <class R>
-R RecordSql<R>::read(const Statement& s, const std::string& path) {
+template <class R> R RecordSql<R>::read(const Statement& s, const std::string& path) {
   int count = 0;
   forEachField<R>([&](const auto&) { ++count; });
   const int zflags = hasPacked() ? int(s.int64(count)) : 0;
@@ -241,15 +218,13 @@ R RecordSql<R>::read(const Statement& s, const std::string& path) {
   return r;
 }
 
-template <class R>
-bool RecordSql<R>::isSortable(const std::string& column) {
+template <class R> bool RecordSql<R>::isSortable(const std::string& column) {
   bool found = false;
   forEachField<R>([&](const auto& f) { found = found || (f.is(f.kSortable) && column == f.column()); });
   return found;
 }
 
-template <class R>
-std::vector<typename RecordSql<R>::Column> RecordSql<R>::columns() {
+template <class R> std::vector<typename RecordSql<R>::Column> RecordSql<R>::columns() {
   std::vector<Column> out;
   forEachField<R>([&](const auto& f) { out.push_back({f.column(), sqlType(f), !nullable(f)}); });
   if (hasPacked()) out.push_back({"zflags", "INTEGER", true});

@@ -43,28 +43,20 @@ struct RolloutRecord {
   static constexpr auto fields() {
     using R = RolloutRecord;
     return std::make_tuple(
-        field("id", &R::id).rowid().sortable(),
-        field("step", &R::step).key().required().sortable(),
-        field("phase", &R::phase).sortable(),
-        field("example_id", &R::example_id).key().required().sortable(),
+        field("id", &R::id).rowid().sortable(), field("step", &R::step).key().required().sortable(),
+        field("phase", &R::phase).sortable(), field("example_id", &R::example_id).key().required().sortable(),
         field("group_idx", &R::group_idx).key().required().sortable(),
         field("sample_idx", &R::sample_idx).key().required().sortable(),
-        field("prompt_tokens", &R::prompt_tokens).sortable(),
-        field("response", &R::response).packed(zflag::kResponse),
-        field("think_len", &R::think_len).sortable(),
-        field("answer", &R::answer),
+        field("prompt_tokens", &R::prompt_tokens).sortable(), field("response", &R::response).packed(zflag::kResponse),
+        field("think_len", &R::think_len).sortable(), field("answer", &R::answer),
         field("rule_score", &R::rule_score).nullable().sortable(),
         field("judge_verdict", &R::judge_verdict).oneOf(kJudgeVerdicts).sortable(),
         field("judge_raw", &R::judge_raw).packed(zflag::kJudgeRaw),
-        field("judge_prompt", &R::judge_prompt).packed(zflag::kJudgePrompt),
-        field("judge_error", &R::judge_error),
-        field("reward", &R::reward).nullable().sortable(),
-        field("advantage", &R::advantage).nullable().sortable(),
-        field("length", &R::length).sortable(),
-        field("truncated", &R::truncated).sortable(),
+        field("judge_prompt", &R::judge_prompt).packed(zflag::kJudgePrompt), field("judge_error", &R::judge_error),
+        field("reward", &R::reward).nullable().sortable(), field("advantage", &R::advantage).nullable().sortable(),
+        field("length", &R::length).sortable(), field("truncated", &R::truncated).sortable(),
         field("mean_entropy", &R::mean_entropy).nullable().sortable(),
-        field("trajectory", &R::trajectory).packed(zflag::kTrajectory),
-        field("wall_time", &R::wall_time));
+        field("trajectory", &R::trajectory).packed(zflag::kTrajectory), field("wall_time", &R::wall_time));
   }
 };
 

@@ -20,10 +20,8 @@ struct RunInfo {
   // Re-sending a run with an empty config or no creation time keeps the stored ones.
   static constexpr auto fields() {
     using R = RunInfo;
-    return std::make_tuple(field("name", &R::name).key().required(),
-                           field("status", &R::status),
-                           field("config_json", &R::config_json).keepIfEmpty(),
-                           field("host", &R::host),
+    return std::make_tuple(field("name", &R::name).key().required(), field("status", &R::status),
+                           field("config_json", &R::config_json).keepIfEmpty(), field("host", &R::host),
                            field("created_time", &R::created_time).keepIfEmpty(),
                            field("updated_time", &R::updated_time));
   }

@@ -62,8 +62,7 @@ void bindFilters(Statement& s, const RolloutQuery& q) {
 
 }  // namespace
 
-template <class R>
-std::vector<R> RunStoreReader::readAll(Statement& s) {
+template <class R> std::vector<R> RunStoreReader::readAll(Statement& s) {
   std::vector<R> out;
   while (s.step()) out.push_back(RecordSql<R>::read(s, path()));
   return out;
@@ -126,7 +125,8 @@ std::optional<RolloutRecord> RunStoreReader::rollout(std::int64_t id) {
 }
 
 std::vector<RolloutRecord> RunStoreReader::rollouts(const RolloutQuery& query) {
-  if (!Rollouts::isSortable(query.order_by)) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
+  if (!Rollouts::isSortable(query.order_by))
+    throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
   // id breaks ties so that pages do not overlap.
   const std::string sql = (query.with_text ? Rollouts::select() : Rollouts::selectShort()) +
                           rolloutWhere(query, path()) + " ORDER BY " + query.order_by +
@@ -148,7 +148,8 @@ std::int64_t RunStoreReader::rolloutCount(const RolloutQuery& query) {
 }
 
 std::string RunStoreReader::rolloutIdsSql(const RolloutQuery& query) const {
-  if (!Rollouts::isSortable(query.order_by)) throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
+  if (!Rollouts::isSortable(query.order_by))
+    throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
   const std::string dir = query.descending ? " DESC" : "";
   return "SELECT id FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by + dir + ", id" + dir;
 }
@@ -215,8 +216,8 @@ std::vector<AnnotationRecord> RunStoreReader::annotations() {
 }
 
 std::vector<DifficultyRecord> RunStoreReader::difficulty(std::optional<int> phase) {
-  auto q = db().query(RecordSql<DifficultyRecord>::select() +
-                      " WHERE ?1 IS NULL OR phase = ?1 ORDER BY phase, example_id");
+  auto q =
+      db().query(RecordSql<DifficultyRecord>::select() + " WHERE ?1 IS NULL OR phase = ?1 ORDER BY phase, example_id");
   if (phase) q->bind(1, *phase);
   return readAll<DifficultyRecord>(*q);
 }

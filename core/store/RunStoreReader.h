@@ -65,8 +65,7 @@ class RunStoreReader {
   SqliteDb& db() { return store_.db(); }
 
  private:
-  template <class R>
-  std::vector<R> readAll(Statement& s);
+  template <class R> std::vector<R> readAll(Statement& s);
   std::string rolloutIdsSql(const RolloutQuery& query) const;
   RunStore store_;
 };

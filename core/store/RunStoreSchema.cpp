@@ -112,9 +112,8 @@ void RunStoreSchema::requireCurrent(SqliteDb& db) {
                      ", newer than this longrl understands (" + std::to_string(kCurrentVersion) +
                      "); use a newer longrl");
   if (v == 0) throw StoreError(db.path() + ": empty database, not a longrl run store");
-  throw StoreError(db.path() + ": run store has old schema version " + std::to_string(v) +
-                   " (current " + std::to_string(kCurrentVersion) +
-                   "); open it once for writing (e.g. resume the run) to upgrade it");
+  throw StoreError(db.path() + ": run store has old schema version " + std::to_string(v) + " (current " +
+                   std::to_string(kCurrentVersion) + "); open it once for writing (e.g. resume the run) to upgrade it");
 }
 
 }  // namespace longrl::store

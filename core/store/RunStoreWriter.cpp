@@ -52,8 +52,7 @@ void RunStoreWriter::flush() {
   pending_ = 0;
 }
 
-template <class R>
-void RunStoreWriter::upsert(const R& record) {
+template <class R> void RunStoreWriter::upsert(const R& record) {
   begin();
   static const std::string sql = RecordSql<R>::upsert();
   auto q = db().query(sql);
@@ -88,8 +87,8 @@ std::int64_t RunStoreWriter::writeDocument(const DocumentRecord& d) {
   DocumentRecord doc = d;
   doc.sha256 = Sha256::hex(d.text);
   if (!d.sha256.empty() && d.sha256 != doc.sha256)
-    throw StoreError(path() + ": document '" + d.title + "': sha256 " + d.sha256 +
-                     " does not match its text (" + doc.sha256 + ")");
+    throw StoreError(path() + ": document '" + d.title + "': sha256 " + d.sha256 + " does not match its text (" +
+                     doc.sha256 + ")");
   begin();
   {
     auto find = db().query("SELECT id FROM documents WHERE sha256=?1");

@@ -68,8 +68,7 @@ class RunStoreWriter {
  private:
   void begin();
   void wrote();
-  template <class R>
-  void upsert(const R& record);
+  template <class R> void upsert(const R& record);
   RunStore store_;
   Options options_;
   Statement* metricStmt_ = nullptr;  // owned by the connection's statement cache

@@ -28,10 +28,10 @@ void foldInPlace(char* p, std::size_t n) {
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
     const std::uint64_t low7 = w & ~kHigh;
-    const std::uint64_t atLeastA = low7 + (0x80 - 'A') * kOnes;       // high bit: byte >= 'A'
-    const std::uint64_t aboveZ = low7 + (0x80 - 'Z' - 1) * kOnes;     // high bit: byte > 'Z'
-    const std::uint64_t upper = (atLeastA ^ aboveZ) & ~w & kHigh;     // 'A'..'Z', and ASCII
-    w |= upper >> 2;                                                  // 0x80 >> 2 == 0x20
+    const std::uint64_t atLeastA = low7 + (0x80 - 'A') * kOnes;    // high bit: byte >= 'A'
+    const std::uint64_t aboveZ = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit: byte > 'Z'
+    const std::uint64_t upper = (atLeastA ^ aboveZ) & ~w & kHigh;  // 'A'..'Z', and ASCII
+    w |= upper >> 2;                                               // 0x80 >> 2 == 0x20
     std::memcpy(p + i, &w, 8);
   }
   for (; i < n; ++i) p[i] = foldAscii(p[i]);
@@ -80,7 +80,8 @@ void contains(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   } else {
     auto damaged = [&](const std::string& why) {
       const std::string row = argc > 3 ? " (row " + std::to_string(sqlite3_value_int64(argv[3])) + ")" : "";
-      const std::string msg = std::string(TextSearchFunction::kName) + ": compressed text is damaged" + row + ": " + why;
+      const std::string msg =
+          std::string(TextSearchFunction::kName) + ": compressed text is damaged" + row + ": " + why;
       sqlite3_result_error(ctx, msg.c_str(), int(msg.size()));
     };
     const unsigned long long full = size ? ZSTD_getFrameContentSize(data, size) : ZSTD_CONTENTSIZE_ERROR;
@@ -105,8 +106,9 @@ void contains(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 void TextSearchFunction::registerOn(SqliteDb& db) {
   auto* state = new SearchState();
   // On failure SQLite calls destroyState itself.
-  const int rc = sqlite3_create_function_v2(db.handle(), kName, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                            state, &contains, nullptr, nullptr, &destroyState);
+  const int rc =
+      sqlite3_create_function_v2(db.handle(), kName, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, state,
+                                 &contains, nullptr, nullptr, &destroyState);
   if (rc != SQLITE_OK)
     throw StoreError(db.path() + ": cannot register SQL function " + kName + ": " + sqlite3_errstr(rc));
 }

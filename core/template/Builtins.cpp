@@ -52,9 +52,12 @@ Scope::Frame Builtins::globals() {
   g["range"] = Value::function(range, "range");
   g["dict"] = Value::function([](const CallArgs& a) { return Value::dict(keywordDict(a, "dict")); }, "dict");
   g["namespace"] =
-      Value::function([](const CallArgs& a) { return Value::namespaceObject(keywordDict(a, "namespace")); }, "namespace");
+      Value::function([](const CallArgs& a) { return Value::namespaceObject(keywordDict(a, "namespace")); },
+                      "namespace");
   g["raise_exception"] = Value::function(
-      [](const CallArgs& a) -> Value { throw EvalError(a.positional.empty() ? "raise_exception" : a.positional[0].str()); },
+      [](const CallArgs& a) -> Value {
+        throw EvalError(a.positional.empty() ? "raise_exception" : a.positional[0].str());
+      },
       "raise_exception");
   g["strftime_now"] = Value::function(strftimeNow, "strftime_now");
   return g;

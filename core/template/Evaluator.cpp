@@ -35,8 +35,7 @@ Value loopObject(const ValueList& items, size_t i) {
 
 std::optional<int64_t> sliceBound(const Value& v) {
   if (v.isNone() || v.isUndefined()) return std::nullopt;
-  if (!v.isNumber() || v.kind() == Value::Kind::Float)
-    throw EvalError("slice indices must be integers or None");
+  if (!v.isNumber() || v.kind() == Value::Kind::Float) throw EvalError("slice indices must be integers or None");
   return v.asInt();
 }
 
@@ -66,11 +65,19 @@ Evaluator::Flow Evaluator::exec(const Stmt& s, std::string& out) {
 
 Evaluator::Flow Evaluator::execInner(const Stmt& s, std::string& out) {
   switch (s.kind) {
-    case Stmt::Kind::Data: out += s.text; return Flow::Normal;
-    case Stmt::Kind::Output: out += eval(*s.exprs[0]).str(); return Flow::Normal;
-    case Stmt::Kind::If: return execIf(s, out);
-    case Stmt::Kind::For: return execFor(s, out);
-    case Stmt::Kind::Set: assign(s.names, eval(*s.exprs[0])); return Flow::Normal;
+    case Stmt::Kind::Data:
+      out += s.text;
+      return Flow::Normal;
+    case Stmt::Kind::Output:
+      out += eval(*s.exprs[0]).str();
+      return Flow::Normal;
+    case Stmt::Kind::If:
+      return execIf(s, out);
+    case Stmt::Kind::For:
+      return execFor(s, out);
+    case Stmt::Kind::Set:
+      assign(s.names, eval(*s.exprs[0]));
+      return Flow::Normal;
     case Stmt::Kind::SetAttr: {
       const Value ns = scope_.lookup(s.names[0]);
       if (ns.kind() != Value::Kind::Namespace)
@@ -83,7 +90,9 @@ Evaluator::Flow Evaluator::execInner(const Stmt& s, std::string& out) {
       scope_.set(s.names[0], s.exprs[0] ? evalFilter(*s.exprs[0], &text) : text);
       return Flow::Normal;
     }
-    case Stmt::Kind::Macro: defineMacro(s); return Flow::Normal;
+    case Stmt::Kind::Macro:
+      defineMacro(s);
+      return Flow::Normal;
     case Stmt::Kind::FilterBlock: {
       const Value text(capture(s.bodies[0]));
       out += evalFilter(*s.exprs[0], &text).str();
@@ -98,9 +107,12 @@ Evaluator::Flow Evaluator::execInner(const Stmt& s, std::string& out) {
       scope_.pop();
       return f;
     }
-    case Stmt::Kind::Block: return execBody(s.bodies[0], out);
-    case Stmt::Kind::Break: return Flow::Break;
-    case Stmt::Kind::Continue: return Flow::Continue;
+    case Stmt::Kind::Block:
+      return execBody(s.bodies[0], out);
+    case Stmt::Kind::Break:
+      return Flow::Break;
+    case Stmt::Kind::Continue:
+      return Flow::Continue;
   }
   return Flow::Normal;
 }
@@ -164,9 +176,10 @@ void Evaluator::assign(const std::vector<std::string>& names, const Value& value
     throw EvalError("cannot unpack non-iterable " + value.typeName() + " object");
   const ValueList parts = value.iterate();
   if (parts.size() != names.size())
-    throw EvalError(parts.size() < names.size() ? "not enough values to unpack (expected " + std::to_string(names.size()) +
-                                                      ", got " + std::to_string(parts.size()) + ")"
-                                                : "too many values to unpack (expected " + std::to_string(names.size()) + ")");
+    throw EvalError(parts.size() < names.size()
+                        ? "not enough values to unpack (expected " + std::to_string(names.size()) + ", got " +
+                              std::to_string(parts.size()) + ")"
+                        : "too many values to unpack (expected " + std::to_string(names.size()) + ")");
   for (size_t i = 0; i < names.size(); ++i) scope_.set(names[i], parts[i]);
 }
 
@@ -189,9 +202,9 @@ Value Evaluator::callMacro(const Stmt& s, const CallArgs& args) {
   try {
     for (size_t i = 0; i < s.names.size(); ++i) {
       const Value* given = args.arg(i, s.names[i]);
-      scope_.set(s.names[i], given              ? *given
-                             : s.exprs[i]       ? eval(*s.exprs[i])
-                                                : Value::undefined("parameter '" + s.names[i] + "' was not provided"));
+      scope_.set(s.names[i], given        ? *given
+                             : s.exprs[i] ? eval(*s.exprs[i])
+                                          : Value::undefined("parameter '" + s.names[i] + "' was not provided"));
     }
     for (const auto& [k, v] : args.named) {
       bool known = false;
@@ -217,16 +230,22 @@ Value Evaluator::eval(const Expr& e) {
 
 Value Evaluator::evalInner(const Expr& e) {
   switch (e.kind) {
-    case Expr::Kind::Const: return e.value;
-    case Expr::Kind::Name: return scope_.lookup(e.name);
-    case Expr::Kind::GetAttr: return Access::getAttr(eval(*e.args[0]), e.name);
+    case Expr::Kind::Const:
+      return e.value;
+    case Expr::Kind::Name:
+      return scope_.lookup(e.name);
+    case Expr::Kind::GetAttr:
+      return Access::getAttr(eval(*e.args[0]), e.name);
     case Expr::Kind::GetItem: {
       const Value object = eval(*e.args[0]);
       return Access::getItem(object, eval(*e.args[1]));
     }
-    case Expr::Kind::Slice: return evalSlice(e);
-    case Expr::Kind::Call: return evalCall(e);
-    case Expr::Kind::Filter: return evalFilter(e, nullptr);
+    case Expr::Kind::Slice:
+      return evalSlice(e);
+    case Expr::Kind::Call:
+      return evalCall(e);
+    case Expr::Kind::Filter:
+      return evalFilter(e, nullptr);
     case Expr::Kind::Test: {
       const Value subject = eval(*e.args[0]);
       if (!Tests::has(e.name)) throw EvalError("no test named '" + e.name + "'");
@@ -251,11 +270,13 @@ Value Evaluator::evalInner(const Expr& e) {
       Value left = eval(*e.args[0]);
       return left.truthy() ? left : eval(*e.args[1]);
     }
-    case Expr::Kind::Compare: return evalCompare(e);
+    case Expr::Kind::Compare:
+      return evalCompare(e);
     case Expr::Kind::Cond:
       if (eval(*e.args[1]).truthy()) return eval(*e.args[0]);
       return e.args[2] ? eval(*e.args[2]) : Value::undefined("the condition was false and there is no else");
-    default: return evalLiteral(e);
+    default:
+      return evalLiteral(e);
   }
 }
 
@@ -291,12 +312,9 @@ Value Evaluator::evalCall(const Expr& e) {
 // A filter, or a chain of them, applied to its operand or (for filter blocks) to `piped`.
 Value Evaluator::evalFilter(const Expr& e, const Value* piped) {
   Value operand;
-  if (!e.args[0])
-    operand = piped ? *piped : Value();
-  else if (e.args[0]->kind == Expr::Kind::Filter && piped)
-    operand = evalFilter(*e.args[0], piped);
-  else
-    operand = eval(*e.args[0]);
+  if (!e.args[0]) operand = piped ? *piped : Value();
+  else if (e.args[0]->kind == Expr::Kind::Filter && piped) operand = evalFilter(*e.args[0], piped);
+  else operand = eval(*e.args[0]);
   if (!Filters::has(e.name)) throw EvalError("no filter named '" + e.name + "'");
   try {
     return Filters::apply(e.name, operand, evalArgs(e, 1));

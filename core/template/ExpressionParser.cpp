@@ -161,10 +161,8 @@ ExprPtr ExpressionParser::parsePrimary() {
       auto n = node(Expr::Kind::Const, t);
       if (t.text == "true" || t.text == "True" || t.text == "false" || t.text == "False")
         n->value = Value(t.text == "true" || t.text == "True");
-      else if (t.text == "none" || t.text == "None")
-        n->value = Value::none();
-      else
-        n->kind = Expr::Kind::Name, n->name = t.text;
+      else if (t.text == "none" || t.text == "None") n->value = Value::none();
+      else n->kind = Expr::Kind::Name, n->name = t.text;
       return n;
     }
     case Token::Type::String: {
@@ -180,15 +178,15 @@ ExprPtr ExpressionParser::parsePrimary() {
       auto n = node(Expr::Kind::Const, t);
       if (t.type == Token::Type::Integer)
         n->value = Value(static_cast<int64_t>(std::strtoll(t.text.c_str(), nullptr, 10)));
-      else
-        n->value = Value(std::strtod(t.text.c_str(), nullptr));
+      else n->value = Value(std::strtod(t.text.c_str(), nullptr));
       return n;
     }
     case Token::Type::Operator:
       if (t.text == "(") return parseParenthesized(in_.next());
       if (t.text == "[" || t.text == "{") return parseListOrDict(in_.next());
       [[fallthrough]];
-    default: in_.fail("unexpected " + TokenStream::describe(t));
+    default:
+      in_.fail("unexpected " + TokenStream::describe(t));
   }
 }
 

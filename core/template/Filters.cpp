@@ -6,10 +6,10 @@
 #include <set>
 
 #include "core/template/Access.h"
-#include "core/template/SequenceFilters.h"
 #include "core/template/JsonDump.h"
 #include "core/template/Operators.h"
 #include "core/template/PyText.h"
+#include "core/template/SequenceFilters.h"
 #include "core/template/TemplateError.h"
 #include "core/template/Tests.h"
 
@@ -121,7 +121,8 @@ Value roundFilter(const Value& v, const CallArgs& args) {
   const std::string method = args.arg(1, "method") ? args.arg(1, "method")->str() : "common";
   const double scale = std::pow(10.0, static_cast<double>(precision)), x = v.asFloat() * scale;
   double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::round(x);
-  if (method == "common" && std::fabs(x - std::trunc(x)) == 0.5) r = 2 * std::round(x / 2);  // Python rounds half to even
+  if (method == "common" && std::fabs(x - std::trunc(x)) == 0.5)
+    r = 2 * std::round(x / 2);  // Python rounds half to even
   return Value(r / scale);
 }
 
@@ -129,12 +130,23 @@ Value escape(const Value& v, const CallArgs&) {
   std::string out;
   for (char c : v.str()) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return Value(out);
@@ -142,10 +154,22 @@ Value escape(const Value& v, const CallArgs&) {
 
 const std::map<std::string, Filter>& table() {
   static const std::map<std::string, Filter> filters = {
-      {"length", length}, {"count", length}, {"tojson", tojson}, {"int", toInt}, {"float", toFloat},
-      {"replace", replace}, {"join", join}, {"default", defaultFilter}, {"d", defaultFilter}, {"items", items},
-      {"indent", indent}, {"round", roundFilter}, {"escape", escape}, {"e", escape},
-      {"trim", [](const Value& v, const CallArgs& a) {
+      {"length", length},
+      {"count", length},
+      {"tojson", tojson},
+      {"int", toInt},
+      {"float", toFloat},
+      {"replace", replace},
+      {"join", join},
+      {"default", defaultFilter},
+      {"d", defaultFilter},
+      {"items", items},
+      {"indent", indent},
+      {"round", roundFilter},
+      {"escape", escape},
+      {"e", escape},
+      {"trim",
+       [](const Value& v, const CallArgs& a) {
          const Value* chars = a.arg(0, "chars");
          return Value(PyText::strip(v.str(), chars && chars->isString() ? &chars->asString() : nullptr, true, true));
        }},
@@ -155,16 +179,29 @@ const std::map<std::string, Filter>& table() {
       {"upper", [](const Value& v, const CallArgs&) { return Value(PyText::upper(v.str())); }},
       {"title", [](const Value& v, const CallArgs&) { return Value(PyText::jinjaTitle(v.str())); }},
       {"capitalize", [](const Value& v, const CallArgs&) { return Value(PyText::capitalize(v.str())); }},
-      {"abs", [](const Value& v, const CallArgs&) {
+      {"abs",
+       [](const Value& v, const CallArgs&) {
          if (!v.isNumber()) throw EvalError("bad operand type for abs(): '" + v.typeName() + "'");
-         return v.kind() == Value::Kind::Float ? Value(std::fabs(v.asFloat())) : Value(static_cast<int64_t>(std::llabs(v.asInt())));
+         return v.kind() == Value::Kind::Float ? Value(std::fabs(v.asFloat()))
+                                               : Value(static_cast<int64_t>(std::llabs(v.asInt())));
        }},
-      {"first", first}, {"last", last}, {"list", toList}, {"reverse", reverse}, {"unique", unique},
-      {"sort", sort}, {"dictsort", dictsort}, {"map", map}, {"select", select}, {"reject", reject},
-      {"selectattr", selectattr}, {"rejectattr", rejectattr}, {"min", minFilter}, {"max", maxFilter},
-      {"sum", sum}, {"attr", [](const Value& v, const CallArgs& a) {
-         return Access::getAttr(v, a.arg(0, "name") ? a.arg(0, "name")->str() : "");
-       }},
+      {"first", first},
+      {"last", last},
+      {"list", toList},
+      {"reverse", reverse},
+      {"unique", unique},
+      {"sort", sort},
+      {"dictsort", dictsort},
+      {"map", map},
+      {"select", select},
+      {"reject", reject},
+      {"selectattr", selectattr},
+      {"rejectattr", rejectattr},
+      {"min", minFilter},
+      {"max", maxFilter},
+      {"sum", sum},
+      {"attr", [](const Value& v,
+                  const CallArgs& a) { return Access::getAttr(v, a.arg(0, "name") ? a.arg(0, "name")->str() : ""); }},
   };
   return filters;
 }

@@ -20,15 +20,23 @@ void JsonDump::write(const Value& value, const Options& options, int depth, std:
     for (int i = 0; i < level; ++i) out += *options.indent;
   };
   switch (value.kind()) {
-    case Value::Kind::None: out += "null"; return;
-    case Value::Kind::Bool: out += value.asBool() ? "true" : "false"; return;
-    case Value::Kind::Int: out += std::to_string(value.asInt()); return;
+    case Value::Kind::None:
+      out += "null";
+      return;
+    case Value::Kind::Bool:
+      out += value.asBool() ? "true" : "false";
+      return;
+    case Value::Kind::Int:
+      out += std::to_string(value.asInt());
+      return;
     case Value::Kind::Float: {
       const double d = value.asFloat();
       out += d != d ? "NaN" : d == 1.0 / 0.0 ? "Infinity" : d == -1.0 / 0.0 ? "-Infinity" : PyText::reprFloat(d);
       return;
     }
-    case Value::Kind::String: out += PyText::jsonString(value.asString(), options.ensureAscii); return;
+    case Value::Kind::String:
+      out += PyText::jsonString(value.asString(), options.ensureAscii);
+      return;
     case Value::Kind::List: {
       const auto& items = value.asList();
       if (items.empty()) {
@@ -64,7 +72,8 @@ void JsonDump::write(const Value& value, const Options& options, int depth, std:
       out += '}';
       return;
     }
-    default: throw EvalError("Object of type " + value.typeName() + " is not JSON serializable");
+    default:
+      throw EvalError("Object of type " + value.typeName() + " is not JSON serializable");
   }
 }
 

@@ -45,7 +45,8 @@ size_t scanDigits(const std::string& s, size_t pos) {
 }  // namespace
 
 Lexer::Lexer(const std::string& source, std::string sourceName, bool trimBlocks, bool lstripBlocks)
-    : src_(normalizeNewlines(source)), name_(std::move(sourceName)), trimBlocks_(trimBlocks), lstripBlocks_(lstripBlocks) {
+    : src_(normalizeNewlines(source)), name_(std::move(sourceName)), trimBlocks_(trimBlocks),
+      lstripBlocks_(lstripBlocks) {
   lineStarts_.push_back(0);
   for (size_t i = 0; i < src_.size(); ++i)
     if (src_[i] == '\n') lineStarts_.push_back(i + 1);
@@ -53,13 +54,14 @@ Lexer::Lexer(const std::string& source, std::string sourceName, bool trimBlocks,
 
 void Lexer::fail(size_t offset, const std::string& message) const {
   const auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset) - 1;
-  throw TemplateError(name_, static_cast<int>(it - lineStarts_.begin()) + 1, static_cast<int>(offset - *it) + 1, message);
+  throw TemplateError(name_, static_cast<int>(it - lineStarts_.begin()) + 1, static_cast<int>(offset - *it) + 1,
+                      message);
 }
 
 void Lexer::push(Token::Type type, std::string text, size_t offset) {
   const auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset) - 1;
-  tokens_.push_back(Token{type, std::move(text), static_cast<int>(it - lineStarts_.begin()) + 1,
-                          static_cast<int>(offset - *it) + 1});
+  tokens_.push_back(
+      Token{type, std::move(text), static_cast<int>(it - lineStarts_.begin()) + 1, static_cast<int>(offset - *it) + 1});
 }
 
 std::vector<Token> Lexer::tokenize() {
@@ -79,12 +81,9 @@ std::vector<Token> Lexer::tokenize() {
     if (!text.empty()) push(Token::Type::Data, std::move(text), pos);
     const size_t from = at + 2 + (sign ? 1 : 0);
     size_t rawAfter = 0;
-    if (kind == '#')
-      pos = lexComment(at, from);
-    else if (kind == '%' && rawBegins(from, rawAfter))
-      pos = lexRaw(rawAfter);
-    else
-      pos = lexTag(at, from, kind);
+    if (kind == '#') pos = lexComment(at, from);
+    else if (kind == '%' && rawBegins(from, rawAfter)) pos = lexRaw(rawAfter);
+    else pos = lexTag(at, from, kind);
     lineStarting_ = pos > 0 && src_[pos - 1] == '\n';
   }
   push(Token::Type::End, "", src_.size());

@@ -9,16 +9,17 @@
 namespace longrl::jinja {
 namespace {
 
-const std::set<std::string> kStringMethods = {
-    "strip",   "lstrip",  "rstrip",     "split", "rsplit", "startswith", "endswith", "replace",
-    "lower",   "upper",   "title",      "capitalize", "find", "rfind", "count", "join", "splitlines",
-    "isdigit", "isalpha", "isspace", "isupper", "islower", "isalnum", "index", "rindex"};
-const std::set<std::string> kDictMethods = {"get", "items", "keys", "values", "copy",
-                                            "pop", "update", "setdefault", "clear", "popitem"};
-const std::set<std::string> kListMethods = {"index", "count", "copy",   "append", "extend", "insert",
+const std::set<std::string> kStringMethods = {"strip",      "lstrip",     "rstrip",  "split",   "rsplit",
+                                              "startswith", "endswith",   "replace", "lower",   "upper",
+                                              "title",      "capitalize", "find",    "rfind",   "count",
+                                              "join",       "splitlines", "isdigit", "isalpha", "isspace",
+                                              "isupper",    "islower",    "isalnum", "index",   "rindex"};
+const std::set<std::string> kDictMethods = {"get", "items",  "keys",       "values", "copy",
+                                            "pop", "update", "setdefault", "clear",  "popitem"};
+const std::set<std::string> kListMethods = {"index", "count",  "copy", "append",  "extend", "insert",
                                             "pop",   "remove", "sort", "reverse", "clear"};
-const std::set<std::string> kMutating = {"pop", "update", "setdefault", "clear", "popitem",
-                                         "append", "extend", "insert", "remove", "sort", "reverse"};
+const std::set<std::string> kMutating = {"pop",    "update", "setdefault", "clear", "popitem", "append",
+                                         "extend", "insert", "remove",     "sort",  "reverse"};
 
 const std::string& stringArg(const CallArgs& args, size_t i, const std::string& name, const std::string& method) {
   const Value* v = args.arg(i, name);
@@ -43,8 +44,10 @@ Value strings(const std::vector<std::string>& parts) {
 
 // startswith/endswith take a str or a tuple of them.
 bool affix(const std::string& s, const Value& arg, bool prefix) {
-  if (arg.isList()) return std::any_of(arg.asList().begin(), arg.asList().end(), [&](const Value& v) { return affix(s, v, prefix); });
-  if (!arg.isString()) throw EvalError(std::string(prefix ? "startswith" : "endswith") + " first arg must be str or a tuple of str");
+  if (arg.isList())
+    return std::any_of(arg.asList().begin(), arg.asList().end(), [&](const Value& v) { return affix(s, v, prefix); });
+  if (!arg.isString())
+    throw EvalError(std::string(prefix ? "startswith" : "endswith") + " first arg must be str or a tuple of str");
   const std::string& a = arg.asString();
   if (a.size() > s.size()) return false;
   return prefix ? s.compare(0, a.size(), a) == 0 : s.compare(s.size() - a.size(), a.size(), a) == 0;
@@ -60,7 +63,8 @@ Value stringPredicate(const std::string& s, const std::string& name) {
   if (name == "isspace") return Value(allChars(s, PyText::isSpace));
   if (name == "isalpha") return Value(allChars(s, [](char32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }));
   if (name == "isalnum")
-    return Value(allChars(s, [](char32_t c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9'); }));
+    return Value(
+        allChars(s, [](char32_t c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9'); }));
   if (name == "isupper") return Value(PyText::upper(s) == s && PyText::lower(s) != s);
   return Value(PyText::lower(s) == s && PyText::upper(s) != s);
 }

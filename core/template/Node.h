@@ -23,7 +23,25 @@ using Body = std::vector<StmtPtr>;
 //   List/Tuple: items      Dict: key, value, key, value...
 // Absent optional operands are null.
 struct Expr {
-  enum class Kind { Const, Name, GetAttr, GetItem, Slice, Call, Filter, Test, Unary, Binary, And, Or, Compare, Cond, List, Tuple, Dict };
+  enum class Kind {
+    Const,
+    Name,
+    GetAttr,
+    GetItem,
+    Slice,
+    Call,
+    Filter,
+    Test,
+    Unary,
+    Binary,
+    And,
+    Or,
+    Compare,
+    Cond,
+    List,
+    Tuple,
+    Dict
+  };
   Kind kind;
   int line = 0, column = 0;
   Value value;

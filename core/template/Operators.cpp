@@ -113,18 +113,20 @@ Value Operators::binary(const std::string& op, const Value& a, const Value& b) {
 
 bool Operators::contains(const Value& container, const Value& item) {
   switch (container.kind()) {
-    case Value::Kind::Undefined: return false;
+    case Value::Kind::Undefined:
+      return false;
     case Value::Kind::String:
-      if (!item.isString())
-        throw EvalError("'in <string>' requires string as left operand, not " + item.typeName());
+      if (!item.isString()) throw EvalError("'in <string>' requires string as left operand, not " + item.typeName());
       return container.asString().find(item.asString()) != std::string::npos;
     case Value::Kind::List:
       for (const auto& v : container.asList())
         if (v == item) return true;
       return false;
     case Value::Kind::Dict:
-    case Value::Kind::Namespace: return item.isString() && container.asDict().find(item.asString()) != nullptr;
-    default: throw EvalError("argument of type '" + container.typeName() + "' is not iterable");
+    case Value::Kind::Namespace:
+      return item.isString() && container.asDict().find(item.asString()) != nullptr;
+    default:
+      throw EvalError("argument of type '" + container.typeName() + "' is not iterable");
   }
 }
 

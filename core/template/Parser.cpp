@@ -9,7 +9,9 @@ Parser::Parser(std::vector<Token> tokens, std::string sourceName)
 
 Body Parser::parse() { return parseBody({}, nullptr); }
 
-StmtPtr Parser::stmt(Stmt::Kind kind, const Token& at) const { return std::make_unique<Stmt>(kind, at.line, at.column); }
+StmtPtr Parser::stmt(Stmt::Kind kind, const Token& at) const {
+  return std::make_unique<Stmt>(kind, at.line, at.column);
+}
 
 Body Parser::parseBody(const std::vector<std::string>& endTags, std::string* endedBy) {
   Body body;

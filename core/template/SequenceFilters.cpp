@@ -159,7 +159,8 @@ Value sum(const Value& v, const CallArgs& args) {
   const Value* attribute = args.arg(0, "attribute");
   Value total = args.arg(1, "start") ? *args.arg(1, "start") : Value(0);
   for (const auto& item : v.iterate())
-    total = Operators::binary("+", total, attribute && !attribute->isNone() ? Access::path(item, attribute->str()) : item);
+    total =
+        Operators::binary("+", total, attribute && !attribute->isNone() ? Access::path(item, attribute->str()) : item);
   return total;
 }
 

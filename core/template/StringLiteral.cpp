@@ -26,17 +26,28 @@ bool readHex(const std::string& s, size_t i, int digits, char32_t& out) {
 
 char simpleEscape(char c) {
   switch (c) {
-    case 'n': return '\n';
-    case 't': return '\t';
-    case 'r': return '\r';
-    case 'a': return '\a';
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'v': return '\v';
-    case '\\': return '\\';
-    case '\'': return '\'';
-    case '"': return '"';
-    default: return 0;
+    case 'n':
+      return '\n';
+    case 't':
+      return '\t';
+    case 'r':
+      return '\r';
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'v':
+      return '\v';
+    case '\\':
+      return '\\';
+    case '\'':
+      return '\'';
+    case '"':
+      return '"';
+    default:
+      return 0;
   }
 }
 
@@ -56,7 +67,8 @@ std::string StringLiteral::unescape(const std::string& body) {
       out += simple;
     } else if (e >= '0' && e <= '7') {
       int n = 0;
-      for (int k = 0; k < 3 && i < body.size() && body[i] >= '0' && body[i] <= '7'; ++k, ++i) n = n * 8 + (body[i] - '0');
+      for (int k = 0; k < 3 && i < body.size() && body[i] >= '0' && body[i] <= '7'; ++k, ++i)
+        n = n * 8 + (body[i] - '0');
       --i;
       out += PyText::encode(std::u32string(1, static_cast<char32_t>(n)));
     } else if ((e == 'x' && readHex(body, i + 1, 2, cp)) || (e == 'u' && readHex(body, i + 1, 4, cp)) ||

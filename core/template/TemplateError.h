@@ -10,9 +10,7 @@ class TemplateError : public std::runtime_error {
  public:
   TemplateError(const std::string& source, int line, int column, const std::string& message)
       : std::runtime_error(source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message),
-        line_(line),
-        column_(column),
-        message_(message) {}
+        line_(line), column_(column), message_(message) {}
   int line() const { return line_; }
   int column() const { return column_; }
   // The message without the location.

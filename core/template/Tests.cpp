@@ -39,8 +39,10 @@ const std::map<std::string, Test>& table() {
       {"even", [](const Value& v, const CallArgs&) { return isInteger(v) && v.asInt() % 2 == 0; }},
       {"divisibleby",
        [](const Value& v, const CallArgs& a) { return Operators::binary("%", v, firstArg(a)).asFloat() == 0; }},
-      {"lower", [](const Value& v, const CallArgs&) { return v.isString() && PyText::lower(v.asString()) == v.asString(); }},
-      {"upper", [](const Value& v, const CallArgs&) { return v.isString() && PyText::upper(v.asString()) == v.asString(); }},
+      {"lower",
+       [](const Value& v, const CallArgs&) { return v.isString() && PyText::lower(v.asString()) == v.asString(); }},
+      {"upper",
+       [](const Value& v, const CallArgs&) { return v.isString() && PyText::upper(v.asString()) == v.asString(); }},
       {"in", [](const Value& v, const CallArgs& a) { return Operators::contains(firstArg(a), v); }},
       {"sameas",
        [](const Value& v, const CallArgs& a) {
@@ -52,10 +54,11 @@ const std::map<std::string, Test>& table() {
 }
 
 const char* comparison(const std::string& name) {
-  static const std::map<std::string, const char*> ops = {
-      {"==", "=="}, {"eq", "=="}, {"equalto", "=="}, {"!=", "!="}, {"ne", "!="}, {"<", "<"}, {"lt", "<"},
-      {"lessthan", "<"}, {"<=", "<="}, {"le", "<="}, {">", ">"}, {"gt", ">"}, {"greaterthan", ">"},
-      {">=", ">="}, {"ge", ">="}};
+  static const std::map<std::string, const char*> ops = {{"==", "=="},         {"eq", "=="},      {"equalto", "=="},
+                                                         {"!=", "!="},         {"ne", "!="},      {"<", "<"},
+                                                         {"lt", "<"},          {"lessthan", "<"}, {"<=", "<="},
+                                                         {"le", "<="},         {">", ">"},        {"gt", ">"},
+                                                         {"greaterthan", ">"}, {">=", ">="},      {"ge", ">="}};
   const auto it = ops.find(name);
   return it == ops.end() ? nullptr : it->second;
 }

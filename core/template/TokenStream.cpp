@@ -27,17 +27,27 @@ void TokenStream::failAt(const Token& token, const std::string& message) const {
 
 std::string TokenStream::describe(const Token& token) {
   switch (token.type) {
-    case Token::Type::Data: return "text";
-    case Token::Type::VariableBegin: return "'{{'";
-    case Token::Type::VariableEnd: return "end of print statement '}}'";
-    case Token::Type::BlockBegin: return "'{%'";
-    case Token::Type::BlockEnd: return "end of statement block '%}'";
-    case Token::Type::Name: return "name '" + token.text + "'";
-    case Token::Type::String: return "string";
+    case Token::Type::Data:
+      return "text";
+    case Token::Type::VariableBegin:
+      return "'{{'";
+    case Token::Type::VariableEnd:
+      return "end of print statement '}}'";
+    case Token::Type::BlockBegin:
+      return "'{%'";
+    case Token::Type::BlockEnd:
+      return "end of statement block '%}'";
+    case Token::Type::Name:
+      return "name '" + token.text + "'";
+    case Token::Type::String:
+      return "string";
     case Token::Type::Integer:
-    case Token::Type::Float: return "number " + token.text;
-    case Token::Type::Operator: return "'" + token.text + "'";
-    case Token::Type::End: return "end of template";
+    case Token::Type::Float:
+      return "number " + token.text;
+    case Token::Type::Operator:
+      return "'" + token.text + "'";
+    case Token::Type::End:
+      return "end of template";
   }
   return "token";
 }

@@ -14,9 +14,7 @@ class TokenStream {
       : tokens_(std::move(tokens)), name_(std::move(sourceName)) {}
 
   const Token& current() const { return tokens_[pos_]; }
-  const Token& peek(size_t ahead = 1) const {
-    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
-  }
+  const Token& peek(size_t ahead = 1) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
   const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
   bool atEnd() const { return current().type == Token::Type::End; }
 

@@ -74,33 +74,49 @@ Value Value::function(Function fn, std::string name) {
 bool Value::truthy() const {
   switch (kind_) {
     case Kind::Undefined:
-    case Kind::None: return false;
+    case Kind::None:
+      return false;
     case Kind::Bool:
-    case Kind::Int: return int_ != 0;
-    case Kind::Float: return float_ != 0.0;
-    case Kind::String: return !str_.empty();
-    case Kind::List: return !list_->empty();
-    case Kind::Dict: return !dict_->items.empty();
-    default: return true;
+    case Kind::Int:
+      return int_ != 0;
+    case Kind::Float:
+      return float_ != 0.0;
+    case Kind::String:
+      return !str_.empty();
+    case Kind::List:
+      return !list_->empty();
+    case Kind::Dict:
+      return !dict_->items.empty();
+    default:
+      return true;
   }
 }
 
 std::string Value::str() const {
   switch (kind_) {
-    case Kind::Undefined: return "";
-    case Kind::String: return str_;
-    default: return repr();
+    case Kind::Undefined:
+      return "";
+    case Kind::String:
+      return str_;
+    default:
+      return repr();
   }
 }
 
 std::string Value::repr() const {
   switch (kind_) {
-    case Kind::Undefined: return "";
-    case Kind::None: return "None";
-    case Kind::Bool: return int_ ? "True" : "False";
-    case Kind::Int: return std::to_string(int_);
-    case Kind::Float: return PyText::reprFloat(float_);
-    case Kind::String: return PyText::reprString(str_);
+    case Kind::Undefined:
+      return "";
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return int_ ? "True" : "False";
+    case Kind::Int:
+      return std::to_string(int_);
+    case Kind::Float:
+      return PyText::reprFloat(float_);
+    case Kind::String:
+      return PyText::reprString(str_);
     case Kind::List: {
       std::string out = tuple_ ? "(" : "[";
       for (size_t i = 0; i < list_->size(); ++i) out += (i ? ", " : "") + (*list_)[i].repr();
@@ -117,40 +133,57 @@ std::string Value::repr() const {
       }
       return out + (kind_ == Kind::Namespace ? "}>" : "}");
     }
-    case Kind::Function: return "<function " + str_ + ">";
+    case Kind::Function:
+      return "<function " + str_ + ">";
   }
   return "";
 }
 
 std::string Value::typeName() const {
   switch (kind_) {
-    case Kind::Undefined: return "Undefined";
-    case Kind::None: return "NoneType";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Float: return "float";
-    case Kind::String: return "str";
-    case Kind::List: return tuple_ ? "tuple" : "list";
-    case Kind::Dict: return "dict";
-    case Kind::Namespace: return "Namespace";
-    case Kind::Function: return "function";
+    case Kind::Undefined:
+      return "Undefined";
+    case Kind::None:
+      return "NoneType";
+    case Kind::Bool:
+      return "bool";
+    case Kind::Int:
+      return "int";
+    case Kind::Float:
+      return "float";
+    case Kind::String:
+      return "str";
+    case Kind::List:
+      return tuple_ ? "tuple" : "list";
+    case Kind::Dict:
+      return "dict";
+    case Kind::Namespace:
+      return "Namespace";
+    case Kind::Function:
+      return "function";
   }
   return "";
 }
 
 int64_t Value::length() const {
   switch (kind_) {
-    case Kind::Undefined: return 0;
-    case Kind::String: return PyText::length(str_);
-    case Kind::List: return static_cast<int64_t>(list_->size());
-    case Kind::Dict: return static_cast<int64_t>(dict_->items.size());
-    default: return -1;
+    case Kind::Undefined:
+      return 0;
+    case Kind::String:
+      return PyText::length(str_);
+    case Kind::List:
+      return static_cast<int64_t>(list_->size());
+    case Kind::Dict:
+      return static_cast<int64_t>(dict_->items.size());
+    default:
+      return -1;
   }
 }
 
 ValueList Value::iterate() const {
   switch (kind_) {
-    case Kind::List: return *list_;
+    case Kind::List:
+      return *list_;
     case Kind::Dict: {
       ValueList keys;
       for (const auto& item : dict_->items) keys.emplace_back(item.first);
@@ -161,7 +194,8 @@ ValueList Value::iterate() const {
       for (char32_t c : PyText::decode(str_)) chars.emplace_back(PyText::encode(std::u32string(1, c)));
       return chars;
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -173,9 +207,12 @@ bool Value::operator==(const Value& other) const {
   if (kind_ != other.kind_) return false;
   switch (kind_) {
     case Kind::Undefined:
-    case Kind::None: return true;
-    case Kind::String: return str_ == other.str_;
-    case Kind::List: return *list_ == *other.list_;
+    case Kind::None:
+      return true;
+    case Kind::String:
+      return str_ == other.str_;
+    case Kind::List:
+      return *list_ == *other.list_;
     case Kind::Dict:
     case Kind::Namespace: {
       if (dict_ == other.dict_) return true;
@@ -186,8 +223,10 @@ bool Value::operator==(const Value& other) const {
       }
       return true;
     }
-    case Kind::Function: return fn_ == other.fn_;
-    default: return false;
+    case Kind::Function:
+      return fn_ == other.fn_;
+    default:
+      return false;
   }
 }
 

@@ -78,8 +78,7 @@ __device__ __forceinline__ void mmaNT(const float* A, int lda, const float* B, i
 
 // Columns of a D-wide accumulator owned by lane tx: NV vectors of VW floats, col(m, e) = m*16*VW + tx*VW + e,
 // so that the 16 lanes of a half-warp read one contiguous row segment.
-template <int D>
-struct Cols {
+template <int D> struct Cols {
   static constexpr int VW = D >= 64 ? 4 : 2, NV = D / 16 / VW;
   static __device__ __forceinline__ int col(int c) { return (c / VW) * 16 * VW + (threadIdx.x & 15) * VW + c % VW; }
 };
@@ -130,10 +129,9 @@ __device__ __forceinline__ float rowSum(float x) {
   return x;
 }
 
-template <int D>
-struct Fwd {
+template <int D> struct Fwd {
   static constexpr int Br = kRows, Bc = 64, JN = Bc / 16, ldk = D + 4, ldp = Bc + 4;
-  static constexpr int kBuf = cmax(Bc * ldk, Br * ldp);  // K tile, then P
+  static constexpr int kBuf = cmax(Bc * ldk, Br* ldp);  // K tile, then P
   static constexpr int floats = Br * D + kBuf + Bc * D;
 };
 
@@ -212,8 +210,7 @@ __global__ void __launch_bounds__(kThreads, 2)
 }
 
 // One warp per row: delta = rowsum(dO * O).
-template <int D>
-__global__ void deltaKernel(int64_t rows, const float* out, const float* dout, float* delta) {
+template <int D> __global__ void deltaKernel(int64_t rows, const float* out, const float* dout, float* delta) {
   const int64_t r = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) >> 5;
   const int lane = threadIdx.x & 31;
   if (r >= rows) return;  // uniform per warp
@@ -226,10 +223,9 @@ __global__ void deltaKernel(int64_t rows, const float* out, const float* dout, f
 // lse of a row no key reached (-inf) becomes +inf so that p = exp(x - lse) = 0 instead of NaN.
 __device__ __forceinline__ float lseForP(float l) { return l == -INFINITY ? INFINITY : l; }
 
-template <int D>
-struct Dq {
+template <int D> struct Dq {
   static constexpr int Br = kRows, Bc = 32, JN = Bc / 16, ldk = D + 4, ldp = Bc + 4;
-  static constexpr int vBuf = cmax(Bc * ldk, Br * ldp);  // V tile, then dS
+  static constexpr int vBuf = cmax(Bc * ldk, Br* ldp);  // V tile, then dS
   static constexpr int floats = 2 * Br * D + Bc * ldk + vBuf;
 };
 
@@ -298,8 +294,7 @@ __global__ void __launch_bounds__(kThreads, 2)
   }
 }
 
-template <int D>
-struct Dkv {
+template <int D> struct Dkv {
   static constexpr int Bc = kRows, Br = 32, JN = Br / 16, ldq = D + 4, ldp = Br + 4;
   static constexpr int floats = 2 * Bc * D + 2 * Br * ldq + Bc * ldp + 2 * Br;
 };
@@ -384,8 +379,7 @@ __global__ void __launch_bounds__(kThreads, 2)
   }
 }
 
-template <typename Kernel>
-cudaError_t allowSmem(Kernel kernel, size_t bytes) {
+template <typename Kernel> cudaError_t allowSmem(Kernel kernel, size_t bytes) {
   return bytes > 48 * 1024
              ? cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes))
              : cudaSuccess;
@@ -398,8 +392,7 @@ int forwardFor(const AttentionShape& s, const float* q, const float* k, const fl
                cudaStream_t st) {
   const size_t bytes = Fwd<D>::floats * sizeof(float);
   if (cudaError_t e = allowSmem(forwardKernel<D>, bytes)) return static_cast<int>(e);
-  forwardKernel<D><<<dim3(tiles(s.T), static_cast<unsigned>(s.B * s.Hq)), kThreads, bytes, st>>>(s, q, k, v, out,
-                                                                                                   lse);
+  forwardKernel<D><<<dim3(tiles(s.T), static_cast<unsigned>(s.B * s.Hq)), kThreads, bytes, st>>>(s, q, k, v, out, lse);
   return static_cast<int>(cudaGetLastError());
 }
 
@@ -411,11 +404,11 @@ int backwardFor(const AttentionShape& s, const float* q, const float* k, const f
   const size_t qBytes = Dq<D>::floats * sizeof(float), kBytes = Dkv<D>::floats * sizeof(float);
   if (cudaError_t e = allowSmem(dqKernel<D>, qBytes)) return static_cast<int>(e);
   if (cudaError_t e = allowSmem(dkdvKernel<D>, kBytes)) return static_cast<int>(e);
-  dqKernel<D><<<dim3(tiles(s.T), static_cast<unsigned>(s.B * s.Hq)), kThreads, qBytes, st>>>(s, q, k, v, lse, dout,
-                                                                                               delta, dq);
+  dqKernel<D>
+      <<<dim3(tiles(s.T), static_cast<unsigned>(s.B * s.Hq)), kThreads, qBytes, st>>>(s, q, k, v, lse, dout, delta, dq);
   if (s.S > 0)
-    dkdvKernel<D><<<dim3(tiles(s.S), static_cast<unsigned>(s.B * s.Hkv)), kThreads, kBytes, st>>>(
-        s, q, k, v, lse, dout, delta, dk, dv);
+    dkdvKernel<D><<<dim3(tiles(s.S), static_cast<unsigned>(s.B * s.Hkv)), kThreads, kBytes, st>>>(s, q, k, v, lse, dout,
+                                                                                                  delta, dk, dv);
   return static_cast<int>(cudaGetLastError());
 }
 
@@ -426,10 +419,14 @@ int flashForward(const AttentionShape& s, const float* q, const float* k, const 
   if (s.T == 0 || s.B * s.Hq == 0) return 0;
   auto st = static_cast<cudaStream_t>(stream);
   switch (s.D) {
-    case 32: return forwardFor<32>(s, q, k, v, out, lse, st);
-    case 64: return forwardFor<64>(s, q, k, v, out, lse, st);
-    case 128: return forwardFor<128>(s, q, k, v, out, lse, st);
-    default: return static_cast<int>(cudaErrorInvalidValue);
+    case 32:
+      return forwardFor<32>(s, q, k, v, out, lse, st);
+    case 64:
+      return forwardFor<64>(s, q, k, v, out, lse, st);
+    case 128:
+      return forwardFor<128>(s, q, k, v, out, lse, st);
+    default:
+      return static_cast<int>(cudaErrorInvalidValue);
   }
 }
 
@@ -438,10 +435,14 @@ int flashBackward(const AttentionShape& s, const float* q, const float* k, const
   if (s.T == 0 || s.B * s.Hq == 0) return 0;
   auto st = static_cast<cudaStream_t>(stream);
   switch (s.D) {
-    case 32: return backwardFor<32>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
-    case 64: return backwardFor<64>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
-    case 128: return backwardFor<128>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
-    default: return static_cast<int>(cudaErrorInvalidValue);
+    case 32:
+      return backwardFor<32>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
+    case 64:
+      return backwardFor<64>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
+    case 128:
+      return backwardFor<128>(s, q, k, v, out, lse, dout, delta, dq, dk, dv, st);
+    default:
+      return static_cast<int>(cudaErrorInvalidValue);
   }
 }
 

@@ -8,8 +8,8 @@ namespace longrl::kernels::cuda {
 
 // Per row r of logits [rows, vocab] (already divided by the temperature):
 // lse[r] = logsumexp(z_r), logprob[r] = z_r[target_r] - lse[r], entropy[r] = lse[r] - sum p z (if non-null).
-int rowStats(const float* logits, const int64_t* targets, int64_t rows, int64_t vocab, float* logprob,
-             float* entropy, float* lse, void* stream);
+int rowStats(const float* logits, const int64_t* targets, int64_t rows, int64_t vocab, float* logprob, float* entropy,
+             float* lse, void* stream);
 
 // In place: logits[r, j] := invTemp * (gLp[r] (onehot_j - p_j) - gEnt[r] p_j (log p_j + H_r)).
 // gradEntropy may be null.

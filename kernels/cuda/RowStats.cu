@@ -66,19 +66,22 @@ __global__ void rowGradKernel(float* logits, const int64_t* __restrict__ targets
 
 }  // namespace
 
-int rowStats(const float* logits, const int64_t* targets, int64_t rows, int64_t vocab, float* logprob,
-             float* entropy, float* lse, void* stream) {
+int rowStats(const float* logits, const int64_t* targets, int64_t rows, int64_t vocab, float* logprob, float* entropy,
+             float* lse, void* stream) {
   if (rows == 0) return 0;
-  rowStatsKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-      logits, targets, vocab, logprob, entropy, lse);
+  rowStatsKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(logits, targets,
+                                                                                                  vocab, logprob,
+                                                                                                  entropy, lse);
   return static_cast<int>(cudaGetLastError());
 }
 
 int rowGrad(float* logits, const int64_t* targets, const float* lse, const float* entropy, const float* gradLogprob,
             const float* gradEntropy, int64_t rows, int64_t vocab, float invTemp, void* stream) {
   if (rows == 0) return 0;
-  rowGradKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-      logits, targets, lse, entropy, gradLogprob, gradEntropy, vocab, invTemp);
+  rowGradKernel<<<static_cast<unsigned>(rows), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(logits, targets, lse,
+                                                                                                 entropy, gradLogprob,
+                                                                                                 gradEntropy, vocab,
+                                                                                                 invTemp);
   return static_cast<int>(cudaGetLastError());
 }
 

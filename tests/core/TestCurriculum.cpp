@@ -57,19 +57,19 @@ class TestCurriculum : public QObject {
 
   void retrospectiveSelectionWithAnnotations() {
     DifficultyTracker t(DifficultyMeasure::InverseMean);
-    t.addGroup("never", {0, 0, 0, 0});       // difficulty inf
-    t.addGroup("quarter", {1, 0, 0, 0});     // 4
-    t.addGroup("half", {1, 1, 0, 0});        // 2
-    t.addGroup("easy", {1, 1, 1, 0});        // 1.33
-    t.addGroup("solved", {1, 1, 1, 1});      // 1
+    t.addGroup("never", {0, 0, 0, 0});    // difficulty inf
+    t.addGroup("quarter", {1, 0, 0, 0});  // 4
+    t.addGroup("half", {1, 1, 0, 0});     // 2
+    t.addGroup("easy", {1, 1, 1, 0});     // 1.33
+    t.addGroup("solved", {1, 1, 1, 1});   // 1
     t.addGroup("vetoed", {0, 0, 0, 0});
     longrl::config::RetrospectiveConfig cfg;
     cfg.threshold = 2.0;
     std::vector<longrl::store::AnnotationRecord> notes = {
-        {"solved", "hard", "", "ana", 10.0},     // a person wants it again
+        {"solved", "hard", "", "ana", 10.0},  // a person wants it again
         {"vetoed", "not_hard", "gt is wrong", "ana", 5.0},
         {"easy", "hard", "", "bo", 1.0},
-        {"easy", "unsure", "", "ana", 2.0},       // latest label wins: unsure, not hard
+        {"easy", "unsure", "", "ana", 2.0},  // latest label wins: unsure, not hard
     };
     const auto sel = RetrospectiveSelector(cfg).select(t.hardestFirst(), notes);
     QCOMPARE(sel.exampleIds, (std::vector<std::string>{"never", "quarter", "half", "solved"}));

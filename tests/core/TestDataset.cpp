@@ -20,8 +20,8 @@ void writeFile(const std::string& path, const std::string& text) {
 
 // The QwenLong-L1 prompt, spelled out independently of PromptTemplate.
 std::string l1Prompt(const std::string& doc, const std::string& q) {
-  return "Please read the following text and answer the question below.\n\n<text>\n" + doc +
-         "\n</text>\n\n" + q + "\n\nFormat your response as follows: \"Therefore, the answer is (insert answer here)\".";
+  return "Please read the following text and answer the question below.\n\n<text>\n" + doc + "\n</text>\n\n" + q +
+         "\n\nFormat your response as follows: \"Therefore, the answer is (insert answer here)\".";
 }
 
 std::string verlLine(const std::string& doc, const std::string& q, const json& gt, int index) {
@@ -51,7 +51,9 @@ class TestDataset : public QObject {
     QCOMPARE(empty->document, std::string());
     QCOMPARE(empty->question, q);
     // A variant instruction (multiple choice) still yields document and question.
-    auto mc = PromptTemplate::parse("Read this.\n<text>\nDOC\n</text>\n\nPick one: (A) x (B) y\n\nFormat your response as follows: \"The correct answer is (X)\".");
+    auto mc = PromptTemplate::parse(
+        "Read this.\n<text>\nDOC\n</text>\n\nPick one: (A) x (B) y\n\nFormat your response as follows: \"The correct "
+        "answer is (X)\".");
     QVERIFY(mc.has_value());
     QCOMPARE(mc->document, std::string("DOC"));
     QCOMPARE(mc->question, std::string("Pick one: (A) x (B) y"));
@@ -64,8 +66,11 @@ class TestDataset : public QObject {
     std::string text = "\xEF\xBB\xBF" + verlLine("The sky is blue.", "What colour is the sky?", "blue", 41) + "\r\n";
     text += "\r\n   \n";
     text += verlLine("Doc two", "Q two", json::array({"a", 12.5}), 7) + "\n";
-    text += R"({"document": "Paris is in France.", "question": "Where is Paris?", "answer": "France", "data_source": "musique", "note": "kept"})" "\r\n";
-    text += R"({"prompt": [{"role": "system", "content": "sys"}, {"role": "user", "content": "What is 2+2?"}], "data_source": "docmath", "reward_model": {"ground_truth": 4}})";
+    text +=
+        R"({"document": "Paris is in France.", "question": "Where is Paris?", "answer": "France", "data_source": "musique", "note": "kept"})"
+        "\r\n";
+    text +=
+        R"({"prompt": [{"role": "system", "content": "sys"}, {"role": "user", "content": "What is 2+2?"}], "data_source": "docmath", "reward_model": {"ground_truth": 4}})";
     writeFile(file, text);  // no final newline
 
     const DatasetReadResult res = DatasetReader::readFile(file);
@@ -104,9 +109,12 @@ class TestDataset : public QObject {
     const std::string dir = longrl::test::freshTempDir("dataset-malformed");
     const std::string file = dir + "/bad.jsonl";
     writeFile(file, verlLine("d", "q", "a", 0) + "\n\n{\"document\": \"d\", \"question\": \n" +
-                        R"({"question": "q", "answer": "a"})" "\n" +
-                        R"({"prompt": [], "data_source": "x", "reward_model": {"ground_truth": "a"}})" "\n" +
-                        R"({"question": "q", "answer": [], "data_source": "x"})" "\n" +
+                        R"({"question": "q", "answer": "a"})"
+                        "\n" +
+                        R"({"prompt": [], "data_source": "x", "reward_model": {"ground_truth": "a"}})"
+                        "\n" +
+                        R"({"question": "q", "answer": [], "data_source": "x"})"
+                        "\n" +
                         "[1, 2]\n" + verlLine("d2", "q2", "b", 9) + "\n");
     try {
       DatasetReader::readFile(file);
@@ -122,7 +130,8 @@ class TestDataset : public QObject {
     QCOMPARE(res.skipped, size_t(5));
     QCOMPARE(res.skippedErrors.size(), size_t(5));
     QVERIFY2(res.skippedErrors[1].find(file + ":4: missing key 'data_source'") == 0, res.skippedErrors[1].c_str());
-    QVERIFY2(res.skippedErrors[2].find(":5: 'prompt' has no user message") != std::string::npos, res.skippedErrors[2].c_str());
+    QVERIFY2(res.skippedErrors[2].find(":5: 'prompt' has no user message") != std::string::npos,
+             res.skippedErrors[2].c_str());
     QVERIFY(res.skippedErrors[3].find(":6: 'answer' is an empty list") != std::string::npos);
     QVERIFY(res.skippedErrors[4].find(":7: expected a JSON object") != std::string::npos);
     QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(dir + "/missing.jsonl"));
@@ -131,10 +140,13 @@ class TestDataset : public QObject {
   // A record with nothing to read or nothing to ask is refused with its line, not trained on.
   void emptyDocumentOrQuestionNamesTheLine() {
     const std::string file = longrl::test::freshTempDir("dataset-empty") + "/empty.jsonl";
-    writeFile(file, std::string(R"({"data_source": "x", "document": " \n ", "question": "q", "answer": "a"})" "\n") +
-                        R"({"data_source": "x", "document": "d", "question": "", "answer": "a"})" "\n" +
+    writeFile(file, std::string(R"({"data_source": "x", "document": " \n ", "question": "q", "answer": "a"})"
+                                "\n") +
+                        R"({"data_source": "x", "document": "d", "question": "", "answer": "a"})"
+                        "\n" +
                         verlLine("", "q", "a", 2) + "\n" +
-                        R"({"data_source": "x", "question": "closed-book question", "answer": "a"})" "\n");
+                        R"({"data_source": "x", "question": "closed-book question", "answer": "a"})"
+                        "\n");
     const DatasetReadResult res = DatasetReader::readFile(file, {true});
     QCOMPARE(res.records.size(), size_t(1));
     QCOMPARE(res.records[0].line, int64_t(4));
@@ -149,7 +161,8 @@ class TestDataset : public QObject {
   // parse_error) escaped as a foreign exception instead of a DatasetError / skipped line.
   void numberOverflowIsAMalformedLine() {
     const std::string file = longrl::test::freshTempDir("dataset-overflow") + "/big.jsonl";
-    writeFile(file, R"({"data_source": "x", "question": "q", "answer": 1e999})" "\n");
+    writeFile(file, R"({"data_source": "x", "question": "q", "answer": 1e999})"
+                    "\n");
     QVERIFY_THROWS_EXCEPTION(DatasetError, DatasetReader::readFile(file));
     const DatasetReadResult res = DatasetReader::readFile(file, {true});
     QCOMPARE(res.skipped, size_t(1));
@@ -163,7 +176,8 @@ class TestDataset : public QObject {
                         std::string(100000, ']') + "}\n");
     const DatasetReadResult res = DatasetReader::readFile(file, {true});
     QCOMPARE(res.skipped, size_t(1));
-    QVERIFY2(res.skippedErrors[0].find(":1: JSON nests deeper than") != std::string::npos, res.skippedErrors[0].c_str());
+    QVERIFY2(res.skippedErrors[0].find(":1: JSON nests deeper than") != std::string::npos,
+             res.skippedErrors[0].c_str());
   }
 
   void writerAppendsPlainFormThatReadsBack() {

@@ -45,7 +45,8 @@ class TestDemoDataset : public QObject {
         kinds[ex.kind]++;
         // Every fact sentence the target response cites is in the document verbatim.
         const auto think = ex.targetResponse.substr(7, ex.targetResponse.find("</think>") - 7);
-        std::regex sentence(R"(([A-Z][^.]*? (lives in|works for|is based in|is a city in|reported revenue of) [^.]*\.))");
+        std::regex sentence(
+            R"(([A-Z][^.]*? (lives in|works for|is based in|is a city in|reported revenue of) [^.]*\.))");
         int cited = 0;
         for (std::sregex_iterator it(think.begin(), think.end(), sentence), end; it != end; ++it, ++cited)
           QVERIFY2(ex.document.find(it->str()) != std::string::npos, it->str().c_str());

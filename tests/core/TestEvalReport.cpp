@@ -115,7 +115,8 @@ class TestEvalReport : public QObject {
     const std::string t = EvalTable::render(r);
     QVERIFY2(t.find("mean@4") != std::string::npos && t.find("pass@4") != std::string::npos, t.c_str());
     QVERIFY2(t.find("4 samples per example at temperature 0.7, top-p 0.95 (seed 9)") != std::string::npos, t.c_str());
-    QVERIFY2(t.find("judge: judge-m at http://127.0.0.1:9/v1, asked 7 times (3 yes, 2 no, 2 errors)") != std::string::npos,
+    QVERIFY2(t.find("judge: judge-m at http://127.0.0.1:9/v1, asked 7 times (3 yes, 2 no, 2 errors)") !=
+                 std::string::npos,
              t.c_str());
     QVERIFY2(t.find("frames            docqa        3     33.3     25.0     66.7\n") != std::string::npos, t.c_str());
     QVERIFY2(t.find("hotpotqa          docqa        5     60.0     55.0     80.0\n") != std::string::npos, t.c_str());

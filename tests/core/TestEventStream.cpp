@@ -24,7 +24,8 @@ std::string storePath(const char* name) { return RunStore::fileIn(longrl::test::
 
 std::string docText() {
   std::string s;
-  for (int i = 0; i < 300; ++i) s += "Paragraph " + std::to_string(i) + " says the river is " + std::to_string(i % 17) + " km long.\n";
+  for (int i = 0; i < 300; ++i)
+    s += "Paragraph " + std::to_string(i) + " says the river is " + std::to_string(i % 17) + " km long.\n";
   return s;
 }
 
@@ -50,7 +51,8 @@ std::string sampleStream() {
   r.trajectory = R"([{"memory":"m"}])";
   s += EventEncoder::encode(r);
   for (int step = 0; step < 3; ++step)
-    s += EventEncoder::encode(MetricPoint{0, step, 0, "critic/score/mean", step == 1 ? std::nan("") : step * 0.5, 10.0 + step});
+    s += EventEncoder::encode(
+        MetricPoint{0, step, 0, "critic/score/mean", step == 1 ? std::nan("") : step * 0.5, 10.0 + step});
   s += EventEncoder::encode(AnnotationRecord{"mh_1", "hard", "tricky", "bob", 3.0});
   s += EventEncoder::encode(DifficultyRecord{"mh_1", 0, 0.25, 8});
   s += EventEncoder::encode(EventRecord{0, "log", R"({"msg":"saved","step":2})", 4.0});
@@ -87,7 +89,8 @@ void checkSampleStored(const std::string& path) {
   QCOMPARE(doc->text, docText());
   const auto rollouts = rd.rolloutsAfter(0);
   QCOMPARE(rollouts.size(), std::size_t(1));
-  QCOMPARE(rollouts[0].response, std::string("<think>line one\nline \"two\"\t\\</think> Therefore, the answer is 3 km."));
+  QCOMPARE(rollouts[0].response,
+           std::string("<think>line one\nline \"two\"\t\\</think> Therefore, the answer is 3 km."));
   QCOMPARE(rollouts[0].judge_verdict, std::string("error"));
   QCOMPARE(rollouts[0].judge_error, std::string("HTTP 503 from judge"));
   QCOMPARE(rollouts[0].advantage, -1.25);
@@ -168,23 +171,36 @@ class TestEventStream : public QObject {
 
   void badRecordsNameLineAndField() {
     std::string s;
-    s += R"({"type":"metric","step":1,"name":"a","value":1.0})" "\n";      // 1 ok
-    s += R"({"type":"metric","step":"2","name":"a","value":1.0})" "\n";    // 2 mistyped step
-    s += R"({"type":"metric","step":3,"value":1.0})" "\n";                 // 3 missing name
-    s += R"({"type":"telemetry","x":1})" "\n";                             // 4 unknown type
-    s += R"({"step":1})" "\n";                                             // 5 no type
-    s += R"({"type":"rollout","step":1,"example_id":"e","group_idx":0,"sample_idx":0,"truncated":"yes"})" "\n";  // 6
-    s += R"({"type":"metric","step":4,"name":"a","value":2.0)" "\n";      // 7 invalid JSON
-    s += R"({"type":"annotation","example_id":"e","label":"maybe"})" "\n";  // 8 bad label
-    s += R"({"type":"metric","step":5,"name":"a","value":null})" "\n";     // 9 ok (NaN)
+    s += R"({"type":"metric","step":1,"name":"a","value":1.0})"
+         "\n";  // 1 ok
+    s += R"({"type":"metric","step":"2","name":"a","value":1.0})"
+         "\n";  // 2 mistyped step
+    s += R"({"type":"metric","step":3,"value":1.0})"
+         "\n";  // 3 missing name
+    s += R"({"type":"telemetry","x":1})"
+         "\n";  // 4 unknown type
+    s += R"({"step":1})"
+         "\n";  // 5 no type
+    s += R"({"type":"rollout","step":1,"example_id":"e","group_idx":0,"sample_idx":0,"truncated":"yes"})"
+         "\n";  // 6
+    s += R"({"type":"metric","step":4,"name":"a","value":2.0)"
+         "\n";  // 7 invalid JSON
+    s += R"({"type":"annotation","example_id":"e","label":"maybe"})"
+         "\n";  // 8 bad label
+    s += R"({"type":"metric","step":5,"name":"a","value":null})"
+         "\n";  // 9 ok (NaN)
     const auto path = storePath("bad");
     const auto d = decode(path, s, 3);
     QCOMPARE(d.stats.records, std::size_t(2));
     QCOMPARE(d.stats.lines, std::size_t(9));
     QCOMPARE(d.problems.size(), std::size_t(7));
-    const std::vector<std::pair<std::size_t, std::string>> expected = {
-        {2, "field 'step' must be an integer"}, {3, "missing field 'name'"}, {4, "unknown record type 'telemetry'"},
-        {5, "missing field 'type'"}, {6, "field 'truncated'"}, {7, "invalid JSON"}, {8, "field 'label'"}};
+    const std::vector<std::pair<std::size_t, std::string>> expected = {{2, "field 'step' must be an integer"},
+                                                                       {3, "missing field 'name'"},
+                                                                       {4, "unknown record type 'telemetry'"},
+                                                                       {5, "missing field 'type'"},
+                                                                       {6, "field 'truncated'"},
+                                                                       {7, "invalid JSON"},
+                                                                       {8, "field 'label'"}};
     for (std::size_t i = 0; i < expected.size(); ++i) {
       QCOMPARE(d.problems[i].line, expected[i].first);
       QVERIFY2(d.problems[i].reason.find(expected[i].second) != std::string::npos, d.problems[i].reason.c_str());
@@ -196,7 +212,10 @@ class TestEventStream : public QObject {
   // Found by tests/fuzz/FuzzEventStream: a number beyond double (nlohmann's out_of_range, not a
   // parse_error) escaped feed() instead of being reported as a problem.
   void numberOverflowIsAProblem() {
-    const auto d = decode(storePath("overflow"), R"({"type":"metric","step":1,"name":"a","value":1e999})" "\n", 7);
+    const auto d = decode(storePath("overflow"),
+                          R"({"type":"metric","step":1,"name":"a","value":1e999})"
+                          "\n",
+                          7);
     QCOMPARE(d.stats.records, std::size_t(0));
     QCOMPARE(d.problems.size(), std::size_t(1));
     QVERIFY2(d.problems[0].reason.find("invalid JSON") != std::string::npos, d.problems[0].reason.c_str());
@@ -204,8 +223,8 @@ class TestEventStream : public QObject {
 
   // Found by tests/fuzz/FuzzEventStream: a payload of 60,000 nested arrays overflowed the stack (dump).
   void deepNestingIsAProblem() {
-    const std::string line = R"({"type":"event","kind":"k","payload":)" + std::string(100000, '[') +
-                             std::string(100000, ']') + "}\n";
+    const std::string line =
+        R"({"type":"event","kind":"k","payload":)" + std::string(100000, '[') + std::string(100000, ']') + "}\n";
     const auto d = decode(storePath("deep"), line, 4096);
     QCOMPARE(d.stats.records, std::size_t(0));
     QCOMPARE(d.problems.size(), std::size_t(1));
@@ -241,9 +260,10 @@ class TestEventStream : public QObject {
     RunStoreReader rd(path);
     QCOMPARE(rd.document(rd.example("e")->doc_id)->text.size(), big.size());
     // Beyond the line limit the line is dropped (not buffered) and the next lines still decode.
-    const std::string limited = std::string("{\"type\":\"event\",\"kind\":\"x\",\"payload\":\"") + std::string(3u << 20, 'a') +
-                                "\"}\n" + EventEncoder::encode(MetricPoint{0, 1, 0, "after", 1.0, 0.0}) +
-                                "{\"type\":\"metric\"" + std::string(2u << 20, ' ');
+    const std::string limited = std::string("{\"type\":\"event\",\"kind\":\"x\",\"payload\":\"") +
+                                std::string(3u << 20, 'a') + "\"}\n" +
+                                EventEncoder::encode(MetricPoint{0, 1, 0, "after", 1.0, 0.0}) + "{\"type\":\"metric\"" +
+                                std::string(2u << 20, ' ');
     const auto path2 = storePath("limited");
     const auto d2 = decode(path2, limited, 4096, 1u << 20);
     QCOMPARE(d2.stats.records, std::size_t(1));
@@ -257,7 +277,10 @@ class TestEventStream : public QObject {
 
   void documentIdsAreRemapped() {
     const auto path = storePath("remap");
-    { RunStoreWriter w(path); w.writeDocument({0, "", "local", "a document the mirror had already"}); }
+    {
+      RunStoreWriter w(path);
+      w.writeDocument({0, "", "local", "a document the mirror had already"});
+    }
     std::string s = EventEncoder::encode(DocumentRecord{1, "", "remote", "the remote's first document"});
     s += EventEncoder::encode(ExampleRecord{"e1", "musique", "q", "a", 1, 10});
     decode(path, s, 8);

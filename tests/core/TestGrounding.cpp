@@ -57,7 +57,10 @@ class TestGrounding : public QObject {
     QCOMPARE(cjk.size(), size_t(5));  // 東, 京, abc, 大, 阪
     QCOMPARE(cjk[2].begin, uint32_t(6));
     QCOMPARE(cjk[2].end, uint32_t(9));
-    QCOMPARE(tokenizeForGrounding("bad\xFF" "byte").size(), size_t(2));
+    QCOMPARE(tokenizeForGrounding("bad\xFF"
+                                  "byte")
+                 .size(),
+             size_t(2));
   }
 
   void verbatimQuoteHasExactOffsets() {
@@ -78,7 +81,8 @@ class TestGrounding : public QObject {
 
   void paraphraseWithOneChangedWordIsFound() {
     const std::string trace =
-        "Hmm. The text says the committee approved the revised budget for the eastern district in early march, which matters.";
+        "Hmm. The text says the committee approved the revised budget for the eastern district in early march, which "
+        "matters.";
     const auto spans = GroundingAligner().align(kDoc, trace);
     QCOMPARE(spans.size(), size_t(1));
     const GroundingSpan& s = spans[0];
@@ -111,8 +115,9 @@ class TestGrounding : public QObject {
   void runsOfCommonWordsAreNotGrounding() {
     // "of the city and the river" occurs 20 times: all its words are common in this document.
     std::string doc;
-    const char* heads[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
-                           "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"};
+    const char* heads[] = {"alpha", "bravo", "charlie", "delta", "echo",   "foxtrot", "golf",
+                           "hotel", "india", "juliet",  "kilo",  "lima",   "mike",    "november",
+                           "oscar", "papa",  "quebec",  "romeo", "sierra", "tango"};
     for (const char* h : heads) doc += std::string(h) + " of the city and the river. ";
     const std::string trace = "he said that of the city and the river is wide";
     QVERIFY(GroundingAligner().align(doc, trace).empty());
@@ -179,7 +184,8 @@ class TestGrounding : public QObject {
   }
 
   void multibyteOffsetsAreCodePointBoundaries() {
-    const std::string doc = "Préface. Le café de la Gare à Zürich fut fondé en 1887 par Émile Dupont et sa sœur Ærøskøbing.";
+    const std::string doc =
+        "Préface. Le café de la Gare à Zürich fut fondé en 1887 par Émile Dupont et sa sœur Ærøskøbing.";
     const std::string trace = "« LE CAFÉ DE LA GARE À ZÜRICH FUT FONDÉ EN 1887 PAR ÉMILE DUPONT » — voilà.";
     const auto spans = GroundingAligner().align(doc, trace);
     QCOMPARE(spans.size(), size_t(1));

@@ -11,15 +11,15 @@ using longrl::grpo::GroupAdvantage;
 
 namespace {
 bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
-}
+}  // namespace
 
 class TestGrpoCore : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void grpoAdvantageUsesGroupMeanAndUnbiasedStd() {
     // Group 0: rewards 1, 0, 0, 1 -> mean 0.5, unbiased std sqrt(1/3).
-    std::vector<GroupAdvantage::Sample> s = {{1, 0, "t"}, {0, 0, "t"}, {0, 0, "t"}, {1, 0, "t"},
-                                             {0.2, 1, "t"}, {0.2, 1, "t"}};
+    std::vector<GroupAdvantage::Sample> s = {{1, 0, "t"}, {0, 0, "t"},   {0, 0, "t"},
+                                             {1, 0, "t"}, {0.2, 1, "t"}, {0.2, 1, "t"}};
     const auto a = GroupAdvantage::compute(s, GroupAdvantage::Estimator::Grpo);
     const double sd = std::sqrt(1.0 / 3.0);
     QVERIFY(near(a[0], 0.5 / (sd + 1e-6)));
@@ -36,8 +36,8 @@ class TestGrpoCore : public QObject {
   }
 
   void taskStdDividesByTheTasksSpread() {
-    std::vector<GroupAdvantage::Sample> s = {{1, 0, "math"}, {0, 0, "math"}, {1, 1, "math"}, {1, 1, "math"},
-                                             {0.5, 2, "qa"},  {0.4, 2, "qa"}};
+    std::vector<GroupAdvantage::Sample> s = {{1, 0, "math"}, {0, 0, "math"}, {1, 1, "math"},
+                                             {1, 1, "math"}, {0.5, 2, "qa"}, {0.4, 2, "qa"}};
     const auto a = GroupAdvantage::compute(s, GroupAdvantage::Estimator::GrpoTaskStd);
     const double mathStd = GroupAdvantage::stddev({1, 0, 1, 1});
     const double qaStd = GroupAdvantage::stddev({0.5, 0.4});

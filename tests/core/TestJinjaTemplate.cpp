@@ -84,8 +84,8 @@ void TestJinjaTemplate::errorsNameSourceAndLine_data() {
                                << "unknown or unsupported tag 'frobnicate'";
   QTest::newRow("unterminated string") << QByteArray("\n{{ 'abc }}") << QByteArray("{}") << 2 << "unterminated string";
   QTest::newRow("unclosed comment") << QByteArray("a\n{# note") << QByteArray("{}") << 2 << "missing end of comment";
-  QTest::newRow("attribute of undefined") << QByteArray("ok\n{{ m.a.b }}") << QByteArray(R"({"m": {}})") << 2
-                                          << "'dict object' has no attribute 'a'";
+  QTest::newRow("attribute of undefined")
+      << QByteArray("ok\n{{ m.a.b }}") << QByteArray(R"({"m": {}})") << 2 << "'dict object' has no attribute 'a'";
   QTest::newRow("undefined name used") << QByteArray("\n\n{{ nothing + 1 }}") << QByteArray("{}") << 3
                                        << "'nothing' is undefined";
   QTest::newRow("raise_exception") << QByteArray("{% if true %}\n\n{{ raise_exception('Bad roles') }}{% endif %}")

@@ -74,8 +74,8 @@ class TestJudgeReward : public QObject {
   void nothingExtractedNothingJudged() {
     FakeOpenAIServer server;
     const RewardFunction fn(RewardRouter{}, clientFor(server));
-    QVERIFY(!fn.compute(input("musique", "<think>the answer is Austen", "Austen")).judge);        // no </think>
-    QVERIFY(!fn.compute(input("musique", "</think>It is Austen.", "Austen")).judge);              // no phrase
+    QVERIFY(!fn.compute(input("musique", "<think>the answer is Austen", "Austen")).judge);            // no </think>
+    QVERIFY(!fn.compute(input("musique", "</think>It is Austen.", "Austen")).judge);                  // no phrase
     QVERIFY(!fn.compute(input("long_toc_choices", "</think>The correct answer is (A)", "B")).judge);  // letters
     QCOMPARE(server.requestCount(), size_t(0));
   }
@@ -83,7 +83,8 @@ class TestJudgeReward : public QObject {
     FakeOpenAIServer server;
     server.enqueue(Behaviour::reply("[[NO]]"));
     const RewardFunction fn(RewardRouter{}, clientFor(server));
-    const auto r = fn.compute(input("docmath", "</think>Therefore, the answer is $1,300.", "the answer is 1.2 million"));
+    const auto r =
+        fn.compute(input("docmath", "</think>Therefore, the answer is $1,300.", "the answer is 1.2 million"));
     QCOMPARE(r.rule_score, 0.0);
     const auto user = server.requests().at(0).json["messages"][1]["content"].get<std::string>();
     QVERIFY2(user.find("Answer 1: 1300\nAnswer 2: 1.2\n") != std::string::npos, user.c_str());
@@ -103,8 +104,8 @@ class TestJudgeReward : public QObject {
     server.enqueue(Behaviour::reply("Same. [[YES]]"));
     qputenv("LONGRL_TEST_JUDGE_KEY", "sk-cli");
     longrl::cli::ArgList args({"--data-source", "musique", "--response", "</think>Therefore, the answer is Mark Twain.",
-                               "--ground-truth", "Samuel Clemens", "--question", "Who wrote Tom Sawyer?",
-                               "--judge-url", server.baseUrl(), "--judge-model", "judge", "--judge-api-key-env",
+                               "--ground-truth", "Samuel Clemens", "--question", "Who wrote Tom Sawyer?", "--judge-url",
+                               server.baseUrl(), "--judge-model", "judge", "--judge-api-key-env",
                                "LONGRL_TEST_JUDGE_KEY", "--verbose"});
     std::ostringstream out, err;
     QCOMPARE(longrl::cli::rewardCommand().run(args, out, err), 0);

@@ -25,8 +25,8 @@ std::size_t words(std::string_view s) {
 }
 
 // The chunks tile the document, each within the limit, with the count the counter gives.
-void checkTiling(const std::string& doc, const std::vector<DocumentChunk>& chunks, const DocumentChunker::TokenCounter& count,
-                 std::size_t maxTokens) {
+void checkTiling(const std::string& doc, const std::vector<DocumentChunk>& chunks,
+                 const DocumentChunker::TokenCounter& count, std::size_t maxTokens) {
   std::size_t at = 0;
   for (const auto& c : chunks) {
     QCOMPARE(c.begin, at);
@@ -149,8 +149,9 @@ class TestMemoryAgent : public QObject {
   }
 
   void wellFormedRepliesAreRead() {
-    const auto u = MemoryReplyParser::parse("<memory>\n Torena works for Vanttek. \n</memory>\n<plan>Find Vanttek's city.</plan>",
-                                            "old", "old plan");
+    const auto u =
+        MemoryReplyParser::parse("<memory>\n Torena works for Vanttek. \n</memory>\n<plan>Find Vanttek's city.</plan>",
+                                 "old", "old plan");
     QCOMPARE(u.memory, std::string("Torena works for Vanttek."));
     QCOMPARE(u.plan, std::string("Find Vanttek's city."));
     QVERIFY(u.memoryFromReply && u.planFromReply);

@@ -24,22 +24,16 @@ namespace {
 // Counts an aggregate's members by how many initializers it accepts: a member added to a record
 // but not to its list makes the counts differ.
 struct Anything {
-  template <class T>
-  operator T() const;
+  template <class T> operator T() const;
 };
-template <class R, class Seq, class = void>
-struct Takes : std::false_type {};
+template <class R, class Seq, class = void> struct Takes : std::false_type {};
 template <class R, std::size_t... I>
 struct Takes<R, std::index_sequence<I...>, std::void_t<decltype(R{(void(I), Anything{})...})>> : std::true_type {};
-template <class R, std::size_t N = 0>
-constexpr std::size_t memberCount() {
-  if constexpr (Takes<R, std::make_index_sequence<N + 1>>::value)
-    return memberCount<R, N + 1>();
-  else
-    return N;
+template <class R, std::size_t N = 0> constexpr std::size_t memberCount() {
+  if constexpr (Takes<R, std::make_index_sequence<N + 1>>::value) return memberCount<R, N + 1>();
+  else return N;
 }
-template <class R>
-std::size_t listedCount() {
+template <class R> std::size_t listedCount() {
   std::size_t n = 0;
   forEachField<R>([&](const auto&) { ++n; });
   return n;
@@ -53,8 +47,7 @@ std::string longText(int n) {
 
 // A record whose every field differs from its default (and from the other fields); long text
 // where a field is stored compressed, so that the compressed path is taken.
-template <class R>
-R distinctRecord() {
+template <class R> R distinctRecord() {
   R r;
   int n = 0;
   forEachField<R>([&](const auto& f) {
@@ -81,53 +74,32 @@ R distinctRecord() {
   return r;
 }
 
-template <class R>
-void write(RunStoreWriter& w, const R& r) {
-  if constexpr (std::is_same_v<R, RunInfo>)
-    w.writeRun(r);
-  else if constexpr (std::is_same_v<R, PhaseInfo>)
-    w.writePhase(r);
-  else if constexpr (std::is_same_v<R, MetricPoint>)
-    w.writeMetric(r);
-  else if constexpr (std::is_same_v<R, DocumentRecord>)
-    w.writeDocument(r);
-  else if constexpr (std::is_same_v<R, ExampleRecord>)
-    w.writeExample(r);
-  else if constexpr (std::is_same_v<R, RolloutRecord>)
-    w.writeRollout(r);
-  else if constexpr (std::is_same_v<R, AnnotationRecord>)
-    w.writeAnnotation(r);
-  else if constexpr (std::is_same_v<R, DifficultyRecord>)
-    w.writeDifficulty(r);
-  else
-    w.writeEvent(r);
+template <class R> void write(RunStoreWriter& w, const R& r) {
+  if constexpr (std::is_same_v<R, RunInfo>) w.writeRun(r);
+  else if constexpr (std::is_same_v<R, PhaseInfo>) w.writePhase(r);
+  else if constexpr (std::is_same_v<R, MetricPoint>) w.writeMetric(r);
+  else if constexpr (std::is_same_v<R, DocumentRecord>) w.writeDocument(r);
+  else if constexpr (std::is_same_v<R, ExampleRecord>) w.writeExample(r);
+  else if constexpr (std::is_same_v<R, RolloutRecord>) w.writeRollout(r);
+  else if constexpr (std::is_same_v<R, AnnotationRecord>) w.writeAnnotation(r);
+  else if constexpr (std::is_same_v<R, DifficultyRecord>) w.writeDifficulty(r);
+  else w.writeEvent(r);
 }
 
-template <class R>
-std::vector<R> readAll(RunStoreReader& rd) {
-  if constexpr (std::is_same_v<R, RunInfo>)
-    return rd.runs();
-  else if constexpr (std::is_same_v<R, PhaseInfo>)
-    return rd.phases();
-  else if constexpr (std::is_same_v<R, MetricPoint>)
-    return rd.metricsAfter(0);
-  else if constexpr (std::is_same_v<R, DocumentRecord>)
-    return {*rd.document(1)};
-  else if constexpr (std::is_same_v<R, ExampleRecord>)
-    return rd.examples();
-  else if constexpr (std::is_same_v<R, RolloutRecord>)
-    return rd.rolloutsAfter(0);
-  else if constexpr (std::is_same_v<R, AnnotationRecord>)
-    return rd.annotations();
-  else if constexpr (std::is_same_v<R, DifficultyRecord>)
-    return rd.difficulty();
-  else
-    return rd.eventsAfter(0);
+template <class R> std::vector<R> readAll(RunStoreReader& rd) {
+  if constexpr (std::is_same_v<R, RunInfo>) return rd.runs();
+  else if constexpr (std::is_same_v<R, PhaseInfo>) return rd.phases();
+  else if constexpr (std::is_same_v<R, MetricPoint>) return rd.metricsAfter(0);
+  else if constexpr (std::is_same_v<R, DocumentRecord>) return {*rd.document(1)};
+  else if constexpr (std::is_same_v<R, ExampleRecord>) return rd.examples();
+  else if constexpr (std::is_same_v<R, RolloutRecord>) return rd.rolloutsAfter(0);
+  else if constexpr (std::is_same_v<R, AnnotationRecord>) return rd.annotations();
+  else if constexpr (std::is_same_v<R, DifficultyRecord>) return rd.difficulty();
+  else return rd.eventsAfter(0);
 }
 
 // Every field but the ones SQLite assigns; names the first that differs.
-template <class R>
-std::string firstDifference(const R& got, const R& want) {
+template <class R> std::string firstDifference(const R& got, const R& want) {
   std::string diff;
   forEachField<R>([&](const auto& f) {
     if (diff.empty() && !f.is(f.kRowid) && !(got.*f.member == want.*f.member)) diff = f.name;
@@ -135,8 +107,7 @@ std::string firstDifference(const R& got, const R& want) {
   return diff;
 }
 
-template <class R>
-void checkRoundTrips(const char* name) {
+template <class R> void checkRoundTrips(const char* name) {
   const R want = distinctRecord<R>();
   const std::string direct = RunStore::fileIn(longrl::test::freshTempDir((std::string("fields-") + name).c_str()));
   const std::string streamed =

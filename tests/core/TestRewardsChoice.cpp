@@ -40,7 +40,8 @@ class TestRewardsChoice : public QObject {
     QCOMPARE(choice("The correct answer is (A)", "A").outcome.score, 0.0);  // no </think>
   }
   void lastStatementWins() {
-    const std::string resp = "</think>The correct answer is (A). Hmm, option A ignores chapter 2; The correct answer is (D).";
+    const std::string resp =
+        "</think>The correct answer is (A). Hmm, option A ignores chapter 2; The correct answer is (D).";
     QCOMPARE(choice(resp, "D").outcome.score, 1.0);
     QCOMPARE(choice(resp, "A").outcome.score, 0.0);
   }

@@ -29,13 +29,17 @@ class TestRewardsDocMath : public QObject {
     QCOMPARE(parsed(" $1.2 million."), 1.2);
     QCOMPARE(parsed("1,234,567."), 1234567.0);
     QCOMPARE(parsed("-42 units"), -42.0);
-    QCOMPARE(parsed("\xE2\x88\x92" "7.5%"), -7.5);  // Unicode minus sign
+    QCOMPARE(parsed("\xE2\x88\x92"
+                    "7.5%"),
+             -7.5);  // Unicode minus sign
     QCOMPARE(parsed("approximately 3.14"), 3.14);
     QCOMPARE(parsed("US$ 12,000 thousand"), 12000.0);
     QCOMPARE(parsed("\xE2\x89\x88 0.5"), 0.5);
     QCOMPARE(parsed("= 17"), 17.0);
     QCOMPARE(parsed("-$5.25"), -5.25);
-    QCOMPARE(parsed("\xE2\x82\xAC" "3,5"), 35.0);  // commas are thousands separators, as in the reference
+    QCOMPARE(parsed("\xE2\x82\xAC"
+                    "3,5"),
+             35.0);  // commas are thousands separators, as in the reference
     QCOMPARE(parsed(".5"), 0.5);
     QCOMPARE(parsed("1.5e3 tonnes"), 1500.0);
     QCOMPARE(parsed("5, which is the total"), 5.0);
@@ -46,19 +50,19 @@ class TestRewardsDocMath : public QObject {
     QVERIFY(!DocMathScorer::parseLeadingNumber(""));
   }
   void equivalenceRules() {
-    QVERIFY(DocMathScorer::equivalent(1.2, 1200000));      // power of ten ("1.2 million")
-    QVERIFY(DocMathScorer::equivalent(12.5, 0.125));       // percent vs fraction (x100)
+    QVERIFY(DocMathScorer::equivalent(1.2, 1200000));  // power of ten ("1.2 million")
+    QVERIFY(DocMathScorer::equivalent(12.5, 0.125));   // percent vs fraction (x100)
     QVERIFY(DocMathScorer::equivalent(0.125, 12.5));
-    QVERIFY(DocMathScorer::equivalent(1234.0, 1.2345));    // x1000 within tolerance
-    QVERIFY(DocMathScorer::equivalent(100.1, 100.0));      // 0.1 % off: inside 0.15 %
-    QVERIFY(!DocMathScorer::equivalent(100.2, 100.0));     // 0.2 % off
+    QVERIFY(DocMathScorer::equivalent(1234.0, 1.2345));  // x1000 within tolerance
+    QVERIFY(DocMathScorer::equivalent(100.1, 100.0));    // 0.1 % off: inside 0.15 %
+    QVERIFY(!DocMathScorer::equivalent(100.2, 100.0));   // 0.2 % off
     QVERIFY(DocMathScorer::equivalent(-5.005, -5.0));
-    QVERIFY(!DocMathScorer::equivalent(-5.0, 5.0));        // the reference ignores signs; we do not
+    QVERIFY(!DocMathScorer::equivalent(-5.0, 5.0));  // the reference ignores signs; we do not
     QVERIFY(DocMathScorer::equivalent(0.0, 0.0));
     QVERIFY(!DocMathScorer::equivalent(0.0004, 0.0));
-    QVERIFY(DocMathScorer::equivalent(0.1231, 0.1239));    // both round up to 0.124
+    QVERIFY(DocMathScorer::equivalent(0.1231, 0.1239));  // both round up to 0.124
     QVERIFY(!DocMathScorer::equivalent(7.0, 8.0));
-    QVERIFY(DocMathScorer::equivalent(50.0, 5.0));         // reference quirk: any power of ten
+    QVERIFY(DocMathScorer::equivalent(50.0, 5.0));  // reference quirk: any power of ten
     QVERIFY(!DocMathScorer::equivalent(std::nan(""), 1.0));
   }
   void scoresRealisticResponses() {

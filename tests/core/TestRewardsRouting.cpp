@@ -67,13 +67,26 @@ class TestRewardsRouting : public QObject {
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("kind");
     const std::vector<std::pair<const char*, const char*>> rows = {
-        {"docmath_qa", "docmath"},        {"docmath_complong_test", "docmath"}, {"frames", "docqa"},
-        {"frames_test", "docqa"},         {"google/frames-benchmark", "docqa"}, {"2wikimqa", "docqa"},
-        {"2wikimqa_e", "docqa"},          {"hotpotqa", "docqa"},                {"HotpotQA", "docqa"},
-        {"musique", "docqa"},             {"narrativeqa", "docqa"},             {"qasper", "docqa"},
-        {"qasper.dev", "docqa"},          {"multihoprag", "docqa"},             {"longbench_v2", "choice"},
-        {"LongBench-v2", "choice"},       {"THUDM/LongBench-v2", "choice"},     {"longbench_v2_short", "choice"},
-        {"long_toc_choices_0_20000", "choice"}, {"my_choice_set", "choice"},
+        {"docmath_qa", "docmath"},
+        {"docmath_complong_test", "docmath"},
+        {"frames", "docqa"},
+        {"frames_test", "docqa"},
+        {"google/frames-benchmark", "docqa"},
+        {"2wikimqa", "docqa"},
+        {"2wikimqa_e", "docqa"},
+        {"hotpotqa", "docqa"},
+        {"HotpotQA", "docqa"},
+        {"musique", "docqa"},
+        {"narrativeqa", "docqa"},
+        {"qasper", "docqa"},
+        {"qasper.dev", "docqa"},
+        {"multihoprag", "docqa"},
+        {"longbench_v2", "choice"},
+        {"LongBench-v2", "choice"},
+        {"THUDM/LongBench-v2", "choice"},
+        {"longbench_v2_short", "choice"},
+        {"long_toc_choices_0_20000", "choice"},
+        {"my_choice_set", "choice"},
     };
     for (const auto& [source, kind] : rows) QTest::newRow(source) << QString(source) << QString(kind);
   }
@@ -98,7 +111,8 @@ class TestRewardsRouting : public QObject {
       QVERIFY2(what.find("'my_new_set'") != std::string::npos, e.what());
       for (const auto& route : RewardRouter::routes()) {
         QVERIFY2(what.find(route.pattern) != std::string::npos, e.what());
-        QVERIFY2(what.find(std::string(route.pattern) + (route.match == RewardRouter::Match::Contains ? "* -> " : "[_...] -> ") +
+        QVERIFY2(what.find(std::string(route.pattern) +
+                           (route.match == RewardRouter::Match::Contains ? "* -> " : "[_...] -> ") +
                            kindName(route.kind)) != std::string::npos,
                  e.what());
       }
@@ -156,19 +170,20 @@ class TestRewardsRouting : public QObject {
     QVERIFY_THROWS_EXCEPTION(RewardError, fn.compute(in));
   }
   void cliPrintsOneJsonObject() {
-    auto j = runCli({"--data-source", "docmath", "--response", "<think>sum</think>Therefore, the answer is $1.2 million.",
-                     "--ground-truth", "1200000"});
+    auto j = runCli({"--data-source", "docmath", "--response",
+                     "<think>sum</think>Therefore, the answer is $1.2 million.", "--ground-truth", "1200000"});
     QCOMPARE(j["score"].get<double>(), 1.0);
     QCOMPARE(j["acc"].get<bool>(), true);
     QCOMPARE(QString::fromStdString(j["pred"].get<std::string>()), QString("1.2"));
     QVERIFY(!j.contains("judge"));
 
-    j = runCli({"--data-source", "musique", "--response", "no think tag, the answer is Paris", "--ground-truth", "Paris"});
+    j = runCli(
+        {"--data-source", "musique", "--response", "no think tag, the answer is Paris", "--ground-truth", "Paris"});
     QCOMPARE(j["score"].get<double>(), 0.0);
     QVERIFY(j["pred"].is_null());
 
-    j = runCli({"--data-source=multihoprag", "--response=</think>Therefore, the answer is NYC.",
-                "--ground-truth-json", R"(["New York City", "NYC"])"});
+    j = runCli({"--data-source=multihoprag", "--response=</think>Therefore, the answer is NYC.", "--ground-truth-json",
+                R"(["New York City", "NYC"])"});
     QCOMPARE(j["score"].get<double>(), 1.0);
 
     j = runCli({"--data-source", "musique", "--response", "</think>Therefore, the answer is Paris.", "--ground-truth",
@@ -194,8 +209,8 @@ class TestRewardsRouting : public QObject {
                                                  "--judge-url", "http://127.0.0.1:1/v1"}));
     QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth", "y",
                                                  "--max-response-tokens", "100"}));
-    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x",
-                                                 "--ground-truth-json", "[unclosed"}));
+    QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth-json",
+                                                 "[unclosed"}));
     QVERIFY_THROWS_EXCEPTION(RewardError, runCli({"--data-source", "gsm8k", "--response", "x", "--ground-truth", "y"}));
   }
 };

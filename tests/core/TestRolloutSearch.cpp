@@ -157,7 +157,8 @@ class TestRolloutSearch : public QObject {
     both.data_source = "musique";
     QCOMPARE(rd.rolloutIds(both), expected("zeta-9", [](const RolloutRecord& r) { return r.example_id == "ex-b"; }));
     both.text = "TREATY";  // the question of ex-b
-    QCOMPARE(rd.rolloutIds(both).size(), expected("zeta-9", [](const RolloutRecord& r) { return r.example_id == "ex-b"; }).size());
+    QCOMPARE(rd.rolloutIds(both).size(),
+             expected("zeta-9", [](const RolloutRecord& r) { return r.example_id == "ex-b"; }).size());
     both.text = "revenue";  // the question of ex-a only
     QVERIFY(rd.rolloutIds(both).empty());
 

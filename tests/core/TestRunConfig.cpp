@@ -98,7 +98,8 @@ class TestRunConfig : public QObject {
       QCOMPARE(e.issues().size(), size_t(1));
       QCOMPARE(e.issues()[0].path, std::string("grpo.clip_ratio_hgh"));
     }
-    const auto issues = RunConfig::check(json::parse(R"({"phases": [{"name": "a", "max_input_tokens": 10, "colour": 1}], "top": 1})"));
+    const auto issues =
+        RunConfig::check(json::parse(R"({"phases": [{"name": "a", "max_input_tokens": 10, "colour": 1}], "top": 1})"));
     QVERIFY2(hasIssue(issues, "phases[0].colour", "unknown key 'phases[0].colour'"), dumpIssues(issues).c_str());
     QVERIFY(hasIssue(issues, "top", "unknown key"));
   }
@@ -110,7 +111,8 @@ class TestRunConfig : public QObject {
       "dataset": {"train": ["ok", 3]},
       "model": "x"
     })"));
-    QVERIFY2(hasIssue(issues, "phases[1].max_input_tokens", "expected integer, got string"), dumpIssues(issues).c_str());
+    QVERIFY2(hasIssue(issues, "phases[1].max_input_tokens", "expected integer, got string"),
+             dumpIssues(issues).c_str());
     QVERIFY(hasIssue(issues, "grpo.rollout_n", "expected integer"));
     QVERIFY(hasIssue(issues, "grpo.dual_clip", "expected boolean"));
     QVERIFY(hasIssue(issues, "grpo.loss_agg_mode", "'token-mean'"));

@@ -1,10 +1,10 @@
 // Run store round trips, idempotent upserts, compression, SHA-256 vectors and error paths.
 #include <QtTest/QtTest>
 
-#include <cmath>
-#include <fstream>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -26,7 +26,8 @@ std::string storePath(const char* name) { return RunStore::fileIn(longrl::test::
 // Text that compresses well but is long: a document of repeated sentences with numbers.
 std::string longText(int sentences) {
   std::string s;
-  for (int i = 0; i < sentences; ++i) s += "Fact " + std::to_string(i) + ": the vault code is " + std::to_string(i * 7919 % 10007) + ".\n";
+  for (int i = 0; i < sentences; ++i)
+    s += "Fact " + std::to_string(i) + ": the vault code is " + std::to_string(i * 7919 % 10007) + ".\n";
   return s;
 }
 
@@ -198,7 +199,7 @@ class TestRunStore : public QObject {
       w.writeAnnotation({"ex2", "not_hard", "", "alice", 3.0});
       w.flush();
       w.removeAnnotation("ex1", "alice");
-      w.removeAnnotation("ex9", "alice");  // none: nothing happens
+      w.removeAnnotation("ex9", "alice");                                 // none: nothing happens
       QCOMPARE(rawCount(path, "SELECT count(*) FROM annotations"), 3LL);  // not committed yet
       w.flush();
     }
@@ -345,10 +346,8 @@ class TestRunStore : public QObject {
     }
     for (int writer = 0; writer < 2; ++writer) {
       try {
-        if (writer)
-          RunStoreWriter w(path);
-        else
-          RunStoreReader r(path);
+        if (writer) RunStoreWriter w(path);
+        else RunStoreReader r(path);
         QFAIL("opening a corrupt file must throw");
       } catch (const StoreError& e) {
         const std::string what = e.what();

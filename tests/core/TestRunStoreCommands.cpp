@@ -39,7 +39,8 @@ std::string makeRuns() {
     w.writePhase({1, "p60k", 20000, 60000, 10000, 2, -1, "running", 0, 0});
     for (int step = 0; step < 3; ++step) {
       w.writeMetric({0, step, step < 2 ? 0 : 1, "critic/score/mean", 0.125 * step, 1700000000.0 + step});
-      w.writeMetric({0, step, step < 2 ? 0 : 1, "actor/pg_loss, clipped", -0.5, 1700000000.0 + step});  // comma: CSV quoting
+      w.writeMetric(
+          {0, step, step < 2 ? 0 : 1, "actor/pg_loss, clipped", -0.5, 1700000000.0 + step});  // comma: CSV quoting
     }
   }
   {
@@ -85,7 +86,10 @@ class TestRunStoreCommands : public QObject {
   void runsReportsBadStoresAndBadArgs() {
     const auto root = makeRuns();
     std::filesystem::create_directories(root + "/broken");
-    { std::ofstream f(root + "/broken/run.sqlite", std::ios::binary); f << std::string(4096, 'Z'); }
+    {
+      std::ofstream f(root + "/broken/run.sqlite", std::ios::binary);
+      f << std::string(4096, 'Z');
+    }
     std::string out, err;
     QCOMPARE(runCommand(cli::runsCommand(), {root, "--json"}, out, err), 0);
     const auto j = nlohmann::json::parse(out);
@@ -132,7 +136,8 @@ class TestRunStoreCommands : public QObject {
     QVERIFY(!std::filesystem::exists(root + "/x.csv"));
     QVERIFY_THROWS_EXCEPTION(cli::UsageError, runCommand(cli::exportCommand(), {root + "/alpha"}, out, err));
     QVERIFY_THROWS_EXCEPTION(store::StoreError,
-                             runCommand(cli::exportCommand(), {root + "/alpha", "--csv", root + "/no/such/dir/x.csv"}, out, err));
+                             runCommand(cli::exportCommand(), {root + "/alpha", "--csv", root + "/no/such/dir/x.csv"},
+                                        out, err));
   }
 };
 

@@ -69,7 +69,7 @@ UPDATE schema_version SET version = 2;
 )sql";
 
 // The indexes v3 adds (names are what the reader's query plans rely on).
-const char* kV3Indexes[] = {"rollouts_by_step",   "rollouts_by_phase",  "rollouts_by_reward",
+const char* kV3Indexes[] = {"rollouts_by_step",      "rollouts_by_phase",  "rollouts_by_reward",
                             "rollouts_by_advantage", "rollouts_by_length", "examples_by_source"};
 
 void execRaw(const std::string& path, const std::string& sql) { longrl::test::execRawSql(path, sql); }
@@ -80,8 +80,7 @@ const std::set<std::string> kUnlisted = {"runs.id", "annotations.id", "documents
 // The table of R as the migrations built it, against R's field list: the same columns, with the
 // declared type and NULL-ability the list derives from each member (a field added to a list
 // without its migration fails here). Returns the first difference, "" when there is none.
-template <class R>
-std::string schemaDifference(SqliteDb& db) {
+template <class R> std::string schemaDifference(SqliteDb& db) {
   struct Declared {
     std::string type;
     bool notNull, primaryKey;
@@ -100,7 +99,8 @@ std::string schemaDifference(SqliteDb& db) {
     table.erase(it);
   }
   for (const auto& [name, declared] : table)
-    if (!kUnlisted.count(std::string(R::kTable) + "." + name)) return std::string(R::kTable) + "." + name + ": in no list";
+    if (!kUnlisted.count(std::string(R::kTable) + "." + name))
+      return std::string(R::kTable) + "." + name + ": in no list";
   return {};
 }
 
@@ -172,7 +172,8 @@ INSERT INTO examples(id, data_source, question, ground_truth) VALUES ('ex9', 'do
 INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_tokens, response, think_len,
   answer, rule_score, judge_verdict, judge_raw, judge_prompt, judge_error, reward, advantage, length,
   truncated, mean_entropy, wall_time, zflags, trajectory)
-  VALUES (3, 1, 'ex10', 0, 0, 100, X')sql" + hex + R"sql(', 3, '7', 0, 'no', '', '', '', -0.25, -1, 900, 1, 0.4, 3.0, 1,
+  VALUES (3, 1, 'ex10', 0, 0, 100, X')sql" +
+                      hex + R"sql(', 3, '7', 0, 'no', '', '', '', -0.25, -1, 900, 1, 0.4, 3.0, 1,
   '[{"chunk":1}]');
 )sql");
     QCOMPARE(RunStoreSchema::kCurrentVersion, 3);
@@ -263,10 +264,8 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     execRaw(path, "UPDATE schema_version SET version = 99");
     for (int writer = 0; writer < 2; ++writer) {
       try {
-        if (writer)
-          RunStoreWriter w(path);
-        else
-          RunStoreReader r(path);
+        if (writer) RunStoreWriter w(path);
+        else RunStoreReader r(path);
         QFAIL("a newer file must be refused");
       } catch (const StoreError& e) {
         const std::string what = e.what();

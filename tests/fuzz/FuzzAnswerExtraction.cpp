@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     gt = GroundTruth::fromJson(nlohmann::json::parse(gtLine));
   } catch (const nlohmann::json::exception&) {  // not JSON: the raw line
-  } catch (const RewardError&) {               // JSON of the wrong shape: the raw line
+  } catch (const RewardError&) {                // JSON of the wrong shape: the raw line
   }
   try {
     const RewardRouter::Rule rule = RewardRouter().score(dataSource, response, gt);

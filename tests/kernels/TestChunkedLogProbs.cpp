@@ -29,9 +29,7 @@ Case makeCase(int64_t T, int64_t H, int64_t V, torch::ScalarType dtype, uint64_t
   return {torch::randn({T, H}, opts), torch::randn({V, H}, opts) * 0.5, torch::randint(0, V, {T}, torch::kLong)};
 }
 
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 // Gradients of sum(a * lp) + sum(b * ent) for random weights a, b (b undefined: logprobs only).
 std::pair<torch::Tensor, torch::Tensor> gradsOf(const torch::Tensor& lp, const torch::Tensor& ent,
@@ -218,7 +216,8 @@ void TestChunkedLogProbs::klClampsOfK3AndLowVarKl() {
   const double expected[] = {std::exp(0.5) - 1.5, std::exp(5.0) - 6.0, std::exp(20.0) - 21.0, std::exp(-20.0) + 19.0,
                              std::exp(20.0) - 21.0};
   for (int i = 0; i < 5; ++i) {
-    QVERIFY2(std::abs(k3[i].item<double>() - expected[i]) <= 1e-12 * std::max(1.0, expected[i]), qPrintable(QString::number(i)));
+    QVERIFY2(std::abs(k3[i].item<double>() - expected[i]) <= 1e-12 * std::max(1.0, expected[i]),
+             qPrintable(QString::number(i)));
     QCOMPARE(low[i].item<double>(), std::min(expected[i], 10.0));
   }
   // k3 itself is not clamped at 10.
@@ -235,10 +234,8 @@ void TestChunkedLogProbs::rejectsMalformedInputs() {
   ChunkedLogProbs::Options o;
   QVERIFY_THROWS_EXCEPTION(KernelError, ChunkedLogProbs::compute(c.hidden, c.weight.t(), c.targets, o));
   QVERIFY_THROWS_EXCEPTION(KernelError, ChunkedLogProbs::compute(c.hidden, c.weight, c.targets.slice(0, 0, 4), o));
-  QVERIFY_THROWS_EXCEPTION(KernelError,
-                           ChunkedLogProbs::compute(c.hidden, c.weight, c.targets.to(torch::kInt), o));
-  QVERIFY_THROWS_EXCEPTION(KernelError,
-                           ChunkedLogProbs::compute(c.hidden.to(torch::kFloat), c.weight, c.targets, o));
+  QVERIFY_THROWS_EXCEPTION(KernelError, ChunkedLogProbs::compute(c.hidden, c.weight, c.targets.to(torch::kInt), o));
+  QVERIFY_THROWS_EXCEPTION(KernelError, ChunkedLogProbs::compute(c.hidden.to(torch::kFloat), c.weight, c.targets, o));
   auto bad = c.targets.clone();
   bad[2] = 7;  // == V
   try {

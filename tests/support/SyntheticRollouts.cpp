@@ -31,10 +31,10 @@ std::vector<std::string> splitWords(const std::string& text) {
 }  // namespace
 
 std::string syntheticDocument(int words, unsigned seed) {
-  static const char* kVocab[] = {"river",   "council", "ledger",  "harbour", "revenue", "treaty",  "garrison",
-                                 "Müller",  "café",    "naïve",   "東京",    "報告",    "quarter", "deficit",
-                                 "granite", "village", "archive", "surveyor", "merchant", "canal",  "£4,200",
-                                 "the",     "of",      "and",     "in",      "a",       "was",     "to"};
+  static const char* kVocab[] = {"river",   "council", "ledger",  "harbour",  "revenue",  "treaty",  "garrison",
+                                 "Müller",  "café",    "naïve",   "東京",     "報告",     "quarter", "deficit",
+                                 "granite", "village", "archive", "surveyor", "merchant", "canal",   "£4,200",
+                                 "the",     "of",      "and",     "in",       "a",        "was",     "to"};
   const std::size_t n = sizeof(kVocab) / sizeof(kVocab[0]);
   std::mt19937 rng(seed);
   std::string out;

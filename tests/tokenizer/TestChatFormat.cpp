@@ -25,7 +25,8 @@ void TestChatFormat::singleUserTurn() {
            std::string("<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n"));
   ChatFormat::Options noPrompt;
   noPrompt.addGenerationPrompt = false;
-  QCOMPARE(ChatFormat::render({{"user", "hi", std::nullopt}}, noPrompt), std::string("<|im_start|>user\nhi<|im_end|>\n"));
+  QCOMPARE(ChatFormat::render({{"user", "hi", std::nullopt}}, noPrompt),
+           std::string("<|im_start|>user\nhi<|im_end|>\n"));
   QCOMPARE(ChatFormat::render({}), std::string("<|im_start|>assistant\n"));
 }
 
@@ -38,19 +39,19 @@ void TestChatFormat::systemAndHistory() {
       {"assistant", "<think>\nfirst thoughts\n</think>\n\nA1", std::nullopt},
       {"user", "Q2", std::nullopt},
   };
-  QCOMPARE(ChatFormat::render(msgs),
-           std::string("<|im_start|>system\nBe brief.<|im_end|>\n"
-                       "<|im_start|>user\nQ1<|im_end|>\n"
-                       "<|im_start|>assistant\nA1<|im_end|>\n"
-                       "<|im_start|>user\nQ2<|im_end|>\n"
-                       "<|im_start|>assistant\n"));
+  QCOMPARE(ChatFormat::render(msgs), std::string("<|im_start|>system\nBe brief.<|im_end|>\n"
+                                                 "<|im_start|>user\nQ1<|im_end|>\n"
+                                                 "<|im_start|>assistant\nA1<|im_end|>\n"
+                                                 "<|im_start|>user\nQ2<|im_end|>\n"
+                                                 "<|im_start|>assistant\n"));
   // The final assistant turn (after the last query) keeps a normalised think block.
   const std::vector<ChatMessage> done = {{"user", "Q", std::nullopt},
                                          {"assistant", "<think>\n\nweigh it\n\n</think>\n\n\nA", std::nullopt}};
   ChatFormat::Options o;
   o.addGenerationPrompt = false;
   QCOMPARE(ChatFormat::render(done, o),
-           std::string("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nweigh it\n</think>\n\nA<|im_end|>\n"));
+           std::string(
+               "<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nweigh it\n</think>\n\nA<|im_end|>\n"));
   // A later system message is rendered in place.
   QCOMPARE(ChatFormat::render({{"user", "u", std::nullopt}, {"system", "s", std::nullopt}}, o),
            std::string("<|im_start|>user\nu<|im_end|>\n<|im_start|>system\ns<|im_end|>\n"));
@@ -81,7 +82,8 @@ void TestChatFormat::toolResponses() {
   // The tool turns come after the last real query, but "calling" has no thinking and is not last.
   QCOMPARE(ChatFormat::render(msgs, o),
            std::string("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\ncalling<|im_end|>\n"
-                       "<|im_start|>user\n<tool_response>\nr1\n</tool_response>\n<tool_response>\nr2\n</tool_response><|im_end|>\n"));
+                       "<|im_start|>user\n<tool_response>\nr1\n</tool_response>\n<tool_response>\nr2\n</"
+                       "tool_response><|im_end|>\n"));
 }
 
 void TestChatFormat::fromJsonErrors() {
@@ -102,14 +104,30 @@ void TestChatFormat::thinkSplit_data() {
   QTest::addColumn<QString>("thinking");
   QTest::addColumn<QString>("answer");
   QTest::addColumn<bool>("closed");
-  QTest::newRow("normal") << "<think>\nstep 1\n</think>\n\nThe answer is 4." << "step 1" << "The answer is 4." << true;
-  QTest::newRow("no-open-tag") << "reasoning here</think>Final" << "reasoning here" << "Final" << true;
-  QTest::newRow("missing-close") << "<think>still thinking" << "still thinking" << "" << false;
-  QTest::newRow("plain") << "just an answer" << "just an answer" << "" << false;
-  QTest::newRow("several-close") << "<think>a</think>b</think>  c " << "a</think>b" << "c" << true;
-  QTest::newRow("whitespace") << "  \n<think>  \n x \n </think> \n\n y\n" << "x" << "y" << true;
-  QTest::newRow("empty-answer") << "<think>t</think>\n" << "t" << "" << true;
-  QTest::newRow("empty") << "" << "" << "" << false;
+  QTest::newRow("normal") << "<think>\nstep 1\n</think>\n\nThe answer is 4."
+                          << "step 1"
+                          << "The answer is 4." << true;
+  QTest::newRow("no-open-tag") << "reasoning here</think>Final"
+                               << "reasoning here"
+                               << "Final" << true;
+  QTest::newRow("missing-close") << "<think>still thinking"
+                                 << "still thinking"
+                                 << "" << false;
+  QTest::newRow("plain") << "just an answer"
+                         << "just an answer"
+                         << "" << false;
+  QTest::newRow("several-close") << "<think>a</think>b</think>  c "
+                                 << "a</think>b"
+                                 << "c" << true;
+  QTest::newRow("whitespace") << "  \n<think>  \n x \n </think> \n\n y\n"
+                              << "x"
+                              << "y" << true;
+  QTest::newRow("empty-answer") << "<think>t</think>\n"
+                                << "t"
+                                << "" << true;
+  QTest::newRow("empty") << ""
+                         << ""
+                         << "" << false;
 }
 
 void TestChatFormat::thinkSplit() {

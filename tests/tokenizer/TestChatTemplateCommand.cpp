@@ -49,10 +49,8 @@ std::string tokenizerDir(const std::string& name, const json& chatTemplate) {
   json config = json::parse(in);
   config["bos_token"] = "<｜begin▁of▁sentence｜>";
   config["eos_token"] = "<｜end▁of▁sentence｜>";
-  if (chatTemplate.is_null())
-    config.erase("chat_template");
-  else
-    config["chat_template"] = chatTemplate;
+  if (chatTemplate.is_null()) config.erase("chat_template");
+  else config["chat_template"] = chatTemplate;
   std::ofstream(dir + "/tokenizer_config.json") << config.dump(2);
   return dir;
 }
@@ -93,14 +91,16 @@ void TestChatTemplateCommand::printsExactlyTheRendering() {
   const Result prompt =
       runCli({"--tokenizer", QString::fromStdString(dir), "--messages", messages, "--add-generation-prompt"});
   QVERIFY2(prompt.rc == 0, prompt.err.constData());
-  QCOMPARE(QString::fromUtf8(prompt.out), QString::fromUtf8(kR1Expected) + QString::fromUtf8("<｜Assistant｜><think>\n"));
+  QCOMPARE(QString::fromUtf8(prompt.out),
+           QString::fromUtf8(kR1Expected) + QString::fromUtf8("<｜Assistant｜><think>\n"));
 }
 
 void TestChatTemplateCommand::namedTemplateListUsesDefault() {
   const json list = json::array({{{"name", "tool_use"}, {"template", "TOOLS {{ messages|length }}"}},
                                  {{"name", "default"}, {"template", templateText(kR1)}}});
   const std::string dir = tokenizerDir("chat-cli-list", list);
-  const Result r = runCli({"--tokenizer", QString::fromStdString(dir), "--messages", writeMessages(dir, kConversation)});
+  const Result r =
+      runCli({"--tokenizer", QString::fromStdString(dir), "--messages", writeMessages(dir, kConversation)});
   QVERIFY2(r.rc == 0, r.err.constData());
   QCOMPARE(QString::fromUtf8(r.out), QString::fromUtf8(kR1Expected));
 }
@@ -144,7 +144,8 @@ void TestChatTemplateCommand::badInputNamesFileAndField() {
   Result r = runCli({"--tokenizer", tok, "--messages", badJson});
   QCOMPARE(r.rc, 1);
   QVERIFY2(r.err.contains(badJson.toUtf8() + ": invalid JSON"), r.err.constData());
-  const QString badField = writeMessages(dir, R"([{"role": "user", "content": "a"}, {"role": "assistant", "content": 5}])");
+  const QString badField =
+      writeMessages(dir, R"([{"role": "user", "content": "a"}, {"role": "assistant", "content": 5}])");
   r = runCli({"--tokenizer", tok, "--messages", badField});
   QCOMPARE(r.rc, 1);
   QVERIFY2(r.err.contains(badField.toUtf8() + "[1].content"), r.err.constData());

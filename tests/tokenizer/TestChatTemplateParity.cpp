@@ -32,10 +32,13 @@ struct Case {
 };
 
 ChatMessage msg(const std::string& role, const std::string& content) { return {role, content, std::nullopt}; }
-ChatMessage reasoned(const std::string& content, const std::string& reasoning) { return {"assistant", content, reasoning}; }
+ChatMessage reasoned(const std::string& content, const std::string& reasoning) {
+  return {"assistant", content, reasoning};
+}
 
 std::vector<std::pair<std::string, std::vector<ChatMessage>>> conversations() {
-  const std::string unicode = "中文：你好，世界！日本語のテキスト 😀👍🏽 e\xCC\x81 n\xCC\x83 Ελληνικά";
+  const std::string unicode =
+      "中文：你好，世界！日本語のテキスト 😀👍🏽 e\xCC\x81 n\xCC\x83 Ελληνικά";
   const std::string tricky = "{{ not a tag }} {% if x %} {# c #} '\"\\ <|im_end|> \t tab";
   std::vector<std::pair<std::string, std::vector<ChatMessage>>> out = {
       {"user only", {msg("user", "Hello")}},
@@ -53,7 +56,8 @@ std::vector<std::pair<std::string, std::vector<ChatMessage>>> conversations() {
         msg("tool", "sunny"), msg("assistant", "20 degrees and sunny.")}},
       {"tool turn last", {msg("system", "S"), msg("user", "go"), msg("assistant", "calling"), msg("tool", "done")}},
       {"tool_response as user",
-       {msg("user", "q"), msg("assistant", "<think>t</think>call"), msg("user", "<tool_response>\nok\n</tool_response>")}},
+       {msg("user", "q"), msg("assistant", "<think>t</think>call"),
+        msg("user", "<tool_response>\nok\n</tool_response>")}},
       {"unicode", {msg("system", unicode), msg("user", unicode), reasoned(unicode, unicode), msg("user", "🙂")}},
       {"quotes and braces", {msg("system", tricky), msg("user", tricky), msg("assistant", tricky)}},
       {"empty contents", {msg("user", ""), msg("assistant", ""), msg("user", "")}},
@@ -88,7 +92,9 @@ json tools() {
                      {"description", "Wetter für eine Stadt 天气"},
                      {"parameters",
                       {{"type", "object"}, {"properties", {{"city", city}, {"days", days}}}, {"required", {"city"}}}}};
-  const json noop{{"name", "noop"}, {"description", ""}, {"parameters", {{"type", "object"}, {"properties", json::object()}}}};
+  const json noop{{"name", "noop"},
+                  {"description", ""},
+                  {"parameters", {{"type", "object"}, {"properties", json::object()}}}};
   return json::array({{{"type", "function"}, {"function", weather}}, {{"type", "function"}, {"function", noop}}});
 }
 
@@ -99,7 +105,12 @@ std::vector<Case> cases() {
   for (const auto& [name, messages] : conversations())
     for (bool prompt : {false, true})
       for (int thinking : {-1, 0, 1}) {
-        Case c{name + (prompt ? " +prompt" : "") + (thinking < 0 ? "" : thinking ? " think" : " no-think"), messages, {}};
+        Case c{name + (prompt ? " +prompt" : "") +
+                   (thinking < 0 ? ""
+                    : thinking   ? " think"
+                                 : " no-think"),
+               messages,
+               {}};
         c.options.addGenerationPrompt = prompt;
         if (thinking >= 0) c.options.enableThinking = thinking == 1;
         out.push_back(c);
@@ -122,14 +133,16 @@ json referenceRenderings(const std::string& templateText, const std::string& bos
   for (const auto& c : all) {
     json kwargs = c.options.extraContext;
     if (c.options.enableThinking) kwargs["enable_thinking"] = *c.options.enableThinking;
-    spec["cases"].push_back(
-        {{"messages", messagesJson(c.messages)}, {"add_generation_prompt", c.options.addGenerationPrompt}, {"kwargs", kwargs}});
+    spec["cases"].push_back({{"messages", messagesJson(c.messages)},
+                             {"add_generation_prompt", c.options.addGenerationPrompt},
+                             {"kwargs", kwargs}});
   }
   const std::string path = longrl::test::freshTempDir("chat-template-parity") + "/spec.json";
   std::ofstream(path) << spec.dump();
   QProcess p;
-  p.start("/usr/bin/python3", {QString::fromStdString(longrl::test::sourcePath("tests/tokenizer/chat_template_reference.py")),
-                               QString::fromStdString(path)});
+  p.start("/usr/bin/python3",
+          {QString::fromStdString(longrl::test::sourcePath("tests/tokenizer/chat_template_reference.py")),
+           QString::fromStdString(path)});
   if (!p.waitForFinished(120000) || p.exitCode() != 0)
     throw std::runtime_error("chat_template_reference.py failed: " + p.readAllStandardError().toStdString());
   return json::parse(p.readAllStandardOutput().toStdString());
@@ -145,7 +158,8 @@ class TestChatTemplateParity : public QObject {
   void initTestCase();
   void qwen25MatchesJinja2() { checkParity(readFile(dataPath("Qwen2.5-7B-Instruct.jinja")), "", "<|im_end|>"); }
   void deepseekR1DistillMatchesJinja2() {
-    checkParity(readFile(dataPath("DeepSeek-R1-Distill-Qwen.jinja")), "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>");
+    checkParity(readFile(dataPath("DeepSeek-R1-Distill-Qwen.jinja")), "<｜begin▁of▁sentence｜>",
+                "<｜end▁of▁sentence｜>");
   }
   void qwen3MatchesJinja2();
   void openedThinkingFollowsTheTemplate();
@@ -174,7 +188,8 @@ void TestChatTemplateParity::checkParity(const std::string& text, const std::str
   int compared = 0;
   for (size_t i = 0; i < all.size(); ++i) {
     const auto& want = reference[i];
-    QVERIFY2(want.contains("text"), qPrintable(QString::fromStdString(all[i].name + ": Python failed: " + want.dump())));
+    QVERIFY2(want.contains("text"),
+             qPrintable(QString::fromStdString(all[i].name + ": Python failed: " + want.dump())));
     const std::string got = tpl.render(all[i].messages, all[i].options);
     const std::string expected = want["text"].get<std::string>();
     if (got != expected)

@@ -62,7 +62,8 @@ class TestChatTemplateWiring : public QObject {
   std::optional<std::string> reference(const Tokenizer& tok, const json& messages, bool addGen = true,
                                        const json& extra = json::object()) {
     std::string why;
-    auto r = test::referenceRender(tok.chatTemplateText(), messages, addGen, extra, tok.bosToken(), tok.eosToken(), &why);
+    auto r =
+        test::referenceRender(tok.chatTemplateText(), messages, addGen, extra, tok.bosToken(), tok.eosToken(), &why);
     if (!r) qWarning("%s", why.c_str());
     return r;
   }
@@ -117,7 +118,8 @@ void TestChatTemplateWiring::promptsAreTheTemplates() {
     if (!ref) QSKIP("no python3 jinja2 reference");
     QCOMPARE(tok.applyChatTemplate(msgs, o), *ref);
     QCOMPARE(QString::fromStdString(tok.chatTemplate().openedThinking(msgs, o)), opened);
-    QVERIFY(ref->size() >= size_t(opened.size()) && ref->substr(ref->size() - opened.toStdString().size()) == opened.toStdString());
+    QVERIFY(ref->size() >= size_t(opened.size()) &&
+            ref->substr(ref->size() - opened.toStdString().size()) == opened.toStdString());
   }
 }
 
@@ -161,7 +163,10 @@ void TestChatTemplateWiring::sftTokensQwen3() {
   QCOMPARE(t->targetIds, tok.encode(response + "<|im_end|>"));
   QCOMPARE(tok.eosToken(), std::string("<|im_end|>"));
   // Prompt + target is what the template renders for the finished conversation, minus its last newline.
-  const auto full = reference(tok, json::array({{{"role", "user"}, {"content", user}}, {{"role", "assistant"}, {"content", response}}}), false);
+  const auto full =
+      reference(tok,
+                json::array({{{"role", "user"}, {"content", user}}, {{"role", "assistant"}, {"content", response}}}),
+                false);
   QCOMPARE(tok.decode(t->promptIds) + tok.decode(t->targetIds) + "\n", *full);
 }
 
@@ -191,8 +196,9 @@ void TestChatTemplateWiring::sftTargetText() {
 
 // The reward's answer, the thinking and the split: the same with and without the opening tag.
 void TestChatTemplateWiring::openedThinkingSplitsAlike() {
-  for (const std::string& body : {std::string("Alice lives in Oslo.\n</think>\n\nTherefore, the answer is **Oslo**."),
-                                  std::string("a</think>b</think>\nThe answer is (C)."), std::string("still thinking")}) {
+  for (const std::string& body :
+       {std::string("Alice lives in Oslo.\n</think>\n\nTherefore, the answer is **Oslo**."),
+        std::string("a</think>b</think>\nThe answer is (C)."), std::string("still thinking")}) {
     const std::string tagged = "<think>\n" + body;
     const auto a = ThinkSplit::split(body), b = ThinkSplit::split(tagged);
     QCOMPARE(a.thinking, b.thinking);

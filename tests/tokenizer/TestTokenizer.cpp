@@ -28,23 +28,25 @@ json tinyTokenizer() {
   vocab["hell"] = 258;
   vocab["hello"] = 259;
   vocab["Ġw"] = 260;
-  json merges = json::array({json::array({"l", "l"}), "h e", json::array({"he", "ll"}), json::array({"hell", "o"}),
-                             json::array({"Ġ", "w"})});
+  json merges = json::array(
+      {json::array({"l", "l"}), "h e", json::array({"he", "ll"}), json::array({"hell", "o"}), json::array({"Ġ", "w"})});
   json byteLevel = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};
-  return json{
-      {"added_tokens",
-       {{{"id", 300}, {"content", "<|im_end|>"}, {"special", true}},
-        {{"id", 301}, {"content", "<think>"}, {"special", false}},
-        {{"id", 302}, {"content", "<|im"}, {"special", true}},
-        {{"id", 303}, {"content", "<R>"}, {"special", true}, {"rstrip", true}, {"lstrip", true}}}},
-      {"normalizer", {{"type", "NFC"}}},
-      {"pre_tokenizer",
-       {{"type", "Sequence"},
-        {"pretokenizers",
-         {{{"type", "Split"}, {"pattern", {{"Regex", PreTokenizer::qwenPattern()}}}, {"behavior", "Isolated"}, {"invert", false}},
-          byteLevel}}}},
-      {"decoder", byteLevel},
-      {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}}}};
+  return json{{"added_tokens",
+               {{{"id", 300}, {"content", "<|im_end|>"}, {"special", true}},
+                {{"id", 301}, {"content", "<think>"}, {"special", false}},
+                {{"id", 302}, {"content", "<|im"}, {"special", true}},
+                {{"id", 303}, {"content", "<R>"}, {"special", true}, {"rstrip", true}, {"lstrip", true}}}},
+              {"normalizer", {{"type", "NFC"}}},
+              {"pre_tokenizer",
+               {{"type", "Sequence"},
+                {"pretokenizers",
+                 {{{"type", "Split"},
+                   {"pattern", {{"Regex", PreTokenizer::qwenPattern()}}},
+                   {"behavior", "Isolated"},
+                   {"invert", false}},
+                  byteLevel}}}},
+              {"decoder", byteLevel},
+              {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}}}};
 }
 
 int byteId(unsigned char b) { return b; }
@@ -103,7 +105,8 @@ void TestTokenizer::preTokenizerSplits() {
 void TestTokenizer::nfc_data() {
   QTest::addColumn<QString>("input");
   QTest::addColumn<QString>("expected");
-  QTest::newRow("ascii") << "plain text" << "plain text";
+  QTest::newRow("ascii") << "plain text"
+                         << "plain text";
   QTest::newRow("compose") << QString::fromUtf8("Cafe\u0301") << QString::fromUtf8("Caf\u00e9");
   QTest::newRow("precomposed") << QString::fromUtf8("caf\u00e9") << QString::fromUtf8("caf\u00e9");
   QTest::newRow("singleton") << QString::fromUtf8("\u212b") << QString::fromUtf8("\u00c5");
@@ -113,7 +116,8 @@ void TestTokenizer::nfc_data() {
   QTest::newRow("exclusion") << QString::fromUtf8("\u0958") << QString::fromUtf8("\u0915\u093c");
   QTest::newRow("second-mark") << QString::fromUtf8("a\u0308\u0308") << QString::fromUtf8("\u00e4\u0308");
   QTest::newRow("mark-first") << QString::fromUtf8("\u0301e") << QString::fromUtf8("\u0301e");
-  QTest::newRow("mixed") << QString::fromUtf8("x e\u0301 \u4e2d o\u0308!") << QString::fromUtf8("x \u00e9 \u4e2d \u00f6!");
+  QTest::newRow("mixed") << QString::fromUtf8("x e\u0301 \u4e2d o\u0308!")
+                         << QString::fromUtf8("x \u00e9 \u4e2d \u00f6!");
 }
 
 void TestTokenizer::nfc() {
@@ -187,8 +191,10 @@ void TestTokenizer::decodeHandlesCutBytes() {
 void TestTokenizer::configTokens() {
   const std::string dir = longrl::test::freshTempDir("tok-config");
   std::ofstream(dir + "/tokenizer.json") << tinyTokenizer().dump();
-  std::ofstream(dir + "/tokenizer_config.json")
-      << json{{"eos_token", "<|im_end|>"}, {"pad_token", {{"content", "<think>"}}}, {"chat_template", "x enable_thinking"}}.dump();
+  std::ofstream(dir + "/tokenizer_config.json") << json{
+      {"eos_token", "<|im_end|>"},
+      {"pad_token", {{"content", "<think>"}}},
+      {"chat_template", "x enable_thinking"}}.dump();
   const auto tok = Tokenizer::load(dir);
   QCOMPARE(tok.eosId(), 300);
   QCOMPARE(tok.padId(), 301);
@@ -249,7 +255,10 @@ void TestTokenizer::hostileFilesNameTheField() {
   for (int i = 0; i < 50; ++i) nested = {{"type", "Sequence"}, {"normalizers", json::array({std::move(nested)})}};
   const std::vector<Case> cases = {
       {[](json& j) { j["normalizer"] = "NFC"; }, "normalizer must be an object"},
-      {[](json& j) { j["normalizer"] = {{"type", 5}}; }, "normalizer.type must be a string"},
+      {[](json& j) {
+         j["normalizer"] = {{"type", 5}};
+       },
+       "normalizer.type must be a string"},
       {[&](json& j) { j["normalizer"] = nested; }, "deeper than 8 levels"},
       {[](json& j) { j["model"]["type"] = json::array({"BPE"}); }, "model.type must be a string"},
       {[](json& j) { j["model"]["byte_fallback"] = "no"; }, "model.byte_fallback must be true or false"},

@@ -115,7 +115,8 @@ void TestTokenizerBuilder::tokenizeCommand() {
   QCOMPARE(nlohmann::json::parse(out).back().get<int>(), tok.eosId());
   QCOMPARE(runCommand({"--tokenizer", dir, "--text", "<|im_end|>", "--no-special"}, out), 0);
   QVERIFY(nlohmann::json::parse(out).size() > 1);
-  QCOMPARE(runCommand({"--tokenizer", dir, "--text", nlohmann::json(tok.encode("The mat.")).dump(), "--decode"}, out), 0);
+  QCOMPARE(runCommand({"--tokenizer", dir, "--text", nlohmann::json(tok.encode("The mat.")).dump(), "--decode"}, out),
+           0);
   QCOMPARE(nlohmann::json::parse(out).get<std::string>(), std::string("The mat."));
   const std::string file = dir + "/doc.txt";
   std::ofstream(file) << kCorpus;
@@ -124,7 +125,8 @@ void TestTokenizerBuilder::tokenizeCommand() {
   QCOMPARE(runCommand({"--tokenizer", dir, "--bench", file}, out), 0);
   QVERIFY(nlohmann::json::parse(out).contains("mb_per_s"));
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir}, out));
-  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--text", "[1, \"x\"]", "--decode"}, out));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runCommand({"--tokenizer", dir, "--text", "[1, \"x\"]", "--decode"}, out));
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--text", "x", "--bogus"}, out));
   QVERIFY_THROWS_EXCEPTION(TokenizerError, runCommand({"--tokenizer", dir + "/missing", "--text", "x"}, out));
 }
@@ -137,9 +139,10 @@ void TestTokenizerBuilder::tokenizeSftWritesWhatSftTrains() {
   const std::string data = dir + "/sft.jsonl";
   {
     std::ofstream f(data);
-    f << R"({"data_source":"docqa","document":"The cat sat.","question":"Who sat?","answer":"The cat"})" << "\n";
-    f << R"({"data_source":"docqa","document":")" << std::string(400, 'x')
-      << R"(","question":"Long?","answer":"no"})" << "\n";
+    f << R"({"data_source":"docqa","document":"The cat sat.","question":"Who sat?","answer":"The cat"})"
+      << "\n";
+    f << R"({"data_source":"docqa","document":")" << std::string(400, 'x') << R"(","question":"Long?","answer":"no"})"
+      << "\n";
   }
   std::string out;
   QCOMPARE(runCommand({"--tokenizer", dir, "--sft", data, "--max-len", "200"}, out), 0);
@@ -148,15 +151,17 @@ void TestTokenizerBuilder::tokenizeSftWritesWhatSftTrains() {
   std::vector<nlohmann::json> rows;
   while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
   QCOMPARE(rows.size(), size_t(1));
-  const auto prompt = tok.encode(ChatFormat::render(
-      {{"user", longrl::dataset::PromptTemplate::build("The cat sat.", "Who sat?"), std::nullopt}}));
+  const auto prompt = tok.encode(
+      ChatFormat::render({{"user", longrl::dataset::PromptTemplate::build("The cat sat.", "Who sat?"), std::nullopt}}));
   QCOMPARE(rows[0]["prompt"].get<std::vector<int>>(), prompt);
   QCOMPARE(rows[0]["target"].get<std::vector<int>>(), tok.encode("The cat<|im_end|>"));
   QCOMPARE(rows[0]["target"].back().get<int>(), tok.eosId());
   QCOMPARE(runCommand({"--tokenizer", dir, "--sft", data}, out), 0);  // no --max-len: both
   QCOMPARE(std::count(out.begin(), out.end(), '\n'), 2L);
-  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--sft", data, "--max-len", "0"}, out));
-  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--sft", data, "--text", "x"}, out));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runCommand({"--tokenizer", dir, "--sft", data, "--max-len", "0"}, out));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runCommand({"--tokenizer", dir, "--sft", data, "--text", "x"}, out));
 }
 
 QTEST_APPLESS_MAIN(TestTokenizerBuilder)

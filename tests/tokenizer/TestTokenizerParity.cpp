@@ -8,8 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "support/NpmPackage.h"
 #include "support/TestPaths.h"
@@ -46,7 +46,8 @@ QByteArray runTool(const QString& program, const QStringList& args, const QStrin
 
 std::string describe(const std::vector<int>& v, size_t at) {
   std::string s = "[";
-  for (size_t i = at > 3 ? at - 3 : 0; i < std::min(v.size(), at + 4); ++i) s += (i == at ? "*" : "") + std::to_string(v[i]) + " ";
+  for (size_t i = at > 3 ? at - 3 : 0; i < std::min(v.size(), at + 4); ++i)
+    s += (i == at ? "*" : "") + std::to_string(v[i]) + " ";
   return s + "]";
 }
 }  // namespace
@@ -92,27 +93,103 @@ void TestTokenizerParity::initTestCase() {
   std::ofstream(samplesPath) << json(samples_).dump();
   int rc = 0;
   QByteArray err;
-  const QByteArray out = runTool("node", {QString::fromStdString(longrl::test::sourcePath("tests/tokenizer/reference_encode.mjs")),
-                                          QString::fromStdString(packageDir_.string()), QString::fromStdString(samplesPath)},
-                                 QString::fromStdString(dir), 120000, &rc, &err);
+  const QByteArray out =
+      runTool("node",
+              {QString::fromStdString(longrl::test::sourcePath("tests/tokenizer/reference_encode.mjs")),
+               QString::fromStdString(packageDir_.string()), QString::fromStdString(samplesPath)},
+              QString::fromStdString(dir), 120000, &rc, &err);
   QVERIFY2(rc == 0, qPrintable("reference_encode.mjs failed: " + QString(err).left(500)));
   reference_ = json::parse(out.toStdString());
   qInfo("reference: node %s, Unicode %s", reference_["node"].get<std::string>().c_str(),
         reference_["unicode"].get<std::string>().c_str());
   const auto t0 = std::chrono::steady_clock::now();
   tok_ = std::make_unique<Tokenizer>(Tokenizer::load((packageDir_ / "models").string()));
-  qInfo("loaded Qwen3 tokenizer.json in %.2f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  qInfo("loaded Qwen3 tokenizer.json in %.2f s",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 // Random strings over a pool of troublesome pieces (fixed seed, so failures reproduce): they
 // exercise regex corners no hand-written sample thinks of.
 void TestTokenizerParity::addFuzzSamples() {
-  const std::vector<std::string> pool = {
-      "a", "Z", "é", "e\u0301", "\u0301", "\u0323", "ß", "İ", "я", "中", "文", "の", "한", "\u1100", "\u1161", "\u11a8",
-      "0", "7", "٣", "½", "Ⅻ", "²", " ", "  ", "\t", "\n", "\r", "\r\n", "\u00a0", "\u3000", "\u2028", "\ufeff",
-      "\u0085", "'", "'s", "'LL", "'ve", "\"", ".", ",", "!", "?", "-", "_", "(", ")", "{", "}", "<", ">", "|", "/",
-      "\\", "$", "%", "@", "#", "😀", "👍🏽", "\u200d", "🇫", "𝔘", "𠀀", "<|im_end|>", "<|im_start|>", "<think>",
-      "</think>", "<|endoftext|>", "<|im", "|>", "\u0007", "\u0958", "\u212b", "ﬁ", "…", "—", "“", "”", "·"};
+  const std::vector<std::string> pool = {"a",
+                                         "Z",
+                                         "é",
+                                         "e\u0301",
+                                         "\u0301",
+                                         "\u0323",
+                                         "ß",
+                                         "İ",
+                                         "я",
+                                         "中",
+                                         "文",
+                                         "の",
+                                         "한",
+                                         "\u1100",
+                                         "\u1161",
+                                         "\u11a8",
+                                         "0",
+                                         "7",
+                                         "٣",
+                                         "½",
+                                         "Ⅻ",
+                                         "²",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\r",
+                                         "\r\n",
+                                         "\u00a0",
+                                         "\u3000",
+                                         "\u2028",
+                                         "\ufeff",
+                                         "\u0085",
+                                         "'",
+                                         "'s",
+                                         "'LL",
+                                         "'ve",
+                                         "\"",
+                                         ".",
+                                         ",",
+                                         "!",
+                                         "?",
+                                         "-",
+                                         "_",
+                                         "(",
+                                         ")",
+                                         "{",
+                                         "}",
+                                         "<",
+                                         ">",
+                                         "|",
+                                         "/",
+                                         "\\",
+                                         "$",
+                                         "%",
+                                         "@",
+                                         "#",
+                                         "😀",
+                                         "👍🏽",
+                                         "\u200d",
+                                         "🇫",
+                                         "𝔘",
+                                         "𠀀",
+                                         "<|im_end|>",
+                                         "<|im_start|>",
+                                         "<think>",
+                                         "</think>",
+                                         "<|endoftext|>",
+                                         "<|im",
+                                         "|>",
+                                         "\u0007",
+                                         "\u0958",
+                                         "\u212b",
+                                         "ﬁ",
+                                         "…",
+                                         "—",
+                                         "“",
+                                         "”",
+                                         "·"};
   std::mt19937 rng(12345);
   for (int i = 0; i < 400; ++i) {
     std::string s;
@@ -173,8 +250,8 @@ void TestTokenizerParity::encodingSpeed() {
   const auto ids2 = tok_->encode(words);
   const double s2 = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   QVERIFY(!ids2.empty());
-  qInfo("random words (mostly cache misses): %.2f MB, %zu tokens in %.3f s: %.1f MB/s on one core",
-        words.size() / 1e6, ids2.size(), s2, words.size() / 1e6 / s2);
+  qInfo("random words (mostly cache misses): %.2f MB, %zu tokens in %.3f s: %.1f MB/s on one core", words.size() / 1e6,
+        ids2.size(), s2, words.size() / 1e6 / s2);
 }
 
 QTEST_APPLESS_MAIN(TestTokenizerParity)

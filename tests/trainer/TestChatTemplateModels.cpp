@@ -125,7 +125,9 @@ void TestChatTemplateModels::grpoStepWithR1Template() {
   {
     std::ofstream out(sft);
     for (const auto& d : test::tinyDocs(2, 3))
-      out << json{{"document", d.document}, {"question", d.question}, {"data_source", d.dataSource},
+      out << json{{"document", d.document},
+                  {"question", d.question},
+                  {"data_source", d.dataSource},
                   {"answer", "<think>\nThe text says so.\n</think>\n\nTherefore, the answer is " + d.answer + "."}}
                  .dump()
           << "\n";
@@ -146,7 +148,8 @@ void TestChatTemplateModels::grpoStepWithR1Template() {
   const auto tok = tokenizer::Tokenizer::load(model);
   std::map<std::string, int64_t> promptTokens;
   for (const auto& d : test::tinyDocs(3, 4))
-    promptTokens[d.id] = static_cast<int64_t>(tok.encode(reference(tok, dataset::PromptTemplate::build(d.document, d.question))).size());
+    promptTokens[d.id] =
+        static_cast<int64_t>(tok.encode(reference(tok, dataset::PromptTemplate::build(d.document, d.question))).size());
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
   store::RolloutQuery q;
   q.limit = 1000;
@@ -224,7 +227,8 @@ void TestChatTemplateModels::serveEnableThinkingSwitch() {
   client.set_read_timeout(60, 0);
   const auto tok = tokenizer::Tokenizer::load(models_.at(ChatFamily::Qwen3));
   for (bool enable : {false, true}) {
-    const json body = {{"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"max_tokens", 2},
+    const json body = {{"messages", {{{"role", "user"}, {"content", "hi"}}}},
+                       {"max_tokens", 2},
                        {"chat_template_kwargs", {{"enable_thinking", enable}}}};
     const auto res = client.Post("/v1/chat/completions", body.dump(), "application/json");
     QVERIFY(res);
@@ -240,7 +244,8 @@ void TestChatTemplateModels::responseBuilderReadsOpenedThinking() {
   serve::ChatResponseBuilder b("id", 0, "m");
   const std::string body = "Alice lives in Oslo.\n</think>\n\nTherefore, the answer is Oslo.";
   const auto opened = b.completion({{body, "stop", 3}}, 5), tagged = b.completion({{"<think>\n" + body, "stop", 3}}, 5);
-  QCOMPARE(opened["choices"][0]["message"]["reasoning_content"].get<std::string>(), std::string("Alice lives in Oslo."));
+  QCOMPARE(opened["choices"][0]["message"]["reasoning_content"].get<std::string>(),
+           std::string("Alice lives in Oslo."));
   QCOMPARE(opened["choices"][0]["message"]["reasoning_content"], tagged["choices"][0]["message"]["reasoning_content"]);
   QCOMPARE(opened["choices"][0]["message"]["content"].get<std::string>(), body);
 }

@@ -126,7 +126,8 @@ void TestDemoCommand::badWarmStartDirectoryIsNamed() {
     qunsetenv("LONGRL_DEMO_WARMSTART");
     QVERIFY2(std::string(e.what()).find("LONGRL_DEMO_WARMSTART=" + root + "/missing") != std::string::npos, e.what());
   }
-  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runDemo({"--run-dir", root + "/r2", "--warm-start-steps", "0"}, nullptr));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runDemo({"--run-dir", root + "/r2", "--warm-start-steps", "0"}, nullptr));
 }
 
 void TestDemoCommand::shippedWarmStartAnswersInFormat() {
@@ -156,7 +157,8 @@ void TestDemoCommand::shippedWarmStartAnswersInFormat() {
   // The shipped model answers some band-1 questions right (RL needs groups with right and wrong
   // answers): 22 of these 40 for the session-9 warm start, 14 for the one before.
   QVERIFY2(correct >= 18, qPrintable(QString("%1 of %2 greedy band-1 answers right").arg(correct).arg(total)));
-  QVERIFY2(formatted >= 34, qPrintable(QString("%1 of %2 greedy answers in the recipe's format").arg(formatted).arg(total)));
+  QVERIFY2(formatted >= 34,
+           qPrintable(QString("%1 of %2 greedy answers in the recipe's format").arg(formatted).arg(total)));
 }
 
 void TestDemoCommand::dataOnlyWritesTheDatasetAndStops() {

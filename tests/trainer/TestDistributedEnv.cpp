@@ -57,13 +57,17 @@ void TestDistributedEnv::torchrunStyle() {
   QCOMPARE(e.source, std::string("torchrun"));
   QVERIFY(e.distributed());
   // Without LOCAL_RANK a rank is taken to be on a single host.
-  const auto f = DistributedEnv::fromMap({{"RANK", "2"}, {"WORLD_SIZE", "3"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "1"}});
+  const auto f =
+      DistributedEnv::fromMap({{"RANK", "2"}, {"WORLD_SIZE", "3"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "1"}});
   QCOMPARE(f.localRank, 2);
 }
 
 void TestDistributedEnv::slurmStyle() {
-  const auto e = DistributedEnv::fromMap({{"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "8"}, {"SLURM_LOCALID", "1"},
-                                          {"MASTER_ADDR", "10.0.0.2"}, {"MASTER_PORT", "6000"}});
+  const auto e = DistributedEnv::fromMap({{"SLURM_PROCID", "5"},
+                                          {"SLURM_NTASKS", "8"},
+                                          {"SLURM_LOCALID", "1"},
+                                          {"MASTER_ADDR", "10.0.0.2"},
+                                          {"MASTER_PORT", "6000"}});
   QCOMPARE(e.rank, 5);
   QCOMPARE(e.worldSize, 8);
   QCOMPARE(e.localRank, 1);
@@ -77,8 +81,13 @@ void TestDistributedEnv::slurmStyle() {
 
 void TestDistributedEnv::torchrunVariablesWinOverSlurm() {
   // `longrl train --nproc 2` inside a Slurm allocation: the launcher's variables decide.
-  const auto e = DistributedEnv::fromMap({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "16"}, {"RANK", "1"}, {"WORLD_SIZE", "2"},
-                                          {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", "40000"}});
+  const auto e = DistributedEnv::fromMap({{"SLURM_PROCID", "0"},
+                                          {"SLURM_NTASKS", "16"},
+                                          {"RANK", "1"},
+                                          {"WORLD_SIZE", "2"},
+                                          {"LOCAL_RANK", "1"},
+                                          {"MASTER_ADDR", "127.0.0.1"},
+                                          {"MASTER_PORT", "40000"}});
   QCOMPARE(e.rank, 1);
   QCOMPARE(e.worldSize, 2);
   QCOMPARE(e.source, std::string("torchrun"));
@@ -123,7 +132,10 @@ void TestDistributedEnv::errorsNameTheVariable() {
   QVERIFY(mentions(errorOf({{"SLURM_PROCID", "9"}, {"SLURM_NTASKS", "4"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "1"}}),
                    "SLURM_PROCID"));
   QVERIFY(mentions(errorOf({{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"}, {"MASTER_PORT", "1"}}), "MASTER_ADDR"));
-  QVERIFY(mentions(errorOf({{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"}, {"SLURM_LOCALID", "?"}, {"MASTER_ADDR", "h"},
+  QVERIFY(mentions(errorOf({{"SLURM_PROCID", "1"},
+                            {"SLURM_NTASKS", "4"},
+                            {"SLURM_LOCALID", "?"},
+                            {"MASTER_ADDR", "h"},
                             {"MASTER_PORT", "1"}}),
                    "SLURM_LOCALID"));
 }

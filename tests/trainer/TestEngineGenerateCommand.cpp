@@ -14,10 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/cli/UsageError.h"
 #include "support/LoopbackPort.h"
 #include "support/PythonScript.h"
-#include "core/cli/UsageError.h"
-#include "trainer/serve/Httplib.h"
 #include "support/TestPaths.h"
 #include "trainer/cli/GenerateCommand.h"
 #include "trainer/cli/InitModelCommand.h"
@@ -25,6 +24,7 @@
 #include "trainer/engine/GenerationEngine.h"
 #include "trainer/engine/LoadedModel.h"
 #include "trainer/model/TorchThreads.h"
+#include "trainer/serve/Httplib.h"
 
 using namespace longrl;
 
@@ -63,8 +63,9 @@ void TestEngineGenerateCommand::initTestCase() {
 
 void TestEngineGenerateCommand::jsonMatchesEngine() {
   std::string out;
-  QCOMPARE(run(cli::generateCommand(), {"--model", dir_, "--prompt", "Hi there", "--chat", "--temperature", "0",
-                                        "--max-new-tokens", "9", "--json"},
+  QCOMPARE(run(cli::generateCommand(),
+               {"--model", dir_, "--prompt", "Hi there", "--chat", "--temperature", "0", "--max-new-tokens", "9",
+                "--json"},
                &out),
            0);
   const auto j = nlohmann::json::parse(out);
@@ -84,8 +85,8 @@ void TestEngineGenerateCommand::jsonMatchesEngine() {
 
 void TestEngineGenerateCommand::textOutputAndGroups() {
   std::string a, b, json;
-  const std::vector<std::string> base = {"--model", dir_, "--prompt", "abc", "--n", "3", "--seed", "4",
-                                         "--max-new-tokens", "5", "--temperature", "1"};
+  const std::vector<std::string> base = {"--model", dir_, "--prompt",         "abc", "--n",           "3",
+                                         "--seed",  "4",  "--max-new-tokens", "5",   "--temperature", "1"};
   QCOMPARE(run(cli::generateCommand(), base, &a), 0);
   QCOMPARE(run(cli::generateCommand(), base, &b), 0);
   QCOMPARE(a, b);  // seeded
@@ -108,9 +109,8 @@ void TestEngineGenerateCommand::yarnModelGeneratesPastItsWindow() {
   std::string prompt;
   for (int i = 0; i < 16; ++i) prompt += "line " + std::to_string(i) + " of a long input. ";
   std::string out;
-  QCOMPARE(run(cli::generateCommand(), {"--model", dir, "--prompt", prompt, "--temperature", "0", "--max-new-tokens",
-                                        "16", "--json"},
-               &out),
+  QCOMPARE(run(cli::generateCommand(),
+               {"--model", dir, "--prompt", prompt, "--temperature", "0", "--max-new-tokens", "16", "--json"}, &out),
            0);
   const auto j = nlohmann::json::parse(out);
   const auto promptTokens = j["prompt_tokens"].get<int64_t>();
@@ -153,10 +153,12 @@ void TestEngineGenerateCommand::usageErrors() {
   QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({})), cli::UsageError);  // no prompt
   QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--prompt-file", "b"})), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--top-p", "0"})), cli::UsageError);
-  QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--temperature", "warm"})), cli::UsageError);
+  QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--temperature", "warm"})),
+                           cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--n", "0"})), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), gen({"--prompt", "a", "--bogus", "1"})), cli::UsageError);
-  QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), {"--model", dir_ + "-missing", "--prompt", "a"}), std::exception);
+  QVERIFY_EXCEPTION_THROWN(run(cli::generateCommand(), {"--model", dir_ + "-missing", "--prompt", "a"}),
+                           std::exception);
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--port", "70000"}), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--max-request-bytes", "10"}), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--nope"}), cli::UsageError);
@@ -179,14 +181,16 @@ void TestEngineGenerateCommand::serveAnswersAndStopsOnSigterm() {
   }
   QCOMPARE(status, 200);
   auto r = client.Post("/v1/chat/completions",
-                       R"({"messages":[{"role":"user","content":"hi"}],"max_tokens":3,"temperature":0})", "application/json");
+                       R"({"messages":[{"role":"user","content":"hi"}],"max_tokens":3,"temperature":0})",
+                       "application/json");
   QVERIFY(r);
   QCOMPARE(r->status, 200);
   QCOMPARE(nlohmann::json::parse(r->body)["model"].get<std::string>(), std::string("m1"));
   std::raise(SIGTERM);  // the command's handler turns it into a clean stop
   serving.join();
   QCOMPARE(rc, 0);
-  QVERIFY2(out.find("serving m1 at http://127.0.0.1:" + std::to_string(port) + "/v1") != std::string::npos, out.c_str());
+  QVERIFY2(out.find("serving m1 at http://127.0.0.1:" + std::to_string(port) + "/v1") != std::string::npos,
+           out.c_str());
   QVERIFY(!client.Get("/v1/models"));  // no longer listening
 }
 

@@ -84,7 +84,7 @@ void TestEngineGeneration::greedyCacheEqualsRecomputeLeftPadded() {
   const std::vector<std::vector<int>> prompts = {randomPrompt(5, 1), randomPrompt(11, 2), randomPrompt(8, 3)};
   std::vector<std::vector<int>> expected;
   for (const auto& p : prompts) expected.push_back(greedyRecompute(m, p, 20));
-  QVERIFY(expected[0] != expected[1]);  // the prompts matter (else the test proves little)
+  QVERIFY(expected[0] != expected[1]);              // the prompts matter (else the test proves little)
   for (int64_t chunk : {int64_t(0), int64_t(3)}) {  // whole prefill, and slices through the cache
     engine::EngineOptions o;
     o.prefillChunkTokens = chunk;
@@ -96,7 +96,8 @@ void TestEngineGeneration::greedyCacheEqualsRecomputeLeftPadded() {
       QCOMPARE(out[i].promptIndex, i);
       QCOMPARE(out[i].promptLength, static_cast<int64_t>(prompts[i].size()));
       QCOMPARE(out[i].finishReason, std::string("length"));
-      QVERIFY2(out[i].tokenIds == expected[i], ("prompt " + std::to_string(i) + ", chunk " + std::to_string(chunk)).c_str());
+      QVERIFY2(out[i].tokenIds == expected[i],
+               ("prompt " + std::to_string(i) + ", chunk " + std::to_string(chunk)).c_str());
     }
   }
 }
@@ -222,7 +223,8 @@ void TestEngineGeneration::stopStrings() {
   QCOMPARE(out[0].stopString, stop);
   QCOMPARE(out[0].stopTokenId, -1);
   QVERIFY(out[0].tokenIds.size() <= 6);
-  QCOMPARE(out[0].tokenIds, std::vector<int>(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(out[0].tokenIds.size())));
+  QCOMPARE(out[0].tokenIds,
+           std::vector<int>(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(out[0].tokenIds.size())));
   QVERIFY(o.detokenize(out[0].tokenIds).find(stop) != std::string::npos);
   QCOMPARE(engine::StopStringMatcher::cut("abc<1><2>def", {"<2>", "c<"}), std::string("ab"));
 
@@ -294,7 +296,8 @@ void TestEngineGeneration::logprobsMatchRecomputation() {
     for (size_t t = 0; t < s.tokenIds.size(); ++t) {
       const float expected = logp[L - 1 + static_cast<int64_t>(t)][s.tokenIds[t]].item<float>();
       QVERIFY2(std::abs(expected - s.logprobs[t]) < 1e-4,
-               ("token " + std::to_string(t) + ": " + std::to_string(s.logprobs[t]) + " vs " + std::to_string(expected)).c_str());
+               ("token " + std::to_string(t) + ": " + std::to_string(s.logprobs[t]) + " vs " + std::to_string(expected))
+                   .c_str());
     }
   }
   // Greedy log-probs are those of temperature 1.

@@ -50,7 +50,8 @@ void TestEngineSampler::topPKeepsSmallestNucleus() {
   p.topP = 0.7;  // sorted 0.5, 0.3, 0.2: mass before each is 0, 0.5, 0.8 -> keep the first two
   QCOMPARE(kept(TokenSampler(p).filteredLogits(logitsOf({0.2f, 0.5f, 0.3f}))), (std::vector<bool>{false, true, true}));
   p.topP = 0.55;  // sorted 0.6, 0.25, 0.15: the first already reaches 0.55
-  QCOMPARE(kept(TokenSampler(p).filteredLogits(logitsOf({0.15f, 0.6f, 0.25f}))), (std::vector<bool>{false, true, false}));
+  QCOMPARE(kept(TokenSampler(p).filteredLogits(logitsOf({0.15f, 0.6f, 0.25f}))),
+           (std::vector<bool>{false, true, false}));
   p.topP = 1e-9;  // always at least the most likely token
   QCOMPARE(kept(TokenSampler(p).filteredLogits(logitsOf({0.2f, 0.5f, 0.3f}))), (std::vector<bool>{false, true, false}));
   p.topP = 0;

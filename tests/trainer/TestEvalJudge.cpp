@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/demo/DemoExampleGenerator.h"
 #include "core/dataset/DatasetReader.h"
+#include "core/demo/DemoExampleGenerator.h"
 #include "core/eval/EvalReport.h"
 #include "core/eval/EvalTable.h"
 #include "support/FakeOpenAIServer.h"
@@ -74,15 +74,25 @@ class TestEvalJudge : public QObject {
   QString serveUrl_;
 
   QStringList evalArgs(const QStringList& extra) const {
-    return QStringList{"eval", "--model", QString::fromStdString(model_), "--data", QString::fromStdString(data_),
-                       "--k", "3", "--max-new-tokens", "48", "--threads", "1"} +
+    return QStringList{"eval",
+                       "--model",
+                       QString::fromStdString(model_),
+                       "--data",
+                       QString::fromStdString(data_),
+                       "--k",
+                       "3",
+                       "--max-new-tokens",
+                       "48",
+                       "--threads",
+                       "1"} +
            extra;
   }
   EvalReport evalJson(const QStringList& extra) {
     const auto r = runCli(evalArgs(extra + QStringList{"--json"}));
     if (r.exitCode != 0) throw std::runtime_error("eval failed: " + r.err.toStdString());
     // stdout is exactly one JSON line; progress went to stderr.
-    if (r.out.count('\n') != 1 || !r.out.endsWith('\n')) throw std::runtime_error("not one line: " + r.out.toStdString());
+    if (r.out.count('\n') != 1 || !r.out.endsWith('\n'))
+      throw std::runtime_error("not one line: " + r.out.toStdString());
     if (!r.err.contains("eval progress: greedy") || !r.err.contains("eval progress: sampled"))
       throw std::runtime_error("no progress on stderr: " + r.err.toStdString());
     return EvalReport::fromJson(nlohmann::json::parse(r.out.toStdString()));
@@ -122,8 +132,11 @@ void TestEvalJudge::initTestCase() {
     const auto ex = gen.generate(0);
     const bool math = ex.dataSource.find("docmath") != std::string::npos;
     const std::string source = math ? "docmath_qa" : (i % 2 ? "hotpotqa" : "frames");
-    out << nlohmann::json{{"document", ex.document}, {"question", ex.question}, {"answer", ex.answer},
-                          {"data_source", source}, {"extra_info", {{"index", i}, {"half", i < 5 ? "a" : "b"}}}}
+    out << nlohmann::json{{"document", ex.document},
+                          {"question", ex.question},
+                          {"answer", ex.answer},
+                          {"data_source", source},
+                          {"extra_info", {{"index", i}, {"half", i < 5 ? "a" : "b"}}}}
                .dump()
         << "\n";
   }
@@ -204,12 +217,14 @@ void TestEvalJudge::tableMatchesJson() {
                               .arg(QString::fromStdString(eval::EvalTable::percent(row.acc.greedy)),
                                    QString::fromStdString(eval::EvalTable::percent(row.acc.meanAtK)),
                                    QString::fromStdString(eval::EvalTable::percent(row.acc.passAtK)));
-    const QRegularExpression re(QStringLiteral("^%1\\s+%2\\s+%3$")
-                                    .arg(QRegularExpression::escape(QString::fromStdString(row.name)),
-                                         QRegularExpression::escape(QString::fromStdString(row.scorer)),
-                                         cells.split(' ').join(QStringLiteral("\\s+")).replace('.', QStringLiteral("\\."))),
-                                QRegularExpression::MultilineOption);
-    QVERIFY2(re.match(text.section(section, 1)).hasMatch(), qPrintable(QString::fromStdString(row.name) + " in\n" + text));
+    const QRegularExpression re(
+        QStringLiteral("^%1\\s+%2\\s+%3$")
+            .arg(QRegularExpression::escape(QString::fromStdString(row.name)),
+                 QRegularExpression::escape(QString::fromStdString(row.scorer)),
+                 cells.split(' ').join(QStringLiteral("\\s+")).replace('.', QStringLiteral("\\."))),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(re.match(text.section(section, 1)).hasMatch(),
+             qPrintable(QString::fromStdString(row.name) + " in\n" + text));
   };
   for (const auto& row : json.sources) check(row, QStringLiteral("data source"));
   check(json.average, QStringLiteral("data source"));

@@ -106,12 +106,10 @@ void TestGrpoActorUpdater::microBatchSplit() {
   // row would add its own prompt and response (23 + 4 + 2 = 29).
   std::vector<int> p0(5, 1), p1(4, 2), r0(3, 3), r1(6, 4), r2(1, 5), r3(2, 6);
   const std::vector<train::ActorSequence> g{{&p0, &r0, 0}, {&p0, &r1, 0}, {&p0, &r2, 0}, {&p1, &r3, 0}};
-  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24),
-           (std::vector<std::vector<size_t>>{{0, 1, 2}, {3}}));
+  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24), (std::vector<std::vector<size_t>>{{0, 1, 2}, {3}}));
   train::TokenLogProbs::setSharedPrompts(false);
   // Padded: lengths 8, 11, 6, 6: 11 x 2 = 22 fits, 11 x 3 = 33 does not.
-  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24),
-           (std::vector<std::vector<size_t>>{{0, 1}, {2, 3}}));
+  QCOMPARE(train::ActorUpdater::microBatches(g, {0, 1, 2, 3}, 24), (std::vector<std::vector<size_t>>{{0, 1}, {2, 3}}));
   train::TokenLogProbs::setSharedPrompts(true);
 }
 
@@ -148,7 +146,6 @@ void TestGrpoActorUpdater::actorLogProbsEqualSamplingLogProbs() {
   }
   QVERIFY2(worst < 1e-4, qPrintable(QString("max |actor - sampler| log-prob difference %1").arg(worst)));
 }
-
 
 void TestGrpoActorUpdater::onPolicyUpdateIsTheTwoPassUpdate() {
   auto base = model::QwenPretrained::load(model_);

@@ -50,8 +50,8 @@ void TestInitModelCommand::writesLoadableTinyModel() {
   const std::string dir = longrl::test::freshTempDir("init-tiny") + "/model";
   std::string out;
   QCOMPARE(runInit({"--preset", "tiny", dir, "--seed", "3", "--vocab-size", "300"}, &out), 0);
-  for (const char* f : {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json",
-                        "tokenizer_config.json"})
+  for (const char* f :
+       {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json", "tokenizer_config.json"})
     QVERIFY2(fs::exists(dir + "/" + f), f);
   auto summary = nlohmann::json::parse(out);
   auto cfg = nlohmann::json::parse(longrl::test::fileBytes(dir + "/config.json"));
@@ -98,8 +98,10 @@ void TestInitModelCommand::seedDecidesWeights() {
   QCOMPARE(runInit({"--preset=tiny", root + "/a", "--seed", "1"}), 0);
   QCOMPARE(runInit({"--preset=tiny", root + "/b", "--seed", "1"}), 0);
   QCOMPARE(runInit({"--preset=tiny", root + "/c", "--seed", "2"}), 0);
-  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") == longrl::test::fileBytes(root + "/b/model.safetensors"));
-  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") != longrl::test::fileBytes(root + "/c/model.safetensors"));
+  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") ==
+          longrl::test::fileBytes(root + "/b/model.safetensors"));
+  QVERIFY(longrl::test::fileBytes(root + "/a/model.safetensors") !=
+          longrl::test::fileBytes(root + "/c/model.safetensors"));
 }
 
 void TestInitModelCommand::usageErrors() {

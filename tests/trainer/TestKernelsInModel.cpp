@@ -31,7 +31,8 @@ class TestKernelsInModel : public QObject {
     const auto ids = torch::randint(m->config().vocabSize, {2, 300}, torch::kInt64);  // > one 256-key block
     const auto probe = torch::randn({2, 300, m->config().hiddenSize});
     auto run = [&](bool block) {
-      m->setAttentionFunction(block ? model::blockAttentionFunction() : model::AttentionFunction(model::eagerAttention));
+      m->setAttentionFunction(block ? model::blockAttentionFunction()
+                                    : model::AttentionFunction(model::eagerAttention));
       m->zero_grad();
       const auto h = m->forward(ids);
       (h * probe).sum().backward();

@@ -63,7 +63,8 @@ QwenConfig configNamed(const QString& name) {
   if (name == "qwen2") return qwen2Config();
   if (name == "qwen3") return qwen3Config();
   if (name == "qwen3-yarn")
-    return withRope(qwen3Config(), {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 64);
+    return withRope(qwen3Config(), {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}},
+                    64);
   if (name == "qwen2-yarn")
     return withRope(qwen2Config(), {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 16);
   if (name == "qwen2-linear") return withRope(qwen2Config(), {{"rope_type", "linear"}, {"factor", 2.0}}, 16);
@@ -184,7 +185,8 @@ void TestQwenModel::matchesReference() {
   // same model without its rope scaling.
   auto other = randomModel(c, 8);
   QVERIFY((logits(other, ids) - expected).abs().max().item<double>() > 1e-2);
-  if (!c.ropeScaling.enabled() || (c.ropeScaling.type == RopeScaling::Type::Dynamic && length <= c.maxPositionEmbeddings))
+  if (!c.ropeScaling.enabled() ||
+      (c.ropeScaling.type == RopeScaling::Type::Dynamic && length <= c.maxPositionEmbeddings))
     return;
   QwenConfig plainConfig = c;
   plainConfig.ropeScaling = RopeScaling();
@@ -226,7 +228,8 @@ void TestQwenModel::greedyGenerationMatchesReference() {
   auto refLogits = runReference(dir, ids, steps, c.vocabSize, &why, {"--generate", std::to_string(steps)});
   if (!why.isEmpty()) QSKIP(qPrintable(why));
   QVERIFY(refLogits.defined());
-  const auto refTokens = torch::from_file(dir + "/reference.f32.tokens", false, 2 * steps, torch::kInt64).view({2, steps});
+  const auto refTokens =
+      torch::from_file(dir + "/reference.f32.tokens", false, 2 * steps, torch::kInt64).view({2, steps});
 
   longrl::engine::EngineOptions o;
   o.prefillChunkTokens = prefillChunk;
@@ -274,7 +277,8 @@ void TestQwenModel::kvCacheStepsEqualFullForward() {
     for (int64_t t = 5; t < 12; ++t) {
       auto step = m->lmHead(m->forward(ids.narrow(1, t, 1), {}, &cache));
       const double d = (step.select(1, 0) - full.select(1, t)).abs().max().item<double>();
-      QVERIFY2(d < 1e-4, qPrintable(QString("%1 step %2: diff %3").arg(QString::fromStdString(c.modelType)).arg(t).arg(d)));
+      QVERIFY2(d < 1e-4,
+               qPrintable(QString("%1 step %2: diff %3").arg(QString::fromStdString(c.modelType)).arg(t).arg(d)));
     }
     QCOMPARE(cache.length(), int64_t(12));
     QCOMPARE(cache.nextPositions()[0].item<int64_t>(), int64_t(12));

@@ -7,11 +7,11 @@
 // model of the same active size.
 #include <QtTest/QtTest>
 
+#include <sys/wait.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "TestTrainFixture.h"
 #include "support/TestPaths.h"
@@ -296,7 +296,8 @@ void TestQwenMoe::greedyGenerationWithCacheEqualsFullForward() {
     greedy.ignoreEos = true;
     const auto out = eng.generate(prompts, greedy);  // the two prompts left-padded into one batch
     for (size_t i = 0; i < prompts.size(); ++i)
-      QVERIFY2(out[i].tokenIds == expected[i], ("prompt " + std::to_string(i) + ", chunk " + std::to_string(chunk)).c_str());
+      QVERIFY2(out[i].tokenIds == expected[i],
+               ("prompt " + std::to_string(i) + ", chunk " + std::to_string(chunk)).c_str());
   }
   // Step logits through the cache against the full forward's.
   torch::NoGradGuard g;
@@ -411,7 +412,8 @@ void TestQwenMoe::tensorErrorsNameTheTensor() {
   write(root + "/missing", "model.layers.2.mlp.experts.4.up_proj.weight", "");
   expectError([&] { model::QwenPretrained::load(root + "/missing"); }, "model.layers.2.mlp.experts.4.up_proj.weight");
   write(root + "/shape", "", "model.layers.0.mlp.gate.weight");
-  expectError([&] { model::QwenPretrained::load(root + "/shape"); }, "'model.layers.0.mlp.gate.weight' has shape [5,48]");
+  expectError([&] { model::QwenPretrained::load(root + "/shape"); },
+              "'model.layers.0.mlp.gate.weight' has shape [5,48]");
   // A dense checkpoint read with an MoE config misses the router.
   auto dense = c;
   dense.modelType = "qwen3";

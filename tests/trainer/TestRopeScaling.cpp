@@ -26,7 +26,10 @@ constexpr double kInvFreqRel = 1e-6;
 double cosSinTolerance(double maxAngle) { return 1e-6 + 4.0 * maxAngle * std::ldexp(1.0, -24); }
 
 json configWith(int64_t headDim, double theta, int64_t window, const json& ropeScaling) {
-  return {{"head_dim", headDim}, {"rope_theta", theta}, {"max_position_embeddings", window}, {"rope_scaling", ropeScaling}};
+  return {{"head_dim", headDim},
+          {"rope_theta", theta},
+          {"max_position_embeddings", window},
+          {"rope_scaling", ropeScaling}};
 }
 
 std::string joined(const std::vector<int64_t>& v) {
@@ -55,12 +58,17 @@ void TestRopeScaling::valuesMatchReference_data() {
   QTest::addColumn<QString>("positions");
   const json yarnQwen3 = {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32768}};
   const json yarnQwen25 = {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32768}};
-  const json yarnDeepSeek = {{"type", "yarn"}, {"factor", 40.0}, {"mscale", 0.707}, {"mscale_all_dim", 1.0},
-                             {"beta_fast", 32}, {"beta_slow", 1}, {"original_max_position_embeddings", 4096}};
-  const json yarnGptOss = {{"rope_type", "yarn"}, {"factor", 32.0}, {"beta_fast", 32.0}, {"beta_slow", 1.0},
-                           {"truncate", false}, {"original_max_position_embeddings", 4096}};
-  const json yarnExplicit = {{"rope_type", "yarn"}, {"factor", 8.0}, {"attention_factor", 0.9}, {"beta_fast", 16},
-                             {"beta_slow", 2}, {"original_max_position_embeddings", 256}};
+  const json yarnDeepSeek = {{"type", "yarn"},
+                             {"factor", 40.0},
+                             {"mscale", 0.707},
+                             {"mscale_all_dim", 1.0},
+                             {"beta_fast", 32},
+                             {"beta_slow", 1},
+                             {"original_max_position_embeddings", 4096}};
+  const json yarnGptOss = {{"rope_type", "yarn"}, {"factor", 32.0},    {"beta_fast", 32.0},
+                           {"beta_slow", 1.0},    {"truncate", false}, {"original_max_position_embeddings", 4096}};
+  const json yarnExplicit = {{"rope_type", "yarn"}, {"factor", 8.0},  {"attention_factor", 0.9},
+                             {"beta_fast", 16},     {"beta_slow", 2}, {"original_max_position_embeddings", 256}};
   const json yarnTiny = {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 256}};
   const json yarnNoWindow = {{"rope_type", "yarn"}, {"factor", 4.0}};  // window = max_position_embeddings
   const json linear = {{"rope_type", "linear"}, {"factor", 2.0}};
@@ -89,8 +97,8 @@ void TestRopeScaling::valuesMatchReference() {
   QFETCH(QString, positions);
   const json cfg = json::parse(config.toStdString());
   const std::string out = longrl::test::freshTempDir("rope-ref") + "/values.f32";
-  const auto run = longrl::test::runPythonScript("tests/trainer/rope_reference.py",
-                                                 {cfg.dump(), positions.toStdString(), out});
+  const auto run =
+      longrl::test::runPythonScript("tests/trainer/rope_reference.py", {cfg.dump(), positions.toStdString(), out});
   if (run.skipped()) QSKIP(run.output.c_str());
   QVERIFY2(run.rc == 0, run.output.c_str());
   std::vector<int64_t> pos;
@@ -160,8 +168,9 @@ void TestRopeScaling::readsAndWritesConfig() {
   c.maxPositionEmbeddings = 1024;
   json j = c.toJson();
   QVERIFY(j["rope_scaling"].is_null());
-  j["rope_scaling"] = {{"type", "yarn"}, {"factor", 4}, {"original_max_position_embeddings", 256}, {"beta_fast", 16},
-                       {"mscale", 0.5}, {"mscale_all_dim", 1.0}, {"truncate", false}, {"finetuned", true}};
+  j["rope_scaling"] = {{"type", "yarn"},    {"factor", 4},      {"original_max_position_embeddings", 256},
+                       {"beta_fast", 16},   {"mscale", 0.5},    {"mscale_all_dim", 1.0},
+                       {"truncate", false}, {"finetuned", true}};
   const auto yarn = QwenConfig::fromJson(j);
   QCOMPARE(yarn.ropeScaling.typeName(), std::string("yarn"));
   QCOMPARE(yarn.ropeScaling.factor, 4.0);
@@ -190,7 +199,8 @@ void TestRopeScaling::readsAndWritesConfig() {
   QVERIFY(!QwenConfig::fromJson(j).ropeScaling.enabled());
   QVERIFY(QwenConfig::fromJson(j).toJson()["rope_scaling"].is_null());
   // The context a server allows: Qwen2.5 keeps max_position_embeddings at the original window.
-  const auto qwen25 = RopeScaling::fromJson({{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32768}}, "c");
+  const auto qwen25 =
+      RopeScaling::fromJson({{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32768}}, "c");
   QCOMPARE(qwen25.contextLength(32768), int64_t(131072));
   QCOMPARE(qwen25.contextLength(40960), int64_t(131072));
   QCOMPARE(RopeScaling().contextLength(4096), int64_t(4096));
@@ -206,7 +216,8 @@ void TestRopeScaling::refusesBadRopeScaling_data() {
   auto row = [](const char* name, const json& rs, const char* expected) {
     QTest::newRow(name) << QString::fromStdString(rs.dump()) << expected;
   };
-  row("longrope", {{"rope_type", "longrope"}, {"factor", 4.0}}, "rope_scaling.rope_type 'longrope' is not supported (supported: default, linear, dynamic, yarn)");
+  row("longrope", {{"rope_type", "longrope"}, {"factor", 4.0}},
+      "rope_scaling.rope_type 'longrope' is not supported (supported: default, linear, dynamic, yarn)");
   row("llama3", {{"rope_type", "llama3"}, {"factor", 8.0}}, "'llama3' is not supported");
   row("su (legacy type)", {{"type", "su"}}, "rope_scaling.rope_type 'su' is not supported");
   row("no type", {{"factor", 4.0}}, "rope_scaling.rope_type is missing");
@@ -221,10 +232,12 @@ void TestRopeScaling::refusesBadRopeScaling_data() {
       "original_max_position_embeddings must be a positive integer");
   row("beta_fast not above beta_slow", {{"rope_type", "yarn"}, {"factor", 4.0}, {"beta_fast", 1}, {"beta_slow", 2}},
       "rope_scaling.beta_fast (1.0) must be larger than rope_scaling.beta_slow (2.0)");
-  row("beta_slow negative", {{"rope_type", "yarn"}, {"factor", 4.0}, {"beta_slow", -1}}, "rope_scaling.beta_slow must be > 0");
+  row("beta_slow negative", {{"rope_type", "yarn"}, {"factor", 4.0}, {"beta_slow", -1}},
+      "rope_scaling.beta_slow must be > 0");
   row("attention_factor zero", {{"rope_type", "yarn"}, {"factor", 4.0}, {"attention_factor", 0}},
       "rope_scaling.attention_factor must be > 0");
-  row("truncate a string", {{"rope_type", "yarn"}, {"factor", 4.0}, {"truncate", "no"}}, "rope_scaling.truncate must be true or false");
+  row("truncate a string", {{"rope_type", "yarn"}, {"factor", 4.0}, {"truncate", "no"}},
+      "rope_scaling.truncate must be true or false");
 }
 
 void TestRopeScaling::refusesBadRopeScaling() {

@@ -30,8 +30,7 @@ void writeRaw(const std::string& path, const std::string& header, size_t dataByt
 }
 
 // The error message of `fn`, or a failure marker.
-template <typename F>
-std::string errorOf(F fn) {
+template <typename F> std::string errorOf(F fn) {
   try {
     fn();
   } catch (const SafetensorsError& e) {
@@ -40,10 +39,10 @@ std::string errorOf(F fn) {
   return "<no SafetensorsError>";
 }
 
-#define EXPECT_ERROR(expr, ...)                                                         \
-  do {                                                                                  \
-    const QString msg = QString::fromStdString(errorOf([&] { expr; }));                 \
-    for (const char* part : {__VA_ARGS__})                                              \
+#define EXPECT_ERROR(expr, ...)                                                               \
+  do {                                                                                        \
+    const QString msg = QString::fromStdString(errorOf([&] { expr; }));                       \
+    for (const char* part : {__VA_ARGS__})                                                    \
       QVERIFY2(msg.contains(QLatin1String(part)), qPrintable("'" + msg + "' lacks " + part)); \
   } while (0)
 
@@ -132,7 +131,7 @@ void TestSafetensors::shardedSaveAndLoad() {
   torch::manual_seed(2);
   NamedTensors tensors;
   for (int i = 0; i < 5; ++i) tensors.emplace_back("t" + std::to_string(i), torch::randn({10, 10}));  // 400 B each
-  auto files = ShardedCheckpoint::save(dir, tensors, 900);                                           // 2 per shard
+  auto files = ShardedCheckpoint::save(dir, tensors, 900);                                            // 2 per shard
   QCOMPARE(files.size(), size_t(4));
   QCOMPARE(files[0], std::string("model-00001-of-00003.safetensors"));
   QCOMPARE(files.back(), std::string("model.safetensors.index.json"));
@@ -199,9 +198,10 @@ void TestSafetensors::badFiles() {
   EXPECT_ERROR(SafetensorsHeader::read(badJson), "badjson.safetensors", "not valid JSON");
 
   const std::string overlap = dir + "/overlap.safetensors";
-  writeRaw(overlap,
-           R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
-           12);
+  writeRaw(
+      overlap,
+      R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+      12);
   EXPECT_ERROR(SafetensorsHeader::read(overlap), "overlap.safetensors", "'y'", "overlaps", "'x'");
 
   const std::string past = dir + "/past.safetensors";
@@ -234,40 +234,51 @@ void TestSafetensors::hostileHeaders() {
     return path;
   };
   // 2^62 F32 elements are 2^64 bytes, which wraps to 0 and would match data_offsets [0,0].
-  EXPECT_ERROR(SafetensorsHeader::read(file("wrap", R"({"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})", 0)),
+  EXPECT_ERROR(SafetensorsHeader::read(
+                   file("wrap", R"({"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})", 0)),
                "wrap.safetensors", "'x'", "overflows");
   EXPECT_ERROR(SafetensorsReader{dir + "/wrap.safetensors"}, "wrap.safetensors", "overflows");
-  EXPECT_ERROR(SafetensorsHeader::read(file("bigdim", R"({"x":{"dtype":"U8","shape":[9223372036854775808,0],"data_offsets":[0,0]}})", 0)),
+  EXPECT_ERROR(SafetensorsHeader::read(
+                   file("bigdim", R"({"x":{"dtype":"U8","shape":[9223372036854775808,0],"data_offsets":[0,0]}})", 0)),
                "bigdim.safetensors", "'x'", "too large");
   EXPECT_ERROR(SafetensorsHeader::read(file("negdim", R"({"x":{"dtype":"U8","shape":[-1],"data_offsets":[0,0]}})", 0)),
                "negdim.safetensors", "'x'", "non-negative");
-  EXPECT_ERROR(SafetensorsHeader::read(file("farend", R"({"x":{"dtype":"U8","shape":[0],"data_offsets":[18446744073709551615,18446744073709551615]}})", 4)),
-               "farend.safetensors", "'x'", "past the end");
-  EXPECT_ERROR(SafetensorsHeader::read(file("backwards", R"({"x":{"dtype":"U8","shape":[4],"data_offsets":[8,4]}})", 8)),
+  EXPECT_ERROR(
+      SafetensorsHeader::read(
+          file("farend",
+               R"({"x":{"dtype":"U8","shape":[0],"data_offsets":[18446744073709551615,18446744073709551615]}})", 4)),
+      "farend.safetensors", "'x'", "past the end");
+  EXPECT_ERROR(SafetensorsHeader::read(
+                   file("backwards", R"({"x":{"dtype":"U8","shape":[4],"data_offsets":[8,4]}})", 8)),
                "backwards.safetensors", "'x'", "end < begin");
   EXPECT_ERROR(SafetensorsHeader::read(file("negoff", R"({"x":{"dtype":"U8","shape":[4],"data_offsets":[-4,0]}})", 8)),
                "negoff.safetensors", "'x'", "data_offsets");
   // Three tensors, the last overlapping the first two.
-  EXPECT_ERROR(SafetensorsHeader::read(file("overlap3", R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"
-                                                       R"("b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]},)"
-                                                       R"("c":{"dtype":"U8","shape":[6],"data_offsets":[2,8]}})", 8)),
+  EXPECT_ERROR(SafetensorsHeader::read(file("overlap3",
+                                            R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"
+                                            R"("b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]},)"
+                                            R"("c":{"dtype":"U8","shape":[6],"data_offsets":[2,8]}})",
+                                            8)),
                "overlap3.safetensors", "overlaps");
   const std::string deep = std::string(200000, '[') + std::string(200000, ']');
-  EXPECT_ERROR(SafetensorsHeader::read(file("deep", R"({"x":{"dtype":"U8","shape":[1],"data_offsets":)" + deep + "}}", 1)),
+  EXPECT_ERROR(SafetensorsHeader::read(
+                   file("deep", R"({"x":{"dtype":"U8","shape":[1],"data_offsets":)" + deep + "}}", 1)),
                "deep.safetensors", "'x'", "data_offsets");
   EXPECT_ERROR(SafetensorsHeader::read(file("deepmeta", R"({"__metadata__":{"k":)" + deep + "}}", 0)),
                "deepmeta.safetensors", "__metadata__");
   EXPECT_ERROR(SafetensorsHeader::read(file("inf", R"({"x":{"dtype":"U8","shape":[1e999],"data_offsets":[0,1]}})", 1)),
                "inf.safetensors", "not valid JSON");
   EXPECT_ERROR(SafetensorsHeader::read(file("array", "[]", 0)), "array.safetensors", "not a JSON object");
-  EXPECT_ERROR(SafetensorsHeader::read(file("entry", R"({"x":[1,2]})", 0)), "entry.safetensors", "'x'", "not an object");
+  EXPECT_ERROR(SafetensorsHeader::read(file("entry", R"({"x":[1,2]})", 0)), "entry.safetensors", "'x'",
+               "not an object");
   EXPECT_ERROR(SafetensorsHeader::read(file("nodtype", R"({"x":{"shape":[1],"data_offsets":[0,1]}})", 1)),
                "nodtype.safetensors", "'x'", "dtype");
   // A sharded index that is not JSON, or names a file outside its directory.
   const std::string sharded = longrl::test::freshTempDir("st-hostile-index");
   std::ofstream(sharded + "/model.safetensors.index.json") << R"({"weight_map": {"x": 1e999}})";
   EXPECT_ERROR(ShardedCheckpoint::open(sharded), "model.safetensors.index.json", "not valid JSON");
-  std::ofstream(sharded + "/model.safetensors.index.json", std::ios::trunc) << R"({"weight_map": {"x": "../../etc/passwd"}})";
+  std::ofstream(sharded + "/model.safetensors.index.json", std::ios::trunc)
+      << R"({"weight_map": {"x": "../../etc/passwd"}})";
   EXPECT_ERROR(ShardedCheckpoint::open(sharded), "model.safetensors.index.json", "outside the directory");
 }
 

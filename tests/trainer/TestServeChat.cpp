@@ -3,11 +3,11 @@
 // 503 from a full queue), and core's JudgeClient against it.
 #include <QtTest/QtTest>
 
-#include <fstream>
 #include <atomic>
+#include <fstream>
 #include <future>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -57,8 +57,11 @@ std::string makeModelDir() {
 }
 
 json chatBody(const std::string& user, int maxTokens, bool stream = false) {
-  return {{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", user}}}}, {"max_tokens", maxTokens},
-          {"temperature", 0}, {"stream", stream}};
+  return {{"model", "tiny"},
+          {"messages", {{{"role", "user"}, {"content", user}}}},
+          {"max_tokens", maxTokens},
+          {"temperature", 0},
+          {"stream", stream}};
 }
 
 httplib::Headers auth() { return {{"Authorization", std::string("Bearer ") + kKey}}; }
@@ -147,7 +150,8 @@ void TestServeChat::completionSchemaAndContent() {
   QVERIFY(!content.empty());
   const std::string finish = c["finish_reason"].get<std::string>();
   QVERIFY(finish == "stop" || finish == "length");
-  const auto ids = reference_->tokenizer.encode(reference_->tokenizer.applyChatTemplate({{"user", "hello there", std::nullopt}}));
+  const auto ids =
+      reference_->tokenizer.encode(reference_->tokenizer.applyChatTemplate({{"user", "hello there", std::nullopt}}));
   QCOMPARE(j["usage"]["prompt_tokens"].get<size_t>(), ids.size());
   const auto completion = j["usage"]["completion_tokens"].get<int>();
   QVERIFY(completion >= 1 && completion <= 12);
@@ -237,7 +241,9 @@ void TestServeChat::rejectsWithoutKey() {
 }
 
 void TestServeChat::badRequestsName400Field() {
-  auto post = [&](const std::string& body) { return client_->Post("/v1/chat/completions", auth(), body, "application/json"); };
+  auto post = [&](const std::string& body) {
+    return client_->Post("/v1/chat/completions", auth(), body, "application/json");
+  };
   auto r = post("{\"messages\": [");
   QCOMPARE(r->status, 400);
   QVERIFY(errorOf(r)["message"].get<std::string>().find("not valid JSON") != std::string::npos);
@@ -323,7 +329,10 @@ void TestServeChat::workerQueueIsBounded() {
   std::atomic<int> ran{0};
   {
     serve::GenerationWorker worker(1);
-    QVERIFY(worker.trySubmit([gate, &ran] { gate.wait(); ++ran; }));  // running
+    QVERIFY(worker.trySubmit([gate, &ran] {
+      gate.wait();
+      ++ran;
+    }));  // running
     // Wait until the worker took the first job, so the queue is empty again.
     for (int i = 0; i < 200 && worker.queued() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     QVERIFY(worker.trySubmit([&ran] { ++ran; }));   // queued

@@ -83,9 +83,7 @@ RawReply rawExchange(int port, const std::string& request) {
     const size_t headEnd = all.find("\r\n\r\n");
     if (headEnd != std::string::npos) {
       const auto cl = all.find("Content-Length: ");
-      if (cl != std::string::npos && cl < headEnd &&
-          all.size() >= headEnd + 4 + std::stoul(all.substr(cl + 16)))
-        break;
+      if (cl != std::string::npos && cl < headEnd && all.size() >= headEnd + 4 + std::stoul(all.substr(cl + 16))) break;
     }
   }
   ::close(fd);
@@ -144,7 +142,8 @@ std::string listensOnLoopbackOnly(int port) {
     std::istringstream fields(line);
     std::string slot, local, remote, state;
     fields >> slot >> local >> remote >> state;
-    if (state == "0A" && local.size() >= 5 && local.substr(local.size() - 5) == want) return "listening on IPv6 " + local;
+    if (state == "0A" && local.size() >= 5 && local.substr(local.size() - 5) == want)
+      return "listening on IPv6 " + local;
   }
   return found.empty() ? "nothing listens on the port" : "";
 }
@@ -211,19 +210,19 @@ void TestServeHardening::defaultOptionsBindLoopback() {
 
 void TestServeHardening::apiKeyMustMatchExactly() {
   const std::vector<std::string> wrong = {
-      "",                                   // none
-      std::string("Bearer ") + kKey + "x",  // longer
+      "",                                                       // none
+      std::string("Bearer ") + kKey + "x",                      // longer
       std::string("Bearer ") + std::string(kKey).substr(0, 9),  // a prefix
-      std::string("Bearer  ") + kKey,       // two spaces
-      std::string("Basic ") + kKey,         // another scheme
-      kKey,                                 // no scheme
+      std::string("Bearer  ") + kKey,                           // two spaces
+      std::string("Basic ") + kKey,                             // another scheme
+      kKey,                                                     // no scheme
       "Bearer ",
   };
   for (const auto& auth : wrong) {
     httplib::Headers h;
     if (!auth.empty()) h.emplace("Authorization", auth);
     for (int route = 0; route < 3; ++route) {
-      auto r = route == 0 ? client_->Get("/v1/models", h)
+      auto r = route == 0   ? client_->Get("/v1/models", h)
                : route == 1 ? client_->Post("/v1/chat/completions", h, chatBody().dump(), "application/json")
                             : client_->Get("/v1/no-such-route", h);  // 401 first: no route is revealed
       QVERIFY(r);
@@ -240,12 +239,14 @@ void TestServeHardening::apiKeyMustMatchExactly() {
 void TestServeHardening::chunkedBodyIsBounded() {
   // Within the limit, a chunked body is read and answered like any other.
   const std::string ok = chatBody().dump();
-  auto r = rawExchange(port_, requestHead("POST", "/v1/chat/completions", "Transfer-Encoding: chunked\r\n") + chunked(ok, 7));
+  auto r = rawExchange(port_,
+                       requestHead("POST", "/v1/chat/completions", "Transfer-Encoding: chunked\r\n") + chunked(ok, 7));
   QVERIFY2(r.status == 200, (r.head + r.body).c_str());
   QCOMPARE(json::parse(r.body)["object"].get<std::string>(), std::string("chat.completion"));
   // Past it, 413: httplib would otherwise keep appending chunks without end.
   const std::string big = chatBody(std::string(kLimit + 1000, 'a')).dump();
-  r = rawExchange(port_, requestHead("POST", "/v1/chat/completions", "Transfer-Encoding: chunked\r\n") + chunked(big, 4096));
+  r = rawExchange(port_,
+                  requestHead("POST", "/v1/chat/completions", "Transfer-Encoding: chunked\r\n") + chunked(big, 4096));
   QVERIFY2(r.status == 413, (r.head + r.body).c_str());
   QCOMPARE(errorOf(r.body)["type"].get<std::string>(), std::string("request_too_large"));
   QVERIFY(errorOf(r.body)["message"].get<std::string>().find(std::to_string(kLimit)) != std::string::npos);
@@ -261,7 +262,8 @@ void TestServeHardening::bodyWithoutLengthIsBounded() {
   QCOMPARE(errorOf(r.body)["type"].get<std::string>(), std::string("request_too_large"));
   // A declared length over the limit is refused before the body is read.
   r = rawExchange(port_, requestHead("POST", "/v1/chat/completions",
-                                     "Content-Length: " + std::to_string(kLimit + 1) + "\r\n") + "{");
+                                     "Content-Length: " + std::to_string(kLimit + 1) + "\r\n") +
+                             "{");
   QVERIFY2(r.status == 413, (r.head + r.body).c_str());
   QCOMPARE(errorOf(r.body)["type"].get<std::string>(), std::string("request_too_large"));
 }
@@ -270,7 +272,8 @@ void TestServeHardening::compressedBodyRefused() {
   // 1 KiB of gzip may inflate to megabytes; the limit counts bytes on the wire, so refuse it.
   const std::string body = "\x1f\x8b\x08\x00\x00\x00\x00\x00";
   auto r = rawExchange(port_, requestHead("POST", "/v1/chat/completions",
-                                          "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") +
+                                          "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(body.size()) +
+                                              "\r\n") +
                                   body);
   QVERIFY2(r.status == 415, (r.head + r.body).c_str());
   QVERIFY(errorOf(r.body)["message"].get<std::string>().find("gzip") != std::string::npos);
@@ -310,9 +313,16 @@ void TestServeHardening::deeplyNestedJsonIs400() {
 }
 
 void TestServeHardening::malformedBodiesAre400() {
-  const std::vector<std::string> bodies = {"",       "null",  "42",  "\"text\"", "[]", "{",
-                                           "{\"messages\": [}", std::string("{\"messages\": \"\xff\xfe\"}"),
-                                           "{\"a\": 1e999}", std::string("{\"messages\"\0: 1}", 16)};
+  const std::vector<std::string> bodies = {"",
+                                           "null",
+                                           "42",
+                                           "\"text\"",
+                                           "[]",
+                                           "{",
+                                           "{\"messages\": [}",
+                                           std::string("{\"messages\": \"\xff\xfe\"}"),
+                                           "{\"a\": 1e999}",
+                                           std::string("{\"messages\"\0: 1}", 16)};
   for (const auto& body : bodies) {
     auto r = client_->Post("/v1/chat/completions", httplib::Headers{{"Authorization", std::string("Bearer ") + kKey}},
                            body, "application/json");
@@ -421,7 +431,7 @@ void TestServeHardening::cliBindsLoopbackAndReadsEnvKey() {
   QVERIFY(r);
   QCOMPARE(r->status, 200);
   QCOMPARE(json::parse(r->body)["data"][0]["id"].get<std::string>(), std::string("model"));  // the folder's name
-  p.terminate();  // SIGTERM: a clean stop
+  p.terminate();                                                                             // SIGTERM: a clean stop
   QVERIFY(p.waitForFinished(30000));
   QCOMPARE(p.exitStatus(), QProcess::NormalExit);
   QCOMPARE(p.exitCode(), 0);
@@ -442,10 +452,12 @@ void TestServeHardening::cliRejectsBadLimits() {
   };
   for (const auto& c : cases) {
     QProcess p;
-    p.start(QString::fromStdString(test::cliPath()), QStringList{"serve", "--model", QString::fromStdString(dir_)} + c.args);
+    p.start(QString::fromStdString(test::cliPath()),
+            QStringList{"serve", "--model", QString::fromStdString(dir_)} + c.args);
     QVERIFY(p.waitForFinished(60000));
     const QByteArray err = p.readAllStandardError();
-    QVERIFY2(p.exitCode() == 2, (c.args.join(' ').toUtf8() + " -> " + QByteArray::number(p.exitCode()) + " " + err).constData());
+    QVERIFY2(p.exitCode() == 2,
+             (c.args.join(' ').toUtf8() + " -> " + QByteArray::number(p.exitCode()) + " " + err).constData());
     QVERIFY2(err.contains(c.mentions), err.constData());
   }
 }

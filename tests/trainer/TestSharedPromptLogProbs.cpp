@@ -102,8 +102,7 @@ void TestSharedPromptLogProbs::sameAsPaddedBatch() {
     // Rounding differs (another summation order), so the bound is relative to the tensor's scale.
     const double diff = (shared[i] - padded[i]).abs().max().item<double>();
     QVERIFY2(diff <= 1e-5 * padded[i].abs().max().item<double>() + 1e-8,
-             ("parameter " + std::to_string(i - 2) + ": largest difference " +
-              std::to_string(diff) + " of " +
+             ("parameter " + std::to_string(i - 2) + ": largest difference " + std::to_string(diff) + " of " +
               std::to_string(padded[i].abs().max().item<double>()))
                  .c_str());
   }

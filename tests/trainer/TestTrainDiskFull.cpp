@@ -74,9 +74,9 @@ void TestTrainDiskFull::checkpointOnFullDiskKeepsThePreviousOne() {
   const std::string run = root + "/run";
 
   QProcess p;
-  p.start("unshare", {"--mount", "--propagation", "private", "bash", "-c", kScript, "disk-full",
-                      QString::fromStdString(run), QString::fromStdString(test::cliPath()),
-                      QString::fromStdString(configPath), QString::fromStdString(root)});
+  p.start("unshare",
+          {"--mount", "--propagation", "private", "bash", "-c", kScript, "disk-full", QString::fromStdString(run),
+           QString::fromStdString(test::cliPath()), QString::fromStdString(configPath), QString::fromStdString(root)});
   QVERIFY(p.waitForFinished(300000));
   const QByteArray err = p.readAllStandardError();
   if (p.exitCode() == 77 || (p.exitCode() != 0 && err.contains("unshare")))

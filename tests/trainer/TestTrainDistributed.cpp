@@ -122,7 +122,7 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   // terms; AdamW turns rounding noise in near-zero gradients into lr-sized steps, and with several
   // mini-batches per step the two runs drift apart by ~1e-3 although each step agrees to 1e-7.
   cfg.grpo.ppoMiniBatchSize = 3;
-  cfg.grpo.useKlLoss = true;      // reference log-probs are split too
+  cfg.grpo.useKlLoss = true;  // reference log-probs are split too
   cfg.grpo.klCoef = 0.1;
   cfg.checkpoint.everySteps = 3;
   const std::string config = root_ + "/two-ranks.json";
@@ -139,8 +139,10 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   // Weights after SFT (step-0) and after the GRPO steps (step-3).
   double worst = 0;
   QVERIFY(fs::exists(two + "/checkpoints/step-0") && fs::exists(two + "/checkpoints/step-3"));
-  QVERIFY2(sameWeights(one + "/checkpoints/step-0", two + "/checkpoints/step-0", &worst), qPrintable(QString::number(worst)));
-  QVERIFY2(sameWeights(one + "/checkpoints/step-3", two + "/checkpoints/step-3", &worst), qPrintable(QString::number(worst)));
+  QVERIFY2(sameWeights(one + "/checkpoints/step-0", two + "/checkpoints/step-0", &worst),
+           qPrintable(QString::number(worst)));
+  QVERIFY2(sameWeights(one + "/checkpoints/step-3", two + "/checkpoints/step-3", &worst),
+           qPrintable(QString::number(worst)));
   qInfo("largest weight difference 1 vs 2 ranks after GRPO: %g", worst);
   auto m0 = model::QwenPretrained::load(model_), m3 = model::QwenPretrained::load(two + "/checkpoints/step-3");
   QVERIFY(!torch::allclose(m0->model->embed_tokens->weight, m3->model->embed_tokens->weight));  // it did train
@@ -161,7 +163,8 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
     int positive = 0;
     for (const auto& x : e2.rollouts(q)) {
       const double a = ent1.at({x.step, x.example_id, x.group_idx, x.sample_idx});
-      QVERIFY2(std::abs(a - x.mean_entropy) <= 1e-4 * (1 + a), qPrintable(QString("%1 vs %2").arg(a).arg(x.mean_entropy)));
+      QVERIFY2(std::abs(a - x.mean_entropy) <= 1e-4 * (1 + a),
+               qPrintable(QString("%1 vs %2").arg(a).arg(x.mean_entropy)));
       positive += x.mean_entropy > 0 ? 1 : 0;
     }
     QCOMPARE(positive, static_cast<int>(ro2.size()));
@@ -174,8 +177,9 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   QCOMPARE(scalar(two, "SELECT count(*) FROM runs"), int64_t(1));
   store::RunStoreReader s1(store::RunStore::fileIn(one)), s2(store::RunStore::fileIn(two));
   QCOMPARE(s2.runs().at(0).status, std::string("finished"));
-  for (const char* name : {"sft/loss", "sft/grad_norm", "critic/rewards/mean", "critic/advantages/max", "actor/pg_loss",
-                           "actor/entropy", "actor/kl_loss", "actor/grad_norm", "actor/pg_clipfrac", "response_length/mean"}) {
+  for (const char* name :
+       {"sft/loss", "sft/grad_norm", "critic/rewards/mean", "critic/advantages/max", "actor/pg_loss", "actor/entropy",
+        "actor/kl_loss", "actor/grad_norm", "actor/pg_clipfrac", "response_length/mean"}) {
     const auto a = s1.metricSeries(name), b = s2.metricSeries(name);
     QVERIFY2(a.size() == 3 && b.size() == a.size(), name);
     for (size_t i = 0; i < a.size(); ++i)
@@ -209,9 +213,11 @@ void TestTrainDistributed::dynamicSamplingSeesTheGlobalBatch() {
   const std::string config = root_ + "/dynamic.json";
   cfg.saveFile(config);
   const std::string one = root_ + "/dyn-one", two = root_ + "/dyn-two";
-  QCOMPARE(runCli({"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(one)}).exitCode, 0);
-  const auto r2 = runCli({"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(two),
-                          "--nproc", "2"});
+  QCOMPARE(
+      runCli({"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(one)}).exitCode,
+      0);
+  const auto r2 = runCli(
+      {"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(two), "--nproc", "2"});
   QVERIFY2(r2.exitCode == 0, r2.err.c_str());
   QVERIFY(r2.out.empty());  // no --events: nothing on stdout from any rank
   store::RunStoreReader s2(store::RunStore::fileIn(two));
@@ -289,8 +295,8 @@ void TestTrainDistributed::rankZeroKilledLeavesAFailedRunNotARunningOne() {
   const std::string config = root_ + "/killed.json", dir = root_ + "/killed";
   cfg.saveFile(config);
   QProcess p;
-  p.start(QString::fromStdString(test::cliPath()),
-          {"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(dir), "--nproc", "2"});
+  p.start(QString::fromStdString(test::cliPath()), {"train", "--config", QString::fromStdString(config), "--run-dir",
+                                                    QString::fromStdString(dir), "--nproc", "2"});
   QVERIFY(p.waitForStarted());
   auto stepsStored = [&]() -> int64_t {
     if (!store::RunStore::isRunDir(dir)) return 0;
@@ -313,7 +319,8 @@ void TestTrainDistributed::rankZeroKilledLeavesAFailedRunNotARunningOne() {
 }
 
 void TestTrainDistributed::nprocUsage() {
-  const auto bad = runCli({"train", "--config", "c.json", "--run-dir", QString::fromStdString(root_ + "/x"), "--nproc", "0"});
+  const auto bad =
+      runCli({"train", "--config", "c.json", "--run-dir", QString::fromStdString(root_ + "/x"), "--nproc", "0"});
   QCOMPARE(bad.exitCode, 2);
   QVERIFY2(bad.err.find("--nproc") != std::string::npos, bad.err.c_str());
   // A rank whose environment is incomplete says which variable is missing.

@@ -69,8 +69,11 @@ inline std::string makeTinyModel(const std::string& dir, double eosScale = 1.0, 
 inline void writeDataset(const std::string& path, const std::vector<TinyDoc>& docs) {
   std::ofstream out(path);
   for (const auto& d : docs)
-    out << nlohmann::json{{"document", d.document}, {"question", d.question}, {"answer", d.answer},
-                          {"data_source", d.dataSource}, {"extra_info", {{"index", std::stoll(d.id)}}}}
+    out << nlohmann::json{{"document", d.document},
+                          {"question", d.question},
+                          {"answer", d.answer},
+                          {"data_source", d.dataSource},
+                          {"extra_info", {{"index", std::stoll(d.id)}}}}
                .dump()
         << "\n";
 }

@@ -62,15 +62,40 @@ void TestTrainGrpo::grpoStepsWriteMetricsAndRollouts() {
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
   const auto names = r.metricNames();
   const std::set<std::string> have(names.begin(), names.end());
-  for (const char* n :
-       {"actor/pg_loss", "actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "actor/entropy",
-        "actor/grad_norm", "actor/lr", "critic/score/mean", "critic/score/max", "critic/score/min",
-        "critic/rewards/mean", "critic/rewards/max", "critic/rewards/min", "critic/advantages/mean",
-        "critic/advantages/max", "critic/advantages/min", "response_length/mean", "response_length/max",
-        "response_length/min", "response_length/clip_ratio", "prompt_length/mean", "prompt_length/max",
-        "prompt_length/min", "prompt_length/clip_ratio", "timing_s/gen", "timing_s/reward", "timing_s/old_log_prob",
-        "timing_s/adv", "timing_s/update_actor", "timing_s/step", "perf/throughput", "perf/time_per_step",
-        "perf/cpu_memory_used_gb", "train/num_gen_batches"})
+  for (const char* n : {"actor/pg_loss",
+                        "actor/pg_clipfrac",
+                        "actor/pg_clipfrac_lower",
+                        "actor/ppo_kl",
+                        "actor/entropy",
+                        "actor/grad_norm",
+                        "actor/lr",
+                        "critic/score/mean",
+                        "critic/score/max",
+                        "critic/score/min",
+                        "critic/rewards/mean",
+                        "critic/rewards/max",
+                        "critic/rewards/min",
+                        "critic/advantages/mean",
+                        "critic/advantages/max",
+                        "critic/advantages/min",
+                        "response_length/mean",
+                        "response_length/max",
+                        "response_length/min",
+                        "response_length/clip_ratio",
+                        "prompt_length/mean",
+                        "prompt_length/max",
+                        "prompt_length/min",
+                        "prompt_length/clip_ratio",
+                        "timing_s/gen",
+                        "timing_s/reward",
+                        "timing_s/old_log_prob",
+                        "timing_s/adv",
+                        "timing_s/update_actor",
+                        "timing_s/step",
+                        "perf/throughput",
+                        "perf/time_per_step",
+                        "perf/cpu_memory_used_gb",
+                        "train/num_gen_batches"})
     QVERIFY2(have.count(n), n);
   QVERIFY(!have.count("actor/kl_loss"));  // no KL loss configured
   QCOMPARE(r.metricSeries("actor/lr").size(), size_t(2));
@@ -106,8 +131,7 @@ void TestTrainGrpo::grpoStepsWriteMetricsAndRollouts() {
     QVERIFY(std::abs(sum) < 1e-6);
     if (std::equal(rewards.begin() + 1, rewards.end(), rewards.begin()))
       for (double a : adv) QCOMPARE(a, 0.0);
-    else
-      someAdvantage = true;
+    else someAdvantage = true;
   }
   Q_UNUSED(someAdvantage);
   QCOMPARE(keys.size(), rollouts.size());

@@ -67,8 +67,11 @@ void TestTrainJudgeFaults::initTestCase() {
   std::ofstream out(data_);
   for (int i = 0; i < 6; ++i) {
     const auto ex = gen.generate(0);
-    out << nlohmann::json{{"document", ex.document}, {"question", ex.question}, {"answer", ex.answer},
-                          {"data_source", ex.dataSource}, {"extra_info", {{"index", i}}}}
+    out << nlohmann::json{{"document", ex.document},
+                          {"question", ex.question},
+                          {"answer", ex.answer},
+                          {"data_source", ex.dataSource},
+                          {"extra_info", {{"index", i}}}}
                .dump()
         << "\n";
   }
@@ -147,7 +150,8 @@ void TestTrainJudgeFaults::judgeDown() {
   for (const auto& x : o.rollouts) {
     if (x.judge_verdict.empty()) continue;
     QCOMPARE(x.judge_verdict, std::string("error"));
-    QVERIFY2(x.judge_error.find("failed") != std::string::npos && x.judge_error.find(std::to_string(port)) != std::string::npos,
+    QVERIFY2(x.judge_error.find("failed") != std::string::npos &&
+                 x.judge_error.find(std::to_string(port)) != std::string::npos,
              x.judge_error.c_str());
     QCOMPARE(x.reward - overlongPenalty(x.length), x.rule_score);  // the rule score stands
   }
@@ -169,7 +173,8 @@ void TestTrainJudgeFaults::judgeSlow() {
   // the replies would cost 5 s. The reward time, not the run's: loading and updates vary with the
   // machine's load, the judge's share does not.
   const double waves = std::ceil(o.calls / 4.0);
-  QVERIFY2(o.rewardSeconds < 5.0 * waves / 2, qPrintable(QStringLiteral("%1 s for %2 waves").arg(o.rewardSeconds).arg(waves)));
+  QVERIFY2(o.rewardSeconds < 5.0 * waves / 2,
+           qPrintable(QStringLiteral("%1 s for %2 waves").arg(o.rewardSeconds).arg(waves)));
   judge.stop();
 }
 

@@ -66,7 +66,8 @@ void TestTrainKill::sigkillMidStepThenResume() {
   const QByteArray resumeErr = resume.readAllStandardError();
   QVERIFY2(resume.exitCode() == 0, resumeErr.constData());
   QVERIFY2(resumeErr.contains(QByteArray("resuming from ") + latest->c_str()), resumeErr.constData());
-  QVERIFY2(resumeErr.contains(QByteArray("step ") + QByteArray::number(qint64(from + 1)) + " phase"), resumeErr.constData());
+  QVERIFY2(resumeErr.contains(QByteArray("step ") + QByteArray::number(qint64(from + 1)) + " phase"),
+           resumeErr.constData());
 
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
   QCOMPARE(r.runs().front().status, std::string("finished"));

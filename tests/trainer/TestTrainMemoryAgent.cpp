@@ -83,9 +83,8 @@ class TestTrainMemoryAgent : public QObject {
         QCOMPARE(step.end, chunks[c].end);
         // The prompt is built from the memory and plan of the step before, and this section.
         const auto section = doc.substr(chunks[c].begin, chunks[c].end - chunks[c].begin);
-        QCOMPARE(s.calls[c].promptIds,
-                 chat(tok, memory::MemoryPrompt::section(example.record.question, memory, plan, section, int(c),
-                                                         int(chunks.size()))));
+        QCOMPARE(s.calls[c].promptIds, chat(tok, memory::MemoryPrompt::section(example.record.question, memory, plan,
+                                                                               section, int(c), int(chunks.size()))));
         QCOMPARE(step.promptTokens, int64_t(s.calls[c].promptIds.size()));
         QVERIFY(step.responseTokens <= 10);
         QCOMPARE(step.truncated, step.responseTokens == 10);

@@ -65,14 +65,14 @@ void TestTrainResume::resumeMatchesUninterruptedRun() {
   auto ma = model::QwenPretrained::load(a.runDir + "/checkpoints/step-4");
   auto mb = model::QwenPretrained::load(b.runDir + "/checkpoints/step-4");
   auto pa = ma->named_parameters(), pb = mb->named_parameters();
-  for (const auto& item : pa)
-    QVERIFY2(torch::allclose(item.value(), pb[item.key()], 1e-5, 1e-6), item.key().c_str());
+  for (const auto& item : pa) QVERIFY2(torch::allclose(item.value(), pb[item.key()], 1e-5, 1e-6), item.key().c_str());
   auto m0 = model::QwenPretrained::load(model);
   QVERIFY(!torch::allclose(m0->model->embed_tokens->weight, ma->model->embed_tokens->weight));
 
   QCOMPARE(test::storedRollouts(b.runDir).keys, test::storedRollouts(a.runDir).keys);
   const char* dupRollouts =
-      "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT step, example_id, group_idx, sample_idx FROM rollouts)) "
+      "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT step, example_id, group_idx, sample_idx FROM "
+      "rollouts)) "
       "FROM rollouts";
   QCOMPARE(count(b.runDir, dupRollouts), int64_t(0));
   QCOMPARE(count(b.runDir, "SELECT count(*) FROM metrics"), count(a.runDir, "SELECT count(*) FROM metrics"));

@@ -9,12 +9,12 @@
 #include <set>
 #include <tuple>
 
+#include "TestTrainFixture.h"
+#include "TrainProcessOutput.h"
 #include "core/store/RolloutQuery.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "support/TestPaths.h"
-#include "TestTrainFixture.h"
-#include "TrainProcessOutput.h"
 
 namespace fs = std::filesystem;
 
@@ -101,8 +101,9 @@ void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob_data() {
 void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
   QFETCH(bool, wholeGroup);
   QFETCH(bool, thenKill);
-  const std::string root =
-      longrl::test::freshTempDir(wholeGroup ? "train-nproc-sigint" : thenKill ? "train-nproc-kill" : "train-nproc-sigterm");
+  const std::string root = longrl::test::freshTempDir(wholeGroup ? "train-nproc-sigint"
+                                                      : thenKill ? "train-nproc-kill"
+                                                                 : "train-nproc-sigterm");
   const std::string model = longrl::test::makeTinyModel(root);
   const std::string data = root + "/train.jsonl";
   longrl::test::writeDataset(data, longrl::test::tinyDocs(8, 3));
@@ -114,8 +115,15 @@ void TestTrainStopSignal::stopReachesEveryRankOfAnNprocJob() {
   const std::string runDir = root + "/run";
 
   QProcess train;
-  const QStringList args{"train", "--config", QString::fromStdString(configPath), "--run-dir",
-                         QString::fromStdString(runDir), "--threads", "1", "--nproc", "2"};
+  const QStringList args{"train",
+                         "--config",
+                         QString::fromStdString(configPath),
+                         "--run-dir",
+                         QString::fromStdString(runDir),
+                         "--threads",
+                         "1",
+                         "--nproc",
+                         "2"};
   if (wholeGroup) {
     // In a process group of its own (as a terminal's foreground job), so the test is not in it.
     train.setProgram("setsid");

@@ -43,7 +43,9 @@ void TestValidator::initTestCase() {
   data_ = root_ + "/val.jsonl";
   std::ofstream out(data_);
   for (const auto& d : docs)
-    out << nlohmann::json{{"document", d.document}, {"question", d.question}, {"answer", d.answer},
+    out << nlohmann::json{{"document", d.document},
+                          {"question", d.question},
+                          {"answer", d.answer},
                           {"data_source", d.dataSource},
                           {"extra_info", {{"index", std::stoll(d.id)}, {"band", std::stoll(d.id) < 10 ? 0 : 1}}}}
                .dump()
@@ -181,7 +183,8 @@ void TestValidator::evalCommandRefusesBadArguments() {
            {{"--k", "3", "--top-p", "1.5"}, "--top-p"},
            {{"--judge-url", "http://127.0.0.1:1/v1"}, "--judge-model"},
            {{"--judge-retries", "2"}, "--judge-url"},
-           {{"--judge-url", "http://127.0.0.1:1/v1", "--judge-model", "m", "--judge-api-key-env", "LONGRL_NO_SUCH_VAR_X"},
+           {{"--judge-url", "http://127.0.0.1:1/v1", "--judge-model", "m", "--judge-api-key-env",
+             "LONGRL_NO_SUCH_VAR_X"},
             "LONGRL_NO_SUCH_VAR_X"},
            {{"--config", "x.json", "--judge-url", "http://127.0.0.1:1/v1"}, "not both"},
        }) {
@@ -193,10 +196,10 @@ void TestValidator::evalCommandRefusesBadArguments() {
   QVERIFY(refuses({"--model", model_, "--data", empty}, empty).empty());
   // An unknown data_source fails before generating, naming file:line and the routing table.
   const std::string unknown = root_ + "/unknown.jsonl";
-  std::ofstream(unknown) << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "musique"}}.dump()
-                         << "\n"
-                         << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "gsm8k"}}.dump()
-                         << "\n";
+  std::ofstream(unknown)
+      << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "musique"}}.dump()
+      << "\n"
+      << nlohmann::json{{"document", "d"}, {"question", "q"}, {"answer", "a"}, {"data_source", "gsm8k"}}.dump() << "\n";
   const std::string problem = refuses({"--model", model_, "--data", unknown}, unknown + ":2: data_source 'gsm8k'");
   QVERIFY2(problem.empty(), problem.c_str());
   QVERIFY(refuses({"--model", model_, "--data", unknown}, "hotpotqa[_...] -> docqa").empty());

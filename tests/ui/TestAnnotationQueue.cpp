@@ -179,7 +179,8 @@ class TestAnnotationQueue : public QObject {
     QVERIFY(counted.wait(10000));
     QCOMPARE(ws.browser()->model()->rowCount(), 6 * 4 * 8);
     auto* table = ws.browser()->view();
-    QTRY_VERIFY_WITH_TIMEOUT(table->model()->index(5, 0).data(longrl::viewers::RolloutTableModel::LoadedRole).toBool(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(table->model()->index(5, 0).data(longrl::viewers::RolloutTableModel::LoadedRole).toBool(),
+                             5000);
     table->setCurrentIndex(table->model()->index(5, 0));
     QVERIFY(shown.wait(10000));
     const qint64 id = table->model()->index(5, 0).data(longrl::viewers::RolloutTableModel::RolloutIdRole).toLongLong();

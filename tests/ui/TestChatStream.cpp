@@ -13,7 +13,7 @@ namespace {
 struct Outcome {
   QString how;  // completed | failed | stopped | timeout
   QString message;
-  QByteArray text;          // what textReceived delivered, concatenated
+  QByteArray text;  // what textReceived delivered, concatenated
   int deltas = 0;
 };
 
@@ -25,10 +25,23 @@ Outcome run(ChatStream& s, const ChatStream::Request& r, int timeoutMs = 10000) 
     o.text += d;
     ++o.deltas;
   });
-  QObject::connect(&s, &ChatStream::completed, &loop, [&] { o.how = "completed"; loop.quit(); });
-  QObject::connect(&s, &ChatStream::failed, &loop, [&](const QString& m) { o.how = "failed"; o.message = m; loop.quit(); });
-  QObject::connect(&s, &ChatStream::stopped, &loop, [&] { o.how = "stopped"; loop.quit(); });
-  QTimer::singleShot(timeoutMs, &loop, [&] { o.how = "timeout"; loop.quit(); });
+  QObject::connect(&s, &ChatStream::completed, &loop, [&] {
+    o.how = "completed";
+    loop.quit();
+  });
+  QObject::connect(&s, &ChatStream::failed, &loop, [&](const QString& m) {
+    o.how = "failed";
+    o.message = m;
+    loop.quit();
+  });
+  QObject::connect(&s, &ChatStream::stopped, &loop, [&] {
+    o.how = "stopped";
+    loop.quit();
+  });
+  QTimer::singleShot(timeoutMs, &loop, [&] {
+    o.how = "timeout";
+    loop.quit();
+  });
   s.start(r);
   if (o.how.isEmpty()) loop.exec();
   QObject::disconnect(&s, nullptr, &loop, nullptr);
@@ -55,7 +68,8 @@ class TestChatStream : public QObject {
  private Q_SLOTS:
   void streamsTheAnswerInPieces() {
     FakeOpenAIServer server;
-    const std::string answer = "<think>\nThe ledger says caf\xC3\xA9 \xE6\x9D\xB1 Harbour.\n</think>\n\nTherefore, the answer is Harbour.";
+    const std::string answer =
+        "<think>\nThe ledger says caf\xC3\xA9 \xE6\x9D\xB1 Harbour.\n</think>\n\nTherefore, the answer is Harbour.";
     server.enqueue(Behaviour::streamed(answer, 5));
     ChatStream s;
     auto r = request(server, "Please read \xE2\x80\x94 the text");
@@ -110,7 +124,8 @@ class TestChatStream : public QObject {
 
   void httpErrorCarriesTheServersMessage() {
     FakeOpenAIServer server;
-    server.enqueue(Behaviour::httpStatus(401, R"({"error":{"message":"incorrect API key","type":"authentication_error"}})"));
+    server.enqueue(
+        Behaviour::httpStatus(401, R"({"error":{"message":"incorrect API key","type":"authentication_error"}})"));
     server.enqueue(Behaviour::httpStatus(502, "upstream <b>down</b>"));
     ChatStream s;
     Outcome o = run(s, request(server));
@@ -118,7 +133,8 @@ class TestChatStream : public QObject {
     QVERIFY2(o.message.contains(QStringLiteral("HTTP 401")), qPrintable(o.message));
     QVERIFY2(o.message.contains(QStringLiteral("incorrect API key")), qPrintable(o.message));
     o = run(s, request(server));
-    QVERIFY2(o.message.contains(QStringLiteral("HTTP 502")) && o.message.contains(QStringLiteral("upstream <b>down</b>")),
+    QVERIFY2(o.message.contains(QStringLiteral("HTTP 502")) &&
+                 o.message.contains(QStringLiteral("upstream <b>down</b>")),
              qPrintable(o.message));
   }
 
@@ -134,9 +150,10 @@ class TestChatStream : public QObject {
 
   void errorObjectInTheStream() {
     FakeOpenAIServer server;
-    server.enqueue(Behaviour::rawStream(chunk(R"({"role":"assistant","content":""})") + chunk(R"({"content":"<think>a"})") +
-                                        R"(data: {"error":{"message":"generation failed: out of memory","type":"server_error"}})"
-                                        "\n\ndata: [DONE]\n\n"));
+    server.enqueue(
+        Behaviour::rawStream(chunk(R"({"role":"assistant","content":""})") + chunk(R"({"content":"<think>a"})") +
+                             R"(data: {"error":{"message":"generation failed: out of memory","type":"server_error"}})"
+                             "\n\ndata: [DONE]\n\n"));
     ChatStream s;
     const Outcome o = run(s, request(server));
     QCOMPARE(o.how, QStringLiteral("failed"));
@@ -157,8 +174,8 @@ class TestChatStream : public QObject {
   void separateReasoningIsFoldedIntoThinkTags() {
     FakeOpenAIServer server;
     server.enqueue(Behaviour::rawStream(chunk(R"({"role":"assistant"})") + chunk(R"({"reasoning_content":"Step 1."})") +
-                                            chunk(R"({"reasoning_content":" Step 2."})") + chunk(R"({"content":"Paris"})") +
-                                            "data: [DONE]\n\n",
+                                            chunk(R"({"reasoning_content":" Step 2."})") +
+                                            chunk(R"({"content":"Paris"})") + "data: [DONE]\n\n",
                                         3));
     ChatStream s;
     const Outcome o = run(s, request(server));
@@ -170,7 +187,8 @@ class TestChatStream : public QObject {
   void reasoningAndContentInOneChunkFold() {
     FakeOpenAIServer server;
     server.enqueue(Behaviour::rawStream(chunk(R"({"reasoning_content":"Step 1."})") +
-                                            chunk(R"({"reasoning_content":" Done.","content":"Paris"})") + "data: [DONE]\n\n",
+                                            chunk(R"({"reasoning_content":" Done.","content":"Paris"})") +
+                                            "data: [DONE]\n\n",
                                         2));
     ChatStream s;
     QCOMPARE(run(s, request(server)).how, QStringLiteral("completed"));
@@ -182,7 +200,8 @@ class TestChatStream : public QObject {
   // The text is the content alone, the reasoning not added twice.
   void reasoningAlsoInContentIsNotDuplicated() {
     FakeOpenAIServer server;
-    server.enqueue(Behaviour::rawStream(chunk(R"({"role":"assistant","content":""})") + chunk(R"({"content":"Step","reasoning_content":"Step"})") +
+    server.enqueue(Behaviour::rawStream(chunk(R"({"role":"assistant","content":""})") +
+                                            chunk(R"({"content":"Step","reasoning_content":"Step"})") +
                                             chunk(R"({"content":" 1. ","reasoning_content":" 1."})") +
                                             chunk(R"({"content":"</think>\n\nParis"})") + "data: [DONE]\n\n",
                                         2));

@@ -34,7 +34,8 @@ class TestDemoLauncher : public QObject {
     QCOMPARE(finished.first().first().toBool(), true);
     QStringList texts;
     for (const auto& m : messages) texts << m.first().toString();
-    QVERIFY2(texts.join('\n').contains("args: demo --run-dir " + dir + "/demo-run --minutes 3"), qPrintable(texts.join('\n')));
+    QVERIFY2(texts.join('\n').contains("args: demo --run-dir " + dir + "/demo-run --minutes 3"),
+             qPrintable(texts.join('\n')));
     QVERIFY(texts.join('\n').contains("demo: step 1 reward 0.25"));
   }
 
@@ -62,9 +63,9 @@ class TestDemoLauncher : public QObject {
     const QString dir = QString::fromStdString(longrl::test::freshTempDir("demo-launcher-close"));
     const QString stopped = dir + "/stopped";
     // Like `longrl demo`: says what it does on SIGTERM, writes its checkpoint, exits 0.
-    const QString script = writeScript(
-        dir, "trap 'echo \"stop requested\"; touch " + stopped.toUtf8() + "; exit 0' TERM\necho started\n"
-             "while :; do sleep 0.1; done\n");
+    const QString script = writeScript(dir, "trap 'echo \"stop requested\"; touch " + stopped.toUtf8() +
+                                                "; exit 0' TERM\necho started\n"
+                                                "while :; do sleep 0.1; done\n");
     int afterDestruction = 0;
     bool destroying = false;
     {

@@ -68,7 +68,9 @@ class TestDocumentLoader : public QObject {
     auto r = DocumentLoader::load(dir + "/missing.txt");
     QVERIFY(r.error.contains(QStringLiteral("no such file")));
     QVERIFY(r.error.contains(QStringLiteral("missing.txt")));
-    writeBytes(dir + "/blob.bin", QByteArray("\x7f" "ELF\0\0\0\x01", 8));
+    writeBytes(dir + "/blob.bin", QByteArray("\x7f"
+                                             "ELF\0\0\0\x01",
+                                             8));
     r = DocumentLoader::load(dir + "/blob.bin");
     QVERIFY2(r.error.contains(QStringLiteral("binary")), qPrintable(r.error));
     writeBytes(dir + "/empty.txt", {});

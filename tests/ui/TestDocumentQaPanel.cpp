@@ -16,14 +16,14 @@
 #include "core/memory/MemoryPrompt.h"
 #include "support/FakeOpenAIServer.h"
 #include "support/FakeServeScript.h"
-#include "ui/docqa/MemoryAgentDriver.h"
-#include "viewers/document/MemoryStepsView.h"
 #include "support/LoopbackPort.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/docqa/LocalModelServer.h"
+#include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/MemoryStepsView.h"
 
 using longrl::test::FakeOpenAIServer;
 using longrl::test::writeFakeServeScript;
@@ -32,8 +32,8 @@ using Behaviour = FakeOpenAIServer::Behaviour;
 
 namespace {
 
-const char* kTowns[] = {"Port Ellery", "Marrow Bay", "Kestrel Point", "Old Quay", "Saint Brannock", "Halden Reach",
-                        "Corrin Sound", "Tavish Harbour"};
+const char* kTowns[] = {"Port Ellery",    "Marrow Bay",   "Kestrel Point", "Old Quay",
+                        "Saint Brannock", "Halden Reach", "Corrin Sound",  "Tavish Harbour"};
 const char* kMonths[] = {"January", "March", "April", "June", "August", "October", "November", "December"};
 
 // A readable report of `sections` paragraphs; section 27 and 33 are the ones the answer quotes.
@@ -62,7 +62,8 @@ const std::string kThink =
     "The question asks about the lighthouse keeper and the aurora. Section 27 says: the lighthouse keeper of Port "
     "Ellery, Agnes Morrow, logged the brightest aurora of the decade on the night the tanker Solstice ran aground "
     "near the outer shoal. A different passage, about customs, says officers at Marrow Bay seized forty crates of "
-    "undeclared saffron hidden beneath a cargo of salted herring, which is unrelated. So the keeper was at Port Ellery.";
+    "undeclared saffron hidden beneath a cargo of salted herring, which is unrelated. So the keeper was at Port "
+    "Ellery.";
 const std::string kAnswer = "Therefore, the answer is Port Ellery.";
 const std::string kResponse = "<think>\n" + kThink + "\n</think>\n\n" + kAnswer;
 
@@ -129,7 +130,8 @@ class TestDocumentQaPanel : public QObject {
     const auto reqs = server.requests();
     QCOMPARE(reqs.size(), std::size_t(1));
     QCOMPARE(reqs[0].json["messages"].size(), std::size_t(1));
-    QCOMPARE(reqs[0].json["messages"][0]["content"].get<std::string>(), longrl::dataset::PromptTemplate::build(doc, kQuestion));
+    QCOMPARE(reqs[0].json["messages"][0]["content"].get<std::string>(),
+             longrl::dataset::PromptTemplate::build(doc, kQuestion));
     QCOMPARE(reqs[0].json.value("stream", false), true);
     QCOMPARE(q(reqs[0].authorization), QStringLiteral("Bearer sk-local"));
 
@@ -153,7 +155,8 @@ class TestDocumentQaPanel : public QObject {
     // Clicking the aurora passage in the trace scrolls the document to section 27.
     int target = -1;
     for (int i = 0; i < int(links.size()); ++i)
-      if (docText.mid(links[i].docBegin, links[i].docEnd - links[i].docBegin).contains(QStringLiteral("aurora"))) target = i;
+      if (docText.mid(links[i].docBegin, links[i].docEnd - links[i].docBegin).contains(QStringLiteral("aurora")))
+        target = i;
     QVERIFY(target >= 0);
     const auto& l = links[std::size_t(target)];
     QPlainTextEdit* thinkEdit = panel.trace()->thinkingEdit();
@@ -165,7 +168,8 @@ class TestDocumentQaPanel : public QObject {
     QCOMPARE(panel.trace()->activeLink(), target);
     QCOMPARE(panel.trace()->documentEdit()->textCursor().position(), l.docBegin);
     QVERIFY(panel.trace()->documentEdit()->verticalScrollBar()->value() > before);
-    QVERIFY(panel.trace()->documentEdit()->viewport()->rect().contains(panel.trace()->documentEdit()->cursorRect().center()));
+    QVERIFY(panel.trace()->documentEdit()->viewport()->rect().contains(
+        panel.trace()->documentEdit()->cursorRect().center()));
 
     if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR"))
       panel.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QStringLiteral("/document-qa.png"));
@@ -178,7 +182,8 @@ class TestDocumentQaPanel : public QObject {
     const std::string path = dir + "/hard.jsonl";
     // An existing dataset whose last line has no newline: kept byte for byte, not glued to.
     const std::string existing =
-        R"({"data_source":"musique","document":"d","question":"q","answer":"a"})" "\n"
+        R"({"data_source":"musique","document":"d","question":"q","answer":"a"})"
+        "\n"
         R"({"prompt":[{"role":"user","content":"x"}],"data_source":"docmath","reward_model":{"ground_truth":"1"}})";
     writeFile(path, existing);
 
@@ -243,8 +248,11 @@ class TestDocumentQaPanel : public QObject {
 
   void httpErrorAndBadStreamAreShown() {
     FakeOpenAIServer server;
-    server.enqueue(Behaviour::httpStatus(400, R"({"error":{"message":"prompt is 131072 tokens, more than max_model_len 32768"}})"));
-    server.enqueue(Behaviour::rawStream("data: {\"choices\":[{\"delta\":{\"content\":\"<think>ok\"}}]}\n\ndata: {oops\n\n"));
+    server.enqueue(
+        Behaviour::httpStatus(400,
+                              R"({"error":{"message":"prompt is 131072 tokens, more than max_model_len 32768"}})"));
+    server.enqueue(
+        Behaviour::rawStream("data: {\"choices\":[{\"delta\":{\"content\":\"<think>ok\"}}]}\n\ndata: {oops\n\n"));
     DocumentQaPanel panel;
     panel.setDocument(QStringLiteral("d.txt"), reportDocument(3));
     panel.setEndpoint(q(server.baseUrl()), QStringLiteral("m"));
@@ -297,7 +305,8 @@ class TestDocumentQaPanel : public QObject {
     FakeOpenAIServer server;
     const std::string m1 = "Nothing about an aurora yet.", m2 = "Port Ellery's keeper logged the brightest aurora.";
     for (size_t i = 0; i < sections.size(); ++i) {
-      if (i == 0) server.enqueue(Behaviour::streamed("<memory>" + m1 + "</memory><plan>look for the aurora</plan>", 16, 5));
+      if (i == 0)
+        server.enqueue(Behaviour::streamed("<memory>" + m1 + "</memory><plan>look for the aurora</plan>", 16, 5));
       else if (i == 1) server.enqueue(Behaviour::streamed("I am not sure what to keep.", 16));  // malformed
       else if (i == 2) server.enqueue(Behaviour::streamed("<memory>" + m2 + "</memory>\n<plan>done</plan>", 16));
       else server.enqueue(Behaviour::streamed("<memory>" + m2 + "</memory><plan>done</plan>", 16));
@@ -333,13 +342,15 @@ class TestDocumentQaPanel : public QObject {
     for (size_t i = 0; i < sections.size(); ++i) {
       const auto& sec = sections[i];
       QCOMPARE(reqs[i].json["messages"][0]["content"].get<std::string>(),
-               longrl::memory::MemoryPrompt::section(kQuestion, memory, plan, doc.substr(sec.begin, sec.end - sec.begin),
-                                                     int(i), int(sections.size())));
+               longrl::memory::MemoryPrompt::section(kQuestion, memory, plan,
+                                                     doc.substr(sec.begin, sec.end - sec.begin), int(i),
+                                                     int(sections.size())));
       QCOMPARE(reqs[i].json.value("max_tokens", 0), 1024);
       if (i == 0) memory = m1, plan = "look for the aurora";
       if (i >= 2) memory = m2, plan = "done";  // reply 1 was malformed: its memory stays m1
     }
-    QCOMPARE(reqs.back().json["messages"][0]["content"].get<std::string>(), longrl::memory::MemoryPrompt::final(kQuestion, m2));
+    QCOMPARE(reqs.back().json["messages"][0]["content"].get<std::string>(),
+             longrl::memory::MemoryPrompt::final(kQuestion, m2));
     QVERIFY(!reqs.back().json.contains("max_tokens"));
     // The steps, the malformed one marked, and the answer as the last step.
     auto* steps = panel.memorySteps();

@@ -59,16 +59,19 @@ struct Recorder {
   QStringList serverInfo;
   std::vector<bool> finished;
   States stateAtFinish;
-  std::vector<std::size_t> responseSizes;  // response().size() at each responseUpdated
+  std::vector<std::size_t> responseSizes;          // response().size() at each responseUpdated
   std::vector<std::pair<int, int>> started, done;  // sections
   int starting = 0;
 
   explicit Recorder(DocumentQaSession& s) {
     QObject::connect(&s, &DocumentQaSession::stateChanged, [this](State st) { states.push_back(st); });
-    QObject::connect(&s, &DocumentQaSession::statusChanged, [this](const QString& t, bool e) { statuses.append({t, e}); });
+    QObject::connect(&s, &DocumentQaSession::statusChanged, [this](const QString& t, bool e) {
+      statuses.append({t, e});
+    });
     QObject::connect(&s, &DocumentQaSession::serverInfoChanged, [this](const QString& t) { serverInfo << t; });
     QObject::connect(&s, &DocumentQaSession::answerStarting, [this] { ++starting; });
-    QObject::connect(&s, &DocumentQaSession::responseUpdated, [this, &s] { responseSizes.push_back(s.response().size()); });
+    QObject::connect(&s, &DocumentQaSession::responseUpdated,
+                     [this, &s] { responseSizes.push_back(s.response().size()); });
     QObject::connect(&s, &DocumentQaSession::sectionStarted, [this](int i, int n) { started.emplace_back(i, n); });
     QObject::connect(&s, &DocumentQaSession::sectionFinished, [this](int i, int n) { done.emplace_back(i, n); });
     QObject::connect(&s, &DocumentQaSession::answerFinished, [this, &s](bool ok) {
@@ -188,7 +191,8 @@ class TestDocumentQaSession : public QObject {
 
     const auto reqs = server.requests();
     QCOMPARE(reqs.size(), std::size_t(1));
-    QCOMPARE(reqs[0].json["messages"][0]["content"].get<std::string>(), longrl::dataset::PromptTemplate::build(doc, kQuestion));
+    QCOMPARE(reqs[0].json["messages"][0]["content"].get<std::string>(),
+             longrl::dataset::PromptTemplate::build(doc, kQuestion));
     QCOMPARE(q(reqs[0].authorization), QStringLiteral("Bearer sk-local"));
     QCOMPARE(q(reqs[0].json.value("model", "")), QStringLiteral("m"));
 
@@ -209,7 +213,8 @@ class TestDocumentQaSession : public QObject {
     QVERIFY(s.ask(endpointQuestion(server)));
     QTRY_COMPARE_WITH_TIMEOUT(rec.finished.size(), std::size_t(1), 10000);
     QCOMPARE(names(rec.states), QStringLiteral("Streaming Done"));
-    QVERIFY2(s.statusText().endsWith(QStringLiteral("No </think>: as a rollout it would score 0.")), qPrintable(s.statusText()));
+    QVERIFY2(s.statusText().endsWith(QStringLiteral("No </think>: as a rollout it would score 0.")),
+             qPrintable(s.statusText()));
     QCOMPARE(s.suggestedGroundTruth(), std::nullopt);
     QVERIFY(!s.exampleRecord(kQuestion).extraInfo.contains("model_answer"));
   }
@@ -231,7 +236,7 @@ class TestDocumentQaSession : public QObject {
     QVERIFY(partial.size() < kResponse.size());
     QVERIFY(kResponse.rfind(partial, 0) == 0);
     QCOMPARE(rec.responseSizes.back(), partial.size());  // the end flushed what had arrived
-    s.stop();  // nothing runs: no transition
+    s.stop();                                            // nothing runs: no transition
     QTest::qWait(200);
     QCOMPARE(s.response(), partial);
     QCOMPARE(rec.states.size(), std::size_t(2));
@@ -257,7 +262,8 @@ class TestDocumentQaSession : public QObject {
   void endpointErrorsFail() {
     FakeOpenAIServer server;
     server.enqueue(Behaviour::httpStatus(400, R"({"error":{"message":"prompt is longer than max_model_len 32768"}})"));
-    server.enqueue(Behaviour::rawStream("data: {\"choices\":[{\"delta\":{\"content\":\"<think>ok\"}}]}\n\ndata: {oops\n\n"));
+    server.enqueue(
+        Behaviour::rawStream("data: {\"choices\":[{\"delta\":{\"content\":\"<think>ok\"}}]}\n\ndata: {oops\n\n"));
     DocumentQaSession s;
     s.setDocument(QStringLiteral("d.txt"), reportDocument(3));
     Recorder rec(s);
@@ -271,7 +277,8 @@ class TestDocumentQaSession : public QObject {
     QCOMPARE(names(rec.states), QStringLiteral("Streaming Failed"));
     QCOMPARE(rec.finished, std::vector<bool>{false});
     QVERIFY(s.statusIsError());
-    QVERIFY2(s.statusText().contains(QStringLiteral("connection refused")) && s.statusText().contains(QString::number(port)),
+    QVERIFY2(s.statusText().contains(QStringLiteral("connection refused")) &&
+                 s.statusText().contains(QString::number(port)),
              qPrintable(s.statusText()));
 
     // An HTTP error with the server's message.
@@ -279,7 +286,8 @@ class TestDocumentQaSession : public QObject {
     QVERIFY(s.ask(endpointQuestion(server)));
     QTRY_COMPARE_WITH_TIMEOUT(rec.finished.size(), std::size_t(1), 10000);
     QCOMPARE(names(rec.states), QStringLiteral("Streaming Failed"));
-    QVERIFY2(s.statusText().contains(QStringLiteral("HTTP 400")) && s.statusText().contains(QStringLiteral("max_model_len 32768")),
+    QVERIFY2(s.statusText().contains(QStringLiteral("HTTP 400")) &&
+                 s.statusText().contains(QStringLiteral("max_model_len 32768")),
              qPrintable(s.statusText()));
 
     // A stream that breaks after some text: what arrived stays, and the status counts it.
@@ -302,7 +310,8 @@ class TestDocumentQaSession : public QObject {
     QVERIFY2(n >= 3, qPrintable(QString::number(n)));
     FakeOpenAIServer server;
     const std::string memory = "Port Ellery's keeper logged the brightest aurora.";
-    for (int i = 0; i < n; ++i) server.enqueue(Behaviour::streamed("<memory>" + memory + "</memory><plan>done</plan>", 16));
+    for (int i = 0; i < n; ++i)
+      server.enqueue(Behaviour::streamed("<memory>" + memory + "</memory><plan>done</plan>", 16));
     server.setDefault(Behaviour::streamed(kResponse, 32));
     DocumentQaSession s;
     s.setDocument(QStringLiteral("report.txt"), doc);
@@ -314,7 +323,8 @@ class TestDocumentQaSession : public QObject {
     QCOMPARE(names(rec.states), QStringLiteral("ReadingSections"));
     QCOMPARE(s.mode(), DocumentQaSession::Mode::MemoryAgent);
     QCOMPARE(rec.started, (std::vector<std::pair<int, int>>{{0, n}}));
-    QVERIFY2(s.statusText().startsWith(QStringLiteral("Reading section 1 of %1 with m (memory so far: 0 characters)").arg(n)),
+    QVERIFY2(s.statusText().startsWith(
+                 QStringLiteral("Reading section 1 of %1 with m (memory so far: 0 characters)").arg(n)),
              qPrintable(s.statusText()));
 
     QTRY_COMPARE_WITH_TIMEOUT(rec.finished.size(), std::size_t(1), 30000);
@@ -337,7 +347,8 @@ class TestDocumentQaSession : public QObject {
     QCOMPARE(s.response(), kResponse);
     const auto reqs = server.requests();
     QCOMPARE(int(reqs.size()), n + 1);
-    QCOMPARE(reqs.back().json["messages"][0]["content"].get<std::string>(), longrl::memory::MemoryPrompt::final(kQuestion, memory));
+    QCOMPARE(reqs.back().json["messages"][0]["content"].get<std::string>(),
+             longrl::memory::MemoryPrompt::final(kQuestion, memory));
 
     // Stopped while reading: nothing more is asked.
     rec.clear();
@@ -360,7 +371,8 @@ class TestDocumentQaSession : public QObject {
     QVERIFY(s.ask(question));
     QTRY_COMPARE_WITH_TIMEOUT(rec.finished.size(), std::size_t(1), 10000);
     QCOMPARE(names(rec.states), QStringLiteral("ReadingSections Failed"));
-    QVERIFY2(s.statusText().startsWith(QStringLiteral("section 1 of %1: ").arg(n)) && s.statusText().contains(QStringLiteral("HTTP 500")),
+    QVERIFY2(s.statusText().startsWith(QStringLiteral("section 1 of %1: ").arg(n)) &&
+                 s.statusText().contains(QStringLiteral("HTTP 500")),
              qPrintable(s.statusText()));
     QVERIFY(s.statusIsError());
   }
@@ -415,7 +427,8 @@ class TestDocumentQaSession : public QObject {
     QCOMPARE(rec.finished, std::vector<bool>{false});
     QCOMPARE(rec.serverInfo.last(), QStringLiteral("not running"));
     QVERIFY(s.statusIsError());
-    QVERIFY2(s.statusText().contains(QStringLiteral("exited with code 3")) && s.statusText().contains(QStringLiteral("no config.json")),
+    QVERIFY2(s.statusText().contains(QStringLiteral("exited with code 3")) &&
+                 s.statusText().contains(QStringLiteral("no config.json")),
              qPrintable(s.statusText()));
 
     // A directory that does not exist fails before anything starts, within ask().

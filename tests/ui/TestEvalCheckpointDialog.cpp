@@ -62,8 +62,9 @@ eval::EvalReport sampleReport(int k) {
   r.model = "m";
   r.data = "d";
   r.k = k;
-  for (const auto& [name, scorer, n, g] : std::vector<std::tuple<std::string, std::string, int, double>>{
-           {"docmath_qa", "docmath", 4, 0.25}, {"hotpotqa", "docqa", 6, 0.5}}) {
+  for (const auto& [name, scorer, n, g] :
+       std::vector<std::tuple<std::string, std::string, int, double>>{{"docmath_qa", "docmath", 4, 0.25},
+                                                                      {"hotpotqa", "docqa", 6, 0.5}}) {
     eval::EvalRow row;
     row.name = name;
     row.scorer = scorer;
@@ -100,8 +101,11 @@ class TestEvalCheckpointDialog : public QObject {
     for (int i = 0; i < 6; ++i) {
       const auto ex = gen.generate(0);
       const bool math = ex.dataSource.find("docmath") != std::string::npos;
-      out << nlohmann::json{{"document", ex.document}, {"question", ex.question}, {"answer", ex.answer},
-                            {"data_source", math ? "docmath_qa" : "hotpotqa"}, {"extra_info", {{"index", i}}}}
+      out << nlohmann::json{{"document", ex.document},
+                            {"question", ex.question},
+                            {"answer", ex.answer},
+                            {"data_source", math ? "docmath_qa" : "hotpotqa"},
+                            {"extra_info", {{"index", i}}}}
                  .dump()
           << "\n";
     }
@@ -126,9 +130,9 @@ class TestEvalCheckpointDialog : public QObject {
     const fs::path run = root_ + "/listing";
     touch(run / "checkpoints/step-20/trainer_state/state.json");
     touch(run / "checkpoints/step-3/trainer_state/state.json");
-    fs::create_directories(run / "checkpoints/step-40/trainer_state");          // incomplete: no state.json
-    touch(run / "checkpoints/.tmp-step-50/trainer_state/state.json");           // being written
-    touch(run / "checkpoints/step-x/trainer_state/state.json");                 // not a step
+    fs::create_directories(run / "checkpoints/step-40/trainer_state");  // incomplete: no state.json
+    touch(run / "checkpoints/.tmp-step-50/trainer_state/state.json");   // being written
+    touch(run / "checkpoints/step-x/trainer_state/state.json");         // not a step
     const auto list = ui::RunCheckpoints::list(QString::fromStdString(run.string()));
     QCOMPARE(list.size(), 2);
     QCOMPARE(list[0].step, qint64(3));
@@ -151,8 +155,9 @@ class TestEvalCheckpointDialog : public QObject {
     r.judgeModel = "j";
     r.judgeApiKey = "sekrit";
     QVERIFY(!r.arguments().join(' ').contains("sekrit"));
-    QVERIFY(r.arguments().join(' ').endsWith("--judge-url http://127.0.0.1:9/v1 --judge-model j --judge-api-key-env "
-                                             "LONGRL_EVAL_JUDGE_API_KEY"));
+    QVERIFY(
+        r.arguments().join(' ').endsWith("--judge-url http://127.0.0.1:9/v1 --judge-model j --judge-api-key-env "
+                                         "LONGRL_EVAL_JUDGE_API_KEY"));
     QCOMPARE(r.environment(QProcessEnvironment()).value("LONGRL_EVAL_JUDGE_API_KEY"), QString("sekrit"));
     r.dataFile = QString::fromStdString(root_ + "/missing.jsonl");
     QVERIFY(r.problem().startsWith("data file"));
@@ -211,7 +216,8 @@ class TestEvalCheckpointDialog : public QObject {
     QFile args(argsFile);
     QVERIFY(args.open(QIODevice::ReadOnly));
     const QString argv = QString::fromUtf8(args.readAll());
-    QVERIFY2(argv.startsWith("eval\n--model\n") && argv.contains("\n--json\n") && !argv.contains("sekrit"), qPrintable(argv));
+    QVERIFY2(argv.startsWith("eval\n--model\n") && argv.contains("\n--json\n") && !argv.contains("sekrit"),
+             qPrintable(argv));
     const auto* model = dialog.model();
     QCOMPARE(model->rowCount(), 3);
     QCOMPARE(model->columnCount(), 6);
@@ -222,7 +228,8 @@ class TestEvalCheckpointDialog : public QObject {
       for (int c = 0; c < 6; ++c) QCOMPARE(cell(*model, row, c), expected[row][c]);
     const QString summary = dialog.findChild<QLabel*>("summary")->text();
     QVERIFY2(summary.contains("9 calls (3 yes, 5 no, 1 errors)") && summary.contains("pass@4"), qPrintable(summary));
-    QCOMPARE(dialog.findChild<QProgressBar*>("progress")->value(), dialog.findChild<QProgressBar*>("progress")->maximum());
+    QCOMPARE(dialog.findChild<QProgressBar*>("progress")->value(),
+             dialog.findChild<QProgressBar*>("progress")->maximum());
     const QString shot = screenshotPath("eval-dialog-fake.png");
     QVERIFY(dialog.grab().save(shot));
     qInfo("screenshot: %s", qPrintable(shot));
@@ -276,12 +283,16 @@ class TestEvalCheckpointDialog : public QObject {
     const auto* model = dialog.model();
     QCOMPARE(model->rowCount(), static_cast<int>(direct.sources.size()) + 1);
     for (int row = 0; row < model->rowCount(); ++row) {
-      const auto& r = row < static_cast<int>(direct.sources.size()) ? direct.sources[static_cast<size_t>(row)] : direct.average;
+      const auto& r =
+          row < static_cast<int>(direct.sources.size()) ? direct.sources[static_cast<size_t>(row)] : direct.average;
       QCOMPARE(cell(*model, row, EvalTableModel::Name), QString::fromStdString(r.name));
       QCOMPARE(cell(*model, row, EvalTableModel::Examples), QString::number(r.examples));
-      QCOMPARE(cell(*model, row, EvalTableModel::Greedy), QString::fromStdString(eval::EvalTable::percent(r.acc.greedy)));
-      QCOMPARE(cell(*model, row, EvalTableModel::MeanAtK), QString::fromStdString(eval::EvalTable::percent(r.acc.meanAtK)));
-      QCOMPARE(cell(*model, row, EvalTableModel::PassAtK), QString::fromStdString(eval::EvalTable::percent(r.acc.passAtK)));
+      QCOMPARE(cell(*model, row, EvalTableModel::Greedy),
+               QString::fromStdString(eval::EvalTable::percent(r.acc.greedy)));
+      QCOMPARE(cell(*model, row, EvalTableModel::MeanAtK),
+               QString::fromStdString(eval::EvalTable::percent(r.acc.meanAtK)));
+      QCOMPARE(cell(*model, row, EvalTableModel::PassAtK),
+               QString::fromStdString(eval::EvalTable::percent(r.acc.passAtK)));
       QVERIFY(*r.acc.passAtK >= *r.acc.meanAtK);
     }
     QVERIFY(dialog.findChild<QLabel*>("summary")->text().contains("pass@3"));
@@ -301,7 +312,8 @@ class TestEvalCheckpointDialog : public QObject {
     QVERIFY(!dialog.process()->isRunning());
     // Failed in longrl eval: a data_source no scorer knows; the routing table comes back.
     const std::string bad = root_ + "/unknown.jsonl";
-    std::ofstream(bad) << R"({"document": "d", "question": "q", "answer": "a", "data_source": "gsm8k"})" << "\n";
+    std::ofstream(bad) << R"({"document": "d", "question": "q", "answer": "a", "data_source": "gsm8k"})"
+                       << "\n";
     dialog.findChild<QLineEdit*>("dataFile")->setText(QString::fromStdString(bad));
     QSignalSpy failed(dialog.process(), &ui::EvalProcess::failed);
     dialog.startEvaluation();

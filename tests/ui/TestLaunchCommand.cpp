@@ -23,10 +23,17 @@ QStringList shellWords(const QString& line) {
   return words;
 }
 
-const QStringList kNasty{QStringLiteral("'; rm -rf / #"), QStringLiteral("$(touch /tmp/pwned)"),
-                         QStringLiteral("`id`"), QStringLiteral("a\"b\\c"), QStringLiteral("two  spaces"),
-                         QStringLiteral("line\nbreak"), QStringLiteral("~/x"), QStringLiteral("*"),
-                         QStringLiteral("é ü 漢字"), QStringLiteral("it's"), QString()};
+const QStringList kNasty{QStringLiteral("'; rm -rf / #"),
+                         QStringLiteral("$(touch /tmp/pwned)"),
+                         QStringLiteral("`id`"),
+                         QStringLiteral("a\"b\\c"),
+                         QStringLiteral("two  spaces"),
+                         QStringLiteral("line\nbreak"),
+                         QStringLiteral("~/x"),
+                         QStringLiteral("*"),
+                         QStringLiteral("é ü 漢字"),
+                         QStringLiteral("it's"),
+                         QString()};
 
 LaunchSpec baseSpec() {
   LaunchSpec s;
@@ -106,8 +113,8 @@ class TestLaunchCommand : public QObject {
     QVERIFY(line.startsWith("echo longrl-pid $$; exec "));
     // What the remote shell will run after `exec`: exactly these words.
     QCOMPARE(shellWords(line.mid(QString("echo longrl-pid $$; exec ").size())),
-             (QStringList{"/opt/longrl/bin/longrl", "train", "--config", "-", "--run-dir",
-                          "/scratch/run '; rm -rf / #", "--events", "stdout"}));
+             (QStringList{"/opt/longrl/bin/longrl", "train", "--config", "-", "--run-dir", "/scratch/run '; rm -rf / #",
+                          "--events", "stdout"}));
     QCOMPARE(c.stdinBytes, QByteArray("{\"x\":1}"));
     QVERIFY(c.mirrorEvents);
   }

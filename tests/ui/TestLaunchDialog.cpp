@@ -105,7 +105,8 @@ class TestLaunchDialog : public QObject {
     QCOMPARE(m->data(m->index(1, PhasesModel::MaxInputTokens)).toLongLong(), 60000LL);
     QVERIFY(m->setData(m->index(1, PhasesModel::MaxInputTokens), "10000"));
     QCOMPARE(d.errorText("phases"),
-             QString("phases[1].max_input_tokens: must be greater than phases[0].max_input_tokens (20000): phases grow"));
+             QString(
+                 "phases[1].max_input_tokens: must be greater than phases[0].max_input_tokens (20000): phases grow"));
     QVERIFY(!startEnabled(d));
     QVERIFY(!m->setData(m->index(1, PhasesModel::MaxInputTokens), "lots"));  // not a number: refused
     QVERIFY(m->setData(m->index(1, PhasesModel::MaxInputTokens), "40000"));
@@ -144,7 +145,8 @@ class TestLaunchDialog : public QObject {
     RunLauncherDialog d;
     fillValid(d);
     d.findChild<QCheckBox*>("reward.judge.enabled")->setChecked(true);
-    QCOMPARE(d.errorText("reward.judge.base_url"), QString("must start with http:// or https:// when the judge is enabled"));
+    QCOMPARE(d.errorText("reward.judge.base_url"),
+             QString("must start with http:// or https:// when the judge is enabled"));
     QCOMPARE(d.errorText("reward.judge.model"), QString("must not be empty when the judge is enabled"));
     d.field("reward.judge.base_url")->setText("http://judge:8000/v1");
     d.field("reward.judge.model")->setText("qwen-judge");

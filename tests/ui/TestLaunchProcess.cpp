@@ -38,7 +38,6 @@ bool waitFinished(TrainerProcess& p, int ms = 10000) {
   return p.state() == TrainerProcess::State::Finished || p.state() == TrainerProcess::State::Failed || spy.wait(ms);
 }
 
-
 bool accepts(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -231,7 +230,9 @@ class TestLaunchProcess : public QObject {
     }
     QCOMPARE(p.outputTail(), QStringList{"fake_trainer: a log line, not an event"});
     bool badLineReported = false;
-    for (const auto& m : messages) badLineReported |= m[0].toString().startsWith("event line 8: metric: field 'step' must be an integer") && m[1].toBool();
+    for (const auto& m : messages)
+      badLineReported |=
+          m[0].toString().startsWith("event line 8: metric: field 'step' must be an integer") && m[1].toBool();
     QVERIFY(badLineReported);
 
     // Resume: the trainer re-sends steps 0..3 and adds 4..6; the mirror continues the same store.
@@ -307,12 +308,13 @@ bool TestLaunchProcess::startSshd() {
   sshPort_ = longrl::test::unusedLoopbackPort();
   QFile conf(dir + "/sshd_config");
   if (!conf.open(QIODevice::WriteOnly)) return false;
-  conf.write(QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
-                            "PidFile %2/sshd.pid\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                            "PubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nLogLevel ERROR\n")
-                 .arg(sshPort_)
-                 .arg(dir)
-                 .toUtf8());
+  conf.write(
+      QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
+                     "PidFile %2/sshd.pid\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                     "PubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nLogLevel ERROR\n")
+          .arg(sshPort_)
+          .arg(dir)
+          .toUtf8());
   conf.close();
   sshd_ = new QProcess(this);
   // sshd's log goes to a file, not to ctest's pipe, and sshd dies with this test: a test that
@@ -350,7 +352,8 @@ LaunchSpec TestLaunchProcess::sshSpec(const QString& name) {
   spec.kind = LaunchSpec::Kind::Ssh;
   spec.host = "127.0.0.1";
   spec.port = sshPort_;
-  spec.sshOptions = "-i '" + sshKey_ + "' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR";
+  spec.sshOptions =
+      "-i '" + sshKey_ + "' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR";
   spec.localRunDir = root + "/mirror";
   spec.remoteRunDir = nastyDir(root, "remote");
   spec.remoteLongrl = trainer_;
@@ -358,7 +361,8 @@ LaunchSpec TestLaunchProcess::sshSpec(const QString& name) {
 }
 
 void TestLaunchProcess::sshThroughARealSshd() {
-  if (!QFile::exists("/usr/sbin/sshd")) QSKIP("openssh-server not installed (/usr/sbin/sshd): ssh launch not tested end to end");
+  if (!QFile::exists("/usr/sbin/sshd"))
+    QSKIP("openssh-server not installed (/usr/sbin/sshd): ssh launch not tested end to end");
   QVERIFY2(startSshd(), "could not start sshd on 127.0.0.1");
   const LaunchSpec spec = sshSpec("ssh-run");
   TrainerProcess p(spec, configJson_);

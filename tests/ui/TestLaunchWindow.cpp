@@ -7,8 +7,8 @@
 #include <QFile>
 #include <QSettings>
 
-#include "support/SyntheticRun.h"
 #include "support/LoopbackPort.h"
+#include "support/SyntheticRun.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/RunsModel.h"

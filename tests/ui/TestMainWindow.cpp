@@ -89,10 +89,13 @@ class TestMainWindow : public QObject {
     QAbstractItemModelTester tester(window.runsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     auto* run = window.openRun(QString::fromStdString(dir));
     QVERIFY(run);
-    const auto status = [&] { return window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status)).toString(); };
+    const auto status = [&] {
+      return window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status)).toString();
+    };
     QTRY_VERIFY_WITH_TIMEOUT(status().startsWith("running · silent"), 10000);
     QVERIFY(status().endsWith("days"));
-    const QString tip = window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status), Qt::ToolTipRole).toString();
+    const QString tip =
+        window.runsModel()->data(window.runsModel()->index(0, RunsModel::Status), Qt::ToolTipRole).toString();
     QVERIFY2(tip.contains("may have died"), qPrintable(tip));
   }
 

@@ -41,7 +41,8 @@ class TestSseParser : public QObject {
   void wholeStream() {
     const QStringList events = parseWhole(kStream);
     QCOMPARE(events.size(), 5);
-    QCOMPARE(events[0], QString::fromUtf8("|{\"choices\":[{\"delta\":{\"content\":\"<think>caf\xC3\xA9 \xE6\x9D\xB1\"}}]}"));
+    QCOMPARE(events[0],
+             QString::fromUtf8("|{\"choices\":[{\"delta\":{\"content\":\"<think>caf\xC3\xA9 \xE6\x9D\xB1\"}}]}"));
     // Two data lines of one event are joined with LF; the event type is kept.
     QCOMPARE(events[1], QStringLiteral("message|{\"choices\":[{\"delta\":\n{\"content\":\"x\"}}]}"));
     QCOMPARE(events[2], QStringLiteral("|no-space"));
@@ -52,8 +53,7 @@ class TestSseParser : public QObject {
   void everySplitGivesTheSameEvents() {
     const QStringList whole = parseWhole(kStream);
     // Two pieces, cut at every byte: inside lines, inside CR LF, inside the BOM and UTF-8 sequences.
-    for (qsizetype cut = 0; cut <= kStream.size(); ++cut)
-      QCOMPARE(parse({kStream.left(cut), kStream.mid(cut)}), whole);
+    for (qsizetype cut = 0; cut <= kStream.size(); ++cut) QCOMPARE(parse({kStream.left(cut), kStream.mid(cut)}), whole);
     // Three pieces at every pair of cuts (a sample: every 3rd first cut).
     for (qsizetype a = 0; a <= kStream.size(); a += 3)
       for (qsizetype b = a; b <= kStream.size(); ++b)

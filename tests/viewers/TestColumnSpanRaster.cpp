@@ -54,7 +54,7 @@ class TestColumnSpanRaster : public QObject {
     // A vertical segment, then a shallow one across three columns, inside a 10 x 20 clip at (0, 0).
     const QPolygonF points{{2.5, 3.2}, {2.5, 11.9}, {5.5, 13.0}};
     const ColumnSpanRaster r(points, QRect(0, 0, 10, 20));
-    QCOMPARE(r.span(2), std::make_pair(3, 12));  // the vertical one, and the next one's start (y 11.9..12.08)
+    QCOMPARE(r.span(2), std::make_pair(3, 12));   // the vertical one, and the next one's start (y 11.9..12.08)
     QCOMPARE(r.span(3), std::make_pair(12, 12));  // y 12.07..12.43
     QCOMPARE(r.span(4), std::make_pair(12, 12));  // y 12.43..12.8
     QCOMPARE(r.span(5), std::make_pair(12, 13));  // y 12.8..13.0
@@ -111,7 +111,11 @@ class TestColumnSpanRaster : public QObject {
       const ColumnInk got = inkIn(drawn, x);
       QVERIFY2(std::abs(got.first - walked[x].first) <= 1 && std::abs(got.last - walked[x].last) <= 1,
                qPrintable(QString("column %1: segments pass rows %2-%3, span %4-%5")
-                              .arg(x).arg(walked[x].first).arg(walked[x].last).arg(got.first).arg(got.last)));
+                              .arg(x)
+                              .arg(walked[x].first)
+                              .arg(walked[x].last)
+                              .arg(got.first)
+                              .arg(got.last)));
       QCOMPARE(got.count, got.last - got.first + 1);  // one span, no holes
       QCOMPARE(drawn.pixel(x, got.first), color.rgba());
     }

@@ -17,7 +17,9 @@ class TestDocumentTraceView : public QObject {
  private Q_SLOTS:
   void utf8OffsetsBecomeQStringPositions() {
     // a (1 byte), é (2), 東 (3), 🚀 (4 bytes, 2 UTF-16 units), b
-    const std::string s = "a\xC3\xA9\xE6\x9D\xB1\xF0\x9F\x9A\x80" "b";
+    const std::string s =
+        "a\xC3\xA9\xE6\x9D\xB1\xF0\x9F\x9A\x80"
+        "b";
     const QString q = QString::fromUtf8(s.data(), qsizetype(s.size()));
     QCOMPARE(q.size(), 6);
     const auto pos = Utf16Offsets::fromUtf8(s, {0, 1, 3, 6, 10, 11, 99, 2, 7});
@@ -27,7 +29,9 @@ class TestDocumentTraceView : public QObject {
     QCOMPARE(q.mid(pos[4], 1), QStringLiteral("b"));
     QCOMPARE(q.mid(pos[3], 2), QString::fromUtf8("\xF0\x9F\x9A\x80"));
     // A broken sequence decodes as one U+FFFD per bad byte, as Qt does.
-    const std::string bad = "x\xE6\x9D" "y";
+    const std::string bad =
+        "x\xE6\x9D"
+        "y";
     const QString qb = QString::fromUtf8(bad.data(), qsizetype(bad.size()));
     const auto pb = Utf16Offsets::fromUtf8(bad, {3});
     QCOMPARE(qb.mid(pb[0], 1), QStringLiteral("y"));
@@ -133,7 +137,8 @@ class TestDocumentTraceView : public QObject {
     const std::string opened = tagged.substr(8);
     const auto a = ResponseParts::split(opened), b = ResponseParts::split(tagged);
     QVERIFY(a.closed);
-    QCOMPARE(opened.substr(a.thinkBegin, a.thinkEnd - a.thinkBegin), tagged.substr(b.thinkBegin, b.thinkEnd - b.thinkBegin));
+    QCOMPARE(opened.substr(a.thinkBegin, a.thinkEnd - a.thinkBegin),
+             tagged.substr(b.thinkBegin, b.thinkEnd - b.thinkBegin));
     QCOMPARE(opened.substr(a.answerBegin), tagged.substr(b.answerBegin));
     std::vector<QString> panes[2];
     std::vector<std::pair<int, int>> links[2];

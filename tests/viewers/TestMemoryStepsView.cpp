@@ -20,8 +20,9 @@ using longrl::viewers::MemoryStepsView;
 
 namespace {
 // Three sections; the second starts after a non-ASCII name, so byte and UTF-16 offsets differ.
-const std::string kDoc = "Zoë lives in Kelmar. Kelmar is in Dravia.\n\nTorena works for Vanttek. "
-                         "Vanttek is based in Brinora.\n\nBrinora is a city in Solmar.";
+const std::string kDoc =
+    "Zoë lives in Kelmar. Kelmar is in Dravia.\n\nTorena works for Vanttek. "
+    "Vanttek is based in Brinora.\n\nBrinora is a city in Solmar.";
 
 memory::MemoryTrajectory trajectory() {
   memory::MemoryTrajectory t;
@@ -58,7 +59,8 @@ class TestMemoryStepsView : public QObject {
     MemoryStepsView view;
     view.resize(1200, 700);
     view.show();
-    QVERIFY(view.setContent(kDoc, trajectory().toJson(), "<think>Zoë lives in Kelmar.</think> Therefore, the answer is Dravia."));
+    QVERIFY(view.setContent(kDoc, trajectory().toJson(),
+                            "<think>Zoë lives in Kelmar.</think> Therefore, the answer is Dravia."));
     QCOMPARE(view.steps(), 3);
     QCOMPARE(view.slider()->maximum(), 3);  // three sections and the final answer
     QVERIFY(view.header()->text().contains("3 sections of at most 16 tokens"));

@@ -85,8 +85,9 @@ class TestMetricChartWidget : public QObject {
     const int pixels = chart.canvas()->plotWidthPixels();
     for (std::size_t k = 0; k < series.size(); ++k) {
       const auto& s = *series[k];
-      const auto alone = longrl::viewers::SeriesDecimator::decimate(s.steps().data(), s.values().data(), s.size(),
-                                                                    chart.canvas()->xMin(), chart.canvas()->xMax(), pixels);
+      const auto alone =
+          longrl::viewers::SeriesDecimator::decimate(s.steps().data(), s.values().data(), s.size(),
+                                                     chart.canvas()->xMin(), chart.canvas()->xMax(), pixels);
       QCOMPARE(chart.drawnPointCount(ids[k]), static_cast<int>(alone.size()));
       QVERIFY(sameValues(chart.smoothedValues(ids[k]), SeriesSmoother::debiasedEma(s.values(), 0.9)));
     }
@@ -219,7 +220,7 @@ class TestMetricChartWidget : public QObject {
       const double lo = chart.canvas()->yMin(), hi = chart.canvas()->yMax();
       QVERIFY2(lo < v && v < hi, qPrintable(QStringLiteral("%1: %2..%3").arg(v).arg(lo).arg(hi)));
       // The value is not lost in a range many times its size (0.075 used to get -0.6..0.6).
- const double most = v == 0.0 ? 1.25 : 0.6 * std::abs(v);  // zero has no scale: about +-0.5
+      const double most = v == 0.0 ? 1.25 : 0.6 * std::abs(v);  // zero has no scale: about +-0.5
       QVERIFY2(hi - lo <= most, qPrintable(QStringLiteral("%1: %2..%3").arg(v).arg(lo).arg(hi)));
     }
   }
@@ -233,10 +234,11 @@ class TestMetricChartWidget : public QObject {
     std::uniform_real_distribution<double> u(-1, 1);
     int step = 0;
     auto grow = [&](int n) {
-      for (int i = 0; i < n; ++i, step += 2) s.append(step, step, rng() % 31 == 0 ? std::nan("") : u(rng) + step * 1e-3);
+      for (int i = 0; i < n; ++i, step += 2)
+        s.append(step, step, rng() % 31 == 0 ? std::nan("") : u(rng) + step * 1e-3);
     };
-    for (const auto& [kind, parameter] : {std::pair{MetricChartWidget::Smoothing::Ema, 0.95},
-                                          std::pair{MetricChartWidget::Smoothing::Window, 9.0}}) {
+    for (const auto& [kind, parameter] :
+         {std::pair{MetricChartWidget::Smoothing::Ema, 0.95}, std::pair{MetricChartWidget::Smoothing::Window, 9.0}}) {
       chart.setSmoothing(kind, parameter);
       for (int round = 0; round < 30; ++round) {
         grow(int(rng() % 300));

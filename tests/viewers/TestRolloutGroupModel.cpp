@@ -14,7 +14,8 @@ using longrl::store::RolloutRecord;
 using longrl::viewers::RolloutGroupModel;
 
 namespace {
-RolloutRecord rec(std::int64_t id, std::int64_t step, int group, int sample, const char* ex, double reward, const char* answer) {
+RolloutRecord rec(std::int64_t id, std::int64_t step, int group, int sample, const char* ex, double reward,
+                  const char* answer) {
   RolloutRecord r;
   r.id = id;
   r.step = step;

@@ -1,9 +1,9 @@
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
-#include <QComboBox>
 #include <QTableView>
 
 #include <algorithm>
@@ -77,13 +77,15 @@ class TestRolloutTableModel : public QObject {
     auto expect = [&](auto pred) { return std::int64_t(std::count_if(all_.begin(), all_.end(), pred)); };
     RolloutQuery q;
     q.data_source = "docmath";
-    QCOMPARE(reader.rolloutCount(q), expect([&](const RolloutRecord& r) { return sources_[r.example_id] == "docmath"; }));
+    QCOMPARE(reader.rolloutCount(q),
+             expect([&](const RolloutRecord& r) { return sources_[r.example_id] == "docmath"; }));
     q = {};
     q.truncated = true;
     QCOMPARE(reader.rolloutCount(q), expect([](const RolloutRecord& r) { return r.truncated; }));
     q = {};
     q.text = "EX-12";  // case-insensitive, substring: ex-12, ex-120 ... ex-129
-    QCOMPARE(reader.rolloutCount(q), expect([](const RolloutRecord& r) { return r.example_id.rfind("ex-12", 0) == 0; }));
+    QCOMPARE(reader.rolloutCount(q),
+             expect([](const RolloutRecord& r) { return r.example_id.rfind("ex-12", 0) == 0; }));
     q = {};
     q.ranges.push_back({"reward", 0.5, std::nullopt});
     q.ranges.push_back({"length", std::nullopt, 20.0});
@@ -168,7 +170,8 @@ class TestRolloutTableModel : public QObject {
     q.judge_verdict = "error";
     model.setQuery(q);
     QVERIFY(counted.wait(10000));
-    const auto errors = std::count_if(all_.begin(), all_.end(), [](const RolloutRecord& r) { return r.judge_verdict == "error"; });
+    const auto errors =
+        std::count_if(all_.begin(), all_.end(), [](const RolloutRecord& r) { return r.judge_verdict == "error"; });
     QCOMPARE(qint64(model.rowCount()), qint64(errors));
     QVERIFY(waitLoaded(model, 0));
     QCOMPARE(model.index(0, RolloutTableModel::Judge).data().toString(), QStringLiteral("error"));

@@ -67,12 +67,13 @@ class TestSeriesDecimator : public QObject {
     longrl::viewers::MinMaxBlocks blocks;
     for (int i = 0; i < 300000; ++i) {
       x.push_back(i);
-      y.push_back(i % 1000 < 130 ? nan : noise(rng));  // whole blocks of NaN too
+      y.push_back(i % 1000 < 130 ? nan : noise(rng));     // whole blocks of NaN too
       if (i % 7919 == 0) blocks.update(y, y.size() - 1);  // incremental updates as points arrive
     }
     blocks.update(y, y.size() - 1);
     QCOMPARE(blocks.covered(), y.size());
-    for (auto [x0, x1, px] : {std::tuple{0.0, 299999.0, 700}, std::tuple{1234.5, 98765.0, 333}, std::tuple{5.0, 900.0, 50}}) {
+    for (auto [x0, x1, px] :
+         {std::tuple{0.0, 299999.0, 700}, std::tuple{1234.5, 98765.0, 333}, std::tuple{5.0, 900.0, 50}}) {
       const auto plain = SeriesDecimator::decimate(x.data(), y.data(), y.size(), x0, x1, px);
       const auto fast = SeriesDecimator::decimate(x.data(), y.data(), y.size(), x0, x1, px, &blocks);
       QCOMPARE(fast, plain);

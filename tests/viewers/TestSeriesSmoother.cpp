@@ -77,16 +77,19 @@ class TestSeriesSmoother : public QObject {
         QCOMPARE(live.covered(), y.size());
       }
       QVERIFY(y.size() > 1000);
-      const std::vector<double> full = c.kind == SeriesSmoother::Kind::Window
-                                           ? SeriesSmoother::windowAverage(y, int(c.parameter))
-                                       : c.kind == SeriesSmoother::Kind::Ema ? SeriesSmoother::debiasedEma(y, c.parameter)
-                                                                             : y;
+      const std::vector<double> full =
+          c.kind == SeriesSmoother::Kind::Window ? SeriesSmoother::windowAverage(y, int(c.parameter))
+          : c.kind == SeriesSmoother::Kind::Ema  ? SeriesSmoother::debiasedEma(y, c.parameter)
+                                                 : y;
       QCOMPARE(live.values().size(), full.size());
       for (std::size_t i = 0; i < full.size(); ++i) {
         const bool same = std::isnan(full[i]) ? std::isnan(live.values()[i]) : live.values()[i] == full[i];
         QVERIFY2(same, qPrintable(QString("kind %1, parameter %2, point %3: %4 vs %5")
-                                      .arg(int(c.kind)).arg(c.parameter).arg(i)
-                                      .arg(live.values()[i], 0, 'g', 17).arg(full[i], 0, 'g', 17)));
+                                      .arg(int(c.kind))
+                                      .arg(c.parameter)
+                                      .arg(i)
+                                      .arg(live.values()[i], 0, 'g', 17)
+                                      .arg(full[i], 0, 'g', 17)));
       }
       // And against a direct computation, so that both paths cannot be wrong together.
       if (c.kind == SeriesSmoother::Kind::Window) {

@@ -37,8 +37,7 @@ class TestTickLabels : public QObject {
              (QStringList{"-0.2", "0.0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2"}));
     QCOMPARE(labelsOf(TickLabels::of(NiceScale::loose(0.1985, 0.2085))),
              (QStringList{"0.198", "0.200", "0.202", "0.204", "0.206", "0.208", "0.210"}));
-    QCOMPARE(labelsOf(TickLabels::of(NiceScale::loose(3, 1234))),
-             (QStringList{"0", "500", "1000", "1500"}));
+    QCOMPARE(labelsOf(TickLabels::of(NiceScale::loose(3, 1234))), (QStringList{"0", "500", "1000", "1500"}));
   }
 
   void tinyAndHugeValuesStayDistinct() {
@@ -48,7 +47,8 @@ class TestTickLabels : public QObject {
       QVERIFY(ticks.size() >= 3);
       const QStringList labels = labelsOf(ticks);
       QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());
-      for (const auto& t : ticks) QVERIFY2(std::abs(t.label.toDouble() - t.value) <= range.step * 1e-6, qPrintable(t.label));
+      for (const auto& t : ticks)
+        QVERIFY2(std::abs(t.label.toDouble() - t.value) <= range.step * 1e-6, qPrintable(t.label));
     }
   }
 

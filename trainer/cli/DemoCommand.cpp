@@ -300,7 +300,8 @@ int runDemo(const DemoArgs& a, std::ostream& out, std::ostream& err) {
 
   const std::string status = runStatus(a.runDir);
   if (a.dataOnly && !status.empty())
-    throw UsageError(a.runDir + " already holds a run (status " + status + "); --data-only writes into a new directory");
+    throw UsageError(a.runDir + " already holds a run (status " + status +
+                     "); --data-only writes into a new directory");
   if (status == "finished") {
     log << "the demo run in " << a.runDir << " has finished; open it with: longrl-studio " << a.runDir << "\n";
     printLearned(a.runDir, log);
@@ -360,9 +361,14 @@ config::RunConfig demoRunConfig(const DemoRunOptions& options) {
 Command demoCommand() {
   Command c;
   c.name = "demo";
-  c.usage = "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR [--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N] [--memory-steps N] [--nproc N (default 2 where there are 2 cores)] [--data-only]";
+  c.usage =
+      "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR "
+      "[--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N] [--memory-steps N] [--nproc N (default 2 where "
+      "there are 2 cores)] [--data-only]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
-  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int { return runDemo(parseDemoArgs(args), out, err); };
+  c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
+    return runDemo(parseDemoArgs(args), out, err);
+  };
   return c;
 }
 

@@ -23,8 +23,8 @@ struct DemoRunOptions {
   std::string modelDir;          // the model and its tokenizer
   demo::DemoDatasetFiles files;  // written by demo::writeDemoDataset
   double minutes = kDemoMinutes;
-  bool fromWarmStart = true;     // the model is the shipped warm start, not a fresh one
-  int64_t memorySteps = 0;       // > 0: a last phase in mode "memory" of this many steps
+  bool fromWarmStart = true;  // the model is the shipped warm start, not a fresh one
+  int64_t memorySteps = 0;    // > 0: a last phase in mode "memory" of this many steps
 };
 
 // The demo's recipe: the run config `longrl demo` trains with (warm-up SFT, one GRPO phase per

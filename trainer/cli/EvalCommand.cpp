@@ -42,7 +42,8 @@ config::JudgeConfig takeJudge(ArgList& args) {
     return config::RunConfig::loadFile(*configPath).reward.judge;
   }
   if (!url && !model) {
-    if (keyEnv || timeout || retries || concurrency) throw UsageError("--judge-* options need --judge-url and --judge-model");
+    if (keyEnv || timeout || retries || concurrency)
+      throw UsageError("--judge-* options need --judge-url and --judge-model");
     return j;
   }
   if (!url || !model) throw UsageError("--judge-url and --judge-model go together");
@@ -56,7 +57,8 @@ config::JudgeConfig takeJudge(ArgList& args) {
     if (!v) return fallback;
     char* end = nullptr;
     const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end || n < 0) throw UsageError(std::string("--") + name + ": expected an integer >= 0, got '" + *v + "'");
+    if (v->empty() || *end || n < 0)
+      throw UsageError(std::string("--") + name + ": expected an integer >= 0, got '" + *v + "'");
     return n;
   };
   j.timeoutMs = positive(timeout, "judge-timeout-ms", j.timeoutMs);
@@ -67,8 +69,9 @@ config::JudgeConfig takeJudge(ArgList& args) {
 
 EvalRunOptions takeOptions(ArgList& args) {
   if (args.take("n"))
-    throw UsageError("--n is replaced by --k K: K samples per example at --temperature (default 0.7) and --top-p "
-                     "(default 0.95), reported as mean@K and pass@K next to the greedy column, which is always there");
+    throw UsageError(
+        "--n is replaced by --k K: K samples per example at --temperature (default 0.7) and --top-p "
+        "(default 0.95), reported as mean@K and pass@K next to the greedy column, which is always there");
   EvalRunOptions o;
   o.model = args.require("model");
   o.data = args.require("data");
@@ -87,8 +90,9 @@ EvalRunOptions takeOptions(ArgList& args) {
   if (o.maxNewTokens < 1) throw UsageError("--max-new-tokens must be positive");
   if (k < 1 || k > 1024) throw UsageError("--k must be between 1 and 1024");
   if (k == 1 && (temperature || topP))
-    throw UsageError("--temperature and --top-p set the sampling of the --k samples; with --k 1 there are none "
-                     "(the greedy column is at temperature 0)");
+    throw UsageError(
+        "--temperature and --top-p set the sampling of the --k samples; with --k 1 there are none "
+        "(the greedy column is at temperature 0)");
   if (o.temperature <= 0) throw UsageError("--temperature must be > 0 (the greedy column is the temperature-0 answer)");
   if (o.topP <= 0 || o.topP > 1) throw UsageError("--top-p must be in (0, 1]");
   if (seed < 0) throw UsageError("--seed must be >= 0");

@@ -15,11 +15,11 @@ struct EvalRunOptions {
   int64_t limit = 0;                // 0: every example
   std::vector<std::string> byKeys;  // extra_info keys to split by
   int64_t maxNewTokens = 256;
-  int k = 1;                        // samples per example besides the greedy answer (1: none)
+  int k = 1;  // samples per example besides the greedy answer (1: none)
   double temperature = 0.7, topP = 0.95;
   uint64_t seed = 0;
   int threads = 0;
-  config::JudgeConfig judge;        // the run config's judge section (enabled or not)
+  config::JudgeConfig judge;  // the run config's judge section (enabled or not)
 };
 
 // The papers' evaluation of one model on one dataset: a greedy pass (one answer per example at

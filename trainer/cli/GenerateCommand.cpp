@@ -28,8 +28,9 @@ std::string readFile(const std::string& path) {
 Command generateCommand() {
   Command c;
   c.name = "generate";
-  c.usage = "--model DIR (--prompt TEXT | --prompt-file FILE) [--chat] [--no-thinking] [--max-new-tokens N] "
-            "[--temperature T] [--top-p P] [--top-k K] [--n N] [--seed S] [--stop STR] [--threads N] [--json]";
+  c.usage =
+      "--model DIR (--prompt TEXT | --prompt-file FILE) [--chat] [--no-thinking] [--max-new-tokens N] "
+      "[--temperature T] [--top-p P] [--top-k K] [--n N] [--seed S] [--stop STR] [--threads N] [--json]";
   c.summary = "sample completions of a prompt from a model directory";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string dir = args.require("model");
@@ -47,7 +48,8 @@ Command generateCommand() {
     const int threads = static_cast<int>(args.takeIntOr("threads", 0));
     const bool json = args.takeFlag("json");
     args.finish();
-    if (promptArg.has_value() == promptFile.has_value()) throw UsageError("give exactly one of --prompt and --prompt-file");
+    if (promptArg.has_value() == promptFile.has_value())
+      throw UsageError("give exactly one of --prompt and --prompt-file");
     if (maxNew < 0) throw UsageError("--max-new-tokens must be >= 0");
     if (n < 1 || n > 1024) throw UsageError("--n must be between 1 and 1024");
     if (seed < 0) throw UsageError("--seed must be >= 0");
@@ -103,16 +105,23 @@ Command generateCommand() {
     if (json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& s : samples)
-        arr.push_back({{"index", s.sampleIndex}, {"text", textOf(s)}, {"token_ids", s.tokenIds},
-                       {"logprobs", s.logprobs}, {"finish_reason", s.finishReason}});
-      nlohmann::json j = {{"prompt_tokens", ids.size()}, {"samples", arr},
-                          {"timing", {{"seconds", seconds}, {"generated_tokens", generated},
-                                      {"tokens_per_s", seconds > 0 ? generated / seconds : 0.0}}}};
+        arr.push_back({{"index", s.sampleIndex},
+                       {"text", textOf(s)},
+                       {"token_ids", s.tokenIds},
+                       {"logprobs", s.logprobs},
+                       {"finish_reason", s.finishReason}});
+      nlohmann::json j = {{"prompt_tokens", ids.size()},
+                          {"samples", arr},
+                          {"timing",
+                           {{"seconds", seconds},
+                            {"generated_tokens", generated},
+                            {"tokens_per_s", seconds > 0 ? generated / seconds : 0.0}}}};
       out << j.dump() << "\n";
     } else {
       for (const auto& s : samples) {
         if (samples.size() > 1)
-          out << "--- sample " << s.sampleIndex << " (" << s.finishReason << ", " << s.tokenIds.size() << " tokens) ---\n";
+          out << "--- sample " << s.sampleIndex << " (" << s.finishReason << ", " << s.tokenIds.size()
+              << " tokens) ---\n";
         out << textOf(s) << "\n";
       }
       err << "generate: " << ids.size() << " prompt tokens, " << generated << " generated in " << seconds << " s\n";

@@ -121,8 +121,11 @@ model::QwenConfig initModelPreset(const std::string& preset) {
 Command initModelCommand() {
   Command c;
   c.name = "init-model";
-  c.usage = std::string("--preset ") + kPresets + " OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus TEXT_FILE]";
-  c.summary = "write a randomly initialised Qwen3, Qwen2 or Qwen3-MoE model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
+  c.usage = std::string("--preset ") + kPresets +
+            " OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus "
+            "TEXT_FILE]";
+  c.summary =
+      "write a randomly initialised Qwen3, Qwen2 or Qwen3-MoE model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string preset = args.require("preset");
     const long long seed = args.takeIntOr("seed", 0);
@@ -154,9 +157,12 @@ Command initModelCommand() {
     m->initWeights(static_cast<uint64_t>(seed));
     m->to(dtype);
     model::QwenPretrained::save(m, dir);
-    nlohmann::json summary = {{"dir", dir}, {"preset", preset}, {"parameters", m->parameterCount()},
+    nlohmann::json summary = {{"dir", dir},
+                              {"preset", preset},
+                              {"parameters", m->parameterCount()},
                               {"active_parameters", m->activeParameterCount()},
-                              {"vocab_size", config.vocabSize}, {"seed", seed},
+                              {"vocab_size", config.vocabSize},
+                              {"seed", seed},
                               {"torch_dtype", model::QwenPretrained::dtypeName(dtype)},
                               {"tokenizer_files", tokenizerFiles}};
     out << summary.dump() << "\n";

@@ -125,7 +125,8 @@ class LoopSignals {
   }
 
  private:
-  struct sigaction oldPipe_ {}, oldChild_ {}, oldTerm_ {}, oldInt_ {};
+  struct sigaction oldPipe_ {
+  }, oldChild_{}, oldTerm_{}, oldInt_{};
   int wake_[2] = {-1, -1};
 };
 

@@ -24,8 +24,9 @@ void onStopSignal(int sig) { g_signal = sig; }
 Command serveCommand() {
   Command c;
   c.name = "serve";
-  c.usage = "--model DIR [--host 127.0.0.1] [--port 8000] [--api-key K] [--model-name NAME] "
-            "[--max-request-bytes N] [--max-queue N] [--max-tokens N] [--threads N]";
+  c.usage =
+      "--model DIR [--host 127.0.0.1] [--port 8000] [--api-key K] [--model-name NAME] "
+      "[--max-request-bytes N] [--max-queue N] [--max-tokens N] [--threads N]";
   c.summary = "serve a model over an OpenAI-compatible HTTP API (/v1/chat/completions)";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     serve::ChatServerOptions o;

@@ -12,9 +12,9 @@
 #include <memory>
 #include <optional>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
@@ -43,7 +43,9 @@ config::RunConfig readConfig(const std::string& source) {
   return config::RunConfig::fromJson(j, "stdin");
 }
 
-std::string readStdin() { return std::string((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>()); }
+std::string readStdin() {
+  return std::string((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+}
 
 // The per-collective timeout (LONGRL_DIST_TIMEOUT_S, default 30 minutes).
 std::chrono::milliseconds distTimeout() {
@@ -51,7 +53,8 @@ std::chrono::milliseconds distTimeout() {
   if (!v || !*v) return std::chrono::minutes(30);
   char* end = nullptr;
   const double s = std::strtod(v, &end);
-  if (*end != '\0' || !(s > 0)) throw UsageError(std::string("LONGRL_DIST_TIMEOUT_S='") + v + "' is not a positive number of seconds");
+  if (*end != '\0' || !(s > 0))
+    throw UsageError(std::string("LONGRL_DIST_TIMEOUT_S='") + v + "' is not a positive number of seconds");
   return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
 }
 
@@ -165,7 +168,9 @@ void logToStderr() {
 Command trainCommand() {
   Command c;
   c.name = "train";
-  c.usage = "--config FILE|- --run-dir DIR [--resume] [--nproc N] [--events stdout] [--threads N] [--micro-batch-tokens N] [--sft-only]";
+  c.usage =
+      "--config FILE|- --run-dir DIR [--resume] [--nproc N] [--events stdout] [--threads N] [--micro-batch-tokens N] "
+      "[--sft-only]";
   c.summary = "train a model (warm-up SFT, curriculum GRPO) into a run directory";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const auto configArg = args.take("config");
@@ -184,7 +189,8 @@ Command trainCommand() {
     if (configArg) configPath = *configArg;
     else if (resume) configPath = (std::filesystem::path(runDir) / "config.json").string();
     else throw UsageError("--config FILE (or -) is required unless --resume");
-    if (nproc > 1) return launchRanks(nproc, configArg, runDir, resume, sftOnly, events, threads, microTokens, out, err);
+    if (nproc > 1)
+      return launchRanks(nproc, configArg, runDir, resume, sftOnly, events, threads, microTokens, out, err);
     logToStderr();
     model::applyTorchThreads(static_cast<int>(threads));
     train::TrainOptions options;

@@ -66,7 +66,8 @@ std::vector<GeneratedSample> GenerationEngine::generate(const std::vector<std::v
 torch::Tensor GenerationEngine::prefill(const std::vector<std::vector<int>>& prompts, size_t first, size_t count,
                                         model::KvCache& cache) {
   int64_t maxLen = 0;
-  for (size_t p = first; p < first + count; ++p) maxLen = std::max<int64_t>(maxLen, static_cast<int64_t>(prompts[p].size()));
+  for (size_t p = first; p < first + count; ++p)
+    maxLen = std::max<int64_t>(maxLen, static_cast<int64_t>(prompts[p].size()));
   const auto P = static_cast<int64_t>(count);
   // Left padding: every prompt ends at the last column, so one position holds all next-token logits.
   auto ids = torch::full({P, maxLen}, options_.padTokenId, torch::kInt64);
@@ -86,7 +87,8 @@ torch::Tensor GenerationEngine::prefill(const std::vector<std::vector<int>>& pro
   for (int64_t s = 0; s < maxLen; s += chunk) {
     const int64_t len = std::min(chunk, maxLen - s);
     // Every chunk rotates as the whole prompt would in one forward (dynamic rope scaling).
-    hidden = model_->forward(ids.narrow(1, s, len), {}, &cache, padded ? mask.narrow(1, s, len) : torch::Tensor(), maxLen);
+    hidden =
+        model_->forward(ids.narrow(1, s, len), {}, &cache, padded ? mask.narrow(1, s, len) : torch::Tensor(), maxLen);
   }
   return model_->lmHead(hidden.select(1, hidden.size(1) - 1));  // [P, V]
 }
@@ -95,7 +97,8 @@ bool GenerationEngine::runBatch(const std::vector<std::vector<int>>& prompts, si
                                 const SamplingParams& params, TokenSampler& sampler, const StopStringMatcher& stops,
                                 const TokenCallback& onToken, std::vector<GeneratedSample>& out) {
   int64_t maxLen = 0;
-  for (size_t p = first; p < first + count; ++p) maxLen = std::max<int64_t>(maxLen, static_cast<int64_t>(prompts[p].size()));
+  for (size_t p = first; p < first + count; ++p)
+    maxLen = std::max<int64_t>(maxLen, static_cast<int64_t>(prompts[p].size()));
   // Capacity for the whole generation up front: growing a long-document cache by doubling
   // would copy it and briefly hold two of it.
   model::KvCache cache = model_->makeCache(maxLen + params.maxNewTokens);

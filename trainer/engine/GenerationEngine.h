@@ -22,7 +22,7 @@ struct EngineOptions {
   // The prefill runs in slices of this many positions through the cache, which bounds the
   // attention score memory of long documents (0 = the whole prompt at once).
   int64_t prefillChunkTokens = 2048;
-  int padTokenId = 0;            // filler id under the left padding (never attended to)
+  int padTokenId = 0;  // filler id under the left padding (never attended to)
 };
 
 // Called for every generated token: (output index of the sample, token id, its log-prob).

@@ -15,7 +15,9 @@ class LenientDecoder {
   explicit LenientDecoder(tokenizer::Tokenizer tokenizer);
 
   std::string decode(const std::vector<int>& ids, bool skipSpecial = false) const;
-  bool known(int id) const { return id >= 0 && static_cast<size_t>(id) < known_->size() && (*known_)[static_cast<size_t>(id)]; }
+  bool known(int id) const {
+    return id >= 0 && static_cast<size_t>(id) < known_->size() && (*known_)[static_cast<size_t>(id)];
+  }
   const tokenizer::Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:

@@ -12,7 +12,8 @@ namespace longrl::engine {
 namespace {
 
 void addId(std::vector<int>& ids, long long id) {
-  if (id >= 0 && std::find(ids.begin(), ids.end(), static_cast<int>(id)) == ids.end()) ids.push_back(static_cast<int>(id));
+  if (id >= 0 && std::find(ids.begin(), ids.end(), static_cast<int>(id)) == ids.end())
+    ids.push_back(static_cast<int>(id));
 }
 
 }  // namespace

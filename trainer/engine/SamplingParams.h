@@ -10,8 +10,8 @@ namespace longrl::engine {
 // reaches top_p (nucleus), draw. temperature <= 0 means greedy (argmax).
 struct SamplingParams {
   double temperature = 1.0;
-  double topP = 1.0;      // (0, 1]; 1 = off
-  int64_t topK = 0;       // 0 = off
+  double topP = 1.0;  // (0, 1]; 1 = off
+  int64_t topK = 0;   // 0 = off
   int64_t maxNewTokens = 256;
   // Ids that end a sample (finish_reason "stop"), in addition to the engine's EOS ids unless
   // ignoreEos. The stop token itself is part of the sample's tokens and log-probs (as verl keeps
@@ -22,8 +22,8 @@ struct SamplingParams {
   // detokenizer). The tokens up to and including the one that completed it are kept; cutting
   // the text at the string is the caller's business (GeneratedSample::stopString says which).
   std::vector<std::string> stopStrings;
-  int n = 1;              // samples per prompt (a GRPO group); the prompt is prefilled once
-  uint64_t seed = 0;      // same seed, prompts and params -> same samples
+  int n = 1;          // samples per prompt (a GRPO group); the prompt is prefilled once
+  uint64_t seed = 0;  // same seed, prompts and params -> same samples
 };
 
 }  // namespace longrl::engine

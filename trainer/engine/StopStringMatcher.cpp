@@ -19,7 +19,8 @@ StopStringMatcher::StopStringMatcher(std::vector<std::string> stops, Detokenizer
 const std::string* StopStringMatcher::match(const std::vector<int>& tokens) const {
   if (stops_.empty() || tokens.empty()) return nullptr;
   const size_t from = tokens.size() > window_ ? tokens.size() - window_ : 0;
-  const std::string tail = detokenize_(std::vector<int>(tokens.begin() + static_cast<std::ptrdiff_t>(from), tokens.end()));
+  const std::string tail =
+      detokenize_(std::vector<int>(tokens.begin() + static_cast<std::ptrdiff_t>(from), tokens.end()));
   for (const auto& s : stops_)
     if (tail.find(s) != std::string::npos) return &s;
   return nullptr;

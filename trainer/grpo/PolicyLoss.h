@@ -16,10 +16,10 @@ struct PolicyLossOptions {
 };
 
 struct PolicyLossResult {
-  torch::Tensor loss;         // scalar, differentiable w.r.t. logProbs
-  torch::Tensor clipFrac;     // actor/pg_clipfrac
+  torch::Tensor loss;           // scalar, differentiable w.r.t. logProbs
+  torch::Tensor clipFrac;       // actor/pg_clipfrac
   torch::Tensor clipFracLower;  // actor/pg_clipfrac_lower (dual clip active)
-  torch::Tensor ppoKl;        // actor/ppo_kl: masked mean of old - new log-prob
+  torch::Tensor ppoKl;          // actor/ppo_kl: masked mean of old - new log-prob
 };
 
 class PolicyLoss {

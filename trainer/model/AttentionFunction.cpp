@@ -15,7 +15,7 @@ torch::Tensor eagerAttention(const torch::Tensor& q, const torch::Tensor& k, con
   scores = scores.view({B, Hkv, groups, T, S});
   auto opts = torch::TensorOptions().dtype(torch::kInt64).device(q.device());
   auto queryPos = torch::arange(T, opts).unsqueeze(1) + mask.pastLength;  // [T, 1]
-  auto allowed = torch::arange(S, opts).unsqueeze(0) <= queryPos;          // [T, S]
+  auto allowed = torch::arange(S, opts).unsqueeze(0) <= queryPos;         // [T, S]
   allowed = allowed.view({1, 1, 1, T, S});
   if (mask.keyMask.defined()) allowed = allowed & mask.keyMask.to(torch::kBool).view({B, 1, 1, 1, S});
   // The lowest finite value rather than -inf: a query with no visible key (left padding)

@@ -8,7 +8,8 @@ namespace longrl::model {
 KvCache::KvCache(int64_t numLayers, int64_t reserveTokens)
     : keys_(static_cast<size_t>(numLayers)), values_(static_cast<size_t>(numLayers)), reserve_(reserveTokens) {}
 
-torch::Tensor KvCache::positionsFor(const torch::Tensor& mask, int64_t batch, int64_t steps, torch::Device device) const {
+torch::Tensor KvCache::positionsFor(const torch::Tensor& mask, int64_t batch, int64_t steps,
+                                    torch::Device device) const {
   auto opts = torch::TensorOptions().dtype(torch::kInt64).device(device);
   torch::Tensor start = nextPositions_.defined() ? nextPositions_.to(device) : torch::zeros({batch}, opts);
   if (start.size(0) != batch)
@@ -39,7 +40,8 @@ void KvCache::ensureCapacity(int64_t needed) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> KvCache::update(int64_t layer, const torch::Tensor& k, const torch::Tensor& v) {
-  if (layer < 0 || layer >= numLayers()) throw std::out_of_range("KvCache: layer " + std::to_string(layer) + " out of range");
+  if (layer < 0 || layer >= numLayers())
+    throw std::out_of_range("KvCache: layer " + std::to_string(layer) + " out of range");
   const int64_t steps = k.size(2);
   ensureCapacity(length_ + steps);
   auto& K = keys_[static_cast<size_t>(layer)];
@@ -69,7 +71,9 @@ void KvCache::commit(const torch::Tensor& mask, const torch::Tensor& positions, 
 }
 
 void KvCache::expand(int64_t rows) {
-  if (batchSize() != 1) throw std::invalid_argument("KvCache::expand needs a batch-1 cache, it has " + std::to_string(batchSize()) + " rows");
+  if (batchSize() != 1)
+    throw std::invalid_argument("KvCache::expand needs a batch-1 cache, it has " + std::to_string(batchSize()) +
+                                " rows");
   selectRows(torch::zeros({rows}, torch::kInt64));
 }
 

@@ -5,8 +5,7 @@
 namespace longrl::model {
 namespace {
 
-template <typename T>
-T field(const nlohmann::json& j, const char* key, const std::string& source, const T* fallback) {
+template <typename T> T field(const nlohmann::json& j, const char* key, const std::string& source, const T* fallback) {
   if (!j.contains(key) || j[key].is_null()) {
     if (fallback) return *fallback;
     throw ModelConfigError(source + ": missing field '" + key + "'");
@@ -18,13 +17,11 @@ T field(const nlohmann::json& j, const char* key, const std::string& source, con
   }
 }
 
-template <typename T>
-T required(const nlohmann::json& j, const char* key, const std::string& source) {
+template <typename T> T required(const nlohmann::json& j, const char* key, const std::string& source) {
   return field<T>(j, key, source, nullptr);
 }
 
-template <typename T>
-T optional(const nlohmann::json& j, const char* key, const std::string& source, T fallback) {
+template <typename T> T optional(const nlohmann::json& j, const char* key, const std::string& source, T fallback) {
   return field<T>(j, key, source, &fallback);
 }
 
@@ -53,8 +50,10 @@ QwenConfig QwenConfig::fromJson(const nlohmann::json& j, const std::string& sour
   c.attentionBias = c.isQwen3() ? optional<bool>(j, "attention_bias", source, false) : true;
   c.torchDtype = optional<std::string>(j, "torch_dtype", source, "float32");
   c.initializerRange = optional<double>(j, "initializer_range", source, 0.02);
-  if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer()) c.bosTokenId = j["bos_token_id"].get<int64_t>();
-  if (j.contains("eos_token_id") && j["eos_token_id"].is_number_integer()) c.eosTokenId = j["eos_token_id"].get<int64_t>();
+  if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer())
+    c.bosTokenId = j["bos_token_id"].get<int64_t>();
+  if (j.contains("eos_token_id") && j["eos_token_id"].is_number_integer())
+    c.eosTokenId = j["eos_token_id"].get<int64_t>();
   const std::string act = optional<std::string>(j, "hidden_act", source, "silu");
   if (act != "silu") throw ModelConfigError(source + ": hidden_act '" + act + "' is not supported (only silu)");
   c.ropeScaling = RopeScaling::fromJson(j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json(), source);
@@ -99,7 +98,10 @@ void QwenConfig::validate(const std::string& source) const {
 
 nlohmann::json QwenConfig::toJson() const {
   nlohmann::json j = {
-      {"architectures", {isMoe() ? "Qwen3MoeForCausalLM" : isQwen3() ? "Qwen3ForCausalLM" : "Qwen2ForCausalLM"}},
+      {"architectures",
+       {isMoe()     ? "Qwen3MoeForCausalLM"
+        : isQwen3() ? "Qwen3ForCausalLM"
+                    : "Qwen2ForCausalLM"}},
       {"model_type", modelType},
       {"attention_dropout", 0.0},
       {"hidden_act", "silu"},

@@ -34,7 +34,7 @@ struct QwenConfig {
   int64_t maxPositionEmbeddings = 4096;
   int64_t vocabSize = 512;
   bool tieWordEmbeddings = true;
-  bool attentionBias = false;  // q/k/v projection biases (always true for qwen2)
+  bool attentionBias = false;          // q/k/v projection biases (always true for qwen2)
   std::string torchDtype = "float32";  // "float32" | "bfloat16" | "float16"
   double initializerRange = 0.02;
   int64_t bosTokenId = -1;  // -1: not set

@@ -5,10 +5,8 @@ namespace longrl::model {
 QwenDecoderLayerImpl::QwenDecoderLayerImpl(const QwenConfig& c, int64_t layerIndex,
                                            std::shared_ptr<RouterLogitsRecorder> recorder) {
   self_attn = register_module("self_attn", QwenAttention(c, layerIndex));
-  if (c.isSparseLayer(layerIndex))
-    moe = register_module("mlp", QwenSparseMoeBlock(c, std::move(recorder)));
-  else
-    mlp = register_module("mlp", QwenMlp(c));
+  if (c.isSparseLayer(layerIndex)) moe = register_module("mlp", QwenSparseMoeBlock(c, std::move(recorder)));
+  else mlp = register_module("mlp", QwenMlp(c));
   input_layernorm = register_module("input_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps));
   post_attention_layernorm = register_module("post_attention_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps));
 }

@@ -5,7 +5,8 @@ namespace longrl::model {
 QwenForCausalLMImpl::QwenForCausalLMImpl(const QwenConfig& c) : config_(c) {
   model = register_module("model", QwenModel(c));
   if (!c.tieWordEmbeddings)
-    lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.hiddenSize, c.vocabSize).bias(false)));
+    lm_head =
+        register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.hiddenSize, c.vocabSize).bias(false)));
 }
 
 torch::Tensor QwenForCausalLMImpl::forward(const torch::Tensor& ids, const torch::Tensor& positions, KvCache* cache,

@@ -38,8 +38,9 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   torch::Tensor fullKeyMask = mask;
   // The new tokens' mask as the cache records it (all real when none was given).
   const auto newMask = !cache ? torch::Tensor()
-                       : mask.defined() ? mask
-                                        : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+                       : mask.defined()
+                           ? mask
+                           : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
   if (cache && !cache->empty() && (mask.defined() || cache->hasPadding()))
     fullKeyMask = torch::cat({cache->keyMask().to(device), newMask}, 1);
   routerLogits_->beginForward(mask);

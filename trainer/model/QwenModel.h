@@ -4,8 +4,8 @@
 #include "trainer/model/KvCache.h"
 #include "trainer/model/QwenConfig.h"
 #include "trainer/model/QwenDecoderLayer.h"
-#include "trainer/model/RouterLogitsRecorder.h"
 #include "trainer/model/RotaryEmbedding.h"
+#include "trainer/model/RouterLogitsRecorder.h"
 
 namespace longrl::model {
 

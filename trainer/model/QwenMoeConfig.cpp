@@ -8,8 +8,7 @@
 namespace longrl::model {
 namespace {
 
-template <typename T>
-T optional(const nlohmann::json& j, const char* key, const std::string& source, T fallback) {
+template <typename T> T optional(const nlohmann::json& j, const char* key, const std::string& source, T fallback) {
   if (!j.contains(key) || j[key].is_null()) return fallback;
   try {
     return j[key].get<T>();
@@ -57,7 +56,8 @@ void QwenMoeConfig::validate(int64_t numHiddenLayers, const std::string& source)
   if (numExperts < 0) fail(source, "num_experts", "must be >= 0, got " + std::to_string(numExperts));
   if (numExperts > 0 && (numExpertsPerTok < 1 || numExpertsPerTok > numExperts))
     fail(source, "num_experts_per_tok",
-         "must be between 1 and num_experts (" + std::to_string(numExperts) + "), got " + std::to_string(numExpertsPerTok));
+         "must be between 1 and num_experts (" + std::to_string(numExperts) + "), got " +
+             std::to_string(numExpertsPerTok));
   if (moeIntermediateSize <= 0)
     fail(source, "moe_intermediate_size", "must be positive, got " + std::to_string(moeIntermediateSize));
   if (decoderSparseStep <= 0)

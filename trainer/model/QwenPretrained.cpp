@@ -34,10 +34,14 @@ torch::Dtype QwenPretrained::dtypeFromName(const std::string& name) {
 
 std::string QwenPretrained::dtypeName(torch::Dtype dtype) {
   switch (dtype) {
-    case torch::kFloat32: return "float32";
-    case torch::kBFloat16: return "bfloat16";
-    case torch::kFloat16: return "float16";
-    default: throw ModelConfigError("unsupported model dtype " + std::string(c10::toString(dtype)));
+    case torch::kFloat32:
+      return "float32";
+    case torch::kBFloat16:
+      return "bfloat16";
+    case torch::kFloat16:
+      return "float16";
+    default:
+      throw ModelConfigError("unsupported model dtype " + std::string(c10::toString(dtype)));
   }
 }
 
@@ -53,8 +57,9 @@ QwenForCausalLM QwenPretrained::load(const std::string& dir, std::optional<torch
     if (!ckpt.contains(name)) ckpt.entry(name);  // throws "FILE: missing tensor 'NAME'"
     const auto& e = ckpt.entry(name);
     if (c10::IntArrayRef(e.shape) != p.sizes())
-      throw safetensors::SafetensorsError(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " + shapeText(e.shape) +
-                                          " but the model (config.json) expects " + shapeText(p.sizes()));
+      throw safetensors::SafetensorsError(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " +
+                                          shapeText(e.shape) + " but the model (config.json) expects " +
+                                          shapeText(p.sizes()));
     p.copy_(ckpt.load(name, target));
   }
   // A set: an MoE checkpoint has tens of thousands of tensors (Qwen3-30B-A3B: 48 x 128 x 3 experts').

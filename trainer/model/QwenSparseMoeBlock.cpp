@@ -4,8 +4,8 @@ namespace longrl::model {
 
 QwenSparseMoeBlockImpl::QwenSparseMoeBlockImpl(const QwenConfig& c, std::shared_ptr<RouterLogitsRecorder> recorder)
     : topK_(c.moe.numExpertsPerTok), normTopkProb_(c.moe.normTopkProb), recorder_(std::move(recorder)) {
-  gate = register_module(
-      "gate", torch::nn::Linear(torch::nn::LinearOptions(c.hiddenSize, c.moe.numExperts).bias(false)));
+  gate =
+      register_module("gate", torch::nn::Linear(torch::nn::LinearOptions(c.hiddenSize, c.moe.numExperts).bias(false)));
   experts = register_module("experts", torch::nn::ModuleList());
   for (int64_t e = 0; e < c.moe.numExperts; ++e) {
     expertList.emplace_back(c.hiddenSize, c.moe.moeIntermediateSize);
@@ -18,7 +18,7 @@ torch::Tensor QwenSparseMoeBlockImpl::forward(const torch::Tensor& x) {
   const auto flat = x.reshape({-1, hidden});  // [N, H]
   const int64_t n = flat.size(0);
   if (n == 0) return torch::zeros_like(x);
-  const auto logits = gate(flat);             // [N, E]
+  const auto logits = gate(flat);  // [N, E]
   if (recorder_) recorder_->add(logits);
   auto [weights, selected] = torch::softmax(logits, -1, torch::kFloat32).topk(topK_, -1);  // [N, k]
   if (normTopkProb_) weights = weights / weights.sum(-1, true);

@@ -20,8 +20,7 @@ std::optional<double> number(const nlohmann::json& rs, const char* key, const st
 
 double positive(const nlohmann::json& rs, const char* key, const std::string& source, double fallback) {
   const auto v = number(rs, key, source);
-  if (v && *v <= 0)
-    throw ModelConfigError(source + ": rope_scaling." + key + " must be > 0, got " + rs[key].dump());
+  if (v && *v <= 0) throw ModelConfigError(source + ": rope_scaling." + key + " must be > 0, got " + rs[key].dump());
   return v.value_or(fallback);
 }
 
@@ -59,10 +58,14 @@ double getMscale(double scale, double m) { return scale <= 1.0 ? 1.0 : 0.1 * m *
 
 std::string RopeScaling::typeName() const {
   switch (type) {
-    case Type::Linear: return "linear";
-    case Type::Dynamic: return "dynamic";
-    case Type::Yarn: return "yarn";
-    case Type::None: break;
+    case Type::Linear:
+      return "linear";
+    case Type::Dynamic:
+      return "dynamic";
+    case Type::Yarn:
+      return "yarn";
+    case Type::None:
+      break;
   }
   return "default";
 }
@@ -83,7 +86,8 @@ RopeScaling RopeScaling::fromJson(const nlohmann::json& rs, const std::string& s
   s.factor = *factor;
   if (const auto original = number(rs, "original_max_position_embeddings", source)) {
     if (*original < 1 || std::floor(*original) != *original)
-      throw ModelConfigError(source + ": rope_scaling.original_max_position_embeddings must be a positive integer, got " +
+      throw ModelConfigError(source +
+                             ": rope_scaling.original_max_position_embeddings must be a positive integer, got " +
                              rs["original_max_position_embeddings"].dump());
     s.originalMaxPositionEmbeddings = static_cast<int64_t>(*original);
   }

@@ -43,7 +43,8 @@ torch::Tensor yarnInvFreq(int64_t dim, double theta, const RopeScaling& s, int64
 
 }  // namespace
 
-RotaryEmbedding::RotaryEmbedding(int64_t headDim, double theta, const RopeScaling& scaling, int64_t maxPositionEmbeddings)
+RotaryEmbedding::RotaryEmbedding(int64_t headDim, double theta, const RopeScaling& scaling,
+                                 int64_t maxPositionEmbeddings)
     : headDim_(headDim), theta_(theta), scaling_(scaling), window_(maxPositionEmbeddings) {
   using Type = RopeScaling::Type;
   if (scaling.type == Type::Yarn) {
@@ -81,7 +82,7 @@ std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::cosSin(const torch::Ten
   }
   // Angles in float32 as HF does (autocast disabled there), whatever the model dtype.
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv.to(positions.device());  // [B, T, d/2]
-  auto emb = torch::cat({freqs, freqs}, -1).unsqueeze(1);                                  // [B, 1, T, d]
+  auto emb = torch::cat({freqs, freqs}, -1).unsqueeze(1);                                 // [B, 1, T, d]
   auto cos = emb.cos(), sin = emb.sin();
   if (attentionScaling_ != 1.0) {
     cos = cos * attentionScaling_;

@@ -37,8 +37,8 @@ class RotaryEmbedding {
   int64_t headDim_;
   double theta_;
   RopeScaling scaling_;
-  int64_t window_;          // max_position_embeddings
-  torch::Tensor invFreq_;   // [headDim / 2], float32, CPU (moved on use); dynamic: within the window
+  int64_t window_;         // max_position_embeddings
+  torch::Tensor invFreq_;  // [headDim / 2], float32, CPU (moved on use); dynamic: within the window
   double attentionScaling_ = 1.0;
 };
 

@@ -51,7 +51,7 @@ torch::Tensor RouterLogitsRecorder::auxLoss(int64_t numExperts, int64_t topK) co
 torch::Tensor RouterLogitsRecorder::loadBalancingLoss(const torch::Tensor& logits, int64_t numExperts, int64_t topK) {
   const auto probs = torch::softmax(logits.to(torch::kFloat32), -1);  // [N, E]
   if (probs.size(0) == 0) return torch::zeros({}, probs.options());
-  const auto selected = std::get<1>(probs.topk(topK, -1));               // [N, k]
+  const auto selected = std::get<1>(probs.topk(topK, -1));  // [N, k]
   // f[k, e]: the share of tokens whose k-th pick is e (no gradient, as in HF's one_hot).
   const auto picks = torch::one_hot(selected, numExperts).to(torch::kFloat32).mean(0);  // [k, E]
   const auto meanProb = probs.mean(0);                                                  // [E]

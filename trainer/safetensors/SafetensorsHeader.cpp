@@ -15,9 +15,7 @@ namespace {
 // length does not make us allocate gigabytes.
 constexpr uint64_t kMaxHeaderBytes = 100u * 1024u * 1024u;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw SafetensorsError(path + ": " + what);
-}
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw SafetensorsError(path + ": " + what); }
 
 std::string shapeText(const std::vector<int64_t>& shape) {
   std::string s = "[";
@@ -87,7 +85,8 @@ SafetensorsHeader SafetensorsHeader::read(const std::string& path) {
   in.read(reinterpret_cast<char*>(lenBytes), 8);
   uint64_t headerLen = 0;
   for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | lenBytes[i];  // little-endian
-  if (headerLen > kMaxHeaderBytes) fail(path, "header length " + std::to_string(headerLen) + " exceeds the 100 MB limit");
+  if (headerLen > kMaxHeaderBytes)
+    fail(path, "header length " + std::to_string(headerLen) + " exceeds the 100 MB limit");
   if (headerLen > fileSize - 8)
     fail(path, "header length " + std::to_string(headerLen) + " exceeds the file size " + std::to_string(fileSize) +
                    " (truncated file?)");
@@ -119,15 +118,17 @@ SafetensorsHeader SafetensorsHeader::parse(const std::string& json, uint64_t dat
     }
     h.tensors_.push_back(parseEntry(path, it.key(), it.value()));
   }
-  std::sort(h.tensors_.begin(), h.tensors_.end(),
-            [](const TensorEntry& a, const TensorEntry& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+  std::sort(h.tensors_.begin(), h.tensors_.end(), [](const TensorEntry& a, const TensorEntry& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
   // The data section must be covered exactly: in order, no overlap, no hole, nothing past the end.
   uint64_t expected = 0;
   const TensorEntry* prev = nullptr;
   for (const auto& e : h.tensors_) {
     if (e.end > dataSize)
       fail(path, "tensor '" + e.name + "': data_offsets [" + std::to_string(e.begin) + "," + std::to_string(e.end) +
-                     ") lie past the end of the data section (" + std::to_string(dataSize) + " bytes; truncated file?)");
+                     ") lie past the end of the data section (" + std::to_string(dataSize) +
+                     " bytes; truncated file?)");
     if (e.begin < expected)
       fail(path, "tensor '" + e.name + "': byte range overlaps tensor '" + (prev ? prev->name : "") + "'");
     if (e.begin > expected)

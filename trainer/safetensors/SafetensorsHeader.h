@@ -10,7 +10,7 @@ namespace longrl::safetensors {
 // section (after the 8-byte length and the JSON header), as in the format's specification.
 struct TensorEntry {
   std::string name;
-  std::string dtype;           // "F32", "BF16", "F16", ... as written in the file
+  std::string dtype;  // "F32", "BF16", "F16", ... as written in the file
   std::vector<int64_t> shape;
   uint64_t begin = 0;
   uint64_t end = 0;

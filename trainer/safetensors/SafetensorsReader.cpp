@@ -57,17 +57,28 @@ torch::Dtype SafetensorsReader::torchDtype(const std::string& dtype, const std::
 
 std::string SafetensorsReader::dtypeName(torch::Dtype dtype, const std::string& where) {
   switch (dtype) {
-    case torch::kFloat32: return "F32";
-    case torch::kBFloat16: return "BF16";
-    case torch::kFloat16: return "F16";
-    case torch::kFloat64: return "F64";
-    case torch::kInt64: return "I64";
-    case torch::kInt32: return "I32";
-    case torch::kInt16: return "I16";
-    case torch::kInt8: return "I8";
-    case torch::kUInt8: return "U8";
-    case torch::kBool: return "BOOL";
-    default: throw SafetensorsError(where + ": torch dtype " + std::string(c10::toString(dtype)) + " has no safetensors name");
+    case torch::kFloat32:
+      return "F32";
+    case torch::kBFloat16:
+      return "BF16";
+    case torch::kFloat16:
+      return "F16";
+    case torch::kFloat64:
+      return "F64";
+    case torch::kInt64:
+      return "I64";
+    case torch::kInt32:
+      return "I32";
+    case torch::kInt16:
+      return "I16";
+    case torch::kInt8:
+      return "I8";
+    case torch::kUInt8:
+      return "U8";
+    case torch::kBool:
+      return "BOOL";
+    default:
+      throw SafetensorsError(where + ": torch dtype " + std::string(c10::toString(dtype)) + " has no safetensors name");
   }
 }
 

@@ -55,7 +55,8 @@ void SafetensorsWriter::write(const std::string& path, const NamedTensors& tenso
     out.flush();
     if (!out) throw SafetensorsError(path + ": write failed (disk full?): " + std::strerror(errno));
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SafetensorsError(path + ": cannot rename " + tmp + " into place");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw SafetensorsError(path + ": cannot rename " + tmp + " into place");
 }
 
 }  // namespace longrl::safetensors

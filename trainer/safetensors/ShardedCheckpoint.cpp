@@ -35,8 +35,7 @@ ShardedCheckpoint ShardedCheckpoint::open(const std::string& dir) {
     for (const auto& e : c.readers_[0]->header().tensors()) c.where_[e.name] = 0;
     return c;
   }
-  if (!fs::exists(index))
-    throw SafetensorsError(dir + ": neither " + kSingleFile + " nor " + kIndexFile + " found");
+  if (!fs::exists(index)) throw SafetensorsError(dir + ": neither " + kSingleFile + " nor " + kIndexFile + " found");
   nlohmann::json j;
   {
     std::ifstream in(index);
@@ -78,7 +77,8 @@ std::vector<std::string> ShardedCheckpoint::save(const std::string& dir, const N
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string n = entry.path().filename().string();
-    if (n == kSingleFile || n == kIndexFile || (n.rfind("model-", 0) == 0 && entry.path().extension() == ".safetensors"))
+    if (n == kSingleFile || n == kIndexFile ||
+        (n.rfind("model-", 0) == 0 && entry.path().extension() == ".safetensors"))
       fs::remove(entry.path(), ec);
   }
   const uint64_t total = SafetensorsWriter::dataBytes(tensors);

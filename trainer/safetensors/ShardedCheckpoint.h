@@ -24,8 +24,7 @@ class ShardedCheckpoint {
   // Writes `tensors` into `dir`: one file when they fit in `maxShardBytes` (0 = no limit),
   // otherwise shards of at most that size (a tensor larger than the limit gets a shard alone)
   // plus the index. Returns the files written (relative names).
-  static std::vector<std::string> save(const std::string& dir, const NamedTensors& tensors,
-                                       uint64_t maxShardBytes = 0);
+  static std::vector<std::string> save(const std::string& dir, const NamedTensors& tensors, uint64_t maxShardBytes = 0);
 
   bool contains(const std::string& name) const { return where_.count(name) > 0; }
   // Header entry of a tensor (throws SafetensorsError naming the directory and tensor if absent).

@@ -20,7 +20,9 @@ class ApiError : public std::runtime_error {
   nlohmann::json toJson() const { return body(what(), type_, param_); }
   static nlohmann::json body(const std::string& message, const std::string& type, const std::string& param = "") {
     return {{"error",
-             {{"message", message}, {"type", type}, {"param", param.empty() ? nlohmann::json() : nlohmann::json(param)},
+             {{"message", message},
+              {"type", type},
+              {"param", param.empty() ? nlohmann::json() : nlohmann::json(param)},
               {"code", nullptr}}}};
   }
 

@@ -41,8 +41,10 @@ std::string content(const nlohmann::json& v, const std::string& field) {
   for (size_t i = 0; i < v.size(); ++i) {
     const auto& part = v[i];
     const std::string where = field + "[" + std::to_string(i) + "]";
-    if (!part.is_object() || !part.contains("type") || !part["type"].is_string()) bad(where, "must be an object with a string 'type'");
-    if (part["type"] != "text") bad(where + ".type", "'" + part["type"].get<std::string>() + "' is not supported (only text)");
+    if (!part.is_object() || !part.contains("type") || !part["type"].is_string())
+      bad(where, "must be an object with a string 'type'");
+    if (part["type"] != "text")
+      bad(where + ".type", "'" + part["type"].get<std::string>() + "' is not supported (only text)");
     if (!part.contains("text") || !part["text"].is_string()) bad(where + ".text", "must be a string");
     text += part["text"].get<std::string>();
   }
@@ -56,7 +58,8 @@ struct TooDeep {};
 nlohmann::json ChatRequest::parseBody(const std::string& text, int maxDepth) {
   // nlohmann parses nesting of any depth, but copying or printing such a value recurses once per
   // level: "[[[[...]]]]" in an 8 MiB body would overflow the stack. Real requests nest a few levels.
-  nlohmann::json::parser_callback_t limit = [maxDepth](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+  nlohmann::json::parser_callback_t limit = [maxDepth](int depth, nlohmann::json::parse_event_t event,
+                                                       nlohmann::json&) {
     if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
         depth >= maxDepth)
       throw TooDeep{};
@@ -65,7 +68,8 @@ nlohmann::json ChatRequest::parseBody(const std::string& text, int maxDepth) {
   try {
     return nlohmann::json::parse(text, limit);
   } catch (const TooDeep&) {
-    throw ApiError(400, "the request body nests arrays and objects deeper than " + std::to_string(maxDepth) + " levels");
+    throw ApiError(400,
+                   "the request body nests arrays and objects deeper than " + std::to_string(maxDepth) + " levels");
   } catch (const nlohmann::json::exception& e) {
     throw ApiError(400, std::string("the request body is not valid JSON: ") + e.what());
   }

@@ -14,15 +14,15 @@ namespace longrl::serve {
 // presence_penalty, ...) are accepted and ignored, as vLLM ignores what it does not support.
 struct ChatRequest {
   std::vector<tokenizer::ChatMessage> messages;
-  std::optional<double> temperature;   // absent: the model's generation_config.json
+  std::optional<double> temperature;  // absent: the model's generation_config.json
   std::optional<double> topP;
-  std::optional<int64_t> topK;         // vLLM extension; -1 or 0 = off
-  std::optional<int64_t> maxTokens;    // max_completion_tokens, else max_tokens
+  std::optional<int64_t> topK;                // vLLM extension; -1 or 0 = off
+  std::optional<int64_t> maxTokens;           // max_completion_tokens, else max_tokens
   std::string maxTokensField = "max_tokens";  // which of the two the request used (errors name it)
   int n = 1;
   std::vector<std::string> stop;
   bool stream = false;
-  bool includeUsage = false;           // stream_options.include_usage
+  bool includeUsage = false;  // stream_options.include_usage
   std::optional<uint64_t> seed;
   // chat_template_kwargs.enable_thinking (vLLM's switch); unset: the template's default.
   std::optional<bool> enableThinking;

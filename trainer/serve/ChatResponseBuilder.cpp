@@ -30,10 +30,14 @@ nlohmann::json ChatResponseBuilder::completion(const std::vector<ChatChoice>& ch
   return j;
 }
 
-nlohmann::json ChatResponseBuilder::chunk(int index, const nlohmann::json& delta, const std::string& finishReason) const {
+nlohmann::json ChatResponseBuilder::chunk(int index, const nlohmann::json& delta,
+                                          const std::string& finishReason) const {
   auto j = base("chat.completion.chunk");
-  j["choices"] = nlohmann::json::array({{{"index", index}, {"delta", delta}, {"logprobs", nullptr},
-                                         {"finish_reason", finishReason.empty() ? nlohmann::json() : nlohmann::json(finishReason)}}});
+  j["choices"] = nlohmann::json::array(
+      {{{"index", index},
+        {"delta", delta},
+        {"logprobs", nullptr},
+        {"finish_reason", finishReason.empty() ? nlohmann::json() : nlohmann::json(finishReason)}}});
   return j;
 }
 

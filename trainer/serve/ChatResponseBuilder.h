@@ -9,8 +9,8 @@ namespace longrl::serve {
 
 // One finished choice of a chat completion.
 struct ChatChoice {
-  std::string text;           // the whole completion (thinking included)
-  std::string finishReason;   // "stop" | "length"
+  std::string text;          // the whole completion (thinking included)
+  std::string finishReason;  // "stop" | "length"
   int64_t completionTokens = 0;
 };
 

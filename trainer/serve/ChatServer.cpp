@@ -41,12 +41,18 @@ bool sameSecret(const std::string& a, const std::string& b) {
 
 std::string errorTypeFor(int status) {
   switch (status) {
-    case 401: return "authentication_error";
-    case 404: return "not_found_error";
-    case 411: return "invalid_request_error";
-    case 413: return "request_too_large";
-    case 503: return "server_busy";
-    default: return status >= 500 ? "server_error" : "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 404:
+      return "not_found_error";
+    case 411:
+      return "invalid_request_error";
+    case 413:
+      return "request_too_large";
+    case 503:
+      return "server_busy";
+    default:
+      return status >= 500 ? "server_error" : "invalid_request_error";
   }
 }
 
@@ -111,8 +117,10 @@ std::string ChatServer::Impl::readBody(const httplib::Request& req, httplib::Res
   });
   if (tooLarge || !ok) res.set_header("Connection", "close");  // the rest of the body is still unread
   if (tooLarge || res.status == 413)  // httplib sets 413 itself for a declared Content-Length over the limit
-    throw ApiError(413, "the request body is larger than the server's limit of " + std::to_string(options.maxRequestBytes) +
-                            " bytes (longrl serve --max-request-bytes)", "request_too_large");
+    throw ApiError(413,
+                   "the request body is larger than the server's limit of " + std::to_string(options.maxRequestBytes) +
+                       " bytes (longrl serve --max-request-bytes)",
+                   "request_too_large");
   if (!ok) throw ApiError(400, "the request body could not be read");
   return body;
 }
@@ -130,12 +138,15 @@ Job ChatServer::Impl::prepare(const std::string& text) const {
   const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
   const auto promptLen = static_cast<int64_t>(job.promptIds.size());
   if (promptLen >= context)
-    throw ApiError(400, "the messages are " + std::to_string(promptLen) + " tokens; the model's context is " +
-                            std::to_string(context), "invalid_request_error", "messages");
+    throw ApiError(400,
+                   "the messages are " + std::to_string(promptLen) + " tokens; the model's context is " +
+                       std::to_string(context),
+                   "invalid_request_error", "messages");
   const int64_t room = context - promptLen;
   if (r.maxTokens && *r.maxTokens > room)
-    throw ApiError(400, r.maxTokensField + " " + std::to_string(*r.maxTokens) + " plus the " + std::to_string(promptLen) +
-                            " prompt tokens exceed the model's context of " + std::to_string(context),
+    throw ApiError(400,
+                   r.maxTokensField + " " + std::to_string(*r.maxTokens) + " plus the " + std::to_string(promptLen) +
+                       " prompt tokens exceed the model's context of " + std::to_string(context),
                    "invalid_request_error", r.maxTokensField);
   auto& p = job.params;
   p.maxNewTokens = r.maxTokens ? *r.maxTokens : std::min(options.defaultMaxTokens, room);
@@ -161,7 +172,8 @@ void ChatServer::Impl::complete(Job job, httplib::Response& res) {
           promise->set_exception(std::current_exception());
         }
       }))
-    throw ApiError(503, stopping ? "the server is stopping" : "too many requests are waiting; retry later", "server_busy");
+    throw ApiError(503, stopping ? "the server is stopping" : "too many requests are waiting; retry later",
+                   "server_busy");
   std::vector<engine::GeneratedSample> samples;
   try {
     samples = future.get();
@@ -176,7 +188,8 @@ void ChatServer::Impl::complete(Job job, httplib::Response& res) {
     DeltaDecoder d(decoder, {}, stopTokenIds());
     for (int id : s.tokenIds) d.push(id);
     d.finish(s.stopString);
-    choices.push_back({d.text(), s.finishReason == "length" ? "length" : "stop", static_cast<int64_t>(s.tokenIds.size())});
+    choices.push_back(
+        {d.text(), s.finishReason == "length" ? "length" : "stop", static_cast<int64_t>(s.tokenIds.size())});
   }
   sendJson(res, 200, builder().completion(choices, static_cast<int64_t>(shared->promptIds.size())));
 }
@@ -190,7 +203,8 @@ void ChatServer::Impl::streamCompletion(Job job, httplib::Response& res) {
     std::vector<DeltaDecoder> deltas;
     for (int i = 0; i < n; ++i) deltas.emplace_back(decoder, shared->request.stop, stopTokenIds());
     // The thinking also goes apart, as reasoning_content, in the chunk whose content completes it.
-    std::vector<tokenizer::ThinkStream> thinking(static_cast<size_t>(n), tokenizer::ThinkStream(!shared->openedThinking.empty()));
+    std::vector<tokenizer::ThinkStream> thinking(static_cast<size_t>(n),
+                                                 tokenizer::ThinkStream(!shared->openedThinking.empty()));
     std::vector<std::string> sent(static_cast<size_t>(n));
     auto delta = [&](size_t i, const std::string& piece, bool final) {
       sent[i] += piece;
@@ -203,7 +217,8 @@ void ChatServer::Impl::streamCompletion(Job job, httplib::Response& res) {
     try {
       auto samples = eng.generate({shared->promptIds}, shared->params, [&](size_t sample, int token, float) {
         const std::string piece = deltas[sample].push(token);
-        if (!piece.empty()) channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(sample), delta(sample, piece, false))));
+        if (!piece.empty())
+          channel->push(ChatResponseBuilder::sse(b->chunk(static_cast<int>(sample), delta(sample, piece, false))));
         return !channel->cancelled() && !stopping;
       });
       int64_t completion = 0;
@@ -217,15 +232,18 @@ void ChatServer::Impl::streamCompletion(Job job, httplib::Response& res) {
             b->chunk(static_cast<int>(i), nlohmann::json::object(), s.finishReason == "length" ? "length" : "stop")));
       }
       if (shared->request.includeUsage)
-        channel->push(ChatResponseBuilder::sse(b->usageChunk(static_cast<int64_t>(shared->promptIds.size()), completion)));
+        channel->push(
+            ChatResponseBuilder::sse(b->usageChunk(static_cast<int64_t>(shared->promptIds.size()), completion)));
     } catch (const std::exception& e) {
-      channel->push(ChatResponseBuilder::sse(ApiError::body(std::string("generation failed: ") + e.what(), "server_error")));
+      channel->push(
+          ChatResponseBuilder::sse(ApiError::body(std::string("generation failed: ") + e.what(), "server_error")));
     }
     channel->push("data: [DONE]\n\n");
     channel->close();
   };
   if (!worker->trySubmit(work))
-    throw ApiError(503, stopping ? "the server is stopping" : "too many requests are waiting; retry later", "server_busy");
+    throw ApiError(503, stopping ? "the server is stopping" : "too many requests are waiting; retry later",
+                   "server_busy");
   res.set_header("Cache-Control", "no-cache");
   res.set_chunked_content_provider(
       "text/event-stream",
@@ -269,16 +287,16 @@ void ChatServer::Impl::routes() {
       return refuse(415, "compressed request bodies (Content-Encoding: " + encoding + ") are not accepted",
                     "invalid_request_error");
     const bool chatRoute = req.method == "POST" && req.path == "/v1/chat/completions";
-    const bool bodyWithoutLength = req.has_header("Transfer-Encoding") ||
-                                   (!req.has_header("Content-Length") && req.method != "GET" && req.method != "HEAD" &&
-                                    req.method != "OPTIONS");
+    const bool bodyWithoutLength =
+        req.has_header("Transfer-Encoding") ||
+        (!req.has_header("Content-Length") && req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS");
     if (!chatRoute && bodyWithoutLength)
       return refuse(411, "a request body needs a Content-Length here", "invalid_request_error");
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler already wrote its error
-    std::string message = res.status == 404 ? "no route " + req.method + " " + req.path
+    std::string message = res.status == 404   ? "no route " + req.method + " " + req.path
                           : res.status == 413 ? "the request body is too large"
                                               : "HTTP " + std::to_string(res.status);
     sendJson(res, res.status, ApiError::body(message, errorTypeFor(res.status)));
@@ -296,23 +314,26 @@ void ChatServer::Impl::routes() {
   server.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
     const auto& config = loaded.model->config();
     const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
-    nlohmann::json model = {{"id", options.modelName}, {"object", "model"}, {"created", startedAt},
-                            {"owned_by", "longrl"}, {"max_model_len", context}};
+    nlohmann::json model = {{"id", options.modelName},
+                            {"object", "model"},
+                            {"created", startedAt},
+                            {"owned_by", "longrl"},
+                            {"max_model_len", context}};
     sendJson(res, 200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
   });
-  server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res,
-                                              const httplib::ContentReader& reader) {
-    try {
-      if (stopping) throw ApiError(503, "the server is stopping", "server_busy");
-      Job job = prepare(readBody(req, res, reader));
-      if (job.request.stream) streamCompletion(std::move(job), res);
-      else complete(std::move(job), res);
-    } catch (const ApiError& e) {
-      sendJson(res, e.status(), e.toJson());
-    } catch (const std::exception& e) {
-      sendJson(res, 500, ApiError::body(e.what(), "server_error"));
-    }
-  });
+  server.Post("/v1/chat/completions",
+              [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                try {
+                  if (stopping) throw ApiError(503, "the server is stopping", "server_busy");
+                  Job job = prepare(readBody(req, res, reader));
+                  if (job.request.stream) streamCompletion(std::move(job), res);
+                  else complete(std::move(job), res);
+                } catch (const ApiError& e) {
+                  sendJson(res, e.status(), e.toJson());
+                } catch (const std::exception& e) {
+                  sendJson(res, 500, ApiError::body(e.what(), "server_error"));
+                }
+              });
 }
 
 ChatServer::ChatServer(engine::LoadedModel model, ChatServerOptions options)
@@ -346,6 +367,8 @@ void ChatServer::stop() {
 
 int ChatServer::port() const { return impl_->port; }
 
-std::string ChatServer::url() const { return "http://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1"; }
+std::string ChatServer::url() const {
+  return "http://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1";
+}
 
 }  // namespace longrl::serve

@@ -21,8 +21,9 @@ struct ChatServerOptions {
 };
 
 // An OpenAI-compatible HTTP server over one model: POST /v1/chat/completions (messages rendered
-// with the model's chat template, chat_template_kwargs passed to it; temperature, top_p, top_k, max_tokens / max_completion_tokens, n, stop,
-// stream, seed, chat_template_kwargs.enable_thinking) and GET /v1/models. Errors use OpenAI's
+// with the model's chat template, chat_template_kwargs passed to it; temperature, top_p, top_k, max_tokens /
+// max_completion_tokens, n, stop, stream, seed, chat_template_kwargs.enable_thinking) and GET /v1/models. Errors use
+// OpenAI's
 // {"error": {...}} body: 400 names the bad field (or says the JSON is malformed or nested deeper
 // than 64 levels), 401 without the key (checked before anything else, in constant time), 404
 // unknown path, 411 a body without Content-Length on any route but the chat one, 413 a body over

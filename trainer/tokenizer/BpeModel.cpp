@@ -15,7 +15,8 @@ BpeModel::BpeModel(const nlohmann::json& model, const std::string& where) {
   const std::string path = where + ": model";
   const std::string type = jsonfield::stringOr(model, "type", "BPE", path);
   if (type != "BPE") throw TokenizerError(where + ": model.type '" + type + "' is not supported (only BPE)");
-  if (jsonfield::boolOr(model, "byte_fallback", false, path)) throw TokenizerError(where + ": model.byte_fallback is not supported");
+  if (jsonfield::boolOr(model, "byte_fallback", false, path))
+    throw TokenizerError(where + ": model.byte_fallback is not supported");
   for (const char* k : {"continuing_subword_prefix", "end_of_word_suffix"}) {
     if (model.contains(k) && model[k].is_string() && !model[k].get<std::string>().empty())
       throw TokenizerError(where + ": model." + k + " is not supported");
@@ -131,7 +132,8 @@ void BpeModel::mergeSymbols(std::vector<int>& sym) const {
   auto push = [&](int pos) {
     if (pos < 0 || next[static_cast<size_t>(pos)] < 0) return;
     const int r = sym[static_cast<size_t>(next[static_cast<size_t>(pos)])];
-    if (const Merge* m = findMerge(sym[static_cast<size_t>(pos)], r)) heap.push({m->rank, pos, sym[static_cast<size_t>(pos)], r});
+    if (const Merge* m = findMerge(sym[static_cast<size_t>(pos)], r))
+      heap.push({m->rank, pos, sym[static_cast<size_t>(pos)], r});
   };
   for (size_t i = 0; i + 1 < n; ++i) push(static_cast<int>(i));
   std::vector<bool> dead(n, false);

@@ -52,7 +52,9 @@ class BpeModel {
     }
   }
   void buildMergeTable();
-  static uint64_t key(int a, int b) { return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b); }
+  static uint64_t key(int a, int b) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+  }
   void mergeSymbols(std::vector<int>& symbols) const;
   void mergeSmall(std::vector<int>& symbols) const;
 

@@ -51,8 +51,7 @@ std::string ChatFormat::render(const std::vector<ChatMessage>& messages, const O
       out += "<|im_start|>assistant\n";
       if (i > lastQuery && (i + 1 == n || !reasoning.empty()))
         out += "<think>\n" + stripNewlines(reasoning) + "\n</think>\n\n" + lstripNewlines(content);
-      else
-        out += content;
+      else out += content;
       out += "<|im_end|>\n";
     } else if (m.role == "tool") {
       if (i == 0 || messages[i - 1].role != "tool") out += "<|im_start|>user";

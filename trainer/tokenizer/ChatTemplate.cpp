@@ -31,10 +31,8 @@ jinja::Value messageValue(const ChatMessage& m) {
 
 ChatTemplate::ChatTemplate(std::string templateText, std::string bosToken, std::string eosToken, std::string source)
     : text_(std::move(templateText)), bos_(std::move(bosToken)), eos_(std::move(eosToken)), source_(std::move(source)) {
-  if (text_.empty())
-    warnChatMlFallback(source_);
-  else
-    compiled_ = std::make_shared<const jinja::Template>(text_, source_);
+  if (text_.empty()) warnChatMlFallback(source_);
+  else compiled_ = std::make_shared<const jinja::Template>(text_, source_);
 }
 
 std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, const ChatTemplateOptions& options) const {

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/cli/UsageError.h"
 #include "trainer/tokenizer/ChatFormat.h"
@@ -26,7 +26,8 @@ std::vector<tokenizer::ChatMessage> readMessages(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw tokenizer::TokenizerError(path + ": invalid JSON: " + e.what());
   }
-  if (j.is_object() && j.contains("messages")) return tokenizer::ChatFormat::fromJson(j["messages"], path + ": messages");
+  if (j.is_object() && j.contains("messages"))
+    return tokenizer::ChatFormat::fromJson(j["messages"], path + ": messages");
   return tokenizer::ChatFormat::fromJson(j, path);
 }
 

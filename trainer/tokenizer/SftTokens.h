@@ -17,7 +17,8 @@ struct SftTokens {
   std::vector<int> targetIds;
 
   // nullopt when the record has no answer or prompt + target exceed maxLen tokens.
-  static std::optional<SftTokens> of(const dataset::DatasetRecord& record, const Tokenizer& tokenizer, long long maxLen);
+  static std::optional<SftTokens> of(const dataset::DatasetRecord& record, const Tokenizer& tokenizer,
+                                     long long maxLen);
   // The target text: `response` + `endOfTurn`, without the leading <think> (and its newline) when the
   // generation prompt already opened the thinking block (`openedThinking`, e.g. "<think>\n").
   static std::string targetText(const std::string& response, const std::string& openedThinking,

@@ -9,9 +9,9 @@
 
 #include "core/cli/UsageError.h"
 #include "core/dataset/DatasetReader.h"
+#include "trainer/tokenizer/SftTokens.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/tokenizer/TokenizerError.h"
-#include "trainer/tokenizer/SftTokens.h"
 
 namespace longrl::cli {
 namespace {
@@ -69,8 +69,11 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto ids = tok.encode(doc, !noSpecial);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out << nlohmann::json{{"bytes", doc.size()}, {"tokens", ids.size()}, {"seconds", s},
-                          {"mb_per_s", s > 0 ? doc.size() / 1e6 / s : 0.0}}.dump()
+    out << nlohmann::json{{"bytes", doc.size()},
+                          {"tokens", ids.size()},
+                          {"seconds", s},
+                          {"mb_per_s", s > 0 ? doc.size() / 1e6 / s : 0.0}}
+               .dump()
         << "\n";
     return 0;
   }
@@ -85,7 +88,8 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
     if (!ids.is_array()) throw UsageError("--decode expects a JSON array of token ids");
     std::vector<int> v;
     for (size_t i = 0; i < ids.size(); ++i) {
-      if (!ids[i].is_number_integer()) throw UsageError("--decode: element " + std::to_string(i) + " is not an integer");
+      if (!ids[i].is_number_integer())
+        throw UsageError("--decode: element " + std::to_string(i) + " is not an integer");
       v.push_back(ids[i].get<int>());
     }
     out << nlohmann::json(tok.decode(v)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -98,9 +102,12 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 Command tokenizeCommand() {
-  return Command{"tokenize", "--tokenizer DIR (--text T | --file F | --bench F | --sft DATA.jsonl [--max-len N]) [--decode] [--no-special]",
-                 "encode text to token ids (JSON array), decode ids with --decode, or write the token sequences SFT trains on (--sft)",
-                 run};
+  return Command{
+      "tokenize",
+      "--tokenizer DIR (--text T | --file F | --bench F | --sft DATA.jsonl [--max-len N]) [--decode] [--no-special]",
+      "encode text to token ids (JSON array), decode ids with --decode, or write the token sequences SFT trains on "
+      "(--sft)",
+      run};
 }
 
 }  // namespace longrl::cli

@@ -33,7 +33,8 @@ std::string tokenField(const json& config, const char* key) {
   const auto it = config.find(key);
   if (it == config.end() || it->is_null()) return {};
   if (it->is_string()) return it->get<std::string>();
-  if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) return (*it)["content"].get<std::string>();
+  if (it->is_object() && it->contains("content") && (*it)["content"].is_string())
+    return (*it)["content"].get<std::string>();
   return {};
 }
 
@@ -52,8 +53,10 @@ bool isNfcNormalizer(const json& n, const std::string& where, int depth = 0) {
 }
 
 void checkByteLevel(const json& p, const std::string& path) {
-  if (jsonfield::boolOr(p, "add_prefix_space", false, path)) throw TokenizerError(path + ".add_prefix_space=true is not supported");
-  if (jsonfield::boolOr(p, "use_regex", true, path)) throw TokenizerError(path + ".use_regex=true (GPT-2 pattern) is not supported");
+  if (jsonfield::boolOr(p, "add_prefix_space", false, path))
+    throw TokenizerError(path + ".add_prefix_space=true is not supported");
+  if (jsonfield::boolOr(p, "use_regex", true, path))
+    throw TokenizerError(path + ".use_regex=true (GPT-2 pattern) is not supported");
 }
 
 void checkPreTokenizer(const json& p, const std::string& where) {
@@ -64,9 +67,11 @@ void checkPreTokenizer(const json& p, const std::string& where) {
   if (!list.is_array() || list.size() != 2) throw TokenizerError(base + ".pretokenizers must hold [Split, ByteLevel]");
   const auto& split = list[0];
   const std::string splitPath = base + ".pretokenizers[0]";
-  if (jsonfield::stringOr(split, "type", "", splitPath) != "Split") throw TokenizerError(splitPath + ".type must be Split");
+  if (jsonfield::stringOr(split, "type", "", splitPath) != "Split")
+    throw TokenizerError(splitPath + ".type must be Split");
   const json* patternObject = jsonfield::find(split, "pattern", splitPath);
-  const std::string pattern = patternObject ? jsonfield::stringOr(*patternObject, "Regex", "", splitPath + ".pattern") : "";
+  const std::string pattern =
+      patternObject ? jsonfield::stringOr(*patternObject, "Regex", "", splitPath + ".pattern") : "";
   if (pattern != PreTokenizer::qwenPattern())
     throw TokenizerError(splitPath + ".pattern.Regex is not the Qwen2 pattern (the only one implemented)");
   if (jsonfield::stringOr(split, "behavior", "Isolated", splitPath) != "Isolated" ||
@@ -210,14 +215,17 @@ std::vector<int> Tokenizer::encode(std::string_view input, bool parseSpecial) co
   size_t segStart = 0, pos = 0;
   bool stripLeading = false;  // the previous added token has rstrip
   while (pos < text.size()) {
-    const AddedToken* tok = addedByFirstByte_[static_cast<unsigned char>(text[pos])].empty() ? nullptr : matchAdded(text, pos);
+    const AddedToken* tok =
+        addedByFirstByte_[static_cast<unsigned char>(text[pos])].empty() ? nullptr : matchAdded(text, pos);
     if (!tok) {
       ++pos;
       continue;
     }
     size_t b = segStart, e = pos;
-    if (stripLeading) while (b < e && isSpace(static_cast<unsigned char>(text[b]))) ++b;
-    if (tok->lstrip) while (e > b && isSpace(static_cast<unsigned char>(text[e - 1]))) --e;
+    if (stripLeading)
+      while (b < e && isSpace(static_cast<unsigned char>(text[b]))) ++b;
+    if (tok->lstrip)
+      while (e > b && isSpace(static_cast<unsigned char>(text[e - 1]))) --e;
     encodePlain(text.substr(b, e - b), ids);
     ids.push_back(tok->id);
     stripLeading = tok->rstrip;
@@ -225,7 +233,8 @@ std::vector<int> Tokenizer::encode(std::string_view input, bool parseSpecial) co
     segStart = pos;
   }
   size_t b = segStart;
-  if (stripLeading) while (b < text.size() && isSpace(static_cast<unsigned char>(text[b]))) ++b;
+  if (stripLeading)
+    while (b < text.size() && isSpace(static_cast<unsigned char>(text[b]))) ++b;
   encodePlain(text.substr(b), ids);
   return ids;
 }

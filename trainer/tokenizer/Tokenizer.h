@@ -42,8 +42,8 @@ class Tokenizer {
   std::string decode(const std::vector<int>& ids, bool skipSpecial = false) const;
 
   int tokenToId(const std::string& token) const;  // vocabulary or added token; -1 if unknown
-  std::string idToToken(int id) const;             // throws TokenizerError for an unknown id
-  size_t vocabSize() const;                        // one past the largest id
+  std::string idToToken(int id) const;            // throws TokenizerError for an unknown id
+  size_t vocabSize() const;                       // one past the largest id
   bool isSpecial(int id) const;
   const std::vector<AddedToken>& addedTokens() const { return added_; }
   const BpeModel& model() const { return *model_; }

@@ -13,7 +13,9 @@ namespace longrl::tokenizer {
 using nlohmann::ordered_json;
 namespace {
 
-uint64_t pairKey(int a, int b) { return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b); }
+uint64_t pairKey(int a, int b) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+}
 int keyLeft(uint64_t k) { return static_cast<int>(k >> 32); }
 int keyRight(uint64_t k) { return static_cast<int>(k & 0xFFFFFFFFu); }
 
@@ -25,14 +27,15 @@ const char* const kChatTemplate =
     "{%- endif %}";
 
 ordered_json addedTokenJson(int id, const std::string& content, bool special) {
-  return ordered_json{{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
+  return ordered_json{{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
                       {"rstrip", false}, {"normalized", false}, {"special", special}};
 }
 
 }  // namespace
 
 TokenizerBuilder::TokenizerBuilder(Options options) : options_(std::move(options)) {
-  if (options_.vocabSize < 256) throw TokenizerError("TokenizerBuilder: vocabSize must be at least 256 (the byte tokens)");
+  if (options_.vocabSize < 256)
+    throw TokenizerError("TokenizerBuilder: vocabSize must be at least 256 (the byte tokens)");
 }
 
 void TokenizerBuilder::addText(std::string_view text) {
@@ -82,7 +85,8 @@ void TokenizerBuilder::train() {
       if (c == bestCount) {  // deterministic tie-break on the pair's strings
         const auto& a = vocab_[static_cast<size_t>(keyLeft(k))];
         const auto& b = vocab_[static_cast<size_t>(keyLeft(best))];
-        if (std::tie(a, vocab_[static_cast<size_t>(keyRight(k))]) > std::tie(b, vocab_[static_cast<size_t>(keyRight(best))]))
+        if (std::tie(a, vocab_[static_cast<size_t>(keyRight(k))]) >
+            std::tie(b, vocab_[static_cast<size_t>(keyRight(best))]))
           continue;
       }
       best = k;
@@ -132,7 +136,10 @@ ordered_json TokenizerBuilder::tokenizerJson() {
   int next = static_cast<int>(vocab_.size());
   for (const auto& s : options_.specialTokens) added.push_back(addedTokenJson(next++, s, true));
   for (const auto& s : options_.addedTokens) added.push_back(addedTokenJson(next++, s, false));
-  const ordered_json byteLevel{{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};
+  const ordered_json byteLevel{{"type", "ByteLevel"},
+                               {"add_prefix_space", false},
+                               {"trim_offsets", false},
+                               {"use_regex", false}};
   ordered_json j;
   j["version"] = "1.0";
   j["truncation"] = nullptr;
@@ -141,13 +148,23 @@ ordered_json TokenizerBuilder::tokenizerJson() {
   j["normalizer"] = {{"type", "NFC"}};
   j["pre_tokenizer"] = {{"type", "Sequence"},
                         {"pretokenizers",
-                         {{{"type", "Split"}, {"pattern", {{"Regex", PreTokenizer::qwenPattern()}}}, {"behavior", "Isolated"}, {"invert", false}},
+                         {{{"type", "Split"},
+                           {"pattern", {{"Regex", PreTokenizer::qwenPattern()}}},
+                           {"behavior", "Isolated"},
+                           {"invert", false}},
                           byteLevel}}};
   j["post_processor"] = byteLevel;
   j["decoder"] = byteLevel;
-  j["model"] = {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr}, {"continuing_subword_prefix", ""},
-                {"end_of_word_suffix", ""}, {"fuse_unk", false}, {"byte_fallback", false}, {"ignore_merges", false},
-                {"vocab", vocab}, {"merges", merges}};
+  j["model"] = {{"type", "BPE"},
+                {"dropout", nullptr},
+                {"unk_token", nullptr},
+                {"continuing_subword_prefix", ""},
+                {"end_of_word_suffix", ""},
+                {"fuse_unk", false},
+                {"byte_fallback", false},
+                {"ignore_merges", false},
+                {"vocab", vocab},
+                {"merges", merges}};
   return j;
 }
 
@@ -164,10 +181,16 @@ ordered_json TokenizerBuilder::tokenizerConfigJson() {
   for (const auto& s : options_.addedTokens) add(s, false);
   const ordered_json bos = options_.bosToken.empty() ? ordered_json() : ordered_json(options_.bosToken);
   const std::string chatTemplate = options_.chatTemplate.empty() ? std::string(kChatTemplate) : options_.chatTemplate;
-  return ordered_json{{"tokenizer_class", "Qwen2Tokenizer"}, {"bos_token", bos}, {"eos_token", options_.eosToken},
-                      {"pad_token", options_.padToken}, {"unk_token", nullptr}, {"add_bos_token", false},
-                      {"clean_up_tokenization_spaces", false}, {"model_max_length", options_.modelMaxLength},
-                      {"added_tokens_decoder", decoderMap}, {"chat_template", chatTemplate}};
+  return ordered_json{{"tokenizer_class", "Qwen2Tokenizer"},
+                      {"bos_token", bos},
+                      {"eos_token", options_.eosToken},
+                      {"pad_token", options_.padToken},
+                      {"unk_token", nullptr},
+                      {"add_bos_token", false},
+                      {"clean_up_tokenization_spaces", false},
+                      {"model_max_length", options_.modelMaxLength},
+                      {"added_tokens_decoder", decoderMap},
+                      {"chat_template", chatTemplate}};
 }
 
 void TokenizerBuilder::write(const std::string& dir) {

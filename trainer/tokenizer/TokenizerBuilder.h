@@ -47,7 +47,7 @@ class TokenizerBuilder {
   Options options_;
   std::unordered_map<std::string, long long> wordCounts_;
   bool trained_ = false;
-  std::vector<std::string> vocab_;                          // id -> byte-level token text
+  std::vector<std::string> vocab_;                           // id -> byte-level token text
   std::vector<std::pair<std::string, std::string>> merges_;  // in rank order
 };
 

@@ -12,7 +12,8 @@ namespace {
 
 bool inRanges(const ud::CodeRange* r, size_t n, char32_t cp) {
   const ud::CodeRange* end = r + n;
-  const ud::CodeRange* it = std::upper_bound(r, end, cp, [](char32_t c, const ud::CodeRange& x) { return c < x.first; });
+  const ud::CodeRange* it =
+      std::upper_bound(r, end, cp, [](char32_t c, const ud::CodeRange& x) { return c < x.first; });
   return it != r && cp <= (it - 1)->last;
 }
 
@@ -54,7 +55,14 @@ bool isNumber(char32_t cp) {
 bool isWhitespace(char32_t cp) {
   if (cp <= 0x20) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D);
   switch (cp) {
-    case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;

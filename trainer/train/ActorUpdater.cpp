@@ -44,7 +44,8 @@ void storeMeanEntropy(const torch::Tensor& entropy, const SequenceBatch& batch, 
 
 ActorUpdater::ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimizer& optimizer, ActorOptions options,
                            Collective* collective)
-    : policy_(std::move(policy)), optimizer_(optimizer), options_(options), collective_(collective ? collective : &local_) {}
+    : policy_(std::move(policy)), optimizer_(optimizer), options_(options),
+      collective_(collective ? collective : &local_) {}
 
 std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<ActorSequence>& seqs,
                                                             const std::vector<size_t>& rows, int64_t tokenBudget) {
@@ -136,8 +137,8 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     for (size_t i : micro) adv.push_back(static_cast<float>(seqs[i].advantage));
     const auto advantages = torch::tensor(adv).to(device).unsqueeze(1) * mask;
     const auto r = TokenLogProbs::compute(policy_, batch, options_.temperature, true, modelConfig.isMoe());
-    const auto old = source == OldLogProbs::ThisForward ? r.logProbs.detach()
-                                                        : padRows(oldLogProbs, micro, width).to(device);
+    const auto old =
+        source == OldLogProbs::ThisForward ? r.logProbs.detach() : padRows(oldLogProbs, micro, width).to(device);
     if (meanEntropy) storeMeanEntropy(r.entropy, batch, micro, *meanEntropy);
     const auto pl = grpo::PolicyLoss::compute(r.logProbs, old, advantages, mask, options_.loss);
     const double microTokens = mask.sum().item<double>();

@@ -52,7 +52,8 @@ class ActorUpdater {
   // ppoEpochs passes over the mini-batches (each a list of indices into seqs), one optimizer step
   // per mini-batch. refLogProbs is empty unless useKlLoss. Returns verl's actor/* metrics,
   // averaged over the optimizer steps.
-  std::map<std::string, double> update(const std::vector<ActorSequence>& seqs, const std::vector<torch::Tensor>& oldLogProbs,
+  std::map<std::string, double> update(const std::vector<ActorSequence>& seqs,
+                                       const std::vector<torch::Tensor>& oldLogProbs,
                                        const std::vector<torch::Tensor>& refLogProbs,
                                        const std::vector<std::vector<size_t>>& miniBatches);
 

@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace longrl::train {
 namespace {
 
-const char* const kTokenizerFiles[] = {"tokenizer.json",          "tokenizer_config.json", "vocab.json",
-                                       "merges.txt",              "special_tokens_map.json", "added_tokens.json",
+const char* const kTokenizerFiles[] = {"tokenizer.json",     "tokenizer_config.json",   "vocab.json",
+                                       "merges.txt",         "special_tokens_map.json", "added_tokens.json",
                                        "chat_template.jinja"};
 
 // torch::save(optimizer, path) cannot be used: when a write fails (disk full) torch 1.13's zip
@@ -57,8 +57,8 @@ std::string CheckpointStore::save(int64_t step, model::QwenForCausalLM& model, t
     // every earlier checkpoint as it was; `--resume` continues from the latest complete one.
     std::error_code ignored;
     fs::remove_all(tmp, ignored);
-    throw std::runtime_error("checkpoint " + final.string() + " not written (earlier checkpoints are kept): " +
-                             e.what());
+    throw std::runtime_error("checkpoint " + final.string() +
+                             " not written (earlier checkpoints are kept): " + e.what());
   }
   fs::remove_all(old);
   if (fs::exists(final)) fs::rename(final, old);

@@ -57,7 +57,8 @@ DistributedEnv DistributedEnv::fromLookup(const Lookup& lookup) {
   env.worldSize = parseInt(worldVar, lookup(worldVar), 1, kMaxRanks);
   const char* rankText = lookup(rankVar);
   if (!rankText) {
-    if (env.worldSize > 1) throw Error(std::string(worldVar) + " is " + std::to_string(env.worldSize) + " but " + rankVar + " is not set");
+    if (env.worldSize > 1)
+      throw Error(std::string(worldVar) + " is " + std::to_string(env.worldSize) + " but " + rankVar + " is not set");
     rankText = "0";
   }
   env.rank = parseInt(rankVar, rankText, 0, kMaxRanks);
@@ -69,10 +70,13 @@ DistributedEnv DistributedEnv::fromLookup(const Lookup& lookup) {
   else env.localRank = env.worldSize > 1 && env.source == "torchrun" ? env.rank : 0;
   if (!env.distributed()) return env;
   const char* addr = lookup("MASTER_ADDR");
-  if (!addr || !*addr) throw Error("MASTER_ADDR is not set: the address of rank 0's host is needed for " + std::string(worldVar) + " > 1");
+  if (!addr || !*addr)
+    throw Error("MASTER_ADDR is not set: the address of rank 0's host is needed for " + std::string(worldVar) + " > 1");
   env.masterAddr = addr;
   const char* port = lookup("MASTER_PORT");
-  if (!port) throw Error("MASTER_PORT is not set: a free TCP port on MASTER_ADDR is needed for " + std::string(worldVar) + " > 1");
+  if (!port)
+    throw Error("MASTER_PORT is not set: a free TCP port on MASTER_ADDR is needed for " + std::string(worldVar) +
+                " > 1");
   env.masterPort = parseInt("MASTER_PORT", port, 1, 65535);
   return env;
 }

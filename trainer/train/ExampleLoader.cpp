@@ -9,8 +9,8 @@ namespace longrl::train {
 
 TrainExample ExampleLoader::prepare(dataset::DatasetRecord record, const tokenizer::Tokenizer& tokenizer) {
   TrainExample e;
-  e.userPrompt = record.promptText.empty() ? dataset::PromptTemplate::build(record.document, record.question)
-                                           : record.promptText;
+  e.userPrompt =
+      record.promptText.empty() ? dataset::PromptTemplate::build(record.document, record.question) : record.promptText;
   e.promptIds = tokenizer.encode(tokenizer.applyChatTemplate({{"user", e.userPrompt, std::nullopt}}));
   e.id = std::to_string(record.index);
   e.record = std::move(record);

@@ -92,24 +92,21 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
                          std::optional<model::QwenForCausalLM> reference, engine::EngineOptions engineOptions,
                          const tokenizer::Tokenizer& tokenizer, std::shared_ptr<const reward::RewardFunction> reward,
                          int64_t microBatchTokens, Collective* collective)
-    : config_(config),
-      policy_(policy),
-      reference_(std::move(reference)),
-      engine_(policy, std::move(engineOptions)),
-      tokenizer_(tokenizer),
-      reward_(std::move(reward)),
+    : config_(config), policy_(policy), reference_(std::move(reference)), engine_(policy, std::move(engineOptions)),
+      tokenizer_(tokenizer), reward_(std::move(reward)),
       generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
-      memoryRollout_(engine_, tokenizer_, generator_, config.memory),
-      collective_(collective ? collective : &local_) {
-  if (config_.grpo.useKlLoss && !reference_) throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
+      memoryRollout_(engine_, tokenizer_, generator_, config.memory), collective_(collective ? collective : &local_) {
+  if (config_.grpo.useKlLoss && !reference_)
+    throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
   if (reference_) {
     (*reference_)->eval();
     for (auto& p : (*reference_)->parameters()) p.set_requires_grad(false);
   }
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       policy_->parameters(), torch::optim::AdamWOptions(config_.grpo.lr).weight_decay(config_.grpo.weightDecay));
-  updater_ = std::make_unique<ActorUpdater>(
-      policy_, *optimizer_, actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId), collective_);
+  updater_ = std::make_unique<ActorUpdater>(policy_, *optimizer_,
+                                            actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId),
+                                            collective_);
 }
 
 std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExample>& examples,
@@ -325,7 +322,8 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   const auto trained = assignAdvantages(out.groups, kept, examples);
   m["timing_s/adv"] = since(t);
   const bool memoryAgent = phase.mode == config::PhaseMode::Memory;
-  const double tokens = grpo::StepMetrics::batch(stepFigures(out.groups, examples), phase.maxInputTokens, memoryAgent, m);
+  const double tokens =
+      grpo::StepMetrics::batch(stepFigures(out.groups, examples), phase.maxInputTokens, memoryAgent, m);
   if (!trained.empty()) out.updated = updateActor(out.groups, kept, trained, examples, m);
   grpo::StepMetrics::throughput(since(tStep), tokens, m);
   return out;

@@ -17,10 +17,7 @@ std::uint64_t callSeed(std::uint64_t seed, std::size_t call) {
 
 MemoryAgentRollout::MemoryAgentRollout(engine::GenerationEngine& engine, const tokenizer::Tokenizer& tokenizer,
                                        const RolloutGenerator& samples, const config::MemoryConfig& memory)
-    : engine_(engine),
-      tokenizer_(tokenizer),
-      samples_(samples),
-      memory_(memory),
+    : engine_(engine), tokenizer_(tokenizer), samples_(samples), memory_(memory),
       chunker_([&tokenizer](std::string_view text) { return tokenizer.encode(text).size(); },
                static_cast<std::size_t>(memory.chunkTokens)) {}
 
@@ -28,8 +25,8 @@ std::vector<int> MemoryAgentRollout::chatPrompt(const std::string& user) const {
   return tokenizer_.encode(tokenizer_.applyChatTemplate({{"user", user, std::nullopt}}));
 }
 
-std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& example,
-                                                            engine::SamplingParams params, std::uint64_t seed) {
+std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& example, engine::SamplingParams params,
+                                                            std::uint64_t seed) {
   const auto& doc = example.record.document;
   const std::string question =
       example.record.question.empty() ? example.userPrompt : example.record.question;  // closed-book: the prompt
@@ -53,8 +50,9 @@ std::vector<RolloutSample> MemoryAgentRollout::trajectories(const TrainExample& 
     const std::string section = doc.substr(chunks[c].begin, chunks[c].end - chunks[c].begin);
     std::vector<std::vector<int>> prompts;
     for (std::size_t j = 0; j < n; ++j)
-      prompts.push_back(chatPrompt(memory::MemoryPrompt::section(question, mem[j], plan[j], section,
-                                                                 static_cast<int>(c), static_cast<int>(chunks.size()))));
+      prompts.push_back(
+          chatPrompt(memory::MemoryPrompt::section(question, mem[j], plan[j], section, static_cast<int>(c),
+                                                   static_cast<int>(chunks.size()))));
     const auto replies = call(prompts, memory_.memoryTokens, c);
     for (std::size_t j = 0; j < n; ++j) {
       const auto& r = replies.at(j);
@@ -104,7 +102,9 @@ std::vector<RolloutGroup> MemoryAgentRollout::generate(const std::vector<TrainEx
                                                        engine::SamplingParams params, std::uint64_t runSeed,
                                                        std::int64_t step, int genBatch, int firstGroupIdx) {
   return RolloutGenerator::groups(examples, indices, runSeed, step, genBatch, firstGroupIdx,
-                                  [&](const TrainExample& ex, std::uint64_t seed) { return trajectories(ex, params, seed); });
+                                  [&](const TrainExample& ex, std::uint64_t seed) {
+                                    return trajectories(ex, params, seed);
+                                  });
 }
 
 }  // namespace longrl::train

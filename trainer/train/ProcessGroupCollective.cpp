@@ -30,8 +30,7 @@ bool isLoopback(const std::string& addr) { return addr == "localhost" || addr.rf
 
 // Runs `fn` on consecutive groups of same-dtype, same-device tensors, each at most kBucketBytes
 // (a bigger tensor forms a group of its own).
-template <typename Fn>
-void forEachBucket(std::vector<torch::Tensor>& tensors, Fn fn) {
+template <typename Fn> void forEachBucket(std::vector<torch::Tensor>& tensors, Fn fn) {
   size_t i = 0;
   while (i < tensors.size()) {
     size_t j = i;
@@ -65,9 +64,9 @@ ProcessGroupCollective::ProcessGroupCollective(const DistributedEnv& env, Option
   try {
     group_->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, so);
   } catch (const std::exception& e) {
-    throw std::runtime_error("rendezvous at MASTER_ADDR=" + env.masterAddr + " MASTER_PORT=" +
-                             std::to_string(env.masterPort) + " (rank " + std::to_string(env.rank) + " of " +
-                             std::to_string(env.worldSize) + ") failed: " + e.what());
+    throw std::runtime_error("rendezvous at MASTER_ADDR=" + env.masterAddr +
+                             " MASTER_PORT=" + std::to_string(env.masterPort) + " (rank " + std::to_string(env.rank) +
+                             " of " + std::to_string(env.worldSize) + ") failed: " + e.what());
   }
   if (device_.is_cuda()) {
 #ifdef USE_C10D_NCCL
@@ -88,8 +87,7 @@ ProcessGroupCollective::ProcessGroupCollective(const DistributedEnv& env, Option
     o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(ifname));
   else if (isLoopback(env.masterAddr))
     o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
-  else
-    o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+  else o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
   o->threads = 1;  // one collective at a time: a second thread only competes with the trainer
   group_->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(group_->store, rank_, worldSize_, o);
   backend_ = "gloo";
@@ -205,7 +203,8 @@ std::vector<std::string> ProcessGroupCollective::allGather(const std::string& mi
 }
 
 void ProcessGroupCollective::broadcast(std::string& data, int root) {
-  auto size = torch::full({1}, static_cast<int64_t>(data.size()), torch::TensorOptions().dtype(torch::kInt64).device(device_));
+  auto size =
+      torch::full({1}, static_cast<int64_t>(data.size()), torch::TensorOptions().dtype(torch::kInt64).device(device_));
   broadcastTensor(size, root);
   const int64_t n = size.cpu().item<int64_t>();
   auto bytes = torch::zeros({std::max<int64_t>(1, n)}, torch::kUInt8);

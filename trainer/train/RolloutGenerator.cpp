@@ -12,12 +12,8 @@ namespace longrl::train {
 
 RolloutGenerator::RolloutGenerator(engine::GenerationEngine& engine, const tokenizer::Tokenizer& tokenizer,
                                    const reward::RewardFunction& reward, int maxConcurrentRewards)
-    : engine_(engine),
-      tokenizer_(tokenizer),
-      decoder_(tokenizer),
-      reward_(reward),
-      maxConcurrent_(std::max(1, maxConcurrentRewards)),
-      thinkEndId_(tokenizer.tokenToId("</think>")) {}
+    : engine_(engine), tokenizer_(tokenizer), decoder_(tokenizer), reward_(reward),
+      maxConcurrent_(std::max(1, maxConcurrentRewards)), thinkEndId_(tokenizer.tokenToId("</think>")) {}
 
 std::uint64_t RolloutGenerator::sampleSeed(std::uint64_t runSeed, std::int64_t step, int genBatch,
                                            const std::string& exampleId) {

@@ -37,7 +37,7 @@ struct RolloutGroup {
   std::size_t exampleIndex = 0;  // into the phase's example list
   int groupIdx = 0;              // unique within the step (across generation batches)
   int genBatch = 0;
-  bool kept = false;             // survived dynamic sampling (trained on)
+  bool kept = false;  // survived dynamic sampling (trained on)
   std::vector<RolloutSample> samples;
 };
 

@@ -14,9 +14,9 @@ struct SequenceBatch {
   torch::Tensor ids;           // [B, T] int64
   torch::Tensor responseMask;  // [B, R] float, 1 for real response tokens (R = longest response)
   std::vector<int64_t> promptLen, responseLen;
-  torch::Tensor sourceIndex;   // [N] int64: flat index b * T + p of the hidden state predicting each response token
-  torch::Tensor targets;       // [N] int64: the response tokens, in the same order
-  torch::Tensor destIndex;     // [N] int64: flat index b * R + j in [B, R]
+  torch::Tensor sourceIndex;  // [N] int64: flat index b * T + p of the hidden state predicting each response token
+  torch::Tensor targets;      // [N] int64: the response tokens, in the same order
+  torch::Tensor destIndex;    // [N] int64: flat index b * R + j in [B, R]
   // Rows that share one prompt (the same prompt vector: a GRPO group), in order of first row.
   std::vector<std::vector<int64_t>> promptGroups;
 

@@ -29,22 +29,21 @@ torch::Tensor SftTrainer::nllSumFromHidden(const torch::Tensor& hidden, const to
 
 SftTrainer::SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
                        int64_t microBatchTokens, Collective* collective)
-    : model_(std::move(model)),
-      config_(config),
-      seed_(seed),
-      microBatchTokens_(microBatchTokens),
+    : model_(std::move(model)), config_(config), seed_(seed), microBatchTokens_(microBatchTokens),
       collective_(collective ? collective : &local_) {}
 
 int64_t SftTrainer::totalSteps(size_t exampleCount) const {
   if (config_.steps > 0) return config_.steps;
-  const double perEpoch = std::ceil(static_cast<double>(exampleCount) / static_cast<double>(std::max<int64_t>(1, config_.batchSize)));
+  const double perEpoch =
+      std::ceil(static_cast<double>(exampleCount) / static_cast<double>(std::max<int64_t>(1, config_.batchSize)));
   return std::max<int64_t>(1, static_cast<int64_t>(perEpoch * static_cast<double>(config_.epochs)));
 }
 
 double SftTrainer::lrAt(int64_t step, int64_t total) const {
   const auto warm = static_cast<int64_t>(std::ceil(config_.warmupRatio * static_cast<double>(total)));
   if (step <= warm) return config_.lr * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warm));
-  const double progress = static_cast<double>(step - warm - 1) / static_cast<double>(std::max<int64_t>(1, total - warm));
+  const double progress =
+      static_cast<double>(step - warm - 1) / static_cast<double>(std::max<int64_t>(1, total - warm));
   return config_.lr * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
@@ -52,10 +51,12 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
   if (examples.empty()) return 0;
   const int64_t total = totalSteps(examples.size());
   curriculum::BatchSampler sampler(std::vector<std::string>(examples.size(), "sft"), false, seed_);
-  torch::optim::AdamW opt(model_->parameters(), torch::optim::AdamWOptions(config_.lr).weight_decay(config_.weightDecay));
+  torch::optim::AdamW opt(model_->parameters(),
+                          torch::optim::AdamWOptions(config_.lr).weight_decay(config_.weightDecay));
   const auto device = model_->parameters().front().device();
   const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, config_.batchSize));
-  const auto perMicro = std::max<size_t>(1, batchSize / static_cast<size_t>(std::max<int64_t>(1, config_.gradAccumulation)));
+  const auto perMicro =
+      std::max<size_t>(1, batchSize / static_cast<size_t>(std::max<int64_t>(1, config_.gradAccumulation)));
   model_->train();
   for (int64_t step = 1; step <= total; ++step) {
     const auto t0 = std::chrono::steady_clock::now();

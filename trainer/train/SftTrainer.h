@@ -33,7 +33,8 @@ class SftTrainer {
   // Plain records whose answer is the full target response (e.g. "<think>...</think> Therefore,
   // the answer is X."). Sequences longer than maxLen are dropped (counted in `dropped`).
   static std::vector<SftExample> build(const std::vector<dataset::DatasetRecord>& records,
-                                       const tokenizer::Tokenizer& tokenizer, int64_t maxLen, size_t* dropped = nullptr);
+                                       const tokenizer::Tokenizer& tokenizer, int64_t maxLen,
+                                       size_t* dropped = nullptr);
 
   // Summed negative log-likelihood of the response tokens from the model's hidden states
   // [B, T, H]; only positions that predict a response token contribute (the prompt is masked).

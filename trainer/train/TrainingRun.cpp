@@ -26,7 +26,6 @@ namespace fs = std::filesystem;
 namespace longrl::train {
 namespace {
 
-
 std::string hostName() {
   char buf[256] = {0};
   return gethostname(buf, sizeof(buf) - 1) == 0 ? std::string(buf) : std::string();
@@ -35,10 +34,8 @@ std::string hostName() {
 }  // namespace
 
 TrainingRun::TrainingRun(config::RunConfig config, TrainOptions options)
-    : config_(std::move(config)),
-      options_(std::move(options)),
-      collective_(options_.collective ? options_.collective : &local_),
-      tracker_(config_.retrospective.difficulty) {}
+    : config_(std::move(config)), options_(std::move(options)),
+      collective_(options_.collective ? options_.collective : &local_), tracker_(config_.retrospective.difficulty) {}
 
 void TrainingRun::log(const std::string& line) {
   if (options_.log) *options_.log << "train: " << line << std::endl;
@@ -76,9 +73,15 @@ nlohmann::json TrainingRun::stateJson() const {
     difficulty.push_back({{"example_id", e.exampleId}, {"mean_reward", e.meanReward}, {"attempts", e.attempts}});
   nlohmann::json retro = nlohmann::json::object();
   for (const auto& [p, ids] : retro_) retro[std::to_string(p)] = ids;
-  return {{"step", step_},          {"phase", phase_},           {"phase_step", phaseStep_},
-          {"phase_start_step", phaseStartStep_}, {"sft_done", sftDone_}, {"sampler", samplerState_},
-          {"difficulty", difficulty}, {"retrospective", retro}, {"seed", config_.grpo.seed},
+  return {{"step", step_},
+          {"phase", phase_},
+          {"phase_step", phaseStep_},
+          {"phase_start_step", phaseStartStep_},
+          {"sft_done", sftDone_},
+          {"sampler", samplerState_},
+          {"difficulty", difficulty},
+          {"retrospective", retro},
+          {"seed", config_.grpo.seed},
           {"aepo_masking", grpo_ ? grpo_->aepoMasking() : aepoMasking_}};
 }
 
@@ -178,7 +181,8 @@ void TrainingRun::restoreState(const std::string& checkpoint) {
   for (const auto& d : s.at("difficulty"))
     tracker_.restore(d.at("example_id").get<std::string>(), d.at("mean_reward").get<double>(),
                      d.at("attempts").get<int64_t>());
-  for (const auto& [p, ids] : s.at("retrospective").items()) retro_[std::stoul(p)] = ids.get<std::vector<std::string>>();
+  for (const auto& [p, ids] : s.at("retrospective").items())
+    retro_[std::stoul(p)] = ids.get<std::vector<std::string>>();
   lastCheckpointStep_ = step_;
   recorder_->event("resume", {{"checkpoint", checkpoint}, {"step", step_}, {"phase", phase_}});
   log("resuming from " + checkpoint + " (step " + std::to_string(step_) + ")");
@@ -190,7 +194,8 @@ bool TrainingRun::blockAttention() const {
 }
 
 engine::EngineOptions TrainingRun::loadPolicy(const std::optional<std::string>& checkpoint) {
-  auto loaded = engine::LoadedModel::load(checkpoint ? *checkpoint : config_.model.path, torch::Device(config_.model.device));
+  auto loaded =
+      engine::LoadedModel::load(checkpoint ? *checkpoint : config_.model.path, torch::Device(config_.model.device));
   policy_ = loaded.model;
   policy_->to(model::QwenPretrained::dtypeFromName(config_.model.dtype));
   if (blockAttention()) policy_->setAttentionFunction(model::blockAttentionFunction());
@@ -220,9 +225,11 @@ curriculum::PhaseBands TrainingRun::loadExamples(const reward::RewardFunction& r
   auto loadedExamples = ExampleLoader::load(config_.dataset, *tokenizer_, rewardFn.router());
   examples_ = std::move(loadedExamples.examples);
   if (!loadedExamples.problems.empty()) {
-    recorder_->event("log", {{"message", "skipped training records"}, {"count", loadedExamples.problems.size()},
+    recorder_->event("log", {{"message", "skipped training records"},
+                             {"count", loadedExamples.problems.size()},
                              {"first", loadedExamples.problems.front()}});
-    log("skipped " + std::to_string(loadedExamples.problems.size()) + " records, e.g. " + loadedExamples.problems.front());
+    log("skipped " + std::to_string(loadedExamples.problems.size()) + " records, e.g. " +
+        loadedExamples.problems.front());
   }
   std::vector<int64_t> upper;
   for (const auto& p : config_.phases) upper.push_back(p.maxInputTokens);
@@ -234,7 +241,8 @@ curriculum::PhaseBands TrainingRun::loadExamples(const reward::RewardFunction& r
   }
   if (!tooLong.empty()) {
     recorder_->event("log", {{"message", "examples longer than every phase allows are skipped"},
-                             {"count", tooLong.size()}, {"example_ids", tooLong}});
+                             {"count", tooLong.size()},
+                             {"example_ids", tooLong}});
     log(std::to_string(tooLong.size()) + " examples are longer than every phase allows: skipped");
   }
   return bands;
@@ -259,7 +267,8 @@ void TrainingRun::loadValExamples(const reward::RewardFunction& rewardFn) {
   ro.skipMalformed = config_.dataset.skipMalformed;
   auto read = dataset::DatasetReader::readFiles(config_.dataset.val, ro);
   for (auto& r : read.records) {
-    if (config_.dataset.valMaxExamples > 0 && static_cast<int64_t>(valExamples_.size()) >= config_.dataset.valMaxExamples)
+    if (config_.dataset.valMaxExamples > 0 &&
+        static_cast<int64_t>(valExamples_.size()) >= config_.dataset.valMaxExamples)
       break;
     if (!rewardFn.router().kindFor(r.dataSource)) continue;  // no rule to score it with
     valExamples_.push_back(ExampleLoader::prepare(std::move(r), *tokenizer_));
@@ -279,10 +288,12 @@ void TrainingRun::runSft() {
   const auto records = dataset::DatasetReader::readFiles(config_.sft.train, ro).records;
   size_t dropped = 0;
   const auto examples = SftTrainer::build(records, *tokenizer_, config_.sft.maxLen, &dropped);
-  if (dropped > 0) recorder_->event("log", {{"message", "SFT examples dropped (too long or no answer)"}, {"count", dropped}});
+  if (dropped > 0)
+    recorder_->event("log", {{"message", "SFT examples dropped (too long or no answer)"}, {"count", dropped}});
   if (examples.empty()) throw std::runtime_error("sft.train: no usable SFT examples");
   recorder_->event("log", {{"message", "SFT warm-up"}, {"examples", examples.size()}});
-  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens, collective_);
+  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens,
+                 collective_);
   sft.run(examples, std::max(0, tokenizer_->padId()), [&](int64_t step, const std::map<std::string, double>& m) {
     std::vector<store::MetricPoint> points;
     for (const auto& [k, v] : m) points.push_back({0, step, 0, k, v, RunRecorder::now()});

@@ -96,9 +96,9 @@ class TrainingRun {
   std::optional<tokenizer::Tokenizer> tokenizer_;
   model::QwenForCausalLM policy_{nullptr};
   std::unique_ptr<GrpoTrainer> grpo_;
-  std::vector<TrainExample> examples_;       // every usable training example
-  std::vector<int> bandOf_;                  // per example: its phase, -1 = too long for every phase
-  std::vector<TrainExample> valExamples_;    // dataset.val (up to val_max_examples), rank 0 only
+  std::vector<TrainExample> examples_;     // every usable training example
+  std::vector<int> bandOf_;                // per example: its phase, -1 = too long for every phase
+  std::vector<TrainExample> valExamples_;  // dataset.val (up to val_max_examples), rank 0 only
   std::string runName_;
 
   // Position (what a checkpoint saves).

@@ -99,8 +99,8 @@ void TrainingRun::validate(size_t p) {
   points.push_back({0, step_, static_cast<int>(p), "timing_s/testing", result.seconds, now});
   recorder_->metrics(points);
   recorder_->flush();
-  std::string line = "validation at step " + std::to_string(step_) + " (" + std::to_string(list.size()) +
-                     " examples, greedy):";
+  std::string line =
+      "validation at step " + std::to_string(step_) + " (" + std::to_string(list.size()) + " examples, greedy):";
   for (const auto& [source, t] : result.bySource) line += " " + source + " " + std::to_string(t.acc());
   log(line);
 }
@@ -142,7 +142,8 @@ bool TrainingRun::runPhase(size_t p) {
   }
   info.status = "running";
   recorder_->phase(info);
-  recorder_->event("phase", {{"phase", p}, {"name", pc.name}, {"examples", list.size()}, {"retrospective", retroAdded}});
+  recorder_->event("phase",
+                   {{"phase", p}, {"name", pc.name}, {"examples", list.size()}, {"retrospective", retroAdded}});
   log("phase " + std::to_string(p) + " (" + pc.name + "): " + std::to_string(list.size()) + " examples, " +
       std::to_string(retroAdded) + " from retrospective sampling");
 
@@ -153,9 +154,10 @@ bool TrainingRun::runPhase(size_t p) {
   if (resumedHere && !samplerState_.is_null()) sampler_->restore(samplerState_);
   if (!resumedHere) tracker_.clear();
   const int64_t total =
-      pc.steps > 0 ? pc.steps
-                   : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(pc.epochs * static_cast<double>(list.size()) /
-                                                                         static_cast<double>(config_.grpo.trainBatchSize))));
+      pc.steps > 0
+          ? pc.steps
+          : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(pc.epochs * static_cast<double>(list.size()) /
+                                                                static_cast<double>(config_.grpo.trainBatchSize))));
   while (phaseStep_ < total) {
     ++step_;
     ++phaseStep_;
@@ -164,9 +166,9 @@ bool TrainingRun::runPhase(size_t p) {
     recordStep(result, list, static_cast<int>(p));
     const auto& m = result.metrics;
     log("step " + std::to_string(step_) + " phase " + std::to_string(p) + ": score " +
-        std::to_string(m.at("critic/score/mean")) + ", groups kept " + std::to_string(int(m.at("train/num_kept_groups"))) +
-        ", gen batches " + std::to_string(int(m.at("train/num_gen_batches"))) + ", " +
-        std::to_string(m.at("timing_s/step")) + " s");
+        std::to_string(m.at("critic/score/mean")) + ", groups kept " +
+        std::to_string(int(m.at("train/num_kept_groups"))) + ", gen batches " +
+        std::to_string(int(m.at("train/num_gen_batches"))) + ", " + std::to_string(m.at("timing_s/step")) + " s");
     if (config_.checkpoint.everySteps > 0 && step_ % config_.checkpoint.everySteps == 0) saveCheckpoint();
     ++stepsThisProcess_;
     if (options_.stopAfterSteps > 0 && stepsThisProcess_ >= options_.stopAfterSteps) return false;
@@ -190,11 +192,16 @@ bool TrainingRun::runPhase(size_t p) {
     if (leader()) {
       recorder_->flush();
       store::RunStoreReader reader(recorder_->writer().path());
-      const auto sel = curriculum::RetrospectiveSelector(config_.retrospective).select(tracker_.hardestFirst(), reader.annotations());
+      const auto sel = curriculum::RetrospectiveSelector(config_.retrospective)
+                           .select(tracker_.hardestFirst(), reader.annotations());
       retro_[p + 1] = sel.exampleIds;
-      recorder_->event("retrospective", {{"phase", p}, {"next_phase", p + 1}, {"count", sel.exampleIds.size()},
-                                         {"by_difficulty", sel.byDifficulty}, {"by_annotation", sel.byAnnotation},
-                                         {"vetoed_by_annotation", sel.vetoedByAnnotation}, {"example_ids", sel.exampleIds}});
+      recorder_->event("retrospective", {{"phase", p},
+                                         {"next_phase", p + 1},
+                                         {"count", sel.exampleIds.size()},
+                                         {"by_difficulty", sel.byDifficulty},
+                                         {"by_annotation", sel.byAnnotation},
+                                         {"vetoed_by_annotation", sel.vetoedByAnnotation},
+                                         {"example_ids", sel.exampleIds}});
       log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
           std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
       selected = nlohmann::json(sel.exampleIds).dump();

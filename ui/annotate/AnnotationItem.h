@@ -13,10 +13,10 @@ struct AnnotationItem {
   std::string data_source;
   std::string question;
   std::string ground_truth;
-  int phase = 0;                // of the difficulty record shown (the latest phase)
+  int phase = 0;  // of the difficulty record shown (the latest phase)
   double mean_reward = std::nan("");
   long long attempts = 0;
-  std::string label;            // "hard", "not_hard", "unsure" or "" (not labelled)
+  std::string label;  // "hard", "not_hard", "unsure" or "" (not labelled)
   std::string note;
 };
 using AnnotationItems = std::vector<AnnotationItem>;

@@ -16,14 +16,9 @@
 namespace longrl::ui {
 
 AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
-    : QWidget(parent),
-      author_(author.isEmpty() ? qEnvironmentVariable("USER", QStringLiteral("studio")) : author),
-      model_(new AnnotationQueueModel(this)),
-      view_(new QTableView(this)),
-      counts_(new QLabel(this)),
-      question_(new QLabel(this)),
-      status_(new QLabel(this)),
-      note_(new QLineEdit(this)),
+    : QWidget(parent), author_(author.isEmpty() ? qEnvironmentVariable("USER", QStringLiteral("studio")) : author),
+      model_(new AnnotationQueueModel(this)), view_(new QTableView(this)), counts_(new QLabel(this)),
+      question_(new QLabel(this)), status_(new QLabel(this)), note_(new QLineEdit(this)),
       store_(new AnnotationStore(author_)) {
   store_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, store_, &QObject::deleteLater);
@@ -74,7 +69,8 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
   side->addLayout(actions);
   auto* help = new QLabel(tr("↑/↓ move · 1/2/3 label · Enter submit and go to the next · Ctrl+Z undo. Labels "
                              "are saved to the run store; the trainer adds examples marked hard to the next "
-                             "phase's retrospective pool."), this);
+                             "phase's retrospective pool."),
+                          this);
   help->setWordWrap(true);
   help->setStyleSheet(QStringLiteral("color: gray"));
   side->addWidget(help);
@@ -94,7 +90,9 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
   connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AnnotationQueue::onCurrentChanged);
   connect(store_, &AnnotationStore::loaded, this, [this](const AnnotationItems& items, const QString& error) {
     lastError_ = error;
-    status_->setText(error.isEmpty() ? QString() : QStringLiteral("<span style='color:#c62828'>%1</span>").arg(error.toHtmlEscaped()));
+    status_->setText(error.isEmpty()
+                         ? QString()
+                         : QStringLiteral("<span style='color:#c62828'>%1</span>").arg(error.toHtmlEscaped()));
     model_->setItems(items);
     if (model_->rowCount() > 0) view_->setCurrentIndex(model_->index(0, 0));
     else onCurrentChanged();
@@ -104,7 +102,8 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
     --inFlight_;
     if (!error.isEmpty()) {
       lastError_ = error;
-      status_->setText(tr("<span style='color:#c62828'>Not saved (%1): %2</span>").arg(exampleId.toHtmlEscaped(), error.toHtmlEscaped()));
+      status_->setText(tr("<span style='color:#c62828'>Not saved (%1): %2</span>")
+                           .arg(exampleId.toHtmlEscaped(), error.toHtmlEscaped()));
     } else if (inFlight_ == 0) {
       status_->setText(tr("<span style='color:gray'>saved</span>"));
     }
@@ -128,7 +127,8 @@ void AnnotationQueue::setStorePath(const QString& storePath) {
 void AnnotationQueue::reload() {
   if (path_.isEmpty()) return;
   status_->setText(tr("<span style='color:gray'>loading…</span>"));
-  QMetaObject::invokeMethod(store_, [s = store_, p = path_] { s->load(p); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      store_, [s = store_, p = path_] { s->load(p); }, Qt::QueuedConnection);
 }
 
 QString AnnotationQueue::countsText() const { return counts_->text(); }
@@ -138,7 +138,11 @@ void AnnotationQueue::updateCounts() {
   counts_->setText(tr("<b>%1</b> examples, hardest first · <span style='color:#c62828'>hard %2</span> · "
                       "<span style='color:#2e7d32'>not hard %3</span> · <span style='color:#ef6c00'>unsure %4</span> · "
                       "unlabelled %5 · <span style='color:gray'>as %6</span>")
-                       .arg(model_->rowCount()).arg(c.at("hard")).arg(c.at("not_hard")).arg(c.at("unsure")).arg(c.at(""))
+                       .arg(model_->rowCount())
+                       .arg(c.at("hard"))
+                       .arg(c.at("not_hard"))
+                       .arg(c.at("unsure"))
+                       .arg(c.at(""))
                        .arg(author_.toHtmlEscaped()));
 }
 
@@ -146,8 +150,9 @@ void AnnotationQueue::onCurrentChanged() {
   const int row = view_->currentIndex().row();
   if (row < 0 || row >= model_->rowCount()) {
     pending_.clear();
-    question_->setText(tr("<span style='color:gray'>No examples to label: the run has no difficulty records yet "
-                          "(they are written when a phase has been sampled).</span>"));
+    question_->setText(
+        tr("<span style='color:gray'>No examples to label: the run has no difficulty records yet "
+           "(they are written when a phase has been sampled).</span>"));
     note_->clear();
     showPending();
     return;
@@ -155,12 +160,16 @@ void AnnotationQueue::onCurrentChanged() {
   const auto& it = model_->item(row);
   pending_ = QString::fromStdString(it.label);
   note_->setText(QString::fromStdString(it.note));
-  question_->setText(tr("<b>%1</b> <span style='color:gray'>%2</span><br><br>%3<br><br><b>Ground truth</b> "
-                        "<span style='color:#2e7d32'>%4</span><br><b>Mean reward</b> %5 over %6 samples (phase %7)")
-                         .arg(QString::fromStdString(it.example_id).toHtmlEscaped(), QString::fromStdString(it.data_source).toHtmlEscaped(),
-                              QString::fromStdString(it.question).toHtmlEscaped(), QString::fromStdString(it.ground_truth).toHtmlEscaped(),
-                              std::isnan(it.mean_reward) ? QStringLiteral("—") : QString::number(it.mean_reward, 'f', 3))
-                         .arg(it.attempts).arg(it.phase));
+  question_->setText(
+      tr("<b>%1</b> <span style='color:gray'>%2</span><br><br>%3<br><br><b>Ground truth</b> "
+         "<span style='color:#2e7d32'>%4</span><br><b>Mean reward</b> %5 over %6 samples (phase %7)")
+          .arg(QString::fromStdString(it.example_id).toHtmlEscaped(),
+               QString::fromStdString(it.data_source).toHtmlEscaped(),
+               QString::fromStdString(it.question).toHtmlEscaped(),
+               QString::fromStdString(it.ground_truth).toHtmlEscaped(),
+               std::isnan(it.mean_reward) ? QStringLiteral("—") : QString::number(it.mean_reward, 'f', 3))
+          .arg(it.attempts)
+          .arg(it.phase));
   showPending();
   Q_EMIT exampleSelected(QString::fromStdString(it.example_id));
 }
@@ -178,8 +187,9 @@ void AnnotationQueue::chooseLabel(int which) {
 void AnnotationQueue::send(const std::string& exampleId, const std::string& label, const std::string& note) {
   ++inFlight_;
   if (label.empty()) {
-    QMetaObject::invokeMethod(store_, [s = store_, p = path_, id = QString::fromStdString(exampleId)] { s->remove(p, id); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        store_, [s = store_, p = path_, id = QString::fromStdString(exampleId)] { s->remove(p, id); },
+        Qt::QueuedConnection);
     return;
   }
   store::AnnotationRecord a;
@@ -188,7 +198,8 @@ void AnnotationQueue::send(const std::string& exampleId, const std::string& labe
   a.note = note;
   a.author = author_.toStdString();
   a.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-  QMetaObject::invokeMethod(store_, [s = store_, p = path_, a] { s->write(p, a); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      store_, [s = store_, p = path_, a] { s->write(p, a); }, Qt::QueuedConnection);
 }
 
 void AnnotationQueue::submit() {
@@ -215,7 +226,8 @@ void AnnotationQueue::undo() {
   send(u.example_id, u.label, u.note);
   if (row >= 0) view_->setCurrentIndex(model_->index(row, 0));
   onCurrentChanged();
-  status_->setText(tr("<span style='color:gray'>undone: %1</span>").arg(QString::fromStdString(u.example_id).toHtmlEscaped()));
+  status_->setText(
+      tr("<span style='color:gray'>undone: %1</span>").arg(QString::fromStdString(u.example_id).toHtmlEscaped()));
 }
 
 void AnnotationQueue::moveBy(int rows) {

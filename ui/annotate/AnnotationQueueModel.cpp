@@ -52,7 +52,9 @@ QString AnnotationQueueModel::labelText(const std::string& label) {
   return QString::fromStdString(label);
 }
 
-int AnnotationQueueModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(items_.size()); }
+int AnnotationQueueModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : int(items_.size());
+}
 
 int AnnotationQueueModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -61,7 +63,8 @@ QVariant AnnotationQueueModel::data(const QModelIndex& index, int role) const {
   const auto& it = items_[std::size_t(index.row())];
   const int c = index.column();
   if (role == Qt::TextAlignmentRole)
-    return QVariant::fromValue(Qt::Alignment((c == Phase || c == MeanReward || c == Attempts ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+    return QVariant::fromValue(Qt::Alignment(
+        (c == Phase || c == MeanReward || c == Attempts ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
   if (role == Qt::ForegroundRole && c == Label) {
     if (it.label == "hard") return QColor(0xc6, 0x28, 0x28);
     if (it.label == "not_hard") return QColor(0x2e, 0x7d, 0x32);
@@ -71,14 +74,22 @@ QVariant AnnotationQueueModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole && c == Example) return QString::fromStdString(it.question);
   if (role != Qt::DisplayRole) return {};
   switch (c) {
-    case Example: return QString::fromStdString(it.example_id);
-    case Source: return QString::fromStdString(it.data_source);
-    case Phase: return it.phase;
-    case MeanReward: return std::isnan(it.mean_reward) ? QStringLiteral("—") : QString::number(it.mean_reward, 'f', 3);
-    case Attempts: return it.attempts;
-    case Label: return labelText(it.label);
-    case Note: return QString::fromStdString(it.note);
-    default: return {};
+    case Example:
+      return QString::fromStdString(it.example_id);
+    case Source:
+      return QString::fromStdString(it.data_source);
+    case Phase:
+      return it.phase;
+    case MeanReward:
+      return std::isnan(it.mean_reward) ? QStringLiteral("—") : QString::number(it.mean_reward, 'f', 3);
+    case Attempts:
+      return it.attempts;
+    case Label:
+      return labelText(it.label);
+    case Note:
+      return QString::fromStdString(it.note);
+    default:
+      return {};
   }
 }
 

@@ -12,8 +12,7 @@ namespace {
 
 // SQLite gives up after the connection's busy timeout (5 s); a trainer committing a huge batch can
 // take longer on a slow disk, so try a few times before telling the user.
-template <typename F>
-QString withRetries(F&& f) {
+template <typename F> QString withRetries(F&& f) {
   QString last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
@@ -43,7 +42,8 @@ void AnnotationStore::load(const QString& storePath) {
     // The latest phase's difficulty of each example (a later phase re-measures it).
     std::map<std::string, store::DifficultyRecord> latest;
     for (const auto& d : reader.difficulty())
-      if (auto it = latest.find(d.example_id); it == latest.end() || it->second.phase <= d.phase) latest[d.example_id] = d;
+      if (auto it = latest.find(d.example_id); it == latest.end() || it->second.phase <= d.phase)
+        latest[d.example_id] = d;
     // This author's labels win over other people's.
     std::map<std::string, store::AnnotationRecord> labels;
     const std::string me = author_.toStdString();

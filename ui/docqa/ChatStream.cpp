@@ -54,7 +54,8 @@ QUrl ChatStream::completionsUrl(const QString& baseUrl) {
   while (s.endsWith('/')) s.chop(1);
   if (!s.endsWith(QLatin1String("/chat/completions"))) s += QLatin1String("/chat/completions");
   QUrl url(s, QUrl::StrictMode);
-  if (!url.isValid() || url.host().isEmpty() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+  if (!url.isValid() || url.host().isEmpty() ||
+      (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
     return {};
   return url;
 }
@@ -71,7 +72,8 @@ void ChatStream::start(const Request& request) {
   content_.clear();
   url_ = completionsUrl(request.baseUrl);
   if (url_.isEmpty()) {
-    Q_EMIT failed(tr("the base URL \"%1\" is not an http(s) URL such as http://127.0.0.1:8000/v1").arg(request.baseUrl));
+    Q_EMIT failed(
+        tr("the base URL \"%1\" is not an http(s) URL such as http://127.0.0.1:8000/v1").arg(request.baseUrl));
     return;
   }
   QJsonObject message{{QStringLiteral("role"), QStringLiteral("user")},
@@ -87,7 +89,8 @@ void ChatStream::start(const Request& request) {
   if (!request.apiKey.isEmpty()) req.setRawHeader("Authorization", "Bearer " + request.apiKey.toUtf8());
   req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
   // A local server must not be sent through an http_proxy from the environment.
-  network_->setProxy(isLoopback(url_) ? QNetworkProxy(QNetworkProxy::NoProxy) : QNetworkProxy(QNetworkProxy::DefaultProxy));
+  network_->setProxy(isLoopback(url_) ? QNetworkProxy(QNetworkProxy::NoProxy)
+                                      : QNetworkProxy(QNetworkProxy::DefaultProxy));
   reply_ = network_->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
   connect(reply_, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
   connect(reply_, &QNetworkReply::finished, this, &ChatStream::onFinished);
@@ -113,8 +116,9 @@ void ChatStream::onReadyRead() {
   if (!reply_) return;
   if (status_ == 0) {
     status_ = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    streaming_ = reply_->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("text/event-stream"),
-                                                                                       Qt::CaseInsensitive);
+    streaming_ = reply_->header(QNetworkRequest::ContentTypeHeader)
+                     .toString()
+                     .contains(QLatin1String("text/event-stream"), Qt::CaseInsensitive);
   }
   const QByteArray bytes = reply_->readAll();
   if (status_ >= 400 || !streaming_) {
@@ -189,7 +193,9 @@ void ChatStream::onFinished() {
   const QString where = url_.toString();
   if (status_ >= 400) {
     const QString reason = reply_->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-    end(tr("HTTP %1%2 from %3: %4").arg(status_).arg(reason.isEmpty() ? QString() : ' ' + reason, where, messageOf(errorBody_)));
+    end(tr("HTTP %1%2 from %3: %4")
+            .arg(status_)
+            .arg(reason.isEmpty() ? QString() : ' ' + reason, where, messageOf(errorBody_)));
     return;
   }
   const auto error = reply_->error();

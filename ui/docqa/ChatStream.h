@@ -28,9 +28,9 @@ class ChatStream : public QObject {
   Q_OBJECT
  public:
   struct Request {
-    QString baseUrl;      // e.g. http://127.0.0.1:8000/v1 (a trailing /chat/completions is accepted)
+    QString baseUrl;  // e.g. http://127.0.0.1:8000/v1 (a trailing /chat/completions is accepted)
     QString model;
-    QString apiKey;       // sent as "Authorization: Bearer KEY" when not empty
+    QString apiKey;          // sent as "Authorization: Bearer KEY" when not empty
     QByteArray userContent;  // UTF-8: the single user message
     int maxTokens = 0;       // 0: the server's default
   };
@@ -71,7 +71,7 @@ class ChatStream : public QObject {
   SseParser parser_;
   QUrl url_;
   QByteArray text_;
-  QByteArray errorBody_;   // body of an HTTP error, or of a non-stream JSON answer
+  QByteArray errorBody_;  // body of an HTTP error, or of a non-stream JSON answer
   QString finishReason_;
   int status_ = 0;
   bool streaming_ = false;  // the reply is text/event-stream

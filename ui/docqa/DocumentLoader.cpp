@@ -42,7 +42,9 @@ DocumentLoader::Result DocumentLoader::load(const QString& path) {
   }
   if (info.size() > kMaxBytes) {
     r.error = QObject::tr("%1: %2 MB is larger than the %3 MB a document may have")
-                  .arg(path).arg(info.size() / (1024 * 1024)).arg(kMaxBytes / (1024 * 1024));
+                  .arg(path)
+                  .arg(info.size() / (1024 * 1024))
+                  .arg(kMaxBytes / (1024 * 1024));
     return r;
   }
   if (info.suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0) {
@@ -52,12 +54,24 @@ DocumentLoader::Result DocumentLoader::load(const QString& path) {
     if (err != QPdfDocument::Error::None) {
       QString why;
       switch (err) {
-        case QPdfDocument::Error::FileNotFound: why = QObject::tr("file not found"); break;
-        case QPdfDocument::Error::InvalidFileFormat: why = QObject::tr("not a valid PDF"); break;
-        case QPdfDocument::Error::IncorrectPassword: why = QObject::tr("the PDF is password-protected"); break;
-        case QPdfDocument::Error::UnsupportedSecurityScheme: why = QObject::tr("unsupported PDF security scheme"); break;
-        case QPdfDocument::Error::DataNotYetAvailable: why = QObject::tr("data not available"); break;
-        default: why = QObject::tr("cannot read the PDF"); break;
+        case QPdfDocument::Error::FileNotFound:
+          why = QObject::tr("file not found");
+          break;
+        case QPdfDocument::Error::InvalidFileFormat:
+          why = QObject::tr("not a valid PDF");
+          break;
+        case QPdfDocument::Error::IncorrectPassword:
+          why = QObject::tr("the PDF is password-protected");
+          break;
+        case QPdfDocument::Error::UnsupportedSecurityScheme:
+          why = QObject::tr("unsupported PDF security scheme");
+          break;
+        case QPdfDocument::Error::DataNotYetAvailable:
+          why = QObject::tr("data not available");
+          break;
+        default:
+          why = QObject::tr("cannot read the PDF");
+          break;
       }
       r.error = QObject::tr("%1: %2").arg(path, why);
       return r;
@@ -72,14 +86,16 @@ DocumentLoader::Result DocumentLoader::load(const QString& path) {
       all += page.trimmed();
     }
     if (all.trimmed().isEmpty()) {
-      r.error = QObject::tr("%1: the PDF has no text layer (%2 pages; a scanned PDF needs OCR first)").arg(path).arg(r.pages);
+      r.error =
+          QObject::tr("%1: the PDF has no text layer (%2 pages; a scanned PDF needs OCR first)").arg(path).arg(r.pages);
       return r;
     }
     const QByteArray utf8 = all.toUtf8();
     r.text.assign(utf8.constData(), std::size_t(utf8.size()));
     return r;
 #else
-    r.error = QObject::tr("%1: this build has no PDF support (Qt PDF was not found); convert it to text first").arg(path);
+    r.error =
+        QObject::tr("%1: this build has no PDF support (Qt PDF was not found); convert it to text first").arg(path);
     return r;
 #endif
   }

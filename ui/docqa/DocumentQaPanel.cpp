@@ -63,28 +63,14 @@ QWidget* row(QWidget* parent, std::initializer_list<QWidget*> widgets, int stret
 }  // namespace
 
 DocumentQaPanel::DocumentQaPanel(QWidget* parent)
-    : QWidget(parent),
-      open_(new QPushButton(tr("Open document…"), this)),
-      documentInfo_(new QLabel(this)),
-      backend_(new QComboBox(this)),
-      backendFields_(new QStackedWidget(this)),
-      baseUrl_(new QLineEdit(this)),
-      model_(new QLineEdit(this)),
-      apiKey_(new QLineEdit(this)),
-      modelDir_(new QLineEdit(this)),
-      serverInfo_(new QLabel(this)),
-      question_(new QLineEdit(this)),
-      ask_(new QPushButton(tr("Ask"), this)),
-      stop_(new QPushButton(tr("Stop"), this)),
-      mode_(new QComboBox(this)),
-      sectionTokens_(new QSpinBox(this)),
-      progress_(new QProgressBar(this)),
-      status_(new QLabel(this)),
-      views_(new QTabWidget(this)),
-      trace_(new viewers::DocumentTraceView(this)),
-      memorySteps_(new viewers::MemoryStepsView(this)),
-      saveBar_(new ExampleSaveBar(this)),
-      session_(new DocumentQaSession(this)) {
+    : QWidget(parent), open_(new QPushButton(tr("Open document…"), this)), documentInfo_(new QLabel(this)),
+      backend_(new QComboBox(this)), backendFields_(new QStackedWidget(this)), baseUrl_(new QLineEdit(this)),
+      model_(new QLineEdit(this)), apiKey_(new QLineEdit(this)), modelDir_(new QLineEdit(this)),
+      serverInfo_(new QLabel(this)), question_(new QLineEdit(this)), ask_(new QPushButton(tr("Ask"), this)),
+      stop_(new QPushButton(tr("Stop"), this)), mode_(new QComboBox(this)), sectionTokens_(new QSpinBox(this)),
+      progress_(new QProgressBar(this)), status_(new QLabel(this)), views_(new QTabWidget(this)),
+      trace_(new viewers::DocumentTraceView(this)), memorySteps_(new viewers::MemoryStepsView(this)),
+      saveBar_(new ExampleSaveBar(this)), session_(new DocumentQaSession(this)) {
   setObjectName(QStringLiteral("DocumentQaPanel"));
   documentInfo_->setTextFormat(Qt::PlainText);
   documentInfo_->setText(tr("No document. Text, markdown (shown as plain text) or PDF."));
@@ -141,9 +127,10 @@ QWidget* DocumentQaPanel::buildBackendFields() {
 void DocumentQaPanel::setupModeControls() {
   mode_->addItem(tr("Whole document in the prompt"));
   mode_->addItem(tr("Memory agent: read in sections"));
-  mode_->setToolTip(tr("Memory agent (QwenLong-L1.5): one call per section rewrites a memory of what matters for "
-                       "the question; the answer comes from the memory alone. For documents longer than the "
-                       "model's window."));
+  mode_->setToolTip(
+      tr("Memory agent (QwenLong-L1.5): one call per section rewrites a memory of what matters for "
+         "the question; the answer comes from the memory alone. For documents longer than the "
+         "model's window."));
   sectionTokens_->setRange(64, 1000000);
   sectionTokens_->setSingleStep(500);
   sectionTokens_->setValue(static_cast<int>(config::MemoryConfig{}.chunkTokens));
@@ -179,7 +166,9 @@ void DocumentQaPanel::connectControls() {
   for (QLineEdit* e : {question_, baseUrl_, modelDir_})
     connect(e, &QLineEdit::textChanged, this, &DocumentQaPanel::updateButtons);
   connect(saveBar_, &ExampleSaveBar::fieldsChanged, this, &DocumentQaPanel::updateButtons);
-  connect(question_, &QLineEdit::returnPressed, this, [this] { if (ask_->isEnabled()) ask(); });
+  connect(question_, &QLineEdit::returnPressed, this, [this] {
+    if (ask_->isEnabled()) ask();
+  });
   connect(ask_, &QPushButton::clicked, this, &DocumentQaPanel::ask);
   connect(stop_, &QPushButton::clicked, this, &DocumentQaPanel::stop);
   connect(saveBar_, &ExampleSaveBar::saveRequested, this, &DocumentQaPanel::saveExample);
@@ -412,8 +401,8 @@ QPushButton* DocumentQaPanel::saveButton() const { return saveBar_->saveButton()
 void DocumentQaPanel::updateButtons() {
   const bool asking = session_->isAsking();
   const bool hasDoc = !session_->document().empty();
-  const bool backendReady = backend() == Backend::Endpoint ? !baseUrl_->text().trimmed().isEmpty()
-                                                           : !modelDir_->text().trimmed().isEmpty();
+  const bool backendReady =
+      backend() == Backend::Endpoint ? !baseUrl_->text().trimmed().isEmpty() : !modelDir_->text().trimmed().isEmpty();
   ask_->setEnabled(!asking && hasDoc && !question_->text().trimmed().isEmpty() && backendReady);
   stop_->setEnabled(asking);
   backend_->setEnabled(!asking);

@@ -21,7 +21,7 @@ class QTabWidget;
 namespace longrl::viewers {
 class DocumentTraceView;
 class MemoryStepsView;
-}
+}  // namespace longrl::viewers
 
 namespace longrl::ui {
 
@@ -94,7 +94,7 @@ class DocumentQaPanel : public QWidget {
 
  Q_SIGNALS:
   void documentLoaded(const QString& title);
-  void answerFinished(bool ok);       // completed (true) or failed / stopped (false)
+  void answerFinished(bool ok);        // completed (true) or failed / stopped (false)
   void highlightsReady(int passages);  // grounding of the latest answer is applied
   void exampleSaved(const QString& datasetPath);
 

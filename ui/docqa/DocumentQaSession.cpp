@@ -17,10 +17,9 @@
 namespace longrl::ui {
 
 DocumentQaSession::DocumentQaSession(QObject* parent)
-    : QObject(parent),
-      stream_(new ChatStream(this)),
-      agent_(new MemoryAgentDriver(this)),
-      server_(new LocalModelServer(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this)),
+    : QObject(parent), stream_(new ChatStream(this)), agent_(new MemoryAgentDriver(this)),
+      server_(
+          new LocalModelServer(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this)),
       flush_(new QTimer(this)) {
   flush_->setSingleShot(true);
   flush_->setInterval(kFlushMs);
@@ -216,7 +215,8 @@ QString DocumentQaSession::endStatus(State how, const QString& message) const {
   if (how == State::Stopped) return tr("Stopped after %1 s (%2 characters received).").arg(secs, chars);
   if (how != State::Done) return response_.empty() ? message : tr("%1 (%2 characters had arrived)").arg(message, chars);
   QString s = tr("Answer complete: %1 characters in %2 s.").arg(chars, secs);
-  if (stream_->finishReason() == QLatin1String("length")) s += tr(" It was cut at the token limit (finish_reason: length).");
+  if (stream_->finishReason() == QLatin1String("length"))
+    s += tr(" It was cut at the token limit (finish_reason: length).");
   if (response_.find("</think>") == std::string::npos) s += tr(" No </think>: as a rollout it would score 0.");
   return s;
 }

@@ -43,7 +43,7 @@ class DocumentQaSession : public QObject {
     QString baseUrl, model, apiKey;  // Backend::Endpoint
     QString modelDir;                // Backend::LocalModel
     Mode mode = Mode::WholeDocument;
-    int sectionTokens = 0;           // Mode::MemoryAgent: estimated tokens a section
+    int sectionTokens = 0;  // Mode::MemoryAgent: estimated tokens a section
   };
 
   // Streamed text reaches observers (responseUpdated) at most this often, not once per token.

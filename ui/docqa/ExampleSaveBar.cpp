@@ -25,11 +25,8 @@ QStringList ExampleSaveBar::knownDataSources() {
 }
 
 ExampleSaveBar::ExampleSaveBar(QWidget* parent)
-    : QWidget(parent),
-      dataSource_(new QComboBox(this)),
-      groundTruth_(new QLineEdit(this)),
-      datasetPath_(new QLineEdit(this)),
-      save_(new QPushButton(tr("Save as example"), this)) {
+    : QWidget(parent), dataSource_(new QComboBox(this)), groundTruth_(new QLineEdit(this)),
+      datasetPath_(new QLineEdit(this)), save_(new QPushButton(tr("Save as example"), this)) {
   dataSource_->setEditable(true);
   dataSource_->addItems(knownDataSources());
   dataSource_->setToolTip(tr("data_source of the saved example: routes its reward (docqa sub-EM, docmath, choices)"));
@@ -51,7 +48,8 @@ ExampleSaveBar::ExampleSaveBar(QWidget* parent)
 
   connect(browse, &QToolButton::clicked, this, &ExampleSaveBar::chooseDatasetPath);
   connect(save_, &QPushButton::clicked, this, &ExampleSaveBar::saveRequested);
-  for (QLineEdit* e : {groundTruth_, datasetPath_}) connect(e, &QLineEdit::textChanged, this, &ExampleSaveBar::fieldsChanged);
+  for (QLineEdit* e : {groundTruth_, datasetPath_})
+    connect(e, &QLineEdit::textChanged, this, &ExampleSaveBar::fieldsChanged);
   connect(dataSource_, &QComboBox::currentTextChanged, this, &ExampleSaveBar::fieldsChanged);
 }
 

@@ -100,7 +100,8 @@ void LocalModelServer::onFinished(int code, QProcess::ExitStatus status) {
   onStderr();
   const QString tail = outputTail();
   const QString how = status == QProcess::CrashExit ? tr("crashed") : tr("exited with code %1").arg(code);
-  fail(tr("`longrl serve --model %1` %2%3").arg(modelDir_, how, tail.isEmpty() ? QString() : QStringLiteral(":\n") + tail));
+  fail(tr("`longrl serve --model %1` %2%3")
+           .arg(modelDir_, how, tail.isEmpty() ? QString() : QStringLiteral(":\n") + tail));
 }
 
 void LocalModelServer::fail(const QString& message) {

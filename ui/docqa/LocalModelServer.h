@@ -26,7 +26,7 @@ class LocalModelServer : public QObject {
 
   State state() const { return state_; }
   QString modelDir() const { return modelDir_; }
-  QString baseUrl() const { return baseUrl_; }     // http://127.0.0.1:PORT/v1 once ready
+  QString baseUrl() const { return baseUrl_; }      // http://127.0.0.1:PORT/v1 once ready
   QString modelName() const { return modelName_; }  // as the server names it
   QString failure() const { return failure_; }
   void setProgram(const QString& program) { program_ = program; }

@@ -56,8 +56,9 @@ void MemoryAgentDriver::sendSection() {
     return;
   }
   const auto& c = chunks_[static_cast<std::size_t>(next_)];
-  const std::string p = memory::MemoryPrompt::section(question_, memory_, plan_, document_.substr(c.begin, c.end - c.begin),
-                                                      next_, static_cast<int>(chunks_.size()));
+  const std::string p =
+      memory::MemoryPrompt::section(question_, memory_, plan_, document_.substr(c.begin, c.end - c.begin), next_,
+                                    static_cast<int>(chunks_.size()));
   request_.userContent = QByteArray(p.data(), static_cast<qsizetype>(p.size()));
   Q_EMIT sectionStarted(next_, static_cast<int>(chunks_.size()));
   stream_->start(request_);

@@ -39,10 +39,10 @@ class SseParser {
   void dispatch(QList<Event>& out);
 
   qsizetype maxEventBytes_;
-  QByteArray line_;          // the current, unfinished line
+  QByteArray line_;  // the current, unfinished line
   QByteArray data_, type_, id_;
-  bool hasData_ = false;     // a data field arrived (an empty one counts)
-  bool afterCr_ = false;     // the previous byte was CR: a following LF belongs to it
+  bool hasData_ = false;  // a data field arrived (an empty one counts)
+  bool afterCr_ = false;  // the previous byte was CR: a following LF belongs to it
   bool bomChecked_ = false;
   QString error_;
 };

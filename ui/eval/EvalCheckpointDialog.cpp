@@ -77,8 +77,7 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
 
-  for (const auto& c : RunCheckpoints::list(runDir))
-    checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
+  for (const auto& c : RunCheckpoints::list(runDir)) checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
   checkpoint_->setCurrentIndex(checkpoint_->count() - 1);  // the latest
   prefillFromRunConfig(runDir);
 
@@ -88,7 +87,7 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
     progress_->setRange(0, total);
     progress_->setValue(done);
     status_->setText(pass == QLatin1String("greedy") ? tr("Generating the greedy answers…")
-                                                      : tr("Generating %1 samples per example…").arg(k_->value()));
+                                                     : tr("Generating %1 samples per example…").arg(k_->value()));
   });
   connect(process_, &EvalProcess::finished, this, &EvalCheckpointDialog::showReport);
   connect(process_, &EvalProcess::failed, this, &EvalCheckpointDialog::showFailure);
@@ -220,7 +219,8 @@ void EvalCheckpointDialog::showReport() {
   model_->setReport(r);
   progress_->setRange(0, 1);
   progress_->setValue(1);
-  status_->setText(tr("%1: %2 examples in %3 s").arg(checkpoint_->currentText()).arg(r.examples).arg(r.seconds, 0, 'f', 1));
+  status_->setText(
+      tr("%1: %2 examples in %3 s").arg(checkpoint_->currentText()).arg(r.examples).arg(r.seconds, 0, 'f', 1));
   QString s = tr("Accuracy in %. greedy: one answer per example at temperature 0.");
   if (r.k > 1)
     s += tr(" mean@%1: mean over %1 samples per example at temperature %2, top-p %3; pass@%1: share of examples with a "
@@ -243,7 +243,8 @@ void EvalCheckpointDialog::showFailure(const QString& why) {
   setRunning(process_->isRunning());
   progress_->setRange(0, 1);
   progress_->setValue(0);
-  status_->setText(QStringLiteral("<span style='color:#b00'>%1</span>").arg(why.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
+  status_->setText(QStringLiteral("<span style='color:#b00'>%1</span>")
+                       .arg(why.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
 }
 
 }  // namespace longrl::ui

@@ -65,7 +65,8 @@ void EvalProcess::readProgress() {
 void EvalProcess::onFinished(int exitCode, QProcess::ExitStatus status) {
   readProgress();
   if (status != QProcess::NormalExit || exitCode != 0) {
-    const QString how = status == QProcess::NormalExit ? tr("exit code %1").arg(exitCode) : tr("it crashed or was stopped");
+    const QString how =
+        status == QProcess::NormalExit ? tr("exit code %1").arg(exitCode) : tr("it crashed or was stopped");
     Q_EMIT failed(tr("longrl eval failed (%1): %2").arg(how, errTail_.join(QLatin1Char('\n'))));
     return;
   }

@@ -18,9 +18,16 @@ QString EvalRequest::problem() const {
 }
 
 QStringList EvalRequest::arguments() const {
-  QStringList a{QStringLiteral("eval"), QStringLiteral("--model"), modelDir,  QStringLiteral("--data"),
-                dataFile,               QStringLiteral("--k"),     QString::number(k), QStringLiteral("--max-new-tokens"),
-                QString::number(maxNewTokens), QStringLiteral("--json")};
+  QStringList a{QStringLiteral("eval"),
+                QStringLiteral("--model"),
+                modelDir,
+                QStringLiteral("--data"),
+                dataFile,
+                QStringLiteral("--k"),
+                QString::number(k),
+                QStringLiteral("--max-new-tokens"),
+                QString::number(maxNewTokens),
+                QStringLiteral("--json")};
   if (limit > 0) a << QStringLiteral("--limit") << QString::number(limit);
   if (!judgeUrl.isEmpty()) {
     a << QStringLiteral("--judge-url") << judgeUrl << QStringLiteral("--judge-model") << judgeModel;

@@ -38,9 +38,12 @@ const eval::EvalRow& EvalTableModel::rowAt(int row) const {
 namespace {
 std::optional<double> pick(const eval::EvalNumbers& n, int column) {
   switch (column) {
-    case EvalTableModel::Greedy: return n.greedy;
-    case EvalTableModel::MeanAtK: return n.meanAtK;
-    case EvalTableModel::PassAtK: return n.passAtK;
+    case EvalTableModel::Greedy:
+      return n.greedy;
+    case EvalTableModel::MeanAtK:
+      return n.meanAtK;
+    case EvalTableModel::PassAtK:
+      return n.passAtK;
   }
   return std::nullopt;
 }
@@ -69,7 +72,8 @@ QVariant EvalTableModel::data(const QModelIndex& index, int role) const {
       if (isAverage && c == Name) return tr("unweighted mean of the data-source rows (n: their sum)");
       return {};
     case Qt::TextAlignmentRole:
-      return Qt::Alignment(c >= Examples ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter).toInt();
+      return Qt::Alignment(c >= Examples ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter)
+          .toInt();
     case Qt::FontRole:
       if (isAverage) {
         QFont f;
@@ -86,19 +90,28 @@ QVariant EvalTableModel::headerData(int section, Qt::Orientation orientation, in
   const QString k = QString::number(report_.k);
   if (role == Qt::DisplayRole) {
     switch (section) {
-      case Name: return tr("data source");
-      case Scorer: return tr("scorer");
-      case Examples: return tr("n");
-      case Greedy: return tr("greedy");
-      case MeanAtK: return tr("mean@%1").arg(k);
-      case PassAtK: return tr("pass@%1").arg(k);
+      case Name:
+        return tr("data source");
+      case Scorer:
+        return tr("scorer");
+      case Examples:
+        return tr("n");
+      case Greedy:
+        return tr("greedy");
+      case MeanAtK:
+        return tr("mean@%1").arg(k);
+      case PassAtK:
+        return tr("pass@%1").arg(k);
     }
   }
   if (role == Qt::ToolTipRole) {
     switch (section) {
-      case Greedy: return tr("% of examples whose one answer at temperature 0 is correct");
-      case MeanAtK: return tr("mean % of correct answers among each example's %1 samples").arg(k);
-      case PassAtK: return tr("% of examples with at least one correct answer among its %1 samples").arg(k);
+      case Greedy:
+        return tr("% of examples whose one answer at temperature 0 is correct");
+      case MeanAtK:
+        return tr("mean % of correct answers among each example's %1 samples").arg(k);
+      case PassAtK:
+        return tr("% of examples with at least one correct answer among its %1 samples").arg(k);
     }
   }
   return {};

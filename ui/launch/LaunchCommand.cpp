@@ -34,7 +34,8 @@ QString substitute(const QString& word, const QMap<QString, QString>& values) {
 
 QStringList LaunchCommand::trainWords(const LaunchSpec& spec, const QString& longrl, const QString& config,
                                       const QString& runDir, bool events) {
-  QStringList w{longrl, QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--run-dir"), runDir};
+  QStringList w{longrl, QStringLiteral("train"),     QStringLiteral("--config"),
+                config, QStringLiteral("--run-dir"), runDir};
   if (events) w << QStringLiteral("--events") << QStringLiteral("stdout");
   if (spec.nproc > 1) w << QStringLiteral("--nproc") << QString::number(spec.nproc);
   if (spec.resume) w << QStringLiteral("--resume");
@@ -66,7 +67,8 @@ LaunchCommand LaunchCommand::build(const LaunchSpec& spec, const QString& config
     }
     case LaunchSpec::Kind::Ssh: {
       if (spec.host.isEmpty() || spec.host.startsWith('-')) {
-        c.error = spec.host.isEmpty() ? QStringLiteral("no ssh host") : QStringLiteral("ssh host must not start with '-'");
+        c.error =
+            spec.host.isEmpty() ? QStringLiteral("no ssh host") : QStringLiteral("ssh host must not start with '-'");
         return c;
       }
       if (spec.remoteRunDir.isEmpty()) {
@@ -91,7 +93,8 @@ LaunchCommand LaunchCommand::build(const LaunchSpec& spec, const QString& config
       QStringList words = trainWords(spec, spec.remoteLongrl, QStringLiteral("-"), spec.remoteRunDir, true);
       QString line = QStringLiteral("echo longrl-pid $$; exec ") + ShellWords::quote(words.takeFirst());
       for (int i = 0; i < words.size(); ++i)
-        line += ' ' + (i > 0 && words[i - 1] == QLatin1String("--run-dir") ? quoteRemotePath(words[i]) : ShellWords::quote(words[i]));
+        line += ' ' + (i > 0 && words[i - 1] == QLatin1String("--run-dir") ? quoteRemotePath(words[i])
+                                                                           : ShellWords::quote(words[i]));
       c.arguments << line;
       c.stdinBytes = configJson;
       c.mirrorEvents = true;

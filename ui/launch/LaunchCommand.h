@@ -20,9 +20,9 @@ namespace longrl::ui {
 struct LaunchCommand {
   QString program;
   QStringList arguments;
-  QByteArray stdinBytes;   // written then stdin is closed; empty: closed at once
+  QByteArray stdinBytes;  // written then stdin is closed; empty: closed at once
   bool mirrorEvents = false;
-  QString error;           // non-empty: the spec cannot be launched (the reason)
+  QString error;  // non-empty: the spec cannot be launched (the reason)
 
   // `configPath` is the local config file (LOCAL/config.json); `configJson` its content.
   static LaunchCommand build(const LaunchSpec& spec, const QString& configPath, const QByteArray& configJson);

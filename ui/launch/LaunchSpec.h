@@ -17,11 +17,11 @@ struct LaunchSpec {
 
   // ssh: `ssh [-p port] [-l user] [options] host -- <remote command line>`.
   QString host;
-  int port = 0;              // 0: ssh's default
-  QString user;              // empty: ssh's default
-  QString sshOptions;        // extra ssh words, e.g. "-i ~/.ssh/gpu -o ProxyJump=bastion"
+  int port = 0;        // 0: ssh's default
+  QString user;        // empty: ssh's default
+  QString sshOptions;  // extra ssh words, e.g. "-i ~/.ssh/gpu -o ProxyJump=bastion"
   int connectTimeoutS = 15;
-  QString remoteRunDir;      // on the remote host (ssh) or for the templated command (template)
+  QString remoteRunDir;                             // on the remote host (ssh) or for the templated command (template)
   QString remoteLongrl = QStringLiteral("longrl");  // the trainer program there
 
   // template: a command line with {command} (the whole `longrl train ...` command) or the single

@@ -26,7 +26,8 @@ LaunchTargetWidget::LaunchTargetWidget(FieldErrors& errors, QWidget* parent) : Q
   target_->addItem(tr("SSH host"), int(Kind::Ssh));
   target_->addItem(tr("Launch template (srun, …)"), int(Kind::Template));
   form_->addRow(tr("Run on"), target_);
-  runDir_ = addLine(tr("Run directory"), QStringLiteral("launch.run_dir"), tr("local: the run, or the mirror of a remote run"));
+  runDir_ = addLine(tr("Run directory"), QStringLiteral("launch.run_dir"),
+                    tr("local: the run, or the mirror of a remote run"));
   trainer_ = addLine(tr("longrl program"), QStringLiteral("launch.trainer"));
   trainer_->setText(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")));
   host_ = addLine(tr("Host"), QStringLiteral("launch.host"), tr("user@gpu-box"));
@@ -34,7 +35,8 @@ LaunchTargetWidget::LaunchTargetWidget(FieldErrors& errors, QWidget* parent) : Q
   port_->setRange(0, 65535);
   port_->setSpecialValueText(tr("default"));
   form_->addRow(tr("Port"), port_);
-  sshOptions_ = addLine(tr("ssh options"), QStringLiteral("launch.ssh_options"), tr("-i ~/.ssh/key -o ProxyJump=bastion"));
+  sshOptions_ =
+      addLine(tr("ssh options"), QStringLiteral("launch.ssh_options"), tr("-i ~/.ssh/key -o ProxyJump=bastion"));
   template_ = addLine(tr("Template"), QStringLiteral("launch.template"), tr("srun -N 1 --gpus-per-node 8 {command}"));
   remoteLongrl_ = addLine(tr("Remote longrl"), QStringLiteral("launch.remote_longrl"));
   remoteLongrl_->setText(QStringLiteral("longrl"));
@@ -143,7 +145,8 @@ std::vector<config::ConfigIssue> LaunchTargetWidget::check() const {
   if (s.kind == Kind::Local) {
     const QFileInfo trainer(s.trainerProgram);
     if (s.trainerProgram.isEmpty()) add("launch.trainer", tr("must not be empty"));
-    else if (!trainer.isFile() || !trainer.isExecutable()) add("launch.trainer", tr("not an executable file: %1").arg(s.trainerProgram));
+    else if (!trainer.isFile() || !trainer.isExecutable())
+      add("launch.trainer", tr("not an executable file: %1").arg(s.trainerProgram));
     return issues;
   }
   if (s.remoteLongrl.isEmpty()) add("launch.remote_longrl", tr("must not be empty"));

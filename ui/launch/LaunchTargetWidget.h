@@ -30,7 +30,6 @@ class LaunchTargetWidget : public QWidget {
   // Issues the config cannot see: run directories, the trainer program, the template's words.
   std::vector<config::ConfigIssue> check() const;
 
-
  Q_SIGNALS:
   void edited();
 

@@ -83,7 +83,8 @@ void MirrorWriter::guarded(const char* what, void (MirrorWriter::*step)()) {
     if (flushTimer_) flushTimer_->stop();
     decoder_.reset();
     writer_.reset();
-    Q_EMIT failed(QStringLiteral("mirror store %1: %2 failed: %3").arg(path_, QString::fromLatin1(what), QString::fromUtf8(e.what())));
+    Q_EMIT failed(QStringLiteral("mirror store %1: %2 failed: %3")
+                      .arg(path_, QString::fromLatin1(what), QString::fromUtf8(e.what())));
   }
 }
 

@@ -23,15 +23,15 @@ class MirrorWriter : public QObject {
   ~MirrorWriter() override;
 
  public Q_SLOTS:
-  void open();                        // emits opened() or failed()
-  void feed(const QByteArray& bytes); // decodes and commits what is complete
-  void finish();                      // last partial line, flush, close; emits finished()
+  void open();                         // emits opened() or failed()
+  void feed(const QByteArray& bytes);  // decodes and commits what is complete
+  void finish();                       // last partial line, flush, close; emits finished()
 
  Q_SIGNALS:
   void opened();
-  void failed(const QString& message);  // the store cannot be opened or written
-  void problem(const QString& message); // a bad event line (skipped)
-  void textLine(const QString& line);   // a non-JSON line of the stream (remote log output)
+  void failed(const QString& message);   // the store cannot be opened or written
+  void problem(const QString& message);  // a bad event line (skipped)
+  void textLine(const QString& line);    // a non-JSON line of the stream (remote log output)
   void finished(qint64 records, qint64 problems);
 
  private:

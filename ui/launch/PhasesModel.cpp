@@ -50,12 +50,18 @@ QVariant PhasesModel::data(const QModelIndex& index, int role) const {
   }
   const config::PhaseConfig& p = phases_[static_cast<size_t>(index.row())];
   switch (index.column()) {
-    case Name: return QString::fromStdString(p.name);
-    case MaxInputTokens: return static_cast<qlonglong>(p.maxInputTokens);
-    case MaxOutputTokens: return static_cast<qlonglong>(p.maxOutputTokens);
-    case Steps: return static_cast<qlonglong>(p.steps);
-    case Mode: return QString::fromStdString(config::enumName(p.mode));
-    default: return {};
+    case Name:
+      return QString::fromStdString(p.name);
+    case MaxInputTokens:
+      return static_cast<qlonglong>(p.maxInputTokens);
+    case MaxOutputTokens:
+      return static_cast<qlonglong>(p.maxOutputTokens);
+    case Steps:
+      return static_cast<qlonglong>(p.steps);
+    case Mode:
+      return QString::fromStdString(config::enumName(p.mode));
+    default:
+      return {};
   }
 }
 
@@ -97,12 +103,18 @@ QVariant PhasesModel::headerData(int section, Qt::Orientation orientation, int r
   if (role != Qt::DisplayRole) return {};
   if (orientation == Qt::Vertical) return section + 1;
   switch (section) {
-    case Name: return tr("Phase");
-    case MaxInputTokens: return tr("Max input tokens");
-    case MaxOutputTokens: return tr("Max output tokens");
-    case Steps: return tr("Steps (0: epochs)");
-    case Mode: return tr("Mode (full / memory)");
-    default: return {};
+    case Name:
+      return tr("Phase");
+    case MaxInputTokens:
+      return tr("Max input tokens");
+    case MaxOutputTokens:
+      return tr("Max output tokens");
+    case Steps:
+      return tr("Steps (0: epochs)");
+    case Mode:
+      return tr("Mode (full / memory)");
+    default:
+      return {};
   }
 }
 

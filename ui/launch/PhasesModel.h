@@ -8,8 +8,8 @@
 namespace longrl::ui {
 
 // The curriculum phases of a run config as an editable table (name, max input tokens, max output
-// tokens, steps, mode: "full" context or the "memory" agent). Values are not range-checked here: RunConfig::validate() reports them, so the
-// dialog and the CLI say the same thing.
+// tokens, steps, mode: "full" context or the "memory" agent). Values are not range-checked here: RunConfig::validate()
+// reports them, so the dialog and the CLI say the same thing.
 class PhasesModel : public QAbstractTableModel {
   Q_OBJECT
  public:

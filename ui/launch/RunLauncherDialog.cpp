@@ -119,7 +119,8 @@ QWidget* RunLauncherDialog::buildModelGroup() {
   connect(datasets_, &QPlainTextEdit::textChanged, this, &RunLauncherDialog::revalidate);
   auto* add = new QPushButton(tr("Add files…"), group);
   connect(add, &QPushButton::clicked, this, [this] {
-    for (const QString& f : QFileDialog::getOpenFileNames(this, tr("Training data"), {}, tr("JSONL (*.jsonl);;All files (*)")))
+    for (const QString& f :
+         QFileDialog::getOpenFileNames(this, tr("Training data"), {}, tr("JSONL (*.jsonl);;All files (*)")))
       datasets_->appendPlainText(f);
   });
   auto* drow = new QWidget(group);
@@ -167,7 +168,9 @@ QWidget* RunLauncherDialog::buildGrpoGroup() {
     e->setAlignment(Qt::AlignRight);
     knobs_.push_back({QString::fromLatin1(path), e, integer,
                       [member](const RunConfig& c) { return double(c.grpo.*member); },
-                      [member](RunConfig& c, double v) { c.grpo.*member = static_cast<std::decay_t<decltype(c.grpo.*member)>>(v); }});
+                      [member](RunConfig& c, double v) {
+                        c.grpo.*member = static_cast<std::decay_t<decltype(c.grpo.*member)>>(v);
+                      }});
     form->addRow(label, fieldWithError(e, QString::fromLatin1(path)));
   };
   using G = config::GrpoConfig;
@@ -241,8 +244,9 @@ RunConfig RunLauncherDialog::readForm(std::vector<ConfigIssue>* parseIssues) con
     const double v = k.integer ? double(text.toLongLong(&ok)) : text.toDouble(&ok);  // C locale: "2e-6"
     if (ok) k.set(c, v);
     else if (parseIssues)
-      parseIssues->push_back({k.path.toStdString(), (k.integer ? "expected an integer, got '" : "expected a number, got '") +
-                                                         text.toStdString() + "'"});
+      parseIssues->push_back(
+          {k.path.toStdString(),
+           (k.integer ? "expected an integer, got '" : "expected a number, got '") + text.toStdString() + "'"});
   }
   c.reward.judge.enabled = judgeEnabled_->isChecked();
   c.reward.judge.baseUrl = judgeUrl_->text().trimmed().toStdString();
@@ -314,7 +318,8 @@ void RunLauncherDialog::chooseAndLoad() {
 }
 
 void RunLauncherDialog::chooseAndSave() {
-  const QString f = QFileDialog::getSaveFileName(this, tr("Save run config"), QStringLiteral("run.json"), tr("JSON (*.json)"));
+  const QString f =
+      QFileDialog::getSaveFileName(this, tr("Save run config"), QStringLiteral("run.json"), tr("JSON (*.json)"));
   if (!f.isEmpty()) saveFile(f);
 }
 

@@ -7,9 +7,9 @@ QString ShellWords::quote(const QString& word) {
   bool safe = true;
   for (QChar c : word) {
     const char16_t u = c.unicode();
-    const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                    u == '_' || u == '-' || u == '.' || u == '/' || u == ':' || u == '=' || u == '@' ||
-                    u == ',' || u == '+' || u == '%';
+    const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+                    u == '-' || u == '.' || u == '/' || u == ':' || u == '=' || u == '@' || u == ',' || u == '+' ||
+                    u == '%';
     if (!ok) {
       safe = false;
       break;

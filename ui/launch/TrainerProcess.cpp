@@ -68,8 +68,7 @@ void TrainerProcess::start() {
   const QString configPath = QDir(spec_.localRunDir).filePath(QStringLiteral("config.json"));
   command_ = LaunchCommand::build(spec_, configPath, configJson_);
   if (!command_.error.isEmpty()) return fail(tr("cannot launch: %1").arg(command_.error));
-  if (!QDir().mkpath(spec_.localRunDir))
-    return fail(tr("cannot create the run directory %1").arg(spec_.localRunDir));
+  if (!QDir().mkpath(spec_.localRunDir)) return fail(tr("cannot create the run directory %1").arg(spec_.localRunDir));
   QFile file(configPath);
   if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(configJson_) != configJson_.size())
     return fail(tr("cannot write %1: %2").arg(configPath, file.errorString()));

@@ -15,14 +15,11 @@ namespace longrl::ui {
 using viewers::RolloutGroupModel;
 
 RolloutsWorkspace::RolloutsWorkspace(QWidget* parent)
-    : QWidget(parent),
-      split_(new QSplitter(Qt::Horizontal, this)),
-      tabs_(new QTabWidget(this)),
+    : QWidget(parent), split_(new QSplitter(Qt::Horizontal, this)), tabs_(new QTabWidget(this)),
       browser_(new viewers::RolloutBrowser(this)),
       groups_(new viewers::RolloutGroupsView(RolloutGroupModel::Grouping::ByPrompt, this)),
       history_(new viewers::RolloutGroupsView(RolloutGroupModel::Grouping::ByStep, this)),
-      annotations_(new AnnotationQueue(this)),
-      detail_(new viewers::RolloutDetailView(this)) {
+      annotations_(new AnnotationQueue(this)), detail_(new viewers::RolloutDetailView(this)) {
   tabs_->addTab(browser_, tr("All rollouts"));
   tabs_->addTab(groups_, tr("Groups"));
   tabs_->addTab(history_, tr("Across steps"));
@@ -52,7 +49,8 @@ RolloutsWorkspace::~RolloutsWorkspace() = default;
 
 void RolloutsWorkspace::setRunDir(const QString& runDir) {
   runDir_ = runDir;
-  const QString store = runDir.isEmpty() ? QString() : QString::fromStdString(store::RunStore::fileIn(runDir.toStdString()));
+  const QString store =
+      runDir.isEmpty() ? QString() : QString::fromStdString(store::RunStore::fileIn(runDir.toStdString()));
   browser_->setStorePath(store);
   groups_->setStorePath(store);
   history_->setStorePath(store);

@@ -14,7 +14,7 @@ namespace longrl::viewers {
 
 namespace {
 // Colours of overlaid runs (Okabe-Ito: distinguishable with colour-vision deficiencies).
-const QColor kRunColors[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 158, 115), QColor(204, 121, 167),
+const QColor kRunColors[] = {QColor(0, 114, 178), QColor(213, 94, 0),   QColor(0, 158, 115), QColor(204, 121, 167),
                              QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0)};
 
 bool endsWith(const QString& s, const QString& suffix) { return s.endsWith(suffix); }

@@ -2,10 +2,10 @@
 
 #include <QMouseEvent>
 
-#include <algorithm>
 #include <QWheelEvent>
 #include <QtCharts/QChart>
 #include <QtCharts/QValueAxis>
+#include <algorithm>
 
 namespace longrl::viewers {
 

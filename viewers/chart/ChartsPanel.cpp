@@ -23,13 +23,18 @@ QStringList ChartsPanel::defaultMetrics() {
   // all-wrong groups; critic/score (verl's) covers only the kept, mixed groups, so it sits near the
   // middle whatever the policy does. sft/loss: the warm-up before GRPO (charts of the metrics
   // above say "not logged" until its first step).
-  return {QStringLiteral("critic/score/mean"),      QStringLiteral("critic/gen_score/mean"),
+  return {QStringLiteral("critic/score/mean"),
+          QStringLiteral("critic/gen_score/mean"),
           QStringLiteral("val-core/all/acc/mean@1"),
           QStringLiteral("actor/entropy"),
-          QStringLiteral("actor/kl_loss"),          QStringLiteral("response_length/mean"),
-          QStringLiteral("response_length/clip_ratio"), QStringLiteral("actor/pg_clipfrac"),
-          QStringLiteral("actor/grad_norm"),        QStringLiteral("actor/lr"),
-          QStringLiteral("perf/throughput"),        QStringLiteral("sft/loss")};
+          QStringLiteral("actor/kl_loss"),
+          QStringLiteral("response_length/mean"),
+          QStringLiteral("response_length/clip_ratio"),
+          QStringLiteral("actor/pg_clipfrac"),
+          QStringLiteral("actor/grad_norm"),
+          QStringLiteral("actor/lr"),
+          QStringLiteral("perf/throughput"),
+          QStringLiteral("sft/loss")};
 }
 
 QStringList ChartsPanel::restoredMetrics(const QStringList& saved, const QStringList& defaultsWhenSaved,

@@ -10,8 +10,7 @@
 namespace longrl::viewers {
 
 ColumnSpanRaster::ColumnSpanRaster(const QPolygonF& points, const QRect& clip, int extraRows)
-    : clip_(clip),
-      top_(static_cast<std::size_t>(std::max(clip.width(), 0)), INT_MAX),
+    : clip_(clip), top_(static_cast<std::size_t>(std::max(clip.width(), 0)), INT_MAX),
       bottom_(static_cast<std::size_t>(std::max(clip.width(), 0)), INT_MIN) {
   if (clip.isEmpty()) return;
   const double left = clip.left(), right = clip.right() + 1.0;  // columns [left, right)

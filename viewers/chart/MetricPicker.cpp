@@ -39,8 +39,7 @@ MetricPicker::MetricPicker(const QStringList& metrics, QWidget* parent) : QDialo
 
 void MetricPicker::setFilterText(const QString& text) {
   proxy_->setFilterFixedString(text);
-  if (proxy_->rowCount() > 0 && !list_->selectionModel()->hasSelection())
-    list_->setCurrentIndex(proxy_->index(0, 0));
+  if (proxy_->rowCount() > 0 && !list_->selectionModel()->hasSelection()) list_->setCurrentIndex(proxy_->index(0, 0));
 }
 
 QStringList MetricPicker::selectedMetrics() const {

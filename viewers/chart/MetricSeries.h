@@ -35,7 +35,8 @@ class MetricSeries {
 
  private:
   void updateBlockLast(std::size_t from);
-  void updateLast(std::size_t from, std::size_t size, std::vector<double>& lastSteps, std::vector<double>& lastWallTimes);
+  void updateLast(std::size_t from, std::size_t size, std::vector<double>& lastSteps,
+                  std::vector<double>& lastWallTimes);
 
   std::vector<double> steps_, wallTimes_, values_;
   std::vector<double> blockLastSteps_, blockLastWallTimes_;

@@ -100,8 +100,7 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
     // A decimated line has about two points a pixel column (its min/max envelope): its pixels are
     // one span a column, written directly (antialiasing its near-vertical zigzag would show
     // nothing but cost ~30 ms for one noisy 1600 px wide series; stroking it costs ~7 ms).
-    if (polyline.size() > area_.width() &&
-        ColumnSpanRaster::draw(painter, polyline, l.pen.color(), bold, area_))
+    if (polyline.size() > area_.width() && ColumnSpanRaster::draw(painter, polyline, l.pen.color(), bold, area_))
       continue;
     painter->setRenderHint(QPainter::Antialiasing, true);
     QPen pen = l.pen;
@@ -119,9 +118,7 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
   painter->restore();
 }
 
-double PlotLayer::markerX(const Marker& m) const {
-  return area_.left() + (m.x - x0_) / (x1_ - x0_) * area_.width();
-}
+double PlotLayer::markerX(const Marker& m) const { return area_.left() + (m.x - x0_) / (x1_ - x0_) * area_.width(); }
 
 void PlotLayer::paintMarkerLabels(QPainter* painter) const {
   if (markers_.isEmpty()) return;

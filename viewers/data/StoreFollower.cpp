@@ -73,7 +73,8 @@ void StoreFollower::pollNow() {
     auto phases = std::make_shared<std::vector<store::PhaseInfo>>(reader_->phases());
     std::string key;
     for (const auto& p : *phases)
-      key += std::to_string(p.index) + ':' + std::to_string(p.start_step) + ':' + std::to_string(p.end_step) + p.status + ';';
+      key += std::to_string(p.index) + ':' + std::to_string(p.start_step) + ':' + std::to_string(p.end_step) +
+             p.status + ';';
     if (key != lastPhasesKey_) {
       lastPhasesKey_ = key;
       Q_EMIT phasesChanged(phases);

@@ -64,8 +64,10 @@ std::vector<DocumentTraceView::Link> alignTexts(const std::shared_ptr<const Docu
     (k.answer ? answerOffsets : thinkOffsets).insert((k.answer ? answerOffsets : thinkOffsets).end(), {k.tb, k.te});
   }
   const auto d16 = Utf16Offsets::fromUtf8(doc, docOffsets);
-  const auto t16 = Utf16Offsets::fromUtf8(resp.substr(parts.thinkBegin, parts.thinkEnd - parts.thinkBegin), thinkOffsets);
-  const auto a16 = Utf16Offsets::fromUtf8(resp.substr(parts.answerBegin, parts.answerEnd - parts.answerBegin), answerOffsets);
+  const auto t16 =
+      Utf16Offsets::fromUtf8(resp.substr(parts.thinkBegin, parts.thinkEnd - parts.thinkBegin), thinkOffsets);
+  const auto a16 =
+      Utf16Offsets::fromUtf8(resp.substr(parts.answerBegin, parts.answerEnd - parts.answerBegin), answerOffsets);
   std::vector<DocumentTraceView::Link> out;
   std::size_t ti = 0, ai = 0;
   for (std::size_t i = 0; i < kept.size(); ++i) {
@@ -87,17 +89,14 @@ std::vector<DocumentTraceView::Link> alignTexts(const std::shared_ptr<const Docu
 }  // namespace
 
 DocumentTraceView::DocumentTraceView(QWidget* parent)
-    : QWidget(parent),
-      docHeader_(new QLabel(this)),
-      traceHeader_(new QLabel(this)),
-      status_(new QLabel(this)),
-      document_(makeEdit(this)),
-      thinking_(makeEdit(this)),
-      answer_(makeEdit(this)),
+    : QWidget(parent), docHeader_(new QLabel(this)), traceHeader_(new QLabel(this)), status_(new QLabel(this)),
+      document_(makeEdit(this)), thinking_(makeEdit(this)), answer_(makeEdit(this)),
       split_(new QSplitter(Qt::Horizontal, this)) {
   auto* traceSplit = new QSplitter(Qt::Vertical, this);
-  auto* thinkTitle = new QLabel(tr("<b>Thinking</b> <span style='color:gray'>(&lt;think&gt; … &lt;/think&gt;)</span>"), this);
-  auto* answerTitle = new QLabel(tr("<b>Answer</b> <span style='color:gray'>(after the last &lt;/think&gt;)</span>"), this);
+  auto* thinkTitle =
+      new QLabel(tr("<b>Thinking</b> <span style='color:gray'>(&lt;think&gt; … &lt;/think&gt;)</span>"), this);
+  auto* answerTitle =
+      new QLabel(tr("<b>Answer</b> <span style='color:gray'>(after the last &lt;/think&gt;)</span>"), this);
   traceSplit->addWidget(titled(thinkTitle, thinking_, this));
   traceSplit->addWidget(titled(answerTitle, answer_, this));
   traceSplit->setStretchFactor(0, 4);
@@ -113,12 +112,15 @@ DocumentTraceView::DocumentTraceView(QWidget* parent)
   answer_->setPlaceholderText(tr("(no </think>: the response has no answer, so its reward is 0)"));
 
   connect(&watcher_, &QFutureWatcher<std::vector<Link>>::finished, this, &DocumentTraceView::applyAlignment);
-  connect(thinking_, &QPlainTextEdit::cursorPositionChanged, this,
-          [this] { if (!syncing_) followTrace(false, thinking_->textCursor().position()); });
-  connect(answer_, &QPlainTextEdit::cursorPositionChanged, this,
-          [this] { if (!syncing_) followTrace(true, answer_->textCursor().position()); });
-  connect(document_, &QPlainTextEdit::cursorPositionChanged, this,
-          [this] { if (!syncing_) followDocument(document_->textCursor().position()); });
+  connect(thinking_, &QPlainTextEdit::cursorPositionChanged, this, [this] {
+    if (!syncing_) followTrace(false, thinking_->textCursor().position());
+  });
+  connect(answer_, &QPlainTextEdit::cursorPositionChanged, this, [this] {
+    if (!syncing_) followTrace(true, answer_->textCursor().position());
+  });
+  connect(document_, &QPlainTextEdit::cursorPositionChanged, this, [this] {
+    if (!syncing_) followDocument(document_->textCursor().position());
+  });
   clear(tr("Select a rollout to see its document and reasoning trace."));
 }
 
@@ -159,10 +161,12 @@ void DocumentTraceView::setContent(const Content& content) {
                           .arg(QLocale().toString(document_->document()->characterCount())));
   QString trace = tr("<b>Question</b> %1").arg(content.question.toHtmlEscaped());
   if (!content.groundTruth.isEmpty())
-    trace += tr("<br><b>Ground truth</b> <span style='color:#2e7d32'>%1</span>").arg(content.groundTruth.toHtmlEscaped());
+    trace +=
+        tr("<br><b>Ground truth</b> <span style='color:#2e7d32'>%1</span>").arg(content.groundTruth.toHtmlEscaped());
   traceHeader_->setText(trace);
   if (content.document.empty() || content.response.empty()) {
-    status_->setText(tr("Nothing to align (%1 is empty).").arg(content.document.empty() ? tr("the document") : tr("the response")));
+    status_->setText(
+        tr("Nothing to align (%1 is empty).").arg(content.document.empty() ? tr("the document") : tr("the response")));
     return;
   }
   status_->setText(tr("Finding grounded passages…"));
@@ -179,7 +183,8 @@ void DocumentTraceView::applyAlignment() {
   status_->setText(links_.empty()
                        ? tr("No grounded passages: the trace quotes nothing from the document.")
                        : tr("%n grounded passage(s), highlighted on both sides. Click one in the trace to find it "
-                            "in the document (and the other way round).", nullptr, int(links_.size())));
+                            "in the document (and the other way round).",
+                            nullptr, int(links_.size())));
   Q_EMIT alignmentReady(int(links_.size()));
 }
 

@@ -22,7 +22,7 @@ class DocumentTraceView : public QWidget {
   Q_OBJECT
  public:
   struct Content {
-    QString title;      // document title
+    QString title;  // document title
     std::string document;
     std::string response;
     QString question;

@@ -34,16 +34,9 @@ QWidget* titled(const QString& title, QWidget* body, QLabel** labelOut = nullptr
 }  // namespace
 
 MemoryStepsView::MemoryStepsView(QWidget* parent)
-    : QWidget(parent),
-      header_(new QLabel(this)),
-      prev_(new QToolButton(this)),
-      next_(new QToolButton(this)),
-      slider_(new QSlider(Qt::Horizontal, this)),
-      stepLabel_(new QLabel(this)),
-      document_(readOnlyEdit(this)),
-      memory_(readOnlyEdit(this)),
-      plan_(readOnlyEdit(this)),
-      reply_(readOnlyEdit(this)) {
+    : QWidget(parent), header_(new QLabel(this)), prev_(new QToolButton(this)), next_(new QToolButton(this)),
+      slider_(new QSlider(Qt::Horizontal, this)), stepLabel_(new QLabel(this)), document_(readOnlyEdit(this)),
+      memory_(readOnlyEdit(this)), plan_(readOnlyEdit(this)), reply_(readOnlyEdit(this)) {
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
   header_->setTextFormat(Qt::RichText);
@@ -92,8 +85,9 @@ void MemoryStepsView::clear(const QString& message) {
   next_->setEnabled(false);
   stepLabel_->clear();
   for (auto* e : {document_, memory_, plan_, reply_}) e->clear();
-  header_->setText(message.isEmpty() ? tr("<span style='color:gray'>Not a memory-agent rollout.</span>")
-                                     : QStringLiteral("<span style='color:#c62828'>%1</span>").arg(message.toHtmlEscaped()));
+  header_->setText(message.isEmpty()
+                       ? tr("<span style='color:gray'>Not a memory-agent rollout.</span>")
+                       : QStringLiteral("<span style='color:#c62828'>%1</span>").arg(message.toHtmlEscaped()));
 }
 
 bool MemoryStepsView::setContent(const std::string& document, const std::string& trajectoryJson,
@@ -156,7 +150,8 @@ void MemoryStepsView::showStep(int step) {
     if (s.truncated) facts << tr("cut by the memory budget");
     QString what = facts.isEmpty() ? tr("Reply") : tr("Reply (%1)").arg(facts.join(QStringLiteral(", ")));
     if (!s.problem.empty())
-      what += QStringLiteral(" · <span style='color:#c62828'>%1</span>").arg(QString::fromStdString(s.problem).toHtmlEscaped());
+      what += QStringLiteral(" · <span style='color:#c62828'>%1</span>")
+                  .arg(QString::fromStdString(s.problem).toHtmlEscaped());
     replyLabel_->setText(what);
     highlighted_ = {bounds_[2 * static_cast<std::size_t>(step)], bounds_[2 * static_cast<std::size_t>(step) + 1]};
     QTextEdit::ExtraSelection sel;

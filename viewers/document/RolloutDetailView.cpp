@@ -62,7 +62,8 @@ void RolloutDetailView::load(qint64 rolloutId, const QString& exampleId) {
         q.descending = true;
         q.limit = 1;
         const auto rows = reader.rollouts(q);
-        if (rows.empty()) out.error = QObject::tr("example %1 has no rollouts yet").arg(QString::fromStdString(example));
+        if (rows.empty())
+          out.error = QObject::tr("example %1 has no rollouts yet").arg(QString::fromStdString(example));
         else out.rollout = rows.front();
       }
       const std::string ex = out.rollout ? out.rollout->example_id : example;
@@ -87,14 +88,18 @@ void RolloutDetailView::onLoaded() {
   const auto& r = *d.rollout;
   shown_ = r.id;
   const QString source = d.example ? QString::fromStdString(d.example->data_source) : tr("unknown source");
-  summary_->setText(tr("<b>Rollout %1</b> · step %2 · phase %3 · <b>%4</b> (%5) · group %6 sample %7 · reward <b>%8</b> · "
-                       "advantage %9 · %10 tokens%11")
-                        .arg(r.id).arg(r.step).arg(r.phase)
-                        .arg(QString::fromStdString(r.example_id).toHtmlEscaped(), source.toHtmlEscaped())
-                        .arg(r.group_idx).arg(r.sample_idx)
-                        .arg(RolloutCells::number(r.reward), RolloutCells::number(r.advantage))
-                        .arg(r.length)
-                        .arg(r.truncated ? tr(" · <span style='color:#c62828'>truncated</span>") : QString()));
+  summary_->setText(
+      tr("<b>Rollout %1</b> · step %2 · phase %3 · <b>%4</b> (%5) · group %6 sample %7 · reward <b>%8</b> · "
+         "advantage %9 · %10 tokens%11")
+          .arg(r.id)
+          .arg(r.step)
+          .arg(r.phase)
+          .arg(QString::fromStdString(r.example_id).toHtmlEscaped(), source.toHtmlEscaped())
+          .arg(r.group_idx)
+          .arg(r.sample_idx)
+          .arg(RolloutCells::number(r.reward), RolloutCells::number(r.advantage))
+          .arg(r.length)
+          .arg(r.truncated ? tr(" · <span style='color:#c62828'>truncated</span>") : QString()));
   DocumentTraceView::Content c;
   if (d.document) {
     c.title = QString::fromStdString(d.document->title);

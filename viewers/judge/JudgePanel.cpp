@@ -62,14 +62,8 @@ QString wrapped(const std::string& text, int width = 90, int lines = 6) {
 }  // namespace
 
 JudgePanel::JudgePanel(QWidget* parent)
-    : QWidget(parent),
-      reward_(new QLabel(this)),
-      rule_(new QLabel(this)),
-      extraction_(new QLabel(this)),
-      verdict_(new QLabel(this)),
-      final_(new QLabel(this)),
-      prompt_(textBox(this, 6)),
-      reply_(textBox(this, 3)) {
+    : QWidget(parent), reward_(new QLabel(this)), rule_(new QLabel(this)), extraction_(new QLabel(this)),
+      verdict_(new QLabel(this)), final_(new QLabel(this)), prompt_(textBox(this, 6)), reply_(textBox(this, 3)) {
   // Fixed heights for the text boxes, the rest scrolls: wrapped labels in a form squeezed by
   // expanding editors lose their second lines.
   prompt_->setFixedHeight(prompt_->fontMetrics().lineSpacing() * 16 + 12);
@@ -123,7 +117,8 @@ void JudgePanel::setRollout(const store::RolloutRecord& r, const std::optional<s
     how = tr("<span style='color:#c62828'>no &lt;/think&gt; in the response: no answer, reward 0</span>");
   } else if (example) {
     try {
-      const auto rule = reward::RewardRouter().score(example->data_source, r.response, groundTruthOf(example->ground_truth));
+      const auto rule =
+          reward::RewardRouter().score(example->data_source, r.response, groundTruthOf(example->ground_truth));
       how = tr("%1 <span style='color:gray'>(%2)</span>")
                 .arg(wrapped(rule.outcome.method), esc(reward::kindName(rule.kind)));
     } catch (const std::exception& e) {
@@ -131,7 +126,8 @@ void JudgePanel::setRollout(const store::RolloutRecord& r, const std::optional<s
     }
   }
   how += tr("<br>extracted answer: <b>%1</b>").arg(r.answer.empty() ? tr("(none)") : wrapped(r.answer, 80, 3));
-  if (example) how += tr("<br>ground truth: <b>%1</b>").arg(wrapped(groundTruthOf(example->ground_truth).display(), 80, 3));
+  if (example)
+    how += tr("<br>ground truth: <b>%1</b>").arg(wrapped(groundTruthOf(example->ground_truth).display(), 80, 3));
   extraction_->setText(how);
 
   showsError_ = r.judge_verdict == "error" || !r.judge_error.empty();
@@ -140,25 +136,27 @@ void JudgePanel::setRollout(const store::RolloutRecord& r, const std::optional<s
   // get its height for the wrapped text.
   errorText_.clear();
   if (showsError_)
-    errorText_ = tr("<span style='color:#c62828'><b>The judge failed:</b><br>%1<br>This is not a \"no\": the judge score "
-                    "is missing and the reward is the rule score alone.</span>")
-                     .arg(r.judge_error.empty() ? tr("(no message recorded)") : wrapped(r.judge_error));
+    errorText_ =
+        tr("<span style='color:#c62828'><b>The judge failed:</b><br>%1<br>This is not a \"no\": the judge score "
+           "is missing and the reward is the rule score alone.</span>")
+            .arg(r.judge_error.empty() ? tr("(no message recorded)") : wrapped(r.judge_error));
   verdict_->setToolTip(QString::fromStdString(r.judge_error));
   if (r.judge_verdict.empty() && !showsError_) {
-    verdict_->setText(tr("<span style='color:gray'>not asked<br>(the rule score was already 1, the kind is not "
-                         "judgeable,<br>or no judge is configured)</span>"));
+    verdict_->setText(
+        tr("<span style='color:gray'>not asked<br>(the rule score was already 1, the kind is not "
+           "judgeable,<br>or no judge is configured)</span>"));
   } else {
     const QString name = showsError_ ? tr("ERROR") : QString::fromStdString(r.judge_verdict).toUpper();
-    verdict_->setText(QStringLiteral("<span style='color:white; background-color:%1; font-weight:600'>&nbsp;%2&nbsp;</span>%3")
-                          .arg(color.value<QColor>().name(), name,
-                               errorText_.isEmpty() ? QString() : QStringLiteral("<br>") + errorText_));
+    verdict_->setText(
+        QStringLiteral("<span style='color:white; background-color:%1; font-weight:600'>&nbsp;%2&nbsp;</span>%3")
+            .arg(color.value<QColor>().name(), name,
+                 errorText_.isEmpty() ? QString() : QStringLiteral("<br>") + errorText_));
   }
 
   QString formula;
   const double judge = r.judge_verdict == "yes" ? 1.0 : 0.0;
   const double base = showsError_ || r.judge_verdict.empty() ? r.rule_score : std::max(r.rule_score, judge);
-  if (r.judge_verdict.empty() || showsError_)
-    formula = tr("rule %1").arg(RolloutCells::number(r.rule_score));
+  if (r.judge_verdict.empty() || showsError_) formula = tr("rule %1").arg(RolloutCells::number(r.rule_score));
   else
     formula = tr("max(rule %1, judge %2) = %3")
                   .arg(RolloutCells::number(r.rule_score), RolloutCells::number(judge, 0), RolloutCells::number(base));
@@ -168,19 +166,20 @@ void JudgePanel::setRollout(const store::RolloutRecord& r, const std::optional<s
                    .arg(adjust < 0 ? tr("penalty") : tr("adjustment"),
                         RolloutCells::number(adjust) + (r.truncated ? tr(" (overlong)") : QString()),
                         RolloutCells::number(r.reward));
-  formula += tr("<br><span style='color:gray'>advantage %1 within its group</span>").arg(RolloutCells::number(r.advantage));
+  formula +=
+      tr("<br><span style='color:gray'>advantage %1 within its group</span>").arg(RolloutCells::number(r.advantage));
   final_->setText(formula);
 
   // The exact prompt: the store keeps what was sent; the fixed system message is shown with it
   // when the stored text does not include it.
   const std::string& system = reward::JudgePrompt::systemMessage();
   QString prompt;
-  if (r.judge_prompt.empty())
-    prompt = tr("(no judge call)");
+  if (r.judge_prompt.empty()) prompt = tr("(no judge call)");
   else if (r.judge_prompt.find(system.substr(0, 40)) != std::string::npos)
     prompt = QString::fromStdString(r.judge_prompt);
   else
-    prompt = QStringLiteral("[system]\n%1\n\n[user]\n%2").arg(QString::fromStdString(system), QString::fromStdString(r.judge_prompt));
+    prompt = QStringLiteral("[system]\n%1\n\n[user]\n%2")
+                 .arg(QString::fromStdString(system), QString::fromStdString(r.judge_prompt));
   prompt_->setPlainText(prompt);
   reply_->setPlainText(r.judge_raw.empty() ? (r.judge_prompt.empty() ? QString() : tr("(no reply)"))
                                            : QString::fromStdString(r.judge_raw));

@@ -1,9 +1,9 @@
 #include "viewers/rollouts/RolloutBrowser.h"
 
 #include <QHeaderView>
-#include <QMenu>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 

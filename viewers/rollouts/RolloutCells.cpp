@@ -54,44 +54,69 @@ QVariant RolloutCells::value(const store::RolloutRecord& r, const std::string& s
   }
   if (role != Qt::DisplayRole) return {};
   switch (column) {
-    case C::Id: return qint64(r.id);
-    case C::Step: return qint64(r.step);
-    case C::Phase: return r.phase;
-    case C::Example: return QString::fromStdString(r.example_id);
-    case C::Source: return QString::fromStdString(source);
-    case C::Group: return r.group_idx;
-    case C::Sample: return r.sample_idx;
-    case C::Reward: return number(r.reward);
-    case C::Rule: return number(r.rule_score);
-    case C::Judge: return verdictText(r.judge_verdict);
-    case C::Advantage: return number(r.advantage);
-    case C::Length: return qint64(r.length);
-    case C::Think: return qint64(r.think_len);
-    case C::Truncated: return r.truncated ? QStringLiteral("yes") : QString();
-    case C::Entropy: return number(r.mean_entropy);
-    case C::Answer: return oneLine(r.answer);
-    default: return {};
+    case C::Id:
+      return qint64(r.id);
+    case C::Step:
+      return qint64(r.step);
+    case C::Phase:
+      return r.phase;
+    case C::Example:
+      return QString::fromStdString(r.example_id);
+    case C::Source:
+      return QString::fromStdString(source);
+    case C::Group:
+      return r.group_idx;
+    case C::Sample:
+      return r.sample_idx;
+    case C::Reward:
+      return number(r.reward);
+    case C::Rule:
+      return number(r.rule_score);
+    case C::Judge:
+      return verdictText(r.judge_verdict);
+    case C::Advantage:
+      return number(r.advantage);
+    case C::Length:
+      return qint64(r.length);
+    case C::Think:
+      return qint64(r.think_len);
+    case C::Truncated:
+      return r.truncated ? QStringLiteral("yes") : QString();
+    case C::Entropy:
+      return number(r.mean_entropy);
+    case C::Answer:
+      return oneLine(r.answer);
+    default:
+      return {};
   }
 }
 
 QString RolloutCells::title(int column) {
-  static const char* kTitles[] = {"id",     "step",   "phase",  "example", "source", "group",
-                                  "sample", "reward", "rule",   "judge",   "adv",    "length",
-                                  "think",  "trunc",  "entropy", "answer"};
+  static const char* kTitles[] = {"id",   "step",  "phase", "example", "source", "group", "sample",  "reward",
+                                  "rule", "judge", "adv",   "length",  "think",  "trunc", "entropy", "answer"};
   return column >= 0 && column < C::ColumnCount ? QString::fromLatin1(kTitles[column]) : QString();
 }
 
 QString RolloutCells::tooltip(int column) {
   switch (column) {
-    case C::Group: return QStringLiteral("prompt group within the step's batch");
-    case C::Reward: return QStringLiteral("final reward: max(rule, judge) plus any overlong penalty");
-    case C::Rule: return QStringLiteral("rule score (exact / sub-EM / numeric / letter)");
-    case C::Judge: return QStringLiteral("LLM judge verdict; – when the judge was not asked");
-    case C::Advantage: return QStringLiteral("GRPO advantage (reward − group mean) / group std");
-    case C::Length: return QStringLiteral("response tokens");
-    case C::Think: return QStringLiteral("tokens before </think>");
-    case C::Truncated: return QStringLiteral("hit the output length limit");
-    default: return title(column);
+    case C::Group:
+      return QStringLiteral("prompt group within the step's batch");
+    case C::Reward:
+      return QStringLiteral("final reward: max(rule, judge) plus any overlong penalty");
+    case C::Rule:
+      return QStringLiteral("rule score (exact / sub-EM / numeric / letter)");
+    case C::Judge:
+      return QStringLiteral("LLM judge verdict; – when the judge was not asked");
+    case C::Advantage:
+      return QStringLiteral("GRPO advantage (reward − group mean) / group std");
+    case C::Length:
+      return QStringLiteral("response tokens");
+    case C::Think:
+      return QStringLiteral("tokens before </think>");
+    case C::Truncated:
+      return QStringLiteral("hit the output length limit");
+    default:
+      return title(column);
   }
 }
 

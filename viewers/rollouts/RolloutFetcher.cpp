@@ -64,7 +64,8 @@ void RolloutFetcher::fetch(quint64 generation, quint64 ticket, int chunk, int ch
     auto out = std::make_shared<RolloutChunk>();
     out->generation = generation;
     out->index = chunk;
-    out->rows = reader_->rolloutsByIds(std::vector<std::int64_t>(ids_.begin() + std::ptrdiff_t(first), ids_.begin() + std::ptrdiff_t(last)),
+    out->rows = reader_->rolloutsByIds(std::vector<std::int64_t>(ids_.begin() + std::ptrdiff_t(first),
+                                                                 ids_.begin() + std::ptrdiff_t(last)),
                                        false);
     out->sources.reserve(out->rows.size());
     for (const auto& r : out->rows) out->sources.push_back(sourceOf(r.example_id));

@@ -19,7 +19,7 @@ namespace longrl::viewers {
 
 // Counters shared between the table model (UI thread) and its fetcher (worker thread).
 struct RolloutFetchState {
-  std::atomic<quint64> generation{0};  // current query; requests of older ones are skipped
+  std::atomic<quint64> generation{0};   // current query; requests of older ones are skipped
   std::atomic<quint64> ticketFloor{0};  // requests below it belong to a superseded batch of wishes
   std::atomic<int> chunksRead{0};       // chunks actually read from SQLite (tests, benchmarks)
   std::atomic<int> requestsSkipped{0};
@@ -56,7 +56,7 @@ class RolloutFetcher : public QObject {
   std::shared_ptr<RolloutFetchState> state_;
   std::unique_ptr<store::RunStoreReader> reader_;
   std::map<std::string, std::string> sources_;  // example id -> data_source, loaded lazily
-  std::vector<std::int64_t> ids_;  // the current query's rows, in order
+  std::vector<std::int64_t> ids_;               // the current query's rows, in order
   quint64 idsGeneration_ = 0;
 };
 

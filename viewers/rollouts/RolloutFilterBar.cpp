@@ -5,8 +5,8 @@
 #include <QHBoxLayout>
 #include <QIntValidator>
 #include <QLabel>
-#include <QLocale>
 #include <QLineEdit>
+#include <QLocale>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -31,23 +31,21 @@ QLineEdit* edit(QWidget* parent, const QString& placeholder, int chars) {
 }  // namespace
 
 RolloutFilterBar::RolloutFilterBar(QWidget* parent)
-    : QWidget(parent),
-      step_(edit(this, tr("any"), 6)),
-      phase_(combo(this, {tr("any")})),
-      source_(combo(this, {tr("any")})),
-      verdict_(combo(this, {tr("any"), QStringLiteral("yes"), QStringLiteral("no"), QStringLiteral("error"), tr("not asked")})),
+    : QWidget(parent), step_(edit(this, tr("any"), 6)), phase_(combo(this, {tr("any")})),
+      source_(combo(this, {tr("any")})), verdict_(combo(this, {tr("any"), QStringLiteral("yes"), QStringLiteral("no"),
+                                                               QStringLiteral("error"), tr("not asked")})),
       truncated_(combo(this, {tr("any"), tr("truncated only"), tr("complete only")})),
-      rangeColumn_(combo(this, {tr("reward in"), tr("rule score in"), tr("advantage in"), tr("length in"), tr("entropy in")})),
-      min_(edit(this, tr("min"), 5)),
-      max_(edit(this, tr("max"), 5)),
-      search_(new QLineEdit(this)),
+      rangeColumn_(
+          combo(this, {tr("reward in"), tr("rule score in"), tr("advantage in"), tr("length in"), tr("entropy in")})),
+      min_(edit(this, tr("min"), 5)), max_(edit(this, tr("max"), 5)), search_(new QLineEdit(this)),
       searchScope_(combo(this, {tr("in answers, examples, questions"), tr("in full responses")})) {
   step_->setValidator(new QIntValidator(0, 1 << 30, step_));
   for (auto* e : {min_, max_}) e->setValidator(new QDoubleValidator(e));
   search_->setClearButtonEnabled(true);
   showSearchScope();
-  searchScope_->setToolTip(tr("Where the search looks. Full responses are decompressed while searching: "
-                              "slower on big runs, so narrow the other filters first."));
+  searchScope_->setToolTip(
+      tr("Where the search looks. Full responses are decompressed while searching: "
+         "slower on big runs, so narrow the other filters first."));
   // Two rows: the categorical filters, then the numeric range and the text search (one row
   // squeezes the search box to nothing in a half-width pane).
   auto* rows = new QVBoxLayout(this);
@@ -87,7 +85,10 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
   for (auto* e : {step_, min_, max_, search_})
     connect(e, &QLineEdit::textChanged, &typing_, qOverload<>(&QTimer::start));
   for (auto* e : {step_, min_, max_, search_})
-    connect(e, &QLineEdit::returnPressed, this, [this] { typing_.stop(); Q_EMIT changed(); });
+    connect(e, &QLineEdit::returnPressed, this, [this] {
+      typing_.stop();
+      Q_EMIT changed();
+    });
   for (auto* c : {phase_, source_, verdict_, truncated_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &RolloutFilterBar::changed);
   connect(searchScope_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
@@ -131,9 +132,8 @@ void RolloutFilterBar::reset() {
 }
 
 void RolloutFilterBar::showSearchScope() {
-  search_->setPlaceholderText(searchScope_->currentIndex() == 1
-                                  ? tr("search the full response text…")
-                                  : tr("search answer, example, question, judge error…"));
+  search_->setPlaceholderText(searchScope_->currentIndex() == 1 ? tr("search the full response text…")
+                                                                : tr("search answer, example, question, judge error…"));
 }
 
 store::RolloutQuery RolloutFilterBar::query() const {
@@ -144,11 +144,20 @@ store::RolloutQuery RolloutFilterBar::query() const {
   if (phase_->currentIndex() > 0) q.phase = phase_->currentIndex() - 1;
   if (source_->currentIndex() > 0) q.data_source = source_->currentText().toStdString();
   switch (verdict_->currentIndex()) {
-    case 1: q.judge_verdict = "yes"; break;
-    case 2: q.judge_verdict = "no"; break;
-    case 3: q.judge_verdict = "error"; break;
-    case 4: q.judge_verdict = ""; break;
-    default: break;
+    case 1:
+      q.judge_verdict = "yes";
+      break;
+    case 2:
+      q.judge_verdict = "no";
+      break;
+    case 3:
+      q.judge_verdict = "error";
+      break;
+    case 4:
+      q.judge_verdict = "";
+      break;
+    default:
+      break;
   }
   if (truncated_->currentIndex() > 0) q.truncated = truncated_->currentIndex() == 1;
   static const char* kColumns[] = {"reward", "rule_score", "advantage", "length", "mean_entropy"};

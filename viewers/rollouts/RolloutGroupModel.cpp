@@ -38,7 +38,9 @@ void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, 
     const auto& r = rollouts_[i];
     const Key key = grouping == Grouping::ByPrompt ? Key{r.step, r.group_idx, r.example_id} : Key{r.step, 0, ""};
     auto [it, fresh] = at.emplace(key, groups_.size());
-    if (fresh) groups_.push_back({r.step, r.group_idx, grouping == Grouping::ByPrompt ? r.example_id : "", {}, 0, 0, 0, 0, 0, 0, 0, {}});
+    if (fresh)
+      groups_.push_back(
+          {r.step, r.group_idx, grouping == Grouping::ByPrompt ? r.example_id : "", {}, 0, 0, 0, 0, 0, 0, 0, {}});
     groups_[it->second].rows.push_back(i);
   }
   std::sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) {
@@ -46,7 +48,8 @@ void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, 
   });
   for (auto& g : groups_) {
     std::sort(g.rows.begin(), g.rows.end(), [this](std::size_t a, std::size_t b) {
-      return std::tie(rollouts_[a].group_idx, rollouts_[a].sample_idx) < std::tie(rollouts_[b].group_idx, rollouts_[b].sample_idx);
+      return std::tie(rollouts_[a].group_idx, rollouts_[a].sample_idx) <
+             std::tie(rollouts_[b].group_idx, rollouts_[b].sample_idx);
     });
     std::map<std::string, int> answers;
     double n = 0;
@@ -121,18 +124,27 @@ QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) cons
     return f;
   }
   if (role == Qt::TextAlignmentRole)
-    return QVariant::fromValue(Qt::Alignment((column == Name || column == Answer || column == Judge ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter));
+    return QVariant::fromValue(Qt::Alignment(
+        (column == Name || column == Answer || column == Judge ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter));
   if (role == Qt::ForegroundRole && column == Judge && g.errors > 0) return QColor(0xc6, 0x28, 0x28);
-  if (role == Qt::ToolTipRole && column == Advantage) return tr("standard deviation of the group's rewards (0: no learning signal)");
+  if (role == Qt::ToolTipRole && column == Advantage)
+    return tr("standard deviation of the group's rewards (0: no learning signal)");
   if (role != Qt::DisplayRole) return {};
   const int n = int(g.rows.size());
   switch (column) {
     case Name:
-      return grouping_ == Grouping::ByPrompt ? tr("step %1 · group %2 · %3 (%4)").arg(g.step).arg(g.group).arg(QString::fromStdString(g.example)).arg(n)
+      return grouping_ == Grouping::ByPrompt ? tr("step %1 · group %2 · %3 (%4)")
+                                                   .arg(g.step)
+                                                   .arg(g.group)
+                                                   .arg(QString::fromStdString(g.example))
+                                                   .arg(n)
                                              : tr("step %1 (%2 samples)").arg(g.step).arg(n);
-    case Reward: return tr("mean %1").arg(RolloutCells::number(g.mean));
-    case Advantage: return tr("σ %1").arg(RolloutCells::number(g.sd, 2));
-    case Rule: return RolloutCells::number(g.rule, 2);
+    case Reward:
+      return tr("mean %1").arg(RolloutCells::number(g.mean));
+    case Advantage:
+      return tr("σ %1").arg(RolloutCells::number(g.sd, 2));
+    case Rule:
+      return RolloutCells::number(g.rule, 2);
     case Judge: {
       QStringList t;
       if (g.yes) t << tr("%1 yes").arg(g.yes);
@@ -140,9 +152,12 @@ QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) cons
       if (g.errors) t << tr("%1 error").arg(g.errors);
       return t.isEmpty() ? QStringLiteral("–") : t.join(QStringLiteral(" · "));
     }
-    case Length: return QString::number(g.length, 'f', 0);
-    case Answer: return g.answers;
-    default: return {};
+    case Length:
+      return QString::number(g.length, 'f', 0);
+    case Answer:
+      return g.answers;
+    default:
+      return {};
   }
 }
 

@@ -33,7 +33,10 @@ RolloutGroupsView::RolloutGroupsView(RolloutGroupModel::Grouping grouping, QWidg
     auto* latest = new QPushButton(tr("Latest"), this);
     bar->addWidget(latest);
     connect(stepBox_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { showStep(v); });
-    connect(latest, &QPushButton::clicked, this, [this] { stepBox_->setValue(-1); showStep(-1); });
+    connect(latest, &QPushButton::clicked, this, [this] {
+      stepBox_->setValue(-1);
+      showStep(-1);
+    });
   } else {
     exampleBox_ = new QComboBox(this);
     exampleBox_->setEditable(true);
@@ -148,8 +151,11 @@ void RolloutGroupsView::onLoaded() {
   model_->setRollouts(std::move(res.rows), grouping_);
   if (grouping_ == RolloutGroupModel::Grouping::ByPrompt) {
     status_->setText(res.step < 0 ? tr("no rollouts yet")
-                                  : tr("step %1 of %2 · %3 groups · %4 samples").arg(res.step).arg(res.lastStep)
-                                        .arg(model_->groupCount()).arg(n));
+                                  : tr("step %1 of %2 · %3 groups · %4 samples")
+                                        .arg(res.step)
+                                        .arg(res.lastStep)
+                                        .arg(model_->groupCount())
+                                        .arg(n));
   } else {
     status_->setText(example_.isEmpty() ? tr("pick an example")
                                         : tr("%1 steps · %2 samples").arg(model_->groupCount()).arg(n));

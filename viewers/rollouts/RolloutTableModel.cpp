@@ -10,9 +10,7 @@
 namespace longrl::viewers {
 
 RolloutTableModel::RolloutTableModel(QObject* parent, int chunkSize, int cacheChunks)
-    : QAbstractTableModel(parent),
-      chunkSize_(std::max(1, chunkSize)),
-      cacheChunks_(std::max(2, cacheChunks)),
+    : QAbstractTableModel(parent), chunkSize_(std::max(1, chunkSize)), cacheChunks_(std::max(2, cacheChunks)),
       state_(std::make_shared<RolloutFetchState>()) {
   qRegisterMetaType<longrl::viewers::RolloutChunkPtr>("longrl::viewers::RolloutChunkPtr");
   wishTimer_.setSingleShot(true);
@@ -66,14 +64,16 @@ void RolloutTableModel::setQuery(const store::RolloutQuery& query) {
   endResetModel();
   if (!fetcher_) return;
   const auto q = query_;
-  QMetaObject::invokeMethod(fetcher_, [f = fetcher_, gen, q] { f->count(gen, q, false); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      fetcher_, [f = fetcher_, gen, q] { f->count(gen, q, false); }, Qt::QueuedConnection);
 }
 
 void RolloutTableModel::refresh() {
   if (!fetcher_) return;
   const quint64 gen = state_->generation.load();
   const auto q = query_;
-  QMetaObject::invokeMethod(fetcher_, [f = fetcher_, gen, q] { f->count(gen, q, true); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      fetcher_, [f = fetcher_, gen, q] { f->count(gen, q, true); }, Qt::QueuedConnection);
 }
 
 void RolloutTableModel::onCounted(quint64 generation, qint64 rows, bool refresh) {
@@ -120,7 +120,8 @@ void RolloutTableModel::sendWishes() {
     const quint64 ticket = nextTicket_++;
     const int size = chunkSize_;
     QMetaObject::invokeMethod(
-        fetcher_, [f = fetcher_, gen, ticket, chunk, size] { f->fetch(gen, ticket, chunk, size); }, Qt::QueuedConnection);
+        fetcher_, [f = fetcher_, gen, ticket, chunk, size] { f->fetch(gen, ticket, chunk, size); },
+        Qt::QueuedConnection);
   }
   wished_.clear();
 }
@@ -188,10 +189,14 @@ QVariant RolloutTableModel::data(const QModelIndex& index, int role) const {
   if (k >= c.rows.size()) return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
   const auto& r = c.rows[k];
   switch (role) {
-    case LoadedRole: return true;
-    case RolloutIdRole: return qint64(r.id);
-    case ExampleIdRole: return QString::fromStdString(r.example_id);
-    default: return cell(r, c.sources[k], index.column(), role);
+    case LoadedRole:
+      return true;
+    case RolloutIdRole:
+      return qint64(r.id);
+    case ExampleIdRole:
+      return QString::fromStdString(r.example_id);
+    default:
+      return cell(r, c.sources[k], index.column(), role);
   }
 }
 
@@ -208,21 +213,36 @@ QVariant RolloutTableModel::headerData(int section, Qt::Orientation orientation,
 
 const char* RolloutTableModel::sortKey(int column) {
   switch (column) {
-    case Id: return "id";
-    case Step: return "step";
-    case Phase: return "phase";
-    case Example: return "example_id";
-    case Group: return "group_idx";
-    case Sample: return "sample_idx";
-    case Reward: return "reward";
-    case Rule: return "rule_score";
-    case Judge: return "judge_verdict";
-    case Advantage: return "advantage";
-    case Length: return "length";
-    case Think: return "think_len";
-    case Truncated: return "truncated";
-    case Entropy: return "mean_entropy";
-    default: return "";
+    case Id:
+      return "id";
+    case Step:
+      return "step";
+    case Phase:
+      return "phase";
+    case Example:
+      return "example_id";
+    case Group:
+      return "group_idx";
+    case Sample:
+      return "sample_idx";
+    case Reward:
+      return "reward";
+    case Rule:
+      return "rule_score";
+    case Judge:
+      return "judge_verdict";
+    case Advantage:
+      return "advantage";
+    case Length:
+      return "length";
+    case Think:
+      return "think_len";
+    case Truncated:
+      return "truncated";
+    case Entropy:
+      return "mean_entropy";
+    default:
+      return "";
   }
 }
 

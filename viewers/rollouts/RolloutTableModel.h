@@ -24,8 +24,23 @@ class RolloutTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
   enum Column {
-    Id, Step, Phase, Example, Source, Group, Sample, Reward, Rule, Judge, Advantage, Length, Think,
-    Truncated, Entropy, Answer, ColumnCount
+    Id,
+    Step,
+    Phase,
+    Example,
+    Source,
+    Group,
+    Sample,
+    Reward,
+    Rule,
+    Judge,
+    Advantage,
+    Length,
+    Think,
+    Truncated,
+    Entropy,
+    Answer,
+    ColumnCount
   };
   enum Role { RolloutIdRole = Qt::UserRole + 1, ExampleIdRole, LoadedRole };
   static constexpr int kDefaultChunkSize = 256;

@@ -28,7 +28,8 @@ namespace {
 KlPenalty penaltyOf(const std::string& name) {
   for (const auto& [value, spelling] : longrl::config::enumTable(KlPenalty{}))
     if (name == spelling) return value;
-  throw std::invalid_argument("kl_penalty must be " + longrl::config::enumChoices<KlPenalty>() + ", got '" + name + "'");
+  throw std::invalid_argument("kl_penalty must be " + longrl::config::enumChoices<KlPenalty>() + ", got '" + name +
+                              "'");
 }
 
 // An undefined tensor (entropy off, no refLogProbs) becomes None.
@@ -73,9 +74,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
       "CudaKernels::attentionForward (no fallback: for its error path)", py::arg("q"), py::arg("k"), py::arg("v"),
       py::arg("scale"), py::arg("causal"));
   m.def("chunked_log_probs", &chunkedLogProbs, "ChunkedLogProbs::compute -> (logprobs, entropy|None, kl|None)",
-        py::arg("hidden"), py::arg("weight"), py::arg("targets"), py::arg("chunk") = 1024,
-        py::arg("temperature") = 1.0, py::arg("compute_entropy") = true, py::arg("ref_log_probs") = py::none(),
-        py::arg("kl_penalty") = "k3");
+        py::arg("hidden"), py::arg("weight"), py::arg("targets"), py::arg("chunk") = 1024, py::arg("temperature") = 1.0,
+        py::arg("compute_entropy") = true, py::arg("ref_log_probs") = py::none(), py::arg("kl_penalty") = "k3");
   m.def(
       "kl_estimate",
       [](const torch::Tensor& lp, const torch::Tensor& ref, const std::string& penalty) {
@@ -108,6 +108,6 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
       },
       "KernelReference::logProbsAndEntropy", py::arg("hidden"), py::arg("weight"), py::arg("targets"),
       py::arg("temperature") = 1.0);
-  m.def("reference_attention", &KernelReference::attention, "KernelReference::attention", py::arg("q"),
-        py::arg("k"), py::arg("v"), py::arg("causal") = true, py::arg("scale") = 0.0, py::arg("query_offset") = -1);
+  m.def("reference_attention", &KernelReference::attention, "KernelReference::attention", py::arg("q"), py::arg("k"),
+        py::arg("v"), py::arg("causal") = true, py::arg("scale") = 0.0, py::arg("query_offset") = -1);
 }

@@ -14,8 +14,8 @@ namespace lk = longrl::kernels::cuda;
 
 namespace {
 
-lk::AttentionShape shapeOf(int64_t B, int64_t Hq, int64_t Hkv, int64_t T, int64_t S, int64_t D, float scale,
-                           int causal, int64_t queryOffset) {
+lk::AttentionShape shapeOf(int64_t B, int64_t Hq, int64_t Hkv, int64_t T, int64_t S, int64_t D, float scale, int causal,
+                           int64_t queryOffset) {
   lk::AttentionShape s;
   s.B = B;
   s.Hq = Hq;
@@ -53,12 +53,12 @@ int longrl_flash_forward(int64_t B, int64_t Hq, int64_t Hkv, int64_t T, int64_t 
   return lk::flashForward(shapeOf(B, Hq, Hkv, T, S, D, scale, causal, queryOffset), q, k, v, out, lse, stream);
 }
 
-int longrl_flash_backward(int64_t B, int64_t Hq, int64_t Hkv, int64_t T, int64_t S, int64_t D, float scale,
-                          int causal, int64_t queryOffset, const float* q, const float* k, const float* v,
-                          const float* out, const float* lse, const float* dout, float* delta, float* dq, float* dk,
-                          float* dv, void* stream) {
-  return lk::flashBackward(shapeOf(B, Hq, Hkv, T, S, D, scale, causal, queryOffset), q, k, v, out, lse, dout, delta,
-                           dq, dk, dv, stream);
+int longrl_flash_backward(int64_t B, int64_t Hq, int64_t Hkv, int64_t T, int64_t S, int64_t D, float scale, int causal,
+                          int64_t queryOffset, const float* q, const float* k, const float* v, const float* out,
+                          const float* lse, const float* dout, float* delta, float* dq, float* dk, float* dv,
+                          void* stream) {
+  return lk::flashBackward(shapeOf(B, Hq, Hkv, T, S, D, scale, causal, queryOffset), q, k, v, out, lse, dout, delta, dq,
+                           dk, dv, stream);
 }
 
 // Waits for all work on the device and returns the first pending (asynchronous) error, e.g. an illegal
