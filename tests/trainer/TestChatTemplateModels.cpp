@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "TestTrainFixture.h"
+#include "core/dataset/DatasetReader.h"
 #include "support/ChatTemplates.h"
 #include "support/TestPaths.h"
 #include "trainer/cli/EvalCommand.h"
