@@ -281,6 +281,7 @@ void TestEvalJudge::meanAndPassByHand() {
       in.data_source = examples[e].record.dataSource;
       in.response = decoder.decode(samples[e * 4 + j].tokenIds, true);
       in.ground_truth = reward::GroundTruth(examples[e].record.groundTruth);
+      in.response_tokens = static_cast<long>(samples[e * 4 + j].tokenIds.size());
       correct += reward->compute(in).acc ? 1 : 0;
     }
     auto& c = correctAndAny[examples[e].record.dataSource];

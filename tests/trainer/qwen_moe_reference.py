@@ -88,7 +88,7 @@ def main():
     for name in grad_names:
         w[name].requires_grad_(True)
     router_logits = []
-    logits = ref.forward(cfg, w, ids, make_mlp(cfg, w, router_logits)).float()
+    logits = ref.forward(cfg, w, ids, ref.Rotary(cfg), mlp=make_mlp(cfg, w, router_logits)).float()
     aux = aux_loss(cfg, router_logits)
     vocab = logits.shape[-1]
     ce = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, vocab), ids[:, 1:].reshape(-1))

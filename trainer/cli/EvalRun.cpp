@@ -64,6 +64,7 @@ std::vector<dataset::DatasetRecord> readRecords(const EvalRunOptions& o, const r
 eval::EvalReport EvalRun::run(const EvalRunOptions& o, const Progress& progress) {
   config::RunConfig cfg;  // the judge as a run config describes it; no overlong penalty (acc ignores it)
   cfg.reward.judge = o.judge;
+  cfg.grpo.overlongPenalty.enabled = false;
   const auto reward = train::RewardSetup::make(cfg);
   auto records = readRecords(o, reward->router());
 
