@@ -23,6 +23,19 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
+// Refuses a prompt that, with the tokens to generate, does not fit in the model's context: past
+// it the model runs on, slower and slower, into positions it never learned.
+void requireFitsContext(int64_t promptTokens, long long maxNew, int64_t context, const std::string& dir) {
+  if (maxNew <= context - promptTokens) return;
+  const std::string fix = promptTokens < context
+                              ? "give at most --max-new-tokens " + std::to_string(context - promptTokens) +
+                                    " for this prompt, or shorten it"
+                              : "shorten the prompt";
+  throw UsageError("the prompt is " + std::to_string(promptTokens) + " tokens and --max-new-tokens " +
+                   std::to_string(maxNew) + ": together more than the model's context of " + std::to_string(context) +
+                   " tokens (" + dir + "/config.json); " + fix);
+}
+
 }  // namespace
 
 Command generateCommand() {
@@ -87,6 +100,7 @@ Command generateCommand() {
     }
     const auto ids = loaded.tokenizer.encode(prompt);
     if (ids.empty()) throw UsageError("the prompt encodes to no tokens");
+    requireFitsContext(static_cast<int64_t>(ids.size()), maxNew, loaded.contextLength(), dir);
     engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
     engine::LenientDecoder decoder(loaded.tokenizer);
 

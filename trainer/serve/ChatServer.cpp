@@ -169,8 +169,7 @@ Job ChatServer::Impl::prepare(const std::string& text) const {
   fmt.extraContext = r.templateKwargs;
   job.openedThinking = loaded.tokenizer.chatTemplate().openedThinking(r.messages, fmt);
   job.promptIds = loaded.tokenizer.encode(loaded.tokenizer.applyChatTemplate(r.messages, fmt));
-  const auto& config = loaded.model->config();
-  const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
+  const int64_t context = loaded.contextLength();
   const auto promptLen = static_cast<int64_t>(job.promptIds.size());
   if (promptLen >= context)
     throw ApiError(400,
@@ -358,8 +357,7 @@ void ChatServer::Impl::routes() {
     sendJson(res, 500, ApiError::body(what, "server_error"));
   });
   server.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
-    const auto& config = loaded.model->config();
-    const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
+    const int64_t context = loaded.contextLength();
     nlohmann::json model = {{"id", options.modelName},
                             {"object", "model"},
                             {"created", startedAt},
