@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cli/UsageError.h"
+#include "trainer/model/ModelSize.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/model/TorchThreads.h"
@@ -148,6 +149,14 @@ Command initModelCommand() {
     if (vocab != 0) {
       if (vocab < 2) throw UsageError("--vocab-size must be at least 2");
       config.vocabSize = vocab;
+    }
+    // Before anything is written: a size past memory fails here, naming the flag, not in LibTorch.
+    const std::string source = "--preset " + preset + (vocab != 0 ? " --vocab-size " + std::to_string(vocab) : "");
+    try {
+      config.validate(source);
+      model::ModelSize::requireFits(config, source);
+    } catch (const model::ModelConfigError& e) {
+      throw UsageError(e.what());
     }
     model::applyTorchThreads(threads);
     std::filesystem::create_directories(dir);
