@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "longrl-bench-search";
   longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)] [DIR]", [&](longrl::cli::ArgList& args) {
     const auto p = longrl::bench::takePositionals(args, 2);
-    n = static_cast<long>(longrl::bench::positionalInt(p, 0, n));
+    n = static_cast<long>(longrl::bench::positionalInt(p, 0, "ROLLOUTS", 1, 1000000000, n));
     if (p.size() > 1) dir = p[1];
   });
   fs::remove_all(dir);

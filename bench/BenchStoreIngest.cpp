@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "longrl-bench-store";
   longrl::bench::parseArgs(argc, argv, "[ROWS (default 1000000)] [DIR]", [&](longrl::cli::ArgList& args) {
     const auto p = longrl::bench::takePositionals(args, 2);
-    rows = static_cast<long>(longrl::bench::positionalInt(p, 0, rows));
+    rows = static_cast<long>(longrl::bench::positionalInt(p, 0, "ROWS", 1, 1000000000, rows));
     if (p.size() > 1) dir = p[1];
   });
   fs::remove_all(dir);

@@ -58,16 +58,16 @@ int main(int argc, char** argv) {
                    [&](cli::ArgList& args) {
                      preset = args.takeOr("preset", "small");
                      modelDir = args.takeOr("model", "");
-                     steps = static_cast<int>(args.takeIntOr("steps", 3));
-                     prompts = static_cast<int>(args.takeIntOr("prompts", 4));
-                     samples = static_cast<int>(args.takeIntOr("samples", 4));
-                     maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
-                     facts = static_cast<int>(args.takeIntOr("facts", 40));
+                     steps = static_cast<int>(args.takeInt("steps", 1, 1000000, 3));
+                     prompts = static_cast<int>(args.takeInt("prompts", 1, 4096, 4));
+                     samples = static_cast<int>(args.takeInt("samples", 1, 1024, 4));
+                     maxNew = static_cast<int>(args.takeInt("max-new", 1, 1 << 20, 64));
+                     facts = static_cast<int>(args.takeInt("facts", 1, 1 << 20, 40));
                      kl = args.takeFlag("kl");
                      compare = args.takeFlag("compare-kernels");
                      compareSharing = args.takeFlag("compare-sharing");
                      paddedPrompts = args.takeFlag("padded-prompts");
-                     threads = static_cast<int>(args.takeIntOr("threads", 0));
+                     threads = static_cast<int>(args.takeThreads());
                    });
   model::applyTorchThreads(threads);
 

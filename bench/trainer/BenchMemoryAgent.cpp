@@ -35,11 +35,11 @@ int main(int argc, char** argv) {
   int64_t chunk = 256, memoryTokens = 32, maxTokens = 32768;
   bench::parseArgs(argc, argv, "[--threads N] [--chunk N] [--memory N] [--samples G] [--max-tokens N]",
                    [&](cli::ArgList& args) {
-                     threads = static_cast<int>(args.takeIntOr("threads", threads));
-                     chunk = args.takeIntOr("chunk", chunk);
-                     memoryTokens = args.takeIntOr("memory", memoryTokens);
-                     samples = static_cast<int>(args.takeIntOr("samples", samples));
-                     maxTokens = args.takeIntOr("max-tokens", maxTokens);
+                     threads = static_cast<int>(args.takeThreads(threads));
+                     chunk = args.takeInt("chunk", 1, 1 << 20, chunk);
+                     memoryTokens = args.takeInt("memory", 1, 1 << 20, memoryTokens);
+                     samples = static_cast<int>(args.takeInt("samples", 1, 1024, samples));
+                     maxTokens = args.takeInt("max-tokens", 1, 1 << 24, maxTokens);
                    });
   threads = model::applyTorchThreads(threads);
 

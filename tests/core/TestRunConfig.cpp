@@ -161,6 +161,37 @@ class TestRunConfig : public QObject {
     QCOMPARE(issues.size(), size_t(13));
   }
 
+  // Integers are 64-bit in the config but become ints: rollout_n 10^12 passed validation and
+  // failed later as "n must be >= 1, got -727379968".
+  void integersThatDoNotFitAreRefusedNamingTheKey() {
+    const auto issues = RunConfig::check(json::parse(R"({
+      "grpo": {"rollout_n": 1000000000000, "train_batch_size": 4294967296, "ppo_mini_batch_size": 4294967296,
+               "seed": 1000000000000},
+      "reward": {"judge": {"timeout_ms": 3000000000, "max_concurrent": 5000}},
+      "phases": [{"name": "a", "max_input_tokens": 20000, "max_output_tokens": 10000000000}],
+      "launch": {"nproc": 100000}
+    })"));
+    const std::string all = dumpIssues(issues);
+    QVERIFY2(hasIssue(issues, "grpo.rollout_n", "must be at most 1024, got 1000000000000"), all.c_str());
+    QVERIFY2(hasIssue(issues, "grpo.train_batch_size", "must be at most 2147483647, got 4294967296"), all.c_str());
+    QVERIFY(hasIssue(issues, "reward.judge.timeout_ms", "at most 2147483647, got 3000000000"));
+    QVERIFY(hasIssue(issues, "reward.judge.max_concurrent", "at most 1024"));
+    QVERIFY(hasIssue(issues, "phases[0].max_output_tokens", "at most 2147483647, got 10000000000"));
+    QVERIFY(hasIssue(issues, "launch.nproc", "at most 1024"));
+    QVERIFY2(!hasIssue(issues, "grpo.seed", ""), all.c_str());  // a seed is a full 64-bit value
+    int rolloutIssues = 0;
+    for (const auto& i : issues) rolloutIssues += i.path == "grpo.rollout_n";
+    QCOMPARE(rolloutIssues, 1);  // named once, by its own bound
+    try {
+      RunConfig::fromJson(json::parse(R"({"grpo": {"rollout_n": 1000000000000}})"), "run.json");
+      QFAIL("rollout_n 10^12 was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(std::string(e.what()).find("run.json: grpo.rollout_n: must be at most 1024") != std::string::npos,
+               e.what());
+    }
+    QVERIFY(RunConfig::check(json::parse(R"({"grpo": {"seed": 9223372036854775807}})")).empty());
+  }
+
   void roundTripIsExact() {
     RunConfig c;
     c.model.path = "/models/qwen \"quoted\"";

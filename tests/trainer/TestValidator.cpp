@@ -180,7 +180,7 @@ void TestValidator::evalCommandRefusesBadArguments() {
            {{"--n", "4"}, "--k K"},  // the old flag says what replaced it
            {{"--k", "0"}, "--k"},
            {{"--temperature", "0.5"}, "with --k 1"},
-           {{"--k", "3", "--temperature", "0"}, "--temperature must be > 0"},
+           {{"--k", "3", "--temperature", "0"}, "option --temperature expects a number > 0, got '0'"},
            {{"--k", "3", "--top-p", "1.5"}, "--top-p"},
            {{"--judge-url", "http://127.0.0.1:1/v1"}, "--judge-model"},
            {{"--judge-retries", "2"}, "--judge-url"},

@@ -65,7 +65,7 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
   const auto file = args.take("file");
   const auto bench = args.take("bench");
   const auto sft = args.take("sft");
-  const long long maxLen = args.takeIntOr("max-len", kNoMaxLen);
+  const long long maxLen = args.takeInt("max-len", 1, kNoMaxLen, kNoMaxLen);
   const bool decode = args.takeFlag("decode");
   const bool noSpecial = args.takeFlag("no-special");
   args.finish();
@@ -73,7 +73,6 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
           static_cast<int>(sft.has_value()) !=
       1)
     throw UsageError("give exactly one of --text, --file, --bench or --sft");
-  if (maxLen < 1) throw UsageError("--max-len must be positive");
 
   const auto tok = tokenizer::Tokenizer::load(dir);
   if (sft) return writeSftTokens(tok, *sft, maxLen, out, err);
