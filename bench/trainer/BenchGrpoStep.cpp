@@ -16,9 +16,8 @@
 #include <map>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/curriculum/BatchSampler.h"
@@ -71,8 +70,8 @@ int main(int argc, char** argv) {
                    });
   model::applyTorchThreads(threads);
 
-  const fs::path tmp = fs::temp_directory_path() / ("benchgrpostep-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
+  const bench::TempDir temp("benchgrpostep");
+  const fs::path& tmp = temp.path();
   if (modelDir.empty()) {
     {
       std::ofstream corpus(tmp / "corpus.txt");
@@ -159,6 +158,5 @@ int main(int argc, char** argv) {
                       : "as the trainer runs (chunked log-prob, block attention, a group's prompt once)",
         true, true, !paddedPrompts);
   }
-  fs::remove_all(tmp);
   return 0;
 }

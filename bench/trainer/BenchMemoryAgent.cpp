@@ -16,6 +16,7 @@
 #include <torch/torch.h>
 
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/demo/DemoExampleGenerator.h"
@@ -44,8 +45,8 @@ int main(int argc, char** argv) {
   threads = model::applyTorchThreads(threads);
 
   // The demo preset with a tokenizer trained on demo documents (what `longrl demo` creates).
-  const auto dir = std::filesystem::temp_directory_path() / ("benchmemoryagent-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const bench::TempDir temp("benchmemoryagent");
+  const auto& dir = temp.path();
   demo::DemoExampleGenerator gen(3);
   {
     std::ofstream corpus(dir / "corpus.txt");
@@ -103,6 +104,5 @@ int main(int argc, char** argv) {
                 1024.0 * train::ProcessMemory::residentGb(), 1024.0 * train::ProcessMemory::peakGb());
     std::fflush(stdout);
   }
-  std::filesystem::remove_all(dir);
   return 0;
 }
