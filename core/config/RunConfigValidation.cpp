@@ -5,6 +5,7 @@
 #include <set>
 #include <type_traits>
 
+#include "core/config/KeyEnvName.h"
 #include "core/config/RunConfig.h"
 #include "core/config/RunConfigFields.h"
 
@@ -74,6 +75,20 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const Memor
                                            std::to_string(memory.chunkTokens + memory.memoryTokens) +
                                            ") in a phase of mode 'memory', got " + std::to_string(p.maxInputTokens));
   }
+}
+
+// The run sends api_key_env's value to base_url: a name not like a key's needs consent (KeyEnvName).
+void checkKeyEnv(Checker& c, const JudgeConfig& j) {
+  if (j.apiKeyEnv.empty()) return;  // calls without a key
+  if (!KeyEnvName::isName(j.apiKeyEnv))
+    c.fail("reward.judge.api_key_env",
+           "must be an environment variable name (letters, digits and _, not starting with a digit), got '" +
+               j.apiKeyEnv + "'");
+  else if (!j.allowAnyKeyEnv && !KeyEnvName::looksLikeKey(j.apiKeyEnv))
+    c.fail("reward.judge.api_key_env", "'" + j.apiKeyEnv + "' is not named like an API key (" + KeyEnvName::rule() +
+                                           "), and the run would send its value to " +
+                                           (j.baseUrl.empty() ? "reward.judge.base_url" : j.baseUrl) +
+                                           "; set reward.judge.allow_any_key_env to true if it holds the judge's key");
 }
 
 // Bounds of counts that size threads or allocations: beyond them a value is a typo, not a recipe.
@@ -202,6 +217,7 @@ std::vector<ConfigIssue> RunConfig::validate() const {
     if (j.baseUrl.rfind("http://", 0) != 0 && j.baseUrl.rfind("https://", 0) != 0)
       c.fail("reward.judge.base_url", "must start with http:// or https:// when the judge is enabled");
     if (j.model.empty()) c.fail("reward.judge.model", "must not be empty when the judge is enabled");
+    checkKeyEnv(c, j);
   }
   c.positive("reward.judge.timeout_ms", j.timeoutMs);
   c.nonNegative("reward.judge.max_retries", j.maxRetries);

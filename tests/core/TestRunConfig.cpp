@@ -238,6 +238,45 @@ class TestRunConfig : public QObject {
     QVERIFY2(issues.empty(), dumpIssues(issues).c_str());
   }
 
+  // The run sends api_key_env's value to base_url: a shared config naming HOME is refused, naming
+  // the key and the way to consent; a key's name passes; allow_any_key_env is that consent.
+  void judgeKeyEnvMustBeNamedLikeAKey() {
+    auto judge = [](const std::string& keyEnv, bool allow) {
+      json j = {{"reward",
+                 {{"judge",
+                   {{"enabled", true},
+                    {"base_url", "http://judge.example:8000/v1"},
+                    {"model", "m"},
+                    {"api_key_env", keyEnv}}}}}};
+      if (allow) j["reward"]["judge"]["allow_any_key_env"] = true;
+      return RunConfig::check(j);
+    };
+    auto issues = judge("HOME", false);
+    QVERIFY2(hasIssue(issues, "reward.judge.api_key_env", "'HOME' is not named like an API key"),
+             dumpIssues(issues).c_str());
+    QVERIFY(hasIssue(issues, "reward.judge.api_key_env", "http://judge.example:8000/v1"));
+    QVERIFY(hasIssue(issues, "reward.judge.api_key_env", "set reward.judge.allow_any_key_env to true"));
+    QCOMPARE(issues.size(), size_t(1));
+    for (const char* refused : {"PATH", "MONKEY", "AWS_SESSION", "KEY_", "DATABASE_URL"})
+      QVERIFY2(hasIssue(judge(refused, false), "reward.judge.api_key_env", "not named like an API key"), refused);
+    for (const char* accepted : {"OPENAI_API_KEY", "HF_TOKEN", "judge_secret", "APIKEY", "MY_APIKEY", "Key"}) {
+      issues = judge(accepted, false);
+      QVERIFY2(issues.empty(), (std::string(accepted) + ": " + dumpIssues(issues)).c_str());
+    }
+    issues = judge("HOME", true);  // the user's consent
+    QVERIFY2(issues.empty(), dumpIssues(issues).c_str());
+    QCOMPARE(RunConfig::fromJson(json::parse(R"({"reward": {"judge": {"allow_any_key_env": true}}})"))
+                 .reward.judge.allowAnyKeyEnv,
+             true);
+    QCOMPARE(RunConfig().reward.judge.allowAnyKeyEnv, false);
+    // Not a variable name at all: no consent makes it one.
+    for (const bool allow : {false, true})
+      QVERIFY(hasIssue(judge("MY KEY", allow), "reward.judge.api_key_env", "must be an environment variable name"));
+    QVERIFY(judge("", false).empty());  // calls without a key
+    // A judge that is off sends nothing.
+    QVERIFY(RunConfig::check(json::parse(R"({"reward": {"judge": {"api_key_env": "HOME"}}})")).empty());
+  }
+
   void fileErrorsCarryFileName() {
     const std::string dir = longrl::test::freshTempDir("runconfig-files");
     const std::string bad = dir + "/bad.json";

@@ -1,7 +1,8 @@
 // A run checks what it reads before it trains: a missing or malformed dataset fails before the
 // SFT warm-up writes a metric or a checkpoint, naming the config key and the file; an integer that
 // does not fit is refused by validation; a corrupt store fails before config.json is written; an
-// unreachable judge is a warning.
+// unreachable judge is a warning; the judge's URL and API key variable are logged, and a key
+// variable not named like a key is refused unless the config allows it.
 #include <QtTest/QtTest>
 
 #include <filesystem>
@@ -60,6 +61,8 @@ class TestTrainInputs : public QObject {
   void hugeRolloutNIsRefusedByValidation();
   void corruptStoreLeavesConfigUntouched();
   void unreachableJudgeIsAWarning();
+  void judgeUrlAndKeyVariableAreLogged();
+  void keyVariableNotLikeAKeyIsRefusedByTrain();
 
  private:
   // A config whose SFT warm-up would run (and checkpoint) if nothing stopped it first.
@@ -163,6 +166,75 @@ void TestTrainInputs::unreachableJudgeIsAWarning() {
   const auto none = train::InputCheck::judgeWarning(judge);
   QVERIFY2(!none, none ? none->c_str() : "");
   QCOMPARE(server.requestCount(), size_t(0));  // the probe asks no judge question
+}
+
+// Before training, the run's log (stderr and the store's events) names where the judge calls go
+// and which variable's value they carry: its name, never its value.
+void TestTrainInputs::judgeUrlAndKeyVariableAreLogged() {
+  test::FakeOpenAIServer server;
+  qputenv("LONGRL_TEST_JUDGE_API_KEY", "sk-never-logged");
+  auto cfg = test::tinyConfig(model_, data_);
+  cfg.model.path = root_ + "/no-model-here";  // fails just after the input checks: no training needed
+  cfg.reward.judge.enabled = true;
+  cfg.reward.judge.baseUrl = server.baseUrl();
+  cfg.reward.judge.model = "judge-m";
+  cfg.reward.judge.apiKeyEnv = "LONGRL_TEST_JUDGE_API_KEY";
+  const std::string runDir = root_ + "/run-judge-log";
+  std::ostringstream log;
+  train::TrainOptions o;
+  o.runDir = runDir;
+  o.log = &log;
+  QVERIFY_THROWS_EXCEPTION(std::exception, train::TrainingRun(cfg, o).run());
+  const std::string line = "judge: " + server.baseUrl() + " (model judge-m), API key from $LONGRL_TEST_JUDGE_API_KEY";
+  QVERIFY2(log.str().find("train: " + line + "\n") != std::string::npos, log.str().c_str());
+  QVERIFY(log.str().find("sk-never-logged") == std::string::npos);
+  store::RunStoreReader r(store::RunStore::fileIn(runDir));
+  bool recorded = false;
+  for (const auto& e : r.eventsAfter(0))
+    recorded = recorded || (e.kind == "log" && e.payload.find(line) != std::string::npos);
+  QVERIFY(recorded);
+
+  config::JudgeConfig judge;
+  QVERIFY(!train::InputCheck::judgeSummary(judge));  // off: nothing goes out
+  judge.enabled = true;
+  judge.baseUrl = "http://j:1/v1";
+  judge.model = "m";
+  judge.apiKeyEnv = "LONGRL_NO_SUCH_KEY_X";
+  QCOMPARE(*train::InputCheck::judgeSummary(judge),
+           std::string("judge: http://j:1/v1 (model m), API key from $LONGRL_NO_SUCH_KEY_X (not set here: the calls go "
+                       "without a key)"));
+  judge.apiKeyEnv = "HOME";
+  judge.allowAnyKeyEnv = true;
+  QVERIFY(train::InputCheck::judgeSummary(judge)->find(
+              "$HOME (not named like a key; sent because reward.judge.allow_any_key_env is true)") !=
+          std::string::npos);
+  judge.apiKeyEnv.clear();
+  QCOMPARE(*train::InputCheck::judgeSummary(judge),
+           std::string("judge: http://j:1/v1 (model m), no API key (reward.judge.api_key_env is empty)"));
+}
+
+// A shared config naming HOME as the judge's key is refused before a run directory exists; the same
+// config with reward.judge.allow_any_key_env passes validation.
+void TestTrainInputs::keyVariableNotLikeAKeyIsRefusedByTrain() {
+  nlohmann::json cfg = {
+      {"model", {{"path", model_}}},
+      {"dataset", {{"train", {data_}}}},
+      {"reward",
+       {{"judge",
+         {{"enabled", true}, {"base_url", "http://127.0.0.1:9/v1"}, {"model", "m"}, {"api_key_env", "HOME"}}}}}};
+  const std::string config = root_ + "/home-key.json";
+  std::ofstream(config) << cfg.dump();
+  const std::string runDir = root_ + "/run-home-key";
+  cli::ArgList args({"--config", config, "--run-dir", runDir});
+  std::ostringstream out, err;
+  QCOMPARE(cli::trainCommand().run(args, out, err), 1);
+  QVERIFY2(err.str().find("reward.judge.api_key_env: 'HOME' is not named like an API key") != std::string::npos &&
+               err.str().find("reward.judge.allow_any_key_env") != std::string::npos,
+           err.str().c_str());
+  QVERIFY(!fs::exists(runDir));
+  cfg["reward"]["judge"]["allow_any_key_env"] = true;
+  const auto issues = config::RunConfig::check(cfg);
+  QVERIFY(issues.empty());
 }
 
 QTEST_APPLESS_MAIN(TestTrainInputs)

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <vector>
 
 #include <httplib.h>
 
+#include "core/config/KeyEnvName.h"
 #include "core/dataset/DatasetError.h"
 #include "core/dataset/DatasetReader.h"
 #include "core/reward/JudgeClient.h"
@@ -70,6 +72,18 @@ std::optional<std::string> InputCheck::judgeWarning(const config::JudgeConfig& j
   } catch (const std::exception& e) {
     return prefix + " cannot be reached: " + e.what() + consequence;
   }
+}
+
+std::optional<std::string> InputCheck::judgeSummary(const config::JudgeConfig& judge) {
+  if (!judge.enabled) return std::nullopt;
+  std::string line = "judge: " + judge.baseUrl + " (model " + judge.model + "), ";
+  if (judge.apiKeyEnv.empty()) return line + "no API key (reward.judge.api_key_env is empty)";
+  line += "API key from $" + judge.apiKeyEnv;
+  if (!config::KeyEnvName::looksLikeKey(judge.apiKeyEnv))
+    line += judge.allowAnyKeyEnv ? " (not named like a key; sent because reward.judge.allow_any_key_env is true)"
+                                 : " (not named like a key: refused unless reward.judge.allow_any_key_env is true)";
+  if (!std::getenv(judge.apiKeyEnv.c_str())) line += " (not set here: the calls go without a key)";
+  return line;
 }
 
 }  // namespace longrl::train

@@ -18,6 +18,9 @@ class InputCheck {
   // reward.judge.base_url. Only a warning: the server may come up later, and failed calls are
   // recorded per rollout.
   static std::optional<std::string> judgeWarning(const config::JudgeConfig& judge);
+  // The line a run logs before training when the judge is on: where the calls go and which
+  // environment variable's value they carry as the API key. nullopt when the judge is off.
+  static std::optional<std::string> judgeSummary(const config::JudgeConfig& judge);
 };
 
 }  // namespace longrl::train

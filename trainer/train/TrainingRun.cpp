@@ -147,6 +147,10 @@ void TrainingRun::checkInputs() {
   if (!issues.empty()) throw config::ConfigError(issues, "config");
   InputCheck::requireDatasets(config_);
   if (!leader()) return;
+  if (const auto judge = InputCheck::judgeSummary(config_.reward.judge)) {  // what leaves the machine, and where
+    recorder_->event("log", {{"message", *judge}});
+    log(*judge);
+  }
   if (const auto warning = InputCheck::judgeWarning(config_.reward.judge)) {
     recorder_->event("log", {{"message", "warning: " + *warning}});
     log("warning: " + *warning);
