@@ -11,9 +11,7 @@ QSize ScreenFit::room(const QRect& available) {
       .expandedTo(QSize(1, 1));
 }
 
-QSize ScreenFit::fitted(const QSize& preferred, const QRect& available) {
-  return preferred.boundedTo(room(available));
-}
+QSize ScreenFit::fitted(const QSize& preferred, const QRect& available) { return preferred.boundedTo(room(available)); }
 
 QRect ScreenFit::clamped(const QRect& geometry, const QRect& available) {
   const QSize size = geometry.size().boundedTo(room(available));
@@ -38,9 +36,8 @@ void ScreenFit::resizeCentred(QWidget* window, const QSize& preferred) {
   const QRect available = availableFor(window);
   const QSize size = fitted(preferred, available);
   const QRect inner = available.marginsRemoved(kFrame);
-  window->setGeometry(QRect(inner.topLeft() + QPoint((inner.width() - size.width()) / 2,
-                                                      (inner.height() - size.height()) / 2),
-                            size));
+  window->setGeometry(
+      QRect(inner.topLeft() + QPoint((inner.width() - size.width()) / 2, (inner.height() - size.height()) / 2), size));
 }
 
 void ScreenFit::clampToScreen(QWidget* window) {
