@@ -147,8 +147,9 @@ void writeMemoryRollout(const std::string& dir) {
   r.example_id = e.id;
   r.group_idx = 12;
   r.sample_idx = 7;
-  r.response = "<think>The memory names the northern harbour authority.</think>\n\nTherefore, the answer is the "
-               "northern harbour authority.";
+  r.response =
+      "<think>The memory names the northern harbour authority.</think>\n\nTherefore, the answer is the "
+      "northern harbour authority.";
   r.answer = "the northern harbour authority";
   r.reward = 0.5;
   r.advantage = -0.25;
@@ -329,11 +330,11 @@ class TestScreenFit : public QObject {
     auto* qa = window.documentQa()->findChild<QScrollArea*>(QStringLiteral("DocumentQaScroll"));
     QVERIFY(qa);
     const QSize need = qa->widget()->minimumSizeHint(), have = qa->viewport()->size();
-    QVERIFY2(need.width() <= have.width(), qPrintable(QStringLiteral("Document QA needs %1, has %2")
-                                                          .arg(text(need), text(have))));
+    QVERIFY2(need.width() <= have.width(),
+             qPrintable(QStringLiteral("Document QA needs %1, has %2").arg(text(need), text(have))));
     if (window.screen()->availableGeometry().height() >= 768)
-      QVERIFY2(need.height() <= have.height(), qPrintable(QStringLiteral("Document QA needs %1, has %2")
-                                                              .arg(text(need), text(have))));
+      QVERIFY2(need.height() <= have.height(),
+               qPrintable(QStringLiteral("Document QA needs %1, has %2").arg(text(need), text(have))));
 
     // The runs list: the run's name takes what the other columns leave, nothing hides sideways.
     auto* runsDock = window.findChild<QDockWidget*>(QStringLiteral("RunsDock"));
