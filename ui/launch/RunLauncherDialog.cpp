@@ -16,12 +16,14 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <set>
 
+#include "ui/ScreenFit.h"
 #include "ui/launch/JudgeKeyConsent.h"
 #include "ui/launch/LaunchTargetWidget.h"
 #include "ui/launch/PhasesModel.h"
@@ -64,8 +66,16 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   };
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+  // The form scrolls on a small screen; the error line and the buttons stay in view.
+  auto* form = new QWidget;
+  form->setLayout(columns);
+  auto* scroll = new QScrollArea(this);
+  scroll->setObjectName(QStringLiteral("formScroll"));
+  scroll->setWidget(form);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
   auto* root = new QVBoxLayout(this);
-  root->addLayout(columns, 1);
+  root->addWidget(scroll, 1);
   root->addWidget(general_);
   root->addWidget(buttons);
 
@@ -75,7 +85,7 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   spec.trainerProgram = launchSpec().trainerProgram;
   target_->setSpec(spec);
   setConfig(RunConfig{});
-  resize(1080, 760);
+  ScreenFit::resize(this, QSize(1080, 760));
 }
 
 QWidget* RunLauncherDialog::fieldWithError(QWidget* field, const QString& path) {
