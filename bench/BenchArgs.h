@@ -38,13 +38,11 @@ inline std::vector<std::string> takePositionals(cli::ArgList& args, size_t max) 
   return p;
 }
 
-// Positional `i` as an integer, or `fallback` when absent.
-inline long long positionalInt(const std::vector<std::string>& p, size_t i, long long fallback) {
+// Positional `i` as an integer in [min, max] (`name` in messages), or `fallback` when absent.
+inline long long positionalInt(const std::vector<std::string>& p, size_t i, const std::string& name, long long min,
+                               long long max, long long fallback) {
   if (i >= p.size()) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(p[i].c_str(), &end, 10);
-  if (p[i].empty() || *end != '\0') throw cli::UsageError("expected an integer, got '" + p[i] + "'");
-  return v;
+  return cli::ArgList::parseInt(name, p[i], min, max);
 }
 
 }  // namespace longrl::bench

@@ -2,7 +2,9 @@
 // zstd-compressed): full-text search inside SQL (RolloutQuery::response_contains) alone and with
 // other filters, the cheap short-field search for comparison, and the browser's sorts with the
 // schema v3 indexes and without them (dropped on a copy). Also rollout ingest with and without
-// the indexes. Prints figures; not a test. Usage: benchrolloutsearch [ROLLOUTS] [DIR]
+// the indexes. Prints figures; not a test. Usage: benchrolloutsearch [ROLLOUTS] [PARENT]: the
+// stores go in a fresh directory under PARENT (default $TMPDIR, else /tmp), removed however the
+// bench ends.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
@@ -95,14 +98,17 @@ template <class F> double best(F f, int reps = 3) {
 
 int main(int argc, char** argv) {
   long n = 200000;
-  fs::path dir = fs::temp_directory_path() / "longrl-bench-search";
-  longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)] [DIR]", [&](longrl::cli::ArgList& args) {
-    const auto p = longrl::bench::takePositionals(args, 2);
-    n = static_cast<long>(longrl::bench::positionalInt(p, 0, n));
-    if (p.size() > 1) dir = p[1];
-  });
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path parent;
+  longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)] [PARENT (default $TMPDIR)]",
+                           [&](longrl::cli::ArgList& args) {
+                             const auto p = longrl::bench::takePositionals(args, 2);
+                             n = static_cast<long>(longrl::bench::positionalInt(p, 0, "ROLLOUTS", 1, 1000000000, n));
+                             if (p.size() > 1) parent = p[1];
+                             if (!parent.empty() && !fs::is_directory(parent))
+                               throw longrl::cli::UsageError("PARENT '" + parent.string() + "' is not a directory");
+                           });
+  const longrl::bench::TempDir temp("benchrolloutsearch", parent);
+  const fs::path& dir = temp.path();
   const std::string indexed = RunStore::fileIn((dir / "indexed").string());
   const std::string bare = RunStore::fileIn((dir / "bare").string());
   std::printf("rollout search and sort: %ld rollouts, ~3 KB responses (dir %s)\n", n, dir.c_str());

@@ -1,6 +1,7 @@
 // Run-store ingest throughput: metric rows per second written in batched transactions (the
 // trainer's and the event decoder's path), plus rollouts/s and event-stream decode rate.
-// Prints figures; not a test. Usage: benchstoreingest [ROWS] [DIR]
+// Prints figures; not a test. Usage: benchstoreingest [ROWS] [PARENT]: the stores go in a fresh
+// directory under PARENT (default $TMPDIR, else /tmp), removed however the bench ends.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/store/EventEncoder.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
@@ -41,14 +43,17 @@ std::vector<std::string> metricNames() {
 
 int main(int argc, char** argv) {
   long rows = 1000000;
-  fs::path dir = fs::temp_directory_path() / "longrl-bench-store";
-  longrl::bench::parseArgs(argc, argv, "[ROWS (default 1000000)] [DIR]", [&](longrl::cli::ArgList& args) {
-    const auto p = longrl::bench::takePositionals(args, 2);
-    rows = static_cast<long>(longrl::bench::positionalInt(p, 0, rows));
-    if (p.size() > 1) dir = p[1];
-  });
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path parent;
+  longrl::bench::parseArgs(argc, argv, "[ROWS (default 1000000)] [PARENT (default $TMPDIR)]",
+                           [&](longrl::cli::ArgList& args) {
+                             const auto p = longrl::bench::takePositionals(args, 2);
+                             rows = static_cast<long>(longrl::bench::positionalInt(p, 0, "ROWS", 1, 1000000000, rows));
+                             if (p.size() > 1) parent = p[1];
+                             if (!parent.empty() && !fs::is_directory(parent))
+                               throw longrl::cli::UsageError("PARENT '" + parent.string() + "' is not a directory");
+                           });
+  const longrl::bench::TempDir temp("benchstoreingest", parent);
+  const fs::path& dir = temp.path();
   const auto names = metricNames();
   std::printf("run store ingest (%ld metric rows, %zu names/step, dir %s)\n", rows, names.size(), dir.c_str());
 
@@ -112,6 +117,5 @@ int main(int argc, char** argv) {
     const double s = seconds(t0);
     std::printf("  event stream decode -> store: %8.0f metric lines/s (%.1f MB/s)\n", n / s, stream.size() / s / 1e6);
   }
-  fs::remove_all(dir);
   return 0;
 }

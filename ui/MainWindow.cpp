@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "ui/RunsModel.h"
+#include "ui/ScreenFit.h"
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/eval/RunCheckpoints.h"
@@ -37,7 +38,8 @@ using viewers::RunSession;
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("longrl studio"));
   setObjectName(QStringLiteral("MainWindow"));
-  resize(1400, 900);
+  // 1400x900 where the screen has room; less on a laptop or a HiDPI screen at 200%.
+  ScreenFit::resizeCentred(this, QSize(1400, 900));
 
   // Centre: the dashboard of charts (all open runs overlaid) and the rollouts of the selected run.
   centre_ = new QTabWidget(this);
@@ -56,10 +58,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsView_->setModel(runsModel_);
   runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
   runsView_->verticalHeader()->hide();
-  runsView_->horizontalHeader()->setStretchLastSection(true);
   runsView_->setAlternatingRowColors(true);
   runsView_->setWordWrap(false);
-  runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  fitRunsColumns();
   runsView_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(runsView_, &QWidget::customContextMenuRequested, this, &MainWindow::showRunsMenu);
   connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -75,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   messages_ = new QPlainTextEdit(this);
   messages_->setReadOnly(true);
   messages_->setMaximumBlockCount(5000);
+  // Two lines at least: the dock may be small on a small screen (the window's minimum height).
+  messages_->setMinimumHeight(messages_->fontMetrics().lineSpacing() * 2 + 8);
   auto* messagesDock = new QDockWidget(tr("Messages"), this);
   messagesDock->setObjectName(QStringLiteral("MessagesDock"));
   messagesDock->setWidget(messages_);
@@ -94,8 +97,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   view->addAction(runsDock->toggleViewAction());
   view->addAction(messagesDock->toggleViewAction());
 
-  resizeDocks({runsDock}, {420}, Qt::Horizontal);
-  resizeDocks({messagesDock}, {110}, Qt::Vertical);
+  // Docks in proportion to the window, so a small screen keeps room for the centre.
+  resizeDocks({runsDock}, {qMin(420, width() * 34 / 100)}, Qt::Horizontal);
+  resizeDocks({messagesDock}, {qMin(110, height() * 18 / 100)}, Qt::Vertical);
   statusBar()->showMessage(tr("Open a run directory (File > Open) or start longrl-studio with RUN_DIR arguments."));
 }
 
@@ -242,6 +246,30 @@ void MainWindow::newRun() {
   if (dialog.exec() == QDialog::Accepted) launchRun(dialog.launchSpec(), dialog.configJson());
 }
 
+// The run's name takes the width the other columns leave (elided; the run directory is in its
+// tooltip); the others fit their contents, the status at most a few words (the rest elided and in
+// Messages); "Points" starts hidden. The header's context menu shows or hides the other columns.
+void MainWindow::fitRunsColumns() {
+  QHeaderView* header = runsView_->horizontalHeader();
+  header->setStretchLastSection(false);
+  header->setSectionResizeMode(QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
+  header->setMaximumSectionSize(runsView_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 18);
+  runsView_->setColumnHidden(RunsModel::Points, true);
+  header->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& at) {
+    QMenu menu(this);
+    for (int c = 0; c < runsModel_->columnCount(); ++c) {
+      QAction* a = menu.addAction(runsModel_->headerData(c, Qt::Horizontal).toString());
+      a->setCheckable(true);
+      a->setChecked(!runsView_->isColumnHidden(c));
+      a->setEnabled(c != RunsModel::Name);
+      connect(a, &QAction::toggled, this, [this, c](bool on) { runsView_->setColumnHidden(c, !on); });
+    }
+    menu.exec(header->mapToGlobal(at));
+  });
+}
+
 RunSession* MainWindow::selectedRun() const {
   const auto rows = runsView_->selectionModel()->selectedRows();
   return rows.isEmpty() ? nullptr : runsModel_->runAt(rows.first().row());
@@ -292,6 +320,7 @@ void MainWindow::restoreSettings() {
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  ScreenFit::clampToScreen(this);  // saved on a larger screen, or on one no longer there
   // Settings written before charts/defaults existed count every current default as new.
   charts_->setChartMetrics(
       viewers::ChartsPanel::restoredMetrics(settings.value(QStringLiteral("charts/metrics")).toStringList(),

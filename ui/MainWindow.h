@@ -73,6 +73,7 @@ class MainWindow : public QMainWindow {
   void newRun();
   void attachTrainer(viewers::RunSession* run, TrainerProcess* trainer);
   void showRunsMenu(const QPoint& pos);
+  void fitRunsColumns();
   viewers::RunSession* selectedRun() const;
 
   RunsModel* runsModel_;

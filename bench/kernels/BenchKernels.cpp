@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   int threads = 1;  // on 2 shared cores, 2 BLAS threads spun and cost more CPU than they saved
   bool full = false, quick = false;
   longrl::bench::parseArgs(argc, argv, "[--threads N (default 1)] [--full] [--quick]", [&](longrl::cli::ArgList& args) {
-    threads = static_cast<int>(args.takeIntOr("threads", threads));
+    threads = static_cast<int>(args.takeThreads(threads));
     full = args.takeFlag("full");
     quick = args.takeFlag("quick");
   });

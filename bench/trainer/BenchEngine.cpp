@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
   int threads = 1;
   int64_t promptTokens = 1536, decodeTokens = 64, decodePrompt = 256;
   bench::parseArgs(argc, argv, "[--threads N] [--prompt-tokens N] [--decode-tokens N]", [&](cli::ArgList& args) {
-    threads = static_cast<int>(args.takeIntOr("threads", threads));
-    promptTokens = args.takeIntOr("prompt-tokens", promptTokens);
-    decodeTokens = args.takeIntOr("decode-tokens", decodeTokens);
+    threads = static_cast<int>(args.takeThreads(threads));
+    promptTokens = args.takeInt("prompt-tokens", 1, 1 << 24, promptTokens);
+    decodeTokens = args.takeInt("decode-tokens", 1, 1 << 24, decodeTokens);
   });
   threads = model::applyTorchThreads(threads);
   auto config = cli::initModelPreset("small");

@@ -16,9 +16,8 @@
 #include <map>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/curriculum/BatchSampler.h"
@@ -58,21 +57,21 @@ int main(int argc, char** argv) {
                    [&](cli::ArgList& args) {
                      preset = args.takeOr("preset", "small");
                      modelDir = args.takeOr("model", "");
-                     steps = static_cast<int>(args.takeIntOr("steps", 3));
-                     prompts = static_cast<int>(args.takeIntOr("prompts", 4));
-                     samples = static_cast<int>(args.takeIntOr("samples", 4));
-                     maxNew = static_cast<int>(args.takeIntOr("max-new", 64));
-                     facts = static_cast<int>(args.takeIntOr("facts", 40));
+                     steps = static_cast<int>(args.takeInt("steps", 1, 1000000, 3));
+                     prompts = static_cast<int>(args.takeInt("prompts", 1, 4096, 4));
+                     samples = static_cast<int>(args.takeInt("samples", 1, 1024, 4));
+                     maxNew = static_cast<int>(args.takeInt("max-new", 1, 1 << 20, 64));
+                     facts = static_cast<int>(args.takeInt("facts", 1, 1 << 20, 40));
                      kl = args.takeFlag("kl");
                      compare = args.takeFlag("compare-kernels");
                      compareSharing = args.takeFlag("compare-sharing");
                      paddedPrompts = args.takeFlag("padded-prompts");
-                     threads = static_cast<int>(args.takeIntOr("threads", 0));
+                     threads = static_cast<int>(args.takeThreads());
                    });
   model::applyTorchThreads(threads);
 
-  const fs::path tmp = fs::temp_directory_path() / ("benchgrpostep-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
+  const bench::TempDir temp("benchgrpostep");
+  const fs::path& tmp = temp.path();
   if (modelDir.empty()) {
     {
       std::ofstream corpus(tmp / "corpus.txt");
@@ -159,6 +158,5 @@ int main(int argc, char** argv) {
                       : "as the trainer runs (chunked log-prob, block attention, a group's prompt once)",
         true, true, !paddedPrompts);
   }
-  fs::remove_all(tmp);
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <torch/torch.h>
 
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/cli/ArgList.h"
 #include "core/config/RunConfig.h"
 #include "core/demo/DemoExampleGenerator.h"
@@ -35,17 +36,17 @@ int main(int argc, char** argv) {
   int64_t chunk = 256, memoryTokens = 32, maxTokens = 32768;
   bench::parseArgs(argc, argv, "[--threads N] [--chunk N] [--memory N] [--samples G] [--max-tokens N]",
                    [&](cli::ArgList& args) {
-                     threads = static_cast<int>(args.takeIntOr("threads", threads));
-                     chunk = args.takeIntOr("chunk", chunk);
-                     memoryTokens = args.takeIntOr("memory", memoryTokens);
-                     samples = static_cast<int>(args.takeIntOr("samples", samples));
-                     maxTokens = args.takeIntOr("max-tokens", maxTokens);
+                     threads = static_cast<int>(args.takeThreads(threads));
+                     chunk = args.takeInt("chunk", 1, 1 << 20, chunk);
+                     memoryTokens = args.takeInt("memory", 1, 1 << 20, memoryTokens);
+                     samples = static_cast<int>(args.takeInt("samples", 1, 1024, samples));
+                     maxTokens = args.takeInt("max-tokens", 1, 1 << 24, maxTokens);
                    });
   threads = model::applyTorchThreads(threads);
 
   // The demo preset with a tokenizer trained on demo documents (what `longrl demo` creates).
-  const auto dir = std::filesystem::temp_directory_path() / ("benchmemoryagent-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const bench::TempDir temp("benchmemoryagent");
+  const auto& dir = temp.path();
   demo::DemoExampleGenerator gen(3);
   {
     std::ofstream corpus(dir / "corpus.txt");
@@ -103,6 +104,5 @@ int main(int argc, char** argv) {
                 1024.0 * train::ProcessMemory::residentGb(), 1024.0 * train::ProcessMemory::peakGb());
     std::fflush(stdout);
   }
-  std::filesystem::remove_all(dir);
   return 0;
 }

@@ -29,8 +29,10 @@ int main(int argc, char** argv) {
   longrl::bench::parseArgs(argc, argv, "[POINTS (default 1000000)] [SERIES (default 10)] [PNG]",
                            [&](longrl::cli::ArgList& args) {
                              const auto p = longrl::bench::takePositionals(args, 3);
-                             points = static_cast<int>(longrl::bench::positionalInt(p, 0, points));
-                             seriesCount = static_cast<int>(longrl::bench::positionalInt(p, 1, seriesCount));
+                             points =
+                                 static_cast<int>(longrl::bench::positionalInt(p, 0, "POINTS", 1, 100000000, points));
+                             seriesCount =
+                                 static_cast<int>(longrl::bench::positionalInt(p, 1, "SERIES", 1, 1000, seriesCount));
                              if (p.size() > 2) png = p[2];
                            });
 

@@ -6,13 +6,13 @@
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTableView>
-#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "bench/BenchArgs.h"
+#include "bench/TempDir.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreWriter.h"
 #include "viewers/document/DocumentTraceView.h"
@@ -97,10 +97,11 @@ int main(int argc, char** argv) {
   int n = 200000;
   // After QApplication, which takes its own options (-platform ...) out of argv.
   longrl::bench::parseArgs(argc, argv, "[ROLLOUTS (default 200000)]", [&](longrl::cli::ArgList& args) {
-    n = static_cast<int>(longrl::bench::positionalInt(longrl::bench::takePositionals(args, 1), 0, n));
+    n = static_cast<int>(
+        longrl::bench::positionalInt(longrl::bench::takePositionals(args, 1), 0, "ROLLOUTS", 1, 100000000, n));
   });
-  QTemporaryDir dir;
-  const std::string path = longrl::store::RunStore::fileIn(dir.path().toStdString());
+  const longrl::bench::TempDir dir("benchrolloutbrowser");
+  const std::string path = longrl::store::RunStore::fileIn(dir.path().string());
   QElapsedTimer t;
   t.start();
   writeRollouts(path, n);

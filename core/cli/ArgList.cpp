@@ -1,10 +1,44 @@
 #include "core/cli/ArgList.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
 #include "core/cli/UsageError.h"
 
-#include <cstdlib>
-
 namespace longrl::cli {
+namespace {
+
+constexpr long long kNoMin = std::numeric_limits<long long>::min();
+constexpr long long kNoMax = std::numeric_limits<long long>::max();
+
+std::string intRange(long long min, long long max) {
+  if (min == kNoMin && max == kNoMax) return "an integer";
+  if (max == kNoMax) return "an integer >= " + std::to_string(min);
+  if (min == kNoMin) return "an integer <= " + std::to_string(max);
+  return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string doubleRange(const ArgList::Range& r) {
+  const bool hasMin = r.min > -ArgList::Range::kUnbounded;
+  const bool hasMax = r.max < ArgList::Range::kUnbounded;
+  if (hasMin && hasMax)
+    return std::string("a number in ") + (r.minExclusive ? "(" : "[") + number(r.min) + ", " + number(r.max) + "]";
+  if (hasMin) return std::string("a number ") + (r.minExclusive ? "> " : ">= ") + number(r.min);
+  if (hasMax) return "a number <= " + number(r.max);
+  return "a finite number";
+}
+
+}  // namespace
 
 ArgList::ArgList(std::vector<std::string> args) : args_(std::move(args)), used_(args_.size(), false) {}
 
@@ -38,23 +72,54 @@ std::string ArgList::takeOr(const std::string& name, const std::string& fallback
   return v ? *v : fallback;
 }
 
-long long ArgList::takeIntOr(const std::string& name, long long fallback) {
-  auto v = take(name);
-  if (!v) return fallback;
+long long ArgList::parseInt(const std::string& what, const std::string& text, long long min, long long max) {
+  const std::string expected = what + " expects " + intRange(min, max) + ", got '" + text + "'";
   char* end = nullptr;
-  long long x = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0') throw UsageError("option --" + name + " expects an integer, got '" + *v + "'");
+  errno = 0;
+  const long long x = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') throw UsageError(expected);
+  // strtoll clamps an overflow to the type's limits and sets ERANGE: refused, never wrapped.
+  if (errno == ERANGE || x < min || x > max) throw UsageError(expected);
   return x;
 }
 
-double ArgList::takeDoubleOr(const std::string& name, double fallback) {
-  auto v = take(name);
-  if (!v) return fallback;
+double ArgList::parseDouble(const std::string& what, const std::string& text, const Range& range) {
+  const std::string expected = what + " expects " + doubleRange(range) + ", got '" + text + "'";
   char* end = nullptr;
-  double x = std::strtod(v->c_str(), &end);
-  if (v->empty() || *end != '\0') throw UsageError("option --" + name + " expects a number, got '" + *v + "'");
+  errno = 0;
+  const double x = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(x)) throw UsageError(expected);
+  const bool aboveMin = range.minExclusive ? x > range.min : x >= range.min;
+  if (!aboveMin || x > range.max) throw UsageError(expected);
   return x;
 }
+
+std::optional<long long> ArgList::takeInt(const std::string& name, long long min, long long max) {
+  const auto v = take(name);
+  if (!v) return std::nullopt;
+  return parseInt("option --" + name, *v, min, max);
+}
+
+long long ArgList::takeInt(const std::string& name, long long min, long long max, long long fallback) {
+  return takeInt(name, min, max).value_or(fallback);
+}
+
+std::optional<double> ArgList::takeDouble(const std::string& name, const Range& range) {
+  const auto v = take(name);
+  if (!v) return std::nullopt;
+  return parseDouble("option --" + name, *v, range);
+}
+
+double ArgList::takeDouble(const std::string& name, const Range& range, double fallback) {
+  return takeDouble(name, range).value_or(fallback);
+}
+
+long long ArgList::maxThreads() {
+  const long long hardware = std::thread::hardware_concurrency();
+  return std::clamp<long long>(4 * hardware, 4, 1024);
+}
+
+long long ArgList::takeThreads(long long fallback) { return takeInt("threads", 0, maxThreads(), fallback); }
 
 bool ArgList::takeFlag(const std::string& name) {
   const std::string flag = "--" + name;

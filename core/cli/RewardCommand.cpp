@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "core/reward/RewardError.h"
 #include "core/reward/RewardFunction.h"
@@ -51,8 +52,8 @@ int runReward(ArgList& args, std::ostream& out, std::ostream& /*err*/) {
   const auto judgeModel = args.take("judge-model");
   const auto keyEnv = args.take("judge-api-key-env");
   reward::JudgeOptions jo;
-  jo.timeout_ms = static_cast<int>(args.takeIntOr("judge-timeout-ms", jo.timeout_ms));
-  jo.max_retries = static_cast<int>(args.takeIntOr("judge-retries", jo.max_retries));
+  jo.timeout_ms = static_cast<int>(args.takeInt("judge-timeout-ms", 1, limits::kMaxTimeoutMs, jo.timeout_ms));
+  jo.max_retries = static_cast<int>(args.takeInt("judge-retries", 0, limits::kMaxRetries, jo.max_retries));
   if (judgeUrl || judgeModel) {
     if (!judgeUrl || !judgeModel) throw UsageError("--judge-url and --judge-model go together");
     jo.base_url = *judgeUrl;
@@ -68,14 +69,14 @@ int runReward(ArgList& args, std::ostream& out, std::ostream& /*err*/) {
   }
 
   std::optional<reward::OverlongPenalty> overlong;
-  const long long maxTokens = args.takeIntOr("max-response-tokens", 0);
-  const long long buffer = args.takeIntOr("overlong-buffer", 1000);
-  const double factor = args.takeDoubleOr("overlong-factor", 1.0);
-  const long long tokens = args.takeIntOr("response-tokens", -1);
-  if (maxTokens > 0) {
-    if (tokens < 0) throw UsageError("--max-response-tokens needs --response-tokens N");
-    overlong.emplace(static_cast<long>(maxTokens), static_cast<long>(buffer), factor);
-    in.response_tokens = static_cast<long>(tokens);
+  const auto maxTokens = args.takeInt("max-response-tokens", 1, limits::kMaxTokens);
+  const long long buffer = args.takeInt("overlong-buffer", 1, limits::kMaxTokens, 1000);
+  const double factor = args.takeDouble("overlong-factor", ArgList::Range::atLeast(0), 1.0);
+  const auto tokens = args.takeInt("response-tokens", 0, limits::kMaxTokens);
+  if (maxTokens) {
+    if (!tokens) throw UsageError("--max-response-tokens needs --response-tokens N");
+    overlong.emplace(static_cast<long>(*maxTokens), static_cast<long>(buffer), factor);
+    in.response_tokens = static_cast<long>(*tokens);
   }
   const bool verbose = args.takeFlag("verbose");
   args.finish();

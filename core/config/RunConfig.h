@@ -118,6 +118,7 @@ struct JudgeConfig {
   std::string baseUrl;  // OpenAI-compatible, e.g. http://host:8000/v1
   std::string model;
   std::string apiKeyEnv = "OPENAI_API_KEY";  // name of the environment variable, never the key
+  bool allowAnyKeyEnv = false;               // consent to an apiKeyEnv not named like a key (KeyEnvName)
   int64_t timeoutMs = 60000;
   int64_t maxRetries = 3;
   int64_t maxConcurrent = 16;

@@ -96,7 +96,12 @@ template <class V> void fields(V& v, JudgeConfig& c) {
   v.field("enabled", c.enabled, "Ask an LLM judge when the rule score is below 1; reward = max(rule, judge).");
   v.field("base_url", c.baseUrl, "OpenAI-compatible endpoint, e.g. http://host:8000/v1.");
   v.field("model", c.model, "Model name sent to the endpoint.");
-  v.field("api_key_env", c.apiKeyEnv, "Name of the environment variable holding the API key (never the key).");
+  v.field("api_key_env", c.apiKeyEnv,
+          "Name of the environment variable holding the API key (never the key); its value is sent to base_url. "
+          "Must be named like a key (last word KEY, APIKEY, TOKEN or SECRET) unless allow_any_key_env.");
+  v.field("allow_any_key_env", c.allowAnyKeyEnv,
+          "true: send api_key_env even when it is not named like a key. Set it only when that variable does hold "
+          "the judge's key: a shared config could otherwise name HOME or a cloud token.");
   v.field("timeout_ms", c.timeoutMs, "Time-out of one judge call.");
   v.field("max_retries", c.maxRetries, "Retries of a failed call; a final failure is recorded as an error.");
   v.field("max_concurrent", c.maxConcurrent, "Judge calls in flight at once.");

@@ -1,8 +1,13 @@
 // Value checks of a RunConfig, each naming the key path of the offending field.
 #include <cctype>
+#include <cstdint>
+#include <limits>
 #include <set>
+#include <type_traits>
 
+#include "core/config/KeyEnvName.h"
 #include "core/config/RunConfig.h"
+#include "core/config/RunConfigFields.h"
 
 namespace longrl::config {
 namespace {
@@ -72,9 +77,29 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const Memor
   }
 }
 
+// The run sends api_key_env's value to base_url: a name not like a key's needs consent (KeyEnvName).
+void checkKeyEnv(Checker& c, const JudgeConfig& j) {
+  if (j.apiKeyEnv.empty()) return;  // calls without a key
+  if (!KeyEnvName::isName(j.apiKeyEnv))
+    c.fail("reward.judge.api_key_env",
+           "must be an environment variable name (letters, digits and _, not starting with a digit), got '" +
+               j.apiKeyEnv + "'");
+  else if (!j.allowAnyKeyEnv && !KeyEnvName::looksLikeKey(j.apiKeyEnv))
+    c.fail("reward.judge.api_key_env", "'" + j.apiKeyEnv + "' is not named like an API key (" + KeyEnvName::rule() +
+                                           "), and the run would send its value to " +
+                                           (j.baseUrl.empty() ? "reward.judge.base_url" : j.baseUrl) +
+                                           "; set reward.judge.allow_any_key_env to true if it holds the judge's key");
+}
+
+// Bounds of counts that size threads or allocations: beyond them a value is a typo, not a recipe.
+constexpr int64_t kMaxRolloutN = 1024;
+constexpr int64_t kMaxParallel = 1024;  // judge calls in flight, data-parallel ranks
+
 void checkGrpo(Checker& c, const GrpoConfig& g) {
   if (g.rolloutN < 2)
     c.fail("grpo.rollout_n", "must be >= 2 (a group of one has no spread), got " + std::to_string(g.rolloutN));
+  else if (g.rolloutN > kMaxRolloutN)
+    c.fail("grpo.rollout_n", "must be at most " + std::to_string(kMaxRolloutN) + ", got " + std::to_string(g.rolloutN));
   c.positive("grpo.train_batch_size", g.trainBatchSize);
   c.positive("grpo.ppo_mini_batch_size", g.ppoMiniBatchSize);
   if (g.ppoMiniBatchSize > 0 && g.trainBatchSize > 0) {
@@ -107,6 +132,48 @@ void checkGrpo(Checker& c, const GrpoConfig& g) {
     c.fail("grpo.overlong_penalty.buffer_len",
            "must be < grpo.overlong_penalty.max_len (" + std::to_string(g.overlongPenalty.maxLen) + ")");
 }
+
+// The config's integers are 64-bit, but most end up as an int (sample counts, thread counts,
+// time-outs): one that does not fit would wrap to a negative or small number far from the
+// validation (rollout_n 10^12 became n = -727379968). Every integer but the seed must fit in 32
+// bits; paths that already have an issue are not reported twice.
+class IntegerWidths {
+ public:
+  IntegerWidths(std::string prefix, std::vector<ConfigIssue>& issues) : prefix_(std::move(prefix)), issues_(issues) {}
+
+  void field(const char* key, int64_t& v, const char* /*meaning*/) {
+    const std::string path = join(key);
+    if (path == "grpo.seed" || reported(path)) return;
+    constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
+    if (v > hi) issues_.push_back({path, "must be at most " + std::to_string(hi) + ", got " + std::to_string(v)});
+    else if (v < lo) issues_.push_back({path, "must be at least " + std::to_string(lo) + ", got " + std::to_string(v)});
+  }
+  void field(const char* key, std::vector<PhaseConfig>& phases, const char* /*meaning*/) {
+    for (size_t i = 0; i < phases.size(); ++i) {
+      IntegerWidths sub(join(key) + "[" + std::to_string(i) + "]", issues_);
+      detail::fields(sub, phases[i]);
+    }
+  }
+  void field(const char*, std::string&, const char*) {}
+  void field(const char*, std::vector<std::string>&, const char*) {}
+  template <class T> void field(const char* key, T& value, const char* /*meaning*/) {
+    if constexpr (std::is_class_v<T>) {
+      IntegerWidths sub(join(key), issues_);
+      detail::fields(sub, value);
+    }
+  }
+
+ private:
+  std::string join(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+  bool reported(const std::string& path) const {
+    for (const ConfigIssue& i : issues_)
+      if (i.path == path) return true;
+    return false;
+  }
+
+  std::string prefix_;
+  std::vector<ConfigIssue>& issues_;
+};
 
 }  // namespace
 
@@ -150,10 +217,14 @@ std::vector<ConfigIssue> RunConfig::validate() const {
     if (j.baseUrl.rfind("http://", 0) != 0 && j.baseUrl.rfind("https://", 0) != 0)
       c.fail("reward.judge.base_url", "must start with http:// or https:// when the judge is enabled");
     if (j.model.empty()) c.fail("reward.judge.model", "must not be empty when the judge is enabled");
+    checkKeyEnv(c, j);
   }
   c.positive("reward.judge.timeout_ms", j.timeoutMs);
   c.nonNegative("reward.judge.max_retries", j.maxRetries);
   c.positive("reward.judge.max_concurrent", j.maxConcurrent);
+  if (j.maxConcurrent > kMaxParallel)
+    c.fail("reward.judge.max_concurrent",
+           "must be at most " + std::to_string(kMaxParallel) + ", got " + std::to_string(j.maxConcurrent));
 
   if (retrospective.difficulty == DifficultyMeasure::OneMinusMean)
     c.inRange("retrospective.threshold", retrospective.threshold, 0.0, 1.0, false);
@@ -170,6 +241,11 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   if (launch.target == LaunchTarget::Template && launch.templ.find("{command}") == std::string::npos)
     c.fail("launch.template", "must contain {command} when launch.target is 'template'");
   c.positive("launch.nproc", launch.nproc);
+  if (launch.nproc > kMaxParallel)
+    c.fail("launch.nproc", "must be at most " + std::to_string(kMaxParallel) + ", got " + std::to_string(launch.nproc));
+
+  IntegerWidths widths("", issues);
+  detail::fields(widths, const_cast<RunConfig&>(*this));  // fields() takes a mutable reference; nothing is changed
   return issues;
 }
 

@@ -3,6 +3,9 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -212,6 +215,32 @@ class TestRewardsRouting : public QObject {
     QVERIFY_THROWS_EXCEPTION(UsageError, runCli({"--data-source", "musique", "--response", "x", "--ground-truth-json",
                                                  "[unclosed"}));
     QVERIFY_THROWS_EXCEPTION(RewardError, runCli({"--data-source", "gsm8k", "--response", "x", "--ground-truth", "y"}));
+  }
+  // Out-of-range numbers were accepted (a negative budget made every response "overlong").
+  void cliRefusesOutOfRangeNumbers() {
+    const std::vector<std::string> base = {"--data-source",     "musique",
+                                           "--response",        "</think>the answer is Paris",
+                                           "--ground-truth",    "Paris",
+                                           "--response-tokens", "10"};
+    for (const auto& [flag, value] :
+         std::vector<std::pair<std::string, std::string>>{{"--max-response-tokens", "-5"},
+                                                          {"--max-response-tokens", "99999999999999999999"},
+                                                          {"--overlong-factor", "nan"},
+                                                          {"--overlong-buffer", "0"},
+                                                          {"--judge-timeout-ms", "-5"},
+                                                          {"--judge-retries", "-1"}}) {
+      auto args = base;
+      args.insert(args.end(), {flag, value});
+      if (flag != "--max-response-tokens") args.insert(args.end(), {"--max-response-tokens", "100"});
+      try {
+        runCli(args);
+        QFAIL(qPrintable(QString::fromStdString(flag + " " + value + " was accepted")));
+      } catch (const longrl::cli::UsageError& e) {
+        const std::string m = e.what();
+        QVERIFY2(m.find("option " + flag) != std::string::npos && m.find("'" + value + "'") != std::string::npos,
+                 e.what());
+      }
+    }
   }
 };
 

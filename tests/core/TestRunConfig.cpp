@@ -161,6 +161,37 @@ class TestRunConfig : public QObject {
     QCOMPARE(issues.size(), size_t(13));
   }
 
+  // Integers are 64-bit in the config but become ints: rollout_n 10^12 passed validation and
+  // failed later as "n must be >= 1, got -727379968".
+  void integersThatDoNotFitAreRefusedNamingTheKey() {
+    const auto issues = RunConfig::check(json::parse(R"({
+      "grpo": {"rollout_n": 1000000000000, "train_batch_size": 4294967296, "ppo_mini_batch_size": 4294967296,
+               "seed": 1000000000000},
+      "reward": {"judge": {"timeout_ms": 3000000000, "max_concurrent": 5000}},
+      "phases": [{"name": "a", "max_input_tokens": 20000, "max_output_tokens": 10000000000}],
+      "launch": {"nproc": 100000}
+    })"));
+    const std::string all = dumpIssues(issues);
+    QVERIFY2(hasIssue(issues, "grpo.rollout_n", "must be at most 1024, got 1000000000000"), all.c_str());
+    QVERIFY2(hasIssue(issues, "grpo.train_batch_size", "must be at most 2147483647, got 4294967296"), all.c_str());
+    QVERIFY(hasIssue(issues, "reward.judge.timeout_ms", "at most 2147483647, got 3000000000"));
+    QVERIFY(hasIssue(issues, "reward.judge.max_concurrent", "at most 1024"));
+    QVERIFY(hasIssue(issues, "phases[0].max_output_tokens", "at most 2147483647, got 10000000000"));
+    QVERIFY(hasIssue(issues, "launch.nproc", "at most 1024"));
+    QVERIFY2(!hasIssue(issues, "grpo.seed", ""), all.c_str());  // a seed is a full 64-bit value
+    int rolloutIssues = 0;
+    for (const auto& i : issues) rolloutIssues += i.path == "grpo.rollout_n";
+    QCOMPARE(rolloutIssues, 1);  // named once, by its own bound
+    try {
+      RunConfig::fromJson(json::parse(R"({"grpo": {"rollout_n": 1000000000000}})"), "run.json");
+      QFAIL("rollout_n 10^12 was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(std::string(e.what()).find("run.json: grpo.rollout_n: must be at most 1024") != std::string::npos,
+               e.what());
+    }
+    QVERIFY(RunConfig::check(json::parse(R"({"grpo": {"seed": 9223372036854775807}})")).empty());
+  }
+
   void roundTripIsExact() {
     RunConfig c;
     c.model.path = "/models/qwen \"quoted\"";
@@ -205,6 +236,45 @@ class TestRunConfig : public QObject {
     issues = RunConfig::check(json::parse(R"({"memory": {"chunk_tokens": 2000, "memory_tokens": 500},
         "phases": [{"name": "mem", "max_input_tokens": 2500, "mode": "memory"}]})"));
     QVERIFY2(issues.empty(), dumpIssues(issues).c_str());
+  }
+
+  // The run sends api_key_env's value to base_url: a shared config naming HOME is refused, naming
+  // the key and the way to consent; a key's name passes; allow_any_key_env is that consent.
+  void judgeKeyEnvMustBeNamedLikeAKey() {
+    auto judge = [](const std::string& keyEnv, bool allow) {
+      json j = {{"reward",
+                 {{"judge",
+                   {{"enabled", true},
+                    {"base_url", "http://judge.example:8000/v1"},
+                    {"model", "m"},
+                    {"api_key_env", keyEnv}}}}}};
+      if (allow) j["reward"]["judge"]["allow_any_key_env"] = true;
+      return RunConfig::check(j);
+    };
+    auto issues = judge("HOME", false);
+    QVERIFY2(hasIssue(issues, "reward.judge.api_key_env", "'HOME' is not named like an API key"),
+             dumpIssues(issues).c_str());
+    QVERIFY(hasIssue(issues, "reward.judge.api_key_env", "http://judge.example:8000/v1"));
+    QVERIFY(hasIssue(issues, "reward.judge.api_key_env", "set reward.judge.allow_any_key_env to true"));
+    QCOMPARE(issues.size(), size_t(1));
+    for (const char* refused : {"PATH", "MONKEY", "AWS_SESSION", "KEY_", "DATABASE_URL"})
+      QVERIFY2(hasIssue(judge(refused, false), "reward.judge.api_key_env", "not named like an API key"), refused);
+    for (const char* accepted : {"OPENAI_API_KEY", "HF_TOKEN", "judge_secret", "APIKEY", "MY_APIKEY", "Key"}) {
+      issues = judge(accepted, false);
+      QVERIFY2(issues.empty(), (std::string(accepted) + ": " + dumpIssues(issues)).c_str());
+    }
+    issues = judge("HOME", true);  // the user's consent
+    QVERIFY2(issues.empty(), dumpIssues(issues).c_str());
+    QCOMPARE(RunConfig::fromJson(json::parse(R"({"reward": {"judge": {"allow_any_key_env": true}}})"))
+                 .reward.judge.allowAnyKeyEnv,
+             true);
+    QCOMPARE(RunConfig().reward.judge.allowAnyKeyEnv, false);
+    // Not a variable name at all: no consent makes it one.
+    for (const bool allow : {false, true})
+      QVERIFY(hasIssue(judge("MY KEY", allow), "reward.judge.api_key_env", "must be an environment variable name"));
+    QVERIFY(judge("", false).empty());  // calls without a key
+    // A judge that is off sends nothing.
+    QVERIFY(RunConfig::check(json::parse(R"({"reward": {"judge": {"api_key_env": "HOME"}}})")).empty());
   }
 
   void fileErrorsCarryFileName() {

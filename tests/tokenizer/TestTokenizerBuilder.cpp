@@ -129,6 +129,27 @@ void TestTokenizerBuilder::tokenizeCommand() {
                            runCommand({"--tokenizer", dir, "--text", "[1, \"x\"]", "--decode"}, out));
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError, runCommand({"--tokenizer", dir, "--text", "x", "--bogus"}, out));
   QVERIFY_THROWS_EXCEPTION(TokenizerError, runCommand({"--tokenizer", dir + "/missing", "--text", "x"}, out));
+  // Invalid UTF-8 would be tokenized as U+FFFD, other text than the file's: refused, saying where.
+  const std::string bad = dir + "/bad.txt";
+  for (const auto& [bytes, offset] : std::vector<std::pair<std::string, size_t>>{
+           {"The cat\xc3(", 7}, {"ab\xe4\xb8", 2}, {"\xff", 0}, {"ok \xed\xa0\x80 surrogate", 3}}) {
+    std::ofstream(bad, std::ios::binary) << bytes;
+    for (const bool asFile : {true, false}) {
+      try {
+        runCommand({"--tokenizer", dir, asFile ? "--file" : "--text", asFile ? bad : bytes}, out);
+        QFAIL(("accepted invalid UTF-8 at byte " + std::to_string(offset) + (asFile ? " in a file" : " as --text"))
+                  .c_str());
+      } catch (const TokenizerError& e) {
+        const std::string why = e.what();
+        QVERIFY2(why.find("invalid UTF-8 at byte offset " + std::to_string(offset)) != std::string::npos, e.what());
+        QVERIFY2(why.find(asFile ? bad : std::string("--text")) != std::string::npos, e.what());
+      }
+    }
+  }
+  std::ofstream(bad, std::ios::binary)
+      << "caf\xc3\xa9 \xe9\x95\xbf \xf0\x9f\x98\x80 \xef\xbf\xbd";  // valid, U+FFFD too
+  QCOMPARE(runCommand({"--tokenizer", dir, "--file", bad}, out), 0);
+  QCOMPARE(nlohmann::json::parse(out).get<std::vector<int>>(), tok.encode(longrl::test::fileBytes(bad)));
 }
 
 // `--sft` writes, per record SFT would train on, the chat-rendered prompt and the response + <|im_end|>;

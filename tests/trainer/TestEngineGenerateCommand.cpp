@@ -49,6 +49,7 @@ class TestEngineGenerateCommand : public QObject {
   void textOutputAndGroups();
   void yarnModelGeneratesPastItsWindow();
   void usageErrors();
+  void refusesPromptsPastTheContext();
   void serveAnswersAndStopsOnSigterm();
 
  private:
@@ -162,6 +163,38 @@ void TestEngineGenerateCommand::usageErrors() {
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--port", "70000"}), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--max-request-bytes", "10"}), cli::UsageError);
   QVERIFY_EXCEPTION_THROWN(run(cli::serveCommand(), {"--model", dir_, "--nope"}), cli::UsageError);
+}
+
+// The YaRN tiny model reads 1,024 tokens: a prompt of N tokens may ask for 1024 - N new ones, not
+// one more (the model would otherwise run on past its context), and the refusal gives the lengths.
+void TestEngineGenerateCommand::refusesPromptsPastTheContext() {
+  const std::string dir = test::freshTempDir("generate-context") + "/model";
+  QCOMPARE(run(cli::initModelCommand(), {"--preset", "qwen3-yarn-tiny", dir, "--seed", "5"}), 0);
+  auto loaded = engine::LoadedModel::load(dir);
+  QCOMPARE(loaded.contextLength(), int64_t(1024));
+  std::string prompt;
+  for (int i = 0; i < 110; ++i) prompt += "line " + std::to_string(i) + ". ";  // 990 bytes: byte tokens
+  const auto promptTokens = static_cast<int64_t>(loaded.tokenizer.encode(prompt).size());
+  QVERIFY2(promptTokens > 900 && promptTokens < 1024, qPrintable(QString("%1 prompt tokens").arg(promptTokens)));
+  const std::string room = std::to_string(1024 - promptTokens);
+  auto generate = [&](const std::string& text, const std::string& maxNew) {
+    return run(cli::generateCommand(),
+               {"--model", dir, "--prompt", text, "--temperature", "0", "--max-new-tokens", maxNew, "--json"});
+  };
+  QCOMPARE(generate(prompt, room), 0);  // exactly the context
+  try {
+    generate(prompt, std::to_string(1024 - promptTokens + 1));
+    QFAIL("one token past the context was accepted");
+  } catch (const cli::UsageError& e) {
+    const std::string why = e.what();
+    for (const std::string& part :
+         std::vector<std::string>{"prompt is " + std::to_string(promptTokens) + " tokens", "context of 1024 tokens",
+                                  "at most --max-new-tokens " + room})
+      QVERIFY2(why.find(part) != std::string::npos, (part + " not in: " + why).c_str());
+  }
+  // A prompt longer than the context on its own.
+  QVERIFY_THROWS_EXCEPTION(cli::UsageError, generate(prompt + prompt, "1"));
+  QVERIFY_THROWS_EXCEPTION(cli::UsageError, generate("hi", "5000"));
 }
 
 void TestEngineGenerateCommand::serveAnswersAndStopsOnSigterm() {

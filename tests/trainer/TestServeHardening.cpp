@@ -1,8 +1,9 @@
 // `longrl serve` against hostile or careless clients, over real HTTP on a loopback port: the API
-// key (what counts as a match), bodies whose size httplib does not bound by itself (chunked,
-// without a length, compressed), JSON nested deep enough to overflow a stack, wrong types in
-// every field (400 naming it, the server still serving afterwards), and the CLI: it binds
-// 127.0.0.1 unless told otherwise and takes its key from LONGRL_API_KEY.
+// key (what counts as a match; the scheme in any case), bodies whose size httplib does not bound
+// by itself (chunked, without a length, compressed), JSON nested deep enough to overflow a stack,
+// wrong types in every field (400 naming it, the server still serving afterwards), and the CLI: it
+// binds 127.0.0.1 unless told otherwise and takes its key from LONGRL_API_KEY. Slow clients:
+// TestServeSlowClients.
 #include <QtTest/QtTest>
 
 #include <arpa/inet.h>
@@ -234,6 +235,21 @@ void TestServeHardening::apiKeyMustMatchExactly() {
     }
   }
   QCOMPARE(client_->Get("/v1/models", httplib::Headers{{"Authorization", std::string("Bearer ") + kKey}})->status, 200);
+  // The scheme is case-insensitive (RFC 7235): clients that send "bearer" are let in.
+  for (const std::string scheme : {"bearer", "BEARER", "bEaReR"}) {
+    const httplib::Headers h{{"Authorization", scheme + " " + kKey}};
+    auto r = client_->Get("/v1/models", h);
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, (scheme + " -> " + std::to_string(r->status)).c_str());
+    r = client_->Post("/v1/chat/completions", h, chatBody().dump(), "application/json");
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, (scheme + " -> " + std::to_string(r->status) + " " + r->body).c_str());
+  }
+  // The token is not: only the scheme.
+  auto r = client_->Get("/v1/models",
+                        httplib::Headers{{"Authorization", "bearer " + QByteArray(kKey).toUpper().toStdString()}});
+  QVERIFY(r);
+  QCOMPARE(r->status, 401);
 }
 
 void TestServeHardening::chunkedBodyIsBounded() {

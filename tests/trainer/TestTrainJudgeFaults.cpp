@@ -147,6 +147,10 @@ void TestTrainJudgeFaults::judgeDown() {
   const auto o = train("down", "http://127.0.0.1:" + std::to_string(port) + "/v1", 2000);
   checkNothingLost(o);
   QCOMPARE(o.errors, o.calls);
+  // Said once before training, naming the key, not only per rollout.
+  QVERIFY2(o.log.find("warning: reward.judge.base_url: the judge at http://127.0.0.1:" + std::to_string(port)) !=
+               std::string::npos,
+           o.log.c_str());
   for (const auto& x : o.rollouts) {
     if (x.judge_verdict.empty()) continue;
     QCOMPARE(x.judge_verdict, std::string("error"));

@@ -30,6 +30,7 @@ class TestValidator : public QObject {
   void metricsAreNamedAsVerl();
   void evalCommandPrintsTable();
   void evalCommandRefusesBadArguments();
+  void evalCommandRefusesPromptsPastTheContext();
 };
 
 void TestValidator::initTestCase() {
@@ -179,7 +180,7 @@ void TestValidator::evalCommandRefusesBadArguments() {
            {{"--n", "4"}, "--k K"},  // the old flag says what replaced it
            {{"--k", "0"}, "--k"},
            {{"--temperature", "0.5"}, "with --k 1"},
-           {{"--k", "3", "--temperature", "0"}, "--temperature must be > 0"},
+           {{"--k", "3", "--temperature", "0"}, "option --temperature expects a number > 0, got '0'"},
            {{"--k", "3", "--top-p", "1.5"}, "--top-p"},
            {{"--judge-url", "http://127.0.0.1:1/v1"}, "--judge-model"},
            {{"--judge-retries", "2"}, "--judge-url"},
@@ -203,6 +204,55 @@ void TestValidator::evalCommandRefusesBadArguments() {
   const std::string problem = refuses({"--model", model_, "--data", unknown}, unknown + ":2: data_source 'gsm8k'");
   QVERIFY2(problem.empty(), problem.c_str());
   QVERIFY(refuses({"--model", model_, "--data", unknown}, "hotpotqa[_...] -> docqa").empty());
+}
+
+// The tiny model reads 4,096 tokens: prompts that do not fit with --max-new-tokens are refused
+// before anything is generated, naming file:line, the example and the lengths, and how many more
+// do not fit; the model would otherwise run on past its context.
+void TestValidator::evalCommandRefusesPromptsPastTheContext() {
+  auto refusal = [&](std::vector<std::string> a) {
+    cli::ArgList args(std::move(a));
+    std::ostringstream out, err;
+    try {
+      cli::evalCommand().run(args, out, err);
+    } catch (const cli::UsageError& e) {
+      if (err.str().find("eval progress") != std::string::npos) return "refused after generating: " + err.str();
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  // Short prompts, but 5,000 new tokens: every example is past the context.
+  std::string why = refusal({"--model", model_, "--data", data_, "--max-new-tokens", "5000"});
+  for (const std::string& part :
+       std::vector<std::string>{data_ + ":1", "--max-new-tokens 5000", "context of 4096 tokens", "9 of the 9"})
+    QVERIFY2(why.find(part) != std::string::npos, (part + " not in: " + why).c_str());
+
+  // One long document among short ones: that one is named, with its prompt's length.
+  const std::string longData = root_ + "/long.jsonl";
+  {
+    std::string document;
+    for (int i = 0; document.size() < 30000; ++i) document += "Sentence " + std::to_string(i) + " of a long text. ";
+    std::ofstream out(longData);
+    out << nlohmann::json{{"document", "short"}, {"question", "q"}, {"answer", "a"}, {"data_source", "hotpotqa"}}.dump()
+        << "\n"
+        << nlohmann::json{{"document", document},
+                          {"question", "q"},
+                          {"answer", "a"},
+                          {"data_source", "hotpotqa"},
+                          {"extra_info", {{"index", 77}}}}
+               .dump()
+        << "\n";
+  }
+  auto loaded = engine::LoadedModel::load(model_);
+  const auto records = dataset::DatasetReader::readFile(longData).records;
+  const auto promptTokens = train::ExampleLoader::prepare(records[1], loaded.tokenizer).inputTokens();
+  QVERIFY2(promptTokens > 4096, qPrintable(QString("the long prompt is only %1 tokens").arg(promptTokens)));
+  why = refusal({"--model", model_, "--data", longData, "--max-new-tokens", "4"});
+  for (const std::string& part :
+       std::vector<std::string>{longData + ":2", "example 77", "prompt is " + std::to_string(promptTokens) + " tokens",
+                                "context of 4096 tokens"})
+    QVERIFY2(why.find(part) != std::string::npos, (part + " not in: " + why).c_str());
+  QVERIFY2(why.find(" of the 2 examples") == std::string::npos, why.c_str());  // only one does not fit
 }
 
 QTEST_GUILESS_MAIN(TestValidator)

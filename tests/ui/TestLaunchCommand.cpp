@@ -1,6 +1,7 @@
 // ShellWords (quote / split) and LaunchCommand (argv of local, ssh and templated launches).
 #include <QtTest/QtTest>
 
+#include <QFileInfo>
 #include <QProcess>
 
 #include "support/TestPaths.h"
@@ -131,8 +132,67 @@ class TestLaunchCommand : public QObject {
   }
 
   void remoteTildeStaysExpandable() {
-    QCOMPARE(LaunchCommand::quoteRemotePath("~/runs/a b"), QString("~/'runs/a b'"));
+    QCOMPARE(LaunchCommand::quoteRemotePath("~/runs/a b"), QString("\"$HOME\"/'runs/a b'"));
     QCOMPARE(LaunchCommand::quoteRemotePath("/abs/x"), QString("/abs/x"));
+    const QString home = qEnvironmentVariable("HOME");
+    QCOMPARE(shellWords(LaunchCommand::quoteRemotePath("~/runs/a b")), QStringList{home + "/runs/a b"});
+    QCOMPARE(shellWords(LaunchCommand::quoteRemotePath("~")), QStringList{home});
+    // "$HOME" expands inside a larger word too, where a ~ would not.
+    QCOMPARE(shellWords("--dir=" + LaunchCommand::quoteRemotePath("~/r")), QStringList{"--dir=" + home + "/r"});
+  }
+
+  // A quoted '~/bin/longrl' never expanded: the remote shell looked for a directory named ~.
+  void sshExpandsTildeInTheProgramAndTheRunDir() {
+    LaunchSpec s = baseSpec();
+    s.kind = LaunchSpec::Kind::Ssh;
+    s.host = "gpu-box";
+    s.remoteLongrl = "~/bin/longrl";
+    s.remoteRunDir = "~/runs/a b";
+    const auto c = LaunchCommand::build(s, "/cfg.json", "{}");
+    QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+    const QString home = qEnvironmentVariable("HOME");
+    QCOMPARE(shellWords(c.arguments.last().mid(QString("echo longrl-pid $$; exec ").size())),
+             (QStringList{home + "/bin/longrl", "train", "--config", "-", "--run-dir", home + "/runs/a b", "--events",
+                          "stdout"}));
+    s.remoteLongrl = "~bob/bin/longrl";  // another user's home: not expanded, so refused
+    QVERIFY2(LaunchCommand::build(s, "/cfg.json", "{}").error.contains("'~bob/bin/longrl': only ~/ is expanded"),
+             qPrintable(LaunchCommand::build(s, "/cfg.json", "{}").error));
+  }
+
+  // Without a shell nothing expands ~: a template word passed as is must not carry one.
+  void templateRefusesTildeWhereNoShellReadsIt() {
+    LaunchSpec s = baseSpec();
+    s.kind = LaunchSpec::Kind::Template;
+    s.remoteLongrl = "~/bin/longrl";
+    s.templ = "srun {command}";
+    QVERIFY2(LaunchCommand::build(s, "/cfg.json", "{}").error.contains("'~/bin/longrl': no shell expands ~"),
+             qPrintable(LaunchCommand::build(s, "/cfg.json", "{}").error));
+    s.templ = "srun {longrl} train";
+    QVERIFY(LaunchCommand::build(s, "/cfg.json", "{}").error.contains("give the full path"));
+    s.templ = "bash -lc '{longrl} --version'";  // a shell reads this word: "$HOME"/ expands there
+    const auto c = LaunchCommand::build(s, "/cfg.json", "{}");
+    QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+    QCOMPARE(shellWords(c.arguments.last()), (QStringList{qEnvironmentVariable("HOME") + "/bin/longrl", "--version"}));
+  }
+
+  // {run_dir}, {longrl} and {config} inside a larger word were pasted raw into a line a shell
+  // runs. The payloads only touch files in a temporary directory, so a regression shows as a file.
+  void templatePlaceholdersInsideAWordAreQuoted() {
+    const QString tmp = QString::fromStdString(longrl::test::freshTempDir("launch-hostile"));
+    LaunchSpec s = baseSpec();
+    s.kind = LaunchSpec::Kind::Template;
+    s.remoteRunDir = "/x'; touch " + tmp + "/pwned1 #";
+    s.remoteLongrl = "/opt/a \"$(touch " + tmp + "/pwned2)\"/longrl";
+    const QString config = "/c`touch " + tmp + "/pwned3`.json";
+    for (const QString& templ : {QStringLiteral("bash -lc '{run_dir} {longrl} {config} {nproc}'"),
+                                 QStringLiteral("ssh gpu-box '{run_dir} {longrl} {config} {nproc}'")}) {
+      s.templ = templ;
+      const auto c = LaunchCommand::build(s, config, "{}");
+      QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+      const QString sentConfig = templ.startsWith("ssh") ? "-" : config;
+      QCOMPARE(shellWords(c.arguments.last()), (QStringList{s.remoteRunDir, s.remoteLongrl, sentConfig, "1"}));
+    }
+    for (const char* f : {"/pwned1", "/pwned2", "/pwned3"}) QVERIFY2(!QFileInfo::exists(tmp + f), f);
   }
 
   void templateSubstitutesWholeValuesWithoutAShell() {
@@ -152,7 +212,9 @@ class TestLaunchCommand : public QObject {
     s.templ = "env A=1 {longrl} train --config {config} --run-dir=x{run_dir} --nproc {nproc}";
     c = LaunchCommand::build(s, "/c {run_dir}.json", "{}");  // a value holding a placeholder stays a value
     QCOMPARE(c.arguments, (QStringList{"A=1", "/opt/longrl/bin/longrl", "train", "--config", "/c {run_dir}.json",
-                                       "--run-dir=x/scratch/run '; rm -rf / #", "--nproc", "8"}));
+                                       "--run-dir=x'/scratch/run '\\''; rm -rf / #'", "--nproc", "8"}));
+    // Inside a larger word a value is quoted as for a shell: one might read that word.
+    QCOMPARE(shellWords(c.arguments[5]), QStringList{"--run-dir=x/scratch/run '; rm -rf / #"});
   }
 
   void templateStartingWithSshQuotesValues() {

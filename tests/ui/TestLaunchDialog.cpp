@@ -1,5 +1,7 @@
 // RunLauncherDialog: validation messages next to the fields (RunConfig's own checks), Start
-// enabled only when valid, phases table editing, config load/save; PhasesModel under the tester.
+// enabled only when valid, phases table editing, config load/save, the judge's URL and API key
+// variable shown before Start (and a variable not named like a key asked about); PhasesModel under
+// the tester.
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
@@ -173,6 +175,118 @@ class TestLaunchDialog : public QObject {
     d.field("launch.template")->setText("srun -N 1 --gpus-per-node 8 {command}");
     QVERIFY(startEnabled(d));
     QCOMPARE(d.launchSpec().kind, LaunchSpec::Kind::Template);
+  }
+
+  // Before Start the judge group says which variable's value goes to which URL; a key's name needs
+  // no question.
+  void judgeUrlAndKeyVariableShownBeforeStart() {
+    RunLauncherDialog d;
+    fillValid(d);
+    auto* summary = d.findChild<QLabel*>("judgeSummary");
+    QVERIFY(summary);
+    QVERIFY(!summary->isVisibleTo(&d));  // no judge: nothing is sent
+    QCOMPARE(d.field("reward.judge.api_key_env")->text(), QString("OPENAI_API_KEY"));
+    d.findChild<QCheckBox*>("reward.judge.enabled")->setChecked(true);
+    d.field("reward.judge.base_url")->setText("http://judge.example:8000/v1");
+    d.field("reward.judge.model")->setText("qwen-judge");
+    QVERIFY(summary->isVisibleTo(&d));
+    QVERIFY2(summary->text().contains("$OPENAI_API_KEY") && summary->text().contains("http://judge.example:8000/v1"),
+             qPrintable(summary->text()));
+    d.field("reward.judge.api_key_env")->setText("HF_TOKEN");
+    QVERIFY2(summary->text().contains("$HF_TOKEN"), qPrintable(summary->text()));
+    QCOMPARE(d.config().reward.judge.apiKeyEnv, std::string("HF_TOKEN"));
+    int asked = 0;
+    d.setConsentPrompt([&](const QString&) { return ++asked, false; });
+    d.findChild<QPushButton*>("start")->click();
+    QCOMPARE(asked, 0);
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    d.field("reward.judge.api_key_env")->setText("MY KEY");  // not a variable name: an error, no question
+    QCOMPARE(d.errorText("reward.judge.api_key_env"),
+             QString("must be an environment variable name (letters, digits and _, not starting with a digit), got "
+                     "'MY KEY'"));
+    QVERIFY(!startEnabled(d));
+  }
+
+  // HOME as the key variable: Start is allowed but asks first, naming the variable and the URL; No
+  // keeps the dialog open, Yes starts with allow_any_key_env set, for that variable and URL only.
+  void keyVariableNotLikeAKeyIsAskedAtStart() {
+    RunLauncherDialog d;
+    fillValid(d);
+    d.findChild<QCheckBox*>("reward.judge.enabled")->setChecked(true);
+    d.field("reward.judge.base_url")->setText("http://judge.example:8000/v1");
+    d.field("reward.judge.model")->setText("qwen-judge");
+    d.field("reward.judge.api_key_env")->setText("HOME");
+    QVERIFY2(startEnabled(d), qPrintable(d.errorText("reward.judge.api_key_env")));
+    QCOMPARE(d.errorText("reward.judge.api_key_env"), QString());
+    const QString summary = d.findChild<QLabel*>("judgeSummary")->text();
+    QVERIFY2(summary.contains("$HOME") && summary.contains("not named like an API key"), qPrintable(summary));
+    QStringList questions;
+    bool answer = false;
+    d.setConsentPrompt([&](const QString& q) {
+      questions << q;
+      return answer;
+    });
+    d.findChild<QPushButton*>("start")->click();
+    QCOMPARE(questions.size(), 1);
+    QVERIFY2(questions[0].contains("$HOME") && questions[0].contains("http://judge.example:8000/v1"),
+             qPrintable(questions[0]));
+    QVERIFY(d.result() != QDialog::Accepted);
+    QVERIFY(!d.config().reward.judge.allowAnyKeyEnv);
+    answer = true;
+    d.findChild<QPushButton*>("start")->click();
+    QCOMPARE(questions.size(), 2);
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    QVERIFY(d.config().reward.judge.allowAnyKeyEnv);
+    QVERIFY(d.configJson().contains("\"allow_any_key_env\": true"));
+    QVERIFY(longrl::config::RunConfig::check(nlohmann::json::parse(d.configJson().toStdString())).empty());
+    d.field("reward.judge.base_url")->setText("http://elsewhere.example/v1");  // consent was for the other URL
+    QVERIFY(!d.config().reward.judge.allowAnyKeyEnv);
+  }
+
+  // A shared config naming HOME (and allowing it itself) loads, shows HOME and its URL, and Start
+  // still asks: the file's allow_any_key_env is not the user's answer.
+  void sharedConfigWithAnyKeyVariableStillAsks() {
+    RunLauncherDialog d;
+    fillValid(d);
+    LaunchSpec spec = d.launchSpec();
+    nlohmann::json j = nlohmann::json::parse(d.configJson().toStdString());
+    j["reward"]["judge"] = {{"enabled", true},
+                            {"base_url", "https://collector.example/v1"},
+                            {"model", "m"},
+                            {"api_key_env", "HOME"},
+                            {"allow_any_key_env", true}};
+    const QString path = tmp_ + "/shared-home.json";
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray::fromStdString(j.dump(2)));
+    f.close();
+    QVERIFY2(d.loadFile(path), qPrintable(d.generalErrorText()));
+    d.setLaunchSpec(spec);
+    QCOMPARE(d.field("reward.judge.api_key_env")->text(), QString("HOME"));
+    const QString summary = d.findChild<QLabel*>("judgeSummary")->text();
+    QVERIFY2(summary.contains("$HOME") && summary.contains("https://collector.example/v1"), qPrintable(summary));
+    QVERIFY(!d.config().reward.judge.allowAnyKeyEnv);
+    int asked = 0;
+    d.setConsentPrompt([&](const QString&) { return ++asked, false; });
+    QVERIFY(startEnabled(d));
+    d.findChild<QPushButton*>("start")->click();
+    QCOMPARE(asked, 1);
+    QVERIFY(d.result() != QDialog::Accepted);
+
+    j["reward"]["judge"].erase("allow_any_key_env");  // without it, the file still loads for the question
+    QFile g(tmp_ + "/shared-home-2.json");
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write(QByteArray::fromStdString(j.dump(2)));
+    g.close();
+    QVERIFY2(d.loadFile(g.fileName()), qPrintable(d.generalErrorText()));
+    QCOMPARE(d.field("reward.judge.api_key_env")->text(), QString("HOME"));
+    j["grpo"]["lr"] = -1;  // other problems are still refused
+    QFile h(tmp_ + "/shared-home-3.json");
+    QVERIFY(h.open(QIODevice::WriteOnly));
+    h.write(QByteArray::fromStdString(j.dump(2)));
+    h.close();
+    QVERIFY(!d.loadFile(h.fileName()));
+    QVERIFY2(d.generalErrorText().contains("grpo.lr"), qPrintable(d.generalErrorText()));
   }
 
   void runDirectoryAndTrainerAreChecked() {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
 #include "core/dataset/DatasetReader.h"
@@ -193,29 +194,24 @@ struct DemoArgs {
 DemoArgs parseDemoArgs(ArgList& args) {
   DemoArgs a;
   a.runDir = fs::absolute(args.require("run-dir")).lexically_normal().string();
-  a.minutes = args.takeDoubleOr("minutes", kDemoMinutes);
-  a.threads = args.takeIntOr("threads", 1);
+  a.minutes = args.takeDouble("minutes", ArgList::Range::aboveUpTo(0, 60.0 * 24 * 365), kDemoMinutes);
+  a.threads = args.takeThreads(1);
   a.events = args.take("events");
   a.fromScratch = args.takeFlag("from-scratch");
   a.dataOnly = args.takeFlag("data-only");
   a.makeWarmStart = args.take("make-warm-start");
-  a.warmStartSteps = args.takeIntOr("warm-start-steps", kWarmStartSteps);
-  a.warmStartLr = args.takeDoubleOr("warm-start-lr", kWarmStartLr);
-  a.sftPerBand =
-      args.takeIntOr("sft-per-band", a.makeWarmStart ? kWarmStartSftPerBand : demo::DemoDatasetOptions{}.sftPerBand);
+  a.warmStartSteps = args.takeInt("warm-start-steps", 1, limits::kMaxSteps, kWarmStartSteps);
+  a.warmStartLr = args.takeDouble("warm-start-lr", ArgList::Range::aboveUpTo(0, 1), kWarmStartLr);
+  a.sftPerBand = args.takeInt("sft-per-band", 1, 1000000,
+                              a.makeWarmStart ? kWarmStartSftPerBand : demo::DemoDatasetOptions{}.sftPerBand);
   // A last phase in mode "memory" on documents longer than the model's window (off by default:
   // each of its steps reads ~25 sections per trajectory, about a minute on two cores).
-  a.memorySteps = args.takeIntOr("memory-steps", 0);
+  a.memorySteps = args.takeInt("memory-steps", 0, limits::kMaxSteps, 0);
   // Data-parallel ranks give the same weights as one process (TestTrainDistributed) in about half
   // the time on two cores.
-  a.nproc = args.takeIntOr("nproc", std::clamp<long long>(std::thread::hardware_concurrency(), 1, 2));
+  a.nproc =
+      args.takeInt("nproc", 1, limits::kMaxProcesses, std::clamp<long long>(std::thread::hardware_concurrency(), 1, 2));
   args.finish();
-  if (a.nproc < 1) throw UsageError("--nproc must be positive");
-  if (a.memorySteps < 0) throw UsageError("--memory-steps must be 0 (no memory phase) or positive");
-  if (a.warmStartSteps < 1) throw UsageError("--warm-start-steps must be positive");
-  if (a.sftPerBand < 1) throw UsageError("--sft-per-band must be positive");
-  if (!(a.warmStartLr > 0)) throw UsageError("--warm-start-lr must be positive");
-  if (a.minutes <= 0) throw UsageError("--minutes must be positive");
   if (a.events && *a.events != "stdout") throw UsageError("--events takes only 'stdout'");
   return a;
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "core/eval/EvalTable.h"
 #include "trainer/cli/EvalRun.h"
@@ -19,21 +20,14 @@ std::vector<std::string> splitComma(const std::string& s) {
   return out;
 }
 
-double toDouble(const std::string& v, const char* name) {
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end) throw UsageError(std::string("option --") + name + " expects a number, got '" + v + "'");
-  return x;
-}
-
 // The judge from --judge-* flags or a run config's reward.judge (not both).
 config::JudgeConfig takeJudge(ArgList& args) {
   const auto url = args.take("judge-url");
   const auto model = args.take("judge-model");
   const auto keyEnv = args.take("judge-api-key-env");
-  const auto timeout = args.take("judge-timeout-ms");
-  const auto retries = args.take("judge-retries");
-  const auto concurrency = args.take("judge-concurrency");
+  const auto timeout = args.takeInt("judge-timeout-ms", 1, limits::kMaxTimeoutMs);
+  const auto retries = args.takeInt("judge-retries", 0, limits::kMaxRetries);
+  const auto concurrency = args.takeInt("judge-concurrency", 1, limits::kMaxConcurrent);
   const auto configPath = args.take("config");
   config::JudgeConfig j;
   if (configPath) {
@@ -53,17 +47,9 @@ config::JudgeConfig takeJudge(ArgList& args) {
   j.apiKeyEnv = keyEnv ? *keyEnv : "";
   if (keyEnv && !std::getenv(keyEnv->c_str()))
     throw UsageError("--judge-api-key-env: environment variable " + *keyEnv + " is not set");
-  auto positive = [](const std::optional<std::string>& v, const char* name, int64_t fallback) -> int64_t {
-    if (!v) return fallback;
-    char* end = nullptr;
-    const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end || n < 0)
-      throw UsageError(std::string("--") + name + ": expected an integer >= 0, got '" + *v + "'");
-    return n;
-  };
-  j.timeoutMs = positive(timeout, "judge-timeout-ms", j.timeoutMs);
-  j.maxRetries = positive(retries, "judge-retries", j.maxRetries);
-  j.maxConcurrent = std::max<int64_t>(1, positive(concurrency, "judge-concurrency", j.maxConcurrent));
+  j.timeoutMs = timeout.value_or(j.timeoutMs);
+  j.maxRetries = retries.value_or(j.maxRetries);
+  j.maxConcurrent = concurrency.value_or(j.maxConcurrent);
   return j;
 }
 
@@ -75,27 +61,22 @@ EvalRunOptions takeOptions(ArgList& args) {
   EvalRunOptions o;
   o.model = args.require("model");
   o.data = args.require("data");
-  o.limit = args.takeIntOr("limit", 0);
+  o.limit = args.takeInt("limit", 0, limits::kMaxCount, 0);
   if (const auto by = args.take("by")) o.byKeys = splitComma(*by);
-  o.maxNewTokens = args.takeIntOr("max-new-tokens", 256);
-  const long long k = args.takeIntOr("k", 1);
-  const auto temperature = args.take("temperature");
-  const auto topP = args.take("top-p");
-  o.temperature = temperature ? toDouble(*temperature, "temperature") : 0.7;
-  o.topP = topP ? toDouble(*topP, "top-p") : 0.95;
-  const long long seed = args.takeIntOr("seed", 0);
-  o.threads = static_cast<int>(args.takeIntOr("threads", 0));
+  o.maxNewTokens = args.takeInt("max-new-tokens", 1, limits::kMaxTokens, 256);
+  const long long k = args.takeInt("k", 1, limits::kMaxSamples, 1);
+  // > 0: the greedy column is the temperature-0 answer.
+  const auto temperature = args.takeDouble("temperature", ArgList::Range::above(0));
+  const auto topP = args.takeDouble("top-p", ArgList::Range::aboveUpTo(0, 1));
+  o.temperature = temperature.value_or(0.7);
+  o.topP = topP.value_or(0.95);
+  const long long seed = args.takeInt("seed", 0, limits::kMaxSeed, 0);
+  o.threads = static_cast<int>(args.takeThreads());
   o.judge = takeJudge(args);
-  if (o.limit < 0) throw UsageError("--limit must be >= 0");
-  if (o.maxNewTokens < 1) throw UsageError("--max-new-tokens must be positive");
-  if (k < 1 || k > 1024) throw UsageError("--k must be between 1 and 1024");
   if (k == 1 && (temperature || topP))
     throw UsageError(
         "--temperature and --top-p set the sampling of the --k samples; with --k 1 there are none "
         "(the greedy column is at temperature 0)");
-  if (o.temperature <= 0) throw UsageError("--temperature must be > 0 (the greedy column is the temperature-0 answer)");
-  if (o.topP <= 0 || o.topP > 1) throw UsageError("--top-p must be in (0, 1]");
-  if (seed < 0) throw UsageError("--seed must be >= 0");
   o.k = static_cast<int>(k);
   o.seed = static_cast<uint64_t>(seed);
   return o;

@@ -59,6 +59,30 @@ std::vector<dataset::DatasetRecord> readRecords(const EvalRunOptions& o, const r
   return records;
 }
 
+// Refuses, before anything is generated, examples whose prompt and --max-new-tokens do not fit in
+// the model's context (past it the model runs on into positions it never learned): names the
+// first, counts the others.
+void requireFitsContext(const std::vector<train::TrainExample>& examples, int64_t maxNew, int64_t context,
+                        const std::string& model) {
+  const train::TrainExample* first = nullptr;
+  size_t over = 0;
+  for (const auto& e : examples)
+    if (maxNew > context - e.inputTokens()) {
+      ++over;
+      if (!first) first = &e;
+    }
+  if (!first) return;
+  const auto& r = first->record;
+  std::string message = r.sourceFile + ":" + std::to_string(r.line);
+  if (!first->id.empty()) message += " (example " + first->id + ")";
+  message += ": the prompt is " + std::to_string(first->inputTokens()) + " tokens and --max-new-tokens " +
+             std::to_string(maxNew) + ": together more than the model's context of " + std::to_string(context) +
+             " tokens (" + model + "/config.json)";
+  if (over > 1)
+    message += "; " + std::to_string(over) + " of the " + std::to_string(examples.size()) + " examples do not fit";
+  throw UsageError(message + "; lower --max-new-tokens or leave the long examples out");
+}
+
 }  // namespace
 
 eval::EvalReport EvalRun::run(const EvalRunOptions& o, const Progress& progress) {
@@ -72,6 +96,7 @@ eval::EvalReport EvalRun::run(const EvalRunOptions& o, const Progress& progress)
   auto loaded = engine::LoadedModel::load(o.model);
   std::vector<train::TrainExample> examples;
   for (auto& r : records) examples.push_back(train::ExampleLoader::prepare(std::move(r), loaded.tokenizer));
+  requireFitsContext(examples, o.maxNewTokens, loaded.contextLength(), o.model);
   engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
   train::Validator validator(eng, loaded.tokenizer, *reward);
 

@@ -25,7 +25,8 @@ struct EvalRunOptions {
 // The papers' evaluation of one model on one dataset: a greedy pass (one answer per example at
 // temperature 0) and, for K > 1, a sampled pass (K answers per example), scored with the reward
 // training uses (train::RewardSetup: rule, and the judge when one is configured, max of the two).
-// Every data_source is checked against the routing table before anything is generated.
+// Every data_source is checked against the routing table, and every prompt with maxNewTokens
+// against the model's context, before anything is generated.
 class EvalRun {
  public:
   // progress(pass, done, total): pass is "greedy" or "sampled"; examples generated so far.

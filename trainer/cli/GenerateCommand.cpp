@@ -1,11 +1,14 @@
 #include "trainer/cli/GenerateCommand.h"
 
 #include <chrono>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "trainer/engine/GenerationEngine.h"
 #include "trainer/engine/LenientDecoder.h"
@@ -23,6 +26,19 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
+// Refuses a prompt that, with the tokens to generate, does not fit in the model's context: past
+// it the model runs on, slower and slower, into positions it never learned.
+void requireFitsContext(int64_t promptTokens, long long maxNew, int64_t context, const std::string& dir) {
+  if (maxNew <= context - promptTokens) return;
+  const std::string fix = promptTokens < context
+                              ? "give at most --max-new-tokens " + std::to_string(context - promptTokens) +
+                                    " for this prompt, or shorten it"
+                              : "shorten the prompt";
+  throw UsageError("the prompt is " + std::to_string(promptTokens) + " tokens and --max-new-tokens " +
+                   std::to_string(maxNew) + ": together more than the model's context of " + std::to_string(context) +
+                   " tokens (" + dir + "/config.json); " + fix);
+}
+
 }  // namespace
 
 Command generateCommand() {
@@ -38,42 +54,30 @@ Command generateCommand() {
     const auto promptFile = args.take("prompt-file");
     const bool chat = args.takeFlag("chat");
     const bool noThinking = args.takeFlag("no-thinking");
-    const long long maxNew = args.takeIntOr("max-new-tokens", 128);
-    const auto temperatureArg = args.take("temperature");
-    const auto topPArg = args.take("top-p");
-    const auto topKArg = args.take("top-k");
-    const long long n = args.takeIntOr("n", 1);
-    const long long seed = args.takeIntOr("seed", 0);
+    const long long maxNew = args.takeInt("max-new-tokens", 1, limits::kMaxTokens, 128);
+    const auto temperature = args.takeDouble("temperature", ArgList::Range::atLeast(0));
+    const auto topP = args.takeDouble("top-p", ArgList::Range::aboveUpTo(0, 1));
+    const auto topK = args.takeInt("top-k", 0, std::numeric_limits<int32_t>::max());
+    const long long n = args.takeInt("n", 1, limits::kMaxSamples, 1);
+    const long long seed = args.takeInt("seed", 0, limits::kMaxSeed, 0);
     const auto stop = args.take("stop");
-    const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const int threads = static_cast<int>(args.takeThreads());
     const bool json = args.takeFlag("json");
     args.finish();
     if (promptArg.has_value() == promptFile.has_value())
       throw UsageError("give exactly one of --prompt and --prompt-file");
-    if (maxNew < 0) throw UsageError("--max-new-tokens must be >= 0");
-    if (n < 1 || n > 1024) throw UsageError("--n must be between 1 and 1024");
-    if (seed < 0) throw UsageError("--seed must be >= 0");
-    auto number = [](const std::optional<std::string>& v, const char* name, double fallback) {
-      if (!v) return fallback;
-      try {
-        size_t used = 0;
-        const double d = std::stod(*v, &used);
-        if (used != v->size()) throw std::invalid_argument("trailing");
-        return d;
-      } catch (const std::exception&) {
-        throw UsageError(std::string("--") + name + " expects a number, got '" + *v + "'");
-      }
-    };
 
     model::applyTorchThreads(threads);
     auto loaded = engine::LoadedModel::load(dir);
     engine::SamplingParams params;
-    params.temperature = number(temperatureArg, "temperature", loaded.defaultTemperature);
-    params.topP = number(topPArg, "top-p", loaded.defaultTopP);
-    params.topK = static_cast<int64_t>(number(topKArg, "top-k", static_cast<double>(loaded.defaultTopK)));
-    if (params.temperature < 0) throw UsageError("--temperature must be >= 0");
-    if (!(params.topP > 0 && params.topP <= 1)) throw UsageError("--top-p must be in (0, 1]");
-    if (params.topK < 0) throw UsageError("--top-k must be >= 0");
+    params.temperature = temperature.value_or(loaded.defaultTemperature);
+    params.topP = topP.value_or(loaded.defaultTopP);
+    params.topK = topK.value_or(loaded.defaultTopK);
+    // The flags were checked when taken; the model's generation_config.json defaults are checked here.
+    if (!(params.temperature >= 0) || !(params.topP > 0 && params.topP <= 1) || params.topK < 0)
+      throw UsageError(dir + "/generation_config.json: temperature " + std::to_string(params.temperature) + ", top_p " +
+                       std::to_string(params.topP) + " or top_k " + std::to_string(params.topK) +
+                       " is out of range; give --temperature, --top-p and --top-k");
     params.maxNewTokens = maxNew;
     params.n = static_cast<int>(n);
     params.seed = static_cast<uint64_t>(seed);
@@ -87,6 +91,7 @@ Command generateCommand() {
     }
     const auto ids = loaded.tokenizer.encode(prompt);
     if (ids.empty()) throw UsageError("the prompt encodes to no tokens");
+    requireFitsContext(static_cast<int64_t>(ids.size()), maxNew, loaded.contextLength(), dir);
     engine::GenerationEngine eng(loaded.model, loaded.engineOptions());
     engine::LenientDecoder decoder(loaded.tokenizer);
 

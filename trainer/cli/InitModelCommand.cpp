@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
+#include "trainer/model/ModelSize.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/model/TorchThreads.h"
@@ -128,15 +130,15 @@ Command initModelCommand() {
       "write a randomly initialised Qwen3, Qwen2 or Qwen3-MoE model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const std::string preset = args.require("preset");
-    const long long seed = args.takeIntOr("seed", 0);
-    const long long vocab = args.takeIntOr("vocab-size", 0);
+    const long long seed = args.takeInt("seed", 0, limits::kMaxSeed, 0);
+    // A tokenizer needs at least two ids; 16M is far beyond any real vocabulary.
+    const auto vocab = args.takeInt("vocab-size", 2, 1LL << 24);
     const std::string dtypeName = args.takeOr("dtype", "float32");
-    const int threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const int threads = static_cast<int>(args.takeThreads());
     const std::string corpus = args.takeOr("tokenizer-corpus", "");
     auto positionals = args.takePositionals();
     args.finish();
     if (positionals.size() != 1) throw UsageError("expected exactly one OUT_DIR");
-    if (seed < 0) throw UsageError("--seed must be >= 0");
     const std::string dir = positionals[0];
     torch::Dtype dtype;
     try {
@@ -145,9 +147,14 @@ Command initModelCommand() {
       throw UsageError(e.what());
     }
     model::QwenConfig config = initModelPreset(preset);
-    if (vocab != 0) {
-      if (vocab < 2) throw UsageError("--vocab-size must be at least 2");
-      config.vocabSize = vocab;
+    if (vocab) config.vocabSize = *vocab;
+    // Before anything is written: a size past memory fails here, naming the flag, not in LibTorch.
+    const std::string source = "--preset " + preset + (vocab ? " --vocab-size " + std::to_string(*vocab) : "");
+    try {
+      config.validate(source);
+      model::ModelSize::requireFits(config, source);
+    } catch (const model::ModelConfigError& e) {
+      throw UsageError(e.what());
     }
     model::applyTorchThreads(threads);
     std::filesystem::create_directories(dir);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "trainer/engine/LoadedModel.h"
 #include "trainer/model/TorchThreads.h"
@@ -32,20 +33,16 @@ Command serveCommand() {
     serve::ChatServerOptions o;
     const std::string dir = args.require("model");
     o.host = args.takeOr("host", "127.0.0.1");
-    const long long port = args.takeIntOr("port", 8000);
+    const long long port = args.takeInt("port", 0, 65535, 8000);
     const char* envKey = std::getenv("LONGRL_API_KEY");
     o.apiKey = args.takeOr("api-key", envKey ? envKey : "");
     o.modelName = args.takeOr("model-name", std::filesystem::path(dir).filename().string());
-    const long long maxBytes = args.takeIntOr("max-request-bytes", static_cast<long long>(o.maxRequestBytes));
-    const long long maxQueue = args.takeIntOr("max-queue", static_cast<long long>(o.maxQueued));
-    const long long maxTokens = args.takeIntOr("max-tokens", o.defaultMaxTokens);
-    o.threads = static_cast<int>(args.takeIntOr("threads", 0));
+    const long long maxBytes =
+        args.takeInt("max-request-bytes", 1024, 1LL << 30, static_cast<long long>(o.maxRequestBytes));
+    const long long maxQueue = args.takeInt("max-queue", 1, 1LL << 20, static_cast<long long>(o.maxQueued));
+    const long long maxTokens = args.takeInt("max-tokens", 1, limits::kMaxTokens, o.defaultMaxTokens);
+    o.threads = static_cast<int>(args.takeThreads());
     args.finish();
-    if (port < 0 || port > 65535) throw UsageError("--port must be between 0 and 65535");
-    if (maxBytes < 1024 || maxBytes > (1LL << 30))
-      throw UsageError("--max-request-bytes must be between 1024 and 1073741824 (1 GiB)");
-    if (maxQueue < 1) throw UsageError("--max-queue must be >= 1");
-    if (maxTokens < 1) throw UsageError("--max-tokens must be >= 1");
     if (o.modelName.empty()) o.modelName = "longrl";
     o.port = static_cast<int>(port);
     o.maxRequestBytes = static_cast<size_t>(maxBytes);

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/cli/OptionLimits.h"
 #include "core/cli/UsageError.h"
 #include "core/config/RunConfig.h"
 #include "core/store/RunStore.h"
@@ -177,14 +178,12 @@ Command trainCommand() {
     const std::string runDir = args.require("run-dir");
     const bool resume = args.takeFlag("resume");
     const bool sftOnly = args.takeFlag("sft-only");
-    const long long nproc = args.takeIntOr("nproc", 1);
+    const long long nproc = args.takeInt("nproc", 1, limits::kMaxProcesses, 1);
     const std::string events = args.takeOr("events", "");
-    const long long threads = args.takeIntOr("threads", 0);
-    const long long microTokens = args.takeIntOr("micro-batch-tokens", 16384);
+    const long long threads = args.takeThreads();
+    const long long microTokens = args.takeInt("micro-batch-tokens", 1, limits::kMaxTokens, 16384);
     args.finish();
     if (!events.empty() && events != "stdout") throw UsageError("--events takes 'stdout'");
-    if (nproc < 1 || nproc > 1024) throw UsageError("--nproc takes 1 to 1024 processes");
-    if (microTokens < 1) throw UsageError("--micro-batch-tokens must be positive");
     std::string configPath;
     if (configArg) configPath = *configArg;
     else if (resume) configPath = (std::filesystem::path(runDir) / "config.json").string();

@@ -61,4 +61,9 @@ EngineOptions LoadedModel::engineOptions() const {
   return o;
 }
 
+int64_t LoadedModel::contextLength() const {
+  const auto& c = model->config();
+  return c.ropeScaling.contextLength(c.maxPositionEmbeddings);
+}
+
 }  // namespace longrl::engine

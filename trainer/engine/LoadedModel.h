@@ -27,6 +27,9 @@ struct LoadedModel {
   static LoadedModel load(const std::string& dir, torch::Device device = torch::kCPU);
   // EngineOptions with this model's eos ids, tokenizer decode and pad id.
   EngineOptions engineOptions() const;
+  // The most tokens the model reads, prompt and generation together: config.json's
+  // max_position_embeddings, stretched by its rope_scaling. serve, eval and generate refuse past it.
+  int64_t contextLength() const;
 };
 
 }  // namespace longrl::engine

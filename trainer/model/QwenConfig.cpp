@@ -1,6 +1,7 @@
 #include "trainer/model/QwenConfig.h"
 
 #include <fstream>
+#include <limits>
 
 namespace longrl::model {
 namespace {
@@ -87,6 +88,9 @@ void QwenConfig::validate(const std::string& source) const {
   positive(numKeyValueHeads, "num_key_value_heads");
   positive(headDim, "head_dim");
   positive(vocabSize, "vocab_size");
+  if (vocabSize > std::numeric_limits<int32_t>::max())  // token ids are int everywhere
+    throw ModelConfigError(source + ": field 'vocab_size' is " + std::to_string(vocabSize) + ", more than " +
+                           std::to_string(std::numeric_limits<int32_t>::max()) + " (token ids are 32-bit)");
   if (numAttentionHeads % numKeyValueHeads != 0)
     throw ModelConfigError(source + ": num_attention_heads (" + std::to_string(numAttentionHeads) +
                            ") is not a multiple of num_key_value_heads (" + std::to_string(numKeyValueHeads) + ")");

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/io/JsonFile.h"
+#include "trainer/model/ModelSize.h"
 #include "trainer/safetensors/SafetensorsError.h"
 #include "trainer/safetensors/ShardedCheckpoint.h"
 
@@ -46,7 +47,9 @@ std::string QwenPretrained::dtypeName(torch::Dtype dtype) {
 }
 
 QwenForCausalLM QwenPretrained::load(const std::string& dir, std::optional<torch::Dtype> dtype, torch::Device device) {
-  const QwenConfig config = QwenConfig::fromFile((fs::path(dir) / "config.json").string());
+  const std::string configPath = (fs::path(dir) / "config.json").string();
+  const QwenConfig config = QwenConfig::fromFile(configPath);
+  ModelSize::requireFits(config, configPath);
   const torch::Dtype target = dtype ? *dtype : dtypeFromName(config.torchDtype);
   auto ckpt = safetensors::ShardedCheckpoint::open(dir);
   QwenForCausalLM model(config);

@@ -14,7 +14,8 @@ namespace longrl::model {
 class QwenPretrained {
  public:
   // `dtype` overrides config.json's torch_dtype. Throws ModelConfigError / SafetensorsError
-  // naming the file and tensor for a missing, mis-shaped or unconvertible weight.
+  // naming the file and tensor for a missing, mis-shaped or unconvertible weight, and
+  // ModelConfigError naming config.json's fields when the model would not fit in memory.
   static QwenForCausalLM load(const std::string& dir, std::optional<torch::Dtype> dtype = std::nullopt,
                               torch::Device device = torch::kCPU);
   // Writes config.json (torch_dtype set from the weights), the weights (sharded when above

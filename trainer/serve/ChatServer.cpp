@@ -1,6 +1,7 @@
 #include "trainer/serve/ChatServer.h"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -12,6 +13,7 @@
 #include "trainer/engine/LenientDecoder.h"
 #include "trainer/model/TorchThreads.h"
 #include "trainer/serve/ApiError.h"
+#include "trainer/serve/BoundedHttpServer.h"
 #include "trainer/serve/ChatRequest.h"
 #include "trainer/serve/ChatResponseBuilder.h"
 #include "trainer/serve/DeltaDecoder.h"
@@ -45,6 +47,8 @@ std::string errorTypeFor(int status) {
       return "authentication_error";
     case 404:
       return "not_found_error";
+    case 408:
+      return "request_timeout";
     case 411:
       return "invalid_request_error";
     case 413:
@@ -54,6 +58,32 @@ std::string errorTypeFor(int status) {
     default:
       return status >= 500 ? "server_error" : "invalid_request_error";
   }
+}
+
+// Whether an Authorization header carries `key` as a bearer token. The scheme is matched in any
+// case (RFC 7235); the token in constant time.
+bool bearerMatches(const std::string& header, const std::string& key) {
+  const size_t space = header.find(' ');
+  if (space == std::string::npos) return false;
+  std::string scheme = header.substr(0, space);
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme == "bearer" && sameSecret(header.substr(space + 1), key);
+}
+
+std::string durationText(int64_t ms) {
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
+ConnectionLimits limitsOf(const ChatServerOptions& o) {
+  ConnectionLimits l;
+  l.maxConnections = o.maxConnections;
+  l.requestTimeout = std::chrono::milliseconds(o.requestTimeoutMs);
+  // Headers and the transfer framing of a chunked body come on top of the body's own limit.
+  l.maxRequestReadBytes = 2 * o.maxRequestBytes + (64u << 10);
+  l.busyBody = dumpJson(ApiError::body("the server is serving its limit of " + std::to_string(o.maxConnections) +
+                                           " connections; retry later",
+                                       "server_busy"));
+  return l;
 }
 
 // A prepared request: the prompt ids and engine parameters.
@@ -69,14 +99,14 @@ struct Job {
 struct ChatServer::Impl {
   Impl(engine::LoadedModel m, ChatServerOptions o)
       : loaded(std::move(m)), options(std::move(o)), engineOptions(loaded.engineOptions()),
-        eng(loaded.model, engineOptions), decoder(loaded.tokenizer) {}
+        eng(loaded.model, engineOptions), decoder(loaded.tokenizer), server(limitsOf(options)) {}
 
   engine::LoadedModel loaded;
   ChatServerOptions options;
   engine::EngineOptions engineOptions;
   engine::GenerationEngine eng;
   engine::LenientDecoder decoder;
-  httplib::Server server;
+  BoundedHttpServer server;
   std::unique_ptr<GenerationWorker> worker;
   std::thread listener;
   std::atomic<bool> stopping{false};
@@ -96,6 +126,9 @@ struct ChatServer::Impl {
     return ChatResponseBuilder(id, static_cast<int64_t>(std::time(nullptr)), options.modelName);
   }
   std::vector<int> stopTokenIds() const { return loaded.eosTokenIds; }
+  std::string timeoutMessage() const {
+    return "the request (headers and body) did not arrive in full within " + durationText(options.requestTimeoutMs);
+  }
 };
 
 // httplib (0.11) bounds only bodies that declare a Content-Length: chunked bodies, bodies without
@@ -116,6 +149,8 @@ std::string ChatServer::Impl::readBody(const httplib::Request& req, httplib::Res
     return true;
   });
   if (tooLarge || !ok) res.set_header("Connection", "close");  // the rest of the body is still unread
+  if (!ok && BoundedHttpServer::requestTimedOut()) throw ApiError(408, timeoutMessage(), "request_timeout");
+  tooLarge = tooLarge || (!ok && BoundedHttpServer::requestTooLarge());
   if (tooLarge || res.status == 413)  // httplib sets 413 itself for a declared Content-Length over the limit
     throw ApiError(413,
                    "the request body is larger than the server's limit of " + std::to_string(options.maxRequestBytes) +
@@ -134,8 +169,7 @@ Job ChatServer::Impl::prepare(const std::string& text) const {
   fmt.extraContext = r.templateKwargs;
   job.openedThinking = loaded.tokenizer.chatTemplate().openedThinking(r.messages, fmt);
   job.promptIds = loaded.tokenizer.encode(loaded.tokenizer.applyChatTemplate(r.messages, fmt));
-  const auto& config = loaded.model->config();
-  const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
+  const int64_t context = loaded.contextLength();
   const auto promptLen = static_cast<int64_t>(job.promptIds.size());
   if (promptLen >= context)
     throw ApiError(400,
@@ -278,7 +312,7 @@ void ChatServer::Impl::routes() {
     };
     if (!options.apiKey.empty()) {
       const std::string auth = req.get_header_value("Authorization");
-      if (!sameSecret(auth, "Bearer " + options.apiKey))
+      if (!bearerMatches(auth, options.apiKey))
         return refuse(401, auth.empty() ? "missing API key: send 'Authorization: Bearer <key>'" : "incorrect API key",
                       "authentication_error");
     }
@@ -294,8 +328,19 @@ void ChatServer::Impl::routes() {
       return refuse(411, "a request body needs a Content-Length here", "invalid_request_error");
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler already wrote its error
+    // httplib answers 400 to headers it could not read; say why when the stream knows.
+    if (BoundedHttpServer::requestTimedOut()) {
+      res.status = 408;
+      res.set_header("Connection", "close");
+      sendJson(res, 408, ApiError::body(timeoutMessage(), errorTypeFor(408)));
+      return;
+    }
+    if (BoundedHttpServer::requestTooLarge()) {
+      res.status = 413;
+      res.set_header("Connection", "close");
+    }
     std::string message = res.status == 404   ? "no route " + req.method + " " + req.path
                           : res.status == 413 ? "the request body is too large"
                                               : "HTTP " + std::to_string(res.status);
@@ -312,8 +357,7 @@ void ChatServer::Impl::routes() {
     sendJson(res, 500, ApiError::body(what, "server_error"));
   });
   server.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
-    const auto& config = loaded.model->config();
-    const int64_t context = config.ropeScaling.contextLength(config.maxPositionEmbeddings);
+    const int64_t context = loaded.contextLength();
     nlohmann::json model = {{"id", options.modelName},
                             {"object", "model"},
                             {"created", startedAt},

@@ -1,6 +1,7 @@
 #include "trainer/tokenizer/TokenizeCommand.h"
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "trainer/tokenizer/SftTokens.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/tokenizer/TokenizerError.h"
+#include "trainer/tokenizer/Unicode.h"
 
 namespace longrl::cli {
 namespace {
@@ -24,6 +26,17 @@ std::string readFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The tokenizer reads invalid UTF-8 as U+FFFD, so such input would be tokenized as other text than
+// the user gave: refuse it, saying where.
+void requireUtf8(const std::string& input, const std::string& what) {
+  const size_t at = tokenizer::unicode::firstInvalidUtf8(input);
+  if (at == std::string::npos) return;
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(input[at]));
+  throw tokenizer::TokenizerError(what + ": invalid UTF-8 at byte offset " + std::to_string(at) + " (byte " + byte +
+                                  "); the tokenizer would read it as U+FFFD");
 }
 
 // One JSON line per record that SFT would train on, {"prompt": ids, "target": ids}: exactly the token
@@ -52,7 +65,7 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
   const auto file = args.take("file");
   const auto bench = args.take("bench");
   const auto sft = args.take("sft");
-  const long long maxLen = args.takeIntOr("max-len", kNoMaxLen);
+  const long long maxLen = args.takeInt("max-len", 1, kNoMaxLen, kNoMaxLen);
   const bool decode = args.takeFlag("decode");
   const bool noSpecial = args.takeFlag("no-special");
   args.finish();
@@ -60,7 +73,6 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
           static_cast<int>(sft.has_value()) !=
       1)
     throw UsageError("give exactly one of --text, --file, --bench or --sft");
-  if (maxLen < 1) throw UsageError("--max-len must be positive");
 
   const auto tok = tokenizer::Tokenizer::load(dir);
   if (sft) return writeSftTokens(tok, *sft, maxLen, out, err);
@@ -78,6 +90,7 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
     return 0;
   }
   const std::string input = text ? *text : readFile(*file);
+  requireUtf8(input, text ? std::string("--text") : *file);
   if (decode) {
     nlohmann::json ids;
     try {

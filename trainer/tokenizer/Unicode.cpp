@@ -178,17 +178,19 @@ std::string toUtf8(std::u32string_view s) {
   return out;
 }
 
-bool isValidUtf8(std::string_view bytes) {
+size_t firstInvalidUtf8(std::string_view bytes) {
   for (size_t pos = 0; pos < bytes.size();) {
     if (static_cast<unsigned char>(bytes[pos]) < 0x80) {
       ++pos;
       continue;
     }
     const size_t start = pos;
-    if (decodeUtf8(bytes, pos) == 0xFFFD && pos - start != 3) return false;
+    if (decodeUtf8(bytes, pos) == 0xFFFD && pos - start != 3) return start;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool isValidUtf8(std::string_view bytes) { return firstInvalidUtf8(bytes) == std::string_view::npos; }
 
 std::string sanitizeUtf8(std::string_view bytes) {
   std::string out;

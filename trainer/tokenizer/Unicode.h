@@ -29,5 +29,7 @@ std::string toUtf8(std::u32string_view s);
 // Replaces invalid UTF-8 with U+FFFD the way TextDecoder does (one per maximal bad subpart).
 std::string sanitizeUtf8(std::string_view bytes);
 bool isValidUtf8(std::string_view bytes);
+// The byte offset of the first invalid UTF-8 sequence, or std::string_view::npos when all is valid.
+size_t firstInvalidUtf8(std::string_view bytes);
 
 }  // namespace longrl::tokenizer::unicode

@@ -17,6 +17,7 @@
 #include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/train/ExampleLoader.h"
+#include "trainer/train/InputCheck.h"
 #include "trainer/train/ModelCopy.h"
 #include "trainer/train/RewardSetup.h"
 #include "trainer/train/SftTrainer.h"
@@ -100,9 +101,7 @@ void TrainingRun::saveCheckpoint() {
 
 std::string TrainingRun::runInner() {
   openStore();
-  // Validated once the store exists, so that a rejected config is recorded as a failed run.
-  const auto issues = config_.validateForTraining();
-  if (!issues.empty()) throw config::ConfigError(issues, "config");
+  checkInputs();
   checkpoints_ = std::make_unique<CheckpointStore>((fs::path(options_.runDir) / "checkpoints").string(),
                                                    config_.checkpoint.keep, config_.model.path);
   const auto resumeFrom = findCheckpoint();
@@ -110,6 +109,13 @@ std::string TrainingRun::runInner() {
   else if (options_.resume) log("--resume: no checkpoint yet, starting from the beginning");
 
   auto engineOptions = loadPolicy(resumeFrom);
+  // Everything GRPO reads is loaded before the SFT warm-up, so that a bad record fails in seconds.
+  const auto rewardFn = RewardSetup::make(config_);
+  std::optional<curriculum::PhaseBands> bands;
+  if (!options_.sftOnly) {
+    bands = loadExamples(*rewardFn);
+    if (leader()) loadValExamples(*rewardFn);
+  }
   if (config_.sft.enabled && !sftDone_) {
     runSft();
     sftDone_ = true;
@@ -118,14 +124,11 @@ std::string TrainingRun::runInner() {
   if (options_.sftOnly) return finish("finished", "finished after the SFT warm-up");  // e.g. the demo's warm start
 
   auto reference = loadReference(resumeFrom);
-  const auto rewardFn = RewardSetup::make(config_);
-  const auto bands = loadExamples(*rewardFn);
   grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
                                         rewardFn, options_.microBatchTokens, collective_);
   if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
   grpo_->setAepoMasking(aepoMasking_);
-  recordPendingPhases(bands);
-  if (leader()) loadValExamples(*rewardFn);
+  recordPendingPhases(*bands);
 
   if (config_.dataset.valBeforeTrain && step_ == 0 && phase_ == 0 && phaseStep_ == 0) validate(0);
   for (size_t p = phase_; p < config_.phases.size(); ++p)
@@ -138,17 +141,29 @@ std::string TrainingRun::runInner() {
   return finish("finished", "finished after step " + std::to_string(step_));
 }
 
+void TrainingRun::checkInputs() {
+  // Validated once the store exists, so that a rejected config is recorded as a failed run.
+  const auto issues = config_.validateForTraining();
+  if (!issues.empty()) throw config::ConfigError(issues, "config");
+  InputCheck::requireDatasets(config_);
+  if (!leader()) return;
+  if (const auto judge = InputCheck::judgeSummary(config_.reward.judge)) {  // what leaves the machine, and where
+    recorder_->event("log", {{"message", *judge}});
+    log(*judge);
+  }
+  if (const auto warning = InputCheck::judgeWarning(config_.reward.judge)) {
+    recorder_->event("log", {{"message", "warning: " + *warning}});
+    log("warning: " + *warning);
+  }
+}
+
 void TrainingRun::openStore() {
   if (options_.runDir.empty()) throw std::invalid_argument("train: no run directory");
   fs::create_directories(options_.runDir);
   runName_ = fs::path(options_.runDir).lexically_normal().filename().string();
   if (runName_.empty()) runName_ = fs::path(options_.runDir).lexically_normal().parent_path().filename().string();
-  if (leader()) {
-    config_.saveFile((fs::path(options_.runDir) / "config.json").string());
-    recorder_ = std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events);
-  } else {
-    recorder_ = std::make_unique<RunRecorder>();
-  }
+  recorder_ = leader() ? std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events)
+                       : std::make_unique<RunRecorder>();
   store::RunInfo info;
   info.name = runName_;
   info.status = "running";
@@ -157,6 +172,8 @@ void TrainingRun::openStore() {
   info.created_time = RunRecorder::now();  // the store keeps the first one on resume
   info.updated_time = info.created_time;
   recorder_->run(info);
+  // Only once the store opened and took the run: a corrupt one fails with config.json untouched.
+  if (leader()) config_.saveFile((fs::path(options_.runDir) / "config.json").string());
 }
 
 std::optional<std::string> TrainingRun::findCheckpoint() {

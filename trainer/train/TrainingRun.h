@@ -58,8 +58,12 @@ class TrainingRun {
 
  private:
   std::string runInner();
-  // run.sqlite (rank 0) with the run as "running", and config.json beside it.
+  // run.sqlite (rank 0) with the run as "running", and config.json beside it (written once the
+  // store opened).
   void openStore();
+  // The config's values, the dataset files (they exist and parse) and the judge (a warning when
+  // it does not answer), before anything is loaded or trained.
+  void checkInputs();
   // The checkpoint to resume from (--resume), the one rank 0 found on every rank.
   std::optional<std::string> findCheckpoint();
   void restoreState(const std::string& checkpoint);

@@ -12,6 +12,7 @@
 
 #include "ui/annotate/AnnotationQueueModel.h"
 #include "ui/annotate/AnnotationStore.h"
+#include "viewers/document/ElidedText.h"
 
 namespace longrl::ui {
 
@@ -83,6 +84,9 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
   counts_->setTextFormat(Qt::RichText);
+  // Wrapped, as the status below: one long line would widen the window past a small screen.
+  counts_->setWordWrap(true);
+  status_->setWordWrap(true);
   l->addWidget(counts_);
   l->addLayout(body, 1);
 
@@ -163,7 +167,8 @@ void AnnotationQueue::onCurrentChanged() {
   question_->setText(
       tr("<b>%1</b> <span style='color:gray'>%2</span><br><br>%3<br><br><b>Ground truth</b> "
          "<span style='color:#2e7d32'>%4</span><br><b>Mean reward</b> %5 over %6 samples (phase %7)")
-          .arg(QString::fromStdString(it.example_id).toHtmlEscaped(),
+          .arg(viewers::ElidedText::middle(QString::fromStdString(it.example_id), question_->fontMetrics(), 32)
+                   .toHtmlEscaped(),
                QString::fromStdString(it.data_source).toHtmlEscaped(),
                QString::fromStdString(it.question).toHtmlEscaped(),
                QString::fromStdString(it.ground_truth).toHtmlEscaped(),

@@ -10,6 +10,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
@@ -23,6 +24,7 @@
 #include "ui/docqa/ExampleSaveBar.h"
 #include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/ElidedText.h"
 #include "viewers/document/MemoryStepsView.h"
 #include "viewers/document/ResponseParts.h"
 
@@ -73,6 +75,7 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
       saveBar_(new ExampleSaveBar(this)), session_(new DocumentQaSession(this)) {
   setObjectName(QStringLiteral("DocumentQaPanel"));
   documentInfo_->setTextFormat(Qt::PlainText);
+  documentInfo_->setWordWrap(true);  // a long file name must not widen the window
   documentInfo_->setText(tr("No document. Text, markdown (shown as plain text) or PDF."));
   question_->setPlaceholderText(tr("Question about the document (Enter to ask)"));
   stop_->setEnabled(false);
@@ -80,7 +83,10 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   status_->setTextFormat(Qt::PlainText);
 
-  auto* l = new QVBoxLayout(this);
+  // The panel scrolls where the window is shorter than its controls and views need (a 1920x1080
+  // screen at 200% leaves about 330 px), rather than making the window taller than the screen.
+  auto* body = new QWidget;
+  auto* l = new QVBoxLayout(body);
   l->addLayout(buildControls());
   l->addWidget(status_);
   views_->addTab(trace_, tr("Document && answer"));
@@ -88,6 +94,14 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
   views_->setDocumentMode(true);
   l->addWidget(views_, 1);
   l->addWidget(saveBar_);
+  auto* scroll = new QScrollArea(this);
+  scroll->setObjectName(QStringLiteral("DocumentQaScroll"));
+  scroll->setWidget(body);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  outer->addWidget(scroll);
   answerPlaceholder_ = trace_->answerEdit()->placeholderText();
 
   connectControls();
@@ -116,6 +130,8 @@ QWidget* DocumentQaPanel::buildBackendFields() {
   auto* browseModel = new QPushButton(tr("Browse…"), this);
   connect(browseModel, &QPushButton::clicked, this, &DocumentQaPanel::chooseModelDir);
   serverInfo_->setStyleSheet(QStringLiteral("color: gray"));
+  // May be squeezed (clipped) beside the directory on a small screen; the tooltip has it all.
+  serverInfo_->setMinimumWidth(serverInfo_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 12);
   auto* localPage = row(this, {modelDir_, browseModel, serverInfo_}, 0);
   backendFields_->addWidget(endpointPage);
   backendFields_->addWidget(localPage);
@@ -179,7 +195,10 @@ void DocumentQaPanel::connectControls() {
 
 void DocumentQaPanel::connectSession() {
   connect(session_, &DocumentQaSession::statusChanged, this, &DocumentQaPanel::setStatus);
-  connect(session_, &DocumentQaSession::serverInfoChanged, serverInfo_, &QLabel::setText);
+  connect(session_, &DocumentQaSession::serverInfoChanged, this, [this](const QString& info) {
+    serverInfo_->setText(info);
+    serverInfo_->setToolTip(info);
+  });
   connect(session_, &DocumentQaSession::answerStarting, this, &DocumentQaPanel::onAnswerStarting);
   connect(session_, &DocumentQaSession::stateChanged, this, &DocumentQaPanel::onStateChanged);
   connect(session_, &DocumentQaSession::responseUpdated, this, &DocumentQaPanel::onResponseUpdated);
@@ -262,8 +281,10 @@ void DocumentQaPanel::setDocument(const QString& title, const std::string& utf8T
   shownThink_.clear();
   shownAnswer_.clear();
   // The character count is in the document pane's header; this says what matters for the prompt.
-  documentInfo_->setText(
-      tr("%1 — about %2 tokens").arg(title, QLocale().toString(qlonglong(session_->document().size() / 4))));
+  documentInfo_->setText(tr("%1 — about %2 tokens")
+                             .arg(viewers::ElidedText::middle(title, documentInfo_->fontMetrics(), 48),
+                                  QLocale().toString(qlonglong(session_->document().size() / 4))));
+  documentInfo_->setToolTip(title);
   showDocumentOnly(tr("Grounded passages of the answer will be highlighted here and in the document."));
   updateButtons();
   Q_EMIT documentLoaded(title);

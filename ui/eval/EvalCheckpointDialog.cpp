@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "core/config/RunConfig.h"
+#include "ui/ScreenFit.h"
 #include "ui/eval/EvalProcess.h"
 #include "ui/eval/EvalTableModel.h"
 #include "ui/eval/RunCheckpoints.h"
@@ -93,7 +94,7 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   connect(process_, &EvalProcess::failed, this, &EvalCheckpointDialog::showFailure);
   setRunning(false);
   if (checkpoint_->count() == 0) status_->setText(tr("This run has no complete checkpoint yet."));
-  resize(760, 560);
+  ScreenFit::resize(this, QSize(760, 560));
 }
 
 QWidget* EvalCheckpointDialog::buildForm() {

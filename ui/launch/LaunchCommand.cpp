@@ -30,6 +30,132 @@ QString substitute(const QString& word, const QMap<QString, QString>& values) {
   return out;
 }
 
+// Why a remote path cannot be used as given ("" when it can). Only a leading "~/" is expanded,
+// and only where a shell reads the path (`shellReads`); elsewhere the path must be absolute or relative.
+QString tildeProblem(const QString& what, const QString& path, bool shellReads) {
+  if (!path.startsWith('~')) return {};
+  if (path != QLatin1String("~") && !path.startsWith(QLatin1String("~/")))
+    return what + QStringLiteral(" '") + path + QStringLiteral("': only ~/ is expanded; give the full path");
+  if (!shellReads)
+    return what + QStringLiteral(" '") + path +
+           QStringLiteral("': no shell expands ~ in a template word passed as is; give the full path");
+  return {};
+}
+
+// The `longrl train ...` words for a shell command line: the program and the run directory as
+// remote paths ("~/" expanded), every other word quoted.
+QStringList quotedTrainWords(const QStringList& train) {
+  QStringList out;
+  for (int i = 0; i < train.size(); ++i) {
+    const bool path = i == 0 || train[i - 1] == QLatin1String("--run-dir");
+    out << (path ? LaunchCommand::quoteRemotePath(train[i]) : ShellWords::quote(train[i]));
+  }
+  return out;
+}
+
+LaunchCommand failed(const QString& error) {
+  LaunchCommand c;
+  c.error = error;
+  return c;
+}
+
+LaunchCommand sshCommand(const LaunchSpec& spec, const QByteArray& configJson) {
+  if (spec.host.isEmpty()) return failed(QStringLiteral("no ssh host"));
+  if (spec.host.startsWith('-')) return failed(QStringLiteral("ssh host must not start with '-'"));
+  if (spec.remoteRunDir.isEmpty()) return failed(QStringLiteral("no remote run directory"));
+  for (const QString& problem : {tildeProblem(QStringLiteral("remote longrl"), spec.remoteLongrl, true),
+                                 tildeProblem(QStringLiteral("remote run directory"), spec.remoteRunDir, true)})
+    if (!problem.isEmpty()) return failed(problem);
+  QStringList options;
+  QString splitError;
+  if (!ShellWords::split(spec.sshOptions, options, &splitError))
+    return failed(QStringLiteral("ssh options: ") + splitError);
+  // BatchMode: a password or host-key prompt would hang a GUI that has no terminal; fail instead.
+  LaunchCommand c;
+  c.program = QStringLiteral("ssh");
+  c.arguments << QStringLiteral("-o") << QStringLiteral("BatchMode=yes") << QStringLiteral("-o")
+              << QStringLiteral("ConnectTimeout=%1").arg(spec.connectTimeoutS);
+  if (spec.port > 0) c.arguments << QStringLiteral("-p") << QString::number(spec.port);
+  if (!spec.user.isEmpty()) c.arguments << QStringLiteral("-l") << spec.user;
+  c.arguments << options << QStringLiteral("--") << spec.host;
+  // ssh joins its remaining arguments into one line for the remote shell: quote every word.
+  // The pid line lets stop/kill signal the remote trainer itself ('exec' keeps the pid).
+  const QStringList words =
+      LaunchCommand::trainWords(spec, spec.remoteLongrl, QStringLiteral("-"), spec.remoteRunDir, true);
+  c.arguments << QStringLiteral("echo longrl-pid $$; exec ") + quotedTrainWords(words).join(' ');
+  c.stdinBytes = configJson;
+  c.mirrorEvents = true;
+  return c;
+}
+
+// The template's words with the placeholders filled in. Where a shell will read a value (every
+// word behind ssh, and a placeholder inside a larger word such as bash -lc '... {run_dir} ...')
+// it is quoted; a placeholder that is a whole word of a template run without a shell becomes
+// one argv entry as is.
+QStringList fillTemplate(const QStringList& words, const LaunchSpec& spec, const QString& config, bool viaSsh,
+                         QString& error) {
+  const QStringList train = LaunchCommand::trainWords(spec, spec.remoteLongrl, config, spec.remoteRunDir, true);
+  const QMap<QString, QString> raw{{QStringLiteral("longrl"), spec.remoteLongrl},
+                                   {QStringLiteral("config"), config},
+                                   {QStringLiteral("run_dir"), spec.remoteRunDir},
+                                   {QStringLiteral("nproc"), QString::number(spec.nproc)}};
+  const QMap<QString, QString> quoted{{QStringLiteral("longrl"), LaunchCommand::quoteRemotePath(spec.remoteLongrl)},
+                                      {QStringLiteral("config"), ShellWords::quote(config)},
+                                      {QStringLiteral("run_dir"), LaunchCommand::quoteRemotePath(spec.remoteRunDir)},
+                                      {QStringLiteral("nproc"), QString::number(spec.nproc)},
+                                      {QStringLiteral("command"), quotedTrainWords(train).join(' ')}};
+  auto passedAsIs = [&](const QString& what, const QString& path) {
+    if (error.isEmpty()) error = tildeProblem(what, path, false);
+  };
+  QStringList argv;
+  for (const QString& w : words) {
+    const QString name = w.size() > 2 && w.startsWith('{') && w.endsWith('}') ? w.mid(1, w.size() - 2) : QString();
+    if (viaSsh) {
+      argv << (w == QLatin1String("{command}") ? quotedTrainWords(train) : QStringList{substitute(w, quoted)});
+    } else if (name == QLatin1String("command")) {
+      passedAsIs(QStringLiteral("remote longrl"), spec.remoteLongrl);
+      passedAsIs(QStringLiteral("remote run directory"), spec.remoteRunDir);
+      argv << train;
+    } else if (raw.contains(name)) {
+      if (name != QLatin1String("config") && name != QLatin1String("nproc"))
+        passedAsIs(name == QLatin1String("longrl") ? QStringLiteral("remote longrl")
+                                                   : QStringLiteral("remote run directory"),
+                   raw[name]);
+      argv << raw[name];
+    } else {
+      argv << substitute(w, quoted);
+    }
+  }
+  return argv;
+}
+
+LaunchCommand templateCommand(const LaunchSpec& spec, const QString& configPath, const QByteArray& configJson) {
+  QStringList words;
+  QString splitError;
+  if (!ShellWords::split(spec.templ, words, &splitError))
+    return failed(QStringLiteral("launch template: ") + splitError);
+  if (words.isEmpty()) return failed(QStringLiteral("launch template is empty"));
+  if (!spec.templ.contains(QLatin1String("{command}")) && !spec.templ.contains(QLatin1String("{longrl}")))
+    return failed(QStringLiteral("launch template must contain {command} or {longrl}"));
+  if (spec.remoteRunDir.isEmpty())
+    return failed(QStringLiteral("no remote run directory for the template ({run_dir})"));
+  if (QFileInfo(spec.remoteRunDir).absoluteFilePath() == QFileInfo(spec.localRunDir).absoluteFilePath())
+    return failed(QStringLiteral("the template's run directory must differ from the local mirror directory"));
+  for (const QString& problem : {tildeProblem(QStringLiteral("remote longrl"), spec.remoteLongrl, true),
+                                 tildeProblem(QStringLiteral("remote run directory"), spec.remoteRunDir, true)})
+    if (!problem.isEmpty()) return failed(problem);
+  const bool viaSsh = QFileInfo(words.first()).fileName() == QLatin1String("ssh");
+  QString error;
+  QStringList argv = fillTemplate(words, spec, viaSsh ? QStringLiteral("-") : configPath, viaSsh, error);
+  if (!error.isEmpty()) return failed(error);
+  LaunchCommand c;
+  c.program = argv.takeFirst();
+  c.arguments = argv;
+  c.stdinBytes = viaSsh ? configJson : QByteArray();
+  c.mirrorEvents = true;
+  return c;
+}
+
 }  // namespace
 
 QStringList LaunchCommand::trainWords(const LaunchSpec& spec, const QString& longrl, const QString& config,
@@ -43,113 +169,28 @@ QStringList LaunchCommand::trainWords(const LaunchSpec& spec, const QString& lon
 }
 
 QString LaunchCommand::quoteRemotePath(const QString& path) {
-  if (path == QLatin1String("~")) return path;
-  if (path.startsWith(QLatin1String("~/"))) return QStringLiteral("~/") + ShellWords::quote(path.mid(2));
+  if (path == QLatin1String("~")) return QStringLiteral("\"$HOME\"");
+  if (path.startsWith(QLatin1String("~/"))) return QStringLiteral("\"$HOME\"/") + ShellWords::quote(path.mid(2));
   return ShellWords::quote(path);
 }
 
 LaunchCommand LaunchCommand::build(const LaunchSpec& spec, const QString& configPath, const QByteArray& configJson) {
-  LaunchCommand c;
-  if (spec.localRunDir.isEmpty()) {
-    c.error = QStringLiteral("no local run directory");
-    return c;
-  }
+  if (spec.localRunDir.isEmpty()) return failed(QStringLiteral("no local run directory"));
   switch (spec.kind) {
     case LaunchSpec::Kind::Local: {
-      if (spec.trainerProgram.isEmpty()) {
-        c.error = QStringLiteral("no trainer program set");
-        return c;
-      }
+      if (spec.trainerProgram.isEmpty()) return failed(QStringLiteral("no trainer program set"));
       const QStringList w = trainWords(spec, spec.trainerProgram, configPath, spec.localRunDir, false);
+      LaunchCommand c;
       c.program = w.first();
       c.arguments = w.mid(1);
       return c;
     }
-    case LaunchSpec::Kind::Ssh: {
-      if (spec.host.isEmpty() || spec.host.startsWith('-')) {
-        c.error =
-            spec.host.isEmpty() ? QStringLiteral("no ssh host") : QStringLiteral("ssh host must not start with '-'");
-        return c;
-      }
-      if (spec.remoteRunDir.isEmpty()) {
-        c.error = QStringLiteral("no remote run directory");
-        return c;
-      }
-      QStringList options;
-      QString splitError;
-      if (!ShellWords::split(spec.sshOptions, options, &splitError)) {
-        c.error = QStringLiteral("ssh options: ") + splitError;
-        return c;
-      }
-      // BatchMode: a password or host-key prompt would hang a GUI that has no terminal; fail instead.
-      c.program = QStringLiteral("ssh");
-      c.arguments << QStringLiteral("-o") << QStringLiteral("BatchMode=yes") << QStringLiteral("-o")
-                  << QStringLiteral("ConnectTimeout=%1").arg(spec.connectTimeoutS);
-      if (spec.port > 0) c.arguments << QStringLiteral("-p") << QString::number(spec.port);
-      if (!spec.user.isEmpty()) c.arguments << QStringLiteral("-l") << spec.user;
-      c.arguments << options << QStringLiteral("--") << spec.host;
-      // ssh joins its remaining arguments into one line for the remote shell: quote every word.
-      // The pid line lets stop/kill signal the remote trainer itself ('exec' keeps the pid).
-      QStringList words = trainWords(spec, spec.remoteLongrl, QStringLiteral("-"), spec.remoteRunDir, true);
-      QString line = QStringLiteral("echo longrl-pid $$; exec ") + ShellWords::quote(words.takeFirst());
-      for (int i = 0; i < words.size(); ++i)
-        line += ' ' + (i > 0 && words[i - 1] == QLatin1String("--run-dir") ? quoteRemotePath(words[i])
-                                                                           : ShellWords::quote(words[i]));
-      c.arguments << line;
-      c.stdinBytes = configJson;
-      c.mirrorEvents = true;
-      return c;
-    }
-    case LaunchSpec::Kind::Template: {
-      QStringList words;
-      QString splitError;
-      if (!ShellWords::split(spec.templ, words, &splitError)) {
-        c.error = QStringLiteral("launch template: ") + splitError;
-        return c;
-      }
-      if (words.isEmpty()) {
-        c.error = QStringLiteral("launch template is empty");
-        return c;
-      }
-      if (!spec.templ.contains(QLatin1String("{command}")) && !spec.templ.contains(QLatin1String("{longrl}"))) {
-        c.error = QStringLiteral("launch template must contain {command} or {longrl}");
-        return c;
-      }
-      if (spec.remoteRunDir.isEmpty()) {
-        c.error = QStringLiteral("no remote run directory for the template ({run_dir})");
-        return c;
-      }
-      if (QFileInfo(spec.remoteRunDir).absoluteFilePath() == QFileInfo(spec.localRunDir).absoluteFilePath()) {
-        c.error = QStringLiteral("the template's run directory must differ from the local mirror directory");
-        return c;
-      }
-      const bool viaSsh = QFileInfo(words.first()).fileName() == QLatin1String("ssh");
-      const QString config = viaSsh ? QStringLiteral("-") : configPath;
-      const QStringList train = trainWords(spec, spec.remoteLongrl, config, spec.remoteRunDir, true);
-      auto value = [viaSsh](const QString& v) { return viaSsh ? ShellWords::quote(v) : v; };
-      const QMap<QString, QString> values{{QStringLiteral("longrl"), value(spec.remoteLongrl)},
-                                          {QStringLiteral("config"), value(config)},
-                                          {QStringLiteral("run_dir"), value(spec.remoteRunDir)},
-                                          {QStringLiteral("nproc"), QString::number(spec.nproc)},
-                                          // inside a larger word (e.g. bash -lc '{command}') a shell parses it
-                                          {QStringLiteral("command"), ShellWords::join(train)}};
-      QStringList argv;
-      for (const QString& w : words) {
-        if (w == QLatin1String("{command}")) {
-          for (const QString& t : train) argv << value(t);
-        } else {
-          argv << substitute(w, values);
-        }
-      }
-      c.program = argv.takeFirst();
-      c.arguments = argv;
-      c.stdinBytes = viaSsh ? configJson : QByteArray();
-      c.mirrorEvents = true;
-      return c;
-    }
+    case LaunchSpec::Kind::Ssh:
+      return sshCommand(spec, configJson);
+    case LaunchSpec::Kind::Template:
+      return templateCommand(spec, configPath, configJson);
   }
-  c.error = QStringLiteral("unknown launch kind");
-  return c;
+  return failed(QStringLiteral("unknown launch kind"));
 }
 
 QString LaunchCommand::displayLine() const { return ShellWords::join(QStringList{program} + arguments); }

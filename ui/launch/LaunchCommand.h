@@ -14,9 +14,12 @@ namespace longrl::ui {
 // Ssh:      ssh -o BatchMode=yes -o ConnectTimeout=S [-p P] [-l U] OPTIONS HOST -- 'echo longrl-pid $$;
 //           exec' LONGRL train --config - --run-dir DIR --events stdout ...   (remote words quoted;
 //           the config is written to stdin, so the trainer must accept `--config -`)
-// Template: the template's words with placeholders replaced by whole values; when its first word
-//           is `ssh` the values are shell-quoted and the config goes on stdin (`--config -`),
-//           otherwise {config} is the local config file.
+// Template: the template's words with placeholders replaced by whole values. Where a shell will
+//           read a value it is shell-quoted: every placeholder when the first word is `ssh` (the
+//           config then goes on stdin, `--config -`), and a placeholder inside a larger word
+//           (bash -lc 'cd {run_dir} && {command}'); a placeholder that is a whole word of a
+//           template run without a shell is one argv entry as is, and {config} is the local file.
+//           A remote path may start with ~/ only where a shell reads it; ~user/ is refused.
 struct LaunchCommand {
   QString program;
   QStringList arguments;
@@ -29,7 +32,8 @@ struct LaunchCommand {
   // The `longrl train ...` words (without a shell), as the remote/templated side gets them.
   static QStringList trainWords(const LaunchSpec& spec, const QString& longrl, const QString& config,
                                 const QString& runDir, bool events);
-  // Quotes a remote path, keeping a leading "~/" outside the quotes so the remote shell expands it.
+  // Quotes a remote path for a shell; a leading "~/" becomes "$HOME"/, which the remote shell
+  // expands wherever the path stands in a word (a quoted ~ would never expand).
   static QString quoteRemotePath(const QString& path);
   // The full command as one displayable line (quoted), for messages.
   QString displayLine() const;

@@ -13,14 +13,18 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <set>
 
+#include "ui/ScreenFit.h"
+#include "ui/launch/JudgeKeyConsent.h"
 #include "ui/launch/LaunchTargetWidget.h"
 #include "ui/launch/PhasesModel.h"
 
@@ -55,14 +59,23 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   auto* save = buttons->addButton(tr("Save config…"), QDialogButtonBox::ResetRole);
   connect(load, &QPushButton::clicked, this, &RunLauncherDialog::chooseAndLoad);
   connect(save, &QPushButton::clicked, this, &RunLauncherDialog::chooseAndSave);
-  connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-    revalidate();
-    if (canStart()) accept();
-  });
+  connect(buttons, &QDialogButtonBox::accepted, this, &RunLauncherDialog::tryStart);
+  askConsent_ = [this](const QString& question) {
+    return QMessageBox::warning(this, tr("Send this variable to the judge?"), question,
+                                QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+  };
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+  // The form scrolls on a small screen; the error line and the buttons stay in view.
+  auto* form = new QWidget;
+  form->setLayout(columns);
+  auto* scroll = new QScrollArea(this);
+  scroll->setObjectName(QStringLiteral("formScroll"));
+  scroll->setWidget(form);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
   auto* root = new QVBoxLayout(this);
-  root->addLayout(columns, 1);
+  root->addWidget(scroll, 1);
   root->addWidget(general_);
   root->addWidget(buttons);
 
@@ -72,7 +85,7 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   spec.trainerProgram = launchSpec().trainerProgram;
   target_->setSpec(spec);
   setConfig(RunConfig{});
-  resize(1080, 760);
+  ScreenFit::resize(this, QSize(1080, 760));
 }
 
 QWidget* RunLauncherDialog::fieldWithError(QWidget* field, const QString& path) {
@@ -200,6 +213,14 @@ QWidget* RunLauncherDialog::buildJudgeGroup() {
   form->addRow(tr("Endpoint"), fieldWithError(judgeUrl_, QStringLiteral("reward.judge.base_url")));
   judgeModel_ = lineEdit(QStringLiteral("reward.judge.model"));
   form->addRow(tr("Model"), fieldWithError(judgeModel_, QStringLiteral("reward.judge.model")));
+  judgeKeyEnv_ = lineEdit(QStringLiteral("reward.judge.api_key_env"));
+  judgeKeyEnv_->setPlaceholderText(tr("none: calls without an API key"));
+  form->addRow(tr("API key variable"), fieldWithError(judgeKeyEnv_, QStringLiteral("reward.judge.api_key_env")));
+  judgeSummary_ = new QLabel(group);
+  judgeSummary_->setObjectName(QStringLiteral("judgeSummary"));
+  judgeSummary_->setWordWrap(true);
+  judgeSummary_->setTextFormat(Qt::PlainText);
+  form->addRow(judgeSummary_);
   form->addRow(errors_.add(QStringLiteral("reward"), group));
   return group;
 }
@@ -226,6 +247,8 @@ void RunLauncherDialog::setConfig(const RunConfig& config) {
   judgeEnabled_->setChecked(config.reward.judge.enabled);
   judgeUrl_->setText(QString::fromStdString(config.reward.judge.baseUrl));
   judgeModel_->setText(QString::fromStdString(config.reward.judge.model));
+  judgeKeyEnv_->setText(QString::fromStdString(config.reward.judge.apiKeyEnv));
+  consented_.clear();  // a config's allow_any_key_env is not the user's answer
   target_->setFrom(config.launch);
   loading_ = false;
   revalidate();
@@ -251,6 +274,10 @@ RunConfig RunLauncherDialog::readForm(std::vector<ConfigIssue>* parseIssues) con
   c.reward.judge.enabled = judgeEnabled_->isChecked();
   c.reward.judge.baseUrl = judgeUrl_->text().trimmed().toStdString();
   c.reward.judge.model = judgeModel_->text().trimmed().toStdString();
+  c.reward.judge.apiKeyEnv = judgeKeyEnv_->text().trimmed().toStdString();
+  c.reward.judge.allowAnyKeyEnv =
+      !consented_.isEmpty() &&
+      consented_ == QString::fromStdString(c.reward.judge.apiKeyEnv + '\n' + c.reward.judge.baseUrl);
   target_->applyTo(c.launch);
   return c;
 }
@@ -269,10 +296,12 @@ void RunLauncherDialog::revalidate() {
   if (loading_) return;
   std::vector<ConfigIssue> issues;
   const RunConfig c = readForm(&issues);
-  std::set<std::string> unparsed;
-  for (const ConfigIssue& i : issues) unparsed.insert(i.path);
+  std::set<std::string> skipped;  // fields that did not parse, already reported
+  for (const ConfigIssue& i : issues) skipped.insert(i.path);
+  // A key variable not named like a key is Start's question, not an error.
+  if (JudgeKeyConsent::needed(c.reward.judge)) skipped.insert("reward.judge.api_key_env");
   for (ConfigIssue& i : c.validateForTraining())
-    if (!unparsed.count(i.path)) issues.push_back(std::move(i));
+    if (!skipped.count(i.path)) issues.push_back(std::move(i));
   // On this machine the files must exist; a remote host's paths cannot be checked from here.
   if (c.launch.target == config::LaunchTarget::Local) {
     if (!c.model.path.empty() && !QFileInfo(QString::fromStdString(c.model.path)).isDir())
@@ -285,11 +314,24 @@ void RunLauncherDialog::revalidate() {
   issues_ = std::move(issues);
   errors_.show(issues_);
   start_->setEnabled(issues_.empty());
+  judgeSummary_->setText(JudgeKeyConsent::summary(c.reward.judge));
+  judgeSummary_->setVisible(!judgeSummary_->text().isEmpty());
+}
+
+void RunLauncherDialog::tryStart() {
+  revalidate();
+  if (!canStart()) return;
+  const config::JudgeConfig judge = config().reward.judge;
+  if (JudgeKeyConsent::needed(judge) && !judge.allowAnyKeyEnv) {
+    if (!askConsent_(JudgeKeyConsent::question(judge))) return;
+    consented_ = QString::fromStdString(judge.apiKeyEnv + '\n' + judge.baseUrl);
+  }
+  accept();
 }
 
 bool RunLauncherDialog::loadFile(const QString& path) {
   try {
-    setConfig(RunConfig::loadFile(path.toStdString()));
+    setConfig(JudgeKeyConsent::loadFile(path));
     return true;
   } catch (const std::exception& e) {
     general_->setText(tr("config invalid:\n%1").arg(QString::fromUtf8(e.what())));

@@ -25,7 +25,9 @@ class PhasesModel;
 // File > New run…: edits a run configuration (model, datasets, curriculum phases, GRPO knobs,
 // judge) and where to launch it. Validation is RunConfig's own (the CLI says the same), shown in
 // red under each field; Start stays disabled while anything is invalid. Fields the form does not
-// show keep the values of the loaded config (or the defaults).
+// show keep the values of the loaded config (or the defaults). The judge group says which
+// variable's value goes to which URL, and Start asks first when that variable is not named like a
+// key (JudgeKeyConsent).
 class RunLauncherDialog : public QDialog {
   Q_OBJECT
  public:
@@ -49,6 +51,9 @@ class RunLauncherDialog : public QDialog {
   QString generalErrorText() const;
   PhasesModel* phasesModel() const { return phases_; }
   QLineEdit* field(const QString& path) const;
+  // Answers the question Start asks before the judge's API key variable goes out under a name not
+  // like a key's (JudgeKeyConsent); by default a message box. For tests.
+  void setConsentPrompt(std::function<bool(const QString& question)> ask) { askConsent_ = std::move(ask); }
 
  public Q_SLOTS:
   void revalidate();
@@ -69,6 +74,7 @@ class RunLauncherDialog : public QDialog {
   QWidget* fieldWithError(QWidget* field, const QString& path);
   QLineEdit* lineEdit(const QString& path);
   config::RunConfig readForm(std::vector<config::ConfigIssue>* parseIssues) const;
+  void tryStart();
   void chooseAndLoad();
   void chooseAndSave();
 
@@ -76,7 +82,10 @@ class RunLauncherDialog : public QDialog {
   FieldErrors errors_;
   std::vector<Knob> knobs_;
   std::vector<config::ConfigIssue> issues_;
-  QLineEdit *modelPath_, *judgeUrl_, *judgeModel_;
+  QLineEdit *modelPath_, *judgeUrl_, *judgeModel_, *judgeKeyEnv_;
+  QLabel* judgeSummary_;
+  QString consented_;  // the variable and URL the user agreed to send, "VAR\nURL"
+  std::function<bool(const QString&)> askConsent_;
   QPlainTextEdit* datasets_;
   QCheckBox* judgeEnabled_;
   PhasesModel* phases_;

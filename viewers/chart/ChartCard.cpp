@@ -29,6 +29,7 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
   title->setTextInteractionFlags(Qt::TextSelectableByMouse);
   readout_ = new QLabel(this);
   readout_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  readout_->setMinimumWidth(1);  // a long hover text is cut, not the card (and the grid) widened
   auto* logButton = new QToolButton(this);
   logButton->setText(tr("log"));
   logButton->setCheckable(true);

@@ -6,9 +6,13 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSet>
+#include <QStyle>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "viewers/chart/ChartCard.h"
 #include "viewers/chart/MetricChartWidget.h"
@@ -55,6 +59,7 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   xAxis_->addItems({tr("x: step"), tr("x: wall time")});
   smoothing_ = new QComboBox(this);
   smoothing_->addItems({tr("no smoothing"), tr("EMA (debiased)"), tr("window average")});
+  for (QComboBox* c : {xAxis_, smoothing_}) c->setMinimumContentsLength(4);  // elided in a narrow window
   smoothingValue_ = new QDoubleSpinBox(this);
   smoothingValue_->setToolTip(tr("EMA weight (0-0.999) or window length in points"));
   smoothingValue_->setDecimals(3);
@@ -72,16 +77,18 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   bar->addWidget(smoothingValue_);
   bar->addWidget(reset);
   bar->addStretch(1);
-  bar->addWidget(new QLabel(tr("drag: pan · wheel: zoom · shift+drag: zoom to range"), this));
+  auto* hint = new QLabel(tr("drag: pan · wheel: zoom · shift+drag: zoom to range"), this);
+  hint->setWordWrap(true);  // two lines rather than a window wider than a small screen
+  bar->addWidget(hint);
   layout->addLayout(bar);
 
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  auto* host = new QWidget(scroll);
+  scroll_ = new QScrollArea(this);
+  scroll_->setWidgetResizable(true);
+  auto* host = new QWidget(scroll_);
   grid_ = new QGridLayout(host);
   grid_->setContentsMargins(4, 4, 4, 4);
-  scroll->setWidget(host);
-  layout->addWidget(scroll, 1);
+  scroll_->setWidget(host);
+  layout->addWidget(scroll_, 1);
 
   connect(add, &QPushButton::clicked, this, &ChartsPanel::pickCharts);
   auto apply = [this] {
@@ -208,9 +215,26 @@ void ChartsPanel::pickCharts() {
 }
 
 void ChartsPanel::relayout() {
-  while (grid_->count() > 0) grid_->takeAt(0);
-  const int columns = 2;
-  for (int i = 0; i < cards_.size(); ++i) grid_->addWidget(cards_[i], i / columns, i % columns);
+  while (grid_->count() > 0) delete grid_->takeAt(0);
+  columns_ = columnsFor(width());
+  for (int i = 0; i < cards_.size(); ++i) grid_->addWidget(cards_[i], i / columns_, i % columns_);
+}
+
+// Two columns when two of the widest card's minimum fit beside each other in the scroll area
+// (its frame, vertical scroll bar and the grid's margins taken off `width`).
+int ChartsPanel::columnsFor(int width) const {
+  int card = 1;
+  for (auto* c : cards_) card = std::max(card, c->minimumSizeHint().width());
+  const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, scroll_);
+  const QMargins m = grid_->contentsMargins();
+  const int room = width - 2 * scroll_->frameWidth() - scrollBar - m.left() - m.right();
+  const int spacing = std::max(0, grid_->horizontalSpacing());
+  return room >= 2 * card + spacing ? 2 : 1;
+}
+
+void ChartsPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  if (columnsFor(event->size().width()) != columns_) relayout();
 }
 
 }  // namespace longrl::viewers

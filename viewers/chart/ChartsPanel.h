@@ -6,6 +6,7 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
+class QScrollArea;
 
 namespace longrl::viewers {
 
@@ -13,7 +14,8 @@ class ChartCard;
 class RunSession;
 
 // The dashboard: a grid of metric charts, each overlaying every open run, with shared controls
-// for the x axis (step or wall time) and smoothing.
+// for the x axis (step or wall time) and smoothing. Two charts a row where they fit side by
+// side, one where the panel is narrower (a laptop or a HiDPI screen): no sideways scrolling.
 class ChartsPanel : public QWidget {
   Q_OBJECT
  public:
@@ -47,6 +49,8 @@ class ChartsPanel : public QWidget {
   };
   ViewSettings viewSettings() const;
   void setViewSettings(const ViewSettings& settings);
+  int columns() const { return columns_; }
+  QScrollArea* scrollArea() const { return scroll_; }
 
  public Q_SLOTS:
   void pickCharts();
@@ -54,13 +58,19 @@ class ChartsPanel : public QWidget {
  Q_SIGNALS:
   void message(const QString& text);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void applyViewSettings(ChartCard* card);
   void relayout();
+  int columnsFor(int width) const;
 
   QList<RunSession*> runs_;
   QList<ChartCard*> cards_;
   QGridLayout* grid_;
+  QScrollArea* scroll_;
+  int columns_ = 2;
   QComboBox* xAxis_;
   QComboBox* smoothing_;
   QDoubleSpinBox* smoothingValue_;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/grounding/GroundingAligner.h"
+#include "viewers/document/ElidedText.h"
 #include "viewers/document/ResponseParts.h"
 #include "viewers/document/Utf16Offsets.h"
 
@@ -23,6 +24,8 @@ QPlainTextEdit* makeEdit(QWidget* parent) {
   e->setUndoRedoEnabled(false);
   e->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
   e->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+  // Two lines at least, not the scroll bars' minimum: three panes stacked must fit a small screen.
+  e->setMinimumHeight(e->fontMetrics().lineSpacing() * 2 + 10);
   return e;
 }
 
@@ -108,6 +111,7 @@ DocumentTraceView::DocumentTraceView(QWidget* parent)
   l->setContentsMargins(0, 0, 0, 0);
   l->addWidget(split_, 1);
   status_->setStyleSheet(QStringLiteral("color: gray"));
+  status_->setWordWrap(true);
   l->addWidget(status_);
   answer_->setPlaceholderText(tr("(no </think>: the response has no answer, so its reward is 0)"));
 
@@ -137,6 +141,7 @@ void DocumentTraceView::clear(const QString& message) {
   syncing_ = false;
   paintHighlights();
   docHeader_->setText(tr("<b>Document</b>"));
+  docHeader_->setToolTip(QString());
   traceHeader_->setText(tr("<b>Trace</b>"));
   status_->setText(message);
 }
@@ -155,7 +160,10 @@ void DocumentTraceView::setContent(const Content& content) {
   answer_->setPlainText(QString::fromUtf8(answer.data(), qsizetype(answer.size())));
   syncing_ = false;
   paintHighlights();
-  const QString title = content.title.isEmpty() ? tr("Document") : content.title.toHtmlEscaped();
+  const QString title = content.title.isEmpty()
+                            ? tr("Document")
+                            : ElidedText::middle(content.title, docHeader_->fontMetrics(), 28).toHtmlEscaped();
+  docHeader_->setToolTip(content.title);
   docHeader_->setText(tr("<b>%1</b> <span style='color:gray'>%2 characters</span>")
                           .arg(title)
                           .arg(QLocale().toString(document_->document()->characterCount())));

@@ -19,13 +19,17 @@ QPlainTextEdit* readOnlyEdit(QWidget* parent) {
   auto* e = new QPlainTextEdit(parent);
   e->setReadOnly(true);
   e->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+  // Two lines at least, not the scroll bars' minimum: the view must fit a small screen.
+  e->setMinimumHeight(e->fontMetrics().lineSpacing() * 2 + 10);
   return e;
 }
 QWidget* titled(const QString& title, QWidget* body, QLabel** labelOut = nullptr) {
   auto* w = new QWidget;
   auto* l = new QVBoxLayout(w);
   l->setContentsMargins(0, 0, 0, 0);
+  l->setSpacing(2);
   auto* label = new QLabel(title, w);
+  label->setWordWrap(true);  // a reply's problem can be a long sentence
   l->addWidget(label);
   l->addWidget(body, 1);
   if (labelOut) *labelOut = label;

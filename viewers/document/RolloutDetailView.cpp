@@ -7,6 +7,7 @@
 
 #include "core/store/RunStoreReader.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/ElidedText.h"
 #include "viewers/document/MemoryStepsView.h"
 #include "viewers/judge/JudgePanel.h"
 #include "viewers/rollouts/RolloutCells.h"
@@ -20,6 +21,7 @@ RolloutDetailView::RolloutDetailView(QWidget* parent)
   l->setContentsMargins(0, 0, 0, 0);
   summary_->setTextFormat(Qt::RichText);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_->setWordWrap(true);  // one line of it is wider than a laptop screen's half
   l->addWidget(summary_);
   tabs_->addTab(trace_, tr("Document && trace"));
   tabs_->addTab(judge_, tr("Reward && judge"));
@@ -88,13 +90,15 @@ void RolloutDetailView::onLoaded() {
   const auto& r = *d.rollout;
   shown_ = r.id;
   const QString source = d.example ? QString::fromStdString(d.example->data_source) : tr("unknown source");
+  const QString example = QString::fromStdString(r.example_id);
+  summary_->setToolTip(example);
   summary_->setText(
       tr("<b>Rollout %1</b> · step %2 · phase %3 · <b>%4</b> (%5) · group %6 sample %7 · reward <b>%8</b> · "
          "advantage %9 · %10 tokens%11")
           .arg(r.id)
           .arg(r.step)
           .arg(r.phase)
-          .arg(QString::fromStdString(r.example_id).toHtmlEscaped(), source.toHtmlEscaped())
+          .arg(ElidedText::middle(example, summary_->fontMetrics(), 32).toHtmlEscaped(), source.toHtmlEscaped())
           .arg(r.group_idx)
           .arg(r.sample_idx)
           .arg(RolloutCells::number(r.reward), RolloutCells::number(r.advantage))

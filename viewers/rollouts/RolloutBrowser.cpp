@@ -21,6 +21,7 @@ RolloutBrowser::RolloutBrowser(QWidget* parent)
   l->addWidget(view_, 1);
   l->addWidget(status_);
   status_->setStyleSheet(QStringLiteral("color: gray"));
+  status_->setWordWrap(true);
   view_->setModel(model_);
   view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   view_->setSelectionMode(QAbstractItemView::SingleSelection);

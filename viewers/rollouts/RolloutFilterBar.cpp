@@ -17,6 +17,8 @@ QComboBox* combo(QWidget* parent, const QStringList& items) {
   auto* c = new QComboBox(parent);
   c->addItems(items);
   c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  // Their longest item where there is room; a few letters (elided) in a narrow pane.
+  c->setMinimumContentsLength(3);
   return c;
 }
 
@@ -46,15 +48,17 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
   searchScope_->setToolTip(
       tr("Where the search looks. Full responses are decompressed while searching: "
          "slower on big runs, so narrow the other filters first."));
-  // Two rows: the categorical filters, then the numeric range and the text search (one row
-  // squeezes the search box to nothing in a half-width pane).
+  // Three short rows (where, how it went, the text search): two long ones made the rollouts pane
+  // wider than half a laptop screen, and one row squeezes the search box to nothing.
   auto* rows = new QVBoxLayout(this);
   rows->setContentsMargins(4, 2, 4, 2);
   rows->setSpacing(2);
   auto* l = new QHBoxLayout;
   auto* l2 = new QHBoxLayout;
+  auto* l3 = new QHBoxLayout;
   rows->addLayout(l);
   rows->addLayout(l2);
+  rows->addLayout(l3);
   auto label = [this](const QString& t) { return new QLabel(t, this); };
   l->addWidget(label(tr("Step")));
   l->addWidget(step_);
@@ -62,21 +66,22 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
   l->addWidget(phase_);
   l->addWidget(label(tr("Source")));
   l->addWidget(source_);
-  l->addWidget(label(tr("Judge")));
-  l->addWidget(verdict_);
-  l->addWidget(label(tr("Length")));
-  l->addWidget(truncated_);
   l->addStretch(1);
+  l2->addWidget(label(tr("Judge")));
+  l2->addWidget(verdict_);
+  l2->addWidget(label(tr("Length")));
+  l2->addWidget(truncated_);
   l2->addWidget(rangeColumn_);
   l2->addWidget(min_);
   l2->addWidget(label(QStringLiteral("–")));
   l2->addWidget(max_);
-  l2->addWidget(search_, 1);
-  l2->addWidget(searchScope_);
+  l2->addStretch(1);
+  l3->addWidget(search_, 1);
+  l3->addWidget(searchScope_);
   auto* clear = new QToolButton(this);
   clear->setText(tr("Reset"));
   clear->setToolTip(tr("Clear all filters"));
-  l2->addWidget(clear);
+  l3->addWidget(clear);
   connect(clear, &QToolButton::clicked, this, &RolloutFilterBar::reset);
 
   typing_.setSingleShot(true);

@@ -46,6 +46,7 @@ RolloutGroupsView::RolloutGroupsView(RolloutGroupModel::Grouping grouping, QWidg
     bar->addWidget(exampleBox_, 1);
     connect(exampleBox_, &QComboBox::textActivated, this, &RolloutGroupsView::showExample);
   }
+  status_->setWordWrap(true);
   bar->addWidget(status_, 1);
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
