@@ -98,7 +98,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   view->addAction(messagesDock->toggleViewAction());
 
   // Docks in proportion to the window, so a small screen keeps room for the centre.
-  resizeDocks({runsDock}, {qMin(420, width() * 34 / 100)}, Qt::Horizontal);
+  resizeDocks({runsDock}, {qMin(420, width() * 40 / 100)}, Qt::Horizontal);
   resizeDocks({messagesDock}, {qMin(110, height() * 18 / 100)}, Qt::Vertical);
   statusBar()->showMessage(tr("Open a run directory (File > Open) or start longrl-studio with RUN_DIR arguments."));
 }
@@ -247,14 +247,14 @@ void MainWindow::newRun() {
 }
 
 // The run's name takes the width the other columns leave (elided; the run directory is in its
-// tooltip); the others fit their contents, the status at most a few words (the rest elided and in
+// tooltip); the others fit their contents, the status at most 12 digits wide (the rest elided and in
 // Messages); "Points" starts hidden. The header's context menu shows or hides the other columns.
 void MainWindow::fitRunsColumns() {
   QHeaderView* header = runsView_->horizontalHeader();
   header->setStretchLastSection(false);
   header->setSectionResizeMode(QHeaderView::ResizeToContents);
   header->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
-  header->setMaximumSectionSize(runsView_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 18);
+  header->setMaximumSectionSize(runsView_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 12);
   runsView_->setColumnHidden(RunsModel::Points, true);
   header->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& at) {

@@ -271,11 +271,12 @@ void TestServeHardening::chunkedBodyIsBounded() {
 }
 
 void TestServeHardening::bodyWithoutLengthIsBounded() {
-  // No Content-Length and not chunked: the body runs to the end of the connection.
+  // No Content-Length and not chunked: the body would run to the end of the connection; refused
+  // before any of it is read.
   const std::string big = chatBody(std::string(kLimit + 1000, 'b')).dump();
   auto r = rawExchange(port_, requestHead("POST", "/v1/chat/completions", "") + big);
-  QVERIFY2(r.status == 413, (r.head + r.body).c_str());
-  QCOMPARE(errorOf(r.body)["type"].get<std::string>(), std::string("request_too_large"));
+  QVERIFY2(r.status == 411, (r.head + r.body).c_str());
+  QCOMPARE(errorOf(r.body)["type"].get<std::string>(), std::string("invalid_request_error"));
   // A declared length over the limit is refused before the body is read.
   r = rawExchange(port_, requestHead("POST", "/v1/chat/completions",
                                      "Content-Length: " + std::to_string(kLimit + 1) + "\r\n") +

@@ -199,10 +199,11 @@ void TestTrainInputs::judgeUrlAndKeyVariableAreLogged() {
   judge.enabled = true;
   judge.baseUrl = "http://j:1/v1";
   judge.model = "m";
-  judge.apiKeyEnv = "LONGRL_NO_SUCH_KEY_X";
+  judge.apiKeyEnv = "LONGRL_NO_SUCH_TEST_KEY";
   QCOMPARE(*train::InputCheck::judgeSummary(judge),
-           std::string("judge: http://j:1/v1 (model m), API key from $LONGRL_NO_SUCH_KEY_X (not set here: the calls go "
-                       "without a key)"));
+           std::string(
+               "judge: http://j:1/v1 (model m), API key from $LONGRL_NO_SUCH_TEST_KEY (not set here: the calls go "
+               "without a key)"));
   judge.apiKeyEnv = "HOME";
   judge.allowAnyKeyEnv = true;
   QVERIFY(train::InputCheck::judgeSummary(judge)->find(

@@ -321,11 +321,24 @@ void ChatServer::Impl::routes() {
       return refuse(415, "compressed request bodies (Content-Encoding: " + encoding + ") are not accepted",
                     "invalid_request_error");
     const bool chatRoute = req.method == "POST" && req.path == "/v1/chat/completions";
-    const bool bodyWithoutLength =
-        req.has_header("Transfer-Encoding") ||
-        (!req.has_header("Content-Length") && req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS");
-    if (!chatRoute && bodyWithoutLength)
-      return refuse(411, "a request body needs a Content-Length here", "invalid_request_error");
+    // A declared length over the limit is refused before its body is read (httplib would read and
+    // drop it first, keeping the connection until the client sent it all or the deadline came).
+    if (req.has_header("Content-Length") &&
+        req.get_header_value<uint64_t>("Content-Length") > static_cast<uint64_t>(options.maxRequestBytes))
+      return refuse(413,
+                    "the request body is larger than the server's limit of " + std::to_string(options.maxRequestBytes) +
+                        " bytes (longrl serve --max-request-bytes)",
+                    "request_too_large");
+    const bool chunked = req.has_header("Transfer-Encoding");
+    const bool noLength =
+        !req.has_header("Content-Length") && req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    // A body framed by neither (read to the end of the connection) is refused everywhere: its end
+    // is known only when the client closes. The chat route reads chunked bodies, counting bytes.
+    if (chatRoute ? (noLength && !chunked) : (chunked || noLength))
+      return refuse(411,
+                    chatRoute ? "a request body needs a Content-Length or chunked transfer encoding"
+                              : "a request body needs a Content-Length here",
+                    "invalid_request_error");
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
