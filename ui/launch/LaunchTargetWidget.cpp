@@ -40,7 +40,8 @@ LaunchTargetWidget::LaunchTargetWidget(FieldErrors& errors, QWidget* parent) : Q
   template_ = addLine(tr("Template"), QStringLiteral("launch.template"), tr("srun -N 1 --gpus-per-node 8 {command}"));
   remoteLongrl_ = addLine(tr("Remote longrl"), QStringLiteral("launch.remote_longrl"));
   remoteLongrl_->setText(QStringLiteral("longrl"));
-  remoteRunDir_ = addLine(tr("Remote run directory"), QStringLiteral("launch.remote_run_dir"), tr("~/runs/my-run"));
+  remoteRunDir_ = addLine(tr("Remote run directory"), QStringLiteral("launch.remote_run_dir"),
+                          tr("/data/runs/my-run (~/ only over ssh)"));
   nproc_ = new QSpinBox(this);
   nproc_->setObjectName(QStringLiteral("launch.nproc"));
   nproc_->setRange(1, 1024);
