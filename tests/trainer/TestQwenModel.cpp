@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "RandomQwenModel.h"
 #include "support/PythonScript.h"
 #include "support/TestPaths.h"
 #include "trainer/engine/GenerationEngine.h"
@@ -14,6 +15,8 @@
 #include "trainer/model/TorchThreads.h"
 
 using namespace longrl::model;
+using longrl::test::randomIds;
+using longrl::test::randomModel;
 
 namespace {
 
@@ -70,24 +73,6 @@ QwenConfig configNamed(const QString& name) {
   if (name == "qwen2-linear") return withRope(qwen2Config(), {{"rope_type", "linear"}, {"factor", 2.0}}, 16);
   if (name == "qwen3-dynamic") return withRope(qwen3Config(), {{"rope_type", "dynamic"}, {"factor", 2.0}}, 16);
   throw std::invalid_argument("no test config " + name.toStdString());
-}
-
-// Random weights large enough that every part (norm weights, biases, rotary) moves the logits.
-QwenForCausalLM randomModel(const QwenConfig& c, uint64_t seed) {
-  QwenForCausalLM m(c);
-  torch::NoGradGuard g;
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  for (auto& [name, p] : m->hfParameters()) {
-    auto r = at::normal(0.0, 0.3, p.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32));
-    if (name.find("norm.weight") != std::string::npos) r = r + 1.0;
-    p.copy_(r);
-  }
-  return m;
-}
-
-torch::Tensor randomIds(int64_t B, int64_t T, int64_t vocab, uint64_t seed) {
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return at::randint(vocab, {B, T}, gen, torch::TensorOptions().dtype(torch::kInt64));
 }
 
 torch::Tensor logits(QwenForCausalLM& m, const torch::Tensor& ids) {

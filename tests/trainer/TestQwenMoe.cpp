@@ -7,13 +7,14 @@
 // model of the same active size.
 #include <QtTest/QtTest>
 
-#include <sys/wait.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "RandomQwenModel.h"
 #include "TestTrainFixture.h"
+#include "support/PythonScript.h"
 #include "support/TestPaths.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/engine/GenerationEngine.h"
@@ -32,6 +33,8 @@ namespace fs = std::filesystem;
 using namespace longrl;
 using model::QwenConfig;
 using model::QwenForCausalLM;
+using test::randomIds;
+using test::randomModel;
 
 namespace {
 
@@ -76,23 +79,6 @@ QwenConfig moeConfigB() {
   return c;
 }
 
-QwenForCausalLM randomModel(const QwenConfig& c, uint64_t seed) {
-  QwenForCausalLM m(c);
-  torch::NoGradGuard g;
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  for (auto& [name, p] : m->hfParameters()) {
-    auto r = at::normal(0.0, 0.3, p.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32));
-    if (name.find("norm.weight") != std::string::npos) r = r + 1.0;
-    p.copy_(r);
-  }
-  return m;
-}
-
-torch::Tensor randomIds(int64_t B, int64_t T, int64_t vocab, uint64_t seed) {
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return at::randint(vocab, {B, T}, gen, torch::TensorOptions().dtype(torch::kInt64));
-}
-
 torch::Tensor param(QwenForCausalLM& m, const std::string& name) {
   for (auto& [n, p] : m->hfParameters())
     if (n == name) return p;
@@ -108,31 +94,21 @@ struct Reference {
 // Runs qwen_moe_reference.py; false (with `why`) when it cannot run here (the caller skips).
 bool runReference(const std::string& dir, const torch::Tensor& ids, int64_t vocab, std::vector<std::string> gradNames,
                   std::vector<c10::IntArrayRef> gradShapes, Reference* out, QString* why) {
-  if (!fs::exists("/usr/bin/python3")) {
-    *why = "/usr/bin/python3 not found";
-    return false;
-  }
   std::string idsText;
   for (int64_t b = 0; b < ids.size(0); ++b) {
     if (b) idsText += ";";
     for (int64_t t = 0; t < ids.size(1); ++t) idsText += (t ? "," : "") + std::to_string(ids[b][t].item<int64_t>());
   }
   const std::string file = dir + "/reference.f32";
-  std::string cmd = "/usr/bin/python3 '" + test::sourcePath("tests/trainer/qwen_moe_reference.py") + "' '" + dir +
-                    "' '" + idsText + "' '" + file + "'";
-  for (const auto& n : gradNames) cmd += " '" + n + "'";
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string text;
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) text += buf;
-  const int status = p ? pclose(p) : -1;
-  const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (rc == 3) {
-    *why = "/usr/bin/python3 has no torch: " + QString::fromStdString(text);
+  std::vector<std::string> args{dir, idsText, file};
+  args.insert(args.end(), gradNames.begin(), gradNames.end());
+  const auto run = test::runPythonScript("tests/trainer/qwen_moe_reference.py", args);
+  if (run.skipped()) {
+    *why = "no /usr/bin/python3 with torch here: " + QString::fromStdString(run.output);
     return false;
   }
-  if (rc != 0) throw std::runtime_error("reference script failed: " + text);
-  qInfo("reference: %s", text.c_str());
+  if (run.rc != 0) throw std::runtime_error("reference script failed: " + run.output);
+  qInfo("reference: %s", run.output.c_str());
   std::ifstream in(file, std::ios::binary);
   auto read = [&](c10::IntArrayRef shape) {
     auto t = torch::empty(shape, torch::kFloat32);
