@@ -4,6 +4,7 @@
 // error and the usage on stderr and exits 2.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,15 @@ inline long long positionalInt(const std::vector<std::string>& p, size_t i, cons
                                long long max, long long fallback) {
   if (i >= p.size()) return fallback;
   return cli::ArgList::parseInt(name, p[i], min, max);
+}
+
+// Positional `i` as an existing directory to make temporary directories under ({}: $TMPDIR).
+inline std::filesystem::path positionalParentDir(const std::vector<std::string>& p, size_t i) {
+  if (i >= p.size()) return {};
+  const std::filesystem::path parent = p[i];
+  if (!std::filesystem::is_directory(parent))
+    throw cli::UsageError("PARENT '" + parent.string() + "' is not a directory");
+  return parent;
 }
 
 }  // namespace longrl::bench

@@ -103,9 +103,7 @@ int main(int argc, char** argv) {
                            [&](longrl::cli::ArgList& args) {
                              const auto p = longrl::bench::takePositionals(args, 2);
                              n = static_cast<long>(longrl::bench::positionalInt(p, 0, "ROLLOUTS", 1, 1000000000, n));
-                             if (p.size() > 1) parent = p[1];
-                             if (!parent.empty() && !fs::is_directory(parent))
-                               throw longrl::cli::UsageError("PARENT '" + parent.string() + "' is not a directory");
+                             parent = longrl::bench::positionalParentDir(p, 1);
                            });
   const longrl::bench::TempDir temp("benchrolloutsearch", parent);
   const fs::path& dir = temp.path();
