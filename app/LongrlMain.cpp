@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/Version.h"
+#include "core/cli/AnnotateCommand.h"
 #include "core/cli/Command.h"
 #include "core/cli/ConfigReferenceCommand.h"
 #include "core/cli/ExportCommand.h"
@@ -29,6 +30,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::rewardCommand());
   commands.push_back(longrl::cli::runsCommand());
   commands.push_back(longrl::cli::exportCommand());
+  commands.push_back(longrl::cli::annotateCommand());
   commands.push_back(longrl::cli::configReferenceCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
   commands.push_back(longrl::cli::chatTemplateCommand());

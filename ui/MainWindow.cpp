@@ -21,10 +21,13 @@
 
 #include "ui/RunsModel.h"
 #include "ui/ScreenFit.h"
+#include "ui/annotate/AnnotationQueue.h"
+#include "ui/annotate/AnnotationSyncThread.h"
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/eval/RunCheckpoints.h"
 #include "ui/launch/LaunchSpec.h"
+#include "ui/launch/LaunchSpecFile.h"
 #include "ui/launch/RunLauncherDialog.h"
 #include "ui/launch/TrainerProcess.h"
 #include "ui/rollouts/RolloutsWorkspace.h"
@@ -64,10 +67,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsView_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(runsView_, &QWidget::customContextMenuRequested, this, &MainWindow::showRunsMenu);
   connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex& current) {
-            RunSession* run = runsModel_->runAt(current.row());
-            rollouts_->setRunDir(run ? run->runDir() : QString());
-          });
+          [this](const QModelIndex& current) { showInWorkspace(runsModel_->runAt(current.row())); });
   auto* runsDock = new QDockWidget(tr("Runs"), this);
   runsDock->setObjectName(QStringLiteral("RunsDock"));
   runsDock->setWidget(runsView_);
@@ -113,8 +113,12 @@ RunSession* MainWindow::openRun(const QString& runDir, const QString& location) 
     showMessage(tr("Cannot open %1: not a directory").arg(canonical), true);
     return nullptr;
   }
-  auto* run = new RunSession(canonical, location, this);
+  QString specError;
+  const auto spec = LaunchSpecFile::load(canonical, &specError);
+  if (!specError.isEmpty()) showMessage(specError, true);
+  auto* run = new RunSession(canonical, spec ? spec->location() : location, this);
   runsModel_->addRun(run);
+  if (spec && spec->kind != LaunchSpec::Kind::Local) startAnnotationSync(run, *spec);
   charts_->addRun(run);
   connect(run, &RunSession::statusChanged, this, [this, run, last = QString()]() mutable {
     if (run->problem() != last) {
@@ -137,7 +141,8 @@ void MainWindow::closeRun(RunSession* run) {
     trainers_.remove(run);
     delete t;
   }
-  if (rollouts_->runDir() == run->runDir()) rollouts_->setRunDir(QString());
+  if (rollouts_->runDir() == run->runDir()) showInWorkspace(nullptr);
+  delete syncs_.take(run);
   charts_->removeRun(run);
   runsModel_->removeRun(run);
   delete run;
@@ -156,6 +161,10 @@ RunSession* MainWindow::launchRun(const LaunchSpec& spec, const QByteArray& conf
   connect(trainer, &TrainerProcess::message, this,
           [this, label](const QString& text, bool error) { showMessage(label + QStringLiteral(": ") + text, error); });
   trainer->start();  // creates the run directory, or fails with its cause in Messages
+  if (spec.kind != LaunchSpec::Kind::Local && QFileInfo(spec.localRunDir).isDir()) {
+    const QString error = LaunchSpecFile::save(spec);
+    if (!error.isEmpty()) showMessage(tr("%1 (labels will not reach the run after a restart)").arg(error), true);
+  }
   RunSession* run = QFileInfo(spec.localRunDir).isDir() ? openRun(spec.localRunDir, spec.location()) : nullptr;
   if (!run) {
     // Nothing to show it in: it lives until its process ends.
@@ -195,6 +204,49 @@ void MainWindow::attachTrainer(RunSession* run, TrainerProcess* trainer) {
   apply();
 }
 
+QString MainWindow::localLongrl() {
+  return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
+}
+
+// Labels made in a remote run's mirror go to the run's own store; Messages says when they cannot
+// (once per cause) and when they can again.
+void MainWindow::startAnnotationSync(RunSession* run, const LaunchSpec& spec) {
+  auto* sync =
+      new AnnotationSyncThread(QDir(run->runDir()).filePath(QStringLiteral("run.sqlite")), spec, localLongrl(), this);
+  syncs_.insert(run, sync);
+  connect(sync, &AnnotationSyncThread::stateChanged, this, [this, run, sync, last = QString()]() mutable {
+    const QString error = sync->state().error;
+    if (error == last) return;
+    if (!error.isEmpty())
+      showMessage(tr("%1: labels not delivered to the remote run yet (%2); retrying").arg(run->name(), error), true);
+    else if (!last.isEmpty()) showMessage(tr("%1: labels delivered to the remote run again").arg(run->name()));
+    last = error;
+  });
+}
+
+// The rollouts workspace shows `run`; its annotation queue follows the run's wait for labels and,
+// for a remote run, the delivery of labels.
+void MainWindow::showInWorkspace(RunSession* run) {
+  for (const auto& c : workspaceLinks_) disconnect(c);
+  workspaceLinks_.clear();
+  AnnotationSyncThread* sync = run ? syncs_.value(run) : nullptr;
+  rollouts_->setRunDir(run ? run->runDir() : QString(), sync != nullptr);
+  if (!run) return;
+  AnnotationQueue* queue = rollouts_->annotations();
+  auto showWait = [run, queue] { queue->setAnnotationWait(run->annotationWaitPhase(), run->annotationWaitDeadline()); };
+  workspaceLinks_ << connect(run, &RunSession::annotationWaitChanged, queue, showWait);
+  showWait();
+  if (!sync) return;
+  auto showSync = [sync, queue] {
+    const auto& s = sync->state();
+    queue->setSyncState(s.pending, s.delivered, s.error, s.retryInS);
+  };
+  workspaceLinks_ << connect(sync, &AnnotationSyncThread::stateChanged, queue, showSync)
+                  << connect(sync, &AnnotationSyncThread::delivered, queue, &AnnotationQueue::refreshDelivery)
+                  << connect(queue, &AnnotationQueue::retrySyncRequested, sync, &AnnotationSyncThread::retryNow);
+  showSync();
+}
+
 void MainWindow::stopRun(RunSession* run) {
   if (TrainerProcess* t = trainers_.value(run)) t->stop();
 }
@@ -220,9 +272,10 @@ void MainWindow::resumeRun(RunSession* run) {
     showMessage(tr("%1: cannot resume: %2: %3").arg(run->name(), config.fileName(), config.errorString()), true);
     return;
   }
-  LaunchSpec spec;
+  // A remote run resumes where it ran (launch.json beside the mirror).
+  LaunchSpec spec = LaunchSpecFile::load(run->runDir()).value_or(LaunchSpec{});
   spec.localRunDir = run->runDir();
-  spec.trainerProgram = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl"));
+  spec.trainerProgram = localLongrl();
   auto* trainer = new TrainerProcess(spec, config.readAll(), this);
   connect(trainer, &TrainerProcess::message, this, [this, run](const QString& text, bool error) {
     showMessage(run->name() + QStringLiteral(": ") + text, error);
@@ -233,9 +286,7 @@ void MainWindow::resumeRun(RunSession* run) {
 
 EvalCheckpointDialog* MainWindow::evaluateCheckpoint(RunSession* run) {
   if (!run) return nullptr;
-  auto* dialog =
-      new EvalCheckpointDialog(run->runDir(),
-                               QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this);
+  auto* dialog = new EvalCheckpointDialog(run->runDir(), localLongrl(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
   return dialog;

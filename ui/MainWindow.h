@@ -15,6 +15,7 @@ class RunSession;
 
 namespace longrl::ui {
 
+class AnnotationSyncThread;
 class DocumentQaPanel;
 class EvalCheckpointDialog;
 class RunsModel;
@@ -38,6 +39,8 @@ class MainWindow : public QMainWindow {
   // local mirror). Trainer messages and failures go to the Messages dock and the run's status.
   viewers::RunSession* launchRun(const LaunchSpec& spec, const QByteArray& configJson);
   TrainerProcess* trainerFor(viewers::RunSession* run) const { return trainers_.value(run, nullptr); }
+  // A remote run's label delivery (nullptr for a local run).
+  AnnotationSyncThread* annotationSyncFor(viewers::RunSession* run) const { return syncs_.value(run, nullptr); }
   void stopRun(viewers::RunSession* run);
   void killRun(viewers::RunSession* run);
   // Relaunches with --resume: the run's trainer, or for a run opened from disk a local trainer
@@ -72,6 +75,9 @@ class MainWindow : public QMainWindow {
   void closeSelectedRun();
   void newRun();
   void attachTrainer(viewers::RunSession* run, TrainerProcess* trainer);
+  void startAnnotationSync(viewers::RunSession* run, const LaunchSpec& spec);
+  void showInWorkspace(viewers::RunSession* run);
+  static QString localLongrl();
   void showRunsMenu(const QPoint& pos);
   void fitRunsColumns();
   viewers::RunSession* selectedRun() const;
@@ -84,6 +90,8 @@ class MainWindow : public QMainWindow {
   DocumentQaPanel* documentQa_;
   QPlainTextEdit* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;
+  QHash<viewers::RunSession*, AnnotationSyncThread*> syncs_;
+  QList<QMetaObject::Connection> workspaceLinks_;  // the shown run's signals to the workspace
 };
 
 }  // namespace longrl::ui

@@ -135,6 +135,9 @@ struct RetrospectiveConfig {
   double threshold = 2.0;  // re-insert when difficulty >= threshold (inverse_mean 2 = mean reward <= 0.5)
   int64_t maxCount = 0;    // 0: no cap
   bool includeAnnotatedHard = true;
+  // > 0: at the end of each phase but the last, wait up to this long for people's labels (until
+  // someone says continue, e.g. the studio's Continue button) before choosing the hard examples.
+  double waitForAnnotationsS = 0;
 };
 
 struct CheckpointConfig {

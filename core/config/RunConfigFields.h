@@ -113,6 +113,8 @@ template <class V> void fields(V& v, RetrospectiveConfig& c) {
   v.field("threshold", c.threshold, "Re-insert when difficulty >= threshold (inverse_mean 2: mean reward <= 0.5).");
   v.field("max_count", c.maxCount, "At most this many hard examples per phase; 0: no cap.");
   v.field("include_annotated_hard", c.includeAnnotatedHard, "Examples marked hard in the studio join too.");
+  v.field("wait_for_annotations_s", c.waitForAnnotationsS,
+          "> 0: at each phase end, wait up to this many seconds for labels (until someone continues).");
 }
 template <class V> void fields(V& v, MemoryConfig& c) {
   v.field("chunk_tokens", c.chunkTokens, "Tokens of one document section a memory-agent call reads.");

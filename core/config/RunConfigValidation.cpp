@@ -232,6 +232,8 @@ std::vector<ConfigIssue> RunConfig::validate() const {
     c.fail("retrospective.threshold",
            "must be >= 1 for difficulty 'inverse_mean', got " + Checker::num(retrospective.threshold));
   c.nonNegative("retrospective.max_count", retrospective.maxCount);
+  // Other ranks wait for rank 0 in a collective, which gives up after 30 minutes.
+  c.inRange("retrospective.wait_for_annotations_s", retrospective.waitForAnnotationsS, 0.0, 1500.0, false);
 
   c.positive("checkpoint.every_steps", checkpoint.everySteps);
   c.nonNegative("checkpoint.keep", checkpoint.keep);

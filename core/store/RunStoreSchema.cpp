@@ -62,6 +62,18 @@ CREATE INDEX IF NOT EXISTS rollouts_by_advantage ON rollouts(advantage);
 CREATE INDEX IF NOT EXISTS rollouts_by_length ON rollouts(length);
 CREATE INDEX IF NOT EXISTS examples_by_source ON examples(data_source);
 )sql",
+      // 3 -> 4: labels on their way to a remote run (the studio's mirror keeps an outbox, the
+      // run's own store remembers the last change it applied from each sender) and this store's
+      // identity as a sender (random, made once).
+      R"sql(
+CREATE TABLE annotation_outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,
+  example_id TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '', phase INTEGER NOT NULL DEFAULT -1, time REAL NOT NULL,
+  delivered_time REAL);
+CREATE TABLE annotation_inbox(origin TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, time REAL NOT NULL);
+CREATE TABLE store_identity(origin TEXT NOT NULL);
+INSERT INTO store_identity(origin) VALUES (lower(hex(randomblob(16))));
+)sql",
   };
   return all;
 }

@@ -176,10 +176,10 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
                       hex + R"sql(', 3, '7', 0, 'no', '', '', '', -0.25, -1, 900, 1, 0.4, 3.0, 1,
   '[{"chunk":1}]');
 )sql");
-    QCOMPARE(RunStoreSchema::kCurrentVersion, 3);
+    QCOMPARE(RunStoreSchema::kCurrentVersion, 4);
     {
-      // v3 only added indexes: a viewer (which never migrates) still reads a v2 file, and its
-      // queries work, only without the indexes.
+      // v3 only added indexes (and v4 tables of its own): a viewer (which never migrates) still reads a v2 file, and
+      // its queries work, only without the indexes.
       RunStoreReader r(path);
       QCOMPARE(r.rolloutsAfter(0).size(), std::size_t(2));
       RolloutQuery q;
@@ -201,7 +201,11 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     };
     {
       RunStoreWriter w(path);
-      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 3LL);
+      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 4LL);
+      // v4: the annotation outbox/inbox, and an identity of 32 hex digits.
+      for (const char* t : {"annotation_outbox", "annotation_inbox", "store_identity"})
+        QVERIFY2(w.db().tableExists(t), t);
+      QCOMPARE(w.db().scalar("SELECT length(origin) FROM store_identity"), 32LL);
       QCOMPARE(w.db().scalar("SELECT count(*) FROM schema_version"), 1LL);
       QCOMPARE(indexCount(w), std::int64_t(std::size(kV3Indexes)));
       {
@@ -215,7 +219,7 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     }
     { RunStoreWriter again(path); }
     RunStoreReader rd(path);
-    QCOMPARE(rd.db().scalar("SELECT version FROM schema_version"), 3LL);
+    QCOMPARE(rd.db().scalar("SELECT version FROM schema_version"), 4LL);
     QCOMPARE(rd.runs().at(0).name, std::string("old-run"));
     QCOMPARE(rd.metricSeries("critic/score/mean").size(), std::size_t(2));
     const auto rows = rd.rolloutsAfter(0);

@@ -4,17 +4,13 @@
 
 #include <QFile>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "core/config/RunConfig.h"
 #include "core/store/RunStoreReader.h"
 #include "support/LoopbackPort.h"
 #include "support/TestPaths.h"
+#include "support/TestSshd.h"
 #include "ui/launch/TrainerProcess.h"
 
 using longrl::ui::LaunchSpec;
@@ -36,17 +32,6 @@ QStringList readLines(const QString& path) {
 bool waitFinished(TrainerProcess& p, int ms = 10000) {
   QSignalSpy spy(&p, &TrainerProcess::finished);
   return p.state() == TrainerProcess::State::Finished || p.state() == TrainerProcess::State::Failed || spy.wait(ms);
-}
-
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(quint16(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -83,10 +68,6 @@ class TestLaunchProcess : public QObject {
   void init() { qunsetenv("FAKE_TRAINER_MODE"); }
 
   void cleanupTestCase() {
-    if (sshd_) {
-      sshd_->terminate();
-      sshd_->waitForFinished(5000);
-    }
     for (const char* f : {"pwned1", "pwned2", "pwned3"}) QVERIFY2(!QFile::exists(tmp_ + '/' + f), f);
   }
 
@@ -286,52 +267,13 @@ class TestLaunchProcess : public QObject {
   bool startSshd();
   LaunchSpec sshSpec(const QString& name);
   QString remoteTrainer(const QString& name, const QString& env);
-  QProcess* sshd_ = nullptr;
-  int sshPort_ = 0;
-  QString sshKey_;
+  longrl::test::TestSshd* sshd_ = nullptr;
 };
 
-// Starts sshd on a free 127.0.0.1 port with a throw-away host key and authorized key (once).
+// Starts the test's sshd once.
 bool TestLaunchProcess::startSshd() {
-  if (sshd_) return sshd_->state() == QProcess::Running;
-  const QString dir = QString::fromStdString(longrl::test::freshTempDir("sshd"));
-  auto run = [](const QString& program, const QStringList& args) {
-    QProcess p;
-    p.start(program, args);
-    return p.waitForFinished(20000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-  };
-  if (!run("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/host_key"}) ||
-      !run("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/user_key"}) ||
-      !QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys"))
-    return false;
-  QDir().mkpath("/run/sshd");  // privilege separation directory sshd insists on
-  sshPort_ = longrl::test::unusedLoopbackPort();
-  QFile conf(dir + "/sshd_config");
-  if (!conf.open(QIODevice::WriteOnly)) return false;
-  conf.write(
-      QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
-                     "PidFile %2/sshd.pid\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                     "PubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nLogLevel ERROR\n")
-          .arg(sshPort_)
-          .arg(dir)
-          .toUtf8());
-  conf.close();
-  sshd_ = new QProcess(this);
-  // sshd's log goes to a file, not to ctest's pipe, and sshd dies with this test: a test that
-  // aborts must not leave a daemon holding ctest's output open (CI once waited 600 s on that).
-  sshd_->setStandardOutputFile(dir + "/sshd.log");
-  sshd_->setStandardErrorFile(dir + "/sshd.log", QIODevice::Append);
-  sshd_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-  sshd_->start("/usr/sbin/sshd", {"-D", "-e", "-f", dir + "/sshd_config"});
-  if (!sshd_->waitForStarted(5000)) return false;
-  for (int i = 0; i < 100 && sshd_->state() == QProcess::Running; ++i) {
-    if (accepts(sshPort_)) {
-      sshKey_ = dir + "/user_key";
-      return true;
-    }
-    QTest::qWait(100);
-  }
-  return false;
+  if (!sshd_) sshd_ = new longrl::test::TestSshd(this);
+  return sshd_->start();
 }
 
 // ssh forwards no environment: a wrapper script sets the fake trainer's mode on the "remote" side.
@@ -351,9 +293,8 @@ LaunchSpec TestLaunchProcess::sshSpec(const QString& name) {
   LaunchSpec spec;
   spec.kind = LaunchSpec::Kind::Ssh;
   spec.host = "127.0.0.1";
-  spec.port = sshPort_;
-  spec.sshOptions =
-      "-i '" + sshKey_ + "' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR";
+  spec.port = sshd_->port();
+  spec.sshOptions = sshd_->sshOptions();
   spec.localRunDir = root + "/mirror";
   spec.remoteRunDir = nastyDir(root, "remote");
   spec.remoteLongrl = trainer_;

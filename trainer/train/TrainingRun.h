@@ -80,6 +80,8 @@ class TrainingRun {
   std::string finish(const std::string& status, const std::string& message);
   void runSft();
   bool runPhase(size_t phase);  // false: stopped by the hook
+  void selectRetrospective(size_t phase);
+  void waitForAnnotations(size_t phase);
   void recordStep(const GrpoStepResult& result, const std::vector<TrainExample>& examples, int phase);
   void ensureExampleStored(const TrainExample& e);
   // Greedy validation pass on val examples (leader only), recorded as val-core metrics at step_.

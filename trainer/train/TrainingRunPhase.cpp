@@ -1,11 +1,14 @@
 // TrainingRun: one curriculum phase and the records of its steps.
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <unordered_map>
 
 #include "core/curriculum/PhaseBands.h"
 #include "core/curriculum/RetrospectiveSelector.h"
 #include "core/reward/GroundTruth.h"
 #include "core/reward/JudgeResult.h"
+#include "core/store/AnnotationInbox.h"
 #include "core/store/RunStoreReader.h"
 #include "trainer/train/ProcessMemory.h"
 #include "trainer/train/TrainingRun.h"
@@ -186,31 +189,7 @@ bool TrainingRun::runPhase(size_t p) {
   info.end_time = RunRecorder::now();
   info.status = "done";
   recorder_->phase(info);
-  if (p + 1 < config_.phases.size() && config_.retrospective.enabled) {
-    // Rank 0 selects (the annotations people made are in its run store) and tells the others.
-    std::string selected;
-    if (leader()) {
-      recorder_->flush();
-      store::RunStoreReader reader(recorder_->writer().path());
-      const auto sel = curriculum::RetrospectiveSelector(config_.retrospective)
-                           .select(tracker_.hardestFirst(), reader.annotations());
-      retro_[p + 1] = sel.exampleIds;
-      recorder_->event("retrospective", {{"phase", p},
-                                         {"next_phase", p + 1},
-                                         {"count", sel.exampleIds.size()},
-                                         {"by_difficulty", sel.byDifficulty},
-                                         {"by_annotation", sel.byAnnotation},
-                                         {"vetoed_by_annotation", sel.vetoedByAnnotation},
-                                         {"example_ids", sel.exampleIds}});
-      log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
-          std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
-      selected = nlohmann::json(sel.exampleIds).dump();
-    }
-    if (collective_->worldSize() > 1) {
-      collective_->broadcast(selected);
-      retro_[p + 1] = nlohmann::json::parse(selected).get<std::vector<std::string>>();
-    }
-  }
+  if (p + 1 < config_.phases.size() && config_.retrospective.enabled) selectRetrospective(p);
   validate(p);
   phase_ = p + 1;
   phaseStep_ = 0;
@@ -218,6 +197,75 @@ bool TrainingRun::runPhase(size_t p) {
   tracker_.clear();
   saveCheckpoint();  // the next phase starts from this checkpoint
   return true;
+}
+
+// Rank 0 selects (the annotations people made are in its run store) and tells the others.
+void TrainingRun::selectRetrospective(size_t p) {
+  std::string selected;
+  if (leader()) {
+    recorder_->flush();
+    if (config_.retrospective.waitForAnnotationsS > 0) waitForAnnotations(p);
+    store::RunStoreReader reader(recorder_->writer().path());
+    const auto sel =
+        curriculum::RetrospectiveSelector(config_.retrospective).select(tracker_.hardestFirst(), reader.annotations());
+    retro_[p + 1] = sel.exampleIds;
+    recorder_->event("retrospective", {{"phase", p},
+                                       {"next_phase", p + 1},
+                                       {"count", sel.exampleIds.size()},
+                                       {"by_difficulty", sel.byDifficulty},
+                                       {"by_annotation", sel.byAnnotation},
+                                       {"vetoed_by_annotation", sel.vetoedByAnnotation},
+                                       {"example_ids", sel.exampleIds}});
+    log("retrospective sampling: " + std::to_string(sel.exampleIds.size()) + " hard examples join phase " +
+        std::to_string(p + 1) + " (" + std::to_string(sel.byAnnotation) + " marked hard by people)");
+    selected = nlohmann::json(sel.exampleIds).dump();
+  }
+  if (collective_->worldSize() > 1) {
+    collective_->broadcast(selected);
+    retro_[p + 1] = nlohmann::json::parse(selected).get<std::vector<std::string>>();
+  }
+}
+
+// Polls the run store for an annotations_continue event of this phase (written by `longrl
+// annotate --continue` or the studio's Continue button; one written before the wait began, or
+// before a resume, counts too), the time-out or a stop request. The waiting and its end are
+// events, so the studio shows them even for a remote run.
+void TrainingRun::waitForAnnotations(size_t p) {
+  const double timeout = config_.retrospective.waitForAnnotationsS;
+  store::RunStoreReader reader(recorder_->writer().path());
+  std::int64_t seen = 0;
+  recorder_->event("annotation_wait", {{"phase", p}, {"next_phase", p + 1}, {"timeout_s", timeout}});
+  recorder_->flush();
+  log("waiting up to " + std::to_string(int(timeout)) + " s for labels before phase " + std::to_string(p + 1) +
+      " (the studio's Continue, or `longrl annotate RUN_DIR --continue " + std::to_string(p) + "`)");
+  const auto start = std::chrono::steady_clock::now();
+  std::string reason = "timeout";
+  auto continued = [&] {
+    for (auto batch = reader.eventsAfter(seen); !batch.empty(); batch = reader.eventsAfter(seen))
+      for (const auto& e : batch) {
+        seen = e.rowid;
+        if (e.kind == store::AnnotationInbox::kContinueEvent &&
+            nlohmann::json::parse(e.payload).value("phase", -1) == static_cast<int>(p))
+          return true;
+      }
+    return false;
+  };
+  for (;;) {
+    if (continued()) {
+      reason = "continue";
+      break;
+    }
+    if (options_.stopRequested && options_.stopRequested->load()) {
+      reason = "stop";
+      break;
+    }
+    const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - start;
+    if (waited.count() >= timeout) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - start;
+  recorder_->event("annotation_wait_over", {{"phase", p}, {"reason", reason}, {"waited_s", waited.count()}});
+  log("labels: wait over (" + reason + ") after " + std::to_string(int(waited.count())) + " s");
 }
 
 }  // namespace longrl::train

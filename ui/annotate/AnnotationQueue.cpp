@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "ui/annotate/AnnotationQueueModel.h"
@@ -36,7 +37,7 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
   view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
   const int digit = view_->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-  const int widths[] = {7, 14, 4, 11, 8, 7};
+  const int widths[] = {7, 14, 4, 11, 8, 7, 7};
   for (int c = 0; c < AnnotationQueueModel::Note; ++c) view_->setColumnWidth(c, widths[c] * digit + 16);
   view_->installEventFilter(this);
   note_->installEventFilter(this);
@@ -87,7 +88,9 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
   // Wrapped, as the status below: one long line would widen the window past a small screen.
   counts_->setWordWrap(true);
   status_->setWordWrap(true);
+  l->addWidget(makeWaitBanner());
   l->addWidget(counts_);
+  l->addWidget(makeSyncRow());
   l->addLayout(body, 1);
 
   connect(model_, &AnnotationQueueModel::countsChanged, this, &AnnotationQueue::updateCounts);
@@ -113,8 +116,105 @@ AnnotationQueue::AnnotationQueue(QWidget* parent, const QString& author)
     }
     Q_EMIT writeFinished(exampleId, error);
   });
+  connect(store_, &AnnotationStore::deliveryLoaded, model_, &AnnotationQueueModel::setDelivery);
+  connect(store_, &AnnotationStore::continued, this, [this](int phase, const QString& error) {
+    if (!error.isEmpty()) {
+      continue_->setEnabled(true);
+      status_->setText(tr("<span style='color:#c62828'>Continue not saved: %1</span>").arg(error.toHtmlEscaped()));
+    }
+    Q_EMIT continueFinished(phase, error);
+  });
   updateCounts();
   onCurrentChanged();
+}
+
+QWidget* AnnotationQueue::makeWaitBanner() {
+  waitBanner_ = new QWidget(this);
+  waitBanner_->setObjectName(QStringLiteral("annotationWaitBanner"));
+  waitBanner_->setStyleSheet(QStringLiteral("#annotationWaitBanner { background: #fff3e0; border-radius: 4px; }"));
+  auto* row = new QHBoxLayout(waitBanner_);
+  waitText_ = new QLabel(waitBanner_);
+  waitText_->setWordWrap(true);
+  continue_ = new QPushButton(tr("Continue"), waitBanner_);
+  continue_->setToolTip(tr("Labels made so far go first; then the trainer chooses the next phase's hard examples."));
+  connect(continue_, &QPushButton::clicked, this, &AnnotationQueue::continueTrainer);
+  row->addWidget(waitText_, 1);
+  row->addWidget(continue_);
+  waitClock_ = new QTimer(this);
+  waitClock_->setInterval(1000);
+  connect(waitClock_, &QTimer::timeout, this, &AnnotationQueue::showWaitText);
+  waitBanner_->hide();
+  return waitBanner_;
+}
+
+QWidget* AnnotationQueue::makeSyncRow() {
+  syncRow_ = new QWidget(this);
+  auto* row = new QHBoxLayout(syncRow_);
+  row->setContentsMargins(0, 0, 0, 0);
+  syncText_ = new QLabel(syncRow_);
+  syncText_->setWordWrap(true);
+  syncText_->setTextFormat(Qt::RichText);
+  auto* retry = new QPushButton(tr("Retry now"), syncRow_);
+  retry->setFocusPolicy(Qt::NoFocus);
+  connect(retry, &QPushButton::clicked, this, &AnnotationQueue::retrySyncRequested);
+  row->addWidget(syncText_, 1);
+  row->addWidget(retry);
+  syncRow_->hide();
+  return syncRow_;
+}
+
+void AnnotationQueue::setAnnotationWait(int phase, double deadline) {
+  // The phase just measured its examples: show them (the list is otherwise read on demand).
+  if (phase >= 0 && phase != waitPhase_) reload();
+  waitPhase_ = phase;
+  waitDeadline_ = deadline;
+  waitBanner_->setVisible(phase >= 0);
+  continue_->setEnabled(phase >= 0);
+  if (phase >= 0) waitClock_->start();
+  else waitClock_->stop();
+  showWaitText();
+}
+
+void AnnotationQueue::showWaitText() {
+  if (waitPhase_ < 0) return;
+  const double left = waitDeadline_ - double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+  const int s = std::max(0, int(left));
+  waitText_->setText(tr("The trainer is waiting for labels before phase %1 chooses its hard examples "
+                        "(goes on by itself in %2:%3).")
+                         .arg(waitPhase_ + 1)
+                         .arg(s / 60)
+                         .arg(s % 60, 2, 10, QLatin1Char('0')));
+}
+
+void AnnotationQueue::continueTrainer() {
+  if (waitPhase_ < 0 || path_.isEmpty()) return;
+  continue_->setEnabled(false);
+  waitText_->setText(remote_ ? tr("Continue sent after the labels; the trainer goes on when it arrives.")
+                             : tr("Continue saved; the trainer goes on within a second."));
+  waitClock_->stop();
+  QMetaObject::invokeMethod(
+      store_, [s = store_, p = path_, phase = waitPhase_, r = remote_] { s->continueAfter(p, phase, r); },
+      Qt::QueuedConnection);
+}
+
+void AnnotationQueue::setSyncState(qint64 pending, qint64 delivered, const QString& error, int retryInS) {
+  syncRow_->setVisible(remote_);
+  QString text = pending > 0 ? tr("<b>%n change(s)</b> queued for the remote run", nullptr, int(pending))
+                             : tr("every change is in the remote run's store");
+  text += tr(" · %n delivered", nullptr, int(delivered));
+  if (!error.isEmpty())
+    text += tr(" · <span style='color:#c62828'>not reached: %1</span> · retrying in %2 s")
+                .arg(error.toHtmlEscaped())
+                .arg(retryInS);
+  syncText_->setText(text);
+}
+
+QString AnnotationQueue::syncText() const { return syncText_->text(); }
+
+void AnnotationQueue::refreshDelivery() {
+  if (path_.isEmpty() || !remote_) return;
+  QMetaObject::invokeMethod(
+      store_, [s = store_, p = path_] { s->loadDelivery(p); }, Qt::QueuedConnection);
 }
 
 AnnotationQueue::~AnnotationQueue() {
@@ -122,9 +222,13 @@ AnnotationQueue::~AnnotationQueue() {
   thread_.wait();
 }
 
-void AnnotationQueue::setStorePath(const QString& storePath) {
+void AnnotationQueue::setStorePath(const QString& storePath, bool remote) {
   path_ = storePath;
+  remote_ = remote;
   undo_.clear();
+  syncRow_->setVisible(remote);
+  if (remote) syncText_->setText(tr("labels are queued for the remote run…"));
+  setAnnotationWait(-1, 0);
   reload();
 }
 
@@ -193,7 +297,7 @@ void AnnotationQueue::send(const std::string& exampleId, const std::string& labe
   ++inFlight_;
   if (label.empty()) {
     QMetaObject::invokeMethod(
-        store_, [s = store_, p = path_, id = QString::fromStdString(exampleId)] { s->remove(p, id); },
+        store_, [s = store_, p = path_, id = QString::fromStdString(exampleId), r = remote_] { s->remove(p, id, r); },
         Qt::QueuedConnection);
     return;
   }
@@ -204,7 +308,7 @@ void AnnotationQueue::send(const std::string& exampleId, const std::string& labe
   a.author = author_.toStdString();
   a.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
   QMetaObject::invokeMethod(
-      store_, [s = store_, p = path_, a] { s->write(p, a); }, Qt::QueuedConnection);
+      store_, [s = store_, p = path_, a, r = remote_] { s->write(p, a, r); }, Qt::QueuedConnection);
 }
 
 void AnnotationQueue::submit() {
@@ -217,7 +321,7 @@ void AnnotationQueue::submit() {
   const auto& it = model_->item(row);
   undo_.push_back({it.example_id, it.label, it.note});
   const std::string label = pending_.toStdString(), note = note_->text().toStdString();
-  model_->setLabel(row, label, note);
+  model_->setLabel(row, label, note, remote_);
   send(it.example_id, label, note);
   moveBy(1);
 }
@@ -227,7 +331,7 @@ void AnnotationQueue::undo() {
   const Undo u = undo_.back();
   undo_.pop_back();
   const int row = model_->rowOf(u.example_id);
-  model_->setLabel(row, u.label, u.note);
+  model_->setLabel(row, u.label, u.note, remote_);
   send(u.example_id, u.label, u.note);
   if (row >= 0) view_->setCurrentIndex(model_->index(row, 0));
   onCurrentChanged();

@@ -9,6 +9,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace longrl::ui {
 
@@ -27,8 +28,21 @@ class AnnotationQueue : public QWidget {
   explicit AnnotationQueue(QWidget* parent = nullptr, const QString& author = {});
   ~AnnotationQueue() override;
 
-  void setStorePath(const QString& storePath);
+  // `remote`: the store is the local mirror of a remote run; labels are also queued for delivery
+  // to the run's own store (AnnotationSync) and the "trainer" column shows where each one is.
+  void setStorePath(const QString& storePath, bool remote = false);
   void reload();
+  bool isRemote() const { return remote_; }
+  // The trainer waits at the end of `phase` for labels until `deadline` (seconds since the epoch);
+  // phase -1: it does not wait. Shows a banner with a Continue button.
+  void setAnnotationWait(int phase, double deadline);
+  int annotationWaitPhase() const { return waitPhase_; }
+  QPushButton* continueButton() const { return continue_; }
+  // What AnnotationSync reports for this run (remote runs only).
+  void setSyncState(qint64 pending, qint64 delivered, const QString& error, int retryInS);
+  QString syncText() const;
+  // Re-reads which labels reached the remote run (after AnnotationSync delivered a batch).
+  void refreshDelivery();
 
   AnnotationQueueModel* model() const { return model_; }
   QTableView* view() const { return view_; }
@@ -45,11 +59,14 @@ class AnnotationQueue : public QWidget {
   void chooseLabel(int which);  // 0, 1, 2 = keys 1, 2, 3
   void submit();
   void undo();
+  void continueTrainer();
 
  Q_SIGNALS:
   void exampleSelected(const QString& exampleId);
   void loaded();
   void writeFinished(const QString& exampleId, const QString& error);
+  void continueFinished(int phase, const QString& error);
+  void retrySyncRequested();
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -63,6 +80,9 @@ class AnnotationQueue : public QWidget {
   void updateCounts();
   void moveBy(int rows);
   void send(const std::string& exampleId, const std::string& label, const std::string& note);
+  QWidget* makeWaitBanner();
+  QWidget* makeSyncRow();
+  void showWaitText();
 
   QString path_, author_, pending_, lastError_;
   AnnotationQueueModel* model_;
@@ -72,6 +92,15 @@ class AnnotationQueue : public QWidget {
   QLabel* status_;
   QLineEdit* note_;
   QPushButton* buttons_[3];
+  QWidget* waitBanner_ = nullptr;
+  QLabel* waitText_ = nullptr;
+  QPushButton* continue_ = nullptr;
+  QWidget* syncRow_ = nullptr;
+  QLabel* syncText_ = nullptr;
+  QTimer* waitClock_ = nullptr;
+  int waitPhase_ = -1;
+  double waitDeadline_ = 0;
+  bool remote_ = false;
   QThread thread_;
   AnnotationStore* store_;
   std::vector<Undo> undo_;

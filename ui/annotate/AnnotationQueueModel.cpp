@@ -31,18 +31,39 @@ int AnnotationQueueModel::rowOf(const std::string& exampleId) const {
   return -1;
 }
 
-void AnnotationQueueModel::setLabel(int row, const std::string& label, const std::string& note) {
+void AnnotationQueueModel::setLabel(int row, const std::string& label, const std::string& note, bool remote) {
   if (row < 0 || row >= int(items_.size())) return;
-  items_[std::size_t(row)].label = label;
-  items_[std::size_t(row)].note = note;
+  auto& it = items_[std::size_t(row)];
+  it.label = label;
+  it.note = note;
+  if (remote) it.delivery = AnnotationItem::Delivery::Queued;
   Q_EMIT dataChanged(index(row, Label), index(row, Note));
   Q_EMIT countsChanged();
+}
+
+void AnnotationQueueModel::setDelivery(const DeliveryMap& delivered) {
+  for (std::size_t row = 0; row < items_.size(); ++row) {
+    auto d = delivered.find(items_[row].example_id);
+    if (d == delivered.end()) continue;
+    const auto want = d->second ? AnnotationItem::Delivery::Delivered : AnnotationItem::Delivery::Queued;
+    if (items_[row].delivery == want) continue;
+    items_[row].delivery = want;
+    Q_EMIT dataChanged(index(int(row), Trainer), index(int(row), Trainer));
+  }
 }
 
 std::map<std::string, int> AnnotationQueueModel::counts() const {
   std::map<std::string, int> out{{"hard", 0}, {"not_hard", 0}, {"unsure", 0}, {"", 0}};
   for (const auto& i : items_) ++out[i.label];
   return out;
+}
+
+QString AnnotationQueueModel::deliveryTip(AnnotationItem::Delivery d) {
+  if (d == AnnotationItem::Delivery::Delivered)
+    return tr("This label is in the remote run's store: the trainer uses it.");
+  if (d == AnnotationItem::Delivery::Queued)
+    return tr("Saved here and queued for the remote run; sent when the link allows (see the status below).");
+  return tr("A local run: the trainer reads this store itself.");
 }
 
 QString AnnotationQueueModel::labelText(const std::string& label) {
@@ -72,6 +93,9 @@ QVariant AnnotationQueueModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   if (role == Qt::ToolTipRole && c == Example) return QString::fromStdString(it.question);
+  if (role == Qt::ToolTipRole && c == Trainer) return deliveryTip(it.delivery);
+  if (role == Qt::ForegroundRole && c == Trainer && it.delivery == AnnotationItem::Delivery::Queued)
+    return QColor(0xef, 0x6c, 0x00);
   if (role != Qt::DisplayRole) return {};
   switch (c) {
     case Example:
@@ -86,6 +110,10 @@ QVariant AnnotationQueueModel::data(const QModelIndex& index, int role) const {
       return it.attempts;
     case Label:
       return labelText(it.label);
+    case Trainer:
+      return it.delivery == AnnotationItem::Delivery::Delivered ? tr("✓ there")
+             : it.delivery == AnnotationItem::Delivery::Queued  ? tr("queued")
+                                                                : QString();
     case Note:
       return QString::fromStdString(it.note);
     default:
@@ -95,7 +123,7 @@ QVariant AnnotationQueueModel::data(const QModelIndex& index, int role) const {
 
 QVariant AnnotationQueueModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* kTitles[] = {"example", "source", "phase", "mean reward", "attempts", "label", "note"};
+  static const char* kTitles[] = {"example", "source", "phase", "mean reward", "attempts", "label", "trainer", "note"};
   return section >= 0 && section < ColumnCount ? tr(kTitles[section]) : QVariant();
 }
 

@@ -12,7 +12,7 @@ namespace longrl::ui {
 class AnnotationQueueModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Example, Source, Phase, MeanReward, Attempts, Label, Note, ColumnCount };
+  enum Column { Example, Source, Phase, MeanReward, Attempts, Label, Trainer, Note, ColumnCount };
   static const char* const kLabels[3];  // "hard", "not_hard", "unsure" (keys 1, 2, 3)
 
   explicit AnnotationQueueModel(QObject* parent = nullptr);
@@ -21,10 +21,13 @@ class AnnotationQueueModel : public QAbstractTableModel {
   void setItems(AnnotationItems items);
   const AnnotationItem& item(int row) const { return items_.at(std::size_t(row)); }
   int rowOf(const std::string& exampleId) const;
-  void setLabel(int row, const std::string& label, const std::string& note);
+  // `remote`: the label still has to reach the run (shown as queued until setDelivery says so).
+  void setLabel(int row, const std::string& label, const std::string& note, bool remote = false);
+  void setDelivery(const DeliveryMap& delivered);
   // Labelled examples per label; "" counts the unlabelled ones.
   std::map<std::string, int> counts() const;
   static QString labelText(const std::string& label);
+  static QString deliveryTip(AnnotationItem::Delivery delivery);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

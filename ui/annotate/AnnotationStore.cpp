@@ -1,9 +1,14 @@
 #include "ui/annotate/AnnotationStore.h"
 
+#include <QDateTime>
 #include <QThread>
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "core/store/AnnotationInbox.h"
+#include "core/store/AnnotationOutbox.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
 
@@ -27,10 +32,13 @@ template <typename F> QString withRetries(F&& f) {
   return last;
 }
 
+double now() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+
 }  // namespace
 
 AnnotationStore::AnnotationStore(QString author, QObject* parent) : QObject(parent), author_(std::move(author)) {
   qRegisterMetaType<longrl::ui::AnnotationItems>("longrl::ui::AnnotationItems");
+  qRegisterMetaType<longrl::ui::DeliveryMap>("longrl::ui::DeliveryMap");
 }
 
 void AnnotationStore::load(const QString& storePath) {
@@ -50,6 +58,7 @@ void AnnotationStore::load(const QString& storePath) {
     for (const auto& a : reader.annotations())
       if (a.author == me || labels.find(a.example_id) == labels.end() || labels[a.example_id].author != me)
         labels[a.example_id] = a;
+    const DeliveryMap delivery = store::AnnotationOutbox(reader.db()).deliveredByExample(me);
     for (const auto& [id, d] : latest) {
       AnnotationItem it;
       it.example_id = id;
@@ -65,6 +74,8 @@ void AnnotationStore::load(const QString& storePath) {
         it.label = a->second.label;
         it.note = a->second.note;
       }
+      if (auto d = delivery.find(id); d != delivery.end())
+        it.delivery = d->second ? AnnotationItem::Delivery::Delivered : AnnotationItem::Delivery::Queued;
       items.push_back(std::move(it));
     }
     Q_EMIT loaded(items, QString());
@@ -73,22 +84,56 @@ void AnnotationStore::load(const QString& storePath) {
   }
 }
 
-void AnnotationStore::write(const QString& storePath, const store::AnnotationRecord& annotation) {
+void AnnotationStore::write(const QString& storePath, const store::AnnotationRecord& annotation, bool remote) {
   const QString error = withRetries([&] {
     store::RunStoreWriter writer(storePath.toStdString());
     writer.writeAnnotation(annotation);
+    if (remote)
+      store::AnnotationOutbox(writer.db())
+          .enqueue({0, store::AnnotationOp::Kind::Set, annotation, -1, annotation.time});
     writer.flush();  // commit now: the destructor would swallow a failure
   });
   Q_EMIT written(QString::fromStdString(annotation.example_id), error);
 }
 
-void AnnotationStore::remove(const QString& storePath, const QString& exampleId) {
+void AnnotationStore::remove(const QString& storePath, const QString& exampleId, bool remote) {
   const QString error = withRetries([&] {
     store::RunStoreWriter writer(storePath.toStdString());
     writer.removeAnnotation(exampleId.toStdString(), author_.toStdString());
+    if (remote) {
+      store::AnnotationRecord a;
+      a.example_id = exampleId.toStdString();
+      a.author = author_.toStdString();
+      store::AnnotationOutbox(writer.db()).enqueue({0, store::AnnotationOp::Kind::Remove, a, -1, now()});
+    }
     writer.flush();  // commit now: the destructor would swallow a failure
   });
   Q_EMIT written(exampleId, error);
+}
+
+void AnnotationStore::continueAfter(const QString& storePath, int phase, bool remote) {
+  const QString error = withRetries([&] {
+    store::RunStoreWriter writer(storePath.toStdString());
+    store::AnnotationRecord who;
+    who.author = author_.toStdString();
+    if (remote) {
+      store::AnnotationOutbox(writer.db()).enqueue({0, store::AnnotationOp::Kind::Continue, who, phase, now()});
+    } else {
+      const nlohmann::json payload{{"phase", phase}, {"author", who.author}, {"origin", "studio"}};
+      writer.writeEvent({0, store::AnnotationInbox::kContinueEvent, payload.dump(), now()});
+    }
+    writer.flush();
+  });
+  Q_EMIT continued(phase, error);
+}
+
+void AnnotationStore::loadDelivery(const QString& storePath) {
+  try {
+    store::RunStoreReader reader(storePath.toStdString());
+    Q_EMIT deliveryLoaded(store::AnnotationOutbox(reader.db()).deliveredByExample(author_.toStdString()));
+  } catch (const std::exception&) {
+    // Shown on the next full load, which reports the error.
+  }
 }
 
 }  // namespace longrl::ui

@@ -59,7 +59,9 @@ LaunchCommand failed(const QString& error) {
   return c;
 }
 
-LaunchCommand sshCommand(const LaunchSpec& spec, const QByteArray& configJson) {
+// `ssh [options] -- HOST` for the spec, the remote command line still to be appended; or the
+// reason the spec cannot be used.
+LaunchCommand sshTo(const LaunchSpec& spec) {
   if (spec.host.isEmpty()) return failed(QStringLiteral("no ssh host"));
   if (spec.host.startsWith('-')) return failed(QStringLiteral("ssh host must not start with '-'"));
   if (spec.remoteRunDir.isEmpty()) return failed(QStringLiteral("no remote run directory"));
@@ -78,6 +80,12 @@ LaunchCommand sshCommand(const LaunchSpec& spec, const QByteArray& configJson) {
   if (spec.port > 0) c.arguments << QStringLiteral("-p") << QString::number(spec.port);
   if (!spec.user.isEmpty()) c.arguments << QStringLiteral("-l") << spec.user;
   c.arguments << options << QStringLiteral("--") << spec.host;
+  return c;
+}
+
+LaunchCommand sshCommand(const LaunchSpec& spec, const QByteArray& configJson) {
+  LaunchCommand c = sshTo(spec);
+  if (!c.error.isEmpty()) return c;
   // ssh joins its remaining arguments into one line for the remote shell: quote every word.
   // The pid line lets stop/kill signal the remote trainer itself ('exec' keeps the pid).
   const QStringList words =
@@ -191,6 +199,31 @@ LaunchCommand LaunchCommand::build(const LaunchSpec& spec, const QString& config
       return templateCommand(spec, configPath, configJson);
   }
   return failed(QStringLiteral("unknown launch kind"));
+}
+
+LaunchCommand LaunchCommand::annotate(const LaunchSpec& spec, const QString& origin, const QString& localLongrl) {
+  const QStringList options{QStringLiteral("--apply"), QStringLiteral("-"), QStringLiteral("--origin"), origin};
+  if (spec.kind == LaunchSpec::Kind::Ssh) {
+    LaunchCommand c = sshTo(spec);
+    if (!c.error.isEmpty()) return c;
+    QStringList words{quoteRemotePath(spec.remoteLongrl), QStringLiteral("annotate"),
+                      quoteRemotePath(spec.remoteRunDir)};
+    for (const QString& w : options) words << ShellWords::quote(w);
+    c.arguments << QStringLiteral("exec ") + words.join(' ');
+    return c;
+  }
+  if (spec.kind == LaunchSpec::Kind::Template) {
+    // A scheduler's job cannot be reached from here; its run directory can, where the cluster
+    // shares a filesystem with this machine (the studio on a login node).
+    if (!QFileInfo::exists(spec.remoteRunDir + QStringLiteral("/run.sqlite")))
+      return failed(QStringLiteral("labels reach a template run only through a shared filesystem, and ") +
+                    spec.remoteRunDir + QStringLiteral(" has no run.sqlite visible from this machine"));
+    LaunchCommand c;
+    c.program = localLongrl;
+    c.arguments = QStringList{QStringLiteral("annotate"), spec.remoteRunDir} + options;
+    return c;
+  }
+  return failed(QStringLiteral("a local run's labels are written to its own store"));
 }
 
 QString LaunchCommand::displayLine() const { return ShellWords::join(QStringList{program} + arguments); }

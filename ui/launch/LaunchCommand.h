@@ -35,6 +35,11 @@ struct LaunchCommand {
   // Quotes a remote path for a shell; a leading "~/" becomes "$HOME"/, which the remote shell
   // expands wherever the path stands in a word (a quoted ~ would never expand).
   static QString quoteRemotePath(const QString& path);
+  // The command that applies a batch of label changes (JSON lines on its stdin) to the run's own
+  // store: `longrl annotate RUN_DIR --apply - --origin ORIGIN` over the spec's ssh, or, for a
+  // template run, with `localLongrl` on its run directory when this machine sees it (a shared
+  // filesystem). `error` says why not (a local run needs none).
+  static LaunchCommand annotate(const LaunchSpec& spec, const QString& origin, const QString& localLongrl);
   // The full command as one displayable line (quoted), for messages.
   QString displayLine() const;
 };

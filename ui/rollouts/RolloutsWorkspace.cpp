@@ -47,14 +47,14 @@ RolloutsWorkspace::RolloutsWorkspace(QWidget* parent)
 
 RolloutsWorkspace::~RolloutsWorkspace() = default;
 
-void RolloutsWorkspace::setRunDir(const QString& runDir) {
+void RolloutsWorkspace::setRunDir(const QString& runDir, bool remote) {
   runDir_ = runDir;
   const QString store =
       runDir.isEmpty() ? QString() : QString::fromStdString(store::RunStore::fileIn(runDir.toStdString()));
   browser_->setStorePath(store);
   groups_->setStorePath(store);
   history_->setStorePath(store);
-  annotations_->setStorePath(store);
+  annotations_->setStorePath(store, remote);
   detail_->setStorePath(store);
   if (store.isEmpty()) refresh_.stop();
   else refresh_.start();

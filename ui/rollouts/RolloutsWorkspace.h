@@ -26,8 +26,9 @@ class RolloutsWorkspace : public QWidget {
   explicit RolloutsWorkspace(QWidget* parent = nullptr);
   ~RolloutsWorkspace() override;
 
-  // A run directory (holding run.sqlite); empty: nothing shown.
-  void setRunDir(const QString& runDir);
+  // A run directory (holding run.sqlite); empty: nothing shown. `remote`: the local mirror of a
+  // remote run (labels are queued for it).
+  void setRunDir(const QString& runDir, bool remote = false);
   QString runDir() const { return runDir_; }
 
   viewers::RolloutBrowser* browser() const { return browser_; }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 namespace longrl::viewers {
 
 RunSession::RunSession(QString runDir, QString location, QObject* parent, int pollMs)
@@ -26,6 +28,7 @@ RunSession::RunSession(QString runDir, QString location, QObject* parent, int po
     Q_EMIT phasesChanged();
     Q_EMIT statusChanged();
   });
+  connect(follower_, &StoreFollower::eventsArrived, this, &RunSession::onEvents);
   connect(follower_, &StoreFollower::problem, this, [this](const QString& message) {
     problem_ = message;
     Q_EMIT statusChanged();
@@ -104,6 +107,27 @@ void RunSession::onMetrics(const MetricBatch& batch) {
   if (!added.isEmpty()) Q_EMIT metricsAdded(added);
   Q_EMIT dataChanged();
   Q_EMIT statusChanged();
+}
+
+}  // namespace longrl::viewers
+
+namespace longrl::viewers {
+
+// The trainer's annotation_wait event starts a wait; its annotation_wait_over (or the
+// retrospective selection right after it) ends it.
+void RunSession::onEvents(const EventBatch& events) {
+  const int before = waitPhase_;
+  for (const auto& e : *events) {
+    if (e.kind == "annotation_wait") {
+      const auto j = nlohmann::json::parse(e.payload, nullptr, false);
+      if (j.is_discarded()) continue;
+      waitPhase_ = j.value("phase", -1);
+      waitDeadline_ = e.time + j.value("timeout_s", 0.0);
+    } else if (e.kind == "annotation_wait_over" || e.kind == "retrospective") {
+      waitPhase_ = -1;
+    }
+  }
+  if (waitPhase_ != before) Q_EMIT annotationWaitChanged();
 }
 
 }  // namespace longrl::viewers

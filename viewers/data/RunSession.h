@@ -46,6 +46,10 @@ class RunSession : public QObject {
   // Wall time (seconds since the epoch) of the newest metric point read; 0 before any.
   double lastWriteTime() const { return lastWrite_; }
   bool caughtUp() const { return caughtUp_; }
+  // The phase whose end the trainer is waiting at for people's labels (retrospective.
+  // wait_for_annotations_s), or -1; and when that wait times out (seconds since the epoch).
+  int annotationWaitPhase() const { return waitPhase_; }
+  double annotationWaitDeadline() const { return waitDeadline_; }
   // Overrides the status shown (e.g. "trainer crashed") until the store says otherwise.
   void setStatusOverride(const QString& status);
 
@@ -54,9 +58,11 @@ class RunSession : public QObject {
   void metricsAdded(const QStringList& names);
   void statusChanged();
   void phasesChanged();
+  void annotationWaitChanged();
 
  private:
   void onMetrics(const MetricBatch& batch);
+  void onEvents(const EventBatch& events);
 
   QString runDir_, location_;
   QThread thread_;
@@ -70,6 +76,8 @@ class RunSession : public QObject {
   double lastWrite_ = 0;
   std::size_t points_ = 0;
   bool caughtUp_ = false;
+  int waitPhase_ = -1;
+  double waitDeadline_ = 0;
 };
 
 }  // namespace longrl::viewers

@@ -13,6 +13,7 @@ constexpr std::size_t kBatch = 50000;  // points per delivery: the backlog arriv
 StoreFollower::StoreFollower(QString storePath, int pollMs) : path_(std::move(storePath)), pollMs_(pollMs) {
   qRegisterMetaType<longrl::viewers::MetricBatch>("longrl::viewers::MetricBatch");
   qRegisterMetaType<longrl::viewers::PhaseList>("longrl::viewers::PhaseList");
+  qRegisterMetaType<longrl::viewers::EventBatch>("longrl::viewers::EventBatch");
   qRegisterMetaType<longrl::store::RunInfo>("longrl::store::RunInfo");
 }
 
@@ -61,6 +62,7 @@ void StoreFollower::pollNow() {
       Q_EMIT metricsArrived(points);
       if (!more) break;
     }
+    pollEvents();
     const auto runs = reader_->runs();
     if (!runs.empty()) {
       const auto& r = runs.front();
@@ -89,6 +91,15 @@ void StoreFollower::pollNow() {
     reader_.reset();
     const QString msg = tr("cannot read run store: %1").arg(QString::fromStdString(e.what()));
     if (msg != lastProblem_) Q_EMIT problem(lastProblem_ = msg);
+  }
+}
+
+void StoreFollower::pollEvents() {
+  for (;;) {
+    auto events = std::make_shared<std::vector<store::EventRecord>>(reader_->eventsAfter(lastEventRowid_));
+    if (events->empty()) return;
+    lastEventRowid_ = events->back().rowid;
+    Q_EMIT eventsArrived(events);
   }
 }
 

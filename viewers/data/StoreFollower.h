@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/store/EventRecord.h"
 #include "core/store/MetricPoint.h"
 #include "core/store/PhaseInfo.h"
 #include "core/store/RunInfo.h"
@@ -19,6 +20,7 @@ namespace longrl::viewers {
 
 using MetricBatch = std::shared_ptr<const std::vector<store::MetricPoint>>;
 using PhaseList = std::shared_ptr<const std::vector<store::PhaseInfo>>;
+using EventBatch = std::shared_ptr<const std::vector<store::EventRecord>>;
 
 // Follows one run store from a worker thread (the UI thread never runs SQLite queries): polls
 // "metrics after rowid N" and delivers new points in batches, first the backlog in stages, then
@@ -39,17 +41,20 @@ class StoreFollower : public QObject {
   void metricsArrived(longrl::viewers::MetricBatch batch);
   void runInfoChanged(longrl::store::RunInfo info);
   void phasesChanged(longrl::viewers::PhaseList phases);
-  void problem(QString message);  // empty message: the problem went away
-  void caughtUp();                // the backlog has been delivered
+  void eventsArrived(longrl::viewers::EventBatch events);  // run events (log, retrospective, ...) in order
+  void problem(QString message);                           // empty message: the problem went away
+  void caughtUp();                                         // the backlog has been delivered
 
  private:
   bool ensureReader();
+  void pollEvents();
 
   QString path_;
   int pollMs_;
   QTimer* timer_ = nullptr;
   std::unique_ptr<store::RunStoreReader> reader_;
   std::int64_t lastRowid_ = 0;
+  std::int64_t lastEventRowid_ = 0;
   std::string lastInfoKey_, lastPhasesKey_;
   QString lastProblem_;
   bool caughtUp_ = false;
