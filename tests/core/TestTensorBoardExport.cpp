@@ -257,8 +257,8 @@ class TestTensorBoardExport : public QObject {
     // A regular file where the directory should be; a directory that does not exist.
     std::ofstream(dir + "/plain") << "x";
     for (const auto& args : std::vector<std::vector<std::string>>{{run, "--tensorboard", dir + "/plain/tb"},
-                                                                   {run, "--jsonl", dir + "/no/such/x.jsonl"},
-                                                                   {run, "--csv", dir + "/no/such/x.csv"}}) {
+                                                                  {run, "--jsonl", dir + "/no/such/x.jsonl"},
+                                                                  {run, "--csv", dir + "/no/such/x.csv"}}) {
       try {
         runExport(args, out);
         QFAIL(("must fail: " + args[2]).c_str());
