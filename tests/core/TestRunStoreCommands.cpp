@@ -11,6 +11,7 @@
 #include "core/cli/ExportCommand.h"
 #include "core/cli/RunsCommand.h"
 #include "core/cli/UsageError.h"
+#include "core/export/ExportError.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreWriter.h"
 #include "core/store/StoreError.h"
@@ -135,7 +136,7 @@ class TestRunStoreCommands : public QObject {
     }
     QVERIFY(!std::filesystem::exists(root + "/x.csv"));
     QVERIFY_THROWS_EXCEPTION(cli::UsageError, runCommand(cli::exportCommand(), {root + "/alpha"}, out, err));
-    QVERIFY_THROWS_EXCEPTION(store::StoreError,
+    QVERIFY_THROWS_EXCEPTION(exports::ExportError,
                              runCommand(cli::exportCommand(), {root + "/alpha", "--csv", root + "/no/such/dir/x.csv"},
                                         out, err));
   }

@@ -1,7 +1,8 @@
 // Data parallel `longrl train --nproc 2` against one process on the same global batch: the same
 // weights after warm-up SFT and after GRPO steps (within float tolerance), the same rollouts and
 // metrics in the store, written once (rank 0 alone writes; no duplicated rows), the events on
-// stdout from rank 0 only; and a failing rank stops the whole job with a non-zero exit code.
+// stdout (and with --tensorboard, the event file) from rank 0 only; and a failing rank stops the
+// whole job with a non-zero exit code.
 #include <QtTest/QtTest>
 
 #include <QElapsedTimer>
@@ -18,6 +19,7 @@
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
+#include "support/TensorBoardEvents.h"
 #include "support/TestPaths.h"
 #include "trainer/model/QwenPretrained.h"
 
@@ -132,7 +134,7 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
                           "--events", "stdout"});
   QVERIFY2(r1.exitCode == 0, r1.err.c_str());
   const auto r2 = runCli({"train", "--config", QString::fromStdString(config), "--run-dir", QString::fromStdString(two),
-                          "--nproc", "2", "--events", "stdout"});
+                          "--nproc", "2", "--events", "stdout", "--tensorboard", QString::fromStdString(two + "-tb")});
   QVERIFY2(r2.exitCode == 0, r2.err.c_str());
   qInfo("wall time: 1 rank %.1f s, 2 ranks %.1f s (SFT 3 steps + GRPO 3 steps, tiny model)", r1.seconds, r2.seconds);
 
@@ -200,6 +202,12 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   QCOMPARE(mirror.db().scalar("SELECT count(*) FROM metrics"), scalar(two, "SELECT count(*) FROM metrics"));
   QCOMPARE(mirror.runs().at(0).status, std::string("finished"));
   QVERIFY2(r2.err.find("rank 1") == std::string::npos, r2.err.c_str());  // the other rank logs nothing
+  // --tensorboard reached rank 0 alone: one event file, each stored metric point once.
+  const auto tbFiles = test::eventFilesIn(two + "-tb");
+  QCOMPARE(tbFiles.size(), size_t(1));
+  const auto tb = test::readEventFiles(tbFiles);
+  QVERIFY2(tb.run.rc == 0, tb.run.output.c_str());
+  QCOMPARE(int64_t(tb.files.at(0).scalars.size()), scalar(two, "SELECT count(*) FROM metrics"));
 }
 
 void TestTrainDistributed::dynamicSamplingSeesTheGlobalBatch() {

@@ -90,10 +90,11 @@ void recordRankFailure(const std::string& runDir, const cli::LocalLauncher::Resu
   }
 }
 
-// --nproc N: the same command as N ranks of this binary; rank 0 alone writes events to stdout.
+// --nproc N: the same command as N ranks of this binary; rank 0 alone writes events to stdout and
+// TensorBoard event files.
 int launchRanks(long long nproc, const std::optional<std::string>& configArg, const std::string& runDir, bool resume,
-                bool sftOnly, const std::string& events, long long threads, long long microTokens, std::ostream& out,
-                std::ostream& err) {
+                bool sftOnly, const std::string& events, const std::string& tensorboard, long long threads,
+                long long microTokens, std::ostream& out, std::ostream& err) {
   const auto env = train::DistributedEnv::fromEnvironment();
   if (env.distributed() && env.source == "torchrun")
     throw UsageError("--nproc " + std::to_string(nproc) + ": this process is already rank " + std::to_string(env.rank) +
@@ -111,6 +112,7 @@ int launchRanks(long long nproc, const std::optional<std::string>& configArg, co
   if (sftOnly) spec.args.push_back("--sft-only");
   if (threads > 0) spec.args.insert(spec.args.end(), {"--threads", std::to_string(threads)});
   if (events == "stdout") spec.rank0Args = {"--events", "stdout"};
+  if (!tensorboard.empty()) spec.rank0Args.insert(spec.rank0Args.end(), {"--tensorboard", tensorboard});
   const auto result = cli::LocalLauncher::run(spec, out, err);
   if (result.exitCode != 0) recordRankFailure(runDir, result, nproc, events == "stdout", out, err);
   return result.exitCode;
@@ -170,8 +172,8 @@ Command trainCommand() {
   Command c;
   c.name = "train";
   c.usage =
-      "--config FILE|- --run-dir DIR [--resume] [--nproc N] [--events stdout] [--threads N] [--micro-batch-tokens N] "
-      "[--sft-only]";
+      "--config FILE|- --run-dir DIR [--resume] [--nproc N] [--events stdout] [--tensorboard DIR] [--threads N] "
+      "[--micro-batch-tokens N] [--sft-only]";
   c.summary = "train a model (warm-up SFT, curriculum GRPO) into a run directory";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     const auto configArg = args.take("config");
@@ -180,22 +182,28 @@ Command trainCommand() {
     const bool sftOnly = args.takeFlag("sft-only");
     const long long nproc = args.takeInt("nproc", 1, limits::kMaxProcesses, 1);
     const std::string events = args.takeOr("events", "");
+    const auto tensorboardArg = args.take("tensorboard");
+    const std::string tensorboard = tensorboardArg.value_or("");
     const long long threads = args.takeThreads();
     const long long microTokens = args.takeInt("micro-batch-tokens", 1, limits::kMaxTokens, 16384);
     args.finish();
     if (!events.empty() && events != "stdout") throw UsageError("--events takes 'stdout'");
+    if (tensorboardArg && (tensorboard.empty() || tensorboard == "-"))
+      throw UsageError("--tensorboard takes a directory (for the event files), not '" + tensorboard + "'");
     std::string configPath;
     if (configArg) configPath = *configArg;
     else if (resume) configPath = (std::filesystem::path(runDir) / "config.json").string();
     else throw UsageError("--config FILE (or -) is required unless --resume");
     if (nproc > 1)
-      return launchRanks(nproc, configArg, runDir, resume, sftOnly, events, threads, microTokens, out, err);
+      return launchRanks(nproc, configArg, runDir, resume, sftOnly, events, tensorboard, threads, microTokens, out,
+                         err);
     logToStderr();
     model::applyTorchThreads(static_cast<int>(threads));
     train::TrainOptions options;
     options.runDir = runDir;
     options.resume = resume;
     options.events = events == "stdout" ? &out : nullptr;
+    options.tensorboardDir = tensorboard;
     options.log = &err;
     options.microBatchTokens = microTokens;
     options.sftOnly = sftOnly;

@@ -6,8 +6,10 @@
 
 namespace longrl::train {
 
-RunRecorder::RunRecorder(const std::string& storePath, std::ostream* events)
-    : writer_(std::make_unique<store::RunStoreWriter>(storePath)), events_(events) {}
+RunRecorder::RunRecorder(const std::string& storePath, std::ostream* events, const std::string& tensorboardDir)
+    : tensorboard_(tensorboardDir.empty() ? nullptr
+                                          : std::make_unique<exports::TensorBoardEventWriter>(tensorboardDir)),
+      writer_(std::make_unique<store::RunStoreWriter>(storePath)), events_(events) {}
 
 RunRecorder::RunRecorder() : events_(nullptr) {}
 
@@ -37,7 +39,10 @@ void RunRecorder::phase(const store::PhaseInfo& p) {
 void RunRecorder::metrics(const std::vector<store::MetricPoint>& points) {
   if (!writer_) return;
   writer_->writeMetrics(points);
-  for (const auto& p : points) emit(store::EventEncoder::encode(p));
+  for (const auto& p : points) {
+    emit(store::EventEncoder::encode(p));
+    if (tensorboard_) tensorboard_->scalar(p);
+  }
 }
 
 std::int64_t RunRecorder::document(const store::DocumentRecord& d) {

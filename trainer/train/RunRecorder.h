@@ -8,19 +8,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/export/TensorBoardEventWriter.h"
 #include "core/store/RunStoreWriter.h"
 
 namespace longrl::train {
 
 // Where a training run's records go: the run store (run-dir/run.sqlite, the single writer) and,
-// with `--events stdout`, the same records as JSON lines on a stream (EventEncoder). Only rank 0
+// with `--events stdout`, the same records as JSON lines on a stream (EventEncoder); with
+// `--tensorboard DIR`, the metrics also as scalars in a new TensorBoard event file. Only rank 0
 // owns one; the other ranks of a data-parallel run get a silent recorder (records nothing), so
 // that every rank can run the same code. Each record is written to the store first, then
 // mirrored, so both carry the same ids.
 class RunRecorder {
  public:
-  // `events` may be null (no mirroring); it must outlive the recorder.
-  RunRecorder(const std::string& storePath, std::ostream* events);
+  // `events` may be null (no mirroring); it must outlive the recorder. A non-empty
+  // `tensorboardDir` gets a new event file (before the store is opened, so a directory that
+  // cannot be written fails the run before it touches the store).
+  RunRecorder(const std::string& storePath, std::ostream* events, const std::string& tensorboardDir = "");
   // A recorder that records nothing (document() returns 0; writer() must not be called).
   RunRecorder();
   bool silent() const { return !writer_; }
@@ -37,10 +41,13 @@ class RunRecorder {
   void flush();
 
   store::RunStoreWriter& writer() { return *writer_; }
+  // The TensorBoard event file this recorder appends to ("" without one).
+  std::string tensorboardFile() const { return tensorboard_ ? tensorboard_->path() : std::string(); }
   static double now();
 
  private:
   void emit(const std::string& line);
+  std::unique_ptr<exports::TensorBoardEventWriter> tensorboard_;  // declared first: created before writer_
   std::unique_ptr<store::RunStoreWriter> writer_;
   std::ostream* events_;
 };

@@ -162,8 +162,10 @@ void TrainingRun::openStore() {
   fs::create_directories(options_.runDir);
   runName_ = fs::path(options_.runDir).lexically_normal().filename().string();
   if (runName_.empty()) runName_ = fs::path(options_.runDir).lexically_normal().parent_path().filename().string();
-  recorder_ = leader() ? std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events)
+  recorder_ = leader() ? std::make_unique<RunRecorder>(store::RunStore::fileIn(options_.runDir), options_.events,
+                                                       options_.tensorboardDir)
                        : std::make_unique<RunRecorder>();
+  if (!recorder_->tensorboardFile().empty()) log("tensorboard: metrics also go to " + recorder_->tensorboardFile());
   store::RunInfo info;
   info.name = runName_;
   info.status = "running";

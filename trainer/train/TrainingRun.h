@@ -30,6 +30,7 @@ struct TrainOptions {
   std::string runDir;
   bool resume = false;             // continue after the latest checkpoint (fresh start when there is none)
   std::ostream* events = nullptr;  // --events stdout: every record as a JSON line
+  std::string tensorboardDir;      // --tensorboard DIR: rank 0 writes each metric to a new event file there
   std::ostream* log = nullptr;     // human-readable progress (stderr)
   // Test hook: stop, as if killed, after this many GRPO steps of this process (0 = off).
   int64_t stopAfterSteps = 0;
