@@ -8,6 +8,7 @@
 #include "core/cli/Command.h"
 #include "core/cli/ConfigReferenceCommand.h"
 #include "core/cli/ExportCommand.h"
+#include "core/cli/FollowCommand.h"
 #include "core/cli/RewardCommand.h"
 #include "core/cli/RunsCommand.h"
 #include "core/cli/UsageError.h"
@@ -31,6 +32,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::runsCommand());
   commands.push_back(longrl::cli::exportCommand());
   commands.push_back(longrl::cli::annotateCommand());
+  commands.push_back(longrl::cli::followCommand());
   commands.push_back(longrl::cli::configReferenceCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
   commands.push_back(longrl::cli::chatTemplateCommand());

@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -26,8 +27,10 @@
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/eval/RunCheckpoints.h"
+#include "ui/launch/AttachDialog.h"
 #include "ui/launch/LaunchSpec.h"
 #include "ui/launch/LaunchSpecFile.h"
+#include "ui/launch/RunAttachment.h"
 #include "ui/launch/RunLauncherDialog.h"
 #include "ui/launch/TrainerProcess.h"
 #include "ui/rollouts/RolloutsWorkspace.h"
@@ -86,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&New run…"), QKeySequence::New, this, &MainWindow::newRun);
   file->addAction(tr("&Open run directory…"), QKeySequence::Open, this, &MainWindow::chooseRunToOpen);
+  file->addAction(tr("&Attach to run…"), this, &MainWindow::chooseRunToAttach);
   file->addAction(tr("&Close run"), this, &MainWindow::closeSelectedRun);
   file->addSeparator();
   file->addAction(tr("&Document QA…"), this, &MainWindow::showDocumentQa);
@@ -143,6 +147,7 @@ void MainWindow::closeRun(RunSession* run) {
   }
   if (rollouts_->runDir() == run->runDir()) showInWorkspace(nullptr);
   delete syncs_.take(run);
+  delete attachments_.take(run);
   charts_->removeRun(run);
   runsModel_->removeRun(run);
   delete run;
@@ -336,6 +341,12 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
   menu.addAction(tr("Stop (SIGTERM)"), this, [this, run] { stopRun(run); })->setEnabled(active);
   menu.addAction(tr("Kill (SIGKILL)"), this, [this, run] { killRun(run); })->setEnabled(active);
   menu.addAction(tr("Resume"), this, [this, run] { resumeRun(run); })->setEnabled(!active);
+  if (RunAttachment* a = attachments_.value(run)) {
+    if (a->isAttached()) menu.addAction(tr("Detach (the run goes on)"), this, [this, run] { detachRun(run); });
+    else menu.addAction(tr("Attach again"), a, &RunAttachment::attach);
+  } else if (const auto spec = LaunchSpecFile::load(run->runDir()); spec && spec->kind == LaunchSpec::Kind::Ssh) {
+    menu.addAction(tr("Attach (follow it)"), this, [this, spec] { attachToRun(*spec); })->setEnabled(!active);
+  }
   menu.addSeparator();
   menu.addAction(tr("Evaluate checkpoint…"), this, [this, run] { evaluateCheckpoint(run); })
       ->setEnabled(!RunCheckpoints::list(run->runDir()).isEmpty());
@@ -352,6 +363,43 @@ void MainWindow::showDocumentQa() {
 void MainWindow::chooseRunToOpen() {
   const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run directory"));
   if (!dir.isEmpty()) openRun(dir);
+}
+
+void MainWindow::chooseRunToAttach() {
+  AttachDialog dialog(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/attached"),
+                      this);
+  ScreenFit::resize(&dialog, QSize(640, 320));
+  if (dialog.exec() != QDialog::Accepted) return;
+  QString error;
+  const LaunchSpec spec = dialog.spec(&error);
+  if (!error.isEmpty()) showMessage(tr("Cannot attach: %1").arg(error), true);
+  else attachToRun(spec);
+}
+
+RunSession* MainWindow::attachToRun(const LaunchSpec& spec) {
+  if (spec.kind == LaunchSpec::Kind::Local) return openRun(spec.localRunDir);
+  for (RunSession* r : runsModel_->runs())
+    if (r->runDir() == QFileInfo(spec.localRunDir).absoluteFilePath() && attachments_.value(r)) {
+      attachments_.value(r)->attach();
+      return r;
+    }
+  if (!QDir().mkpath(spec.localRunDir)) {
+    showMessage(tr("Cannot attach: cannot create the mirror directory %1").arg(spec.localRunDir), true);
+    return nullptr;
+  }
+  if (const QString error = LaunchSpecFile::save(spec); !error.isEmpty()) showMessage(error, true);
+  RunSession* run = openRun(spec.localRunDir);
+  if (!run) return nullptr;
+  auto* attachment = new RunAttachment(spec, this);
+  attachments_.insert(run, attachment);
+  connect(attachment, &RunAttachment::message, this,
+          [this, run](const QString& text, bool error) { showMessage(run->name() + QStringLiteral(": ") + text, error); });
+  attachment->attach();
+  return run;
+}
+
+void MainWindow::detachRun(RunSession* run) {
+  if (RunAttachment* a = attachments_.value(run)) a->detach();
 }
 
 void MainWindow::closeSelectedRun() { closeRun(selectedRun()); }

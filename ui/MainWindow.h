@@ -20,6 +20,7 @@ class DocumentQaPanel;
 class EvalCheckpointDialog;
 class RunsModel;
 class RolloutsWorkspace;
+class RunAttachment;
 class TrainerProcess;
 struct LaunchSpec;
 
@@ -41,6 +42,13 @@ class MainWindow : public QMainWindow {
   TrainerProcess* trainerFor(viewers::RunSession* run) const { return trainers_.value(run, nullptr); }
   // A remote run's label delivery (nullptr for a local run).
   AnnotationSyncThread* annotationSyncFor(viewers::RunSession* run) const { return syncs_.value(run, nullptr); }
+  // Follows a run this studio did not start: a local directory is opened in place; an ssh one is
+  // mirrored with `longrl follow` (RunAttachment) into spec.localRunDir, labels delivered as for
+  // a launched run. Returns the open run, or nullptr (the reason in Messages).
+  viewers::RunSession* attachToRun(const LaunchSpec& spec);
+  RunAttachment* attachmentFor(viewers::RunSession* run) const { return attachments_.value(run, nullptr); }
+  // Stops following (the run goes on).
+  void detachRun(viewers::RunSession* run);
   void stopRun(viewers::RunSession* run);
   void killRun(viewers::RunSession* run);
   // Relaunches with --resume: the run's trainer, or for a run opened from disk a local trainer
@@ -72,6 +80,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void chooseRunToOpen();
+  void chooseRunToAttach();
   void closeSelectedRun();
   void newRun();
   void attachTrainer(viewers::RunSession* run, TrainerProcess* trainer);
@@ -91,6 +100,7 @@ class MainWindow : public QMainWindow {
   QPlainTextEdit* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;
   QHash<viewers::RunSession*, AnnotationSyncThread*> syncs_;
+  QHash<viewers::RunSession*, RunAttachment*> attachments_;
   QList<QMetaObject::Connection> workspaceLinks_;  // the shown run's signals to the workspace
 };
 

@@ -226,6 +226,17 @@ LaunchCommand LaunchCommand::annotate(const LaunchSpec& spec, const QString& ori
   return failed(QStringLiteral("a local run's labels are written to its own store"));
 }
 
+LaunchCommand LaunchCommand::follow(const LaunchSpec& spec) {
+  if (spec.kind != LaunchSpec::Kind::Ssh)
+    return failed(QStringLiteral("attach follows a run over ssh; open a local (or shared) run directory instead"));
+  LaunchCommand c = sshTo(spec);
+  if (!c.error.isEmpty()) return c;
+  c.arguments << QStringLiteral("exec ") + quoteRemotePath(spec.remoteLongrl) + QStringLiteral(" follow ") +
+                     quoteRemotePath(spec.remoteRunDir);
+  c.mirrorEvents = true;
+  return c;
+}
+
 QString LaunchCommand::displayLine() const { return ShellWords::join(QStringList{program} + arguments); }
 
 }  // namespace longrl::ui

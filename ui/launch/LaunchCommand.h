@@ -40,6 +40,9 @@ struct LaunchCommand {
   // template run, with `localLongrl` on its run directory when this machine sees it (a shared
   // filesystem). `error` says why not (a local run needs none).
   static LaunchCommand annotate(const LaunchSpec& spec, const QString& origin, const QString& localLongrl);
+  // `ssh ... HOST -- exec longrl follow RUN_DIR`: an ssh run's store as an event stream, for a
+  // studio that attaches to a run it did not start. Ssh specs only (`error` otherwise).
+  static LaunchCommand follow(const LaunchSpec& spec);
   // The full command as one displayable line (quoted), for messages.
   QString displayLine() const;
 };
