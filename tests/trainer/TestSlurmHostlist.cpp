@@ -33,17 +33,28 @@ class TestSlurmHostlist : public QObject {
 void TestSlurmHostlist::firstHost_data() {
   QTest::addColumn<QString>("list");
   QTest::addColumn<QString>("first");
-  QTest::newRow("one host") << "node01" << "node01";
-  QTest::newRow("one range") << "node[01-04]" << "node01";
-  QTest::newRow("ranges and a number") << "node[01-04,07]" << "node01";
-  QTest::newRow("order as listed") << "node[07,01-04]" << "node07";
-  QTest::newRow("padding kept") << "gpu[007-010]" << "gpu007";
-  QTest::newRow("several entries") << "login3,gpu[1-2]" << "login3";
-  QTest::newRow("bracket then entries") << "gpu[12-13],cpu[1-4,9]" << "gpu12";
-  QTest::newRow("suffix after bracket") << "rack[2-3]-gpu" << "rack2-gpu";
-  QTest::newRow("two brackets") << "rack[1-2]-n[5-6]" << "rack1-n5";
-  QTest::newRow("dotted name") << "n[4-5].cluster.example" << "n4.cluster.example";
-  QTest::newRow("a single number in brackets") << "node[9]" << "node9";
+  QTest::newRow("one host") << "node01"
+                            << "node01";
+  QTest::newRow("one range") << "node[01-04]"
+                             << "node01";
+  QTest::newRow("ranges and a number") << "node[01-04,07]"
+                                       << "node01";
+  QTest::newRow("order as listed") << "node[07,01-04]"
+                                   << "node07";
+  QTest::newRow("padding kept") << "gpu[007-010]"
+                                << "gpu007";
+  QTest::newRow("several entries") << "login3,gpu[1-2]"
+                                   << "login3";
+  QTest::newRow("bracket then entries") << "gpu[12-13],cpu[1-4,9]"
+                                        << "gpu12";
+  QTest::newRow("suffix after bracket") << "rack[2-3]-gpu"
+                                        << "rack2-gpu";
+  QTest::newRow("two brackets") << "rack[1-2]-n[5-6]"
+                                << "rack1-n5";
+  QTest::newRow("dotted name") << "n[4-5].cluster.example"
+                               << "n4.cluster.example";
+  QTest::newRow("a single number in brackets") << "node[9]"
+                                               << "node9";
 }
 
 void TestSlurmHostlist::firstHost() {
@@ -55,21 +66,36 @@ void TestSlurmHostlist::firstHost() {
 void TestSlurmHostlist::malformedListsAreErrors_data() {
   QTest::addColumn<QString>("list");
   QTest::addColumn<QString>("says");  // a part of the message
-  QTest::newRow("empty") << "" << "empty";
-  QTest::newRow("unclosed") << "node[01-02" << "not closed";
-  QTest::newRow("close without open") << "node01]" << "']' without '['";
-  QTest::newRow("nested") << "node[[1]]" << "nested";
-  QTest::newRow("empty brackets") << "node[]" << "not a number";
-  QTest::newRow("letters") << "node[a-b]" << "'a-b'";
-  QTest::newRow("backward") << "node[3-1]" << "backward range '3-1'";
-  QTest::newRow("backward, long numbers") << "n[100000000000000000000000-99]" << "backward";
-  QTest::newRow("open range") << "node[1-]" << "'1-'";
-  QTest::newRow("trailing comma in brackets") << "node[1,]" << "not a number";
-  QTest::newRow("leading comma") << ",node1" << "empty entry";
-  QTest::newRow("double comma") << "a,,b" << "empty entry at offset 2";
-  QTest::newRow("trailing comma") << "a," << "ends with ','";
-  QTest::newRow("whitespace") << "node1 node2" << "whitespace";
-  QTest::newRow("bad later entry") << "node1,gpu[2-x]" << "'2-x'";  // the whole list is checked
+  QTest::newRow("empty") << ""
+                         << "empty";
+  QTest::newRow("unclosed") << "node[01-02"
+                            << "not closed";
+  QTest::newRow("close without open") << "node01]"
+                                      << "']' without '['";
+  QTest::newRow("nested") << "node[[1]]"
+                          << "nested";
+  QTest::newRow("empty brackets") << "node[]"
+                                  << "not a number";
+  QTest::newRow("letters") << "node[a-b]"
+                           << "'a-b'";
+  QTest::newRow("backward") << "node[3-1]"
+                            << "backward range '3-1'";
+  QTest::newRow("backward, long numbers") << "n[100000000000000000000000-99]"
+                                          << "backward";
+  QTest::newRow("open range") << "node[1-]"
+                              << "'1-'";
+  QTest::newRow("trailing comma in brackets") << "node[1,]"
+                                              << "not a number";
+  QTest::newRow("leading comma") << ",node1"
+                                 << "empty entry";
+  QTest::newRow("double comma") << "a,,b"
+                                << "empty entry at offset 2";
+  QTest::newRow("trailing comma") << "a,"
+                                  << "ends with ','";
+  QTest::newRow("whitespace") << "node1 node2"
+                              << "whitespace";
+  QTest::newRow("bad later entry") << "node1,gpu[2-x]"
+                                   << "'2-x'";  // the whole list is checked
 }
 
 void TestSlurmHostlist::malformedListsAreErrors() {

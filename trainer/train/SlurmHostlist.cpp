@@ -32,8 +32,7 @@ std::string firstOfRanges(const std::string& inner) {
     const std::string lo = range.substr(0, dash), hi = dash == std::string::npos ? lo : range.substr(dash + 1);
     if (!isDigits(lo) || !isDigits(hi))
       throw SlurmHostlist::Error("'[" + inner + "]' holds '" + range + "', not a number or a range of numbers");
-    if (numberLess(hi, lo))
-      throw SlurmHostlist::Error("'[" + inner + "]' holds the backward range '" + range + "'");
+    if (numberLess(hi, lo)) throw SlurmHostlist::Error("'[" + inner + "]' holds the backward range '" + range + "'");
     if (first.empty()) first = lo;
     start = comma + 1;
   }
@@ -45,7 +44,8 @@ void checkShape(const std::string& list) {
   bool open = false;
   for (size_t i = 0; i < list.size(); ++i) {
     const char c = list[i];
-    if (std::isspace(static_cast<unsigned char>(c))) throw SlurmHostlist::Error("whitespace at offset " + std::to_string(i));
+    if (std::isspace(static_cast<unsigned char>(c)))
+      throw SlurmHostlist::Error("whitespace at offset " + std::to_string(i));
     if (c == '[' && open) throw SlurmHostlist::Error("nested '[' at offset " + std::to_string(i));
     if (c == ']' && !open) throw SlurmHostlist::Error("']' without '[' at offset " + std::to_string(i));
     if (c == '[' || c == ']') open = c == '[';
