@@ -122,11 +122,11 @@ void TestTorchrun::initTestCase() {
 
 Result TestTorchrun::torchrun(const QStringList& rendezvous, const std::string& config, const std::string& runDir,
                               const QProcessEnvironment& env) {
-  QStringList args{"--nproc_per_node", "2"};
-  args << rendezvous;
-  args << "--redirects" << "1" << "--tee" << "1" << "--log_dir" << QString::fromStdString(runDir + "-torchrun-logs");
-  args << "--monitor_interval" << "1" << "--no_python" << QString::fromStdString(test::cliPath());
-  args << "train" << "--config" << QString::fromStdString(config) << "--run-dir" << QString::fromStdString(runDir);
+  // --redirects 1 --tee 1: see the top of this file.
+  QStringList args = QString("--nproc_per_node 2 --redirects 1 --tee 1 --monitor_interval 1").split(' ');
+  args << "--log_dir" << QString::fromStdString(runDir + "-torchrun-logs") << rendezvous;
+  args << "--no_python" << QString::fromStdString(test::cliPath()) << "train";
+  args << "--config" << QString::fromStdString(config) << "--run-dir" << QString::fromStdString(runDir);
   return runProcess(torchrun_, args, env);
 }
 
@@ -159,8 +159,9 @@ void TestTorchrun::agentStoreTrainsLikeNproc() {
   const auto t = torchrun({"--master_port", QString::number(port)}, config, viaTorchrun);
   QVERIFY2(t.exitCode == 0, t.err.c_str());
   // Rank 0 met a world of 2 in the agent's store; rank 1 stayed quiet, as under --nproc.
-  const std::string joined = "train: 2 ranks (torchrun), rendezvous in torchrun's store at 127.0.0.1:" +
-                             std::to_string(port) + " (attempt 0), backend gloo";
+  const std::string joined =
+      "train: 2 ranks (torchrun), rendezvous in torchrun's store at 127.0.0.1:" + std::to_string(port) +
+      " (attempt 0), backend gloo";
   QVERIFY2(count(t.err, joined) == 1, t.err.c_str());
   QVERIFY2(t.err.find("rank 1") == std::string::npos, t.err.c_str());
 
@@ -219,8 +220,8 @@ void TestTorchrun::failingRankFailsTheJob() {
   env.insert("LONGRL_TRAIN_FAIL_RANK", "1");
   QElapsedTimer timer;
   timer.start();
-  const auto t = torchrun({"--master_port", QString::number(test::unusedLoopbackPort())}, config,
-                          root_ + "/failing", env);
+  const auto t =
+      torchrun({"--master_port", QString::number(test::unusedLoopbackPort())}, config, root_ + "/failing", env);
   QVERIFY2(t.exitCode > 0, t.err.c_str());
   QVERIFY2(t.err.find("train: rank 1: error: LONGRL_TRAIN_FAIL_RANK: failing on purpose") != std::string::npos,
            t.err.c_str());
@@ -235,12 +236,12 @@ void TestTorchrun::nprocInsideATorchrunWorker() {
   auto env = QProcessEnvironment::systemEnvironment();
   env.insert("LONGRL_DIST_TIMEOUT_S", "15");
   for (const auto& [k, v] : std::map<QString, QString>{{"RANK", "0"},
-                                                      {"WORLD_SIZE", "1"},
-                                                      {"LOCAL_RANK", "0"},
-                                                      {"MASTER_ADDR", "127.0.0.1"},
-                                                      {"MASTER_PORT", QString::number(test::unusedLoopbackPort())},
-                                                      {"TORCHELASTIC_USE_AGENT_STORE", "True"},
-                                                      {"TORCHELASTIC_RESTART_COUNT", "0"}})
+                                                       {"WORLD_SIZE", "1"},
+                                                       {"LOCAL_RANK", "0"},
+                                                       {"MASTER_ADDR", "127.0.0.1"},
+                                                       {"MASTER_PORT", QString::number(test::unusedLoopbackPort())},
+                                                       {"TORCHELASTIC_USE_AGENT_STORE", "True"},
+                                                       {"TORCHELASTIC_RESTART_COUNT", "0"}})
     env.insert(k, v);
   const auto r = runProcess(QString::fromStdString(test::cliPath()),
                             {"train", "--config", QString::fromStdString(config), "--run-dir",
