@@ -11,8 +11,8 @@ packages=(
   libtorch-dev libopenblas0-pthread libgloo-dev
   # longrl-studio and the tests
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev qt6-pdf-dev libgl-dev xvfb xauth
-  # reference computations in tests (Debian's torch 1.13, /usr/bin/python3), the tokenizer reference
-  # and the independent reader of exported TensorBoard event files
+  # reference computations in tests (Debian's torch 1.13, /usr/bin/python3), the tokenizer reference,
+  # /usr/bin/torchrun (TestTorchrun) and the independent reader of exported TensorBoard event files
   python3-torch python3-jinja2 python3-protobuf
   # the launcher test drives a real sshd on 127.0.0.1
   openssh-server openssh-client

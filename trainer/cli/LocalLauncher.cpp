@@ -20,9 +20,11 @@ extern char** environ;
 namespace longrl::cli {
 namespace {
 
+// A launcher's variable, which the ranks get afresh. TORCHELASTIC_* are an outer torchrun's: its
+// agent store is not this job's.
 bool isRankVariable(const std::string& entry) {
   for (const char* name : {"RANK=", "WORLD_SIZE=", "LOCAL_RANK=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=", "MASTER_PORT=",
-                           "GROUP_RANK=", "ROLE_RANK="})
+                           "GROUP_RANK=", "ROLE_RANK=", "TORCHELASTIC_"})
     if (entry.rfind(name, 0) == 0) return true;
   return false;
 }

@@ -9,11 +9,12 @@ namespace longrl::cli {
 
 // `longrl train --nproc N`: starts N copies of a command on this host as the ranks of one job,
 // torchrun-style (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1,
-// MASTER_PORT=a free loopback port). Rank 0's stdout is copied to `out`; the other ranks' stdout
-// goes to /dev/null; every rank's stderr is inherited. When a rank fails, the others are stopped
-// (SIGTERM, then SIGKILL after a grace period). SIGTERM or SIGINT to the launcher is passed on to
-// the ranks as one stop request (they end after their step, checkpointed); one more, 2 s or later
-// after the first, kills them. No torch here.
+// MASTER_PORT=a free loopback port; an outer torchrun's TORCHELASTIC_* are dropped). Rank 0's
+// stdout is copied to `out`; the other ranks' stdout goes to /dev/null; every rank's stderr is
+// inherited. When a rank fails, the others are stopped (SIGTERM, then SIGKILL after a grace
+// period). SIGTERM or SIGINT to the launcher is passed on to the ranks as one stop request (they
+// end after their step, checkpointed); one more, 2 s or later after the first, kills them. No
+// torch here.
 class LocalLauncher {
  public:
   // A stop signal this long after the first is a second request ("stop now"), not a copy of it

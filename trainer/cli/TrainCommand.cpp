@@ -212,7 +212,7 @@ Command trainCommand() {
     if (const char* stop = std::getenv("LONGRL_TRAIN_STOP_AFTER")) options.stopAfterSteps = std::atoll(stop);
     std::string who = "train: ";
     try {
-      // Rank and rendezvous from the launcher's environment (torchrun-style, srun, --nproc).
+      // Rank and rendezvous from the launcher's environment (torchrun, srun, --nproc).
       const auto env = train::DistributedEnv::fromEnvironment();
       auto cfg = readConfig(configPath);
       std::unique_ptr<train::ProcessGroupCollective> collective;
@@ -225,6 +225,8 @@ Command trainCommand() {
         po.device = torch::Device(cfg.model.device);
         collective = std::make_unique<train::ProcessGroupCollective>(env, po);
         options.collective = collective.get();
+        // The job's shape as this rank found it: how many ranks, which launcher, where they met.
+        if (env.rank == 0) err << "train: " << env.describe() << ", backend " << collective->backend() << "\n";
         if (env.rank != 0) {  // rank 0 alone reports: events on stdout, progress on stderr
           options.events = nullptr;
           options.log = nullptr;

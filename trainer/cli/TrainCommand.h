@@ -12,9 +12,9 @@ namespace longrl::cli {
 // the run finished, 1 when it failed (status "failed" and an "error" event are in the store).
 // LONGRL_TRAIN_STOP_AFTER=N (tests) stops after N steps, as if the process had been killed.
 // Data parallel: `--nproc N` starts N ranks of this binary on this host (LocalLauncher); under a
-// launcher (torchrun-style RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT, or srun's SLURM_PROCID/
-// SLURM_NTASKS with MASTER_ADDR/MASTER_PORT) this process is one rank (DistributedEnv). Rank 0
-// writes the store, the events and the checkpoints. LONGRL_DIST_TIMEOUT_S bounds one collective.
+// launcher (torchrun, its agent's store included, or srun, MASTER_ADDR/MASTER_PORT derived when not
+// exported) this process is one rank (DistributedEnv). Rank 0 logs the job's shape and writes the
+// store, the events and the checkpoints. LONGRL_DIST_TIMEOUT_S bounds one collective.
 Command trainCommand();
 
 }  // namespace longrl::cli

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
@@ -46,6 +47,21 @@ template <typename Fn> void forEachBucket(std::vector<torch::Tensor>& tensors, F
   }
 }
 
+// The store the ranks meet in. Rank 0 serves it at MASTER_PORT, unless torchrun's agent already
+// does (TORCHELASTIC_USE_AGENT_STORE=True): then every rank is a client, and this attempt's keys
+// live under their own prefix, as torch.distributed's env:// rendezvous does it.
+c10::intrusive_ptr<c10d::Store> rendezvousStore(const DistributedEnv& env, std::chrono::milliseconds timeout) {
+  c10d::TCPStoreOptions so;
+  so.port = static_cast<std::uint16_t>(env.masterPort);
+  so.isServer = env.rank == 0 && !env.useAgentStore;
+  so.numWorkers = static_cast<std::size_t>(env.worldSize);
+  so.waitWorkers = true;
+  so.timeout = timeout;
+  auto tcp = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, so);
+  if (!env.useAgentStore) return tcp;
+  return c10::make_intrusive<c10d::PrefixStore>(env.agentStorePrefix(), tcp);
+}
+
 }  // namespace
 
 struct ProcessGroupCollective::Group {
@@ -55,18 +71,13 @@ struct ProcessGroupCollective::Group {
 
 ProcessGroupCollective::ProcessGroupCollective(const DistributedEnv& env, Options options)
     : group_(std::make_unique<Group>()), rank_(env.rank), worldSize_(env.worldSize), device_(options.device) {
-  c10d::TCPStoreOptions so;
-  so.port = static_cast<std::uint16_t>(env.masterPort);
-  so.isServer = env.rank == 0;
-  so.numWorkers = static_cast<std::size_t>(env.worldSize);
-  so.waitWorkers = true;
-  so.timeout = options.timeout;
   try {
-    group_->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, so);
+    group_->store = rendezvousStore(env, options.timeout);
   } catch (const std::exception& e) {
-    throw std::runtime_error("rendezvous at MASTER_ADDR=" + env.masterAddr +
-                             " MASTER_PORT=" + std::to_string(env.masterPort) + " (rank " + std::to_string(env.rank) +
-                             " of " + std::to_string(env.worldSize) + ") failed: " + e.what());
+    const std::string where = env.useAgentStore ? " (torchrun's store, TORCHELASTIC_USE_AGENT_STORE=True)" : "";
+    throw std::runtime_error(
+        "rendezvous at MASTER_ADDR=" + env.masterAddr + " MASTER_PORT=" + std::to_string(env.masterPort) + where +
+        " (rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + ") failed: " + e.what());
   }
   if (device_.is_cuda()) {
 #ifdef USE_C10D_NCCL

@@ -14,7 +14,8 @@ namespace longrl::train {
 // Collective over a c10d process group: Gloo on CPU; NCCL for CUDA devices when LibTorch was
 // built with it (compiled only under USE_C10D_NCCL, which this machine's CPU LibTorch lacks:
 // the NCCL path has never been compiled or run here).
-// Rendezvous through a TCPStore at MASTER_ADDR:MASTER_PORT that rank 0 serves.
+// Rendezvous through a TCPStore at MASTER_ADDR:MASTER_PORT that rank 0 serves, or torchrun's
+// agent (DistributedEnv::useAgentStore).
 class ProcessGroupCollective : public Collective {
  public:
   struct Options {

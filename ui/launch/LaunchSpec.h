@@ -25,7 +25,9 @@ struct LaunchSpec {
   QString remoteLongrl = QStringLiteral("longrl");  // the trainer program there
 
   // template: a command line with {command} (the whole `longrl train ...` command) or the single
-  // values {longrl} {config} {run_dir} {nproc}; e.g. `srun -N 1 --gpus-per-node 8 {command}`.
+  // values {longrl} {config} {run_dir} {nproc}; e.g. `srun -N 1 --gpus-per-node 8 {command}` (one
+  // task, nproc 8 local ranks) or `srun -N 2 --ntasks-per-node 8 {command}` (nproc 1: each task is
+  // a rank and derives MASTER_ADDR/MASTER_PORT from Slurm's variables, see DistributedEnv).
   QString templ;
 
   int nproc = 1;

@@ -38,6 +38,11 @@ LaunchTargetWidget::LaunchTargetWidget(FieldErrors& errors, QWidget* parent) : Q
   sshOptions_ =
       addLine(tr("ssh options"), QStringLiteral("launch.ssh_options"), tr("-i ~/.ssh/key -o ProxyJump=bastion"));
   template_ = addLine(tr("Template"), QStringLiteral("launch.template"), tr("srun -N 1 --gpus-per-node 8 {command}"));
+  template_->setToolTip(
+      tr("{command} is the whole `longrl train ...` line; {longrl} {config} {run_dir} {nproc} are single values.\n"
+         "One task starting the ranks: srun -N 1 --gpus-per-node 8 {command} with Processes 8.\n"
+         "One task per rank: srun -N 2 --ntasks-per-node 8 --gpus-per-task 1 {command} with Processes 1; the tasks "
+         "find rank 0's host and a port in Slurm's variables (MASTER_ADDR/MASTER_PORT, when exported, win)."));
   remoteLongrl_ = addLine(tr("Remote longrl"), QStringLiteral("launch.remote_longrl"));
   remoteLongrl_->setText(QStringLiteral("longrl"));
   remoteRunDir_ = addLine(tr("Remote run directory"), QStringLiteral("launch.remote_run_dir"),
