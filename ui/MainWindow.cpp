@@ -23,6 +23,9 @@
 #include "ui/RunsModel.h"
 #include "ui/ScreenFit.h"
 #include "ui/annotate/AnnotationQueue.h"
+#include "ui/compare/CompareRunsDialog.h"
+#include "ui/compare/RunNotes.h"
+#include "ui/compare/RunNotesDialog.h"
 #include "ui/annotate/AnnotationSyncThread.h"
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
@@ -123,6 +126,9 @@ RunSession* MainWindow::openRun(const QString& runDir, const QString& location) 
   auto* run = new RunSession(canonical, spec ? spec->location() : location, this);
   runsModel_->addRun(run);
   if (spec && spec->kind != LaunchSpec::Kind::Local) startAnnotationSync(run, *spec);
+  QString notesError;
+  runsModel_->setNotes(run, RunNotes::load(canonical, &notesError));
+  if (!notesError.isEmpty()) showMessage(notesError, true);
   charts_->addRun(run);
   connect(run, &RunSession::statusChanged, this, [this, run, last = QString()]() mutable {
     if (run->problem() != last) {
@@ -348,6 +354,9 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
     menu.addAction(tr("Attach (follow it)"), this, [this, spec] { attachToRun(*spec); })->setEnabled(!active);
   }
   menu.addSeparator();
+  menu.addAction(tr("Tags and note…"), this, [this, run] { editRunNotes(run); });
+  addCompareMenu(menu, run);
+  menu.addSeparator();
   menu.addAction(tr("Evaluate checkpoint…"), this, [this, run] { evaluateCheckpoint(run); })
       ->setEnabled(!RunCheckpoints::list(run->runDir()).isEmpty());
   menu.addSeparator();
@@ -396,6 +405,38 @@ RunSession* MainWindow::attachToRun(const LaunchSpec& spec) {
           [this, run](const QString& text, bool error) { showMessage(run->name() + QStringLiteral(": ") + text, error); });
   attachment->attach();
   return run;
+}
+
+void MainWindow::editRunNotes(RunSession* run) {
+  RunNotesDialog dialog(run->name(), runsModel_->notes(run), this);
+  if (dialog.exec() == QDialog::Accepted) setRunNotes(run, dialog.notes());
+}
+
+void MainWindow::setRunNotes(RunSession* run, const RunNotes& notes) {
+  if (const QString error = notes.save(run->runDir()); !error.isEmpty()) {
+    showMessage(tr("%1: tags and note not saved: %2").arg(run->name(), error), true);
+    return;
+  }
+  runsModel_->setNotes(run, notes);
+}
+
+void MainWindow::addCompareMenu(QMenu& menu, RunSession* run) {
+  menu.addAction(tr("Config…"), this, [this, run] { compareConfigs(run); });
+  QMenu* with = menu.addMenu(tr("Compare config with"));
+  for (RunSession* other : runsModel_->runs())
+    if (other != run) with->addAction(other->name(), this, [this, run, other] { compareConfigs(run, other); });
+  with->setEnabled(runsModel_->runs().size() > 1);
+}
+
+CompareRunsDialog* MainWindow::compareConfigs(RunSession* a, RunSession* b) {
+  const auto runs = runsModel_->runs();
+  QStringList dirs, names;
+  for (RunSession* r : runs) dirs << r->runDir(), names << r->name();
+  auto* dialog = new CompareRunsDialog(dirs, names, int(runs.indexOf(a)), b ? int(runs.indexOf(b)) : -1, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  ScreenFit::resize(dialog, QSize(900, 600));
+  dialog->show();
+  return dialog;
 }
 
 void MainWindow::detachRun(RunSession* run) {

@@ -4,6 +4,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QMenu;
 class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
@@ -16,6 +17,8 @@ class RunSession;
 namespace longrl::ui {
 
 class AnnotationSyncThread;
+class CompareRunsDialog;
+struct RunNotes;
 class DocumentQaPanel;
 class EvalCheckpointDialog;
 class RunsModel;
@@ -47,6 +50,10 @@ class MainWindow : public QMainWindow {
   // a launched run. Returns the open run, or nullptr (the reason in Messages).
   viewers::RunSession* attachToRun(const LaunchSpec& spec);
   RunAttachment* attachmentFor(viewers::RunSession* run) const { return attachments_.value(run, nullptr); }
+  // Saves a run's tags and note beside it and shows them in the runs list.
+  void setRunNotes(viewers::RunSession* run, const RunNotes& notes);
+  // The runs' configs side by side (b nullptr: a's config alone); non-modal, deleted on close.
+  CompareRunsDialog* compareConfigs(viewers::RunSession* a, viewers::RunSession* b = nullptr);
   // Stops following (the run goes on).
   void detachRun(viewers::RunSession* run);
   void stopRun(viewers::RunSession* run);
@@ -81,6 +88,8 @@ class MainWindow : public QMainWindow {
  private:
   void chooseRunToOpen();
   void chooseRunToAttach();
+  void editRunNotes(viewers::RunSession* run);
+  void addCompareMenu(QMenu& menu, viewers::RunSession* run);
   void closeSelectedRun();
   void newRun();
   void attachTrainer(viewers::RunSession* run, TrainerProcess* trainer);

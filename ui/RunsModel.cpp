@@ -45,8 +45,16 @@ void RunsModel::removeRun(RunSession* run) {
   if (row < 0) return;
   beginRemoveRows(QModelIndex(), row, row);
   runs_.removeAt(row);
+  notes_.remove(run);
   endRemoveRows();
   disconnect(run, nullptr, this, nullptr);
+}
+
+void RunsModel::setNotes(RunSession* run, const RunNotes& notes) {
+  const int row = static_cast<int>(runs_.indexOf(run));
+  if (row < 0) return;
+  notes_.insert(run, notes);
+  Q_EMIT dataChanged(index(row, Name), index(row, Name));
 }
 
 RunSession* RunsModel::runAt(int row) const { return row >= 0 && row < runs_.size() ? runs_[row] : nullptr; }
@@ -65,6 +73,9 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   const bool silent = status != run->status();
   if (role == Qt::ToolTipRole) {
     QString tip = run->runDir();
+    const RunNotes n = notes_.value(runs_[index.row()]);
+    if (!n.tags.isEmpty()) tip += QStringLiteral("\n") + tr("tags: %1").arg(n.tags.join(QStringLiteral(", ")));
+    if (!n.note.isEmpty()) tip += QStringLiteral("\n") + n.note;
     if (!run->problem().isEmpty()) tip += QStringLiteral("\n") + run->problem();
     if (silent)
       tip += QStringLiteral("\n") +
@@ -84,8 +95,11 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::TextAlignmentRole && index.column() >= Phase) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case Name:
-      return run->name();
+    case Name: {
+      const QStringList tags = notes_.value(runs_[index.row()]).tags;
+      if (tags.isEmpty()) return run->name();
+      return run->name() + QStringLiteral("  #") + tags.join(QStringLiteral(" #"));
+    }
     case Where:
       return run->location();
     case Status:

@@ -1,4 +1,7 @@
 #pragma once
+#include <QHash>
+
+#include "ui/compare/RunNotes.h"
 #include <QAbstractTableModel>
 #include <QList>
 #include <QTimer>
@@ -22,6 +25,9 @@ class RunsModel : public QAbstractTableModel {
   void removeRun(viewers::RunSession* run);
   viewers::RunSession* runAt(int row) const;
   QList<viewers::RunSession*> runs() const { return runs_; }
+  // A person's tags (shown after the name) and note (in the tooltip) on a run.
+  void setNotes(viewers::RunSession* run, const RunNotes& notes);
+  RunNotes notes(viewers::RunSession* run) const { return notes_.value(run); }
 
   int rowCount(const QModelIndex& parent = QModelIndex()) const override;
   int columnCount(const QModelIndex& parent = QModelIndex()) const override;
@@ -36,6 +42,7 @@ class RunsModel : public QAbstractTableModel {
 
  private:
   QList<viewers::RunSession*> runs_;
+  QHash<viewers::RunSession*, RunNotes> notes_;
   QTimer* silenceTimer_;  // re-evaluates "silent" while nothing else changes
 };
 
