@@ -11,6 +11,7 @@
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
 #include "support/SyntheticRollouts.h"
+#include "support/Screenshot.h"
 #include "support/TestPaths.h"
 #include "support/TestSshd.h"
 #include "ui/MainWindow.h"
@@ -71,8 +72,10 @@ class TestAttachRun : public QObject {
     auto* ok = d.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
     d.targetEdit()->setText("bad host:/x");
     QVERIFY(!ok->isEnabled());
+    test::saveScreenshot(&d, "attach-dialog-error");
     d.targetEdit()->setText("gpu-box:~/runs/r2");
     QVERIFY(ok->isEnabled());
+    test::saveScreenshot(&d, "attach-dialog");
     QString error;
     const LaunchSpec s = d.spec(&error);
     QVERIFY(error.isEmpty());
@@ -111,6 +114,8 @@ class TestAttachRun : public QObject {
     QVERIFY2(w.annotationSyncFor(run), "labels go to an attached ssh run too");
     QTRY_COMPARE_WITH_TIMEOUT(points(spec.localRunDir, "critic/score/mean"), before, 20000);
     QTRY_COMPARE_WITH_TIMEOUT(run->name(), QStringLiteral("someone-elses-run"), 10000);
+    w.resize(1366, 768);
+    test::saveScreenshot(&w, "attached-run");
 
     auto append = [&](int step) {
       store::RunStoreWriter(remoteStore).writeMetric({0, step, 0, "critic/score/mean", 0.5, 1e9 + step});

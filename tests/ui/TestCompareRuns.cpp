@@ -10,6 +10,7 @@
 
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreWriter.h"
+#include "support/Screenshot.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/RunsModel.h"
@@ -105,6 +106,7 @@ class TestCompareRuns : public QObject {
       QAbstractItemModelTester tester(d->model());
       QCOMPARE(d->model()->rowCount(), 4);  // only the differences at first
       QVERIFY2(d->summary().contains("4 keys differ"), qPrintable(d->summary()));
+      test::saveScreenshot(d, "compare-configs");
       d->onlyDifferences()->setChecked(false);
       QCOMPARE(d->model()->rowCount(), 8);
       QCOMPARE(d->model()->headerData(ui::ConfigDiffModel::B, Qt::Horizontal).toString(), QStringLiteral("run-b"));

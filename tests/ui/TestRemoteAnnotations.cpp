@@ -18,6 +18,7 @@
 #include "core/config/RunConfig.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
+#include "support/Screenshot.h"
 #include "support/TestPaths.h"
 #include "support/TestSshd.h"
 #include "ui/MainWindow.h"
@@ -104,14 +105,13 @@ nlohmann::json lastEvent(const QString& runDir, const std::string& kind) {
 }
 
 // The Annotate tab in front, as a person sees it while the trainer waits (for looking at by hand).
-void saveScreenshot(ui::MainWindow& w, const QString& path) {
+void showAnnotateTab(ui::MainWindow& w, const QString& name) {
   for (QWidget* p = w.rollouts(); p; p = p->parentWidget())
     if (auto* tabs = qobject_cast<QTabWidget*>(p->parentWidget() ? p->parentWidget()->parentWidget() : nullptr))
       tabs->setCurrentWidget(p);
   w.rollouts()->tabs()->setCurrentWidget(w.rollouts()->annotations());
   w.resize(1366, 768);
-  QTest::qWait(300);
-  w.grab().save(path);
+  test::saveScreenshot(&w, name);
 }
 
 }  // namespace
@@ -174,8 +174,7 @@ class TestRemoteAnnotations : public QObject {
         queue->model()->index(queue->model()->rowOf("1"), ui::AnnotationQueueModel::Trainer).data().toString(),
         QStringLiteral("✓ there"), 10000);
 
-    if (const QString dir = qEnvironmentVariable("LONGRL_SCREENSHOT_DIR"); !dir.isEmpty())
-      saveScreenshot(w, dir + "/remote-annotations.png");
+    showAnnotateTab(w, "remote-annotations");
 
     QTest::mouseClick(queue->continueButton(), Qt::LeftButton);
     ui::TrainerProcess* trainer = w.trainerFor(session);
