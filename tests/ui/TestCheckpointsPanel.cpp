@@ -19,8 +19,11 @@
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
+#include <QtCharts/QChart>
+#include <QtCharts/QValueAxis>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +34,7 @@
 #include "core/store/RunStoreWriter.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
+#include "ui/RunsModel.h"
 #include "ui/checkpoints/CheckpointsModel.h"
 #include "ui/checkpoints/CheckpointsPanel.h"
 #include "ui/checkpoints/EvalAccuracyChart.h"
@@ -120,6 +124,7 @@ qint64 readPid(const QString& path) {
 void screenshot(QWidget* w, const char* name) {
   if (!qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR")) return;
   const QString path = qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + QLatin1Char('/') + QLatin1String(name);
+  QTest::qWait(50);  // pending layout requests (a notice's new text) first
   QVERIFY2(w->grab().save(path), qPrintable(path));
   qInfo("screenshot: %s", qPrintable(path));
 }
@@ -280,6 +285,11 @@ class TestCheckpointsPanel : public QObject {
     QCOMPARE(chart->points("hotpotqa"), (QList<QPointF>{{5, 0}, {10, 25}, {20, 50}}));
     QCOMPARE(chart->points("longbench"), (QList<QPointF>{{20, 62.5}}));
     QCOMPARE(chart->points("average"), (QList<QPointF>{{5, 12.5}, {10, 37.5}, {20, 56.25}}));
+    // Whole steps on the ticks, and room beyond the first and last points for their markers.
+    auto* x = qobject_cast<QValueAxis*>(chart->chart()->axes(Qt::Horizontal).value(0));
+    QVERIFY(x && x->min() < 5 && x->max() > 20);
+    const double tick = (x->max() - x->min()) / (x->tickCount() - 1);
+    QVERIFY2(tick >= 1 && tick == std::floor(tick), qPrintable(QString::number(tick)));
     chart->setMeasure(ui::EvalAccuracyChart::Measure::PassAtK);  // step 20 has k 1: no pass@k
     QCOMPARE(chart->points("hotpotqa"), (QList<QPointF>{{5, 25}, {10, 50}}));
     QVERIFY(chart->points("longbench").isEmpty());
@@ -435,6 +445,7 @@ class TestCheckpointsPanel : public QObject {
     QCOMPARE(centre->tabText(centre->indexOf(panel)), QString("Checkpoints"));
     centre->setCurrentWidget(panel);
     QVERIFY(panel->selectStep(20));
+    screenshot(&window, "checkpoints-tab.png");
     QSignalSpy asked(panel, &CheckpointsPanel::askInDocumentQa);
     QVERIFY(window.documentQa()->localModelDir() != q(run_ / "checkpoints" / "step-20"));
     panel->findChild<QPushButton*>("ask")->click();

@@ -57,6 +57,7 @@ CheckpointsPanel::CheckpointsPanel(QWidget* parent) : QWidget(parent), model_(ne
   split->setStretchFactor(1, 1);
   contentLayout->addWidget(split, 1);
   layout->addWidget(content_, 1);
+  layout->addStretch(0);  // takes the space only while the content is hidden: the notice stays on top
 
   connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CheckpointsPanel::updateActions);
   connect(serveBar_, &ServeBar::stateChanged, this, &CheckpointsPanel::updateActions);
@@ -158,7 +159,8 @@ void CheckpointsPanel::refresh() {
 void CheckpointsPanel::showProblems() {
   QStringList lines;
   if (!storeError_.isEmpty()) lines << tr("Phases unknown: %1").arg(storeError_);
-  for (const QString& p : problems_) lines << tr("Skipped %1").arg(p);
+  const QString prefix = runDir_ + QLatin1Char('/');  // the paths, shorter: RUN_DIR/evals/... as evals/...
+  for (QString p : problems_) lines << tr("Skipped %1").arg(p.startsWith(prefix) ? p.mid(prefix.size()) : p);
   problemsLabel_->setText(lines.join(QLatin1Char('\n')));
   problemsLabel_->setVisible(!lines.isEmpty());
 }

@@ -10,7 +10,10 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
+#include <cmath>
 #include <map>
+
+#include "viewers/chart/NiceScale.h"
 
 namespace longrl::ui {
 
@@ -45,6 +48,9 @@ EvalAccuracyChart::EvalAccuracyChart(QWidget* parent) : QWidget(parent) {
   yAxis_ = new QValueAxis(chart_);
   yAxis_->setRange(0, 100);
   yAxis_->setLabelFormat(QStringLiteral("%.0f"));
+  // Qt elides tick labels to "..." when it lays them out before the chart has its size (a hidden tab).
+  xAxis_->setTruncateLabels(false);
+  yAxis_->setTruncateLabels(false);
   chart_->addAxis(xAxis_, Qt::AlignBottom);
   chart_->addAxis(yAxis_, Qt::AlignLeft);
   view_ = new QChartView(chart_, this);
@@ -82,8 +88,6 @@ void EvalAccuracyChart::redraw() {
     for (const EvalResult& r : results_)
       if (const auto v = pick(r.report.average.acc, measure_))
         lines[QString::fromLatin1(kAverage)] << QPointF(r.step, *v * 100);
-  qreal minX = 0, maxX = 1;
-  bool first = true;
   for (const auto& [name, pts] : lines) {
     auto* series = new QLineSeries(chart_);
     series->setName(name);
@@ -97,16 +101,31 @@ void EvalAccuracyChart::redraw() {
       pen.setStyle(Qt::DashLine);
       series->setPen(pen);
     }
+  }
+  fitXAxis(lines);
+  yAxis_->setTitleText(QStringLiteral("%"));  // the measure is named above the chart
+  chart_->setTitle(lines.empty() ? tr("No evaluation to chart yet: Evaluate… a checkpoint") : QString());
+}
+
+// Whole steps on readable ticks, with room around the first and last points for their markers.
+void EvalAccuracyChart::fitXAxis(const std::map<QString, QList<QPointF>>& lines) {
+  double lo = 0, hi = 1;
+  bool first = true;
+  for (const auto& [name, pts] : lines)
     for (const QPointF& p : pts) {
-      minX = first ? p.x() : qMin(minX, p.x());
-      maxX = first ? p.x() : qMax(maxX, p.x());
+      lo = first ? p.x() : qMin(lo, p.x());
+      hi = first ? p.x() : qMax(hi, p.x());
       first = false;
     }
+  const double pad = qMax(1.0, hi - lo) * 0.04;
+  auto r = viewers::NiceScale::loose(lo - pad, hi + pad, 5);
+  if (r.step < 1) {
+    r.min = std::floor(r.min);
+    r.max = std::ceil(r.max);
+    r.ticks = int(r.max - r.min) + 1;
   }
-  if (maxX - minX < 1) minX -= 1, maxX += 1;  // one step: a range around it
-  xAxis_->setRange(minX, maxX);
-  yAxis_->setTitleText(tr("%1 accuracy (%)").arg(measureBox_->currentText()));
-  chart_->setTitle(lines.empty() ? tr("No evaluation to chart yet: Evaluate… a checkpoint") : QString());
+  xAxis_->setRange(r.min, r.max);
+  xAxis_->setTickCount(r.ticks);
 }
 
 QList<QPointF> EvalAccuracyChart::points(const QString& line) const {

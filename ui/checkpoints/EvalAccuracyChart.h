@@ -4,6 +4,8 @@
 #include <QPointF>
 #include <QWidget>
 
+#include <map>
+
 #include "ui/checkpoints/EvalResult.h"
 
 class QChart;
@@ -33,6 +35,7 @@ class EvalAccuracyChart : public QWidget {
 
  private:
   void redraw();
+  void fitXAxis(const std::map<QString, QList<QPointF>>& lines);
 
   QComboBox* measureBox_;
   QChartView* view_;
