@@ -27,6 +27,7 @@
 #include "ui/compare/RunNotes.h"
 #include "ui/compare/RunNotesDialog.h"
 #include "ui/annotate/AnnotationSyncThread.h"
+#include "ui/checkpoints/CheckpointsPanel.h"
 #include "ui/docqa/DocumentQaPanel.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/eval/RunCheckpoints.h"
@@ -50,17 +51,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // 1400x900 where the screen has room; less on a laptop or a HiDPI screen at 200%.
   ScreenFit::resizeCentred(this, QSize(1400, 900));
 
-  // Centre: the dashboard of charts (all open runs overlaid) and the rollouts of the selected run.
+  // Centre: the dashboard of charts (all open runs overlaid), the rollouts and the checkpoints of the
+  // selected run, Document QA.
   centre_ = new QTabWidget(this);
   centre_->setDocumentMode(true);
   charts_ = new viewers::ChartsPanel(centre_);
   rollouts_ = new RolloutsWorkspace(centre_);
   centre_->addTab(charts_, tr("Charts"));
   centre_->addTab(rollouts_, tr("Rollouts"));
+  checkpoints_ = new CheckpointsPanel(centre_);
+  checkpoints_->setLongrlProgram(localLongrl());
+  centre_->addTab(checkpoints_, tr("Checkpoints"));
   documentQa_ = new DocumentQaPanel(centre_);
   centre_->addTab(documentQa_, tr("Document QA"));
   setCentralWidget(centre_);
   connect(charts_, &viewers::ChartsPanel::message, this, [this](const QString& t) { showMessage(t); });
+  connect(checkpoints_, &CheckpointsPanel::askInDocumentQa, this, [this](const QString& dir) {
+    documentQa_->setLocalModel(dir);
+    centre_->setCurrentWidget(documentQa_);
+  });
 
   runsModel_ = new RunsModel(this);
   runsView_ = new QTableView(this);
@@ -152,6 +161,7 @@ void MainWindow::closeRun(RunSession* run) {
     delete t;
   }
   if (rollouts_->runDir() == run->runDir()) showInWorkspace(nullptr);
+  checkpoints_->runClosed(run->runDir());
   delete syncs_.take(run);
   delete attachments_.take(run);
   charts_->removeRun(run);
@@ -242,6 +252,7 @@ void MainWindow::showInWorkspace(RunSession* run) {
   workspaceLinks_.clear();
   AnnotationSyncThread* sync = run ? syncs_.value(run) : nullptr;
   rollouts_->setRunDir(run ? run->runDir() : QString(), sync != nullptr);
+  checkpoints_->setRunDir(run ? run->runDir() : QString());
   if (!run) return;
   AnnotationQueue* queue = rollouts_->annotations();
   auto showWait = [run, queue] { queue->setAnnotationWait(run->annotationWaitPhase(), run->annotationWaitDeadline()); };
@@ -401,8 +412,9 @@ RunSession* MainWindow::attachToRun(const LaunchSpec& spec) {
   if (!run) return nullptr;
   auto* attachment = new RunAttachment(spec, this);
   attachments_.insert(run, attachment);
-  connect(attachment, &RunAttachment::message, this,
-          [this, run](const QString& text, bool error) { showMessage(run->name() + QStringLiteral(": ") + text, error); });
+  connect(attachment, &RunAttachment::message, this, [this, run](const QString& text, bool error) {
+    showMessage(run->name() + QStringLiteral(": ") + text, error);
+  });
   attachment->attach();
   return run;
 }

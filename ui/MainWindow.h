@@ -17,6 +17,7 @@ class RunSession;
 namespace longrl::ui {
 
 class AnnotationSyncThread;
+class CheckpointsPanel;
 class CompareRunsDialog;
 struct RunNotes;
 class DocumentQaPanel;
@@ -76,6 +77,7 @@ class MainWindow : public QMainWindow {
   viewers::ChartsPanel* charts() const { return charts_; }
   RolloutsWorkspace* rollouts() const { return rollouts_; }
   DocumentQaPanel* documentQa() const { return documentQa_; }
+  CheckpointsPanel* checkpoints() const { return checkpoints_; }
   // Brings the Document QA tab forward (asking for a document when none is open).
   void showDocumentQa();
 
@@ -105,6 +107,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* centre_;
   viewers::ChartsPanel* charts_;
   RolloutsWorkspace* rollouts_;
+  CheckpointsPanel* checkpoints_;
   DocumentQaPanel* documentQa_;
   QPlainTextEdit* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;

@@ -304,6 +304,10 @@ void DocumentQaPanel::setLocalModel(const QString& modelDir) {
   modelDir_->setText(modelDir);
 }
 
+QString DocumentQaPanel::localModelDir() const {
+  return backend() == Backend::LocalModel ? modelDir_->text() : QString();
+}
+
 void DocumentQaPanel::setLongrlProgram(const QString& program) { session_->setLongrlProgram(program); }
 
 DocumentQaPanel::Backend DocumentQaPanel::backend() const { return Backend(backend_->currentIndex()); }

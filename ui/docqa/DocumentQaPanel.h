@@ -61,6 +61,8 @@ class DocumentQaPanel : public QWidget {
   void setEndpoint(const QString& baseUrl, const QString& model, const QString& apiKey = {});
   // Selects the local backend: `longrl serve --model DIR` is started at the first question.
   void setLocalModel(const QString& modelDir);
+  // The local model directory when the local backend is selected; "" otherwise.
+  QString localModelDir() const;
   void setLongrlProgram(const QString& program);
   void setQuestion(const QString& question);
 

@@ -1,6 +1,7 @@
 #include "ui/eval/EvalCheckpointDialog.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -19,6 +20,7 @@
 
 #include "core/config/RunConfig.h"
 #include "ui/ScreenFit.h"
+#include "ui/checkpoints/EvalResults.h"
 #include "ui/eval/EvalProcess.h"
 #include "ui/eval/EvalTableModel.h"
 #include "ui/eval/RunCheckpoints.h"
@@ -26,6 +28,8 @@
 namespace longrl::ui {
 
 namespace {
+constexpr int kStepRole = Qt::UserRole + 1;
+
 QSpinBox* spin(const char* name, int min, int max, int value, QWidget* parent) {
   auto* s = new QSpinBox(parent);
   s->setObjectName(QString::fromLatin1(name));
@@ -36,7 +40,7 @@ QSpinBox* spin(const char* name, int min, int max, int value, QWidget* parent) {
 }  // namespace
 
 EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString& program, QWidget* parent)
-    : QDialog(parent), model_(new EvalTableModel(this)), process_(new EvalProcess(program, this)) {
+    : QDialog(parent), model_(new EvalTableModel(this)), process_(new EvalProcess(program, this)), runDir_(runDir) {
   setWindowTitle(tr("Evaluate checkpoint — %1").arg(QFileInfo(runDir).fileName()));
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(buildForm());
@@ -78,7 +82,10 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
 
-  for (const auto& c : RunCheckpoints::list(runDir)) checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
+  for (const auto& c : RunCheckpoints::list(runDir)) {
+    checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
+    checkpoint_->setItemData(checkpoint_->count() - 1, c.step, kStepRole);
+  }
   checkpoint_->setCurrentIndex(checkpoint_->count() - 1);  // the latest
   prefillFromRunConfig(runDir);
 
@@ -204,7 +211,9 @@ void EvalCheckpointDialog::startEvaluation() {
   summary_->clear();
   progress_->setRange(0, 0);  // busy until the first progress line
   status_->setText(tr("Loading %1…").arg(checkpoint_->currentText()));
-  if (process_->start(request())) setRunning(true);
+  started_ = request();
+  startedStep_ = checkpoint_->currentData(kStepRole).toLongLong();
+  if (process_->start(started_)) setRunning(true);
 }
 
 void EvalCheckpointDialog::setRunning(bool running) {
@@ -220,8 +229,14 @@ void EvalCheckpointDialog::showReport() {
   model_->setReport(r);
   progress_->setRange(0, 1);
   progress_->setValue(1);
+  QString saved;
+  const QString error = saveResult(&saved);
   status_->setText(
-      tr("%1: %2 examples in %3 s").arg(checkpoint_->currentText()).arg(r.examples).arg(r.seconds, 0, 'f', 1));
+      tr("%1: %2 examples in %3 s; %4")
+          .arg(checkpoint_->currentText())
+          .arg(r.examples)
+          .arg(r.seconds, 0, 'f', 1)
+          .arg(error.isEmpty() ? tr("saved as %1").arg(QFileInfo(saved).fileName()) : tr("not saved: %1").arg(error)));
   QString s = tr("Accuracy in %. greedy: one answer per example at temperature 0.");
   if (r.k > 1)
     s += tr(" mean@%1: mean over %1 samples per example at temperature %2, top-p %3; pass@%1: share of examples with a "
@@ -238,6 +253,26 @@ void EvalCheckpointDialog::showReport() {
              .arg(r.judge->errors);
   s += tr(" average: unweighted mean of the rows above.");
   summary_->setText(s);
+}
+
+QString EvalCheckpointDialog::saveResult(QString* path) {
+  EvalResult result;
+  result.step = startedStep_;
+  result.checkpointDir = started_.modelDir;
+  result.dataFile = QFileInfo(started_.dataFile).absoluteFilePath();
+  result.k = started_.k;
+  result.maxNewTokens = started_.maxNewTokens;
+  result.limit = started_.limit;
+  result.judgeUrl = started_.judgeUrl;
+  result.judgeModel = started_.judgeModel;
+  result.evaluatedAt = QDateTime::currentDateTimeUtc();
+  result.report = process_->report();
+  const QString error = EvalResults::save(runDir_, result, path);
+  if (error.isEmpty()) {
+    savedResult_ = *path;
+    Q_EMIT resultSaved(*path);
+  }
+  return error;
 }
 
 void EvalCheckpointDialog::showFailure(const QString& why) {

@@ -20,7 +20,8 @@ class EvalTableModel;
 // "Evaluate checkpoint…" of a run: pick one of its checkpoints, a dataset, k and optionally an LLM
 // judge; runs `longrl eval --json` (EvalProcess), shows its progress, then the papers' table per
 // data source (EvalTableModel). The data file and the judge start from the run's config.json
-// (dataset.val, reward.judge) when it has them.
+// (dataset.val, reward.judge) when it has them. A finished evaluation is saved with what was
+// evaluated as RUN_DIR/evals/step-N-LABEL.json (EvalResults), for the Checkpoints tab.
 class EvalCheckpointDialog : public QDialog {
   Q_OBJECT
  public:
@@ -32,9 +33,15 @@ class EvalCheckpointDialog : public QDialog {
   EvalProcess* process() const { return process_; }
   // Picks the checkpoint of this step; false when the run has none such.
   bool selectStep(qint64 step);
+  // Where the last finished evaluation was saved (RUN_DIR/evals/step-N[-label].json); "" before.
+  QString savedResult() const { return savedResult_; }
 
  public Q_SLOTS:
   void startEvaluation();
+
+ Q_SIGNALS:
+  // A finished evaluation's report was saved under the run directory (EvalResults).
+  void resultSaved(const QString& path);
 
  private:
   QWidget* buildForm();
@@ -43,6 +50,8 @@ class EvalCheckpointDialog : public QDialog {
   void setRunning(bool running);
   void showReport();
   void showFailure(const QString& why);
+  // Saves the report with what was evaluated; "" or the error.
+  QString saveResult(QString* path);
 
   QComboBox* checkpoint_;
   QLineEdit* dataFile_;
@@ -62,6 +71,10 @@ class EvalCheckpointDialog : public QDialog {
   QTableView* table_;
   EvalTableModel* model_;
   EvalProcess* process_;
+  QString runDir_;
+  EvalRequest started_;  // what the running evaluation was asked
+  qint64 startedStep_ = -1;
+  QString savedResult_;
 };
 
 }  // namespace longrl::ui
