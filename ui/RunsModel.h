@@ -1,10 +1,10 @@
 #pragma once
 #include <QHash>
 
-#include "ui/compare/RunNotes.h"
 #include <QAbstractTableModel>
 #include <QList>
 #include <QTimer>
+#include "ui/compare/RunNotes.h"
 
 namespace longrl::viewers {
 class RunSession;

@@ -19,7 +19,8 @@ using namespace longrl;
 
 namespace {
 
-std::string follow(const std::string& runDir, std::function<bool()> readerGone = [] { return false; }) {
+std::string follow(
+    const std::string& runDir, std::function<bool()> readerGone = [] { return false; }) {
   std::ostringstream out, err;
   cli::ArgList args({runDir, "--poll-ms", "50"});
   if (cli::followCommand(std::move(readerGone)).run(args, out, err) != 0) throw std::runtime_error(err.str());
@@ -46,7 +47,8 @@ std::string contents(const std::string& runDir) {
     const auto doc = r.document(e.doc_id);
     s << "example " << e.id << " " << e.question << " doc " << (doc ? doc->sha256 : "none") << "\n";
   }
-  for (const auto& d : r.difficulty()) s << "difficulty " << d.example_id << " " << d.phase << " " << d.attempts << "\n";
+  for (const auto& d : r.difficulty())
+    s << "difficulty " << d.example_id << " " << d.phase << " " << d.attempts << "\n";
   for (const auto& a : r.annotations()) s << "label " << a.example_id << " " << a.label << " " << a.author << "\n";
   for (const auto& m : r.metricsAfter(0, 1000000)) s << "metric " << m.name << " " << m.step << " " << m.value << "\n";
   store::RolloutQuery q;

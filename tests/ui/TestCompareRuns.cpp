@@ -36,7 +36,10 @@ const char* kConfigB =
 
 QString makeRun(const QString& root, const QString& name, const char* config) {
   const QString dir = root + '/' + name;
-  { store::RunStoreWriter w(store::RunStore::fileIn(dir.toStdString())); w.writeRun({name.toStdString(), "finished", config, "", 1, 1}); }
+  {
+    store::RunStoreWriter w(store::RunStore::fileIn(dir.toStdString()));
+    w.writeRun({name.toStdString(), "finished", config, "", 1, 1});
+  }
   QFile f(dir + "/config.json");
   if (f.open(QIODevice::WriteOnly)) f.write(config);
   return dir;
@@ -100,7 +103,8 @@ class TestCompareRuns : public QObject {
       QAbstractItemModelTester runsTester(w.runsModel());
       w.setRunNotes(ra, {{"baseline"}, "the reference run"});
       QCOMPARE(w.runsModel()->index(0, ui::RunsModel::Name).data().toString(), QStringLiteral("run-a  #baseline"));
-      QVERIFY(w.runsModel()->index(0, ui::RunsModel::Name).data(Qt::ToolTipRole).toString().contains("the reference run"));
+      QVERIFY(
+          w.runsModel()->index(0, ui::RunsModel::Name).data(Qt::ToolTipRole).toString().contains("the reference run"));
 
       ui::CompareRunsDialog* d = w.compareConfigs(ra, rb);
       QAbstractItemModelTester tester(d->model());

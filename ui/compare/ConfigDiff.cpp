@@ -13,7 +13,8 @@ namespace longrl::ui {
 namespace {
 
 QString text(const QJsonValue& v) {
-  if (v.isString()) return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+  if (v.isString())
+    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
   if (v.isNull() || v.isUndefined()) return QStringLiteral("null");
   if (v.isBool()) return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
   if (v.isDouble()) return QString::number(v.toDouble(), 'g', QLocale::FloatingPointShortest);
@@ -30,7 +31,8 @@ void flatten(const QJsonValue& v, const QString& path, std::map<QString, QString
       flatten(it.value(), path.isEmpty() ? it.key() : path + '.' + it.key(), out);
   } else if (v.isArray() && !v.toArray().isEmpty() && v.toArray().first().isObject()) {
     const QJsonArray a = v.toArray();
-    for (int i = 0; i < a.size(); ++i) flatten(a[i], path + QStringLiteral("[%1]").arg(i, 2, 10, QLatin1Char('0')), out);
+    for (int i = 0; i < a.size(); ++i)
+      flatten(a[i], path + QStringLiteral("[%1]").arg(i, 2, 10, QLatin1Char('0')), out);
   } else {
     out[path] = text(v);
   }

@@ -32,8 +32,8 @@ AttachDialog::AttachDialog(const QString& mirrorRoot, QWidget* parent)
   for (int i = 0; i < 4; ++i) remoteRows_[i] = rows[i];
   error_->setWordWrap(true);
   error_->setStyleSheet(QStringLiteral("color: #c62828"));
-  auto* help = new QLabel(tr("The run goes on by itself: detaching (the runs list's menu) only stops following it."),
-                          this);
+  auto* help =
+      new QLabel(tr("The run goes on by itself: detaching (the runs list's menu) only stops following it."), this);
   help->setWordWrap(true);
   help->setStyleSheet(QStringLiteral("color: gray"));
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -56,9 +56,10 @@ LaunchSpec AttachDialog::spec(QString* error) const {
   if (s.kind != LaunchSpec::Kind::Ssh) return s;
   s.port = port_->value();
   s.sshOptions = sshOptions_->text().trimmed();
-  s.remoteLongrl = remoteLongrl_->text().trimmed().isEmpty() ? QStringLiteral("longrl") : remoteLongrl_->text().trimmed();
-  s.localRunDir = mirror_->text().trimmed().isEmpty() ? AttachTarget::defaultMirror(s, mirrorRoot_)
-                                                       : mirror_->text().trimmed();
+  s.remoteLongrl =
+      remoteLongrl_->text().trimmed().isEmpty() ? QStringLiteral("longrl") : remoteLongrl_->text().trimmed();
+  s.localRunDir =
+      mirror_->text().trimmed().isEmpty() ? AttachTarget::defaultMirror(s, mirrorRoot_) : mirror_->text().trimmed();
   return s;
 }
 
@@ -67,7 +68,8 @@ void AttachDialog::updateState() {
   const LaunchSpec s = spec(&why);
   const bool remote = why.isEmpty() && s.kind == LaunchSpec::Kind::Ssh;
   for (QWidget* w : remoteRows_) w->setEnabled(remote);
-  mirror_->setPlaceholderText(remote ? AttachTarget::defaultMirror(s, mirrorRoot_) : tr("(a local run is read in place)"));
+  mirror_->setPlaceholderText(remote ? AttachTarget::defaultMirror(s, mirrorRoot_)
+                                     : tr("(a local run is read in place)"));
   error_->setText(target_->text().trimmed().isEmpty() ? QString() : why);
   if (auto* b = findChild<QDialogButtonBox*>()) b->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
 }

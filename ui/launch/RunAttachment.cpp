@@ -57,7 +57,8 @@ void RunAttachment::startProcess() {
   process_->setProgram(c.program);
   process_->setArguments(c.arguments);
   connect(process_, &QProcess::readyReadStandardOutput, this, [this] {
-    QMetaObject::invokeMethod(mirror_, "feed", Qt::QueuedConnection, Q_ARG(QByteArray, process_->readAllStandardOutput()));
+    QMetaObject::invokeMethod(mirror_, "feed", Qt::QueuedConnection,
+                              Q_ARG(QByteArray, process_->readAllStandardOutput()));
   });
   connect(process_, &QProcess::readyReadStandardError, this, [this] {
     const QString text = QString::fromUtf8(process_->readAllStandardError()).trimmed();
