@@ -96,7 +96,11 @@ class TestAttachRun : public QObject {
     o.documentWords = 200;
     test::writeSyntheticRollouts(remote.toStdString(), o);
     const auto remoteStore = store::RunStore::fileIn(remote.toStdString());
-    { store::RunStoreWriter(remoteStore).writeRun({"someone-elses-run", "running", "{}", "", 1, 1}); }
+    {
+      store::RunStoreWriter w(remoteStore);
+      w.writeRun({"someone-elses-run", "running", "{}", "", 1, 1});
+      for (int step = 1; step <= 3; ++step) w.writeMetric({0, step, 0, "critic/score/mean", 0.1 * step, 1e9 + step});
+    }
     const std::size_t before = points(remote, "critic/score/mean");
     QVERIFY(before > 0);
 

@@ -155,6 +155,7 @@ QWidget* AnnotationQueue::makeSyncRow() {
   syncText_->setWordWrap(true);
   syncText_->setTextFormat(Qt::RichText);
   auto* retry = new QPushButton(tr("Retry now"), syncRow_);
+  retry->setObjectName(QStringLiteral("retrySync"));
   retry->setFocusPolicy(Qt::NoFocus);
   connect(retry, &QPushButton::clicked, this, &AnnotationQueue::retrySyncRequested);
   row->addWidget(syncText_, 1);
@@ -199,14 +200,16 @@ void AnnotationQueue::continueTrainer() {
 
 void AnnotationQueue::setSyncState(qint64 pending, qint64 delivered, const QString& error, int retryInS) {
   syncRow_->setVisible(remote_);
-  QString text = pending > 0 ? tr("<b>%n change(s)</b> queued for the remote run", nullptr, int(pending))
-                             : tr("every change is in the remote run's store");
-  text += tr(" · %n delivered", nullptr, int(delivered));
+  QString text = pending == 1  ? tr("<b>1 change</b> queued for the remote run")
+                 : pending > 0 ? tr("<b>%1 changes</b> queued for the remote run").arg(pending)
+                               : tr("every change is in the remote run's store");
+  text += tr(" · %1 delivered").arg(delivered);
   if (!error.isEmpty())
     text += tr(" · <span style='color:#c62828'>not reached: %1</span> · retrying in %2 s")
                 .arg(error.toHtmlEscaped())
                 .arg(retryInS);
   syncText_->setText(text);
+  syncRow_->findChild<QPushButton*>(QStringLiteral("retrySync"))->setVisible(!error.isEmpty());
 }
 
 QString AnnotationQueue::syncText() const { return syncText_->text(); }

@@ -64,7 +64,8 @@ void CompareRunsDialog::reload() {
   for (const QString& e : {errorA, errorB})
     if (!e.isEmpty()) lines << QStringLiteral("<span style='color:#c62828'>%1</span>").arg(e.toHtmlEscaped());
   if (b >= 0 && errorA.isEmpty() && errorB.isEmpty())
-    lines << tr("%n key(s) differ", nullptr, model_->differenceCount());
+    lines << (model_->differenceCount() == 1 ? tr("1 key differs")
+                                             : tr("%1 keys differ").arg(model_->differenceCount()));
   summary_->setText(lines.join(QStringLiteral("<br>")));
 }
 

@@ -17,6 +17,7 @@ AttachDialog::AttachDialog(const QString& mirrorRoot, QWidget* parent)
       remoteLongrl_(new QLineEdit(QStringLiteral("longrl"), this)), mirror_(new QLineEdit(this)),
       port_(new QSpinBox(this)), error_(new QLabel(this)) {
   setWindowTitle(tr("Attach to run"));
+  setMinimumWidth(fontMetrics().averageCharWidth() * 64);
   target_->setPlaceholderText(tr("gpu-box:/data/runs/my-run, or a run directory here"));
   sshOptions_->setPlaceholderText(tr("e.g. -i ~/.ssh/gpu -o ProxyJump=bastion"));
   mirror_->setPlaceholderText(tr("where its copy goes here"));

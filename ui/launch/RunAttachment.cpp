@@ -20,7 +20,7 @@ RunAttachment::~RunAttachment() {
 }
 
 void RunAttachment::attach() {
-  if (process_) return;
+  if (active_) return;
   const LaunchCommand c = LaunchCommand::follow(spec_);
   if (!c.error.isEmpty()) {
     Q_EMIT message(tr("cannot attach: %1").arg(c.error), true);
@@ -31,6 +31,7 @@ void RunAttachment::attach() {
     Q_EMIT ended(false, tr("cannot create the mirror directory %1").arg(spec_.localRunDir));
     return;
   }
+  active_ = true;
   mirrorThread_ = new QThread(this);
   mirrorThread_->setObjectName(QStringLiteral("attach:") + spec_.localRunDir);
   mirror_ = new MirrorWriter(QDir(spec_.localRunDir).filePath(QStringLiteral("run.sqlite")));
@@ -41,6 +42,7 @@ void RunAttachment::attach() {
     Q_EMIT message(why, true);
     if (!process_) {
       stopMirror();
+      active_ = false;
       Q_EMIT ended(false, why);
     }
   });
@@ -74,7 +76,13 @@ void RunAttachment::startProcess() {
 }
 
 void RunAttachment::detach() {
-  if (!process_) return;
+  if (!active_) return;
+  if (!process_) {  // the mirror is still opening: nothing has started on the remote side
+    stopMirror();
+    active_ = false;
+    Q_EMIT ended(true, QString());
+    return;
+  }
   detaching_ = true;
   process_->kill();  // closes the connection; the remote follower exits when it sees that
 }
@@ -86,6 +94,7 @@ void RunAttachment::onFinished(int exitCode, QProcess::ExitStatus status) {
   QMetaObject::invokeMethod(mirror_, "feed", Qt::QueuedConnection, Q_ARG(QByteArray, p->readAllStandardOutput()));
   p->deleteLater();
   stopMirror();
+  active_ = false;
   if (detaching_) {
     Q_EMIT message(tr("detached from %1 (the run goes on)").arg(spec_.remoteRunDir), false);
     Q_EMIT ended(true, QString());

@@ -23,7 +23,8 @@ class RunAttachment : public QObject {
   ~RunAttachment() override;
 
   const LaunchSpec& spec() const { return spec_; }
-  bool isAttached() const { return process_ != nullptr; }
+  // Attaching or attached (the mirror opens first, then ssh starts).
+  bool isAttached() const { return active_; }
 
  public Q_SLOTS:
   void attach();
@@ -45,6 +46,7 @@ class RunAttachment : public QObject {
   MirrorWriter* mirror_ = nullptr;
   QString lastErrorLine_;
   bool detaching_ = false;
+  bool active_ = false;
 };
 
 }  // namespace longrl::ui
