@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "viewers/chart/PhaseAlignment.h"
+
 namespace longrl::viewers {
 
 namespace {
@@ -72,14 +74,7 @@ void RunSession::setStatusOverride(const QString& status) {
   Q_EMIT statusChanged();
 }
 
-int RunSession::currentPhase() const {
-  int current = -1;
-  for (const auto& p : phases_) {
-    if (p.status == "running") return p.index;
-    if (p.status != "pending" && p.start_step <= lastStep_) current = std::max(current, p.index);
-  }
-  return current;
-}
+int RunSession::currentPhase() const { return PhaseAlignment::currentPhase(phases_, lastStep_); }
 
 double RunSession::lastValue(const std::string& metric) const {
   auto it = series_.find(metric);
