@@ -11,13 +11,17 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QMenuBar>
-#include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
+#include <QTextCursor>
 #include <QToolBar>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QVBoxLayout>
 
 #include "ui/RunsModel.h"
@@ -45,6 +49,12 @@ namespace longrl::ui {
 
 using viewers::RunSession;
 
+namespace {
+// Links in Messages: longrl-chart:<metric>?step=N brings the metric's chart forward.
+const QString kChartScheme = QStringLiteral("longrl-chart");
+constexpr int kMaxMessages = 5000;
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("longrl studio"));
   setObjectName(QStringLiteral("MainWindow"));
@@ -54,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // Centre: the dashboard of charts (all open runs overlaid), the rollouts and the checkpoints of the
   // selected run, Document QA.
   centre_ = new QTabWidget(this);
+  centre_->setObjectName(QStringLiteral("CentreTabs"));
   centre_->setDocumentMode(true);
   charts_ = new viewers::ChartsPanel(centre_);
   rollouts_ = new RolloutsWorkspace(centre_);
@@ -88,9 +99,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsDock->setWidget(runsView_);
   addDockWidget(Qt::LeftDockWidgetArea, runsDock);
 
-  messages_ = new QPlainTextEdit(this);
-  messages_->setReadOnly(true);
-  messages_->setMaximumBlockCount(5000);
+  messages_ = new QTextBrowser(this);
+  messages_->setObjectName(QStringLiteral("Messages"));
+  messages_->setOpenLinks(false);  // alert links are handled here (openMessageLink)
+  messages_->document()->setMaximumBlockCount(kMaxMessages);
+  connect(messages_, &QTextBrowser::anchorClicked, this, &MainWindow::openMessageLink);
   // Two lines at least: the dock may be small on a small screen (the window's minimum height).
   messages_->setMinimumHeight(messages_->fontMetrics().lineSpacing() * 2 + 8);
   auto* messagesDock = new QDockWidget(tr("Messages"), this);
@@ -139,6 +152,7 @@ RunSession* MainWindow::openRun(const QString& runDir, const QString& location) 
   runsModel_->setNotes(run, RunNotes::load(canonical, &notesError));
   if (!notesError.isEmpty()) showMessage(notesError, true);
   charts_->addRun(run);
+  connect(run, &RunSession::alertRaised, this, [this, run](const viewers::RunAlert& a) { showAlert(run, a); });
   connect(run, &RunSession::statusChanged, this, [this, run, last = QString()]() mutable {
     if (run->problem() != last) {
       last = run->problem();
@@ -461,11 +475,46 @@ QString MainWindow::messagesText() const { return messages_->toPlainText(); }
 
 void MainWindow::showMessage(const QString& text, bool error) {
   const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
-  if (error)
-    messages_->appendHtml(QStringLiteral("<span style='color:#b00'>%1 %2</span>")
-                              .arg(stamp, text.toHtmlEscaped().replace('\n', QStringLiteral("<br>"))));
-  else messages_->appendPlainText(stamp + ' ' + text);
+  const QString line = stamp + ' ' + text.toHtmlEscaped().replace('\n', QStringLiteral("<br>"));
+  appendMessageHtml(error ? QStringLiteral("<span style='color:#b00'>%1</span>").arg(line) : line);
   statusBar()->showMessage(text, 8000);
+}
+
+// "12:00:01 run-a: ⚠ step 17: actor/grad_norm is NaN  show chart", the last words a link.
+void MainWindow::showAlert(RunSession* run, const viewers::RunAlert& alert) {
+  const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
+  const QString text = QStringLiteral("%1: ⚠ %2").arg(run->name(), alert.message);
+  QString html = QStringLiteral("<span style='color:#a65a00'>%1 %2</span>").arg(stamp, text.toHtmlEscaped());
+  if (!alert.metric.isEmpty()) {
+    QUrl url;
+    url.setScheme(kChartScheme);
+    url.setPath(alert.metric);
+    url.setQuery(QUrlQuery({{QStringLiteral("step"), QString::number(alert.step)}}));
+    html += QStringLiteral("&nbsp;&nbsp;<a href=\"%1\">show %2</a>")
+                .arg(url.toString(QUrl::FullyEncoded).toHtmlEscaped(), alert.metric.toHtmlEscaped());
+  }
+  appendMessageHtml(html);
+  statusBar()->showMessage(text, 8000);
+}
+
+// Each message its own paragraph with fresh formats (a link's format does not run on into the
+// next); spaces kept as written; the view follows new lines unless scrolled up.
+void MainWindow::appendMessageHtml(const QString& html) {
+  QScrollBar* bar = messages_->verticalScrollBar();
+  const bool atEnd = bar->value() >= bar->maximum();
+  QTextCursor cursor(messages_->document());
+  cursor.movePosition(QTextCursor::End);
+  if (!messages_->document()->isEmpty()) cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+  cursor.insertHtml(QStringLiteral("<span style='white-space:pre-wrap'>%1</span>").arg(html));
+  if (atEnd) bar->setValue(bar->maximum());
+}
+
+void MainWindow::openMessageLink(const QUrl& url) {
+  if (url.scheme() != kChartScheme) return;
+  const QString metric = url.path(QUrl::FullyDecoded);
+  if (metric.isEmpty()) return;
+  centre_->setCurrentWidget(charts_);
+  charts_->showChart(metric);
 }
 
 void MainWindow::restoreSettings() {
@@ -479,7 +528,8 @@ void MainWindow::restoreSettings() {
                                             settings.value(QStringLiteral("charts/defaults")).toStringList()));
   charts_->setViewSettings({settings.value(QStringLiteral("charts/x_axis")).toString(),
                             settings.value(QStringLiteral("charts/smoothing")).toString(),
-                            settings.value(QStringLiteral("charts/smoothing_value")).toDouble()});
+                            settings.value(QStringLiteral("charts/smoothing_value")).toDouble(),
+                            settings.value(QStringLiteral("charts/align_phase"), -1).toInt()});
 }
 
 void MainWindow::saveSettings() const {
@@ -492,6 +542,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QStringLiteral("charts/x_axis"), view.xAxis);
   settings.setValue(QStringLiteral("charts/smoothing"), view.smoothing);
   settings.setValue(QStringLiteral("charts/smoothing_value"), view.smoothingValue);
+  settings.setValue(QStringLiteral("charts/align_phase"), view.alignPhase);
   QStringList open;
   for (RunSession* r : runsModel_->runs()) open << r->runDir();
   settings.setValue(QStringLiteral("runs/open"), open);

@@ -5,13 +5,15 @@
 #include <QStringList>
 
 class QMenu;
-class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
+class QTextBrowser;
+class QUrl;
 
 namespace longrl::viewers {
 class ChartsPanel;
 class RunSession;
+struct RunAlert;
 }  // namespace longrl::viewers
 
 namespace longrl::ui {
@@ -29,6 +31,7 @@ class TrainerProcess;
 struct LaunchSpec;
 
 // longrl-studio's main window: runs list (left dock), charts (centre), messages (bottom dock).
+// A run's alerts (RunAlerts) come to Messages with a link that shows the metric's chart.
 // Layout, charts and the open runs persist in QSettings: longrl-studio reopens the runs that were
 // open when it closed unless run directories are given on its command line.
 class MainWindow : public QMainWindow {
@@ -83,6 +86,7 @@ class MainWindow : public QMainWindow {
 
  public Q_SLOTS:
   void showMessage(const QString& text, bool error = false);
+  void showAlert(viewers::RunSession* run, const viewers::RunAlert& alert);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -99,6 +103,8 @@ class MainWindow : public QMainWindow {
   void showInWorkspace(viewers::RunSession* run);
   static QString localLongrl();
   void showRunsMenu(const QPoint& pos);
+  void appendMessageHtml(const QString& html);
+  void openMessageLink(const QUrl& url);
   void fitRunsColumns();
   viewers::RunSession* selectedRun() const;
 
@@ -109,7 +115,7 @@ class MainWindow : public QMainWindow {
   RolloutsWorkspace* rollouts_;
   CheckpointsPanel* checkpoints_;
   DocumentQaPanel* documentQa_;
-  QPlainTextEdit* messages_;
+  QTextBrowser* messages_;
   QHash<viewers::RunSession*, TrainerProcess*> trainers_;
   QHash<viewers::RunSession*, AnnotationSyncThread*> syncs_;
   QHash<viewers::RunSession*, RunAttachment*> attachments_;

@@ -1,8 +1,11 @@
 #include "ui/RunsModel.h"
 
+#include <QApplication>
 #include <QColor>
 #include <QDateTime>
+#include <QStyle>
 
+#include <algorithm>
 #include <cmath>
 
 #include "viewers/data/RunSession.h"
@@ -28,12 +31,25 @@ QString RunsModel::statusText(const QString& status, double lastWrite, double no
   return tr("running · silent %1").arg(ago);
 }
 
+QString RunsModel::alertsText(const std::vector<viewers::RunAlert>& alerts) {
+  if (alerts.empty()) return {};
+  const auto n = static_cast<int>(alerts.size());
+  QString text = n == 1 ? tr("⚠ 1 alert:") : tr("⚠ %1 alerts:").arg(n);
+  for (int i = std::max(0, n - kAlertsListed); i < n; ++i) text += QStringLiteral("\n") + alerts[i].message;
+  if (n > kAlertsListed) text += QStringLiteral("\n") + tr("(%1 earlier in Messages)").arg(n - kAlertsListed);
+  return text;
+}
+
 void RunsModel::addRun(RunSession* run) {
   if (runs_.contains(run)) return;
   beginInsertRows(QModelIndex(), static_cast<int>(runs_.size()), static_cast<int>(runs_.size()));
   runs_.append(run);
   endInsertRows();
   connect(run, &RunSession::statusChanged, this, [this, run] {
+    const int row = static_cast<int>(runs_.indexOf(run));
+    if (row >= 0) Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+  });
+  connect(run, &RunSession::alertRaised, this, [this, run] {
     const int row = static_cast<int>(runs_.indexOf(run));
     if (row >= 0) Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
   });
@@ -83,8 +99,11 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
                 "died without recording it. Resume the run to continue it.")
                  .arg(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run->lastWriteTime() * 1000))
                           .toString(Qt::ISODate));
+    if (!run->alerts().empty()) tip += QStringLiteral("\n") + alertsText(run->alerts());
     return tip;
   }
+  if (role == Qt::DecorationRole && index.column() == Status && !run->alerts().empty())
+    return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
   if (role == Qt::ForegroundRole && index.column() == Status) {
     const QString s = run->status();
     if (silent) return QColor(170, 100, 0);

@@ -6,14 +6,18 @@
 #include <QTimer>
 #include "ui/compare/RunNotes.h"
 
+#include <vector>
+
 namespace longrl::viewers {
 class RunSession;
-}
+struct RunAlert;
+}  // namespace longrl::viewers
 
 namespace longrl::ui {
 
 // The runs list: every open run (local directory or mirrored remote run) with its state.
-// Rows reference RunSessions owned elsewhere; a destroyed session removes its row.
+// Rows reference RunSessions owned elsewhere; a destroyed session removes its row. A run with
+// alerts (RunAlerts) has a warning icon in its status cell and the alerts in its tooltip.
 class RunsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
@@ -39,6 +43,9 @@ class RunsModel : public QAbstractTableModel {
   static constexpr double kSilentAfterSeconds = 600;
   // The status text shown: `status`, or e.g. "running · silent 3 h" (times in seconds since the epoch).
   static QString statusText(const QString& status, double lastWrite, double now);
+  // "⚠ 2 alerts:" and the latest few, one a line; empty without alerts.
+  static QString alertsText(const std::vector<viewers::RunAlert>& alerts);
+  static constexpr int kAlertsListed = 5;
 
  private:
   QList<viewers::RunSession*> runs_;

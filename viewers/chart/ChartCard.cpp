@@ -7,7 +7,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "viewers/chart/ChartCanvas.h"
 #include "viewers/chart/MetricChartWidget.h"
+#include "viewers/chart/PhaseAlignment.h"
 #include "viewers/data/RunSession.h"
 
 namespace longrl::viewers {
@@ -67,18 +69,39 @@ bool ChartCard::showsRun(const RunSession* run) const { return shown_.contains(r
 
 QString ChartCard::readoutText() const { return readout_->text(); }
 
+void ChartCard::setXAxis(MetricChartWidget::XAxis axis, int alignPhase) {
+  const bool aligned = axis == MetricChartWidget::XAxis::PhaseStart;
+  if (axis == axis_ && (!aligned || alignPhase == alignPhase_)) return;
+  axis_ = axis;
+  alignPhase_ = alignPhase;
+  chart_->setXAxis(axis);
+  if (aligned)
+    chart_->canvas()->setXTitle(alignPhase > 0 ? tr("step in phase %1").arg(alignPhase)
+                                               : tr("step in each run's current phase"));
+  setRuns(runs_);
+}
+
 void ChartCard::setRuns(const QList<RunSession*>& runs) {
+  runs_ = runs;
   chart_->clearSeries();
   shown_.clear();
   const std::string name = metric_.toStdString();
+  const bool aligned = axis_ == MetricChartWidget::XAxis::PhaseStart && !metric_.startsWith(QLatin1String("sft/"));
   QList<double> boundaries;
-  QStringList labels;
+  QStringList labels, notInPhase;
   int colorIndex = 0;
   for (RunSession* run : runs) {
     const QColor color = kRunColors[colorIndex++ % (sizeof(kRunColors) / sizeof(kRunColors[0]))];
     const MetricSeries* series = run->series(name);
     if (!series) continue;
+    const auto offset =
+        aligned ? PhaseAlignment::offset(run->phases(), alignPhase_, run->lastStep()) : std::optional<double>(0.0);
+    if (!offset) {
+      notInPhase << run->name();
+      continue;
+    }
     const int id = chart_->addSeries(runs.size() > 1 ? run->name() : metric_, series, color);
+    chart_->setXOffset(id, *offset);
     shown_.append(run);
     // A mean gets its min/max band when the run logs them (critic/score/{mean,min,max}).
     if (endsWith(metric_, QStringLiteral("/mean"))) {
@@ -90,7 +113,7 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
     if (boundaries.isEmpty()) {
       for (const auto& p : run->phases()) {
         if (p.index == 0 || p.status == "pending") continue;
-        boundaries << static_cast<double>(p.start_step);
+        boundaries << static_cast<double>(p.start_step) - *offset;
         labels << (p.name.empty() ? tr("phase %1").arg(p.index + 1) : QString::fromStdString(p.name));
       }
     }
@@ -99,7 +122,12 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
   chart_->notifyDataChanged();
   // An empty plot alone reads as "zero" or "broken"; say why it is empty (e.g. actor/kl_loss
   // when the run trains without the KL loss, or a metric picked for another run).
-  readout_->setText(shown_.isEmpty() && !runs.isEmpty() ? tr("not logged by the open runs") : QString());
+  QString why;
+  if (!notInPhase.isEmpty())
+    why = (alignPhase_ > 0 ? tr("not in phase %1 yet: %2").arg(alignPhase_) : tr("no phase started yet: %1"))
+              .arg(notInPhase.join(QStringLiteral(", ")));
+  else if (shown_.isEmpty() && !runs.isEmpty()) why = tr("not logged by the open runs");
+  readout_->setText(why);
 }
 
 void ChartCard::exportAs(const QString& format) {

@@ -3,12 +3,13 @@
 #include <QString>
 #include <QWidget>
 
+#include "viewers/chart/MetricChartWidget.h"
+
 class QLabel;
 class QToolButton;
 
 namespace longrl::viewers {
 
-class MetricChartWidget;
 class RunSession;
 
 // One metric chart in the charts panel: a header (name, log-scale toggle, export, close) over a
@@ -23,6 +24,10 @@ class ChartCard : public QWidget {
   // Re-attaches the series of these runs (call when runs open/close or gain this metric).
   void setRuns(const QList<RunSession*>& runs);
   bool showsRun(const RunSession* run) const;
+  // The x axis. On PhaseStart each run's steps count from the start of its phase `alignPhase`
+  // (1-based; 0: each run's current phase; see PhaseAlignment), and a run that has not started it
+  // is left out; SFT metrics, numbered apart from the phases, are drawn by step.
+  void setXAxis(MetricChartWidget::XAxis axis, int alignPhase = 0);
   // The line beside the title: the hover read-out, or why the chart is empty.
   QString readoutText() const;
 
@@ -36,7 +41,10 @@ class ChartCard : public QWidget {
   QString metric_;
   MetricChartWidget* chart_;
   QLabel* readout_;
+  QList<RunSession*> runs_;
   QList<const RunSession*> shown_;
+  MetricChartWidget::XAxis axis_ = MetricChartWidget::XAxis::Step;
+  int alignPhase_ = 0;
 };
 
 }  // namespace longrl::viewers

@@ -9,6 +9,7 @@
 #include <QResizeEvent>
 #include <QScrollArea>
 #include <QSet>
+#include <QSpinBox>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -56,7 +57,16 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   auto* bar = new QHBoxLayout();
   auto* add = new QPushButton(tr("Add chart…"), this);
   xAxis_ = new QComboBox(this);
-  xAxis_->addItems({tr("x: step"), tr("x: wall time")});
+  xAxis_->addItems({tr("x: step"), tr("x: wall time"), tr("x: step in phase")});
+  xAxis_->setToolTip(
+      tr("step in phase: every run's steps counted from the start of the same phase, so that "
+         "phase of runs whose earlier phases took different numbers of steps overlays"));
+  alignPhase_ = new QSpinBox(this);
+  alignPhase_->setRange(0, 99);
+  alignPhase_->setPrefix(tr("phase "));
+  alignPhase_->setSpecialValueText(tr("current phase"));
+  alignPhase_->setToolTip(tr("The phase whose start the runs are aligned at (current: each run's own current phase)"));
+  alignPhase_->setVisible(false);
   smoothing_ = new QComboBox(this);
   smoothing_->addItems({tr("no smoothing"), tr("EMA (debiased)"), tr("window average")});
   for (QComboBox* c : {xAxis_, smoothing_}) c->setMinimumContentsLength(4);  // elided in a narrow window
@@ -73,6 +83,7 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
   bar->addWidget(add);
   bar->addSpacing(12);
   bar->addWidget(xAxis_);
+  bar->addWidget(alignPhase_);
   bar->addWidget(smoothing_);
   bar->addWidget(smoothingValue_);
   bar->addWidget(reset);
@@ -95,7 +106,11 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
     smoothingValue_->setEnabled(smoothing_->currentIndex() != 0);
     for (auto* c : cards_) applyViewSettings(c);
   };
-  connect(xAxis_, &QComboBox::currentIndexChanged, this, apply);
+  connect(xAxis_, &QComboBox::currentIndexChanged, this, [this, apply](int index) {
+    alignPhase_->setVisible(index == 2);
+    apply();
+  });
+  connect(alignPhase_, &QSpinBox::valueChanged, this, apply);
   connect(smoothing_, &QComboBox::currentIndexChanged, this, [this, apply](int index) {
     // Sensible starting values: EMA weight 0.9, window of 20 points.
     smoothingValue_->setValue(index == 2 ? 20.0 : 0.9);
@@ -108,16 +123,19 @@ ChartsPanel::ChartsPanel(QWidget* parent) : QWidget(parent) {
 }
 
 namespace {
-const QStringList kXAxisNames{QStringLiteral("step"), QStringLiteral("wall")};
+const QStringList kXAxisNames{QStringLiteral("step"), QStringLiteral("wall"), QStringLiteral("phase")};
+const MetricChartWidget::XAxis kXAxes[] = {MetricChartWidget::XAxis::Step, MetricChartWidget::XAxis::WallTime,
+                                           MetricChartWidget::XAxis::PhaseStart};
 const QStringList kSmoothingNames{QStringLiteral("none"), QStringLiteral("ema"), QStringLiteral("window")};
 }  // namespace
 
 ChartsPanel::ViewSettings ChartsPanel::viewSettings() const {
   return {kXAxisNames.value(xAxis_->currentIndex()), kSmoothingNames.value(smoothing_->currentIndex()),
-          smoothingValue_->value()};
+          smoothingValue_->value(), alignPhase_->value()};
 }
 
 void ChartsPanel::setViewSettings(const ViewSettings& settings) {
+  if (settings.alignPhase >= 0) alignPhase_->setValue(settings.alignPhase);
   if (const int x = kXAxisNames.indexOf(settings.xAxis); x >= 0) xAxis_->setCurrentIndex(x);
   if (const int s = kSmoothingNames.indexOf(settings.smoothing); s >= 0) {
     smoothing_->setCurrentIndex(s);  // resets the value to that kind's starting value
@@ -127,7 +145,7 @@ void ChartsPanel::setViewSettings(const ViewSettings& settings) {
 
 void ChartsPanel::applyViewSettings(ChartCard* card) {
   auto* chart = card->chart();
-  chart->setXAxis(xAxis_->currentIndex() == 0 ? MetricChartWidget::XAxis::Step : MetricChartWidget::XAxis::WallTime);
+  card->setXAxis(kXAxes[std::clamp(xAxis_->currentIndex(), 0, 2)], alignPhase_->value());
   // Validation metrics are measured on a fixed set every few phases: an EMA over a handful of
   // points only lags them (it drew 0.202 for a run whose last three validations were 0.200).
   const int s = card->metric().startsWith(QLatin1String("val-")) ? 0 : smoothing_->currentIndex();
@@ -191,6 +209,15 @@ void ChartsPanel::setChartMetrics(const QStringList& metrics) {
   for (const QString& m : chartMetrics())
     if (!metrics.contains(m)) removeChart(m);
   for (const QString& m : metrics) addChart(m);
+}
+
+ChartCard* ChartsPanel::showChart(const QString& metric) {
+  addChart(metric);
+  ChartCard* c = card(metric);
+  if (!c) return nullptr;
+  scroll_->widget()->layout()->activate();  // a card just added has no place in the grid yet
+  scroll_->ensureWidgetVisible(c);
+  return c;
 }
 
 ChartCard* ChartsPanel::card(const QString& metric) const {

@@ -7,6 +7,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
 class QScrollArea;
+class QSpinBox;
 
 namespace longrl::viewers {
 
@@ -14,8 +15,8 @@ class ChartCard;
 class RunSession;
 
 // The dashboard: a grid of metric charts, each overlaying every open run, with shared controls
-// for the x axis (step or wall time) and smoothing. Two charts a row where they fit side by
-// side, one where the panel is narrower (a laptop or a HiDPI screen): no sideways scrolling.
+// for the x axis (step, wall time, or step in phase k: runs aligned at a phase's start) and smoothing. Two charts a row
+// where they fit side by side, one where the panel is narrower (a laptop or a HiDPI screen): no sideways scrolling.
 class ChartsPanel : public QWidget {
   Q_OBJECT
  public:
@@ -37,15 +38,19 @@ class ChartsPanel : public QWidget {
   QStringList chartMetrics() const;
   void setChartMetrics(const QStringList& metrics);
   ChartCard* card(const QString& metric) const;
+  // Adds the metric's chart if missing and scrolls it into view.
+  ChartCard* showChart(const QString& metric);
   // Every metric any open run logs.
   QStringList availableMetrics() const;
 
-  // The shared view controls, for settings: x axis "step" | "wall", smoothing "none" | "ema" |
-  // "window" and its value. Unknown or missing entries keep the current choice.
+  // The shared view controls, for settings: x axis "step" | "wall" | "phase", smoothing "none" |
+  // "ema" | "window" and its value, and the phase the "phase" axis aligns the runs at (1-based; 0:
+  // each run's current phase). Unknown or missing entries (alignPhase < 0) keep the current choice.
   struct ViewSettings {
     QString xAxis;
     QString smoothing;
     double smoothingValue = 0.0;
+    int alignPhase = -1;
   };
   ViewSettings viewSettings() const;
   void setViewSettings(const ViewSettings& settings);
@@ -72,6 +77,7 @@ class ChartsPanel : public QWidget {
   QScrollArea* scroll_;
   int columns_ = 2;
   QComboBox* xAxis_;
+  QSpinBox* alignPhase_;
   QComboBox* smoothing_;
   QDoubleSpinBox* smoothingValue_;
 };

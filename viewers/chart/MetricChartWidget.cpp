@@ -76,6 +76,12 @@ void MetricChartWidget::setBand(int id, const MetricSeries* lower, const MetricS
   notifyDataChanged();
 }
 
+void MetricChartWidget::setXOffset(int id, double offset) {
+  if (id < 0 || id >= static_cast<int>(entries_.size())) return;
+  entries_[id].xOffset = offset;
+  notifyDataChanged();
+}
+
 void MetricChartWidget::clearSeries() {
   entries_.clear();
   rebuildLines();
@@ -90,7 +96,9 @@ void MetricChartWidget::setPhaseBoundaries(const QList<double>& steps, const QSt
 void MetricChartWidget::setXAxis(XAxis axis) {
   if (axis == xAxis_) return;
   xAxis_ = axis;
-  canvas_->setXTitle(axis == XAxis::Step ? tr("step") : tr("wall time (s since start)"));
+  canvas_->setXTitle(axis == XAxis::Step       ? tr("step")
+                     : axis == XAxis::WallTime ? tr("wall time (s since start)")
+                                               : tr("step in phase"));
   resetZoom();
 }
 
@@ -117,7 +125,12 @@ void MetricChartWidget::notifyDataChanged() {
 }
 
 const std::vector<double>& MetricChartWidget::xsOf(const MetricSeries& s) const {
-  return xAxis_ == XAxis::Step ? s.steps() : s.wallTimes();
+  return xAxis_ == XAxis::WallTime ? s.wallTimes() : s.steps();
+}
+
+double MetricChartWidget::shiftOf(const Entry& e, const XRange& r) const {
+  if (r.wall) return r.origin;
+  return xAxis_ == XAxis::PhaseStart ? e.xOffset : 0.0;
 }
 
 const std::vector<double>& MetricChartWidget::smoothedOf(Entry& e) {
@@ -185,8 +198,9 @@ MetricChartWidget::XRange MetricChartWidget::xRangeToShow() {
   for (const auto& e : entries_) {
     if (!e.series || e.series->empty()) continue;
     const auto& xs = xsOf(*e.series);
-    dataX0 = std::min(dataX0, xs.front());
-    dataX1 = std::max(dataX1, xs.back());
+    const double shift = xAxis_ == XAxis::PhaseStart ? e.xOffset : 0.0;
+    dataX0 = std::min(dataX0, xs.front() - shift);
+    dataX1 = std::max(dataX1, xs.back() - shift);
     if (r.wall) origin = std::min(origin, xs.front());
   }
   if (!std::isfinite(origin)) origin = 0.0;
@@ -211,26 +225,28 @@ MetricChartWidget::XRange MetricChartWidget::xRangeToShow() {
 }
 
 QList<QPointF> MetricChartWidget::decimate(const MetricSeries& s, const std::vector<double>& ys,
-                                           const MinMaxBlocks* blocks, const XRange& r, int pixels) const {
+                                           const MinMaxBlocks* blocks, const XRange& r, double shift,
+                                           int pixels) const {
   const auto& xs = xsOf(s);
   const double* lastX = (r.wall ? s.blockLastWallTimes() : s.blockLastSteps()).data();
   const double* subLastX = (r.wall ? s.subBlockLastWallTimes() : s.subBlockLastSteps()).data();
-  // Wall-time x is drawn relative to the run's start: shift the range in, the points back out.
-  const double shift = r.wall ? r.origin : 0.0;
+  // Wall-time x is drawn relative to the run's start (a phase-aligned step relative to the phase's
+  // start): shift the range in, the points back out.
   auto points = SeriesDecimator::decimate(xs.data(), ys.data(), xs.size(), r.x0 + shift, r.x1 + shift, pixels, blocks,
                                           lastX, subLastX);
-  if (r.wall)
-    for (auto& p : points) p.setX(p.x() - r.origin);
+  if (shift != 0.0)
+    for (auto& p : points) p.setX(p.x() - shift);
   return points;
 }
 
 void MetricChartWidget::decimateEntry(Entry& e, Drawn& out, const XRange& r, int pixels) {
   if (!e.series) return;
-  out.raw = decimate(*e.series, e.series->values(), &e.series->blocks(), r, pixels);
-  if (e.smoothLine >= 0) out.smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks, r, pixels);
+  const double shift = shiftOf(e, r);
+  out.raw = decimate(*e.series, e.series->values(), &e.series->blocks(), r, shift, pixels);
+  if (e.smoothLine >= 0) out.smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks, r, shift, pixels);
   if (e.band >= 0) {
-    out.lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks(), r, pixels);
-    out.upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks(), r, pixels);
+    out.lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks(), r, shift, pixels);
+    out.upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks(), r, shift, pixels);
   }
 }
 
@@ -303,7 +319,9 @@ void MetricChartWidget::onHover(QPointF position, bool inside) {
   for (const auto& e : entries_) {
     if (!e.series || e.series->empty()) continue;
     const auto& xs = xsOf(*e.series);
-    const double x = xAxis_ == XAxis::WallTime ? position.x() + wallOrigin_ : position.x();
+    const double x = position.x() + (xAxis_ == XAxis::WallTime     ? wallOrigin_
+                                     : xAxis_ == XAxis::PhaseStart ? e.xOffset
+                                                                   : 0.0);
     std::size_t i = static_cast<std::size_t>(std::lower_bound(xs.begin(), xs.end(), x) - xs.begin());
     if (i >= xs.size()) i = xs.size() - 1;
     if (i > 0 && std::abs(xs[i - 1] - x) < std::abs(xs[i] - x)) --i;

@@ -23,7 +23,9 @@ class ChartCanvas;
 class MetricChartWidget : public QWidget {
   Q_OBJECT
  public:
-  enum class XAxis { Step, WallTime };
+  // PhaseStart: steps, each series shifted by its x offset (setXOffset), e.g. to overlay a phase
+  // of several runs (PhaseAlignment).
+  enum class XAxis { Step, WallTime, PhaseStart };
   enum class Smoothing { None, Ema, Window };
 
   explicit MetricChartWidget(QWidget* parent = nullptr);
@@ -33,10 +35,13 @@ class MetricChartWidget : public QWidget {
   int addSeries(const QString& label, const MetricSeries* series, const QColor& color);
   // A min/max band drawn under series `id` (e.g. critic/score/min and /max under /mean).
   void setBand(int id, const MetricSeries* lower, const MetricSeries* upper);
+  // Subtracted from series `id`'s steps (and its band's) on the PhaseStart axis.
+  void setXOffset(int id, double offset);
   void clearSeries();
   void setPhaseBoundaries(const QList<double>& steps, const QStringList& labels);
 
   void setXAxis(XAxis axis);
+  XAxis xAxis() const { return xAxis_; }
   void setLogY(bool logY);
   void setSmoothing(Smoothing kind, double parameter);
   Smoothing smoothing() const { return smoothing_; }
@@ -71,6 +76,7 @@ class MetricChartWidget : public QWidget {
     const MetricSeries* bandLower = nullptr;
     const MetricSeries* bandUpper = nullptr;
     int rawLine = -1, smoothLine = -1, band = -1;
+    double xOffset = 0.0;
     QColor color;
     // Smoothing of series->values(), extended as the series grows; rebuilt when the series was
     // rewritten (series->rewrites() moved on) or the smoothing changed.
@@ -91,10 +97,12 @@ class MetricChartWidget : public QWidget {
     QList<QPointF> raw, smooth, lower, upper;
   };
   const std::vector<double>& xsOf(const MetricSeries& s) const;
+  // What is subtracted from the entry's x values to draw them.
+  double shiftOf(const Entry& e, const XRange& r) const;
   const std::vector<double>& smoothedOf(Entry& e);
   XRange xRangeToShow();
   QList<QPointF> decimate(const MetricSeries& s, const std::vector<double>& ys, const MinMaxBlocks* blocks,
-                          const XRange& r, int pixels) const;
+                          const XRange& r, double shift, int pixels) const;
   void decimateEntry(Entry& e, Drawn& out, const XRange& r, int pixels);
   std::vector<Drawn> decimateAll(const XRange& r, int pixels);
   void setAxes(const XRange& r, const std::vector<Drawn>& drawn);

@@ -1,5 +1,6 @@
 #include "viewers/data/RunSession.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 
@@ -9,7 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "viewers/chart/PhaseAlignment.h"
+
 namespace longrl::viewers {
+
+namespace {
+constexpr int kStallCheckMs = 10000;
+}  // namespace
 
 RunSession::RunSession(QString runDir, QString location, QObject* parent, int pollMs)
     : QObject(parent), runDir_(std::move(runDir)), location_(std::move(location)) {
@@ -36,7 +43,11 @@ RunSession::RunSession(QString runDir, QString location, QObject* parent, int po
   connect(follower_, &StoreFollower::caughtUp, this, [this] {
     caughtUp_ = true;
     Q_EMIT statusChanged();
+    checkStalled();  // a run left "running" long ago says so on opening
   });
+  stallTimer_.setInterval(kStallCheckMs);
+  connect(&stallTimer_, &QTimer::timeout, this, &RunSession::checkStalled);
+  stallTimer_.start();
   thread_.setObjectName(QStringLiteral("follow:") + runDir_);
   thread_.start();
 }
@@ -63,14 +74,7 @@ void RunSession::setStatusOverride(const QString& status) {
   Q_EMIT statusChanged();
 }
 
-int RunSession::currentPhase() const {
-  int current = -1;
-  for (const auto& p : phases_) {
-    if (p.status == "running") return p.index;
-    if (p.status != "pending" && p.start_step <= lastStep_) current = std::max(current, p.index);
-  }
-  return current;
-}
+int RunSession::currentPhase() const { return PhaseAlignment::currentPhase(phases_, lastStep_); }
 
 double RunSession::lastValue(const std::string& metric) const {
   auto it = series_.find(metric);
@@ -107,6 +111,21 @@ void RunSession::onMetrics(const MetricBatch& batch) {
   if (!added.isEmpty()) Q_EMIT metricsAdded(added);
   Q_EMIT dataChanged();
   Q_EMIT statusChanged();
+  raise(alerts_.add(*batch));  // after the charts have the points the alerts point at
+}
+
+void RunSession::setClock(std::function<double()> now) { clock_ = std::move(now); }
+
+// Only a run that should be writing can stall: not one still loading its backlog (its newest point
+// read so far is old), finished or failed, or paused at a phase end for people's labels.
+void RunSession::checkStalled() {
+  const bool running = caughtUp_ && waitPhase_ < 0 && status() == QLatin1String("running");
+  const double now = clock_ ? clock_() : static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+  raise(alerts_.checkStalled(running, now));
+}
+
+void RunSession::raise(const std::vector<RunAlert>& alerts) {
+  for (const auto& a : alerts) Q_EMIT alertRaised(a);
 }
 
 }  // namespace longrl::viewers
@@ -124,6 +143,7 @@ void RunSession::onEvents(const EventBatch& events) {
       waitPhase_ = j.value("phase", -1);
       waitDeadline_ = e.time + j.value("timeout_s", 0.0);
     } else if (e.kind == "annotation_wait_over" || e.kind == "retrospective") {
+      if (waitPhase_ >= 0) alerts_.noteActivity(e.time);  // the wait was no stall
       waitPhase_ = -1;
     }
   }

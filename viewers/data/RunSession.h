@@ -3,7 +3,9 @@
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,6 +14,7 @@
 #include "core/store/PhaseInfo.h"
 #include "core/store/RunInfo.h"
 #include "viewers/chart/MetricSeries.h"
+#include "viewers/data/RunAlerts.h"
 #include "viewers/data/StoreFollower.h"
 
 namespace longrl::viewers {
@@ -50,6 +53,12 @@ class RunSession : public QObject {
   // wait_for_annotations_s), or -1; and when that wait times out (seconds since the epoch).
   int annotationWaitPhase() const { return waitPhase_; }
   double annotationWaitDeadline() const { return waitDeadline_; }
+  // What the run's alerts (RunAlerts) raised so far, oldest first; alertRaised() says each as it comes.
+  const std::vector<RunAlert>& alerts() const { return alerts_.raised(); }
+  // The clock the stall alert reads (seconds since the epoch); the system clock unless a test sets one.
+  void setClock(std::function<double()> now);
+  // Raises the stall alert when a running run stopped writing (also every 10 s on a timer).
+  void checkStalled();
   // Overrides the status shown (e.g. "trainer crashed") until the store says otherwise.
   void setStatusOverride(const QString& status);
 
@@ -59,10 +68,12 @@ class RunSession : public QObject {
   void statusChanged();
   void phasesChanged();
   void annotationWaitChanged();
+  void alertRaised(const longrl::viewers::RunAlert& alert);
 
  private:
   void onMetrics(const MetricBatch& batch);
   void onEvents(const EventBatch& events);
+  void raise(const std::vector<RunAlert>& alerts);
 
   QString runDir_, location_;
   QThread thread_;
@@ -78,6 +89,9 @@ class RunSession : public QObject {
   bool caughtUp_ = false;
   int waitPhase_ = -1;
   double waitDeadline_ = 0;
+  RunAlerts alerts_;
+  QTimer stallTimer_;
+  std::function<double()> clock_;
 };
 
 }  // namespace longrl::viewers

@@ -54,6 +54,9 @@ bool StoreFollower::ensureReader() {
 void StoreFollower::pollNow() {
   if (!ensureReader()) return;
   try {
+    // The run and its phases first: a metric arrives with its run's name and phases known (an
+    // alert on the backlog names the run).
+    pollRunAndPhases();
     for (;;) {
       auto points = std::make_shared<std::vector<store::MetricPoint>>(reader_->metricsAfter(lastRowid_, kBatch));
       if (points->empty()) break;
@@ -63,24 +66,6 @@ void StoreFollower::pollNow() {
       if (!more) break;
     }
     pollEvents();
-    const auto runs = reader_->runs();
-    if (!runs.empty()) {
-      const auto& r = runs.front();
-      const std::string key = r.name + '\n' + r.status + '\n' + std::to_string(r.updated_time);
-      if (key != lastInfoKey_) {
-        lastInfoKey_ = key;
-        Q_EMIT runInfoChanged(r);
-      }
-    }
-    auto phases = std::make_shared<std::vector<store::PhaseInfo>>(reader_->phases());
-    std::string key;
-    for (const auto& p : *phases)
-      key += std::to_string(p.index) + ':' + std::to_string(p.start_step) + ':' + std::to_string(p.end_step) +
-             p.status + ';';
-    if (key != lastPhasesKey_) {
-      lastPhasesKey_ = key;
-      Q_EMIT phasesChanged(phases);
-    }
     if (!lastProblem_.isEmpty()) Q_EMIT problem(lastProblem_ = QString());
     if (!caughtUp_) {
       caughtUp_ = true;
@@ -91,6 +76,27 @@ void StoreFollower::pollNow() {
     reader_.reset();
     const QString msg = tr("cannot read run store: %1").arg(QString::fromStdString(e.what()));
     if (msg != lastProblem_) Q_EMIT problem(lastProblem_ = msg);
+  }
+}
+
+void StoreFollower::pollRunAndPhases() {
+  const auto runs = reader_->runs();
+  if (!runs.empty()) {
+    const auto& r = runs.front();
+    const std::string key = r.name + '\n' + r.status + '\n' + std::to_string(r.updated_time);
+    if (key != lastInfoKey_) {
+      lastInfoKey_ = key;
+      Q_EMIT runInfoChanged(r);
+    }
+  }
+  auto phases = std::make_shared<std::vector<store::PhaseInfo>>(reader_->phases());
+  std::string key;
+  for (const auto& p : *phases)
+    key += std::to_string(p.index) + ':' + std::to_string(p.start_step) + ':' + std::to_string(p.end_step) + p.status +
+           ';';
+  if (key != lastPhasesKey_) {
+    lastPhasesKey_ = key;
+    Q_EMIT phasesChanged(phases);
   }
 }
 

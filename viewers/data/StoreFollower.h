@@ -48,6 +48,7 @@ class StoreFollower : public QObject {
  private:
   bool ensureReader();
   void pollEvents();
+  void pollRunAndPhases();
 
   QString path_;
   int pollMs_;
