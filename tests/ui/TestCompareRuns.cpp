@@ -74,6 +74,13 @@ class TestCompareRuns : public QObject {
     QString error;
     ConfigDiff::readConfig(QString::fromStdString(test::freshTempDir("no-config")), &error);
     QVERIFY2(error.contains("config.json"), qPrintable(error));
+    // An attached run's mirror has no config.json: its run record carries the config.
+    const QString mirror = makeRun(QString::fromStdString(test::freshTempDir("attached")), "mirror", kConfigB);
+    QVERIFY(QFile::remove(mirror + "/config.json"));
+    error.clear();
+    const auto fromStore = ConfigDiff::readConfig(mirror, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(fromStore.toObject().value("sft").toObject().value("enabled").toBool(), true);
   }
 
   void notesParseSaveAndLoad() {

@@ -9,6 +9,9 @@
 
 #include <map>
 
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreReader.h"
+
 namespace longrl::ui {
 namespace {
 
@@ -58,14 +61,31 @@ QList<ConfigDiff::Row> ConfigDiff::compare(const QJsonValue& a, const QJsonValue
   return rows;
 }
 
+// An attached run's mirror has no config.json: the run record it mirrored carries the config.
+static QByteArray configFromStore(const QString& runDir) {
+  try {
+    const auto path = store::RunStore::fileIn(runDir.toStdString());
+    if (!store::RunStore::isRunDir(runDir.toStdString())) return {};
+    const auto runs = store::RunStoreReader(path).runs();
+    return runs.empty() ? QByteArray() : QByteArray::fromStdString(runs.back().config_json);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 QJsonValue ConfigDiff::readConfig(const QString& runDir, QString* error) {
   QFile f(QDir(runDir).filePath(QStringLiteral("config.json")));
-  if (!f.open(QIODevice::ReadOnly)) {
-    if (error) *error = f.fileName() + QStringLiteral(": ") + f.errorString();
+  QByteArray bytes;
+  if (f.open(QIODevice::ReadOnly)) bytes = f.readAll();
+  else if (!f.exists()) bytes = configFromStore(runDir);
+  if (bytes.isEmpty()) {
+    if (error)
+      *error = f.fileName() + QStringLiteral(": ") +
+               (f.exists() ? f.errorString() : QStringLiteral("no such file, and the run store records no config"));
     return {};
   }
   QJsonParseError parse;
-  const QJsonDocument d = QJsonDocument::fromJson(f.readAll(), &parse);
+  const QJsonDocument d = QJsonDocument::fromJson(bytes, &parse);
   if (parse.error != QJsonParseError::NoError || !d.isObject()) {
     if (error) *error = f.fileName() + QStringLiteral(": not a JSON object (") + parse.errorString() + ')';
     return {};
