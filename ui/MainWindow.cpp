@@ -60,9 +60,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setObjectName(QStringLiteral("MainWindow"));
   // 1400x900 where the screen has room; less on a laptop or a HiDPI screen at 200%.
   ScreenFit::resizeCentred(this, QSize(1400, 900));
+  buildCentre();
+  QDockWidget* runsDock = buildRunsDock();
+  QDockWidget* messagesDock = buildMessagesDock();
+  buildMenus(runsDock, messagesDock);
+  // Docks in proportion to the window, so a small screen keeps room for the centre.
+  resizeDocks({runsDock}, {qMin(420, width() * 40 / 100)}, Qt::Horizontal);
+  resizeDocks({messagesDock}, {qMin(110, height() * 18 / 100)}, Qt::Vertical);
+  statusBar()->showMessage(tr("Open a run directory (File > Open) or start longrl-studio with RUN_DIR arguments."));
+}
 
-  // Centre: the dashboard of charts (all open runs overlaid), the rollouts and the checkpoints of the
-  // selected run, Document QA.
+// The dashboard of charts (all open runs overlaid), the rollouts and the checkpoints of the
+// selected run, Document QA.
+void MainWindow::buildCentre() {
   centre_ = new QTabWidget(this);
   centre_->setObjectName(QStringLiteral("CentreTabs"));
   centre_->setDocumentMode(true);
@@ -81,7 +91,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     documentQa_->setLocalModel(dir);
     centre_->setCurrentWidget(documentQa_);
   });
+}
 
+QDockWidget* MainWindow::buildRunsDock() {
   runsModel_ = new RunsModel(this);
   runsView_ = new QTableView(this);
   runsView_->setModel(runsModel_);
@@ -98,7 +110,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   runsDock->setObjectName(QStringLiteral("RunsDock"));
   runsDock->setWidget(runsView_);
   addDockWidget(Qt::LeftDockWidgetArea, runsDock);
+  return runsDock;
+}
 
+QDockWidget* MainWindow::buildMessagesDock() {
   messages_ = new QTextBrowser(this);
   messages_->setObjectName(QStringLiteral("Messages"));
   messages_->setOpenLinks(false);  // alert links are handled here (openMessageLink)
@@ -110,7 +125,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   messagesDock->setObjectName(QStringLiteral("MessagesDock"));
   messagesDock->setWidget(messages_);
   addDockWidget(Qt::BottomDockWidgetArea, messagesDock);
+  return messagesDock;
+}
 
+void MainWindow::buildMenus(QDockWidget* runsDock, QDockWidget* messagesDock) {
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&New run…"), QKeySequence::New, this, &MainWindow::newRun);
   file->addAction(tr("&Open run directory…"), QKeySequence::Open, this, &MainWindow::chooseRunToOpen);
@@ -125,11 +143,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   view->addSeparator();
   view->addAction(runsDock->toggleViewAction());
   view->addAction(messagesDock->toggleViewAction());
-
-  // Docks in proportion to the window, so a small screen keeps room for the centre.
-  resizeDocks({runsDock}, {qMin(420, width() * 40 / 100)}, Qt::Horizontal);
-  resizeDocks({messagesDock}, {qMin(110, height() * 18 / 100)}, Qt::Vertical);
-  statusBar()->showMessage(tr("Open a run directory (File > Open) or start longrl-studio with RUN_DIR arguments."));
 }
 
 MainWindow::~MainWindow() = default;

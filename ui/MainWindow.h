@@ -4,6 +4,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QDockWidget;
 class QMenu;
 class QTableView;
 class QTabWidget;
@@ -92,6 +93,10 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  void buildCentre();
+  QDockWidget* buildRunsDock();
+  QDockWidget* buildMessagesDock();
+  void buildMenus(QDockWidget* runsDock, QDockWidget* messagesDock);
   void chooseRunToOpen();
   void chooseRunToAttach();
   void editRunNotes(viewers::RunSession* run);
