@@ -18,6 +18,7 @@
 #include <string>
 #include <tuple>
 
+#include "SftDataset.h"
 #include "TestTrainFixture.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
@@ -115,9 +116,7 @@ void TestTorchrun::initTestCase() {
   data_ = root_ + "/train.jsonl";
   test::writeDataset(data_, test::tinyDocs(4, 4));
   sftData_ = root_ + "/sft.jsonl";
-  auto sft = test::tinyDocs(6, 3, 100);
-  for (auto& d : sft) d.answer = "<think>Alice lives in Oslo.</think> Therefore, the answer is Oslo.";
-  test::writeDataset(sftData_, sft);
+  test::writeSftDataset(sftData_);
 }
 
 Result TestTorchrun::torchrun(const QStringList& rendezvous, const std::string& config, const std::string& runDir,

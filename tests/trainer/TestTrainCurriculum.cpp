@@ -11,6 +11,7 @@
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
+#include "support/StoredExamples.h"
 #include "support/TestPaths.h"
 #include "trainer/train/TrainingRun.h"
 
@@ -20,16 +21,6 @@ class TestTrainCurriculum : public QObject {
   Q_OBJECT
   std::string root_, model_;
   std::unique_ptr<tokenizer::Tokenizer> tok_;
-
-  std::map<int, std::set<std::string>> exampleIdsByPhase(const std::string& runDir) {
-    store::RunStoreReader r(store::RunStore::fileIn(runDir));
-    store::RolloutQuery q;
-    q.limit = 10000;
-    q.with_text = false;
-    std::map<int, std::set<std::string>> out;
-    for (const auto& x : r.rollouts(q)) out[x.phase].insert(x.example_id);
-    return out;
-  }
 
  private Q_SLOTS:
   void initTestCase();
@@ -69,7 +60,7 @@ void TestTrainCurriculum::phasesTrainTheirBandOnly() {
   train::TrainOptions o;
   o.runDir = runDir;
   QCOMPARE(train::TrainingRun(cfg, o).run(), std::string("finished"));
-  const auto byPhase = exampleIdsByPhase(runDir);
+  const auto byPhase = test::exampleIdsByPhase(runDir);
   QCOMPARE(byPhase.at(0), (std::set<std::string>{"0", "1"}));
   QCOMPARE(byPhase.at(1), (std::set<std::string>{"10", "11"}));
   store::RunStoreReader r(store::RunStore::fileIn(runDir));
@@ -136,7 +127,7 @@ void TestTrainCurriculum::retrospectiveFeedsNextPhase() {
   train::TrainOptions o;
   o.runDir = runDir;
   QCOMPARE(train::TrainingRun(cfg, o).run(), std::string("finished"));
-  const auto byPhase = exampleIdsByPhase(runDir);
+  const auto byPhase = test::exampleIdsByPhase(runDir);
   QCOMPARE(byPhase.at(0).size(), size_t(2));
   // Two hard by their rewards, the untried one by its annotation; 4 examples over 2 x 2 prompts.
   QCOMPARE(byPhase.at(1), (std::set<std::string>{"0", "1", "2", "10"}));

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "SftDataset.h"
 #include "TestTrainFixture.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
@@ -104,9 +105,7 @@ void TestTrainDistributed::initTestCase() {
   data_ = root_ + "/train.jsonl";
   test::writeDataset(data_, test::tinyDocs(4, 4));
   sftData_ = root_ + "/sft.jsonl";
-  auto sft = test::tinyDocs(6, 3, 100);
-  for (auto& d : sft) d.answer = "<think>Alice lives in Oslo.</think> Therefore, the answer is Oslo.";
-  test::writeDataset(sftData_, sft);
+  test::writeSftDataset(sftData_);
 }
 
 void TestTrainDistributed::twoRanksTrainLikeOne() {

@@ -19,6 +19,7 @@
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "support/Screenshot.h"
+#include "support/StoredExamples.h"
 #include "support/TestPaths.h"
 #include "support/TestSshd.h"
 #include "ui/MainWindow.h"
@@ -84,16 +85,6 @@ bool run(const QString& program, const QStringList& args) {
   QProcess p;
   p.start(program, args);
   return p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
-std::map<int, std::set<std::string>> examplesByPhase(const QString& runDir) {
-  store::RunStoreReader r(store::RunStore::fileIn(runDir.toStdString()));
-  store::RolloutQuery q;
-  q.limit = 10000;
-  q.with_text = false;
-  std::map<int, std::set<std::string>> out;
-  for (const auto& x : r.rollouts(q)) out[x.phase].insert(x.example_id);
-  return out;
 }
 
 nlohmann::json lastEvent(const QString& runDir, const std::string& kind) {
@@ -190,8 +181,9 @@ class TestRemoteAnnotations : public QObject {
     const auto retro = lastEvent(remote, "retrospective");
     QCOMPARE(retro.value("by_difficulty", -1), 1);
     QCOMPARE(retro.value("by_annotation", -1), 1);
-    QCOMPARE(examplesByPhase(remote).at(1), (std::set<std::string>{"0", "1", "10"}));
-    QCOMPARE(examplesByPhase(spec.localRunDir).at(1), (std::set<std::string>{"0", "1", "10"}));  // the mirror
+    QCOMPARE(test::exampleIdsByPhase(remote.toStdString()).at(1), (std::set<std::string>{"0", "1", "10"}));
+    QCOMPARE(test::exampleIdsByPhase(spec.localRunDir.toStdString()).at(1),
+             (std::set<std::string>{"0", "1", "10"}));  // the mirror
   }
 };
 
