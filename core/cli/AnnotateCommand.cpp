@@ -1,6 +1,5 @@
 #include "core/cli/AnnotateCommand.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cli/UsageError.h"
+#include "core/io/WallClock.h"
 #include "core/store/AnnotationInbox.h"
 #include "core/store/AnnotationOp.h"
 #include "core/store/RunStore.h"
@@ -18,11 +18,6 @@
 
 namespace longrl::cli {
 namespace {
-
-double now() {
-  const std::chrono::duration<double> t = std::chrono::system_clock::now().time_since_epoch();
-  return t.count();
-}
 
 std::string defaultAuthor() {
   const char* user = std::getenv("USER");
@@ -67,13 +62,9 @@ int writeLabel(const std::string& storePath, const std::string& spec, const std:
                const std::string& author, std::ostream& out) {
   const auto eq = spec.rfind('=');
   if (eq == std::string::npos || eq == 0) throw UsageError("--label takes EXAMPLE_ID=LABEL, got '" + spec + "'");
-  nlohmann::json j{{"seq", 1},
-                   {"op", "set"},
-                   {"example_id", spec.substr(0, eq)},
-                   {"label", spec.substr(eq + 1)},
-                   {"note", note},
-                   {"author", author},
-                   {"time", now()}};
+  nlohmann::json j{
+      {"seq", 1},     {"op", "set"},      {"example_id", spec.substr(0, eq)}, {"label", spec.substr(eq + 1)},
+      {"note", note}, {"author", author}, {"time", io::wallSeconds()}};
   const auto op = store::annotationOpFromJson(j);  // checks the label
   store::RunStoreWriter w(storePath);
   w.writeAnnotation(op.annotation);
@@ -85,7 +76,7 @@ int writeLabel(const std::string& storePath, const std::string& spec, const std:
 int writeContinue(const std::string& storePath, long long phase, const std::string& author, std::ostream& out) {
   store::RunStoreWriter w(storePath);
   const nlohmann::json payload{{"phase", phase}, {"author", author}, {"origin", "cli"}};
-  w.writeEvent({0, store::AnnotationInbox::kContinueEvent, payload.dump(), now()});
+  w.writeEvent({0, store::AnnotationInbox::kContinueEvent, payload.dump(), io::wallSeconds()});
   w.flush();
   out << "a trainer waiting at the end of phase " << phase << " goes on\n";
   return 0;

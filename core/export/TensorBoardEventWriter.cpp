@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "core/export/ExportError.h"
 #include "core/export/ProtoEncoder.h"
+#include "core/io/WallClock.h"
 
 namespace fs = std::filesystem;
 
@@ -23,8 +23,6 @@ constexpr int kEventSummary = 5;      // Summary
 constexpr int kSummaryValue = 1;      // repeated Value
 constexpr int kValueTag = 1;          // string
 constexpr int kValueSimpleValue = 2;  // float
-
-double now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 std::string hostName() {
   char buf[256] = {};
@@ -53,7 +51,7 @@ TensorBoardEventWriter::TensorBoardEventWriter(const std::string& dir) : records
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec)) throw ExportError(dir + ": cannot create the directory");
-  const double t = now();
+  const double t = io::wallSeconds();
   path_ = unusedPath(dir, fileName(t, hostName()));
   file_.open(path_, std::ios::binary | std::ios::trunc);
   if (!file_) throw ExportError(path_ + ": cannot open for writing");

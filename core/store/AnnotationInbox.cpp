@@ -1,10 +1,10 @@
 #include "core/store/AnnotationInbox.h"
 
-#include <chrono>
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/WallClock.h"
 #include "core/store/RunStoreWriter.h"
 #include "core/store/SqliteDb.h"
 #include "core/store/StoreError.h"
@@ -69,8 +69,7 @@ AnnotationInbox::Result AnnotationInbox::apply(const std::string& storePath, con
       ++r.applied;
     }
     if (r.applied > 0) {
-      const std::chrono::duration<double> now = std::chrono::system_clock::now().time_since_epoch();
-      recordApplied(db, origin, r.lastSeq, now.count());
+      recordApplied(db, origin, r.lastSeq, io::wallSeconds());
     }
     w.flush();
   } catch (...) {

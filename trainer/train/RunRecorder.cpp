@@ -1,7 +1,6 @@
 #include "trainer/train/RunRecorder.h"
 
-#include <chrono>
-
+#include "core/io/WallClock.h"
 #include "core/store/EventEncoder.h"
 
 namespace longrl::train {
@@ -13,9 +12,7 @@ RunRecorder::RunRecorder(const std::string& storePath, std::ostream* events, con
 
 RunRecorder::RunRecorder() : events_(nullptr) {}
 
-double RunRecorder::now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double RunRecorder::now() { return io::wallSeconds(); }
 
 void RunRecorder::emit(const std::string& line) {
   if (!events_) return;

@@ -1,6 +1,5 @@
 #include "ui/annotate/AnnotationQueue.h"
 
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -11,6 +10,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "core/io/WallClock.h"
 #include "ui/annotate/AnnotationQueueModel.h"
 #include "ui/annotate/AnnotationStore.h"
 #include "viewers/document/ElidedText.h"
@@ -178,7 +178,7 @@ void AnnotationQueue::setAnnotationWait(int phase, double deadline) {
 
 void AnnotationQueue::showWaitText() {
   if (waitPhase_ < 0) return;
-  const double left = waitDeadline_ - double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+  const double left = waitDeadline_ - io::wallSeconds();
   const int s = std::max(0, int(left));
   waitText_->setText(tr("The trainer is waiting for labels before phase %1 chooses its hard examples "
                         "(goes on by itself in %2:%3).")
@@ -309,7 +309,7 @@ void AnnotationQueue::send(const std::string& exampleId, const std::string& labe
   a.label = label;
   a.note = note;
   a.author = author_.toStdString();
-  a.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+  a.time = io::wallSeconds();
   QMetaObject::invokeMethod(
       store_, [s = store_, p = path_, a, r = remote_] { s->write(p, a, r); }, Qt::QueuedConnection);
 }

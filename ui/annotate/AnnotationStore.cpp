@@ -1,12 +1,12 @@
 #include "ui/annotate/AnnotationStore.h"
 
-#include <QDateTime>
 #include <QThread>
 
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/WallClock.h"
 #include "core/store/AnnotationInbox.h"
 #include "core/store/AnnotationOutbox.h"
 #include "core/store/RunStoreReader.h"
@@ -31,8 +31,6 @@ template <typename F> QString withRetries(F&& f) {
   }
   return last;
 }
-
-double now() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
 
 }  // namespace
 
@@ -104,7 +102,7 @@ void AnnotationStore::remove(const QString& storePath, const QString& exampleId,
       store::AnnotationRecord a;
       a.example_id = exampleId.toStdString();
       a.author = author_.toStdString();
-      store::AnnotationOutbox(writer.db()).enqueue({0, store::AnnotationOp::Kind::Remove, a, -1, now()});
+      store::AnnotationOutbox(writer.db()).enqueue({0, store::AnnotationOp::Kind::Remove, a, -1, io::wallSeconds()});
     }
     writer.flush();  // commit now: the destructor would swallow a failure
   });
@@ -117,10 +115,11 @@ void AnnotationStore::continueAfter(const QString& storePath, int phase, bool re
     store::AnnotationRecord who;
     who.author = author_.toStdString();
     if (remote) {
-      store::AnnotationOutbox(writer.db()).enqueue({0, store::AnnotationOp::Kind::Continue, who, phase, now()});
+      store::AnnotationOutbox(writer.db())
+          .enqueue({0, store::AnnotationOp::Kind::Continue, who, phase, io::wallSeconds()});
     } else {
       const nlohmann::json payload{{"phase", phase}, {"author", who.author}, {"origin", "studio"}};
-      writer.writeEvent({0, store::AnnotationInbox::kContinueEvent, payload.dump(), now()});
+      writer.writeEvent({0, store::AnnotationInbox::kContinueEvent, payload.dump(), io::wallSeconds()});
     }
     writer.flush();
   });

@@ -1,10 +1,10 @@
 #include "ui/annotate/AnnotationSync.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
 
+#include "core/io/WallClock.h"
 #include "core/store/AnnotationOutbox.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
@@ -112,8 +112,7 @@ void AnnotationSync::onFinished(int exitCode, QProcess::ExitStatus status) {
   const qint64 applied = qint64(reply.value(QStringLiteral("last_seq")).toDouble());
   try {
     store::RunStoreWriter w(storePath_.toStdString());
-    store::AnnotationOutbox(w.db()).markDelivered(std::min<std::int64_t>(applied, batchLast_),
-                                                  double(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
+    store::AnnotationOutbox(w.db()).markDelivered(std::min<std::int64_t>(applied, batchLast_), io::wallSeconds());
     w.flush();
   } catch (const std::exception& e) {
     // Applied there, not marked here: the next attempt re-sends, and the run's store skips it.
