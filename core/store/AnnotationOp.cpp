@@ -19,12 +19,6 @@ template <class T> T memberOr(const nlohmann::json& j, const char* name, T fallb
   return j.contains(name) ? member<T>(j, name) : fallback;
 }
 
-AnnotationOp::Kind kindOf(const std::string& name) {
-  for (auto k : {AnnotationOp::Kind::Set, AnnotationOp::Kind::Remove, AnnotationOp::Kind::Continue})
-    if (name == AnnotationOp::kindName(k)) return k;
-  throw StoreError("annotation op: field 'op' must be set, remove or continue, got '" + name + "'");
-}
-
 bool knownLabel(const std::string& label) {
   for (const char* const* l = kAnnotationLabels; *l; ++l)
     if (label == *l) return true;
@@ -43,6 +37,12 @@ const char* AnnotationOp::kindName(Kind kind) {
       return "continue";
   }
   return "?";
+}
+
+AnnotationOp::Kind AnnotationOp::kindFromName(const std::string& name) {
+  for (auto k : {Kind::Set, Kind::Remove, Kind::Continue})
+    if (name == kindName(k)) return k;
+  throw StoreError("annotation op: field 'op' must be set, remove or continue, got '" + name + "'");
 }
 
 nlohmann::json toJson(const AnnotationOp& op) {
@@ -67,7 +67,7 @@ AnnotationOp annotationOpFromJson(const nlohmann::json& j) {
   AnnotationOp op;
   op.seq = member<std::int64_t>(j, "seq");
   if (op.seq <= 0) throw StoreError("annotation op: field 'seq' must be positive");
-  op.kind = kindOf(member<std::string>(j, "op"));
+  op.kind = AnnotationOp::kindFromName(member<std::string>(j, "op"));
   op.annotation.author = member<std::string>(j, "author");
   op.time = memberOr<double>(j, "time", 0.0);
   op.annotation.time = op.time;

@@ -22,6 +22,8 @@ struct AnnotationOp {
   double time = 0.0;            // when the person made the change (seconds since the epoch)
 
   static const char* kindName(Kind kind);
+  // The kind kindName() names; throws StoreError for any other name.
+  static Kind kindFromName(const std::string& name);
 };
 
 // {"seq":..,"op":"set"|"remove"|"continue", ...}. annotationOpFromJson is strict: a missing or

@@ -37,10 +37,7 @@ std::vector<AnnotationOp> AnnotationOutbox::pending(std::size_t limit) {
   while (q->step()) {
     AnnotationOp op;
     op.seq = q->int64(0);
-    const std::string kind = q->text(1);
-    op.kind = kind == "remove"     ? AnnotationOp::Kind::Remove
-              : kind == "continue" ? AnnotationOp::Kind::Continue
-                                   : AnnotationOp::Kind::Set;
+    op.kind = AnnotationOp::kindFromName(q->text(1));
     op.annotation = {q->text(2), q->text(3), q->text(4), q->text(5), q->real(7)};
     op.phase = static_cast<int>(q->int64(6));
     op.time = q->real(7);
