@@ -17,6 +17,7 @@ enum class LaunchTarget { Local, Ssh, Template };
 // Attention of the training forward: block (kernels::BlockAttention), eager, or block on the CPU
 // and eager on CUDA.
 enum class AttentionImpl { Auto, Eager, Block };
+enum class ShardMode { None, Optimizer, Full };
 
 template <class E> using EnumTable = std::vector<std::pair<E, const char*>>;
 
@@ -58,6 +59,13 @@ inline const EnumTable<AttentionImpl>& enumTable(AttentionImpl) {
   static const EnumTable<AttentionImpl> t{{AttentionImpl::Auto, "auto"},
                                           {AttentionImpl::Eager, "eager"},
                                           {AttentionImpl::Block, "block"}};
+  return t;
+}
+
+inline const EnumTable<ShardMode>& enumTable(ShardMode) {
+  static const EnumTable<ShardMode> t{{ShardMode::None, "none"},
+                                      {ShardMode::Optimizer, "optimizer"},
+                                      {ShardMode::Full, "full"}};
   return t;
 }
 

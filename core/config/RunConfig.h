@@ -23,6 +23,8 @@ struct ModelConfig {
   // scores), or "auto": block on the CPU, eager on CUDA (the CUDA block kernel is not yet tuned).
   // JSON spellings in ConfigEnums.h.
   AttentionImpl attention = AttentionImpl::Auto;
+  // Recompute each decoder layer's activations in backward instead of keeping them.
+  bool gradientCheckpointing = false;
 };
 
 struct DatasetConfig {
@@ -145,6 +147,15 @@ struct CheckpointConfig {
   int64_t keep = 3;  // 0: keep all
 };
 
+// Data parallelism across the ranks torchrun (or a scheduler) starts.
+struct DistributedConfig {
+  // "none": every rank holds the whole model, its fp32 master weights and AdamW moments.
+  // "optimizer": each rank owns 1/N of the master weights and moments (gradients reduce-scattered,
+  // updated shards all-gathered). "full": the decoder layers' parameters are sharded as well and
+  // gathered layer by layer around its forward and its backward (the FSDP design).
+  ShardMode shard = ShardMode::None;
+};
+
 struct LaunchConfig {
   LaunchTarget target = LaunchTarget::Local;
   std::string host;   // ssh target, e.g. user@gpu-box
@@ -162,6 +173,7 @@ struct RunConfig {
   RetrospectiveConfig retrospective;
   MemoryConfig memory;
   CheckpointConfig checkpoint;
+  DistributedConfig distributed;
   LaunchConfig launch;
 
   static std::vector<PhaseConfig> defaultPhases();  // L1: 20K then 60K input, 10K output

@@ -11,11 +11,16 @@ template <class V> void fields(V& v, ModelConfig& c) {
   v.field("path", c.path,
           "Model directory in Hugging Face layout: config.json, *.safetensors, tokenizer.json, "
           "tokenizer_config.json.");
-  v.field("dtype", c.dtype, "Parameter dtype: \"float32\", \"bfloat16\" or \"float16\".");
+  v.field("dtype", c.dtype,
+          "Compute dtype: \"float32\", \"bfloat16\" or \"float16\". Below float32 the model computes in that dtype "
+          "while training keeps float32 master weights and AdamW moments.");
   v.field("device", c.device, "\"cpu\", \"cuda\" or \"cuda:N\"; every tensor of the run lives there.");
   v.field("attention", c.attention,
           "Attention of the training forward (SFT, log-probs, updates): \"block\" (flash-style kernel, O(T) "
           "memory), \"eager\" (full [T, S] scores) or \"auto\" (block on the CPU, eager on CUDA).");
+  v.field("gradient_checkpointing", c.gradientCheckpointing,
+          "Recompute each decoder layer in backward instead of keeping its activations (less memory, ~1/3 "
+          "more compute).");
 }
 template <class V> void fields(V& v, DatasetConfig& c) {
   v.field("train", c.train, "JSONL files of RL examples (verl records or plain {document, question, answer}).");
@@ -130,6 +135,11 @@ template <class V> void fields(V& v, LaunchConfig& c) {
   v.field("template", c.templ, "A launch command line with {command} in it, e.g. an srun line.");
   v.field("nproc", c.nproc, "Data-parallel ranks.");
 }
+template <class V> void fields(V& v, DistributedConfig& c) {
+  v.field("shard", c.shard,
+          "\"none\" (replicas), \"optimizer\" (each rank owns 1/N of the fp32 master weights and AdamW moments) or "
+          "\"full\" (decoder-layer parameters sharded too, gathered per layer; the FSDP design).");
+}
 template <class V> void fields(V& v, RunConfig& c) {
   v.field("model", c.model, "The policy model.");
   v.field("dataset", c.dataset, "Training and validation data.");
@@ -140,6 +150,7 @@ template <class V> void fields(V& v, RunConfig& c) {
   v.field("retrospective", c.retrospective, "Difficulty-aware retrospective sampling.");
   v.field("memory", c.memory, "The memory agent of phases in mode \"memory\".");
   v.field("checkpoint", c.checkpoint, "Checkpoints.");
+  v.field("distributed", c.distributed, "Data parallelism: how the ranks share the model.");
   v.field("launch", c.launch, "How the studio launches the run.");
 }
 
