@@ -150,9 +150,9 @@ struct CheckpointConfig {
 // Data parallelism across the ranks torchrun (or a scheduler) starts.
 struct DistributedConfig {
   // "none": every rank holds the whole model, its fp32 master weights and AdamW moments.
-  // "optimizer": each rank owns 1/N of the master weights and moments (gradients reduce-scattered,
-  // updated shards all-gathered). "full": the decoder layers' parameters are sharded as well and
-  // gathered layer by layer around its forward and its backward (the FSDP design).
+  // "optimizer": each rank owns 1/N of the master weights and moments (gradients reduced to their
+  // owner, updated ranges broadcast back): ZeRO-1/2. Every rank still holds the whole model in
+  // its compute dtype.
   ShardMode shard = ShardMode::None;
 };
 

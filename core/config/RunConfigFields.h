@@ -137,8 +137,8 @@ template <class V> void fields(V& v, LaunchConfig& c) {
 }
 template <class V> void fields(V& v, DistributedConfig& c) {
   v.field("shard", c.shard,
-          "\"none\" (replicas), \"optimizer\" (each rank owns 1/N of the fp32 master weights and AdamW moments) or "
-          "\"full\" (decoder-layer parameters sharded too, gathered per layer; the FSDP design).");
+          "\"none\" (every rank holds the fp32 master weights and AdamW moments) or \"optimizer\" (each rank owns "
+          "1/N of them; the model itself stays whole on every rank).");
 }
 template <class V> void fields(V& v, RunConfig& c) {
   v.field("model", c.model, "The policy model.");

@@ -17,7 +17,27 @@
 namespace longrl::cli {
 namespace {
 
-const char* kPresets = "tiny|demo|small|qwen2-tiny|qwen3-yarn-tiny|qwen3-moe-tiny";
+const char* kPresets = "tiny|demo|small|qwen2-tiny|qwen3-yarn-tiny|qwen3-moe-tiny|qwen2.5-0.5b";
+
+// A real model's tokenizer (tokenizer.json + tokenizer_config.json from `from`) instead of a
+// generated one: e.g. the Qwen3 tokenizer beside a random model of a real shape.
+std::vector<std::string> copyTokenizer(const std::string& outDir, const std::string& from, model::QwenConfig& config) {
+  std::vector<std::string> files;
+  for (const char* f : {"tokenizer.json", "tokenizer_config.json"}) {
+    const auto src = std::filesystem::path(from) / f;
+    if (!std::filesystem::exists(src)) throw UsageError("--tokenizer-from " + from + ": no " + f + " there");
+    std::filesystem::copy_file(src, std::filesystem::path(outDir) / f,
+                               std::filesystem::copy_options::overwrite_existing);
+    files.emplace_back(f);
+  }
+  const auto tok = tokenizer::Tokenizer::load(outDir);
+  if (static_cast<int64_t>(tok.vocabSize()) > config.vocabSize)
+    throw UsageError("--tokenizer-from " + from + ": its " + std::to_string(tok.vocabSize()) +
+                     " ids do not fit vocab_size " + std::to_string(config.vocabSize));
+  config.bosTokenId = tok.padId();
+  config.eosTokenId = tok.eosId();
+  return files;
+}
 
 // The place where a tokenizer joins the model directory: a small byte-level BPE tokenizer
 // (TokenizerBuilder) trained on `corpusPath` (no merges without one), sized so that its ids fit
@@ -114,6 +134,18 @@ model::QwenConfig initModelPreset(const std::string& preset) {
     c.moe.mlpOnlyLayers = {1};
     c.moe.routerAuxLossCoef = 0.001;
     c.moe.outputRouterLogits = false;  // as Qwen3-30B-A3B: the aux loss is reported, not trained on
+  } else if (preset == "qwen2.5-0.5b") {
+    // Qwen2.5-0.5B's shape (494M parameters; random weights): for memory and speed at real size.
+    c.modelType = "qwen2";
+    c.attentionBias = true;
+    c.numHiddenLayers = 24;
+    c.hiddenSize = 896;
+    c.numAttentionHeads = 14;
+    c.numKeyValueHeads = 2;
+    c.headDim = 64;
+    c.intermediateSize = 4864;
+    c.vocabSize = 151936;
+    c.maxPositionEmbeddings = 32768;
   } else {
     throw UsageError("unknown --preset '" + preset + "' (one of " + kPresets + ")");
   }
@@ -125,7 +157,7 @@ Command initModelCommand() {
   c.name = "init-model";
   c.usage = std::string("--preset ") + kPresets +
             " OUT_DIR [--seed N] [--vocab-size N] [--dtype float32|bfloat16|float16] [--threads N] [--tokenizer-corpus "
-            "TEXT_FILE]";
+            "TEXT_FILE | --tokenizer-from DIR]";
   c.summary =
       "write a randomly initialised Qwen3, Qwen2 or Qwen3-MoE model (HF layout); qwen3-yarn-tiny has YaRN rope_scaling";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
@@ -136,6 +168,7 @@ Command initModelCommand() {
     const std::string dtypeName = args.takeOr("dtype", "float32");
     const int threads = static_cast<int>(args.takeThreads());
     const std::string corpus = args.takeOr("tokenizer-corpus", "");
+    const std::string tokenizerFrom = args.takeOr("tokenizer-from", "");
     auto positionals = args.takePositionals();
     args.finish();
     if (positionals.size() != 1) throw UsageError("expected exactly one OUT_DIR");
@@ -158,8 +191,12 @@ Command initModelCommand() {
     }
     model::applyTorchThreads(threads);
     std::filesystem::create_directories(dir);
-    const auto tokenizerFiles = writeTokenizer(dir, corpus, config);
-    if (corpus.empty()) err << "init-model: no --tokenizer-corpus: the tokenizer has byte tokens only (no merges)\n";
+    if (!corpus.empty() && !tokenizerFrom.empty())
+      throw UsageError("--tokenizer-corpus and --tokenizer-from exclude each other");
+    const auto tokenizerFiles =
+        tokenizerFrom.empty() ? writeTokenizer(dir, corpus, config) : copyTokenizer(dir, tokenizerFrom, config);
+    if (corpus.empty() && tokenizerFrom.empty())
+      err << "init-model: no --tokenizer-corpus: the tokenizer has byte tokens only (no merges)\n";
     model::QwenForCausalLM m(config);
     m->initWeights(static_cast<uint64_t>(seed));
     m->to(dtype);

@@ -43,9 +43,11 @@ void storeMeanEntropy(const torch::Tensor& entropy, const SequenceBatch& batch, 
 }  // namespace
 
 ActorUpdater::ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimizer& optimizer, ActorOptions options,
-                           Collective* collective)
+                           Collective* collective, MasterWeights* master)
     : policy_(std::move(policy)), optimizer_(optimizer), options_(options),
-      collective_(collective ? collective : &local_) {}
+      collective_(collective ? collective : &local_),
+      ownMaster_(master ? nullptr : MasterWeights::passThroughOf(*policy_, *collective_)),
+      master_(master ? master : ownMaster_.get()) {}
 
 std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<ActorSequence>& seqs,
                                                             const std::vector<size_t>& rows, int64_t tokenBudget) {
@@ -127,6 +129,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
   const double totalTokens = collective_->sum(localTokens);
   const double totalSeqs = collective_->sum(static_cast<double>(rows.size()));
   optimizer_.zero_grad();
+  policy_->zero_grad();
   double pgLoss = 0, clipFrac = 0, clipFracLower = 0, ppoKl = 0, entropy = 0, klLoss = 0, routerAux = 0;
   const auto& modelConfig = policy_->config();
   for (const auto& micro : microBatches(seqs, rows, options_.microBatchTokens)) {
@@ -166,7 +169,7 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     ppoKl += pl.ppoKl.item<double>() * tokW;
     entropy += grpo::PolicyLoss::maskedMean(r.entropy.detach(), mask).item<double>() * tokW;
   }
-  const double gradNorm = stepOptimizer();
+  const double gradNorm = master_->step(optimizer_, options_.gradClip);
   const double lr = optimizer_.param_groups().front().options().get_lr();
   std::map<std::string, double> m{{"actor/pg_loss", collective_->sum(pgLoss)},
                                   {"actor/pg_clipfrac", collective_->sum(clipFrac)},
@@ -178,22 +181,6 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
   if (options_.useKlLoss) m["actor/kl_loss"] = collective_->sum(klLoss);
   if (modelConfig.isMoe()) m["actor/router_aux_loss"] = collective_->sum(routerAux);
   return m;
-}
-
-double ActorUpdater::stepOptimizer() {
-  std::vector<torch::Tensor> params, grads;
-  for (auto& p : policy_->parameters()) {
-    if (!p.requires_grad()) continue;
-    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-    params.push_back(p);
-    grads.push_back(p.grad());
-  }
-  collective_->sumGradients(grads);
-  // clip_grad_norm_ returns the norm before clipping (verl's actor/grad_norm).
-  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, options_.gradClip);
-  if (std::isfinite(gradNorm)) optimizer_.step();  // verl skips the step on a non-finite norm
-  optimizer_.zero_grad();
-  return gradNorm;
 }
 
 std::map<std::string, double> ActorUpdater::update(const std::vector<ActorSequence>& seqs,

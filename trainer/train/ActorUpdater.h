@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "trainer/grpo/PolicyLoss.h"
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/train/Collective.h"
+#include "trainer/train/MasterWeights.h"
 
 namespace longrl::train {
 
@@ -41,8 +43,10 @@ struct ActorOptions {
 // and the PPO updates. The policy and its optimizer are shared with the caller.
 class ActorUpdater {
  public:
+  // `optimizer` steps master->parameters(); without `master` it steps the policy's parameters
+  // as they are (MasterWeights::passThroughOf).
   ActorUpdater(model::QwenForCausalLM policy, torch::optim::Optimizer& optimizer, ActorOptions options,
-               Collective* collective = nullptr);
+               Collective* collective = nullptr, MasterWeights* master = nullptr);
 
   // Per sequence [R_i] log-probs under `model` (no grad). meanEntropy (optional) gets each
   // sequence's mean token entropy.
@@ -85,14 +89,13 @@ class ActorUpdater {
                                               const std::vector<torch::Tensor>& refLogProbs,
                                               const std::vector<size_t>& rows,
                                               std::vector<double>* meanEntropy = nullptr);
-  // Sums the gradients over the ranks, clips them and steps the optimizer; returns the norm
-  // before clipping.
-  double stepOptimizer();
   model::QwenForCausalLM policy_;
   torch::optim::Optimizer& optimizer_;
   ActorOptions options_;
   Collective local_;
   Collective* collective_;
+  std::unique_ptr<MasterWeights> ownMaster_;
+  MasterWeights* master_;
 };
 
 }  // namespace longrl::train

@@ -9,6 +9,7 @@
 
 #include "core/io/JsonFile.h"
 #include "trainer/model/QwenPretrained.h"
+#include "trainer/train/ArchiveFile.h"
 
 namespace fs = std::filesystem;
 
@@ -19,24 +20,6 @@ const char* const kTokenizerFiles[] = {"tokenizer.json",     "tokenizer_config.j
                                        "merges.txt",         "special_tokens_map.json", "added_tokens.json",
                                        "chat_template.jinja"};
 
-// torch::save(optimizer, path) cannot be used: when a write fails (disk full) torch 1.13's zip
-// writer throws, and its destructor then throws again while unwinding, so the process terminates.
-// Here torch always sees a complete write; a failure is remembered and reported once it returns.
-void saveOptimizer(const torch::optim::Optimizer& optimizer, const fs::path& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(path.string() + ": cannot create file: " + std::strerror(errno));
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  std::string failure;
-  archive.save_to([&](const void* data, size_t n) -> size_t {
-    if (failure.empty() && !out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n)))
-      failure = std::strerror(errno);
-    return n;
-  });
-  if (failure.empty() && !out.flush()) failure = std::strerror(errno);
-  if (!failure.empty()) throw std::runtime_error(path.string() + ": write failed (disk full?): " + failure);
-}
-
 }  // namespace
 
 CheckpointStore::CheckpointStore(std::string checkpointsDir, int64_t keep, std::string tokenizerDir)
@@ -44,14 +27,26 @@ CheckpointStore::CheckpointStore(std::string checkpointsDir, int64_t keep, std::
   fs::create_directories(dir_);
 }
 
+void CheckpointStore::saveOptimizer(const torch::optim::Optimizer& optimizer, const fs::path& path) {
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  ArchiveFile::write(archive, path);
+}
+
+fs::path CheckpointStore::stagingDir(int64_t step) const { return fs::path(dir_) / (".shards-" + dirName(step)); }
+
+fs::path CheckpointStore::shardsDir(const std::string& checkpointDir) {
+  return fs::path(checkpointDir) / "trainer_state" / "shards";
+}
+
 std::string CheckpointStore::save(int64_t step, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,
-                                  model::QwenForCausalLM* reference, const nlohmann::json& state) {
+                                  model::QwenForCausalLM* reference, const nlohmann::json& state, bool withShards) {
   const fs::path final = fs::path(dir_) / dirName(step);
   const fs::path tmp = fs::path(dir_) / (".tmp-" + dirName(step));
   const fs::path old = fs::path(dir_) / (".old-" + dirName(step));
   fs::remove_all(tmp);
   try {
-    writeInto(tmp, model, optimizer, reference, state);
+    writeInto(tmp, model, optimizer, reference, state, withShards ? stagingDir(step) : fs::path());
   } catch (const std::exception& e) {
     // Disk full, quota, I/O error: drop the partial directory (it would only take space) and keep
     // every earlier checkpoint as it was; `--resume` continues from the latest complete one.
@@ -69,7 +64,8 @@ std::string CheckpointStore::save(int64_t step, model::QwenForCausalLM& model, t
 }
 
 void CheckpointStore::writeInto(const fs::path& tmp, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,
-                                model::QwenForCausalLM* reference, const nlohmann::json& state) const {
+                                model::QwenForCausalLM* reference, const nlohmann::json& state,
+                                const fs::path& shardsFrom) const {
   fs::create_directories(tmp / "trainer_state");
   model::QwenPretrained::save(model, tmp.string());
   for (const char* f : kTokenizerFiles) {
@@ -78,6 +74,7 @@ void CheckpointStore::writeInto(const fs::path& tmp, model::QwenForCausalLM& mod
   }
   if (optimizer) saveOptimizer(*optimizer, tmp / "trainer_state" / "optimizer.pt");
   if (reference) model::QwenPretrained::save(*reference, (tmp / "trainer_state" / "reference").string());
+  if (!shardsFrom.empty()) fs::rename(shardsFrom, tmp / "trainer_state" / "shards");
   io::JsonFile::write((tmp / "trainer_state" / "state.json").string(), state);  // last: marks it complete
 }
 
@@ -122,8 +119,9 @@ nlohmann::json CheckpointStore::readState(const std::string& checkpointDir) {
   }
 }
 
-void CheckpointStore::loadOptimizer(const std::string& checkpointDir, torch::optim::Optimizer& optimizer) {
-  const auto path = fs::path(checkpointDir) / "trainer_state" / "optimizer.pt";
+void CheckpointStore::loadOptimizer(const std::string& checkpointDir, torch::optim::Optimizer& optimizer, int rank) {
+  const auto own = shardsDir(checkpointDir) / "optimizer" / ("rank-" + std::to_string(rank) + ".pt");
+  const auto path = fs::exists(own) ? own : fs::path(checkpointDir) / "trainer_state" / "optimizer.pt";
   if (fs::exists(path)) torch::load(optimizer, path.string());
 }
 

@@ -20,6 +20,11 @@ class Collective {
   virtual void sum(std::vector<double>& /*values*/) {}
   // In place: every gradient becomes the sum of the ranks' gradients.
   virtual void sumGradients(std::vector<torch::Tensor>& /*grads*/) {}
+  // In place: rank `root`'s tensor becomes the element-wise sum over ranks (the others' contents
+  // are then unspecified).
+  virtual void reduceSum(torch::Tensor& /*t*/, int /*root*/) {}
+  // In place: every rank's tensor becomes rank `root`'s (same shape and dtype everywhere).
+  virtual void broadcastTensor(torch::Tensor& /*t*/, int /*root*/) {}
   // Every rank's parameter becomes rank 0's (at start-up).
   virtual void broadcastParameters(std::vector<torch::Tensor>& /*params*/) {}
   // Every rank's bytes, in rank order (the sizes may differ between ranks).

@@ -91,7 +91,7 @@ ActorOptions actorOptions(const config::GrpoConfig& g, int64_t microBatchTokens,
 GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM policy,
                          std::optional<model::QwenForCausalLM> reference, engine::EngineOptions engineOptions,
                          const tokenizer::Tokenizer& tokenizer, std::shared_ptr<const reward::RewardFunction> reward,
-                         int64_t microBatchTokens, Collective* collective)
+                         int64_t microBatchTokens, Collective* collective, MasterWeights* master)
     : config_(config), policy_(policy), reference_(std::move(reference)), engine_(policy, std::move(engineOptions)),
       tokenizer_(tokenizer), reward_(std::move(reward)),
       generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
@@ -103,10 +103,11 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
     for (auto& p : (*reference_)->parameters()) p.set_requires_grad(false);
   }
   optimizer_ = std::make_unique<torch::optim::AdamW>(
-      policy_->parameters(), torch::optim::AdamWOptions(config_.grpo.lr).weight_decay(config_.grpo.weightDecay));
+      master ? master->parameters() : policy_->parameters(),
+      torch::optim::AdamWOptions(config_.grpo.lr).weight_decay(config_.grpo.weightDecay));
   updater_ = std::make_unique<ActorUpdater>(policy_, *optimizer_,
                                             actorOptions(config_.grpo, microBatchTokens, engine_.options().padTokenId),
-                                            collective_);
+                                            collective_, master);
 }
 
 std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExample>& examples,

@@ -40,10 +40,11 @@ struct GrpoStepResult {
 class GrpoTrainer {
  public:
   // `reference` is required when config.grpo.use_kl_loss. microBatchTokens bounds one forward.
+  // `master` (optional): the weights the optimizer steps (mixed precision, sharding).
   GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM policy,
               std::optional<model::QwenForCausalLM> reference, engine::EngineOptions engineOptions,
               const tokenizer::Tokenizer& tokenizer, std::shared_ptr<const reward::RewardFunction> reward,
-              int64_t microBatchTokens = 16384, Collective* collective = nullptr);
+              int64_t microBatchTokens = 16384, Collective* collective = nullptr, MasterWeights* master = nullptr);
 
   GrpoStepResult step(int64_t step, const config::PhaseConfig& phase, const std::vector<TrainExample>& examples,
                       curriculum::BatchSampler& sampler);

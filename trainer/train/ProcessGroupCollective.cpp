@@ -132,6 +132,14 @@ void ProcessGroupCollective::broadcastTensor(torch::Tensor& t, int root) {
   waitFor(group_->pg->broadcast(v, o), "broadcast");
 }
 
+void ProcessGroupCollective::reduceSum(torch::Tensor& t, int root) {
+  std::vector<torch::Tensor> v{t};
+  c10d::ReduceOptions o;
+  o.rootRank = root;
+  o.reduceOp = c10d::ReduceOp::SUM;
+  waitFor(group_->pg->reduce(v, o), "reduce");
+}
+
 double ProcessGroupCollective::sum(double value) {
   auto t = torch::full({1}, value, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
   allReduceSum(t);

@@ -37,6 +37,8 @@ class ProcessGroupCollective : public Collective {
   double sum(double value) override;
   void sum(std::vector<double>& values) override;
   void sumGradients(std::vector<torch::Tensor>& grads) override;
+  void reduceSum(torch::Tensor& t, int root) override;
+  void broadcastTensor(torch::Tensor& t, int root) override;
   void broadcastParameters(std::vector<torch::Tensor>& params) override;
   std::vector<std::string> allGather(const std::string& mine) override;
   void broadcast(std::string& data, int root = 0) override;
@@ -45,7 +47,6 @@ class ProcessGroupCollective : public Collective {
  private:
   struct Group;
   void allReduceSum(torch::Tensor& t);
-  void broadcastTensor(torch::Tensor& t, int root);
   std::unique_ptr<Group> group_;
   int rank_ = 0;
   int worldSize_ = 1;

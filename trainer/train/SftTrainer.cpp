@@ -28,9 +28,11 @@ torch::Tensor SftTrainer::nllSumFromHidden(const torch::Tensor& hidden, const to
 }
 
 SftTrainer::SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
-                       int64_t microBatchTokens, Collective* collective)
+                       int64_t microBatchTokens, Collective* collective, MasterWeights* master)
     : model_(std::move(model)), config_(config), seed_(seed), microBatchTokens_(microBatchTokens),
-      collective_(collective ? collective : &local_) {}
+      collective_(collective ? collective : &local_),
+      ownMaster_(master ? nullptr : MasterWeights::passThroughOf(*model_, *collective_)),
+      master_(master ? master : ownMaster_.get()) {}
 
 int64_t SftTrainer::totalSteps(size_t exampleCount) const {
   if (config_.steps > 0) return config_.steps;
@@ -51,7 +53,7 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
   if (examples.empty()) return 0;
   const int64_t total = totalSteps(examples.size());
   curriculum::BatchSampler sampler(std::vector<std::string>(examples.size(), "sft"), false, seed_);
-  torch::optim::AdamW opt(model_->parameters(),
+  torch::optim::AdamW opt(master_->parameters(),
                           torch::optim::AdamWOptions(config_.lr).weight_decay(config_.weightDecay));
   const auto device = model_->parameters().front().device();
   const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, config_.batchSize));
@@ -72,6 +74,7 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
     for (size_t k = 0; k < drawn.size(); ++k)
       if (k % ranks == static_cast<size_t>(collective_->rank())) rows.push_back(drawn[k]);
     opt.zero_grad();
+    model_->zero_grad();
     double lossSum = 0;
     // Micro-batches: gradAccumulation slices, each further cut to the token budget.
     for (size_t start = 0; start < rows.size(); start += perMicro) {
@@ -97,18 +100,8 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
       }
       flush();
     }
-    if (ranks > 1) {
-      std::vector<torch::Tensor> grads;
-      for (auto& p : model_->parameters()) {
-        if (!p.requires_grad()) continue;
-        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-        grads.push_back(p.grad());
-      }
-      collective_->sumGradients(grads);
-      lossSum = collective_->sum(lossSum);
-    }
-    const double gradNorm = torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClip);
-    if (std::isfinite(gradNorm)) opt.step();
+    if (ranks > 1) lossSum = collective_->sum(lossSum);
+    const double gradNorm = master_->step(opt, config_.gradClip);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (onStep)
       onStep(step, {{"sft/loss", lossSum / tokens},

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "trainer/tokenizer/SftTokens.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/Collective.h"
+#include "trainer/train/MasterWeights.h"
 #include "trainer/train/SequenceBatch.h"
 
 namespace longrl::train {
@@ -41,8 +43,10 @@ class SftTrainer {
   static torch::Tensor nllSumFromHidden(const torch::Tensor& hidden, const torch::Tensor& lmHeadWeight,
                                         const SequenceBatch& batch);
 
+  // `master` (optional): the weights the optimizer steps (mixed precision, sharding); without it
+  // the model's parameters as they are.
   SftTrainer(model::QwenForCausalLM model, const config::SftConfig& config, uint64_t seed,
-             int64_t microBatchTokens = 16384, Collective* collective = nullptr);
+             int64_t microBatchTokens = 16384, Collective* collective = nullptr, MasterWeights* master = nullptr);
 
   int64_t totalSteps(size_t exampleCount) const;
   // The learning rate of optimizer step `step` (1-based) out of `total`.
@@ -57,6 +61,8 @@ class SftTrainer {
   int64_t microBatchTokens_;
   Collective local_;
   Collective* collective_;
+  std::unique_ptr<MasterWeights> ownMaster_;
+  MasterWeights* master_;
 };
 
 }  // namespace longrl::train

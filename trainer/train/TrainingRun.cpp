@@ -86,14 +86,35 @@ nlohmann::json TrainingRun::stateJson() const {
           {"aepo_masking", grpo_ ? grpo_->aepoMasking() : aepoMasking_}};
 }
 
+bool TrainingRun::stageShards() {
+  if (master_->passThrough()) return false;
+  const auto staging = checkpoints_->stagingDir(step_);
+  const bool perRank = master_->sharded();
+  if (leader()) {
+    fs::remove_all(staging);  // a crashed earlier attempt's files
+    fs::create_directories(staging / "master");
+    if (perRank) fs::create_directories(staging / "optimizer");
+  }
+  if (perRank) collective_->barrier();  // the directories exist before any rank writes
+  if (perRank || leader()) master_->save(staging / "master");
+  if (perRank && grpo_)
+    CheckpointStore::saveOptimizer(grpo_->optimizer(),
+                                   staging / "optimizer" / ("rank-" + std::to_string(collective_->rank()) + ".pt"));
+  if (perRank) collective_->barrier();  // every rank's files are complete before rank 0 moves them
+  return true;
+}
+
 void TrainingRun::saveCheckpoint() {
+  const bool shards = stageShards();
   if (!leader()) {  // the ranks hold the same weights and state; rank 0 writes them
     lastCheckpointStep_ = step_;
     return;
   }
   model::QwenForCausalLM* ref = nullptr;
   if (grpo_ && grpo_->reference()) ref = &*grpo_->reference();
-  const auto dir = checkpoints_->save(step_, policy_, grpo_ ? &grpo_->optimizer() : nullptr, ref, stateJson());
+  // A sharded optimizer's state is in the per-rank files, not in optimizer.pt.
+  auto* optimizer = grpo_ && !master_->sharded() ? &grpo_->optimizer() : nullptr;
+  const auto dir = checkpoints_->save(step_, policy_, optimizer, ref, stateJson(), shards);
   lastCheckpointStep_ = step_;
   recorder_->event("checkpoint", {{"step", step_}, {"phase", phase_}, {"dir", dir}});
   log("checkpoint " + dir);
@@ -125,8 +146,8 @@ std::string TrainingRun::runInner() {
 
   auto reference = loadReference(resumeFrom);
   grpo_ = std::make_unique<GrpoTrainer>(config_, policy_, std::move(reference), std::move(engineOptions), *tokenizer_,
-                                        rewardFn, options_.microBatchTokens, collective_);
-  if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer());
+                                        rewardFn, options_.microBatchTokens, collective_, master_.get());
+  if (resumeFrom) CheckpointStore::loadOptimizer(*resumeFrom, grpo_->optimizer(), collective_->rank());
   grpo_->setAepoMasking(aepoMasking_);
   recordPendingPhases(*bands);
 
@@ -216,12 +237,16 @@ engine::EngineOptions TrainingRun::loadPolicy(const std::optional<std::string>& 
   auto loaded =
       engine::LoadedModel::load(checkpoint ? *checkpoint : config_.model.path, torch::Device(config_.model.device));
   policy_ = loaded.model;
-  policy_->to(model::QwenPretrained::dtypeFromName(config_.model.dtype));
   if (blockAttention()) policy_->setAttentionFunction(model::blockAttentionFunction());
   if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
     auto params = policy_->parameters();
     collective_->broadcastParameters(params);
   }
+  // The master weights are taken as loaded (float32 where the checkpoint has it), then the model
+  // is converted to the compute dtype; a checkpoint's own master weights replace them exactly.
+  master_ = std::make_unique<MasterWeights>(*policy_, model::QwenPretrained::dtypeFromName(config_.model.dtype),
+                                            config_.distributed.shard != config::ShardMode::None, *collective_);
+  if (checkpoint) master_->load(CheckpointStore::shardsDir(*checkpoint) / "master");
   tokenizer_.emplace(loaded.tokenizer);
   return loaded.engineOptions();
 }
@@ -311,8 +336,8 @@ void TrainingRun::runSft() {
     recorder_->event("log", {{"message", "SFT examples dropped (too long or no answer)"}, {"count", dropped}});
   if (examples.empty()) throw std::runtime_error("sft.train: no usable SFT examples");
   recorder_->event("log", {{"message", "SFT warm-up"}, {"examples", examples.size()}});
-  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens,
-                 collective_);
+  SftTrainer sft(policy_, config_.sft, static_cast<uint64_t>(config_.grpo.seed), options_.microBatchTokens, collective_,
+                 master_.get());
   sft.run(examples, std::max(0, tokenizer_->padId()), [&](int64_t step, const std::map<std::string, double>& m) {
     std::vector<store::MetricPoint> points;
     for (const auto& [k, v] : m) points.push_back({0, step, 0, k, v, RunRecorder::now()});

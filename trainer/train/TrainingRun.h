@@ -22,6 +22,7 @@
 #include "trainer/train/CheckpointStore.h"
 #include "trainer/train/Collective.h"
 #include "trainer/train/GrpoTrainer.h"
+#include "trainer/train/MasterWeights.h"
 #include "trainer/train/RunRecorder.h"
 
 namespace longrl::train {
@@ -88,6 +89,9 @@ class TrainingRun {
   // Greedy validation pass on val examples (leader only), recorded as val-core metrics at step_.
   void validate(size_t phase);
   void saveCheckpoint();
+  // Each rank's master weights (and, sharded, its optimizer state) into the checkpoint's staging
+  // directory; returns whether the checkpoint has any.
+  bool stageShards();
   nlohmann::json stateJson() const;
   void writeRunStatus(const std::string& status);
   void log(const std::string& line);
@@ -102,6 +106,7 @@ class TrainingRun {
   std::unique_ptr<CheckpointStore> checkpoints_;
   std::optional<tokenizer::Tokenizer> tokenizer_;
   model::QwenForCausalLM policy_{nullptr};
+  std::unique_ptr<MasterWeights> master_;  // what the optimizers step (model.dtype, distributed.shard)
   std::unique_ptr<GrpoTrainer> grpo_;
   std::vector<TrainExample> examples_;     // every usable training example
   std::vector<int> bandOf_;                // per example: its phase, -1 = too long for every phase

@@ -1,0 +1,195 @@
+#include "trainer/train/MasterWeights.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "trainer/train/ArchiveFile.h"
+
+namespace longrl::train {
+namespace {
+
+// Gradients and weights travel between ranks in flat buckets of at most this many elements:
+// bounded extra memory (16 MiB in float32) whatever the model's size.
+constexpr int64_t kBucketElements = 4 << 20;
+
+// Calls fn(owner, b, e) for the buckets [b, e) of the flat index space, owner by owner: each
+// rank's range (sharded) or, with owner 0, the whole space (replicated master weights).
+template <typename Fn> void forEachOwnerBucket(int64_t total, int ranks, bool sharded, Fn fn) {
+  const int owners = sharded ? ranks : 1;
+  const int64_t per = (total + owners - 1) / std::max(1, owners);
+  for (int owner = 0; owner < owners; ++owner) {
+    const int64_t begin = std::min(total, per * owner), end = std::min(total, begin + per);
+    for (int64_t b = begin; b < end; b += kBucketElements) fn(owner, b, std::min(end, b + kBucketElements));
+  }
+}
+
+std::string rankFile(int rank) { return "rank-" + std::to_string(rank) + ".pt"; }
+
+}  // namespace
+
+MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType computeDtype, bool shard,
+                             Collective& collective)
+    : MasterWeights(model, computeDtype, shard, collective,
+                    computeDtype == torch::kFloat32 && !(shard && collective.worldSize() > 1)) {}
+
+std::unique_ptr<MasterWeights> MasterWeights::passThroughOf(torch::nn::Module& model, Collective& collective) {
+  const auto params = model.parameters();
+  const auto dtype = params.empty() ? torch::kFloat32 : params.front().scalar_type();
+  return std::unique_ptr<MasterWeights>(new MasterWeights(model, dtype, false, collective, true));
+}
+
+MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType computeDtype, bool shard,
+                             Collective& collective, bool passThrough)
+    : computeDtype_(computeDtype), passThrough_(passThrough), collective_(collective) {
+  for (auto& p : model.parameters())
+    if (p.requires_grad()) params_.push_back(p);
+  for (const auto& p : params_)
+    if (!p.is_contiguous()) throw std::invalid_argument("MasterWeights: a trainable parameter is not contiguous");
+  sharded_ = !passThrough && shard && collective.worldSize() > 1;
+  buildLayout(sharded_);
+  if (!passThrough_) {
+    torch::NoGradGuard noGrad;
+    const auto device = params_.empty() ? torch::Device(torch::kCPU) : params_.front().device();
+    master_ = torch::empty({end_ - begin_}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+    for (const auto& s : slicesIn(begin_, end_))
+      master_.narrow(0, s.flatOffset - begin_, s.length)
+          .copy_(params_[s.param].detach().reshape({-1}).narrow(0, s.paramOffset, s.length));
+  }
+  if (!passThrough) model.to(computeDtype);
+}
+
+void MasterWeights::buildLayout(bool shard) {
+  for (const auto& p : params_) {
+    offsets_.push_back(total_);
+    total_ += p.numel();
+  }
+  if (!shard) {
+    begin_ = 0;
+    end_ = total_;
+    return;
+  }
+  const int64_t n = collective_.worldSize(), per = (total_ + n - 1) / n;
+  begin_ = std::min(total_, per * collective_.rank());
+  end_ = std::min(total_, begin_ + per);
+}
+
+std::vector<MasterWeights::Slice> MasterWeights::slicesIn(int64_t begin, int64_t end) const {
+  std::vector<Slice> out;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const int64_t lo = std::max(begin, offsets_[i]), hi = std::min(end, offsets_[i] + params_[i].numel());
+    if (lo < hi) out.push_back({i, lo - offsets_[i], lo, hi - lo});
+  }
+  return out;
+}
+
+std::vector<torch::Tensor> MasterWeights::parameters() const {
+  if (passThrough_) return params_;
+  return {master_};
+}
+
+int64_t MasterWeights::masterBytes() const { return passThrough_ ? 0 : ownedElements() * 4 * 2; }
+
+void MasterWeights::reduceGradients() {
+  torch::NoGradGuard noGrad;
+  auto grad = torch::zeros_like(master_);
+  forEachOwnerBucket(total_, collective_.worldSize(), sharded_, [&](int owner, int64_t b, int64_t e) {
+    auto bucket = torch::zeros({e - b}, master_.options());
+    for (const auto& s : slicesIn(b, e)) {
+      const auto& g = params_[s.param].grad();
+      if (g.defined()) bucket.narrow(0, s.flatOffset - b, s.length).copy_(g.reshape({-1}).narrow(0, s.paramOffset, s.length));
+    }
+    if (sharded_) collective_.reduceSum(bucket, owner);
+    else {
+      std::vector<torch::Tensor> one{bucket};
+      collective_.sumGradients(one);
+    }
+    if (!sharded_ || owner == collective_.rank()) grad.narrow(0, b - begin_, e - b).copy_(bucket);
+  });
+  for (auto& p : params_) p.mutable_grad().reset();  // the float32 copy is all the step needs
+  master_.mutable_grad() = grad;
+}
+
+double MasterWeights::clipGradients(double maxNorm) {
+  torch::NoGradGuard noGrad;
+  auto& grad = master_.mutable_grad();
+  double squares = grad.to(torch::kFloat64).pow(2).sum().item<double>();
+  if (sharded_) squares = collective_.sum(squares);
+  const double norm = std::sqrt(squares);
+  const double coef = maxNorm / (norm + 1e-6);  // torch's clip_grad_norm_ rule
+  if (coef < 1.0) grad.mul_(coef);
+  return norm;
+}
+
+void MasterWeights::publish() {
+  torch::NoGradGuard noGrad;
+  forEachOwnerBucket(total_, collective_.worldSize(), sharded_, [&](int owner, int64_t b, int64_t e) {
+    const bool mine = !sharded_ || owner == collective_.rank();
+    auto bucket = mine ? master_.narrow(0, b - begin_, e - b).to(computeDtype_)
+                       : torch::empty({e - b}, master_.options().dtype(computeDtype_));
+    if (sharded_) collective_.broadcastTensor(bucket, owner);
+    for (const auto& s : slicesIn(b, e))
+      params_[s.param].detach().reshape({-1}).narrow(0, s.paramOffset, s.length).copy_(
+          bucket.narrow(0, s.flatOffset - b, s.length));
+  });
+}
+
+double MasterWeights::step(torch::optim::Optimizer& optimizer, double maxNorm) {
+  if (passThrough_) {
+    std::vector<torch::Tensor> grads;
+    for (auto& p : params_) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      grads.push_back(p.grad());
+    }
+    collective_.sumGradients(grads);
+    // clip_grad_norm_ returns the norm before clipping (verl's actor/grad_norm).
+    const double norm = torch::nn::utils::clip_grad_norm_(params_, maxNorm);
+    if (std::isfinite(norm)) optimizer.step();  // verl skips the step on a non-finite norm
+    optimizer.zero_grad();
+    return norm;
+  }
+  reduceGradients();
+  const double norm = clipGradients(maxNorm);
+  if (std::isfinite(norm)) {
+    optimizer.step();
+    publish();
+  }
+  master_.mutable_grad().reset();
+  return norm;
+}
+
+void MasterWeights::save(const std::filesystem::path& dir) const {
+  if (passThrough_) return;
+  torch::serialize::OutputArchive archive;
+  archive.write("master", master_);
+  archive.write("layout", torch::tensor({static_cast<int64_t>(sharded_ ? collective_.worldSize() : 1), total_, begin_,
+                                         end_}));
+  ArchiveFile::write(archive, dir / rankFile(collective_.rank()));
+}
+
+bool MasterWeights::load(const std::filesystem::path& dir) {
+  if (passThrough_) return false;
+  const auto path = dir / rankFile(sharded_ ? collective_.rank() : 0);
+  if (!std::filesystem::exists(path)) return false;
+  torch::serialize::InputArchive archive;
+  archive.load_from(path.string());
+  torch::Tensor master, layout;
+  archive.read("master", master);
+  archive.read("layout", layout);
+  const auto l = layout.to(torch::kInt64);
+  const int64_t ranks = l[0].item<int64_t>(), total = l[1].item<int64_t>();
+  const int64_t mine = sharded_ ? collective_.worldSize() : 1;
+  if (ranks != mine || total != total_ || l[2].item<int64_t>() != begin_ || l[3].item<int64_t>() != end_)
+    throw std::runtime_error(path.string() + ": master weights of " + std::to_string(total) + " parameters in " +
+                             std::to_string(ranks) + " shard(s); this run has " + std::to_string(total_) + " in " +
+                             std::to_string(mine) + ": resume with the same --nproc and distributed.shard");
+  {
+    torch::NoGradGuard noGrad;
+    master_.copy_(master);
+  }
+  publish();
+  return true;
+}
+
+}  // namespace longrl::train
