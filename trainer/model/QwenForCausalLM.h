@@ -26,6 +26,9 @@ class QwenForCausalLMImpl : public torch::nn::Module {
   KvCache makeCache(int64_t reserveTokens = 0) const { return KvCache(config_.numHiddenLayers, reserveTokens); }
   // Replaces the attention math in every layer (kernels/ block attention).
   void setAttentionFunction(const AttentionFunction& fn);
+  // Activation checkpointing of the decoder layers in training forwards (QwenModelImpl).
+  void setGradientCheckpointing(bool on) { model->setGradientCheckpointing(on); }
+  bool gradientCheckpointing() const { return model->gradientCheckpointing(); }
   // HF's _init_weights: normal(0, initializer_range) for linear and embedding weights, zero
   // biases, ones for norms. Deterministic for a given seed.
   void initWeights(uint64_t seed);

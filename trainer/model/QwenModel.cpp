@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "trainer/model/CheckpointedLayer.h"
+
 namespace longrl::model {
 
 QwenModelImpl::QwenModelImpl(const QwenConfig& c)
@@ -46,7 +48,9 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
   routerLogits_->beginForward(mask);
   auto h = embed_tokens(ids);
   auto [cos, sin] = rotary_.cosSin(positions, h.scalar_type(), mask, ropeLength);
-  for (auto& layer : layerList) h = layer(h, cos, sin, fullKeyMask, cache);
+  for (auto& layer : layerList)
+    h = gradientCheckpointing_ && !cache ? CheckpointedLayer::forward(layer, h, cos, sin, fullKeyMask, routerLogits_)
+                                         : layer(h, cos, sin, fullKeyMask, cache);
   if (cache) cache->commit(newMask, positions, !mask.defined());
   return norm(h);
 }

@@ -29,9 +29,15 @@ class QwenModelImpl : public torch::nn::Module {
   std::vector<QwenDecoderLayer> layerList;  // typed views of `layers`
   // The router logits of the sparse layers, while recording (MoE configs; unused otherwise).
   RouterLogitsRecorder& routerLogits() { return *routerLogits_; }
+  // On: a training forward (grad mode on, no cache) runs each layer through CheckpointedLayer,
+  // which keeps only the layer's input and recomputes the rest in backward. A forward with a
+  // KvCache (generation, SharedPromptLogProbs) runs the layers as they are.
+  void setGradientCheckpointing(bool on) { gradientCheckpointing_ = on; }
+  bool gradientCheckpointing() const { return gradientCheckpointing_; }
 
  private:
   QwenConfig config_;
+  bool gradientCheckpointing_ = false;
   RotaryEmbedding rotary_;
   std::shared_ptr<RouterLogitsRecorder> routerLogits_ = std::make_shared<RouterLogitsRecorder>();
 };

@@ -1,6 +1,7 @@
 #include "trainer/model/RouterLogitsRecorder.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace longrl::model {
 
@@ -27,9 +28,25 @@ void RouterLogitsRecorder::maskLastForward(const torch::Tensor& tokenMask) {
 }
 
 void RouterLogitsRecorder::add(const torch::Tensor& logits) {
+  if (capturing_) {
+    if (captured_.defined()) throw std::logic_error("RouterLogitsRecorder: two router logits in one capture");
+    captured_ = logits;
+    return;
+  }
   if (!recording_) return;
   if (masks_.empty()) throw std::logic_error("RouterLogitsRecorder::add before beginForward");
   records_.push_back({logits, masks_.size() - 1});
+}
+
+void RouterLogitsRecorder::beginCapture() {
+  if (capturing_) throw std::logic_error("RouterLogitsRecorder::beginCapture: a capture is already open");
+  capturing_ = true;
+  captured_ = torch::Tensor();
+}
+
+torch::Tensor RouterLogitsRecorder::endCapture() {
+  capturing_ = false;
+  return std::exchange(captured_, torch::Tensor());
 }
 
 torch::Tensor RouterLogitsRecorder::auxLoss(int64_t numExperts, int64_t topK) const {

@@ -27,6 +27,13 @@ class RouterLogitsRecorder {
   // Called by a sparse layer: logits [B * T, numExperts] of the current forward's tokens.
   void add(const torch::Tensor& logits);
 
+  // While a capture is open, add() hands its logits to the capture instead, recording or not: a
+  // checkpointed layer (CheckpointedLayer) returns them as an output of its own autograd node, and
+  // its recompute in backward must not record them a second time. At most one add() per capture.
+  void beginCapture();
+  // Closes the capture and returns what add() gave it (undefined: nothing, e.g. a dense layer).
+  torch::Tensor endCapture();
+
   int64_t layerRecords() const { return static_cast<int64_t>(records_.size()); }
   // HF's load-balancing loss over every real token of every recorded layer and forward:
   // numExperts * sum_e f_e * P_e, with f_e the fraction of top-k picks (per rank k) that went to
@@ -43,6 +50,8 @@ class RouterLogitsRecorder {
     size_t forward;
   };
   bool recording_ = false;
+  bool capturing_ = false;
+  torch::Tensor captured_;
   std::vector<Record> records_;
   std::vector<torch::Tensor> masks_;  // per forward, flattened [B * T] bool or undefined
 };

@@ -237,6 +237,7 @@ engine::EngineOptions TrainingRun::loadPolicy(const std::optional<std::string>& 
   auto loaded =
       engine::LoadedModel::load(checkpoint ? *checkpoint : config_.model.path, torch::Device(config_.model.device));
   policy_ = loaded.model;
+  policy_->setGradientCheckpointing(config_.model.gradientCheckpointing);
   if (blockAttention()) policy_->setAttentionFunction(model::blockAttentionFunction());
   if (collective_->worldSize() > 1) {  // same start on every rank, whatever each one loaded
     auto params = policy_->parameters();
