@@ -9,6 +9,7 @@
 #include "core/cli/ConfigReferenceCommand.h"
 #include "core/cli/ExportCommand.h"
 #include "core/cli/FollowCommand.h"
+#include "core/cli/PlanCommand.h"
 #include "core/cli/RewardCommand.h"
 #include "core/cli/RunsCommand.h"
 #include "core/cli/UsageError.h"
@@ -34,6 +35,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::annotateCommand());
   commands.push_back(longrl::cli::followCommand());
   commands.push_back(longrl::cli::configReferenceCommand());
+  commands.push_back(longrl::cli::planCommand());
   commands.push_back(longrl::cli::tokenizeCommand());
   commands.push_back(longrl::cli::chatTemplateCommand());
 #ifdef LONGRL_HAVE_TORCH

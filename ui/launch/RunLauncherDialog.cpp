@@ -26,6 +26,7 @@
 #include "ui/ScreenFit.h"
 #include "ui/launch/JudgeKeyConsent.h"
 #include "ui/launch/LaunchTargetWidget.h"
+#include "ui/launch/MemoryPlanLine.h"
 #include "ui/launch/PhasesModel.h"
 
 namespace longrl::ui {
@@ -48,6 +49,7 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   columns->addLayout(left, 3);
   columns->addLayout(right, 2);
 
+  plan_ = new MemoryPlanLine(this);
   general_ = FieldErrors::makeLabel(this);
   general_->setObjectName(QStringLiteral("error:general"));
   errors_.setGeneral(general_);
@@ -66,7 +68,7 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   };
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
-  // The form scrolls on a small screen; the error line and the buttons stay in view.
+  // The form scrolls on a small screen; the memory plan, the error line and the buttons stay in view.
   auto* form = new QWidget;
   form->setLayout(columns);
   auto* scroll = new QScrollArea(this);
@@ -76,6 +78,7 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   scroll->setFrameShape(QFrame::NoFrame);
   auto* root = new QVBoxLayout(this);
   root->addWidget(scroll, 1);
+  root->addWidget(plan_);
   root->addWidget(general_);
   root->addWidget(buttons);
 
@@ -316,6 +319,7 @@ void RunLauncherDialog::revalidate() {
   start_->setEnabled(issues_.empty());
   judgeSummary_->setText(JudgeKeyConsent::summary(c.reward.judge));
   judgeSummary_->setVisible(!judgeSummary_->text().isEmpty());
+  plan_->refresh(c);  // shown whatever the issues: it only reads the model's config.json
 }
 
 void RunLauncherDialog::tryStart() {

@@ -20,6 +20,7 @@ class QTableView;
 namespace longrl::ui {
 
 class LaunchTargetWidget;
+class MemoryPlanLine;
 class PhasesModel;
 
 // File > New run…: edits a run configuration (model, datasets, curriculum phases, GRPO knobs,
@@ -50,6 +51,8 @@ class RunLauncherDialog : public QDialog {
   QString errorText(const QString& path) const { return errors_.text(path); }
   QString generalErrorText() const;
   PhasesModel* phasesModel() const { return phases_; }
+  // The memory plan line under the form (what one rank needs, and whether it fits).
+  MemoryPlanLine* memoryPlan() const { return plan_; }
   QLineEdit* field(const QString& path) const;
   // Answers the question Start asks before the judge's API key variable goes out under a name not
   // like a key's (JudgeKeyConsent); by default a message box. For tests.
@@ -92,6 +95,7 @@ class RunLauncherDialog : public QDialog {
   QTableView* phasesView_;
   LaunchTargetWidget* target_;
   QLabel* general_;
+  MemoryPlanLine* plan_;
   QPushButton* start_;
   bool loading_ = false;
 };

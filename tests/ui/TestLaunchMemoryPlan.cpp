@@ -1,0 +1,126 @@
+// The run launcher's memory plan line (MemoryPlanLine under RunLauncherDialog's form): for a
+// model directory of Qwen2.5-0.5B's shape it shows what one rank needs against the memory given,
+// warns (in words, Start still enabled) when that is too little, follows the phases, nproc and
+// dtype, and plans a local cpu run against this machine without the device-memory box.
+#include <QtTest/QtTest>
+
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/config/RunConfig.h"
+#include "support/TestPaths.h"
+#include "ui/launch/LaunchSpec.h"
+#include "ui/launch/MemoryPlanLine.h"
+#include "ui/launch/PhasesModel.h"
+#include "ui/launch/RunLauncherDialog.h"
+
+using longrl::ui::MemoryPlanLine;
+using longrl::ui::PhasesModel;
+using longrl::ui::RunLauncherDialog;
+
+class TestLaunchMemoryPlan : public QObject {
+  Q_OBJECT
+ private:
+  std::string model_;
+
+  // A cuda run of the 0.5B model (bfloat16, one short phase), its device memory left to the box.
+  longrl::config::RunConfig cudaRun() const {
+    longrl::config::RunConfig c;
+    c.model.path = model_;
+    c.model.device = "cuda";
+    longrl::config::PhaseConfig phase;
+    phase.name = "short";
+    phase.maxInputTokens = 1000;
+    phase.maxOutputTokens = 200;
+    c.phases = {phase};
+    c.grpo.rolloutN = 4;
+    c.grpo.trainBatchSize = 8;
+    c.grpo.ppoMiniBatchSize = 4;
+    return c;
+  }
+  static QLabel* line(RunLauncherDialog& d) { return d.findChild<QLabel*>("memoryPlan"); }
+  static QDoubleSpinBox* memoryBox(RunLauncherDialog& d) { return d.findChild<QDoubleSpinBox*>("deviceMemoryGiB"); }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    model_ = longrl::test::freshTempDir("launch-memory-plan") + "/model";
+    std::filesystem::create_directories(model_);
+    const nlohmann::json config = {{"model_type", "qwen2"},   {"hidden_size", 896},         {"intermediate_size", 4864},
+                                   {"num_hidden_layers", 24}, {"num_attention_heads", 14},  {"num_key_value_heads", 2},
+                                   {"vocab_size", 151936},    {"tie_word_embeddings", true}};
+    std::ofstream(model_ + "/config.json") << config.dump(2);
+  }
+
+  void warnsWhenTheDeviceIsTooSmall() {
+    RunLauncherDialog d;
+    d.setConfig(cudaRun());
+    QVERIFY(line(d) && memoryBox(d));
+    QVERIFY(memoryBox(d)->isVisibleTo(&d));  // a cuda device's memory is not known here
+    QVERIFY2(line(d)->text().contains("device memory unknown"), qPrintable(line(d)->text()));
+    memoryBox(d)->setValue(4);  // the weights, gradients and optimizer state alone are ~9 GiB
+    QVERIFY2(line(d)->text().contains("does not fit"), qPrintable(line(d)->text()));
+    QVERIFY(line(d)->text().contains("4.0 GiB per device"));
+    QVERIFY(d.memoryPlan()->warns());
+    QVERIFY(line(d)->styleSheet().contains("color"));
+    const bool startBefore = d.findChild<QPushButton*>("start")->isEnabled();
+    memoryBox(d)->setValue(141);
+    QVERIFY2(!line(d)->text().contains("does not fit"), qPrintable(line(d)->text()));
+    QVERIFY2(line(d)->text().contains("of 141.0 GiB per device: weights 0.9"), qPrintable(line(d)->text()));
+    QVERIFY(!d.memoryPlan()->warns());
+    QVERIFY(line(d)->styleSheet().isEmpty());
+    QCOMPARE(d.findChild<QPushButton*>("start")->isEnabled(), startBefore);  // the plan never blocks Start
+  }
+
+  void followsPhasesRanksAndDtype() {
+    RunLauncherDialog d;
+    longrl::config::RunConfig block = cudaRun();
+    block.model.attention = longrl::config::AttentionImpl::Block;
+    d.setConfig(block);
+    memoryBox(d)->setValue(64);  // ~23 GiB needed
+    QVERIFY2(!d.memoryPlan()->warns(), qPrintable(line(d)->text()));
+    // A 60K-token phase: the update's activations (~90 GiB) no longer fit.
+    d.phasesModel()->setData(d.phasesModel()->index(0, PhasesModel::MaxInputTokens), "60000");
+    QVERIFY2(d.memoryPlan()->warns(), qPrintable(line(d)->text()));
+    d.phasesModel()->setData(d.phasesModel()->index(0, PhasesModel::MaxInputTokens), "1000");
+    QVERIFY(!d.memoryPlan()->warns());
+    const QString one = line(d)->text();
+    d.findChild<QSpinBox*>("launch.nproc")->setValue(2);  // fewer rows of a group per rank
+    QVERIFY(line(d)->text() != one);
+    longrl::config::RunConfig fp32 = block;
+    fp32.model.dtype = "float32";
+    d.setConfig(fp32);
+    QVERIFY2(line(d)->text().contains("weights 1.8"), qPrintable(line(d)->text()));  // 494M x 4 bytes
+  }
+
+  void localCpuRunUsesThisMachine() {
+    RunLauncherDialog d;
+    longrl::config::RunConfig c = cudaRun();
+    c.model.device = "cpu";
+    d.setConfig(c);
+    QVERIFY(!memoryBox(d)->isVisibleTo(&d));
+    if (!QFile::exists("/proc/meminfo")) QSKIP("no /proc/meminfo here");
+    QVERIFY2(line(d)->text().contains("GiB available on this machine"), qPrintable(line(d)->text()));
+  }
+
+  void noModelConfigSaysWhy() {
+    RunLauncherDialog d;
+    longrl::config::RunConfig c = cudaRun();
+    c.model.path = model_ + "/missing";
+    d.setConfig(c);
+    QVERIFY2(line(d)->text().contains("Memory plan unavailable") && line(d)->text().contains("config.json"),
+             qPrintable(line(d)->text()));
+    QVERIFY(!d.memoryPlan()->warns());
+    d.setConfig(longrl::config::RunConfig{});
+    QCOMPARE(line(d)->text(), QString("Memory plan: choose a model directory."));
+  }
+};
+
+QTEST_MAIN(TestLaunchMemoryPlan)
+#include "TestLaunchMemoryPlan.moc"
