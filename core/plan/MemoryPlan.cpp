@@ -22,19 +22,13 @@ bool eagerAttention(const config::ModelConfig& m) {
 // Weights, gradients and optimizer state: what stays resident through the whole run.
 void stateBytes(const ModelShape& model, const config::RunConfig& run, int64_t nproc, MemoryPlan::Bytes& out) {
   const double b = MemoryPlan::dtypeBytes(run.model.dtype), ranks = static_cast<double>(std::max<int64_t>(1, nproc));
-  const double p = model.parameters(), largest = model.largestLayerParameters();
+  const double p = model.parameters();
   const auto shard = run.distributed.shard;
   const double owned = shard == config::ShardMode::None ? p : p / ranks;
   // float32 without sharding trains the model's own parameters: no separate master copy.
   const bool master = !(shard == config::ShardMode::None && b == kF32);
-  if (shard == config::ShardMode::Full) {
-    // Decoder layers sharded, one gathered at a time; embeddings, final norm and lm_head replicated.
-    out.weights = (model.nonLayerParameters() + model.layersParameters() / ranks + largest) * b;
-    out.gradients = (model.nonLayerParameters() + largest) * b;
-  } else {
-    out.weights = p * b;
-    out.gradients = p * b;
-  }
+  out.weights = p * b;  // every rank holds the whole model in its compute dtype
+  out.gradients = p * b;
   if (run.grpo.useKlLoss) out.weights += p * b;  // the frozen reference model stays resident
   out.gradients += master ? owned * kF32 : 0;
   out.optimizer = owned * 2 * kF32 + (master ? owned * kF32 : 0);

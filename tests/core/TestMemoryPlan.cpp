@@ -159,19 +159,6 @@ class TestMemoryPlan : public QObject {
     QCOMPARE(planOf(run, 2).bytes.optimizer, one.bytes.optimizer);  // replicas: nothing shared
   }
 
-  void fullShardLowersWeights() {
-    config::RunConfig run = shortRun();
-    run.distributed.shard = config::ShardMode::Full;
-    const ModelShape m = ModelShape::fromJson(qwen05(), "config.json");
-    const MemoryPlan full = planOf(run, 4);
-    QCOMPARE(full.bytes.weights, (m.nonLayerParameters() + m.layersParameters() / 4 + m.largestLayerParameters()) * 2);
-    QVERIFY(full.bytes.weights < kP05 * 2);
-    QCOMPARE(full.bytes.gradients, (m.nonLayerParameters() + m.largestLayerParameters()) * 2 + kP05 / 4 * 4);
-    QCOMPARE(full.bytes.optimizer, kP05 / 4 * 12);
-    run.distributed.shard = config::ShardMode::Optimizer;
-    QVERIFY(full.bytes.weights < planOf(run, 4).bytes.weights);
-  }
-
   void klLossKeepsTheReferenceModel() {
     config::RunConfig run = shortRun();
     const double without = planOf(run).bytes.weights;

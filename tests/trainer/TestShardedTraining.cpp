@@ -42,7 +42,8 @@ CliResult train(const std::string& config, const std::string& runDir, int nproc,
 torch::Tensor flatWeights(const std::string& dir) {
   auto m = model::QwenPretrained::load(dir);
   std::vector<torch::Tensor> parts;
-  for (const auto& item : m->named_parameters()) parts.push_back(item.value().detach().to(torch::kFloat32).reshape({-1}));
+  for (const auto& item : m->named_parameters())
+    parts.push_back(item.value().detach().to(torch::kFloat32).reshape({-1}));
   return torch::cat(parts);
 }
 

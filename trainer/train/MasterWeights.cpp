@@ -98,7 +98,8 @@ void MasterWeights::reduceGradients() {
     auto bucket = torch::zeros({e - b}, master_.options());
     for (const auto& s : slicesIn(b, e)) {
       const auto& g = params_[s.param].grad();
-      if (g.defined()) bucket.narrow(0, s.flatOffset - b, s.length).copy_(g.reshape({-1}).narrow(0, s.paramOffset, s.length));
+      if (g.defined())
+        bucket.narrow(0, s.flatOffset - b, s.length).copy_(g.reshape({-1}).narrow(0, s.paramOffset, s.length));
     }
     if (sharded_) collective_.reduceSum(bucket, owner);
     else {
@@ -130,8 +131,11 @@ void MasterWeights::publish() {
                        : torch::empty({e - b}, master_.options().dtype(computeDtype_));
     if (sharded_) collective_.broadcastTensor(bucket, owner);
     for (const auto& s : slicesIn(b, e))
-      params_[s.param].detach().reshape({-1}).narrow(0, s.paramOffset, s.length).copy_(
-          bucket.narrow(0, s.flatOffset - b, s.length));
+      params_[s.param]
+          .detach()
+          .reshape({-1})
+          .narrow(0, s.paramOffset, s.length)
+          .copy_(bucket.narrow(0, s.flatOffset - b, s.length));
   });
 }
 
@@ -163,8 +167,8 @@ void MasterWeights::save(const std::filesystem::path& dir) const {
   if (passThrough_) return;
   torch::serialize::OutputArchive archive;
   archive.write("master", master_);
-  archive.write("layout", torch::tensor({static_cast<int64_t>(sharded_ ? collective_.worldSize() : 1), total_, begin_,
-                                         end_}));
+  archive.write("layout",
+                torch::tensor({static_cast<int64_t>(sharded_ ? collective_.worldSize() : 1), total_, begin_, end_}));
   ArchiveFile::write(archive, dir / rankFile(collective_.rank()));
 }
 
