@@ -1,4 +1,5 @@
 // TrainingRun: one curriculum phase and the records of its steps.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -37,6 +38,11 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
   std::vector<store::MetricPoint> points;
   for (const auto& [k, v] : result.metrics) points.push_back({0, step_, phase, k, v, now});
   points.push_back({0, step_, phase, "perf/cpu_memory_used_gb", ProcessMemory::residentGb(), now});
+  // The high-water mark of the rank that needed the most (every rank takes part in the gather).
+  double peak = 0;
+  for (const auto& each : collective_->allGather(std::to_string(ProcessMemory::peakGb())))
+    peak = std::max(peak, std::stod(each));
+  points.push_back({0, step_, phase, "perf/cpu_memory_peak_gb", peak, now});
   if (result.skippedPrompts > 0)
     points.push_back({0, step_, phase, "train/num_skipped_prompts", static_cast<double>(result.skippedPrompts), now});
   recorder_->metrics(points);
