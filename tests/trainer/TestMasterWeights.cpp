@@ -33,8 +33,7 @@ void backwardLoss(model::QwenForCausalLM& m, uint64_t seed) {
   const auto ids = test::randomIds(2, 12, 64, seed);
   const auto hidden = m->forward(ids);
   const auto logits = torch::matmul(hidden, m->lmHeadWeight().t()).to(torch::kFloat32);
-  torch::nn::functional::cross_entropy(logits.narrow(1, 0, 11).reshape({-1, 64}),
-                                       ids.narrow(1, 1, 11).reshape({-1}))
+  torch::nn::functional::cross_entropy(logits.narrow(1, 0, 11).reshape({-1, 64}), ids.narrow(1, 1, 11).reshape({-1}))
       .backward();
 }
 
@@ -142,8 +141,7 @@ class TestMasterWeights : public QObject {
       QFAIL("a checkpoint of another layout was loaded");
     } catch (const std::runtime_error& e) {
       const std::string what = e.what();
-      QVERIFY2(what.find("rank-0.pt") != std::string::npos && what.find("same --nproc") != std::string::npos,
-               e.what());
+      QVERIFY2(what.find("rank-0.pt") != std::string::npos && what.find("same --nproc") != std::string::npos, e.what());
     }
   }
 };

@@ -150,17 +150,17 @@ void TestShardedTraining::mixedPrecisionKeepsFloat32Masters() {
   QVERIFY(torch::equal(flatWeights(one + "/checkpoints/step-0"), rounded));
   QVERIFY((master1 - rounded).abs().gt(0).to(torch::kFloat32).mean().item<double>() > 0.5);
   // bfloat16 SFT steps against float32 ones: the update (2 AdamW steps of lr 1e-3) agrees within
-  // 25% of its norm; bfloat16's 8-bit mantissa makes small gradients noisy, and AdamW turns the
+  // 15% of its norm (0.06 measured); bfloat16's 8-bit mantissa makes small gradients noisy, and AdamW turns the
   // sign of a noisy gradient into a full lr step.
   const auto fp = flatWeights(fp32 + "/checkpoints/step-0");
   const double bfVsFp = updateError(init, fp, master1);
   qInfo("SFT update, bfloat16 vs float32: %.3f of its norm", bfVsFp);
-  QVERIFY2(bfVsFp < 0.25, qPrintable(QString::number(bfVsFp)));
+  QVERIFY2(bfVsFp < 0.15, qPrintable(QString::number(bfVsFp)));
   // Two sharded bfloat16 ranks against one: the same compute up to the rows' grouping into
   // micro-batches, so closer to each other than either is to float32.
   const double twoVsOne = updateError(init, master1, master2);
   qInfo("SFT update, 2 sharded bfloat16 ranks vs 1: %.3f of its norm", twoVsOne);
-  QVERIFY2(twoVsOne < 0.1, qPrintable(QString::number(twoVsOne)));
+  QVERIFY2(twoVsOne < 0.05, qPrintable(QString::number(twoVsOne)));
   QVERIFY(maxDiff(init, master2) > 5e-4);
 }
 

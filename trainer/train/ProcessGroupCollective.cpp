@@ -126,7 +126,9 @@ void ProcessGroupCollective::allReduceSum(torch::Tensor& t) {
 }
 
 void ProcessGroupCollective::broadcastTensor(torch::Tensor& t, int root) {
-  std::vector<torch::Tensor> v{t};
+  // Gloo (torch 1.13) has no bfloat16 (nor int16); a broadcast only moves bytes, so bytes it is.
+  const bool asBytes = t.scalar_type() == torch::kBFloat16 && backend_ == "gloo";
+  std::vector<torch::Tensor> v{asBytes ? t.view({-1}).view(torch::kUInt8) : t};
   c10d::BroadcastOptions o;
   o.rootRank = root;
   waitFor(group_->pg->broadcast(v, o), "broadcast");
