@@ -5,8 +5,10 @@
 #
 #     bash bench/scale/scale-0.5b.sh [BUILD_DIR] [CONFIGS...]
 #
-# CONFIGS (default: all): fp32-replicas, bf16-replicas, bf16-sharded, bf16-sharded-ckpt.
-# Each config runs 1 GRPO step: 2 prompts of ~2K tokens x 8 samples of 16 tokens (each rank
+# CONFIGS (default: all): fp32-replicas, bf16-replicas, bf16-sharded, bf16-sharded-ckpt, bf16-sharded-1k
+# (1,048-token prompts).
+# A config `longrl plan` says does not fit in this machine's memory is skipped (with its plan).
+# Each config runs 1 GRPO step: 2 prompts of 2,148 tokens x 8 samples of 16 tokens (each rank
 # generates one group and trains its 8 rows), no KL, one thread per rank. Takes ~3-6 min per
 # config on 2 cores. Prints one JSON line per config and writes them to $OUT (default /tmp/scale-0.5b).
 set -euo pipefail
@@ -14,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
 shift || true
 configs=("$@")
-[ ${#configs[@]} -eq 0 ] && configs=(fp32-replicas bf16-replicas bf16-sharded bf16-sharded-ckpt)
+[ ${#configs[@]} -eq 0 ] && configs=(fp32-replicas bf16-replicas bf16-sharded bf16-sharded-ckpt bf16-sharded-1k)
 longrl="$build/bin/longrl"
 tokdir="${TOKENIZER_DIR:-$build/npm-cache/package/models}"
 out="${OUT:-/tmp/scale-0.5b}"
@@ -32,17 +34,21 @@ import json, random, sys
 out, model = sys.argv[1], sys.argv[2]
 random.seed(1)
 words = "river mountain archive ledger harbour winter signal orchard copper lantern".split()
-with open(f"{out}/train.jsonl", "w") as f:
-    for i in range(2):
-        doc = " ".join(random.choice(words) for _ in range(1900)) + f" The code is {1000 + i}."
-        f.write(json.dumps({"document": doc, "question": "What is the code?", "answer": str(1000 + i),
-                            "data_source": "scale", "extra_info": {"index": i}}) + "\n")
-for name, dtype, shard, ckpt in [("fp32-replicas", "float32", "none", False), ("bf16-replicas", "bfloat16", "none", False),
-                                 ("bf16-sharded", "bfloat16", "optimizer", False),
-                                 ("bf16-sharded-ckpt", "bfloat16", "optimizer", True)]:
+for suffix, length in [("", 1900), ("-1k", 900)]:
+    with open(f"{out}/train{suffix}.jsonl", "w") as f:
+        for i in range(2):
+            doc = " ".join(random.choice(words) for _ in range(length)) + f" The code is {1000 + i}."
+            f.write(json.dumps({"document": doc, "question": "What is the code?", "answer": str(1000 + i),
+                                "data_source": "multihoprag", "extra_info": {"index": i}}) + "\n")
+for name, dtype, shard, ckpt, suffix in [("fp32-replicas", "float32", "none", False, ""),
+                                         ("bf16-replicas", "bfloat16", "none", False, ""),
+                                         ("bf16-sharded", "bfloat16", "optimizer", False, ""),
+                                         ("bf16-sharded-ckpt", "bfloat16", "optimizer", True, ""),
+                                         ("bf16-sharded-1k", "bfloat16", "optimizer", False, "-1k")]:
     cfg = {"model": {"path": model, "dtype": dtype, "gradient_checkpointing": ckpt},
-           "dataset": {"train": [f"{out}/train.jsonl"], "val_before_train": False},
-           "phases": [{"name": "2k", "max_input_tokens": 4096, "max_output_tokens": 16, "steps": 1}],
+           "dataset": {"train": [f"{out}/train{suffix}.jsonl"], "val_before_train": False},
+           "phases": [{"name": "2k" if not suffix else "1k", "max_input_tokens": 1100 if suffix else 2200,
+                       "max_output_tokens": 16, "steps": 1}],
            "grpo": {"rollout_n": 8, "train_batch_size": 2, "ppo_mini_batch_size": 2,
                     "dynamic_sampling": {"enabled": False}},
            "distributed": {"shard": shard}, "launch": {"nproc": 2},
@@ -52,6 +58,13 @@ PY
 for c in "${configs[@]}"; do
   rm -rf "$out/run-$c"
   plan=$("$longrl" plan --config "$out/$c.json" --nproc 2 --micro-batch-tokens 16384)
+  if python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["fits"] is False else 1)' "$plan"; then
+    # Two ranks that do not fit end in the OOM killer, which may pick anything on the machine.
+    python3 -c 'import json,sys; p=json.loads(sys.argv[1]); print(json.dumps({"config": sys.argv[2],
+      "skipped": "longrl plan: does not fit", "plan_gib_per_rank": round(p["per_rank_bytes"]["total"] / 2**30, 2)}))' \
+      "$plan" "$c" | tee -a "$out/results.jsonl"
+    continue
+  fi
   start=$(date +%s.%N)
   "$longrl" train --config "$out/$c.json" --run-dir "$out/run-$c" --nproc 2 --threads 1 > "$out/run-$c.log" 2>&1 ||
     { tail -20 "$out/run-$c.log" >&2; exit 1; }

@@ -42,12 +42,13 @@ double updateActivations(const ModelShape& m, const UpdateShape& u, const PhaseB
   const double denseLayer = dense > 0 ? PhaseBytes::layerBytes(m, false, u, s) : 0;
   const double sparseLayer = sparse > 0 ? PhaseBytes::layerBytes(m, true, u, s) : 0;
   const double finalNorm = tokens * (kF32 + b) * h;
-  if (!s.gradientCheckpointing) return dense * denseLayer + sparse * sparseLayer + finalNorm;
-  // Checkpointed: each layer keeps only its input; backward rebuilds one layer's activations at a
-  // time. A shared prompt's expanded K/V rows are read by every layer's recompute, so they stay.
+  // Rows sharing a prompt run through a KV cache that keeps its autograd history
+  // (SharedPromptLogProbs), and CheckpointedLayer only covers forwards without a cache: there,
+  // checkpointing changes nothing.
+  if (!s.gradientCheckpointing || u.sharedPrompt) return dense * denseLayer + sparse * sparseLayer + finalNorm;
+  // Checkpointed: each layer keeps only its input; backward rebuilds one layer's activations at a time.
   const double layers = d(m.numHiddenLayers);
-  const double kvRows = u.sharedPrompt ? layers * u.rows() * (d(u.prompt) + d(u.response)) * 2 * d(m.kvWidth()) * b : 0;
-  return layers * tokens * h * b + std::max(denseLayer, sparseLayer) + kvRows + finalNorm;
+  return layers * tokens * h * b + std::max(denseLayer, sparseLayer) + finalNorm;
 }
 
 // The chunked log-prob kernel's backward: a chunk of logits and its softmax (float32), the LM

@@ -189,15 +189,23 @@ class TestMemoryPlan : public QObject {
   }
 
   void checkpointingLowersActivations() {
+    // One row per micro-batch (1200 tokens: a second row of 200 does not fit): padded forwards
+    // without a cache, which CheckpointedLayer covers.
     config::RunConfig run = shortRun();
-    const MemoryPlan kept = planOf(run);
+    const MemoryPlan kept = planOf(run, 1, 1200);
+    QVERIFY(!kept.shape.sharedPrompt);
     run.model.gradientCheckpointing = true;
-    const MemoryPlan recomputed = planOf(run);
+    const MemoryPlan recomputed = planOf(run, 1, 1200);
     const double tokens = recomputed.shape.modelTokens();
     QVERIFY(recomputed.bytes.phase.activations >= 24 * tokens * 896 * 2);  // the layer inputs at least
     QVERIFY2(recomputed.bytes.phase.activations * 4 < kept.bytes.phase.activations,
              qPrintable(QString("%1 vs %2").arg(recomputed.bytes.phase.activations).arg(kept.bytes.phase.activations)));
     QCOMPARE(recomputed.bytes.phase.logits, kept.bytes.phase.logits);
+    // Rows sharing a prompt go through a KV cache with its autograd history: not checkpointed.
+    const MemoryPlan shared = planOf(run);
+    QVERIFY(shared.shape.sharedPrompt);
+    run.model.gradientCheckpointing = false;
+    QCOMPARE(shared.bytes.phase.activations, planOf(run).bytes.phase.activations);
   }
 
   void eagerAttentionKeepsScoreMatrices() {
