@@ -32,47 +32,6 @@ using test::randomModel;
 
 namespace {
 
-// Qwen2-shaped: q/k/v biases, grouped-query attention (4 query heads on 2 kv heads), untied head.
-QwenConfig denseConfig() {
-  QwenConfig c;
-  c.modelType = "qwen2";
-  c.hiddenSize = 32;
-  c.numAttentionHeads = 4;
-  c.numKeyValueHeads = 2;
-  c.headDim = 8;
-  c.intermediateSize = 48;
-  c.numHiddenLayers = 4;
-  c.vocabSize = 50;
-  c.tieWordEmbeddings = false;
-  c.attentionBias = true;
-  c.ropeTheta = 10000.0;
-  return c;
-}
-
-// Three layers, layer 1 dense (mlp_only_layers), top-2 of 6 renormalised, tied head; the
-// load-balancing loss is added to the training loss (output_router_logits).
-QwenConfig moeConfig() {
-  QwenConfig c;
-  c.modelType = "qwen3_moe";
-  c.hiddenSize = 48;
-  c.numAttentionHeads = 4;
-  c.numKeyValueHeads = 2;
-  c.headDim = 16;
-  c.intermediateSize = 40;
-  c.numHiddenLayers = 3;
-  c.vocabSize = 61;
-  c.tieWordEmbeddings = true;
-  c.moe.numExperts = 6;
-  c.moe.numExpertsPerTok = 2;
-  c.moe.moeIntermediateSize = 24;
-  c.moe.normTopkProb = true;
-  c.moe.decoderSparseStep = 1;
-  c.moe.mlpOnlyLayers = {1};
-  c.moe.routerAuxLossCoef = 0.05;
-  c.moe.outputRouterLogits = true;
-  return c;
-}
-
 // [3, T] true = real token: row 0 full, row 1 right-padded, row 2 left-padded.
 torch::Tensor paddingMask(int64_t T) {
   auto mask = torch::ones({3, T}, torch::kBool);
@@ -187,14 +146,14 @@ class TestGradientCheckpointing : public QObject {
 
   // (a) eager attention, padding mask (right and left), GQA, several layers.
   void sameLossAndGradientsWithPaddingMask() {
-    auto m = randomModel(denseConfig(), 1);
-    const auto ids = randomIds(3, 20, denseConfig().vocabSize, 2);
+    auto m = randomModel(test::smallQwen2Config(4), 1);
+    const auto ids = randomIds(3, 20, test::smallQwen2Config(4).vocabSize, 2);
     const auto mask = paddingMask(20);
     const auto plain = trainingPass(m, ids, mask, true, false);
     const auto checkpointed = trainingPass(m, ids, mask, true, true);
     verifyAllGradsNonZero(plain);
     QCOMPARE(plain.checkpointNodes, 0);
-    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(denseConfig().numHiddenLayers));
+    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(test::smallQwen2Config(4).numHiddenLayers));
     QVERIFY(torch::equal(plain.loss, checkpointed.loss));
     compareGrads(plain, checkpointed);
   }
@@ -202,15 +161,15 @@ class TestGradientCheckpointing : public QObject {
   // (b) the block attention kernel (no attention mask: right padding, left out of the loss), over
   // more than one 256-key block.
   void sameLossAndGradientsThroughBlockAttention() {
-    auto m = randomModel(denseConfig(), 3);
+    auto m = randomModel(test::smallQwen2Config(4), 3);
     m->setAttentionFunction(model::blockAttentionFunction());
-    const auto ids = randomIds(3, 300, denseConfig().vocabSize, 4);
+    const auto ids = randomIds(3, 300, test::smallQwen2Config(4).vocabSize, 4);
     auto mask = torch::ones({3, 300}, torch::kBool);
     mask.index_put_({1, torch::indexing::Slice(250, torch::indexing::None)}, false);
     const auto plain = trainingPass(m, ids, mask, false, false);
     const auto checkpointed = trainingPass(m, ids, mask, false, true);
     verifyAllGradsNonZero(plain);
-    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(denseConfig().numHiddenLayers));
+    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(test::smallQwen2Config(4).numHiddenLayers));
     QVERIFY(torch::equal(plain.loss, checkpointed.loss));
     compareGrads(plain, checkpointed);
   }
@@ -219,7 +178,7 @@ class TestGradientCheckpointing : public QObject {
   // (added to the loss here) has the same value and sends the same gradient to the routers and the
   // layers below. Without that, the routers' gradients would lack the aux loss's part.
   void moeRouterAuxLossKeepsItsGradient() {
-    const auto c = moeConfig();
+    const auto c = test::smallMoeConfig();
     auto m = randomModel(c, 5);
     const auto ids = randomIds(3, 16, c.vocabSize, 6);
     const auto mask = paddingMask(16);
@@ -252,7 +211,7 @@ class TestGradientCheckpointing : public QObject {
 
   // A metric-only aux loss (output_router_logits false): recorded and reported the same.
   void moeMetricOnlyAuxLossIsReported() {
-    auto c = moeConfig();
+    auto c = test::smallMoeConfig();
     c.moe.outputRouterLogits = false;
     QVERIFY(!c.moe.addsAuxLoss());
     auto m = randomModel(c, 7);
@@ -271,14 +230,14 @@ class TestGradientCheckpointing : public QObject {
   // Frozen embeddings: layer 0's input needs no gradient, so it runs plain (its parameters would
   // get none through a checkpoint node); the others are checkpointed. A frozen layer keeps no grad.
   void frozenEmbeddingsAndLayers() {
-    auto m = randomModel(denseConfig(), 9);
+    auto m = randomModel(test::smallQwen2Config(4), 9);
     m->model->embed_tokens->weight.requires_grad_(false);
     for (auto& p : m->model->layerList[2]->parameters()) p.requires_grad_(false);
-    const auto ids = randomIds(3, 20, denseConfig().vocabSize, 10);
+    const auto ids = randomIds(3, 20, test::smallQwen2Config(4).vocabSize, 10);
     const auto mask = paddingMask(20);
     const auto plain = trainingPass(m, ids, mask, true, false);
     const auto checkpointed = trainingPass(m, ids, mask, true, true);
-    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(denseConfig().numHiddenLayers) - 1);
+    QCOMPARE(checkpointed.checkpointNodes, static_cast<int>(test::smallQwen2Config(4).numHiddenLayers) - 1);
     QVERIFY(torch::equal(plain.loss, checkpointed.loss));
     compareGrads(plain, checkpointed);
     QVERIFY(!m->model->layerList[2]->mlp->down_proj->weight.grad().defined());
@@ -288,8 +247,8 @@ class TestGradientCheckpointing : public QObject {
   // (d) grad mode off, generation with a KvCache, and a training forward over a KvCache
   // (SharedPromptLogProbs) run the plain layers: same outputs (and gradients), no checkpoint node.
   void noGradAndCachedForwardsRunPlain() {
-    auto m = randomModel(denseConfig(), 11);
-    const auto ids = randomIds(2, 18, denseConfig().vocabSize, 12);
+    auto m = randomModel(test::smallQwen2Config(4), 11);
+    const auto ids = randomIds(2, 18, test::smallQwen2Config(4).vocabSize, 12);
     auto noGrad = [&](bool on) {
       m->setGradientCheckpointing(on);
       torch::NoGradGuard guard;
@@ -342,9 +301,9 @@ class TestGradientCheckpointing : public QObject {
   // torch::autograd::grad would return the input's gradient while the recomputed layers' parameter
   // gradients went to .grad: refused, as PyTorch's reentrant checkpoint refuses it.
   void autogradGradIsRefused() {
-    auto m = randomModel(denseConfig(), 13);
+    auto m = randomModel(test::smallQwen2Config(4), 13);
     m->setGradientCheckpointing(true);
-    const auto loss = m->forward(randomIds(1, 8, denseConfig().vocabSize, 14)).pow(2).mean();
+    const auto loss = m->forward(randomIds(1, 8, test::smallQwen2Config(4).vocabSize, 14)).pow(2).mean();
     try {
       torch::autograd::grad({loss}, {m->model->embed_tokens->weight});
       QFAIL("torch::autograd::grad through checkpointed layers did not throw");

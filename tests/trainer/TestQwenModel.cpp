@@ -20,23 +20,6 @@ using longrl::test::randomModel;
 
 namespace {
 
-QwenConfig qwen2Config() {
-  QwenConfig c;
-  c.modelType = "qwen2";
-  c.hiddenSize = 32;
-  c.numAttentionHeads = 4;
-  c.numKeyValueHeads = 2;
-  c.headDim = 8;
-  c.intermediateSize = 48;
-  c.numHiddenLayers = 2;
-  c.vocabSize = 50;
-  c.tieWordEmbeddings = false;
-  c.attentionBias = true;
-  c.ropeTheta = 10000.0;
-  c.rmsNormEps = 1e-6;
-  return c;
-}
-
 QwenConfig qwen3Config() {
   QwenConfig c;
   c.modelType = "qwen3";
@@ -63,14 +46,16 @@ QwenConfig withRope(QwenConfig c, const nlohmann::json& ropeScaling, int64_t max
 }
 
 QwenConfig configNamed(const QString& name) {
-  if (name == "qwen2") return qwen2Config();
+  if (name == "qwen2") return longrl::test::smallQwen2Config();
   if (name == "qwen3") return qwen3Config();
   if (name == "qwen3-yarn")
     return withRope(qwen3Config(), {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}},
                     64);
   if (name == "qwen2-yarn")
-    return withRope(qwen2Config(), {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 16);
-  if (name == "qwen2-linear") return withRope(qwen2Config(), {{"rope_type", "linear"}, {"factor", 2.0}}, 16);
+    return withRope(longrl::test::smallQwen2Config(),
+                    {{"type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 16}}, 16);
+  if (name == "qwen2-linear")
+    return withRope(longrl::test::smallQwen2Config(), {{"rope_type", "linear"}, {"factor", 2.0}}, 16);
   if (name == "qwen3-dynamic") return withRope(qwen3Config(), {{"rope_type", "dynamic"}, {"factor", 2.0}}, 16);
   throw std::invalid_argument("no test config " + name.toStdString());
 }
@@ -249,7 +234,8 @@ void TestQwenModel::greedyGenerationMatchesReference() {
 
 void TestQwenModel::kvCacheStepsEqualFullForward() {
   // Dynamic NTK is left out: a step rotates for the length reached, a full forward for the whole.
-  for (const QwenConfig& c : {qwen2Config(), qwen3Config(), configNamed("qwen3-yarn"), configNamed("qwen2-linear")}) {
+  for (const QwenConfig& c :
+       {longrl::test::smallQwen2Config(), qwen3Config(), configNamed("qwen3-yarn"), configNamed("qwen2-linear")}) {
     auto m = randomModel(c, 3);
     torch::NoGradGuard g;
     auto ids = randomIds(2, 12, c.vocabSize, 5);
@@ -297,7 +283,7 @@ void TestQwenModel::expandedCacheEqualsSeparateForwards() {
 }
 
 void TestQwenModel::leftPaddingDoesNotChangeLogits() {
-  const QwenConfig c = qwen2Config();
+  const QwenConfig c = longrl::test::smallQwen2Config();
   auto m = randomModel(c, 6);
   torch::NoGradGuard g;
   auto a = randomIds(1, 4, c.vocabSize, 1);
@@ -349,14 +335,14 @@ void TestQwenModel::configErrors() {
   } catch (const ModelConfigError& e) {
     QVERIFY2(QString(e.what()).contains("x/config.json") && QString(e.what()).contains("llama"), e.what());
   }
-  auto k = qwen2Config().toJson();
+  auto k = longrl::test::smallQwen2Config().toJson();
   k.erase("hidden_size");
   QVERIFY_THROWS_EXCEPTION(ModelConfigError, QwenConfig::fromJson(k));
-  auto h = qwen2Config().toJson();
+  auto h = longrl::test::smallQwen2Config().toJson();
   h["num_key_value_heads"] = 3;
   QVERIFY_THROWS_EXCEPTION(ModelConfigError, QwenConfig::fromJson(h));
   // Qwen2 always has q/k/v biases and derives head_dim.
-  auto q2 = QwenConfig::fromJson(qwen2Config().toJson());
+  auto q2 = QwenConfig::fromJson(longrl::test::smallQwen2Config().toJson());
   QCOMPARE(q2.attentionBias, true);
   QCOMPARE(q2.headDim, int64_t(8));
 }

@@ -38,33 +38,10 @@ using test::randomModel;
 
 namespace {
 
-// Three layers, layer 1 dense (mlp_only_layers), top-2 of 6 renormalised, tied head.
-QwenConfig moeConfigA() {
-  QwenConfig c;
-  c.modelType = "qwen3_moe";
-  c.hiddenSize = 48;
-  c.numAttentionHeads = 4;
-  c.numKeyValueHeads = 2;
-  c.headDim = 16;
-  c.intermediateSize = 40;
-  c.numHiddenLayers = 3;
-  c.vocabSize = 61;
-  c.tieWordEmbeddings = true;
-  c.moe.numExperts = 6;
-  c.moe.numExpertsPerTok = 2;
-  c.moe.moeIntermediateSize = 24;
-  c.moe.normTopkProb = true;
-  c.moe.decoderSparseStep = 1;
-  c.moe.mlpOnlyLayers = {1};
-  c.moe.routerAuxLossCoef = 0.05;
-  c.moe.outputRouterLogits = true;
-  return c;
-}
-
 // Four layers, every second one sparse (decoder_sparse_step 2: layers 1 and 3), top-3 of 4 not
 // renormalised, untied head.
 QwenConfig moeConfigB() {
-  QwenConfig c = moeConfigA();
+  QwenConfig c = test::smallMoeConfig();
   c.hiddenSize = 32;
   c.headDim = 8;
   c.numHiddenLayers = 4;
@@ -206,7 +183,7 @@ void TestQwenMoe::matchesReference_data() {
 
 void TestQwenMoe::matchesReference() {
   QFETCH(QString, variant);
-  const QwenConfig c = variant == "A" ? moeConfigA() : moeConfigB();
+  const QwenConfig c = variant == "A" ? test::smallMoeConfig() : moeConfigB();
   const std::string dir = test::freshTempDir("moe-ref-" + variant.toStdString());
   {
     auto m = randomModel(c, 7);
@@ -291,7 +268,7 @@ void TestQwenMoe::greedyGenerationWithCacheEqualsFullForward() {
 }
 
 void TestQwenMoe::saveLoadSaveIsBitIdentical() {
-  const QwenConfig c = moeConfigA();
+  const QwenConfig c = test::smallMoeConfig();
   const std::string root = test::freshTempDir("moe-roundtrip");
   auto m = randomModel(c, 21);
   model::QwenPretrained::save(m, root + "/a", /*maxShardBytes=*/40000);  // sharded: index + several files
@@ -372,7 +349,7 @@ void TestQwenMoe::configFieldsAndErrors() {
 }
 
 void TestQwenMoe::tensorErrorsNameTheTensor() {
-  const QwenConfig c = moeConfigA();
+  const QwenConfig c = test::smallMoeConfig();
   const std::string root = test::freshTempDir("moe-errors");
   auto m = randomModel(c, 2);
   auto write = [&](const std::string& dir, const std::string& drop, const std::string& reshape) {
@@ -400,7 +377,7 @@ void TestQwenMoe::tensorErrorsNameTheTensor() {
 }
 
 void TestQwenMoe::auxLossLeavesPaddingOut() {
-  auto m = randomModel(moeConfigA(), 4);
+  auto m = randomModel(test::smallMoeConfig(), 4);
   const std::vector<int> p0{1, 2, 3, 4, 5, 6, 7}, p1{8, 9}, r0{10, 11}, r1{12, 13, 14, 15, 16};
   auto row = [](const std::vector<int>& a, const std::vector<int>& b, size_t dropLast) {
     std::vector<int64_t> ids(a.begin(), a.end());
@@ -454,7 +431,7 @@ void TestQwenMoe::actorAddsAuxLossOnlyWithOutputRouterLogits() {
   for (size_t i = 0; i < prompts.size(); ++i) seqs.push_back({&prompts[i], &responses[i], 0.0});
   std::map<std::string, double> metrics[2];
   for (int withAux = 0; withAux < 2; ++withAux) {
-    auto c = moeConfigA();
+    auto c = test::smallMoeConfig();
     c.moe.outputRouterLogits = withAux == 1;
     c.moe.routerAuxLossCoef = 0.5;
     auto m = randomModel(c, 9);
