@@ -24,8 +24,8 @@ struct PlanOptions {
 
 // The memory one rank of a run needs, from the run config and the model's config.json alone (no
 // weight is loaded), for the phase that needs the most. Per rank:
-//   weights      the model in the compute dtype (decoder layers sharded under shard "full", one
-//                layer gathered at a time), plus the reference model under grpo.use_kl_loss
+//   weights      the model in the compute dtype (whole on every rank), plus the reference model
+//                under grpo.use_kl_loss
 //   gradients    the model's gradients in the compute dtype, plus float32 gradients of the
 //                master weights the rank owns (none when float32 "none": the model is the master)
 //   optimizer    AdamW's two float32 moments and the float32 master weights the rank owns
@@ -33,8 +33,9 @@ struct PlanOptions {
 //   generation_kv_cache, _prefill  the rollouts' (PhaseBytes)
 //   total = weights + gradients + optimizer + max(activations + logits, generation)
 // Left out: the CUDA context and kernels' workspaces, allocator caching and fragmentation,
-// gradients of activations in flight during backward, the no-grad log-prob passes (smaller than
-// the update), tokenizer, data and the process itself, and the warm-up SFT.
+// gradients of activations in flight during backward, AdamW's full-size temporaries in its step,
+// the no-grad log-prob passes (smaller than the update), tokenizer, data and the process itself,
+// and the warm-up SFT.
 struct MemoryPlan {
   struct Bytes {
     double weights = 0;
