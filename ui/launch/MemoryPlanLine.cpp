@@ -3,6 +3,7 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStringList>
 
 #include "core/plan/MemoryPlan.h"
 
@@ -88,9 +89,19 @@ void MemoryPlanLine::replan() {
   }
   warns_ = true;
   line_->setStyleSheet(QStringLiteral("color: #b35900;"));
-  line_->setText(tr("This run does not fit: %1 but %2 GiB %3 (%4). Shorten the phases, turn on gradient "
-                    "checkpointing, shard, or add ranks; the estimate may be off, Start is still yours.")
-                     .arg(need, gib(*p.deviceMemoryBytes), where, parts(p)));
+  line_->setText(tr("This run does not fit: %1 but %2 GiB %3 (%4). %5; the estimate may be off, Start is "
+                    "still yours.")
+                     .arg(need, gib(*p.deviceMemoryBytes), where, parts(p), remedies(run, p)));
+}
+
+// Only what would lower this plan: checkpointing does not cover rows sharing a prompt, and more
+// ranks on one machine share its memory.
+QString MemoryPlanLine::remedies(const config::RunConfig& run, const plan::MemoryPlan& p) const {
+  QStringList out{tr("Shorten the phases")};
+  if (!p.settings.gradientCheckpointing && !p.shape.sharedPrompt) out << tr("turn on gradient checkpointing");
+  if (run.distributed.shard == config::ShardMode::None) out << tr("shard the optimizer");
+  if (p.ranksPerDevice == 1) out << tr("add ranks");
+  return out.join(tr(", "));
 }
 
 }  // namespace longrl::ui

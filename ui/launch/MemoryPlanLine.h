@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include "core/config/RunConfig.h"
+#include "core/plan/MemoryPlan.h"
 
 class QDoubleSpinBox;
 class QLabel;
@@ -27,6 +28,7 @@ class MemoryPlanLine : public QWidget {
 
  private:
   void replan();
+  QString remedies(const config::RunConfig& run, const plan::MemoryPlan& p) const;
 
   QLabel* line_;
   QLabel* memoryLabel_;
