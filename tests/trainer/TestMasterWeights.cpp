@@ -102,6 +102,32 @@ class TestMasterWeights : public QObject {
     QVERIFY2(cosine > 0.99, qPrintable(QString::number(cosine)));
   }
 
+  void aLargeRangeStepsInBuckets() {
+    // 20,000 x 256 tied embeddings: over the 4M-element bucket, so the optimizer steps two views
+    // of the one master tensor, and both halves move.
+    auto cfg = smallConfig();
+    cfg.vocabSize = 20000;
+    cfg.hiddenSize = 256;
+    cfg.headDim = 64;
+    cfg.numHiddenLayers = 1;
+    auto bf = test::randomModel(cfg, 10);
+    train::Collective single;
+    train::MasterWeights master(*bf, torch::kBFloat16, false, single);
+    QCOMPARE(master.parameters().size(), size_t(2));
+    std::vector<torch::Tensor> before;
+    for (const auto& c : master.parameters()) before.push_back(c.clone());
+    torch::optim::AdamW opt(master.parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(0.1));
+    const auto ids = test::randomIds(1, 8, 20000, 11);
+    const auto logits = torch::matmul(bf->forward(ids), bf->lmHeadWeight().t()).to(torch::kFloat32);
+    torch::nn::functional::cross_entropy(logits[0].narrow(0, 0, 7), ids[0].narrow(0, 1, 7)).backward();
+    master.step(opt, 1.0);
+    for (size_t i = 0; i < before.size(); ++i)
+      QVERIFY((master.parameters()[i] - before[i]).abs().gt(0).to(torch::kFloat32).mean().item<double>() > 0.9);
+    std::vector<torch::Tensor> all;
+    for (const auto& c : master.parameters()) all.push_back(c);
+    QVERIFY(torch::equal(flat(bf), torch::cat(all).to(torch::kBFloat16).to(torch::kFloat32)));
+  }
+
   void clippingUsesTheGlobalNorm() {
     auto bf = test::randomModel(smallConfig(), 4);
     train::Collective single;

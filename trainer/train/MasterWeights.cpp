@@ -56,6 +56,10 @@ MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType compute
     for (const auto& s : slicesIn(begin_, end_))
       master_.narrow(0, s.flatOffset - begin_, s.length)
           .copy_(params_[s.param].detach().reshape({-1}).narrow(0, s.paramOffset, s.length));
+    // The optimizer steps bucket-sized views: AdamW's full-size temporaries (sqrt(v), its
+    // quotient) then take a bucket each, not twice the whole range.
+    for (int64_t b = 0; b < master_.numel(); b += kBucketElements)
+      chunks_.push_back(master_.narrow(0, b, std::min(kBucketElements, master_.numel() - b)));
   }
   if (!passThrough) model.to(computeDtype);
 }
@@ -86,7 +90,7 @@ std::vector<MasterWeights::Slice> MasterWeights::slicesIn(int64_t begin, int64_t
 
 std::vector<torch::Tensor> MasterWeights::parameters() const {
   if (passThrough_) return params_;
-  return {master_};
+  return chunks_;
 }
 
 int64_t MasterWeights::masterBytes() const { return passThrough_ ? 0 : ownedElements() * 4 * 2; }
@@ -110,6 +114,7 @@ void MasterWeights::reduceGradients() {
   });
   for (auto& p : params_) p.mutable_grad().reset();  // the float32 copy is all the step needs
   master_.mutable_grad() = grad;
+  for (auto& c : chunks_) c.mutable_grad() = grad.narrow(0, c.storage_offset() - master_.storage_offset(), c.numel());
 }
 
 double MasterWeights::clipGradients(double maxNorm) {
@@ -160,6 +165,7 @@ double MasterWeights::step(torch::optim::Optimizer& optimizer, double maxNorm) {
     publish();
   }
   master_.mutable_grad().reset();
+  for (auto& c : chunks_) c.mutable_grad().reset();
   return norm;
 }
 

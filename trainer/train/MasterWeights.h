@@ -29,8 +29,8 @@ class MasterWeights {
   // no sharding): the trainers' default when they are given no MasterWeights.
   static std::unique_ptr<MasterWeights> passThroughOf(torch::nn::Module& model, Collective& collective);
 
-  // What an optimizer over these weights steps: this rank's master range, or the model's
-  // parameters in pass-through mode. Their .grad is filled by reduceGradients().
+  // What an optimizer over these weights steps: this rank's master range (as bucket-sized views),
+  // or the model's parameters in pass-through mode. Their .grad is filled by reduceGradients().
   std::vector<torch::Tensor> parameters() const;
 
   // One optimizer step from the model's accumulated gradients: sums them over the ranks, clips
@@ -72,7 +72,8 @@ class MasterWeights {
   torch::ScalarType computeDtype_;
   bool sharded_ = false, passThrough_ = false;
   Collective& collective_;
-  torch::Tensor master_;  // float32 [end_ - begin_], a leaf the optimizer steps; its grad is float32 too
+  torch::Tensor master_;               // float32 [end_ - begin_]; its grad is float32 too
+  std::vector<torch::Tensor> chunks_;  // views of master_ that the optimizer steps, a bucket each
 };
 
 }  // namespace longrl::train
