@@ -91,6 +91,11 @@ void MainWindow::buildCentre() {
     documentQa_->setLocalModel(dir);
     centre_->setCurrentWidget(documentQa_);
   });
+  connect(checkpoints_, &CheckpointsPanel::askEndpointInDocumentQa, this,
+          [this](const QString& url, const QString& model) {
+            documentQa_->setEndpoint(url, model);
+            centre_->setCurrentWidget(documentQa_);
+          });
 }
 
 QDockWidget* MainWindow::buildRunsDock() {

@@ -2,7 +2,7 @@
 // and mixed precision (model.dtype bfloat16 over float32 master weights), through the real
 // `longrl train --nproc 2`: two sharded ranks end with the weights one rank gets on the same global
 // batch, each holds half the optimizer state, checkpoints stay HF layout plus per-rank shards, and
-// a sharded run resumes exactly (and refuses another rank count clearly).
+// a sharded run resumes exactly (and refuses another rank count, or a lost shard, clearly).
 #include <QtTest/QtTest>
 
 #include <QProcess>
@@ -178,6 +178,13 @@ void TestShardedTraining::shardedMixedPrecisionResumesExactly() {
   r = train(config, cut, 1, {"--resume"});
   QVERIFY(r.exitCode != 0);
   QVERIFY2(r.err.find("resume with the same --nproc and distributed.shard") != std::string::npos, r.err.c_str());
+  // One rank's shard lost: every rank stops with the same error naming it (none waits forever).
+  const auto broken = root_ + "/bf16-two-sharded-lost-shard";
+  fs::copy(cut, broken, fs::copy_options::recursive);
+  fs::remove(broken + "/checkpoints/step-1/trainer_state/shards/master/rank-1.pt");
+  r = train(config, broken, 2, {"--resume"});
+  QVERIFY2(r.exitCode > 0, r.err.c_str());
+  QVERIFY2(r.err.find("master weight shards rank-1.pt are missing") != std::string::npos, r.err.c_str());
   r = train(config, cut, 2, {"--resume"});
   QVERIFY2(r.exitCode == 0, r.err.c_str());
   for (int rank : {0, 1}) {

@@ -5,8 +5,8 @@
 // evaluation and its accuracies per data source), the chart's points, Evaluate… (the dialog picks
 // the selected step and its result is saved and shown), Ask in Document QA (the Document QA panel's
 // local model), Serve (tests/ui/fake_longrl.sh: the argv, the URL, Copy, Stop and the panel's end
-// stopping the child, a failure's stderr), the table following the directory, and a remote run
-// listing nothing. Screenshots go to LONGRL_SCREENSHOT_DIR when it is set.
+// stopping the child, a failure's stderr), the table following the directory, and a template run
+// (listed where a shared filesystem shows its directory). Runs over ssh: TestRemoteCheckpoints. Screenshots go to LONGRL_SCREENSHOT_DIR when it is set.
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
@@ -457,13 +457,12 @@ class TestCheckpointsPanel : public QObject {
     QVERIFY(panel->noticeText().startsWith("Select a run"));
   }
 
-  void remoteRunListsNothing() {
+  void templateRunIsListedWhereThisMachineSeesIt() {
     const fs::path mirror = fs::path(root_) / "mirror";
     makeCheckpoint(mirror, 10, 10);  // even if something is there, it is not the run's
     ui::LaunchSpec spec;
-    spec.kind = ui::LaunchSpec::Kind::Ssh;
-    spec.host = "gpu1";
-    spec.user = "me";
+    spec.kind = ui::LaunchSpec::Kind::Template;
+    spec.templ = "srun {command}";
     spec.localRunDir = q(mirror);
     spec.remoteRunDir = "/scratch/runs/r1";
     QCOMPARE(ui::LaunchSpecFile::save(spec), QString());
@@ -471,14 +470,26 @@ class TestCheckpointsPanel : public QObject {
     panel.resize(700, 400);
     panel.show();
     panel.setRunDir(q(mirror));
-    QVERIFY(panel.isRemote());
+    QCOMPARE(panel.source(), CheckpointsPanel::Source::Unreachable);
     QCOMPARE(panel.model()->rowCount(), 0);
-    QVERIFY2(panel.noticeText().contains("me@gpu1:/scratch/runs/r1/checkpoints") &&
+    QVERIFY2(panel.noticeText().contains("/scratch/runs/r1/checkpoints, which this machine does not see") &&
                  panel.noticeText().contains("evaluate there with `longrl eval`"),
              qPrintable(panel.noticeText()));
     QVERIFY(!panel.view()->isVisible());
     QVERIFY(panel.chart()->lines().isEmpty());
     screenshot(&panel, "checkpoints-remote.png");
+
+    // On a filesystem shared with the cluster, the template's run directory is read.
+    spec.remoteRunDir = q(run_);
+    QCOMPARE(ui::LaunchSpecFile::save(spec), QString());
+    panel.setRunDir(q(mirror));
+    QCOMPARE(panel.source(), CheckpointsPanel::Source::Local);
+    QCOMPARE(panel.model()->rowCount(), 3);
+    QCOMPARE(panel.model()->checkpointAt(0).dir, q(run_ / "checkpoints" / "step-10"));
+    QCOMPARE(cell(*panel.model(), 1, CheckpointsModel::Phase), QString("short"));
+    QVERIFY2(panel.noticeText().startsWith("Checkpoints of the template run in " + q(run_)),
+             qPrintable(panel.noticeText()));
+    fs::remove(mirror / "launch.json");
 
     // A local run without checkpoints says how they come.
     const fs::path empty = fs::path(root_) / "empty-run";

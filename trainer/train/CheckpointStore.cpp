@@ -120,7 +120,7 @@ nlohmann::json CheckpointStore::readState(const std::string& checkpointDir) {
 }
 
 void CheckpointStore::loadOptimizer(const std::string& checkpointDir, torch::optim::Optimizer& optimizer, int rank) {
-  const auto own = shardsDir(checkpointDir) / "optimizer" / ("rank-" + std::to_string(rank) + ".pt");
+  const auto own = shardsDir(checkpointDir) / "optimizer" / rankFile(rank);
   const auto path = fs::exists(own) ? own : fs::path(checkpointDir) / "trainer_state" / "optimizer.pt";
   if (fs::exists(path)) torch::load(optimizer, path.string());
 }

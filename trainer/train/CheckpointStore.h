@@ -43,6 +43,8 @@ class CheckpointStore {
   static std::filesystem::path shardsDir(const std::string& checkpointDir);
   static std::string referenceDir(const std::string& checkpointDir);  // "" when none was saved
   static std::string dirName(int64_t step) { return "step-" + std::to_string(step); }
+  // A rank's file in a shards directory (master/, optimizer/).
+  static std::string rankFile(int rank) { return "rank-" + std::to_string(rank) + ".pt"; }
 
  private:
   void writeInto(const std::filesystem::path& tmp, model::QwenForCausalLM& model, torch::optim::Optimizer* optimizer,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "trainer/train/ArchiveFile.h"
+#include "trainer/train/CheckpointStore.h"
 
 namespace longrl::train {
 namespace {
@@ -25,7 +26,18 @@ template <typename Fn> void forEachOwnerBucket(int64_t total, int ranks, bool sh
   }
 }
 
-std::string rankFile(int rank) { return "rank-" + std::to_string(rank) + ".pt"; }
+// Every rank must load its own shard or none may: a rank that returned early would leave the
+// others waiting in publish()'s broadcasts. So the ranks agree first, and all fail alike.
+bool shardsPresent(Collective& collective, const std::filesystem::path& dir, bool mine) {
+  const auto all = collective.allGather(mine ? "1" : "0");
+  std::string missing;
+  for (size_t r = 0; r < all.size(); ++r)
+    if (all[r] != "1") missing += (missing.empty() ? "" : ", ") + CheckpointStore::rankFile(static_cast<int>(r));
+  if (missing.empty()) return true;
+  if (std::count(all.begin(), all.end(), "1") == 0) return false;
+  throw std::runtime_error(dir.string() + ": master weight shards " + missing +
+                           " are missing while others are there; every rank resumes from its own shard");
+}
 
 }  // namespace
 
@@ -175,13 +187,14 @@ void MasterWeights::save(const std::filesystem::path& dir) const {
   archive.write("master", master_);
   archive.write("layout",
                 torch::tensor({static_cast<int64_t>(sharded_ ? collective_.worldSize() : 1), total_, begin_, end_}));
-  ArchiveFile::write(archive, dir / rankFile(collective_.rank()));
+  ArchiveFile::write(archive, dir / CheckpointStore::rankFile(collective_.rank()));
 }
 
 bool MasterWeights::load(const std::filesystem::path& dir) {
   if (passThrough_) return false;
-  const auto path = dir / rankFile(sharded_ ? collective_.rank() : 0);
-  if (!std::filesystem::exists(path)) return false;
+  const auto path = dir / CheckpointStore::rankFile(sharded_ ? collective_.rank() : 0);
+  const bool mine = std::filesystem::exists(path);
+  if (!(sharded_ ? shardsPresent(collective_, dir, mine) : mine)) return false;
   torch::serialize::InputArchive archive;
   archive.load_from(path.string());
   torch::Tensor master, layout;

@@ -99,7 +99,7 @@ bool TrainingRun::stageShards() {
   if (perRank || leader()) master_->save(staging / "master");
   if (perRank && grpo_)
     CheckpointStore::saveOptimizer(grpo_->optimizer(),
-                                   staging / "optimizer" / ("rank-" + std::to_string(collective_->rank()) + ".pt"));
+                                   staging / "optimizer" / CheckpointStore::rankFile(collective_->rank()));
   if (perRank) collective_->barrier();  // every rank's files are complete before rank 0 moves them
   return true;
 }

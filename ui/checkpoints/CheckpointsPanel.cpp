@@ -15,12 +15,14 @@
 #include "ui/checkpoints/EvalAccuracyChart.h"
 #include "ui/checkpoints/EvalResults.h"
 #include "ui/checkpoints/ServeBar.h"
+#include "ui/docqa/LocalModelServer.h"
 #include "ui/eval/EvalCheckpointDialog.h"
 #include "ui/launch/LaunchSpecFile.h"
 
 namespace longrl::ui {
 
-CheckpointsPanel::CheckpointsPanel(QWidget* parent) : QWidget(parent), model_(new CheckpointsModel(this)) {
+CheckpointsPanel::CheckpointsPanel(QWidget* parent)
+    : QWidget(parent), lister_(new RemoteCheckpoints(this)), model_(new CheckpointsModel(this)) {
   setObjectName(QStringLiteral("CheckpointsPanel"));
   auto* layout = new QVBoxLayout(this);
   notice_ = new QLabel(this);
@@ -60,10 +62,20 @@ CheckpointsPanel::CheckpointsPanel(QWidget* parent) : QWidget(parent), model_(ne
   layout->addStretch(0);  // takes the space only while the content is hidden: the notice stays on top
 
   connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CheckpointsPanel::updateActions);
-  connect(serveBar_, &ServeBar::stateChanged, this, &CheckpointsPanel::updateActions);
+  connect(serveBar_, &ServeBar::stateChanged, this, &CheckpointsPanel::onServeStateChanged);
+  connect(lister_, &RemoteCheckpoints::listed, this, &CheckpointsPanel::onListed);
+  connect(lister_, &RemoteCheckpoints::failed, this, [this](const QString& why) {
+    listError_ = why;
+    fill();
+  });
+  relist_.setInterval(60 * 1000);  // a running remote trainer saves every checkpoint.every_steps
+  connect(&relist_, &QTimer::timeout, this, [this] {
+    if (isVisible()) refresh();
+  });
   refreshSoon_.setSingleShot(true);
   refreshSoon_.setInterval(500);
-  connect(&refreshSoon_, &QTimer::timeout, this, &CheckpointsPanel::refresh);
+  // Over ssh only the mirror is watched (evaluations saved there): no new listing for that.
+  connect(&refreshSoon_, &QTimer::timeout, this, [this] { source_ == Source::Ssh ? fill() : refresh(); });
   connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { refreshSoon_.start(); });
   setRunDir({});
 }
@@ -101,59 +113,118 @@ void CheckpointsPanel::setLongrlProgram(const QString& program) {
 
 void CheckpointsPanel::setRunDir(const QString& runDir) {
   runDir_ = runDir.isEmpty() ? QString() : QFileInfo(runDir).absoluteFilePath();
-  std::optional<LaunchSpec> spec;
-  if (!runDir_.isEmpty()) spec = LaunchSpecFile::load(runDir_);
-  remote_ = spec && spec->kind != LaunchSpec::Kind::Local;
+  listing_.reset();
+  listError_.clear();
+  askPending_.clear();
+  chooseSource();
   refresh();
   if (model_->rowCount() > 0) view_->selectRow(model_->rowCount() - 1);  // the latest
   updateActions();
 }
 
+void CheckpointsPanel::chooseSource() {
+  spec_.reset();
+  scanDir_ = runDir_;
+  source_ = runDir_.isEmpty() ? Source::None : Source::Local;
+  if (runDir_.isEmpty()) return;
+  const auto spec = LaunchSpecFile::load(runDir_);
+  if (!spec || spec->kind == LaunchSpec::Kind::Local) return;
+  spec_ = spec;
+  if (spec->kind == LaunchSpec::Kind::Ssh) source_ = Source::Ssh;
+  else if (QFileInfo(QDir(spec->remoteRunDir).filePath(QStringLiteral("checkpoints"))).isDir())
+    scanDir_ = QFileInfo(spec->remoteRunDir).absoluteFilePath();  // a filesystem shared with the cluster
+  else source_ = Source::Unreachable;
+  if (source_ == Source::Ssh) relist_.start();
+  else relist_.stop();
+}
+
 void CheckpointsPanel::runClosed(const QString& runDir) {
   const QString dir = QFileInfo(runDir).absoluteFilePath();
-  if (serveBar_->servedDir().startsWith(dir + QLatin1Char('/'))) serveBar_->stop();
+  if (servedRun_ == dir) serveBar_->stop();
   if (dir == runDir_) setRunDir({});
 }
 
-QString CheckpointsPanel::remoteNotice() const {
-  const auto spec = LaunchSpecFile::load(runDir_);
-  if (spec && spec->kind == LaunchSpec::Kind::Ssh)
-    return tr("Checkpoints of a remote run are on %1:%2/checkpoints; evaluate there with `longrl eval`. "
-              "This directory is a mirror of its event stream and holds none.")
-        .arg(spec->location(), spec->remoteRunDir);
-  return tr("Checkpoints of this run are where its launch template ran it, in %1/checkpoints; evaluate there "
-            "with `longrl eval`. This directory is a mirror of its event stream and holds none.")
-      .arg(spec ? spec->remoteRunDir : QString());
+// Re-reads where the checkpoints are: the directory at once; an ssh host's listing is asked for
+// and shows when it comes (onListed), the previous one meanwhile.
+void CheckpointsPanel::refresh() {
+  if (source_ == Source::Ssh) lister_->list(*spec_);
+  fill();
 }
 
-void CheckpointsPanel::refresh() {
+void CheckpointsPanel::onListed(const RemoteCheckpoints::Listing& listing) {
+  listing_ = listing;
+  listError_.clear();
+  listedAt_ = QDateTime::currentDateTime();
+  const bool first = model_->rowCount() == 0;
+  fill();
+  if (first && model_->rowCount() > 0 && selectedStep() < 0) view_->selectRow(model_->rowCount() - 1);
+}
+
+void CheckpointsPanel::fill() {
   const qint64 selected = selectedStep();
   problems_.clear();
   storeError_.clear();
   QList<CheckpointInfo> checkpoints;
-  QMap<qint64, EvalResult> latest;
-  if (!runDir_.isEmpty() && !remote_) {
-    checkpoints = CheckpointInfo::scan(runDir_, &storeError_);
-    const auto loaded = EvalResults::load(runDir_);
+  QList<EvalResult> evals;  // saved here, and where the checkpoints are
+  QStringList evalDirs{runDir_};
+  if (scanDir_ != runDir_) evalDirs << scanDir_;
+  for (const QString& dir : evalDirs) {
+    if (dir.isEmpty()) continue;
+    const auto loaded = EvalResults::load(dir);
     problems_ << loaded.problems;
-    latest = EvalResults::latestByStep(loaded.results);
+    evals << loaded.results;
   }
+  if (source_ == Source::Local) checkpoints = CheckpointInfo::scan(scanDir_, &storeError_);
+  if (source_ == Source::Ssh && listing_) {
+    checkpoints = listing_->checkpoints;
+    evals << listing_->evals;
+    problems_ << listing_->problems;
+    storeError_ = listing_->storeError;
+  }
+  const auto latest = EvalResults::latestByStep(evals);
   model_->setCheckpoints(checkpoints, latest);
   chart_->setResults(latest);  // evaluated checkpoints since deleted (checkpoint.keep) still chart
   if (selected >= 0) selectStep(selected);
-  if (runDir_.isEmpty()) notice_->setText(tr("Select a run in the Runs list to see its checkpoints."));
-  else if (remote_) notice_->setText(remoteNotice());
-  else if (checkpoints.isEmpty())
-    notice_->setText(tr("No complete checkpoint in %1/checkpoints yet. The trainer saves one every "
-                        "checkpoint.every_steps steps, at the end of each phase and when it is stopped.")
-                         .arg(runDir_));
-  else notice_->clear();
+  notice_->setText(notice(checkpoints.isEmpty()));
   notice_->setVisible(!notice_->text().isEmpty());
-  content_->setVisible(!runDir_.isEmpty() && !remote_);
+  content_->setVisible(source_ == Source::Local || (source_ == Source::Ssh && listing_));
   showProblems();
   watchRunDir();
   updateActions();
   Q_EMIT refreshed();
+}
+
+QString CheckpointsPanel::notice(bool empty) const {
+  switch (source_) {
+    case Source::None:
+      return tr("Select a run in the Runs list to see its checkpoints.");
+    case Source::Ssh:
+      return sshNotice(empty);
+    case Source::Unreachable:
+      return unreachableNotice();
+    case Source::Local:
+      break;
+  }
+  if (!empty) return scanDir_ == runDir_ ? QString() : tr("Checkpoints of the template run in %1.").arg(scanDir_);
+  return tr("No complete checkpoint in %1/checkpoints yet. The trainer saves one every "
+            "checkpoint.every_steps steps, at the end of each phase and when it is stopped.")
+      .arg(scanDir_);
+}
+
+QString CheckpointsPanel::sshNotice(bool empty) const {
+  const QString where = spec_->location() + QLatin1Char(':') + spec_->remoteRunDir + QStringLiteral("/checkpoints");
+  if (!listError_.isEmpty()) return tr("Could not list the checkpoints on %1: %2").arg(where, listError_);
+  if (!listing_) return tr("Listing the checkpoints on %1…").arg(where);
+  if (empty) return tr("No complete checkpoint on %1 yet.").arg(where);
+  return tr("Checkpoints on %1, listed over ssh at %2. Evaluate and Serve run there.")
+      .arg(where, listedAt_.toString(QStringLiteral("HH:mm:ss")));
+}
+
+QString CheckpointsPanel::unreachableNotice() const {
+  return tr("Checkpoints of this run are where its launch template ran it, in %1/checkpoints, which this "
+            "machine does not see; evaluate there with `longrl eval`. This directory is a mirror of its "
+            "event stream and holds none.")
+      .arg(spec_ ? spec_->remoteRunDir : QString());
 }
 
 void CheckpointsPanel::showProblems() {
@@ -169,10 +240,14 @@ void CheckpointsPanel::showProblems() {
 // .tmp-step-N) and evals/ (a result saved).
 void CheckpointsPanel::watchRunDir() {
   if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
-  if (runDir_.isEmpty() || remote_) return;
-  QStringList dirs{runDir_};
-  for (const QString& sub : {QStringLiteral("checkpoints"), QString::fromLatin1(EvalResults::kDirName)})
-    if (QFileInfo(QDir(runDir_).filePath(sub)).isDir()) dirs << QDir(runDir_).filePath(sub);
+  if (source_ == Source::None) return;
+  QStringList dirs;
+  for (const QString& dir : QStringList{runDir_, scanDir_}) {
+    if (dirs.contains(dir)) continue;
+    dirs << dir;
+    for (const QString& sub : {QStringLiteral("checkpoints"), QString::fromLatin1(EvalResults::kDirName)})
+      if (QFileInfo(QDir(dir).filePath(sub)).isDir()) dirs << QDir(dir).filePath(sub);
+  }
   watcher_.addPaths(dirs);
 }
 
@@ -205,21 +280,49 @@ EvalCheckpointDialog* CheckpointsPanel::evaluateSelected() {
   if (step < 0) return nullptr;
   auto* dialog = new EvalCheckpointDialog(runDir_, program_, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (source_ == Source::Ssh) {
+    QList<RunCheckpoints::Entry> entries;
+    for (int row = 0; row < model_->rowCount(); ++row)
+      entries << RunCheckpoints::Entry{model_->checkpointAt(row).step, model_->checkpointAt(row).dir};
+    dialog->setRemote(*spec_, entries);
+  }
   dialog->selectStep(step);
-  connect(dialog, &EvalCheckpointDialog::resultSaved, this, &CheckpointsPanel::refresh);
+  connect(dialog, &EvalCheckpointDialog::resultSaved, this, &CheckpointsPanel::fill);
   dialog->show();
   return dialog;
 }
 
 void CheckpointsPanel::askSelectedInDocumentQa() {
   const QString dir = selectedDir();
-  if (!dir.isEmpty()) Q_EMIT askInDocumentQa(dir);
+  if (dir.isEmpty()) return;
+  if (source_ != Source::Ssh) {
+    Q_EMIT askInDocumentQa(dir);
+    return;
+  }
+  askPending_ = dir;  // asked once served (onServeStateChanged)
+  serveSelected();
+  onServeStateChanged();
+}
+
+void CheckpointsPanel::onServeStateChanged() {
+  LocalModelServer* server = serveBar_->server();
+  if (!askPending_.isEmpty() && server->isRemote() && server->modelDir() == askPending_) {
+    if (server->state() == LocalModelServer::State::Ready) {
+      askPending_.clear();
+      Q_EMIT askEndpointInDocumentQa(server->baseUrl(), server->modelName());
+    } else if (server->state() != LocalModelServer::State::Starting) {
+      askPending_.clear();  // it failed or stopped: the serve bar says why
+    }
+  }
+  updateActions();
 }
 
 void CheckpointsPanel::serveSelected() {
   const qint64 step = selectedStep();
   if (step < 0) return;
-  serveBar_->serve(selectedDir(), tr("step %1 of %2").arg(step).arg(QFileInfo(runDir_).fileName()));
+  const auto ssh = source_ == Source::Ssh ? spec_ : std::nullopt;
+  servedRun_ = runDir_;
+  serveBar_->serve(selectedDir(), tr("step %1 of %2").arg(step).arg(QFileInfo(runDir_).fileName()), ssh);
 }
 
 QString CheckpointsPanel::noticeText() const { return notice_->text(); }

@@ -48,10 +48,11 @@ ServeBar::~ServeBar() { server_->stop(); }
 
 void ServeBar::setProgram(const QString& longrlProgram) { server_->setProgram(longrlProgram); }
 
-void ServeBar::serve(const QString& modelDir, const QString& title) {
-  if (isServing() && QFileInfo(modelDir).absoluteFilePath() == server_->modelDir()) return;
-  server_->stop();
-  title_ = title;
+void ServeBar::serve(const QString& modelDir, const QString& title, const std::optional<LaunchSpec>& ssh) {
+  const QString dir = ssh ? modelDir : QFileInfo(modelDir).absoluteFilePath();
+  if (isServing() && dir == server_->modelDir() && ssh.has_value() == server_->isRemote()) return;
+  server_->setSsh(ssh);  // stops what it serves
+  title_ = ssh ? tr("%1 on %2").arg(title, ssh->location()) : title;
   url_->clear();
   url_->hide();
   copy_->hide();
@@ -83,7 +84,8 @@ QString ServeBar::baseUrl() const { return server_->baseUrl(); }
 QString ServeBar::statusText() const { return statusText_; }
 
 void ServeBar::showReady(const QString& baseUrl) {
-  setStatus(tr("Serving %1 (OpenAI-compatible) at").arg(title_));
+  setStatus(server_->isRemote() ? tr("Serving %1 (OpenAI-compatible) through an ssh tunnel at").arg(title_)
+                                 : tr("Serving %1 (OpenAI-compatible) at").arg(title_));
   url_->setText(baseUrl);
   url_->show();
   copy_->show();

@@ -2,6 +2,10 @@
 #include <QString>
 #include <QWidget>
 
+#include <optional>
+
+#include "ui/launch/LaunchSpec.h"
+
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -14,7 +18,8 @@ class LocalModelServer;
 // --port 0` as a child process owned by this bar (LocalModelServer: port 0 lets the server take a
 // free port and print it, so no other program can take it between choosing and listening). Shows
 // the base URL with Copy and Stop; a server that fails to start shows its exit and stderr tail.
-// The server stops with Stop, with stop(), or when the bar is destroyed.
+// The server stops with Stop, with stop(), or when the bar is destroyed. A checkpoint on an ssh
+// host is served there and tunnelled here (LocalModelServer::setSsh); the URL is local all the same.
 class ServeBar : public QWidget {
   Q_OBJECT
  public:
@@ -23,7 +28,8 @@ class ServeBar : public QWidget {
 
   void setProgram(const QString& longrlProgram);
   // Serves `modelDir` (a server already running stops first); `title` names it, e.g. "step 20 of run-x".
-  void serve(const QString& modelDir, const QString& title);
+  // With `ssh`, the directory is on that ssh run's host and is served there, through a tunnel.
+  void serve(const QString& modelDir, const QString& title, const std::optional<LaunchSpec>& ssh = std::nullopt);
   void stop();
 
   bool isServing() const;      // starting or ready

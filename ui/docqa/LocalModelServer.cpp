@@ -2,6 +2,10 @@
 
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QUrl>
+
+#include "ui/launch/LaunchCommand.h"
+#include "ui/launch/SshTunnel.h"
 
 namespace longrl::ui {
 namespace {
@@ -14,7 +18,7 @@ LocalModelServer::LocalModelServer(QString longrlProgram, QObject* parent)
 LocalModelServer::~LocalModelServer() { stop(); }
 
 void LocalModelServer::start(const QString& modelDir) {
-  const QString dir = QFileInfo(modelDir).absoluteFilePath();
+  const QString dir = ssh_ ? modelDir : QFileInfo(modelDir).absoluteFilePath();
   if (process_ && dir == modelDir_ && (state_ == State::Starting || state_ == State::Ready)) return;
   stop();
   modelDir_ = dir;
@@ -24,23 +28,52 @@ void LocalModelServer::start(const QString& modelDir) {
   partialOut_.clear();
   partialErr_.clear();
   tail_.clear();
-  if (!QFileInfo(dir).isDir()) {
-    fail(tr("model directory %1 does not exist").arg(dir));
+  const QStringList serve{QStringLiteral("serve"), QStringLiteral("--model"), dir,  QStringLiteral("--host"),
+                          QStringLiteral("127.0.0.1"), QStringLiteral("--port"),  QStringLiteral("0")};
+  if (ssh_) {
+    const LaunchCommand c =
+        LaunchCommand::remoteLongrl(*ssh_, serve + QStringList{QStringLiteral("--exit-on-stdin-eof")});
+    if (!c.error.isEmpty()) return fail(c.error);
+    startProcess(c.program, c.arguments);  // stdin stays open: its end is the server's end
     return;
   }
+  if (!QFileInfo(dir).isDir()) return fail(tr("model directory %1 does not exist").arg(dir));
+  startProcess(program_, serve);
+}
+
+void LocalModelServer::startProcess(const QString& program, const QStringList& arguments) {
   state_ = State::Starting;
   process_ = new QProcess(this);
   connect(process_, &QProcess::readyReadStandardOutput, this, &LocalModelServer::onStdout);
   connect(process_, &QProcess::readyReadStandardError, this, &LocalModelServer::onStderr);
   connect(process_, &QProcess::finished, this, &LocalModelServer::onFinished);
-  connect(process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-    if (e == QProcess::FailedToStart) fail(tr("cannot start %1: %2").arg(program_, process_->errorString()));
+  connect(process_, &QProcess::errorOccurred, this, [this, program](QProcess::ProcessError e) {
+    if (e == QProcess::FailedToStart) fail(tr("cannot start %1: %2").arg(program, process_->errorString()));
   });
-  process_->start(program_, {QStringLiteral("serve"), QStringLiteral("--model"), dir, QStringLiteral("--host"),
-                             QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("0")});
+  process_->start(program, arguments);
+}
+
+void LocalModelServer::setSsh(const std::optional<LaunchSpec>& spec) {
+  stop();
+  ssh_ = spec;
+  if (ssh_ && !tunnel_) {
+    tunnel_ = new SshTunnel(this);
+    connect(tunnel_, &SshTunnel::opened, this,
+            [this](int port) { becomeReady(QStringLiteral("http://127.0.0.1:%1/v1").arg(port)); });
+    connect(tunnel_, &SshTunnel::closed, this, [this](const QString& why) {
+      if (state_ == State::Starting || state_ == State::Ready) fail(why);
+    });
+  }
+}
+
+void LocalModelServer::becomeReady(const QString& baseUrl) {
+  baseUrl_ = baseUrl;
+  state_ = State::Ready;
+  Q_EMIT ready(baseUrl_, modelName_);
 }
 
 void LocalModelServer::stop() {
+  if (tunnel_) tunnel_->stop();
   if (!process_) {
     if (state_ != State::Failed) state_ = State::Stopped;
     return;
@@ -49,7 +82,7 @@ void LocalModelServer::stop() {
   process_ = nullptr;
   p->disconnect(this);
   if (p->state() != QProcess::NotRunning) {
-    p->terminate();  // SIGTERM: the server stops its generation and exits
+    p->terminate();  // SIGTERM: the server stops its generation and exits (over ssh: stdin closes)
     if (!p->waitForFinished(3000)) {
       p->kill();
       p->waitForFinished(2000);
@@ -69,12 +102,15 @@ void LocalModelServer::onStdout() {
     // ServeCommand prints: "serving NAME at http://HOST:PORT/v1"
     static const QRegularExpression re(QStringLiteral("^serving (.*) at (https?://\\S+)$"));
     const auto m = re.match(line);
-    if (m.hasMatch() && state_ == State::Starting) {
-      modelName_ = m.captured(1);
-      baseUrl_ = m.captured(2);
-      state_ = State::Ready;
-      Q_EMIT ready(baseUrl_, modelName_);
+    if (!m.hasMatch() || state_ != State::Starting) continue;
+    modelName_ = m.captured(1);
+    if (!ssh_) {
+      becomeReady(m.captured(2));
+      continue;
     }
+    const int port = QUrl(m.captured(2)).port();
+    if (port <= 0) return fail(tr("`longrl serve` on %1 named no port: %2").arg(ssh_->location(), line));
+    tunnel_->start(*ssh_, port);
   }
 }
 
@@ -100,13 +136,19 @@ void LocalModelServer::onFinished(int code, QProcess::ExitStatus status) {
   onStderr();
   const QString tail = outputTail();
   const QString how = status == QProcess::CrashExit ? tr("crashed") : tr("exited with code %1").arg(code);
-  fail(tr("`longrl serve --model %1` %2%3")
-           .arg(modelDir_, how, tail.isEmpty() ? QString() : QStringLiteral(":\n") + tail));
+  const QString where = ssh_ ? tr(" on %1").arg(ssh_->location()) : QString();
+  fail(tr("`longrl serve --model %1`%2 %3%4")
+           .arg(modelDir_, where, how, tail.isEmpty() ? QString() : QStringLiteral(":\n") + tail));
 }
 
 void LocalModelServer::fail(const QString& message) {
+  if (tunnel_) tunnel_->stop();
   if (process_) {
     process_->disconnect(this);
+    if (process_->state() != QProcess::NotRunning) {  // the tunnel failed, not the server
+      process_->terminate();
+      if (!process_->waitForFinished(3000)) process_->kill();
+    }
     process_->deleteLater();
     process_ = nullptr;
   }

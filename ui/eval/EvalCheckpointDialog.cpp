@@ -82,11 +82,7 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
 
-  for (const auto& c : RunCheckpoints::list(runDir)) {
-    checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
-    checkpoint_->setItemData(checkpoint_->count() - 1, c.step, kStepRole);
-  }
-  checkpoint_->setCurrentIndex(checkpoint_->count() - 1);  // the latest
+  setCheckpoints(RunCheckpoints::list(runDir));
   prefillFromRunConfig(runDir);
 
   connect(evaluate_, &QPushButton::clicked, this, &EvalCheckpointDialog::startEvaluation);
@@ -100,8 +96,30 @@ EvalCheckpointDialog::EvalCheckpointDialog(const QString& runDir, const QString&
   connect(process_, &EvalProcess::finished, this, &EvalCheckpointDialog::showReport);
   connect(process_, &EvalProcess::failed, this, &EvalCheckpointDialog::showFailure);
   setRunning(false);
-  if (checkpoint_->count() == 0) status_->setText(tr("This run has no complete checkpoint yet."));
   ScreenFit::resize(this, QSize(760, 560));
+}
+
+void EvalCheckpointDialog::setCheckpoints(const QList<RunCheckpoints::Entry>& checkpoints) {
+  checkpoint_->clear();
+  for (const auto& c : checkpoints) {
+    checkpoint_->addItem(tr("step %1").arg(c.step), c.dir);
+    checkpoint_->setItemData(checkpoint_->count() - 1, c.step, kStepRole);
+  }
+  checkpoint_->setCurrentIndex(checkpoint_->count() - 1);  // the latest
+  const QString none = tr("This run has no complete checkpoint yet.");
+  if (checkpoint_->count() == 0) status_->setText(none);
+  else if (status_->text() == none) status_->clear();  // a config's problem stays
+  setRunning(process_->isRunning());
+}
+
+void EvalCheckpointDialog::setRemote(const LaunchSpec& spec, const QList<RunCheckpoints::Entry>& checkpoints) {
+  remote_ = true;
+  process_->setSsh(spec);
+  setWindowTitle(tr("Evaluate checkpoint — %1 on %2").arg(QFileInfo(runDir_).fileName(), spec.location()));
+  setCheckpoints(checkpoints);
+  browse_->setEnabled(false);
+  browse_->setToolTip(tr("The data file is a path on %1").arg(spec.location()));
+  dataFile_->setPlaceholderText(tr("a JSONL dataset's path on %1").arg(spec.location()));
 }
 
 QWidget* EvalCheckpointDialog::buildForm() {
@@ -115,10 +133,10 @@ QWidget* EvalCheckpointDialog::buildForm() {
   dataFile_ = new QLineEdit(box);
   dataFile_->setObjectName(QStringLiteral("dataFile"));
   dataFile_->setPlaceholderText(tr("a JSONL dataset (verl or plain form)"));
-  auto* browse = new QPushButton(tr("Browse…"), box);
-  connect(browse, &QPushButton::clicked, this, &EvalCheckpointDialog::chooseDataFile);
+  browse_ = new QPushButton(tr("Browse…"), box);
+  connect(browse_, &QPushButton::clicked, this, &EvalCheckpointDialog::chooseDataFile);
   dataRow->addWidget(dataFile_, 1);
-  dataRow->addWidget(browse);
+  dataRow->addWidget(browse_);
   form->addRow(tr("Data file"), dataRow);
   auto* sampling = new QHBoxLayout;
   k_ = spin("k", 1, 1024, 4, box);
@@ -259,7 +277,7 @@ QString EvalCheckpointDialog::saveResult(QString* path) {
   EvalResult result;
   result.step = startedStep_;
   result.checkpointDir = started_.modelDir;
-  result.dataFile = QFileInfo(started_.dataFile).absoluteFilePath();
+  result.dataFile = remote_ ? started_.dataFile : QFileInfo(started_.dataFile).absoluteFilePath();
   result.k = started_.k;
   result.maxNewTokens = started_.maxNewTokens;
   result.limit = started_.limit;

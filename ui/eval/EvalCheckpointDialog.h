@@ -2,6 +2,8 @@
 #include <QDialog>
 
 #include "ui/eval/EvalRequest.h"
+#include "ui/eval/RunCheckpoints.h"
+#include "ui/launch/LaunchSpec.h"
 
 class QComboBox;
 class QGroupBox;
@@ -22,6 +24,8 @@ class EvalTableModel;
 // data source (EvalTableModel). The data file and the judge start from the run's config.json
 // (dataset.val, reward.judge) when it has them. A finished evaluation is saved with what was
 // evaluated as RUN_DIR/evals/step-N-LABEL.json (EvalResults), for the Checkpoints tab.
+// For an ssh run (setRemote), RUN_DIR is its local mirror: the checkpoints and the data file are
+// the host's, the evaluation runs there, and its result is saved in the mirror.
 class EvalCheckpointDialog : public QDialog {
   Q_OBJECT
  public:
@@ -31,6 +35,8 @@ class EvalCheckpointDialog : public QDialog {
   EvalRequest request() const;
   EvalTableModel* model() const { return model_; }
   EvalProcess* process() const { return process_; }
+  // The run is on this ssh host, with these checkpoints there (RemoteCheckpoints' listing).
+  void setRemote(const LaunchSpec& spec, const QList<RunCheckpoints::Entry>& checkpoints);
   // Picks the checkpoint of this step; false when the run has none such.
   bool selectStep(qint64 step);
   // Where the last finished evaluation was saved (RUN_DIR/evals/step-N[-label].json); "" before.
@@ -47,6 +53,7 @@ class EvalCheckpointDialog : public QDialog {
   QWidget* buildForm();
   void prefillFromRunConfig(const QString& runDir);
   void chooseDataFile();
+  void setCheckpoints(const QList<RunCheckpoints::Entry>& checkpoints);
   void setRunning(bool running);
   void showReport();
   void showFailure(const QString& why);
@@ -55,6 +62,7 @@ class EvalCheckpointDialog : public QDialog {
 
   QComboBox* checkpoint_;
   QLineEdit* dataFile_;
+  QPushButton* browse_;
   QSpinBox* k_;
   QSpinBox* maxNewTokens_;
   QSpinBox* limit_;
@@ -72,6 +80,7 @@ class EvalCheckpointDialog : public QDialog {
   EvalTableModel* model_;
   EvalProcess* process_;
   QString runDir_;
+  bool remote_ = false;
   EvalRequest started_;  // what the running evaluation was asked
   qint64 startedStep_ = -1;
   QString savedResult_;

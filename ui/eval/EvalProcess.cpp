@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ui/launch/LaunchCommand.h"
+
 namespace longrl::ui {
 
 EvalProcess::EvalProcess(QString program, QObject* parent) : QObject(parent), program_(std::move(program)) {
@@ -21,7 +23,9 @@ EvalProcess::~EvalProcess() {
   }
 }
 
-bool EvalProcess::start(const EvalRequest& request) {
+bool EvalProcess::start(const EvalRequest& asked) {
+  EvalRequest request = asked;
+  request.remote = ssh_.has_value();
   if (isRunning()) {
     Q_EMIT failed(tr("an evaluation is already running"));
     return false;
@@ -34,8 +38,20 @@ bool EvalProcess::start(const EvalRequest& request) {
   errBuffer_.clear();
   errTail_.clear();
   report_ = {};
-  process_.setProcessEnvironment(request.environment());
-  process_.start(program_, request.arguments());
+  if (!ssh_) {
+    process_.setProcessEnvironment(request.environment());
+    process_.start(program_, request.arguments());
+    return true;
+  }
+  const LaunchCommand c = LaunchCommand::remoteLongrl(*ssh_, request.arguments());
+  if (!c.error.isEmpty()) {
+    Q_EMIT failed(c.error);
+    return false;
+  }
+  process_.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+  process_.start(c.program, c.arguments);
+  process_.write(request.stdinBytes());  // the judge's key, if any: never in an argv
+  process_.closeWriteChannel();
   return true;
 }
 

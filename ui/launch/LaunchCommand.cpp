@@ -203,15 +203,8 @@ LaunchCommand LaunchCommand::build(const LaunchSpec& spec, const QString& config
 
 LaunchCommand LaunchCommand::annotate(const LaunchSpec& spec, const QString& origin, const QString& localLongrl) {
   const QStringList options{QStringLiteral("--apply"), QStringLiteral("-"), QStringLiteral("--origin"), origin};
-  if (spec.kind == LaunchSpec::Kind::Ssh) {
-    LaunchCommand c = sshTo(spec);
-    if (!c.error.isEmpty()) return c;
-    QStringList words{quoteRemotePath(spec.remoteLongrl), QStringLiteral("annotate"),
-                      quoteRemotePath(spec.remoteRunDir)};
-    for (const QString& w : options) words << ShellWords::quote(w);
-    c.arguments << QStringLiteral("exec ") + words.join(' ');
-    return c;
-  }
+  if (spec.kind == LaunchSpec::Kind::Ssh)
+    return remoteLongrl(spec, QStringList{QStringLiteral("annotate"), spec.remoteRunDir} + options);
   if (spec.kind == LaunchSpec::Kind::Template) {
     // A scheduler's job cannot be reached from here; its run directory can, where the cluster
     // shares a filesystem with this machine (the studio on a login node).
@@ -229,11 +222,31 @@ LaunchCommand LaunchCommand::annotate(const LaunchSpec& spec, const QString& ori
 LaunchCommand LaunchCommand::follow(const LaunchSpec& spec) {
   if (spec.kind != LaunchSpec::Kind::Ssh)
     return failed(QStringLiteral("attach follows a run over ssh; open a local (or shared) run directory instead"));
+  LaunchCommand c = remoteLongrl(spec, {QStringLiteral("follow"), spec.remoteRunDir});
+  c.mirrorEvents = c.error.isEmpty();
+  return c;
+}
+
+LaunchCommand LaunchCommand::remoteLongrl(const LaunchSpec& spec, const QStringList& words) {
+  if (spec.kind != LaunchSpec::Kind::Ssh) return failed(QStringLiteral("not a run over ssh"));
   LaunchCommand c = sshTo(spec);
   if (!c.error.isEmpty()) return c;
-  c.arguments << QStringLiteral("exec ") + quoteRemotePath(spec.remoteLongrl) + QStringLiteral(" follow ") +
-                     quoteRemotePath(spec.remoteRunDir);
-  c.mirrorEvents = true;
+  QStringList line{QStringLiteral("exec"), quoteRemotePath(spec.remoteLongrl)};
+  for (const QString& w : words) line << quoteRemotePath(w);
+  c.arguments << line.join(' ');
+  return c;
+}
+
+LaunchCommand LaunchCommand::tunnel(const LaunchSpec& spec, int localPort, int remotePort) {
+  if (spec.kind != LaunchSpec::Kind::Ssh) return failed(QStringLiteral("not a run over ssh"));
+  LaunchCommand c = sshTo(spec);
+  if (!c.error.isEmpty()) return c;
+  const int hostAt = int(c.arguments.size()) - 2;  // before "--" HOST
+  c.arguments.insert(hostAt, QStringLiteral("-N"));
+  c.arguments.insert(hostAt, QStringLiteral("127.0.0.1:%1:127.0.0.1:%2").arg(localPort).arg(remotePort));
+  c.arguments.insert(hostAt, QStringLiteral("-L"));
+  c.arguments.insert(hostAt, QStringLiteral("ExitOnForwardFailure=yes"));
+  c.arguments.insert(hostAt, QStringLiteral("-o"));
   return c;
 }
 

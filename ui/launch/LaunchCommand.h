@@ -43,6 +43,14 @@ struct LaunchCommand {
   // `ssh ... HOST -- exec longrl follow RUN_DIR`: an ssh run's store as an event stream, for a
   // studio that attaches to a run it did not start. Ssh specs only (`error` otherwise).
   static LaunchCommand follow(const LaunchSpec& spec);
+  // `ssh ... HOST -- exec LONGRL WORDS...`: a longrl command on an ssh run's host (checkpoints,
+  // eval, serve). Every word is quoted for the remote shell; one starting with ~/ is expanded
+  // there. Ssh specs only (`error` otherwise).
+  static LaunchCommand remoteLongrl(const LaunchSpec& spec, const QStringList& words);
+  // `ssh -N -L 127.0.0.1:LOCAL:127.0.0.1:REMOTE ... HOST`: a port on the ssh run's host reachable
+  // at this machine's 127.0.0.1:LOCAL while the process lives; a port that cannot be forwarded
+  // ends it (ExitOnForwardFailure). Ssh specs only.
+  static LaunchCommand tunnel(const LaunchSpec& spec, int localPort, int remotePort);
   // The full command as one displayable line (quoted), for messages.
   QString displayLine() const;
 };
