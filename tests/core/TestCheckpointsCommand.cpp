@@ -4,6 +4,7 @@
 // cannot be read; and directories that are not runs.
 #include <QtTest/QtTest>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <filesystem>
