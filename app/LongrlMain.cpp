@@ -5,6 +5,7 @@
 
 #include "core/Version.h"
 #include "core/cli/AnnotateCommand.h"
+#include "core/cli/CheckpointsCommand.h"
 #include "core/cli/Command.h"
 #include "core/cli/ConfigReferenceCommand.h"
 #include "core/cli/ExportCommand.h"
@@ -34,6 +35,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::exportCommand());
   commands.push_back(longrl::cli::annotateCommand());
   commands.push_back(longrl::cli::followCommand());
+  commands.push_back(longrl::cli::checkpointsCommand());
   commands.push_back(longrl::cli::configReferenceCommand());
   commands.push_back(longrl::cli::planCommand());
   commands.push_back(longrl::cli::tokenizeCommand());

@@ -40,11 +40,17 @@ struct CliRun {
   QByteArray out, err;
 };
 
-CliRun runCli(const QStringList& args) {
+// `longrl ARGS` with `input` as its whole stdin.
+CliRun runCli(const QStringList& args, const QByteArray& input = {}) {
   QProcess p;
   p.start(QString::fromStdString(test::cliPath()), args);
   CliRun r;
-  if (!p.waitForStarted() || !p.waitForFinished(300000)) {
+  const bool started = p.waitForStarted();
+  if (started) {
+    p.write(input);
+    p.closeWriteChannel();
+  }
+  if (!started || !p.waitForFinished(300000)) {
     p.kill();
     p.waitForFinished();
     r.err = "did not finish: " + args.join(' ').toUtf8();
@@ -117,6 +123,7 @@ class TestEvalJudge : public QObject {
   void yesJudgeRaisesScores();
   void tableMatchesJson();
   void meanAndPassByHand();
+  void judgeKeyFromStdinReachesTheJudge();
 };
 
 void TestEvalJudge::initTestCase() {
@@ -299,6 +306,56 @@ void TestEvalJudge::meanAndPassByHand() {
   }
   QVERIFY(anyTotal > 0);  // the comparison is not between zeros
   QVERIFY(result.overall.passAtN() >= result.overall.acc());
+}
+
+// --judge-api-key-stdin: the first line of stdin (its CR LF dropped) is the key the judge server
+// receives as "Authorization: Bearer KEY"; it is on no command line. The answers are set wrong,
+// so every extracted docqa answer goes to the judge.
+void TestEvalJudge::judgeKeyFromStdinReachesTheJudge() {
+  const std::string wrong = root_ + "/wrong.jsonl";
+  {
+    std::ifstream in(data_);
+    std::ofstream out(wrong);
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      if (j["data_source"] == "docmath_qa") continue;  // the judge sees docqa answers
+      j["answer"] = "Zyxwv Qutsr";
+      out << j.dump() << "\n";
+    }
+  }
+  test::FakeOpenAIServer yes;
+  yes.setDefault(test::FakeOpenAIServer::Behaviour::reply("[[YES]]"));
+  const QString key = QStringLiteral("sk-stdin-7f3a");
+  const QStringList args = {"eval",
+                            "--model",
+                            QString::fromStdString(model_),
+                            "--data",
+                            QString::fromStdString(wrong),
+                            "--max-new-tokens",
+                            "48",
+                            "--threads",
+                            "1",
+                            "--json",
+                            "--judge-url",
+                            QString::fromStdString(yes.baseUrl()),
+                            "--judge-model",
+                            "fake",
+                            "--judge-api-key-stdin"};
+  const auto r = runCli(args, key.toUtf8() + "\r\nthe second line is not read\n");
+  QVERIFY2(r.exitCode == 0, r.err.constData());
+  const auto report = EvalReport::fromJson(nlohmann::json::parse(r.out.toStdString()));
+  QVERIFY(report.judge);
+  QVERIFY(report.judge->calls > 0);
+  QCOMPARE(report.judge->yes, report.judge->calls);
+  const auto requests = yes.requests();
+  QCOMPARE(static_cast<int64_t>(requests.size()), report.judge->calls);
+  for (const auto& req : requests) QCOMPARE(QString::fromStdString(req.authorization), "Bearer " + key);
+
+  // An empty first line is refused before the model is loaded (exit 2, the usage follows).
+  const auto none = runCli(args, "\r\n");
+  QCOMPARE(none.exitCode, 2);
+  QVERIFY2(none.err.contains("longrl eval: --judge-api-key-stdin: stdin held no key"), none.err.constData());
+  QVERIFY2(!none.err.contains("eval progress"), none.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestEvalJudge)

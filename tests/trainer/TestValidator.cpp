@@ -30,6 +30,7 @@ class TestValidator : public QObject {
   void metricsAreNamedAsVerl();
   void evalCommandPrintsTable();
   void evalCommandRefusesBadArguments();
+  void evalCommandRefusesJudgeKeyStdinMisuse();
   void evalCommandRefusesPromptsPastTheContext();
 };
 
@@ -204,6 +205,43 @@ void TestValidator::evalCommandRefusesBadArguments() {
   const std::string problem = refuses({"--model", model_, "--data", unknown}, unknown + ":2: data_source 'gsm8k'");
   QVERIFY2(problem.empty(), problem.c_str());
   QVERIFY(refuses({"--model", model_, "--data", unknown}, "hotpotqa[_...] -> docqa").empty());
+}
+
+// --judge-api-key-stdin: refused beside --judge-api-key-env, --config or without a judge, and
+// stdin is not read then (nor when another option is wrong); an empty first line is no key. (The
+// key reaching the judge: TestEvalJudge.)
+void TestValidator::evalCommandRefusesJudgeKeyStdinMisuse() {
+  const std::vector<std::string> judge = {"--model",       model_,        "--data",
+                                          data_,           "--judge-url", "http://127.0.0.1:1/v1",
+                                          "--judge-model", "m",           "--judge-api-key-stdin"};
+  auto refusal = [&](std::vector<std::string> a, const std::string& stdinText, bool expectRead) {
+    std::istringstream in(stdinText);
+    cli::ArgList args(std::move(a));
+    std::ostringstream out, err;
+    std::string why = "accepted";
+    try {
+      cli::evalCommand(in).run(args, out, err);
+    } catch (const cli::UsageError& e) {
+      why = e.what();
+    }
+    const bool read = in.tellg() != std::streampos(0);
+    if (read != expectRead) why += read ? " (stdin was read)" : " (stdin was not read)";
+    return why;
+  };
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = judge;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  QCOMPARE(refusal(with({"--judge-api-key-env", "OPENAI_API_KEY"}), "k\n", false),
+           std::string("--judge-api-key-env and --judge-api-key-stdin both give the judge's API key: give one"));
+  QCOMPARE(refusal({"--model", model_, "--data", data_, "--judge-api-key-stdin"}, "k\n", false),
+           std::string("--judge-* options need --judge-url and --judge-model"));
+  QCOMPARE(refusal({"--model", model_, "--data", data_, "--config", "x.json", "--judge-api-key-stdin"}, "k\n", false),
+           std::string("give the judge by --config or by --judge-* options, not both"));
+  QCOMPARE(refusal(with({"--jsn"}), "k\n", false), std::string("unknown argument '--jsn'"));
+  for (const std::string& empty : {std::string(), std::string("\n"), std::string("\r\nkey on the second line\n")})
+    QCOMPARE(refusal(judge, empty, true), std::string("--judge-api-key-stdin: stdin held no key"));
 }
 
 // The tiny model reads 4,096 tokens: prompts that do not fit with --max-new-tokens are refused
