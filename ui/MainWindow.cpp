@@ -353,7 +353,9 @@ void MainWindow::newRun() {
 
 // The run's name takes the width the other columns leave (elided; the run directory is in its
 // tooltip); the others fit their contents, the status at most 12 digits wide (the rest elided and in
-// Messages); "Points" starts hidden. The header's context menu shows or hides the other columns.
+// Messages); "Points" starts hidden, and "Where" until a run not on this machine is open (it says
+// "local" for every other, and the dock is narrow). The header's context menu shows or hides the
+// other columns.
 void MainWindow::fitRunsColumns() {
   QHeaderView* header = runsView_->horizontalHeader();
   header->setStretchLastSection(false);
@@ -361,6 +363,10 @@ void MainWindow::fitRunsColumns() {
   header->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
   header->setMaximumSectionSize(runsView_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 12);
   runsView_->setColumnHidden(RunsModel::Points, true);
+  runsView_->setColumnHidden(RunsModel::Where, true);
+  connect(runsModel_, &QAbstractItemModel::rowsInserted, this, [this] {
+    if (runsModel_->anyRemote()) runsView_->setColumnHidden(RunsModel::Where, false);
+  });
   header->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& at) {
     QMenu menu(this);

@@ -73,6 +73,11 @@ void RunsModel::setNotes(RunSession* run, const RunNotes& notes) {
   Q_EMIT dataChanged(index(row, Name), index(row, Name));
 }
 
+bool RunsModel::anyRemote() const {
+  return std::any_of(runs_.begin(), runs_.end(),
+                     [](const RunSession* r) { return r->location() != QLatin1String("local"); });
+}
+
 RunSession* RunsModel::runAt(int row) const { return row >= 0 && row < runs_.size() ? runs_[row] : nullptr; }
 
 int RunsModel::rowCount(const QModelIndex& parent) const {
@@ -89,6 +94,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   const bool silent = status != run->status();
   if (role == Qt::ToolTipRole) {
     QString tip = run->runDir();
+    if (run->location() != QLatin1String("local")) tip += QStringLiteral("\n") + tr("where: %1").arg(run->location());
     const RunNotes n = notes_.value(runs_[index.row()]);
     if (!n.tags.isEmpty()) tip += QStringLiteral("\n") + tr("tags: %1").arg(n.tags.join(QStringLiteral(", ")));
     if (!n.note.isEmpty()) tip += QStringLiteral("\n") + n.note;

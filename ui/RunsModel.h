@@ -29,6 +29,8 @@ class RunsModel : public QAbstractTableModel {
   void removeRun(viewers::RunSession* run);
   viewers::RunSession* runAt(int row) const;
   QList<viewers::RunSession*> runs() const { return runs_; }
+  // Whether some open run is not on this machine (its "Where" says more than "local").
+  bool anyRemote() const;
   // A person's tags (shown after the name) and note (in the tooltip) on a run.
   void setNotes(viewers::RunSession* run, const RunNotes& notes);
   RunNotes notes(viewers::RunSession* run) const { return notes_.value(run); }

@@ -4,7 +4,9 @@
 // table and usage errors.
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "TestTrainFixture.h"
 #include "core/cli/UsageError.h"
@@ -124,6 +126,29 @@ void TestValidator::metricsAreNamedAsVerl() {
   QCOMPARE(m.at("val-core/multihoprag/acc/mean@4"), 0.25);
   QCOMPARE(m.at("val-core/all/acc/mean@4"), 0.5);
   QVERIFY(train::Validator::Result{}.metrics(1).empty());
+
+  // The standard error over examples: per-example accuracies 1, 1/2, 1/2, 0 (two samples each).
+  const std::vector<double> perExample{1.0, 0.5, 0.5, 0.0};
+  train::Validator::Result s;
+  auto& t = s.overall;
+  for (double a : perExample) {
+    t.accSum += 2 * a;
+    t.samples += 2;
+    ++t.examples;
+    t.exampleAccSqSum += a * a;
+  }
+  s.bySource["docmath"] = t;
+  s.bySource["one"] = {1, 1, 2};
+  s.bySource["one"].examples = 1;  // one example: no spread to estimate
+  double sq = 0;
+  for (double a : perExample) sq += (a - 0.5) * (a - 0.5);
+  const double sem = std::sqrt(sq / 3.0) / std::sqrt(4.0);
+  const auto ms = s.metrics(2);
+  QCOMPARE(ms.size(), size_t(5));
+  QVERIFY(std::abs(ms.at("val-core/all/acc/sem@2") - sem) < 1e-12);
+  QVERIFY(std::abs(ms.at("val-core/docmath/acc/sem@2") - sem) < 1e-12);
+  QCOMPARE(ms.count("val-core/one/acc/sem@2"), size_t(0));
+  QCOMPARE(ms.at("val-core/one/acc/mean@2"), 0.5);
 }
 
 void TestValidator::evalCommandPrintsTable() {

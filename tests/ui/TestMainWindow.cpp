@@ -1,7 +1,9 @@
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
+#include <QDockWidget>
 #include <QSettings>
+#include <QTableView>
 
 #include "support/SyntheticRun.h"
 #include "support/TestPaths.h"
@@ -61,6 +63,21 @@ class TestMainWindow : public QObject {
     QTest::qWait(100);
     QVERIFY(reward->chart()->drawnPointCount(0) > 0);
 
+    // Out of the box the validation chart comes first.
+    QCOMPARE(window.charts()->chartMetrics().value(0), QString("val-core/all/acc/mean@1"));
+    // The runs list fits its dock: "Where" (local for both) is hidden, so the names have the room.
+    auto* runsView = qobject_cast<QTableView*>(window.findChild<QDockWidget*>("RunsDock")->widget());
+    QVERIFY(runsView);
+    QVERIFY(runsView->isColumnHidden(RunsModel::Where));
+    QTest::qWait(100);
+    int columns = 0;
+    for (int c = 0; c < RunsModel::ColumnCount; ++c)
+      columns += runsView->isColumnHidden(c) ? 0 : runsView->columnWidth(c);
+    QVERIFY2(columns <= runsView->viewport()->width(),
+             qPrintable(QString("%1 > %2").arg(columns).arg(runsView->viewport()->width())));
+    QVERIFY2(runsView->columnWidth(RunsModel::Name) >= runsView->fontMetrics().horizontalAdvance("l1-7b-"),
+             qPrintable(QString::number(runsView->columnWidth(RunsModel::Name))));
+
     if (qEnvironmentVariableIsSet("LONGRL_SCREENSHOT_DIR")) {
       QTest::qWait(300);
       window.grab().save(qEnvironmentVariable("LONGRL_SCREENSHOT_DIR") + "/main-window.png");
@@ -71,6 +88,13 @@ class TestMainWindow : public QObject {
     window.closeRun(runB);
     QCOMPARE(window.runsModel()->rowCount(), 1);
     QVERIFY(!reward->showsRun(runB));
+    // A run on another machine brings "Where" back, and says where in its tooltip.
+    QVERIFY(!window.runsModel()->anyRemote());
+    QVERIFY(window.openRun(QString::fromStdString(b), "alice@gpu-node-3"));
+    QVERIFY(window.runsModel()->anyRemote());
+    QVERIFY(!runsView->isColumnHidden(RunsModel::Where));
+    QVERIFY(
+        window.runsModel()->index(1, RunsModel::Name).data(Qt::ToolTipRole).toString().contains("alice@gpu-node-3"));
   }
 
   void silentRunningRunIsFlagged() {
@@ -137,12 +161,12 @@ class TestMainWindow : public QObject {
       MainWindow window;
       window.restoreSettings();
       window.charts()->removeChart("perf/throughput");
-      window.charts()->addChart("actor/ppo_kl");
+      window.charts()->addChart("actor/kl_loss");  // a default once; now the user's own pick
       window.saveSettings();
     }
     MainWindow again;
     again.restoreSettings();
-    QVERIFY(again.charts()->chartMetrics().contains("actor/ppo_kl"));
+    QVERIFY(again.charts()->chartMetrics().contains("actor/kl_loss"));
     QVERIFY(!again.charts()->chartMetrics().contains("perf/throughput"));
   }
 
@@ -152,6 +176,12 @@ class TestMainWindow : public QObject {
     QCOMPARE(ChartsPanel::restoredMetrics({"b", "x"}, {"a", "b"}, {"a", "b", "c"}), QStringList({"b", "x", "c"}));
     QCOMPARE(ChartsPanel::restoredMetrics({}, {"a"}, {"a", "c"}), QStringList({"a", "c"}));
     QCOMPARE(ChartsPanel::restoredMetrics({"c"}, {}, {"a", "c"}), QStringList({"c", "a"}));
+    // A default dropped since ("k", like actor/kl_loss for actor/ppo_kl) goes; the user's own stays.
+    QCOMPARE(ChartsPanel::restoredMetrics({"k", "x", "b"}, {"k", "b"}, {"p", "b"}), QStringList({"x", "b", "p"}));
+    // Out of the box the validation chart comes first, and the KL chart is the one always logged.
+    QCOMPARE(ChartsPanel::defaultMetrics().value(0), QString("val-core/all/acc/mean@1"));
+    QVERIFY(ChartsPanel::defaultMetrics().contains("actor/ppo_kl"));
+    QVERIFY(!ChartsPanel::defaultMetrics().contains("actor/kl_loss"));
 
     // Settings saved by an older version: a list without the val-core chart and no defaults record.
     QSettings().setValue("charts/metrics", QStringList{"critic/score/mean", "actor/entropy"});

@@ -9,8 +9,12 @@
 #include <random>
 #include <vector>
 
+#include "core/store/RunStore.h"
+#include "core/store/RunStoreWriter.h"
+#include "support/Screenshot.h"
 #include "support/SyntheticRun.h"
 #include "support/TestPaths.h"
+#include "viewers/chart/BandRule.h"
 #include "viewers/chart/ChartCanvas.h"
 #include "viewers/chart/ChartCard.h"
 #include "viewers/chart/MetricChartWidget.h"
@@ -35,6 +39,39 @@ bool sameValues(const std::vector<double>& a, const std::vector<double>& b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (std::isnan(a[i]) ? !std::isnan(b[i]) : a[i] != b[i]) return false;
   return true;
+}
+
+// Pixels of roughly `color` inside `r`.
+int pixelsLike(const QImage& image, const QColor& color, const QRect& r) {
+  int n = 0;
+  for (int y = std::max(0, r.top()); y <= std::min(image.height() - 1, r.bottom()); ++y)
+    for (int x = std::max(0, r.left()); x <= std::min(image.width() - 1, r.right()); ++x) {
+      const QColor c = image.pixelColor(x, y);
+      n += std::abs(c.red() - color.red()) + std::abs(c.green() - color.green()) + std::abs(c.blue() - color.blue()) <
+                   120
+               ? 1
+               : 0;
+    }
+  return n;
+}
+
+// Validation points as the trainer writes them: val-core/all/acc/mean@1 and its standard error
+// sem@1 at `steps` (the last step of each phase, and step 0).
+void writeValidation(const std::string& dir, const std::vector<std::int64_t>& steps, const std::vector<double>& acc,
+                     const std::vector<double>& sem) {
+  longrl::store::RunStoreWriter w(longrl::store::RunStore::fileIn(dir));
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    for (const auto& [name, value] :
+         {std::pair{"val-core/all/acc/mean@1", acc[i]}, std::pair{"val-core/all/acc/sem@1", sem[i]}}) {
+      longrl::store::MetricPoint m;
+      m.step = steps[i];
+      m.phase = static_cast<int>(i);
+      m.name = name;
+      m.value = value;
+      m.wall_time = 1.7e9 + static_cast<double>(steps[i]) * 42.0 + 1.0;
+      w.writeMetric(m);
+    }
+  w.flush();
 }
 
 // Pixels that differ between two images of the same size inside `r`.
@@ -310,6 +347,189 @@ class TestMetricChartWidget : public QObject {
     // Nothing else changed: the bottom of the plot is identical.
     const QRect bottom(int(area.left() * dpr), int((area.bottom() - 40) * dpr), int(area.width() * dpr), int(30 * dpr));
     QCOMPARE(differingPixels(labelled, bare, bottom), 0);
+  }
+
+  // A 0/1 reward's min/max band is 0..1 at nearly every step: left out, and the axis follows the
+  // curve. A band that moves (response length) is drawn. The band menu's choices override the rule.
+  void bandOnlyWhereItInforms() {
+    MetricSeries mean, lo, hi, lenMean, lenLo, lenHi;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int i = 0; i < 400; ++i) {
+      mean.append(i, i, 0.3 + 0.2 * i / 400 + 0.05 * u(rng));
+      lo.append(i, i, i % 50 == 0 ? 0.125 : 0.0);  // now and then a batch without a wrong sample
+      hi.append(i, i, 1.0);
+      const double len = 900 + 2 * i + 100 * u(rng);
+      lenMean.append(i, i, len);
+      lenLo.append(i, i, len - 300 - 200 * u(rng));
+      lenHi.append(i, i, len + 300 + 200 * u(rng));
+    }
+    MetricChartWidget reward, length;
+    for (auto* c : {&reward, &length}) {
+      c->resize(640, 360);
+      c->show();
+    }
+    const int r = reward.addSeries("critic/score/mean", &mean, Qt::blue);
+    reward.setBand(r, &lo, &hi);
+    const int l = length.addSeries("response_length/mean", &lenMean, Qt::blue);
+    length.setBand(l, &lenLo, &lenHi);
+    reward.redrawNow();
+    length.redrawNow();
+    QVERIFY(!reward.bandShown(r));
+    QVERIFY(length.bandShown(l));
+    const auto yRange = [](const MetricChartWidget& c) {
+      return QStringLiteral("%1..%2").arg(c.canvas()->yMin()).arg(c.canvas()->yMax());
+    };
+    QVERIFY2(reward.canvas()->yMin() > 0.1 && reward.canvas()->yMax() < 0.8, qPrintable(yRange(reward)));
+    QVERIFY2(length.canvas()->yMin() < 700, qPrintable(yRange(length)));  // the band's low edge is in view
+    reward.setBandMode(MetricChartWidget::BandMode::Shown);
+    reward.redrawNow();
+    QVERIFY(reward.bandShown(r));
+    QVERIFY2(reward.canvas()->yMin() <= 0.0 && reward.canvas()->yMax() >= 1.0, qPrintable(yRange(reward)));
+    length.setBandMode(MetricChartWidget::BandMode::Hidden);
+    length.redrawNow();
+    QVERIFY(!length.bandShown(l));
+  }
+
+  // The rule's threshold: 80% of both edges at their extremes.
+  void bandRuleThreshold() {
+    using longrl::viewers::BandRule;
+    auto edges = [](int atBound, double bound, double other) {
+      QList<QPointF> points;
+      for (int i = 0; i < 10; ++i) points.append(QPointF(i, i < atBound ? bound : other));
+      return points;
+    };
+    QVERIFY(!BandRule::informs(edges(10, 0.0, 0.0), edges(10, 1.0, 1.0)));
+    QVERIFY(!BandRule::informs(edges(8, 0.0, 0.5), edges(9, 1.0, 0.7)));
+    QVERIFY(BandRule::informs(edges(7, 0.0, 0.5), edges(10, 1.0, 1.0)));
+    QVERIFY(BandRule::informs(edges(10, 0.0, 0.0), edges(7, 1.0, 0.6)));
+    QVERIFY(!BandRule::informs({}, {}));
+  }
+
+  // Each validation point carries a bar of its standard error (value ± sem), the axis covers the
+  // bars, and the bars are drawn in the series' colour.
+  void validationPointsCarryErrorBars() {
+    const std::vector<double> steps{0, 40, 100, 200}, acc{0.45, 0.45, 0.475, 0.467}, sem{0.045, 0.05, 0.044, 0.02};
+    MetricSeries mean, errors;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      mean.append(steps[i], 1000 + 7 * steps[i], acc[i]);
+      errors.append(steps[i], 1000 + 7 * steps[i], sem[i]);
+    }
+    const QColor color(0, 114, 178);
+    MetricChartWidget chart;
+    chart.resize(640, 360);
+    chart.show();
+    const int id = chart.addSeries("val", &mean, color);
+    chart.setErrors(id, &errors);
+    for (const auto axis : {MetricChartWidget::XAxis::Step, MetricChartWidget::XAxis::WallTime}) {
+      chart.setXAxis(axis);
+      chart.redrawNow();
+      const auto bars = chart.drawnErrorBars(id);
+      QCOMPARE(bars.size(), qsizetype(4));
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        const QLineF& b = bars[static_cast<qsizetype>(i)];
+        QVERIFY(std::abs((b.y2() - b.y1()) / 2 - sem[i]) < 1e-12);
+        QVERIFY(std::abs((b.y2() + b.y1()) / 2 - acc[i]) < 1e-12);
+        QCOMPARE(b.x1(), b.x2());
+      }
+    }
+    chart.setXAxis(MetricChartWidget::XAxis::Step);
+    for (int i = 0; i < 3; ++i) {
+      chart.redrawNow();
+      QTest::qWait(30);
+    }
+    auto* canvas = chart.canvas();
+    QVERIFY(canvas->yMin() <= 0.45 - 0.05 && canvas->yMax() >= 0.475 + 0.044);
+    // The bar at step 100 reaches from 0.431 to 0.519: pixels of the series' colour above and below
+    // the line's point, where a chart without the bars has none.
+    const QImage image = canvas->grab().toImage();
+    const QRectF area = canvas->plotArea();
+    const double dpr = image.devicePixelRatio();
+    const auto toPixel = [&](double x, double y) {
+      return QPointF(area.left() + (x - canvas->xMin()) / (canvas->xMax() - canvas->xMin()) * area.width(),
+                     area.bottom() - (y - canvas->yMin()) / (canvas->yMax() - canvas->yMin()) * area.height()) *
+             dpr;
+    };
+    const QPointF top = toPixel(100, 0.475 + 0.035), bottom = toPixel(100, 0.475 + 0.01);
+    const QRect above(int(top.x() - 2 * dpr), int(top.y()), int(4 * dpr), int(bottom.y() - top.y()));
+    QVERIFY2(pixelsLike(image, color, above) >= 3, qPrintable(QString::number(pixelsLike(image, color, above))));
+    chart.setErrors(id, nullptr);
+    chart.redrawNow();
+    QTest::qWait(30);
+    QCOMPARE(chart.drawnErrorBars(id).size(), qsizetype(0));
+  }
+
+  // A validation curve that moves by 0.02 is not drawn as a climb over the whole chart: the axis
+  // spans at least the minimum, and a share near zero is not padded below it.
+  void aSmallChangeIsNotBlownUp() {
+    MetricSeries acc, low;
+    const double values[] = {0.45, 0.46, 0.47};
+    for (int i = 0; i < 3; ++i) {
+      acc.append(i * 50, i, values[i]);
+      low.append(i * 50, i, 0.01 + 0.01 * i);
+    }
+    MetricChartWidget plain, spanned, nearZero;
+    for (auto* c : {&plain, &spanned, &nearZero}) c->resize(640, 360);
+    spanned.setMinimumYSpan(0.1);
+    nearZero.setMinimumYSpan(0.1);
+    plain.addSeries("val", &acc, Qt::blue);
+    spanned.addSeries("val", &acc, Qt::blue);
+    nearZero.addSeries("val", &low, Qt::blue);
+    for (auto* c : {&plain, &spanned, &nearZero}) c->redrawNow();
+    const auto span = [](const MetricChartWidget& c) { return c.canvas()->yMax() - c.canvas()->yMin(); };
+    QVERIFY2(span(plain) < 0.05, qPrintable(QString::number(span(plain))));  // what the minimum is for
+    QVERIFY2(span(spanned) >= 0.1, qPrintable(QString::number(span(spanned))));
+    QVERIFY(0.02 / span(spanned) <= 0.2);
+    QVERIFY(spanned.canvas()->yMin() < 0.45 && spanned.canvas()->yMax() > 0.47);
+    QCOMPARE(nearZero.canvas()->yMin(), 0.0);
+    QVERIFY(nearZero.canvas()->yMax() >= 0.1);
+  }
+
+  // The validation chart of a run: error bars from its sem@1, the phase boundaries marked, and the
+  // axis' minimum span. Saved as a screenshot under LONGRL_SCREENSHOT_DIR.
+  void chartCardDrawsValidationWithErrorBars() {
+    const std::string dir = longrl::test::freshTempDir("chart-validation");
+    longrl::test::SyntheticRunOptions o;
+    o.steps = 300;
+    longrl::test::writeSyntheticRun(dir, o);
+    writeValidation(dir, {0, 99, 199, 299}, {0.45, 0.45, 0.475, 0.467}, {0.0456, 0.0456, 0.0459, 0.0458});
+    longrl::viewers::RunSession run(QString::fromStdString(dir), QStringLiteral("local"), nullptr, 20);
+    QTRY_VERIFY_WITH_TIMEOUT(run.caughtUp(), 10000);
+    longrl::viewers::ChartCard card("val-core/all/acc/mean@1");
+    card.resize(760, 360);
+    card.show();
+    card.setRuns({&run});
+    for (int i = 0; i < 3; ++i) {
+      card.chart()->redrawNow();
+      QTest::qWait(60);
+    }
+    const auto bars = card.chart()->drawnErrorBars(0);
+    QCOMPARE(bars.size(), qsizetype(4));
+    QVERIFY(std::abs((bars[2].y2() - bars[2].y1()) / 2 - 0.0459) < 1e-12);
+    QCOMPARE(card.chart()->phaseBoundaries(), QList<double>({100.0, 200.0}));
+    QVERIFY(card.chart()->canvas()->yMax() - card.chart()->canvas()->yMin() >= 0.1);
+    longrl::test::saveScreenshot(&card, QStringLiteral("chart-validation-error-bars"));
+
+    // A reward's band starts hidden (a 0/1 reward's min and max are its bounds, or the batch's worst
+    // overlong penalty); asked for "where it informs", this run's moving min and max are drawn.
+    longrl::viewers::ChartCard reward("critic/score/mean");
+    reward.resize(760, 360);
+    reward.show();
+    reward.setRuns({&run});
+    reward.chart()->redrawNow();
+    QVERIFY(reward.chart()->bandMode() == MetricChartWidget::BandMode::Hidden);
+    QVERIFY(!reward.chart()->bandShown(0));
+    reward.chart()->setBandMode(MetricChartWidget::BandMode::Auto);
+    reward.chart()->redrawNow();
+    QVERIFY(reward.chart()->bandShown(0));
+    QCOMPARE(reward.chart()->drawnErrorBars(0).size(), qsizetype(0));
+    longrl::test::saveScreenshot(&reward, QStringLiteral("chart-reward-band"));
+
+    // A run that starts logging the band's or the bars' metric later has the chart re-attached.
+    QVERIFY(card.drawsMetric("val-core/all/acc/sem@1"));
+    QVERIFY(!card.drawsMetric("val-core/all/acc/sem@4"));
+    QVERIFY(reward.drawsMetric("critic/score/max") && reward.drawsMetric("critic/score/min"));
+    QVERIFY(!reward.drawsMetric("critic/score/sem@1"));
   }
 
   void exportsCsvPngSvg() {

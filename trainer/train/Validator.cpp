@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -15,11 +16,22 @@ Validator::Validator(engine::GenerationEngine& engine, const tokenizer::Tokenize
                      const reward::RewardFunction& reward)
     : engine_(engine), tokenizer_(tokenizer), reward_(reward) {}
 
+double Validator::Tally::accSem() const {
+  if (examples < 2) return 0.0;
+  const double e = static_cast<double>(examples), mean = acc();
+  const double variance = std::max(0.0, (exampleAccSqSum - e * mean * mean) / (e - 1.0));
+  return std::sqrt(variance / e);
+}
+
 std::map<std::string, double> Validator::Result::metrics(int n) const {
   std::map<std::string, double> m;
-  const std::string suffix = "/acc/mean@" + std::to_string(n);
-  for (const auto& [source, t] : bySource) m["val-core/" + source + suffix] = t.acc();
-  if (overall.samples > 0) m["val-core/all" + suffix] = overall.acc();
+  const std::string mean = "/acc/mean@" + std::to_string(n), sem = "/acc/sem@" + std::to_string(n);
+  auto add = [&](const std::string& source, const Tally& t) {
+    m["val-core/" + source + mean] = t.acc();
+    if (t.examples >= 2) m["val-core/" + source + sem] = t.accSem();
+  };
+  for (const auto& [source, t] : bySource) add(source, t);
+  if (overall.samples > 0) add("all", overall);
   return m;
 }
 
@@ -95,10 +107,12 @@ namespace {
 // Adds one example's n rewards to a tally.
 void addExample(Validator::Tally& t, const reward::RewardResult* rewards, int n) {
   bool any = false, ruleAny = false;
+  double correct = 0;
   for (int j = 0; j < n; ++j) {
     const auto& r = rewards[j];
     const bool ruleCorrect = r.rule_score == 1.0;
     t.accSum += r.acc ? 1.0 : 0.0;
+    correct += r.acc ? 1.0 : 0.0;
     t.ruleAccSum += ruleCorrect ? 1.0 : 0.0;
     t.scoreSum += r.score;
     ++t.samples;
@@ -111,6 +125,7 @@ void addExample(Validator::Tally& t, const reward::RewardResult* rewards, int n)
     }
   }
   ++t.examples;
+  t.exampleAccSqSum += (correct / n) * (correct / n);
   if (any) ++t.examplesAnyCorrect;
   if (ruleAny) ++t.ruleAnyCorrect;
 }

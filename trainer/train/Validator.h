@@ -38,7 +38,11 @@ class Validator {
     double ruleAccSum = 0;           // samples the rule alone scores 1
     int64_t ruleAnyCorrect = 0;      // examples with at least one such sample
     int64_t judged = 0, judgeYes = 0, judgeErrors = 0;
+    double exampleAccSqSum = 0;  // sum over examples of (its share of correct samples)^2
     double acc() const { return samples ? accSum / samples : 0.0; }
+    // Standard error of acc() over examples: the sample standard deviation of the per-example
+    // accuracy over sqrt(examples) (every example has the same n samples). 0 below two examples.
+    double accSem() const;
     double score() const { return samples ? scoreSum / samples : 0.0; }
     double ruleAcc() const { return samples ? ruleAccSum / samples : 0.0; }
     // pass@n with n samples per example: the share of examples with a correct sample (Chen et
@@ -52,7 +56,9 @@ class Validator {
     std::map<std::string, std::map<std::string, Tally>> byExtra;
     Tally overall;
     double seconds = 0;
-    // val-core/{data_source}/acc/mean@n for every source, plus val-core/all/acc/mean@n.
+    // val-core/{data_source}/acc/mean@n for every source, plus val-core/all/acc/mean@n; and
+    // val-core/.../acc/sem@n, its standard error over examples (Tally::accSem), where a source has
+    // two examples or more (the charts draw it as error bars).
     std::map<std::string, double> metrics(int n) const;
   };
 

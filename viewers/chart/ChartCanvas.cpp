@@ -112,6 +112,19 @@ void ChartCanvas::setBandPoints(int id, const QList<QPointF>& lower, const QList
   layer_->changed();
 }
 
+int ChartCanvas::addErrorBars(const QColor& color) {
+  QPen pen(color);
+  pen.setWidthF(1.0);
+  layer_->bars().append(PlotLayer::Bars{{}, pen});
+  return static_cast<int>(layer_->bars().size() - 1);
+}
+
+void ChartCanvas::setErrorBars(int id, const QList<QLineF>& spans) {
+  if (id < 0 || id >= layer_->bars().size()) return;
+  layer_->bars()[id].spans = spans;
+  layer_->changed();
+}
+
 void ChartCanvas::setMarkers(const QList<double>& xs, const QStringList& labels) {
   QList<PlotLayer::Marker> markers;
   markers.reserve(xs.size());
@@ -129,6 +142,7 @@ void ChartCanvas::clearAll() {
   legendSeries_.clear();
   layer_->lines().clear();
   layer_->bands().clear();
+  layer_->bars().clear();
   layer_->markers().clear();
   layer_->changed();
 }

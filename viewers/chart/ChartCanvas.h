@@ -1,5 +1,6 @@
 #pragma once
 #include <QColor>
+#include <QLineF>
 #include <QList>
 #include <QPointF>
 #include <QRectF>
@@ -35,6 +36,9 @@ class ChartCanvas : public QWidget {
   void setLinePoints(int id, const QList<QPointF>& points);
   int addBand(const QString& name, const QColor& color);
   void setBandPoints(int id, const QList<QPointF>& lower, const QList<QPointF>& upper);
+  // Error bars (vertical spans in data coordinates, with caps) in a line's colour.
+  int addErrorBars(const QColor& color);
+  void setErrorBars(int id, const QList<QLineF>& spans);
   // Vertical dashed lines with labels (phase boundaries).
   void setMarkers(const QList<double>& xs, const QStringList& labels);
   void clearAll();

@@ -1,9 +1,11 @@
 #include "viewers/chart/ChartCard.h"
 
+#include <QActionGroup>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QRegularExpression>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -20,6 +22,26 @@ const QColor kRunColors[] = {QColor(0, 114, 178), QColor(213, 94, 0),   QColor(0
                              QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0)};
 
 bool endsWith(const QString& s, const QString& suffix) { return s.endsWith(suffix); }
+
+// Validation accuracies are shares of a few dozen or hundred examples: their axis spans at least
+// this, so a change of an example or two is not drawn as a climb over the chart's full height.
+constexpr double kValidationMinimumSpan = 0.1;
+
+// Per-sample rewards (a rule's 0/1, less an overlong penalty): their min and max are 0 and 1 at
+// nearly every step, or the worst penalty of the batch, never the spread of the policy's reward.
+// Their band starts hidden; other bands follow BandRule.
+bool isReward(const QString& metric) {
+  for (const char* prefix : {"critic/score/", "critic/gen_score/", "critic/rewards/"})
+    if (metric.startsWith(QLatin1String(prefix))) return true;
+  return false;
+}
+
+// The standard error logged beside a validation mean: .../mean@n -> .../sem@n (Validator).
+QString errorMetricOf(const QString& metric) {
+  static const QRegularExpression mean(QStringLiteral("^(val-[^/]+/.+)/mean@(\\d+)$"));
+  const auto m = mean.match(metric);
+  return m.hasMatch() ? m.captured(1) + QStringLiteral("/sem@") + m.captured(2) : QString();
+}
 }  // namespace
 
 ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_(std::move(metric)) {
@@ -36,6 +58,26 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
   logButton->setText(tr("log"));
   logButton->setCheckable(true);
   logButton->setToolTip(tr("Logarithmic y axis"));
+  bandButton_ = new QToolButton(this);
+  bandButton_->setText(tr("band"));
+  bandButton_->setPopupMode(QToolButton::InstantPopup);
+  bandButton_->setToolTip(tr("The min/max band under the mean"));
+  auto* bandMenu = new QMenu(bandButton_);
+  auto* bandModes = new QActionGroup(bandMenu);
+  const std::pair<QString, MetricChartWidget::BandMode> modes[] = {
+      {tr("Min/max band where it informs (not a constant strip, e.g. 0..1 of a 0/1 reward)"),
+       MetricChartWidget::BandMode::Auto},
+      {tr("Always show the min/max band"), MetricChartWidget::BandMode::Shown},
+      {tr("Never show the min/max band"), MetricChartWidget::BandMode::Hidden}};
+  const auto initialBand = isReward(metric_) ? MetricChartWidget::BandMode::Hidden : MetricChartWidget::BandMode::Auto;
+  for (const auto& [text, mode] : modes) {
+    QAction* a = bandMenu->addAction(text, this, [this, mode] { chart_->setBandMode(mode); });
+    a->setCheckable(true);
+    a->setChecked(mode == initialBand);
+    bandModes->addAction(a);
+  }
+  bandButton_->setMenu(bandMenu);
+  bandButton_->setVisible(false);  // until a run with a band is attached
   auto* exportButton = new QToolButton(this);
   exportButton->setText(tr("export"));
   exportButton->setPopupMode(QToolButton::InstantPopup);
@@ -50,6 +92,7 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
   header->addWidget(title);
   header->addStretch(1);
   header->addWidget(readout_);
+  header->addWidget(bandButton_);
   header->addWidget(logButton);
   header->addWidget(exportButton);
   header->addWidget(closeButton);
@@ -57,6 +100,8 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
 
   chart_ = new MetricChartWidget(this);
   chart_->setMinimumHeight(220);
+  chart_->setBandMode(initialBand);
+  if (metric_.startsWith(QLatin1String("val-"))) chart_->setMinimumYSpan(kValidationMinimumSpan);
   layout->addWidget(chart_, 1);
 
   connect(logButton, &QToolButton::toggled, chart_, &MetricChartWidget::setLogY);
@@ -66,6 +111,16 @@ ChartCard::ChartCard(QString metric, QWidget* parent) : QWidget(parent), metric_
 }
 
 bool ChartCard::showsRun(const RunSession* run) const { return shown_.contains(run); }
+
+bool ChartCard::drawsMetric(const QString& name) const {
+  if (name == metric_) return true;
+  if (metric_.endsWith(QLatin1String("/mean"))) {
+    const QString stem = metric_.chopped(4);
+    if (name == stem + QStringLiteral("min") || name == stem + QStringLiteral("max")) return true;
+  }
+  const QString errors = errorMetricOf(metric_);
+  return !errors.isEmpty() && name == errors;
+}
 
 QString ChartCard::readoutText() const { return readout_->text(); }
 
@@ -90,6 +145,8 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
   QList<double> boundaries;
   QStringList labels, notInPhase;
   int colorIndex = 0;
+  bool anyBand = false;
+  const std::string errorName = errorMetricOf(metric_).toStdString();
   for (RunSession* run : runs) {
     const QColor color = kRunColors[colorIndex++ % (sizeof(kRunColors) / sizeof(kRunColors[0]))];
     const MetricSeries* series = run->series(name);
@@ -109,7 +166,10 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
       const MetricSeries* lo = run->series(stem + "min");
       const MetricSeries* hi = run->series(stem + "max");
       if (lo && hi) chart_->setBand(id, lo, hi);
+      anyBand = anyBand || (lo && hi);
     }
+    if (const MetricSeries* errors = errorName.empty() ? nullptr : run->series(errorName))
+      chart_->setErrors(id, errors);
     if (boundaries.isEmpty()) {
       for (const auto& p : run->phases()) {
         if (p.index == 0 || p.status == "pending") continue;
@@ -118,6 +178,7 @@ void ChartCard::setRuns(const QList<RunSession*>& runs) {
       }
     }
   }
+  bandButton_->setVisible(anyBand);
   chart_->setPhaseBoundaries(boundaries, labels);
   chart_->notifyDataChanged();
   // An empty plot alone reads as "zero" or "broken"; say why it is empty (e.g. actor/kl_loss

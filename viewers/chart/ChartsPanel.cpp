@@ -23,16 +23,18 @@
 namespace longrl::viewers {
 
 QStringList ChartsPanel::defaultMetrics() {
-  // val-core: accuracy on the same held-out examples at each phase end (the trainer's validation pass).
-  // critic/gen_score: every sample generated, before dynamic sampling drops the all-right and
-  // all-wrong groups; critic/score (verl's) covers only the kept, mixed groups, so it sits near the
-  // middle whatever the policy does. sft/loss: the warm-up before GRPO (charts of the metrics
-  // above say "not logged" until its first step).
-  return {QStringLiteral("critic/score/mean"),
+  // val-core first: accuracy on the same held-out examples at each phase end (the trainer's
+  // validation pass), the one curve comparable across phases. critic/gen_score: every sample
+  // generated, before dynamic sampling drops the all-right and all-wrong groups; critic/score
+  // (verl's) covers only the kept, mixed groups, so it sits near the middle whatever the policy
+  // does. actor/ppo_kl: the policy's drift from the rollout policy, logged by every run
+  // (actor/kl_loss only with grpo.use_kl_loss, off in the recipe). sft/loss: the warm-up before
+  // GRPO (charts of the metrics above say "not logged" until its first step).
+  return {QStringLiteral("val-core/all/acc/mean@1"),
+          QStringLiteral("critic/score/mean"),
           QStringLiteral("critic/gen_score/mean"),
-          QStringLiteral("val-core/all/acc/mean@1"),
           QStringLiteral("actor/entropy"),
-          QStringLiteral("actor/kl_loss"),
+          QStringLiteral("actor/ppo_kl"),
           QStringLiteral("response_length/mean"),
           QStringLiteral("response_length/clip_ratio"),
           QStringLiteral("actor/pg_clipfrac"),
@@ -45,7 +47,9 @@ QStringList ChartsPanel::defaultMetrics() {
 QStringList ChartsPanel::restoredMetrics(const QStringList& saved, const QStringList& defaultsWhenSaved,
                                          const QStringList& defaults) {
   if (saved.isEmpty()) return defaults;
-  QStringList out = saved;
+  QStringList out;
+  for (const QString& m : saved)
+    if (defaults.contains(m) || !defaultsWhenSaved.contains(m)) out << m;  // a retired default goes
   for (const QString& m : defaults)
     if (!defaultsWhenSaved.contains(m) && !out.contains(m)) out << m;
   return out;
@@ -165,7 +169,8 @@ void ChartsPanel::addRun(RunSession* run) {
   });
   connect(run, &RunSession::metricsAdded, this, [this](const QStringList& names) {
     for (auto* c : cards_)
-      if (names.contains(c->metric())) c->setRuns(runs_);
+      if (std::any_of(names.begin(), names.end(), [c](const QString& n) { return c->drawsMetric(n); }))
+        c->setRuns(runs_);
   });
   connect(run, &RunSession::phasesChanged, this, [this] {
     for (auto* c : cards_) c->setRuns(runs_);  // re-attach so the phase markers move

@@ -24,7 +24,9 @@ class ChartsPanel : public QWidget {
   static QStringList defaultMetrics();
   // The charts to show given the list a user saved and the defaults as they were when it was saved:
   // the saved list (the user's order and removals kept) plus defaults added since then, so a new
-  // default chart reaches existing users too. No saved list: the defaults.
+  // default chart reaches existing users too, less defaults dropped since then (a chart the user
+  // kept only because it was a default, e.g. actor/kl_loss, which the recipe does not log). No
+  // saved list: the defaults.
   static QStringList restoredMetrics(const QStringList& saved, const QStringList& defaultsWhenSaved,
                                      const QStringList& defaults = defaultMetrics());
 

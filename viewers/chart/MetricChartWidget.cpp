@@ -14,7 +14,9 @@
 #include <numeric>
 #include <vector>
 
+#include "viewers/chart/BandRule.h"
 #include "viewers/chart/ChartCanvas.h"
+#include "viewers/chart/ErrorBars.h"
 #include "viewers/chart/NiceScale.h"
 #include "viewers/chart/SeriesDecimator.h"
 
@@ -30,6 +32,17 @@ void extendRange(const QList<QPointF>& points, double* lo, double* hi) {
     *lo = std::min(*lo, p.y());
     *hi = std::max(*hi, p.y());
   }
+}
+
+// Widens [lo, hi] to `span` around its middle, kept inside [0, 1] when the data are.
+void widenTo(double span, double* lo, double* hi) {
+  if (!(*hi - *lo < span)) return;
+  const double mid = (*lo + *hi) / 2;
+  double a = mid - span / 2, b = mid + span / 2;
+  if (*lo >= 0.0 && a < 0.0) b -= a, a = 0.0;
+  else if (*hi <= 1.0 && b > 1.0) a -= b - 1.0, b = 1.0;
+  *lo = a;
+  *hi = b;
 }
 }  // namespace
 
@@ -73,6 +86,23 @@ void MetricChartWidget::setBand(int id, const MetricSeries* lower, const MetricS
   entries_[id].bandLower = lower;
   entries_[id].bandUpper = upper;
   rebuildLines();
+  notifyDataChanged();
+}
+
+void MetricChartWidget::setErrors(int id, const MetricSeries* halfWidths) {
+  if (id < 0 || id >= static_cast<int>(entries_.size())) return;
+  entries_[id].errors = halfWidths;
+  rebuildLines();
+  notifyDataChanged();
+}
+
+void MetricChartWidget::setBandMode(BandMode mode) {
+  bandMode_ = mode;
+  notifyDataChanged();
+}
+
+void MetricChartWidget::setMinimumYSpan(double span) {
+  minimumYSpan_ = std::max(0.0, span);
   notifyDataChanged();
 }
 
@@ -157,6 +187,7 @@ void MetricChartWidget::rebuildLines() {
   canvas_->clearAll();
   for (auto& e : entries_) {
     e.band = (e.bandLower && e.bandUpper) ? canvas_->addBand(e.label + " min/max", e.color) : -1;
+    e.bars = e.errors ? canvas_->addErrorBars(e.color) : -1;
     if (smoothing_ == Smoothing::None) {
       e.rawLine = canvas_->addLine(e.label, e.color, 1.5, true);
       e.smoothLine = -1;
@@ -244,10 +275,14 @@ void MetricChartWidget::decimateEntry(Entry& e, Drawn& out, const XRange& r, int
   const double shift = shiftOf(e, r);
   out.raw = decimate(*e.series, e.series->values(), &e.series->blocks(), r, shift, pixels);
   if (e.smoothLine >= 0) out.smooth = decimate(*e.series, smoothedOf(e), &e.smoothedBlocks, r, shift, pixels);
-  if (e.band >= 0) {
+  if (e.band >= 0 && bandMode_ != BandMode::Hidden) {
     out.lower = decimate(*e.bandLower, e.bandLower->values(), &e.bandLower->blocks(), r, shift, pixels);
     out.upper = decimate(*e.bandUpper, e.bandUpper->values(), &e.bandUpper->blocks(), r, shift, pixels);
+    out.bandShown = bandMode_ == BandMode::Shown || BandRule::informs(out.lower, out.upper);
+    if (!out.bandShown) out.lower.clear(), out.upper.clear();
   }
+  if (e.bars >= 0 && out.raw.size() <= pixels * ErrorBars::kMaxPointsPerPixel)
+    out.bars = ErrorBars::of(out.raw, shift, xsOf(*e.errors), *e.errors);
 }
 
 std::vector<MetricChartWidget::Drawn> MetricChartWidget::decimateAll(const XRange& r, int pixels) {
@@ -278,12 +313,15 @@ void MetricChartWidget::setAxes(const XRange& r, const std::vector<Drawn>& drawn
     extendRange(d.raw, &lo, &hi);
     extendRange(d.lower, &lo, &hi);
     extendRange(d.upper, &lo, &hi);
+    for (const QLineF& bar : d.bars) extendRange({bar.p1(), bar.p2()}, &lo, &hi);
   }
   if (!std::isfinite(lo)) lo = 0.0, hi = 1.0;
+  const bool fromZero = minimumYSpan_ > 0 && lo >= 0.0;  // a share (accuracy) is not padded below 0
+  if (!canvas_->logY()) widenTo(minimumYSpan_, &lo, &hi);
   const double pad = (hi - lo) * 0.05;
   canvas_->setXRange(r.x0, r.x1, r.ticks);
   if (canvas_->logY()) canvas_->setYRange(lo > 0 ? lo / 1.2 : 1e-6, hi * 1.2);
-  else canvas_->setYRange(lo - pad, hi + pad);
+  else canvas_->setYRange(fromZero ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
 }
 
 void MetricChartWidget::handOver(const std::vector<Drawn>& drawn) {
@@ -293,12 +331,24 @@ void MetricChartWidget::handOver(const std::vector<Drawn>& drawn) {
     e.drawnPoints = static_cast<int>(drawn[k].raw.size());
     if (e.smoothLine >= 0) canvas_->setLinePoints(e.smoothLine, drawn[k].smooth);
     if (e.band >= 0) canvas_->setBandPoints(e.band, drawn[k].lower, drawn[k].upper);
+    e.bandShown = drawn[k].bandShown;
+    if (e.bars >= 0) canvas_->setErrorBars(e.bars, drawn[k].bars);
+    e.drawnBars = drawn[k].bars;
   }
 }
 
 int MetricChartWidget::drawnPointCount(int id) const {
   if (id < 0 || id >= static_cast<int>(entries_.size())) return 0;
   return entries_[id].drawnPoints;
+}
+
+bool MetricChartWidget::bandShown(int id) const {
+  return id >= 0 && id < static_cast<int>(entries_.size()) && entries_[id].bandShown;
+}
+
+QList<QLineF> MetricChartWidget::drawnErrorBars(int id) const {
+  if (id < 0 || id >= static_cast<int>(entries_.size())) return {};
+  return entries_[id].drawnBars;
 }
 
 const std::vector<double>& MetricChartWidget::smoothedValues(int id) const {
@@ -337,6 +387,14 @@ void MetricChartWidget::onHover(QPointF position, bool inside) {
                      .arg(best->label)
                      .arg(best->series->steps()[bestIndex])
                      .arg(best->series->values()[bestIndex], 0, 'g', 6);
+  if (best->errors) {
+    const auto& steps = best->errors->steps();
+    const double step = best->series->steps()[bestIndex];
+    const auto it = std::lower_bound(steps.begin(), steps.end(), step);
+    if (it != steps.end() && *it == step)
+      text +=
+          QStringLiteral(" ± %1").arg(best->errors->values()[static_cast<std::size_t>(it - steps.begin())], 0, 'g', 3);
+  }
   const auto& smoothed = best->smoother.values();
   if (smoothing_ != Smoothing::None && bestIndex < smoothed.size())
     text += QStringLiteral(" (smoothed %1)").arg(smoothed[bestIndex], 0, 'g', 6);

@@ -78,6 +78,7 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
     const double x = markerX(m);
     painter->drawLine(QPointF(x, area_.top()), QPointF(x, area_.bottom()));
   }
+  paintBars(painter);
   // Qt's fast cosmetic line rasterizer handles only 1 px pens; a wider pen is stroked into a
   // self-intersecting outline, which takes hundreds of ms for a few thousand noisy points. So every
   // data line is drawn 1 px wide, and a "bold" line (smoothed curves) is drawn twice, 1 px apart.
@@ -116,6 +117,27 @@ void PlotLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidge
   // Marker labels on top of the data, so a dense series never hides a phase name.
   paintMarkerLabels(painter);
   painter->restore();
+}
+
+void PlotLayer::paintBars(QPainter* painter) const {
+  if (bars_.isEmpty()) return;
+  // The first and last validations sit on the plot's left and right edges: clipped to the plot
+  // area, their bars would be cut in half.
+  painter->setClipRect(dotArea());
+  painter->setRenderHint(QPainter::Antialiasing, true);
+  for (const Bars& b : bars_) {
+    QPen pen = b.pen;
+    pen.setCosmetic(true);
+    painter->setPen(pen);
+    for (const QLineF& span : b.spans) {
+      const QPolygonF ends = map({span.p1(), span.p2()});
+      if (ends.size() != 2) continue;  // an end at or below zero on a log axis
+      painter->drawLine(ends[0], ends[1]);
+      for (const QPointF& e : ends)
+        painter->drawLine(QPointF(e.x() - kCapHalfWidth, e.y()), QPointF(e.x() + kCapHalfWidth, e.y()));
+    }
+  }
+  painter->setClipRect(area_);
 }
 
 double PlotLayer::markerX(const Marker& m) const { return area_.left() + (m.x - x0_) / (x1_ - x0_) * area_.width(); }
