@@ -222,6 +222,18 @@ std::vector<DifficultyRecord> RunStoreReader::difficulty(std::optional<int> phas
   return readAll<DifficultyRecord>(*q);
 }
 
+std::vector<RolloutBehaviorRecord> RunStoreReader::rolloutBehaviors(const RolloutRecord& r) {
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return {};
+  auto q = db().query(RecordSql<RolloutBehaviorRecord>::select() +
+                      " WHERE step = ?1 AND example_id = ?2 AND group_idx = ?3 AND sample_idx = ?4"
+                      " ORDER BY classifier, revision");
+  q->bind(1, r.step);
+  q->bind(2, r.example_id);
+  q->bind(3, std::int64_t(r.group_idx));
+  q->bind(4, std::int64_t(r.sample_idx));
+  return readAll<RolloutBehaviorRecord>(*q);
+}
+
 std::optional<DocumentRecord> RunStoreReader::document(std::int64_t id) {
   auto q = db().query(RecordSql<DocumentRecord>::select() + " WHERE id = ?1");
   q->bind(1, id);
