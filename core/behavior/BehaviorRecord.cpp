@@ -60,6 +60,12 @@ int& BehaviorRecord::count(BehaviorKind kind) {
   return subgoal;
 }
 
+bool BehaviorRecord::operator==(const BehaviorRecord& o) const {
+  return classifier == o.classifier && version == o.version && steps == o.steps && subgoal == o.subgoal &&
+         backtracking == o.backtracking && verification == o.verification && groundingShare == o.groundingShare &&
+         passages == o.passages && spans == o.spans;
+}
+
 std::string BehaviorRecord::toJson() const {
   json spans_ = json::array();
   for (const auto& s : spans)

@@ -34,7 +34,8 @@ struct BehaviorRecord {
   // Throws std::runtime_error naming the field that is missing, of the wrong type or out of range.
   static BehaviorRecord fromJson(const std::string& text);
 
-  bool operator==(const BehaviorRecord&) const = default;
+  bool operator==(const BehaviorRecord& o) const;
+  bool operator!=(const BehaviorRecord& o) const { return !(*this == o); }
 };
 
 }  // namespace longrl::behavior

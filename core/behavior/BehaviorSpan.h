@@ -16,7 +16,10 @@ struct BehaviorSpan {
   size_t cueBegin = 0;
   size_t cueEnd = 0;
 
-  bool operator==(const BehaviorSpan&) const = default;
+  bool operator==(const BehaviorSpan& o) const {
+    return begin == o.begin && end == o.end && kind == o.kind && cueBegin == o.cueBegin && cueEnd == o.cueEnd;
+  }
+  bool operator!=(const BehaviorSpan& o) const { return !(*this == o); }
 };
 
 }  // namespace longrl::behavior

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/behavior/BehaviorRecord.h"
+#include "core/behavior/GroupBehaviorClassifier.h"
 #include "core/behavior/Recomputation.h"
 #include "core/behavior/RuleBehaviorClassifier.h"
 #include "core/behavior/TraceSteps.h"
@@ -189,6 +190,24 @@ class TestRuleBehaviorClassifier : public QObject {
     QCOMPARE(*none.groundingShare, 0.0);
     QCOMPARE(none.passages, 0);
     QVERIFY(!RuleBehaviorClassifier().classify(r).groundingShare);
+  }
+
+  // A group shares its document's index; without a document or with grounding off, no share.
+  void groupOfOneDocument() {
+    const std::string quoting =
+        "<think>It says the quick brown fox jumps over the lazy dog near the old river "
+        "bank. First, check.</think>fox";
+    const std::string plain = "<think>Wait, no idea.</think>none";
+    const auto recs = GroupBehaviorClassifier().classify(kDoc, {quoting, plain});
+    QCOMPARE(recs.size(), size_t(2));
+    QVERIFY(*recs[0].groundingShare > 0.5);
+    QCOMPARE(recs[0].passages, 1);
+    QCOMPARE(recs[0].subgoal, 1);
+    QCOMPARE(*recs[1].groundingShare, 0.0);
+    QCOMPARE(recs[1].backtracking, 1);
+    QVERIFY(!GroupBehaviorClassifier().classify("", {quoting})[0].groundingShare);
+    QVERIFY(!GroupBehaviorClassifier(false).classify(kDoc, {quoting})[0].groundingShare);
+    QCOMPARE(GroupBehaviorClassifier(false).classify(kDoc, {quoting})[0].subgoal, 1);
   }
 
   void recordRoundTripsThroughJson() {
