@@ -126,9 +126,9 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 int main(int argc, char** argv) {
   long long n = 10000, group = 8, docWords = 20000;
   longrl::bench::parseArgs(argc, argv, kUsage, [&](longrl::cli::ArgList& a) {
-    n = a.takeInt("--rollouts", 1, 10000000, n);
-    group = a.takeInt("--group", 1, 1024, group);
-    docWords = a.takeInt("--doc-words", 1000, 10000000, docWords);
+    n = a.takeInt("rollouts", 1, 10000000, n);
+    group = a.takeInt("group", 1, 1024, group);
+    docWords = a.takeInt("doc-words", 1000, 10000000, docWords);
   });
   TextGen gen(20261204);
   std::vector<std::string> docs;
