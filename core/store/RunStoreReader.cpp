@@ -234,6 +234,13 @@ std::vector<RolloutBehaviorRecord> RunStoreReader::rolloutBehaviors(const Rollou
   return readAll<RolloutBehaviorRecord>(*q);
 }
 
+int RunStoreReader::lastBehaviorRevision(const std::string& classifier) {
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return -1;
+  auto q = db().query("SELECT coalesce(max(revision), -1) FROM rollout_behaviors WHERE classifier = ?1");
+  q->bind(1, classifier);
+  return q->step() ? static_cast<int>(q->int64(0)) : -1;
+}
+
 std::optional<DocumentRecord> RunStoreReader::document(std::int64_t id) {
   auto q = db().query(RecordSql<DocumentRecord>::select() + " WHERE id = ?1");
   q->bind(1, id);

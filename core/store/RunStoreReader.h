@@ -64,6 +64,8 @@ class RunStoreReader {
   // The behaviour records of one rollout, by classifier then revision (oldest first); none in a
   // file older than schema v5.
   std::vector<RolloutBehaviorRecord> rolloutBehaviors(const RolloutRecord& rollout);
+  // The highest revision any rollout has from `classifier`; -1 when there is none.
+  int lastBehaviorRevision(const std::string& classifier);
 
   const std::string& path() const { return store_.path(); }
   SqliteDb& db() { return store_.db(); }
