@@ -234,6 +234,25 @@ std::vector<RolloutBehaviorRecord> RunStoreReader::rolloutBehaviors(const Rollou
   return readAll<RolloutBehaviorRecord>(*q);
 }
 
+std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> RunStoreReader::rolloutBehaviorsAfter(std::int64_t rowid,
+                                                                                                  std::size_t limit) {
+  using Rows = RecordSql<RolloutBehaviorRecord>;
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return {};
+  // The rowid after the record's columns, where read() does not look.
+  static const std::string sql = [] {
+    std::string s = Rows::select();
+    s.insert(s.find(" FROM "), ", rowid");
+    return s + " WHERE rowid > ?1 ORDER BY rowid LIMIT ?2";
+  }();
+  constexpr int kRowidColumn = int(std::tuple_size_v<decltype(RolloutBehaviorRecord::fields())>);
+  auto q = db().query(sql);
+  q->bind(1, rowid);
+  q->bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> out;
+  while (q->step()) out.emplace_back(q->int64(kRowidColumn), Rows::read(*q, path()));
+  return out;
+}
+
 int RunStoreReader::lastBehaviorRevision(const std::string& classifier) {
   if (!db().tableExists(RolloutBehaviorRecord::kTable)) return -1;
   auto q = db().query("SELECT coalesce(max(revision), -1) FROM rollout_behaviors WHERE classifier = ?1");

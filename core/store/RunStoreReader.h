@@ -64,6 +64,10 @@ class RunStoreReader {
   // The behaviour records of one rollout, by classifier then revision (oldest first); none in a
   // file older than schema v5.
   std::vector<RolloutBehaviorRecord> rolloutBehaviors(const RolloutRecord& rollout);
+  // Behaviour rows with SQLite rowid > `rowid`, in rowid order, at most `limit`, each with its rowid
+  // (the table has no id column); none in a file older than schema v5.
+  std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> rolloutBehaviorsAfter(std::int64_t rowid,
+                                                                                    std::size_t limit = 1000);
   // The highest revision any rollout has from `classifier`; -1 when there is none.
   int lastBehaviorRevision(const std::string& classifier);
 
