@@ -24,6 +24,11 @@ template <class T> T field(const json& j, const char* key, const std::string& wh
   }
 }
 
+// `key` when present, else `fallback`.
+template <class T> T optionalField(const json& j, const char* key, T fallback, const std::string& where) {
+  return j.contains(key) ? field<T>(j, key, where) : fallback;
+}
+
 int nonNegative(const json& j, const char* key, const std::string& where) {
   const int v = field<int>(j, key, where);
   if (v < 0) fail(where, std::string("'") + key + "' is negative");
@@ -38,8 +43,8 @@ BehaviorSpan spanFromJson(const json& s, const std::string& where) {
   const auto kind = parseBehaviorKind(field<std::string>(s, "kind", where));
   if (!kind) fail(where, "'kind' is not subgoal, backtracking or verification");
   span.kind = *kind;
-  span.cueBegin = s.value("cue_begin", span.begin);
-  span.cueEnd = s.value("cue_end", span.end);
+  span.cueBegin = optionalField<size_t>(s, "cue_begin", span.begin, where);
+  span.cueEnd = optionalField<size_t>(s, "cue_end", span.end, where);
   if (span.end < span.begin || span.cueEnd < span.cueBegin) fail(where, "'end' is before 'begin'");
   return span;
 }
@@ -91,7 +96,7 @@ BehaviorRecord BehaviorRecord::fromJson(const std::string& text) {
   if (!j.is_object()) fail("", "not a JSON object");
   BehaviorRecord r;
   r.classifier = field<std::string>(j, "classifier", "");
-  r.version = j.value("version", 1);
+  r.version = optionalField<int>(j, "version", 1, "");
   r.steps = j.contains("steps") ? nonNegative(j, "steps", "") : 0;
   for (BehaviorKind k : kBehaviorKinds) r.count(k) = nonNegative(j, std::string(behaviorName(k)).c_str(), "");
   if (const auto it = j.find("grounding_share"); it != j.end() && !it->is_null()) {

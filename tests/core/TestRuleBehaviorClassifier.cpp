@@ -241,6 +241,11 @@ class TestRuleBehaviorClassifier : public QObject {
     QVERIFY(fails(R"({"classifier":"rule","subgoal":0,"backtracking":0,"verification":0,)"
                   R"("spans":[{"begin":1,"end":2,"kind":"doubt"}]})",
                   "span 0: 'kind'"));
+    QVERIFY(fails(R"({"classifier":"rule","version":"one","subgoal":0,"backtracking":0,"verification":0})",
+                  "'version' has the wrong type"));
+    QVERIFY(fails(R"({"classifier":"rule","subgoal":0,"backtracking":0,"verification":0,)"
+                  R"("spans":[{"begin":1,"end":2,"kind":"subgoal","cue_end":"x"}]})",
+                  "span 0: 'cue_end' has the wrong type"));
   }
 };
 
