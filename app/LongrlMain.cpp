@@ -5,6 +5,7 @@
 
 #include "core/Version.h"
 #include "core/cli/AnnotateCommand.h"
+#include "core/cli/BehaviorsCommand.h"
 #include "core/cli/CheckpointsCommand.h"
 #include "core/cli/Command.h"
 #include "core/cli/ConfigReferenceCommand.h"
@@ -32,6 +33,7 @@ std::vector<longrl::cli::Command> allCommands() {
   std::vector<longrl::cli::Command> commands;
   commands.push_back(longrl::cli::rewardCommand());
   commands.push_back(longrl::cli::runsCommand());
+  commands.push_back(longrl::cli::behaviorsCommand());
   commands.push_back(longrl::cli::exportCommand());
   commands.push_back(longrl::cli::annotateCommand());
   commands.push_back(longrl::cli::followCommand());

@@ -142,6 +142,13 @@ struct RetrospectiveConfig {
   double waitForAnnotationsS = 0;
 };
 
+// Reasoning behaviours (sub-goals, backtracking, verification, grounding) of each rollout, stored
+// with it and reported per step as behavior/* (core/behavior).
+struct BehaviorConfig {
+  bool rule = true;       // the rule-based classifier on every rollout (cheap: ~25K rollouts/s)
+  bool grounding = true;  // and the grounding share: aligns each trace with its document
+};
+
 struct CheckpointConfig {
   int64_t everySteps = 10;
   int64_t keep = 3;  // 0: keep all
@@ -172,6 +179,7 @@ struct RunConfig {
   RewardConfig reward;
   RetrospectiveConfig retrospective;
   MemoryConfig memory;
+  BehaviorConfig behavior;
   CheckpointConfig checkpoint;
   DistributedConfig distributed;
   LaunchConfig launch;

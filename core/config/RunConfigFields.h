@@ -125,6 +125,14 @@ template <class V> void fields(V& v, MemoryConfig& c) {
   v.field("chunk_tokens", c.chunkTokens, "Tokens of one document section a memory-agent call reads.");
   v.field("memory_tokens", c.memoryTokens, "New tokens a call may write (its <memory> and <plan>).");
 }
+template <class V> void fields(V& v, BehaviorConfig& c) {
+  v.field("rule", c.rule,
+          "Count each rollout's sub-goal, backtracking and verification steps with the rule-based classifier "
+          "(cue phrases, enumerations, re-computations); stored with the rollout, logged as behavior/*.");
+  v.field("grounding", c.grounding,
+          "With rule: also the share of the reasoning's words aligned to the document and the passages cited "
+          "(behavior/grounding_share, behavior/passages).");
+}
 template <class V> void fields(V& v, CheckpointConfig& c) {
   v.field("every_steps", c.everySteps, "Save a checkpoint (HF layout) every N RL steps.");
   v.field("keep", c.keep, "Checkpoints kept; 0: all.");
@@ -149,6 +157,7 @@ template <class V> void fields(V& v, RunConfig& c) {
   v.field("reward", c.reward, "Rewards beyond the rule scorers.");
   v.field("retrospective", c.retrospective, "Difficulty-aware retrospective sampling.");
   v.field("memory", c.memory, "The memory agent of phases in mode \"memory\".");
+  v.field("behavior", c.behavior, "Reasoning behaviours per rollout (QwenLong-L1's four).");
   v.field("checkpoint", c.checkpoint, "Checkpoints.");
   v.field("distributed", c.distributed, "Data parallelism: how the ranks share the model.");
   v.field("launch", c.launch, "How the studio launches the run.");

@@ -21,5 +21,6 @@ std::string EventEncoder::encode(const RolloutRecord& r) { return line(toJson(r)
 std::string EventEncoder::encode(const AnnotationRecord& r) { return line(toJson(r)); }
 std::string EventEncoder::encode(const DifficultyRecord& r) { return line(toJson(r)); }
 std::string EventEncoder::encode(const EventRecord& r) { return line(toJson(r)); }
+std::string EventEncoder::encode(const RolloutBehaviorRecord& r) { return line(toJson(r)); }
 
 }  // namespace longrl::store

@@ -8,6 +8,7 @@
 #include "core/store/ExampleRecord.h"
 #include "core/store/MetricPoint.h"
 #include "core/store/PhaseInfo.h"
+#include "core/store/RolloutBehaviorRecord.h"
 #include "core/store/RolloutRecord.h"
 #include "core/store/RunInfo.h"
 
@@ -27,6 +28,7 @@ class EventEncoder {
   static std::string encode(const AnnotationRecord& r);
   static std::string encode(const DifficultyRecord& r);
   static std::string encode(const EventRecord& r);
+  static std::string encode(const RolloutBehaviorRecord& r);
 };
 
 }  // namespace longrl::store

@@ -142,6 +142,8 @@ void EventStreamDecoder::decodeRecord(std::string_view line, bool terminated) {
       writer_.writeAnnotation(annotationFromJson(j));
     } else if (t == "difficulty") {
       writer_.writeDifficulty(difficultyFromJson(j));
+    } else if (t == "rollout_behavior") {
+      writer_.writeRolloutBehavior(rolloutBehaviorFromJson(j));
     } else if (t == "event") {
       writer_.writeEvent(eventFromJson(j));
     } else {

@@ -151,6 +151,7 @@ json toJson(const RolloutRecord& r) { return recordToJson(r); }
 json toJson(const AnnotationRecord& r) { return recordToJson(r); }
 json toJson(const DifficultyRecord& r) { return recordToJson(r); }
 json toJson(const EventRecord& r) { return recordToJson(r); }
+json toJson(const RolloutBehaviorRecord& r) { return recordToJson(r); }
 
 MetricPoint metricFromJson(const json& j) { return recordFromJson<MetricPoint>(j); }
 RunInfo runFromJson(const json& j) { return recordFromJson<RunInfo>(j); }
@@ -161,5 +162,6 @@ RolloutRecord rolloutFromJson(const json& j) { return recordFromJson<RolloutReco
 AnnotationRecord annotationFromJson(const json& j) { return recordFromJson<AnnotationRecord>(j); }
 DifficultyRecord difficultyFromJson(const json& j) { return recordFromJson<DifficultyRecord>(j); }
 EventRecord eventFromJson(const json& j) { return recordFromJson<EventRecord>(j); }
+RolloutBehaviorRecord rolloutBehaviorFromJson(const json& j) { return recordFromJson<RolloutBehaviorRecord>(j); }
 
 }  // namespace longrl::store

@@ -8,6 +8,7 @@
 #include "core/store/ExampleRecord.h"
 #include "core/store/MetricPoint.h"
 #include "core/store/PhaseInfo.h"
+#include "core/store/RolloutBehaviorRecord.h"
 #include "core/store/RolloutRecord.h"
 #include "core/store/RunInfo.h"
 
@@ -26,6 +27,7 @@ nlohmann::json toJson(const RolloutRecord& r);
 nlohmann::json toJson(const AnnotationRecord& r);
 nlohmann::json toJson(const DifficultyRecord& r);
 nlohmann::json toJson(const EventRecord& r);
+nlohmann::json toJson(const RolloutBehaviorRecord& r);
 
 MetricPoint metricFromJson(const nlohmann::json& j);
 RunInfo runFromJson(const nlohmann::json& j);
@@ -36,5 +38,6 @@ RolloutRecord rolloutFromJson(const nlohmann::json& j);
 AnnotationRecord annotationFromJson(const nlohmann::json& j);
 DifficultyRecord difficultyFromJson(const nlohmann::json& j);
 EventRecord eventFromJson(const nlohmann::json& j);
+RolloutBehaviorRecord rolloutBehaviorFromJson(const nlohmann::json& j);
 
 }  // namespace longrl::store

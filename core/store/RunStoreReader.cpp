@@ -222,6 +222,44 @@ std::vector<DifficultyRecord> RunStoreReader::difficulty(std::optional<int> phas
   return readAll<DifficultyRecord>(*q);
 }
 
+std::vector<RolloutBehaviorRecord> RunStoreReader::rolloutBehaviors(const RolloutRecord& r) {
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return {};
+  auto q = db().query(RecordSql<RolloutBehaviorRecord>::select() +
+                      " WHERE step = ?1 AND example_id = ?2 AND group_idx = ?3 AND sample_idx = ?4"
+                      " ORDER BY classifier, revision");
+  q->bind(1, r.step);
+  q->bind(2, r.example_id);
+  q->bind(3, std::int64_t(r.group_idx));
+  q->bind(4, std::int64_t(r.sample_idx));
+  return readAll<RolloutBehaviorRecord>(*q);
+}
+
+std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> RunStoreReader::rolloutBehaviorsAfter(std::int64_t rowid,
+                                                                                                  std::size_t limit) {
+  using Rows = RecordSql<RolloutBehaviorRecord>;
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return {};
+  // The rowid after the record's columns, where read() does not look.
+  static const std::string sql = [] {
+    std::string s = Rows::select();
+    s.insert(s.find(" FROM "), ", rowid");
+    return s + " WHERE rowid > ?1 ORDER BY rowid LIMIT ?2";
+  }();
+  constexpr int kRowidColumn = int(std::tuple_size_v<decltype(RolloutBehaviorRecord::fields())>);
+  auto q = db().query(sql);
+  q->bind(1, rowid);
+  q->bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> out;
+  while (q->step()) out.emplace_back(q->int64(kRowidColumn), Rows::read(*q, path()));
+  return out;
+}
+
+int RunStoreReader::lastBehaviorRevision(const std::string& classifier) {
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return -1;
+  auto q = db().query("SELECT coalesce(max(revision), -1) FROM rollout_behaviors WHERE classifier = ?1");
+  q->bind(1, classifier);
+  return q->step() ? static_cast<int>(q->int64(0)) : -1;
+}
+
 std::optional<DocumentRecord> RunStoreReader::document(std::int64_t id) {
   auto q = db().query(RecordSql<DocumentRecord>::select() + " WHERE id = ?1");
   q->bind(1, id);

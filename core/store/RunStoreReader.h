@@ -13,6 +13,7 @@
 #include "core/store/ExampleRecord.h"
 #include "core/store/MetricPoint.h"
 #include "core/store/PhaseInfo.h"
+#include "core/store/RolloutBehaviorRecord.h"
 #include "core/store/RolloutQuery.h"
 #include "core/store/RolloutRecord.h"
 #include "core/store/RunInfo.h"
@@ -60,6 +61,15 @@ class RunStoreReader {
   std::vector<std::string> rolloutIdsPlan(const RolloutQuery& query);
   // These rollouts in the order given (unknown ids left out); `withText` as RolloutQuery::with_text.
   std::vector<RolloutRecord> rolloutsByIds(const std::vector<std::int64_t>& ids, bool withText = true);
+  // The behaviour records of one rollout, by classifier then revision (oldest first); none in a
+  // file older than schema v5.
+  std::vector<RolloutBehaviorRecord> rolloutBehaviors(const RolloutRecord& rollout);
+  // Behaviour rows with SQLite rowid > `rowid`, in rowid order, at most `limit`, each with its rowid
+  // (the table has no id column); none in a file older than schema v5.
+  std::vector<std::pair<std::int64_t, RolloutBehaviorRecord>> rolloutBehaviorsAfter(std::int64_t rowid,
+                                                                                    std::size_t limit = 1000);
+  // The highest revision any rollout has from `classifier`; -1 when there is none.
+  int lastBehaviorRevision(const std::string& classifier);
 
   const std::string& path() const { return store_.path(); }
   SqliteDb& db() { return store_.db(); }

@@ -74,6 +74,15 @@ CREATE TABLE annotation_inbox(origin TEXT PRIMARY KEY, last_seq INTEGER NOT NULL
 CREATE TABLE store_identity(origin TEXT NOT NULL);
 INSERT INTO store_identity(origin) VALUES (lower(hex(randomblob(16))));
 )sql",
+      // 4 -> 5: reasoning behaviours per rollout and classifier, in revisions (RolloutBehaviorRecord);
+      // a table of their own, so that files without it read as before.
+      R"sql(
+CREATE TABLE rollout_behaviors(step INTEGER NOT NULL, example_id TEXT NOT NULL, group_idx INTEGER NOT NULL,
+  sample_idx INTEGER NOT NULL, classifier TEXT NOT NULL, revision INTEGER NOT NULL, subgoal INTEGER NOT NULL,
+  backtracking INTEGER NOT NULL, verification INTEGER NOT NULL, grounding_share REAL, passages INTEGER NOT NULL,
+  record TEXT NOT NULL, wall_time REAL NOT NULL,
+  PRIMARY KEY(step, example_id, group_idx, sample_idx, classifier, revision));
+)sql",
   };
   return all;
 }

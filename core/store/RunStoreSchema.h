@@ -13,10 +13,10 @@ class SqliteDb;
 // tables with the lists), and raising kOldestReadable with it, as readers select every listed column.
 class RunStoreSchema {
  public:
-  static constexpr int kCurrentVersion = 4;
-  // Oldest version a read-only connection accepts: v3 only added indexes and v4 only the annotation
-  // outbox/inbox tables (read where they exist), so a v2 file (every run recorded before them,
-  // which a viewer cannot migrate) reads the same, only sorts more slowly.
+  static constexpr int kCurrentVersion = 5;
+  // Oldest version a read-only connection accepts: v3 only added indexes, v4 the annotation
+  // outbox/inbox tables and v5 the rollout behaviours (read where they exist), so a v2 file (every
+  // run recorded before them, which a viewer cannot migrate) reads the same, only sorts more slowly.
   static constexpr int kOldestReadable = 2;
 
   // SQL of each migration, index k = from version k to k+1 (k = 0 creates the tables).

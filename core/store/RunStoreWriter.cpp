@@ -67,6 +67,7 @@ void RunStoreWriter::writeExample(const ExampleRecord& e) { upsert(e); }
 void RunStoreWriter::writeRollout(const RolloutRecord& r) { upsert(r); }
 void RunStoreWriter::writeAnnotation(const AnnotationRecord& a) { upsert(a); }
 void RunStoreWriter::writeDifficulty(const DifficultyRecord& d) { upsert(d); }
+void RunStoreWriter::writeRolloutBehavior(const RolloutBehaviorRecord& b) { upsert(b); }
 void RunStoreWriter::writeEvent(const EventRecord& e) { upsert(e); }
 
 void RunStoreWriter::writeMetric(const MetricPoint& m) {

@@ -12,6 +12,7 @@
 #include "core/store/ExampleRecord.h"
 #include "core/store/MetricPoint.h"
 #include "core/store/PhaseInfo.h"
+#include "core/store/RolloutBehaviorRecord.h"
 #include "core/store/RolloutRecord.h"
 #include "core/store/RunInfo.h"
 #include "core/store/RunStore.h"
@@ -27,7 +28,8 @@ namespace longrl::store {
 // Writes are idempotent upserts where a resumed trainer may re-send a record: metrics by
 // (step, name), rollouts by (step, example_id, group_idx, sample_idx), documents by SHA-256,
 // examples by id, phases by index, runs by name, annotations by (example_id, author),
-// difficulty by (example_id, phase). Updated rows keep their rowid. Events are appended.
+// difficulty by (example_id, phase), rollout behaviours by (rollout key, classifier, revision). Updated rows keep their
+// rowid. Events are appended.
 class RunStoreWriter {
  public:
   struct Options {
@@ -54,6 +56,7 @@ class RunStoreWriter {
   // Removes `author`'s label on the example (nothing when there is none).
   void removeAnnotation(const std::string& exampleId, const std::string& author);
   void writeDifficulty(const DifficultyRecord& difficulty);
+  void writeRolloutBehavior(const RolloutBehaviorRecord& behavior);
   void writeEvent(const EventRecord& event);
 
   // Commits the open batch (no-op when nothing is pending).

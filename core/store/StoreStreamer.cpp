@@ -111,6 +111,12 @@ std::size_t StoreStreamer::pollAppended(std::ostream& out) {
     lastRollout_ = batch.back().id;
     n += batch.size();
   }
+  for (auto batch = reader_.rolloutBehaviorsAfter(lastBehavior_); !batch.empty();
+       batch = reader_.rolloutBehaviorsAfter(lastBehavior_)) {
+    for (const auto& b : batch) out << EventEncoder::encode(b.second);
+    lastBehavior_ = batch.back().first;
+    n += batch.size();
+  }
   for (auto batch = reader_.eventsAfter(lastEvent_); !batch.empty(); batch = reader_.eventsAfter(lastEvent_)) {
     for (const auto& e : batch) out << EventEncoder::encode(e);
     lastEvent_ = batch.back().rowid;

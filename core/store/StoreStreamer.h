@@ -12,8 +12,9 @@ namespace longrl::store {
 // Reads a run store as it grows and writes what is new as the trainer's event stream (EventEncoder
 // lines), so a mirror (EventStreamDecoder) can follow a run it did not start: `longrl follow`.
 // Each poll writes in an order the mirror can apply: run, phases, documents, examples, difficulty,
-// annotations, metrics, rollouts, events. Appended tables are followed by rowid (metrics, rollouts,
-// events, documents); upserted ones are sent again when they change (the mirror upserts too).
+// annotations, metrics, rollouts, rollout behaviours, events. Appended tables are followed by rowid
+// (metrics, rollouts, rollout behaviours, events, documents); upserted ones are sent again when they
+// change (the mirror upserts too).
 class StoreStreamer {
  public:
   explicit StoreStreamer(const std::string& storePath);
@@ -35,7 +36,8 @@ class StoreStreamer {
 
   RunStoreReader reader_;
   std::string status_, runKey_, phasesKey_, difficultyKey_, annotationsKey_;
-  std::int64_t lastMetric_ = 0, lastRollout_ = 0, lastEvent_ = 0, lastDocument_ = 0, exampleCount_ = 0;
+  std::int64_t lastMetric_ = 0, lastRollout_ = 0, lastBehavior_ = 0, lastEvent_ = 0, lastDocument_ = 0,
+               exampleCount_ = 0;
   std::unordered_set<std::string> examplesSent_;
 };
 

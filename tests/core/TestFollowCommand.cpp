@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/cli/BehaviorsCommand.h"
 #include "core/cli/FollowCommand.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
@@ -53,9 +54,13 @@ std::string contents(const std::string& runDir) {
   for (const auto& m : r.metricsAfter(0, 1000000)) s << "metric " << m.name << " " << m.step << " " << m.value << "\n";
   store::RolloutQuery q;
   q.limit = 1000000;
-  for (const auto& x : r.rollouts(q))
+  for (const auto& x : r.rollouts(q)) {
     s << "rollout " << x.step << " " << x.example_id << " " << x.group_idx << " " << x.sample_idx << " "
       << x.response.size() << " " << x.reward << "\n";
+    for (const auto& b : r.rolloutBehaviors(x))
+      s << "behavior " << b.classifier << " " << b.revision << " " << b.subgoal << " " << b.verification << " "
+        << b.grounding_share << " " << b.record << "\n";
+  }
   for (const auto& e : r.eventsAfter(0, 100000)) s << "event " << e.kind << " " << e.payload << "\n";
   return s.str();
 }
@@ -73,6 +78,11 @@ class TestFollowCommand : public QObject {
     o.documentWords = 300;
     test::writeSyntheticRollouts(dir, o);
     {
+      std::ostringstream out, err;
+      cli::ArgList args({dir});
+      QCOMPARE(cli::behaviorsCommand().run(args, out, err), 0);
+    }
+    {
       store::RunStoreWriter w(store::RunStore::fileIn(dir));
       w.writeAnnotation({"ex-3", "hard", "why", "ana", 5.0});
       w.writeEvent({0, "log", R"({"message":"hello"})", 6.0});
@@ -80,6 +90,7 @@ class TestFollowCommand : public QObject {
     }
     const std::string original = contents(dir);
     QVERIFY(original.find("rollout ") != std::string::npos && original.find("label ex-3 hard") != std::string::npos);
+    QVERIFY(original.find("behavior rule 0 ") != std::string::npos);
     const std::string stream = follow(dir);  // the run has ended: the backlog, then it returns
     QCOMPARE(QString::fromStdString(contents(mirrorOf(stream, "follow-mirror"))), QString::fromStdString(original));
   }

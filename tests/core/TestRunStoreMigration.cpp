@@ -110,7 +110,7 @@ std::string schemaDifferences(SqliteDb& db) {
        {schemaDifference<RunInfo>(db), schemaDifference<PhaseInfo>(db), schemaDifference<MetricPoint>(db),
         schemaDifference<DocumentRecord>(db), schemaDifference<ExampleRecord>(db), schemaDifference<RolloutRecord>(db),
         schemaDifference<AnnotationRecord>(db), schemaDifference<DifficultyRecord>(db),
-        schemaDifference<EventRecord>(db)})
+        schemaDifference<EventRecord>(db), schemaDifference<RolloutBehaviorRecord>(db)})
     if (!d.empty()) all += d + "\n";
   return all;
 }
@@ -176,12 +176,13 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
                       hex + R"sql(', 3, '7', 0, 'no', '', '', '', -0.25, -1, 900, 1, 0.4, 3.0, 1,
   '[{"chunk":1}]');
 )sql");
-    QCOMPARE(RunStoreSchema::kCurrentVersion, 4);
+    QCOMPARE(RunStoreSchema::kCurrentVersion, 5);
     {
-      // v3 only added indexes (and v4 tables of its own): a viewer (which never migrates) still reads a v2 file, and
-      // its queries work, only without the indexes.
+      // v3 only added indexes (and v4, v5 tables of their own): a viewer (which never migrates) still reads a v2 file,
+      // and its queries work, only without the indexes.
       RunStoreReader r(path);
       QCOMPARE(r.rolloutsAfter(0).size(), std::size_t(2));
+      QVERIFY(r.rolloutBehaviors(r.rolloutsAfter(0).at(0)).empty());  // no v5 table: none
       RolloutQuery q;
       q.order_by = "reward";
       q.response_contains = "secret phrase";
@@ -201,7 +202,8 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     };
     {
       RunStoreWriter w(path);
-      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 4LL);
+      QCOMPARE(w.db().scalar("SELECT version FROM schema_version"), 5LL);
+      QVERIFY(w.db().tableExists("rollout_behaviors"));
       // v4: the annotation outbox/inbox, and an identity of 32 hex digits.
       for (const char* t : {"annotation_outbox", "annotation_inbox", "store_identity"})
         QVERIFY2(w.db().tableExists(t), t);
@@ -219,7 +221,7 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
     }
     { RunStoreWriter again(path); }
     RunStoreReader rd(path);
-    QCOMPARE(rd.db().scalar("SELECT version FROM schema_version"), 4LL);
+    QCOMPARE(rd.db().scalar("SELECT version FROM schema_version"), 5LL);
     QCOMPARE(rd.runs().at(0).name, std::string("old-run"));
     QCOMPARE(rd.metricSeries("critic/score/mean").size(), std::size_t(2));
     const auto rows = rd.rolloutsAfter(0);

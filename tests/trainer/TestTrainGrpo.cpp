@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "TestTrainFixture.h"
+#include "core/behavior/BehaviorStoreRow.h"
+#include "core/behavior/RuleBehaviorClassifier.h"
 #include "core/cli/UsageError.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
@@ -95,9 +97,17 @@ void TestTrainGrpo::grpoStepsWriteMetricsAndRollouts() {
                         "perf/throughput",
                         "perf/time_per_step",
                         "perf/cpu_memory_used_gb",
-                        "train/num_gen_batches"})
+                        "train/num_gen_batches",
+                        "timing_s/behavior",
+                        "behavior/grounding_share/mean",
+                        "behavior/passages/mean",
+                        "behavior/subgoal/mean",
+                        "behavior/backtracking/mean",
+                        "behavior/verification/mean",
+                        "behavior/subgoal/mean/wrong"})
     QVERIFY2(have.count(n), n);
-  QVERIFY(!have.count("actor/kl_loss"));  // no KL loss configured
+  QVERIFY(!have.count("behavior/subgoal/mean/correct"));  // no answer is right (rule score 0)
+  QVERIFY(!have.count("actor/kl_loss"));                  // no KL loss configured
   QCOMPARE(r.metricSeries("actor/lr").size(), size_t(2));
   QCOMPARE(r.metricSeries("actor/lr").back().value, 1e-3);
   QCOMPARE(r.metricSeries("train/num_gen_batches").back().value, 1.0);
@@ -120,6 +130,16 @@ void TestTrainGrpo::grpoStepsWriteMetricsAndRollouts() {
     QVERIFY(std::abs(x.reward - std::min(-(double(x.length) - 4.0) / 8.0, 0.0)) < 1e-9);
     QVERIFY(x.mean_entropy > 0.0);
     QVERIFY(x.prompt_tokens > 0);
+    // Its behaviours, stored beside it as the rule classifier sees its response.
+    const auto behaviors = r.rolloutBehaviors(x);
+    QCOMPARE(behaviors.size(), size_t(1));
+    QCOMPARE(behaviors[0].classifier, std::string("rule"));
+    QCOMPARE(behaviors[0].revision, 0);
+    QVERIFY(behaviors[0].grounding_share >= 0.0);  // every example has a document
+    const auto stored = behavior::fromStoreRow(behaviors[0]);
+    const auto fresh = behavior::RuleBehaviorClassifier().classify(x.response);
+    QVERIFY(stored.spans == fresh.spans);
+    QCOMPARE(behaviors[0].subgoal, std::int64_t(fresh.subgoal));
     groupRewards[{x.step, x.group_idx}].push_back(x.reward);
     groupAdvantages[{x.step, x.group_idx}].push_back(x.advantage);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/behavior/BehaviorMetrics.h"
+#include "core/behavior/GroupBehaviorClassifier.h"
 #include "core/grpo/DynamicBatchFiller.h"
 #include "core/grpo/GroupAdvantage.h"
 #include "core/grpo/StepMetrics.h"
@@ -312,6 +314,24 @@ bool GrpoTrainer::updateActor(std::vector<RolloutGroup>& groups, const std::vect
   return updated;
 }
 
+void GrpoTrainer::classifyBehaviors(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples,
+                                    std::map<std::string, double>& m) const {
+  const auto t = Clock::now();
+  const behavior::GroupBehaviorClassifier classifier(config_.behavior.grounding);
+  std::vector<behavior::BehaviorMetrics::Rollout> figures;
+  for (auto& grp : groups) {
+    std::vector<std::string_view> responses;
+    for (const auto& s : grp.samples) responses.push_back(s.text);
+    auto records = classifier.classify(examples[grp.exampleIndex].record.document, responses);
+    for (size_t i = 0; i < grp.samples.size(); ++i) grp.samples[i].behavior = std::move(records[i]);
+  }
+  // Every generated sample, as critic/gen_score: the policy's behaviour, not dynamic sampling's choice.
+  for (const auto& grp : groups)
+    for (const auto& s : grp.samples) figures.push_back({&*s.behavior, s.reward.acc});
+  behavior::BehaviorMetrics::add(figures, m);
+  m["timing_s/behavior"] = since(t);
+}
+
 GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
                                  const std::vector<TrainExample>& examples, curriculum::BatchSampler& sampler) {
   const auto tStep = Clock::now();
@@ -319,6 +339,7 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   auto& m = out.metrics;
   const auto kept = collectGroups(step, phase, examples, sampler, out);
   if (reward_->judgeClient()) grpo::StepMetrics::judge(stepFigures(out.groups, examples), m);
+  if (config_.behavior.rule) classifyBehaviors(out.groups, examples, m);
   auto t = Clock::now();
   const auto trained = assignAdvantages(out.groups, kept, examples);
   m["timing_s/adv"] = since(t);

@@ -75,6 +75,10 @@ class GrpoTrainer {
   bool updateActor(std::vector<RolloutGroup>& groups, const std::vector<size_t>& kept,
                    const std::vector<RolloutSample*>& trained, const std::vector<TrainExample>& examples,
                    std::map<std::string, double>& m);
+  // The rule-based behaviours of every generated sample (each group against its example's
+  // document), and behavior/* over them.
+  void classifyBehaviors(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples,
+                         std::map<std::string, double>& m) const;
   void applyAepo(std::vector<ActorSequence>& seqs, std::vector<std::vector<size_t>>& miniBatches,
                  std::vector<torch::Tensor>& oldLp, std::vector<int>& owner, const std::vector<double>& meanEntropy,
                  std::map<std::string, double>& m);

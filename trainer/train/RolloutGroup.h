@@ -1,8 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/behavior/BehaviorRecord.h"
 #include "core/reward/RewardResult.h"
 
 namespace longrl::train {
@@ -30,6 +32,8 @@ struct RolloutSample {
   std::string trajectory;
   int malformedReplies = 0;  // section replies with a tag problem
   int truncatedCalls = 0;    // section replies cut by the memory budget
+  // Its reasoning behaviours (behavior.rule), set after generation on every rank.
+  std::optional<longrl::behavior::BehaviorRecord> behavior;
 };
 
 // The G samples of one prompt in one generation batch.

@@ -68,6 +68,12 @@ void RunRecorder::difficulty(const store::DifficultyRecord& d) {
   emit(store::EventEncoder::encode(d));
 }
 
+void RunRecorder::rolloutBehavior(const store::RolloutBehaviorRecord& b) {
+  if (!writer_) return;
+  writer_->writeRolloutBehavior(b);
+  emit(store::EventEncoder::encode(b));
+}
+
 void RunRecorder::event(const std::string& kind, const nlohmann::json& payload) {
   if (!writer_) return;
   store::EventRecord e;

@@ -36,6 +36,7 @@ class RunRecorder {
   void example(const store::ExampleRecord& e);
   void rollout(const store::RolloutRecord& r);
   void difficulty(const store::DifficultyRecord& d);
+  void rolloutBehavior(const store::RolloutBehaviorRecord& b);
   // A free-form event: kind ("log", "checkpoint", "retrospective", "error", ...) and a JSON payload.
   void event(const std::string& kind, const nlohmann::json& payload);
   void flush();

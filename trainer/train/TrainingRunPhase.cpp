@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/behavior/BehaviorStoreRow.h"
 #include "core/curriculum/PhaseBands.h"
 #include "core/curriculum/RetrospectiveSelector.h"
 #include "core/reward/GroundTruth.h"
@@ -77,6 +78,7 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
       if (!s.trajectory.empty()) r.trajectory = s.trajectory;
       r.wall_time = now;
       recorder_->rollout(r);
+      if (s.behavior) recorder_->rolloutBehavior(behavior::toStoreRow(*s.behavior, r, 0, now));
       // Difficulty from correctness (max(rule, judge)), before the length penalty.
       scores.push_back(s.reward.score - s.reward.overlong_penalty);
     }
