@@ -6,7 +6,8 @@
 // the selected step and its result is saved and shown), Ask in Document QA (the Document QA panel's
 // local model), Serve (tests/ui/fake_longrl.sh: the argv, the URL, Copy, Stop and the panel's end
 // stopping the child, a failure's stderr), the table following the directory, and a template run
-// (listed where a shared filesystem shows its directory). Runs over ssh: TestRemoteCheckpoints. Screenshots go to LONGRL_SCREENSHOT_DIR when it is set.
+// (listed where a shared filesystem shows its directory). Runs over ssh: TestRemoteCheckpoints. Screenshots go to
+// LONGRL_SCREENSHOT_DIR when it is set.
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>

@@ -15,6 +15,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/demo/DemoExampleGenerator.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreWriter.h"
 #include "support/FakeOpenAIServer.h"
@@ -56,10 +58,11 @@ bool run(const QString& program, const QStringList& args) {
 
 QString cell(const CheckpointsModel& m, int row, int column) { return m.index(row, column).data().toString(); }
 
-// The pids of `longrl serve` processes serving this directory (on the "host", which is here).
+// The pids of `longrl serve` processes serving this directory (on the "host", which is here); not
+// the ssh client whose command line holds the same words.
 QStringList servers(const QString& dir) {
   QProcess p;
-  p.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("serve --model %1").arg(dir)});
+  p.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("^\\S*longrl serve --model %1").arg(dir)});
   p.waitForFinished(5000);
   return QString::fromUtf8(p.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
 }
@@ -71,12 +74,16 @@ class TestRemoteCheckpoints : public QObject {
   test::TestSshd* sshd_ = nullptr;
   QString root_, host_, mirror_;
 
-  // The host's run: checkpoints 10 and 20 (random tiny models), phases "short" (1-10) and "long"
-  // (11-, running), an evaluation of step 10 saved on the host, and a dataset.
+  // The host's run: checkpoint 10 (a random tiny model) and 20 (the shipped demo warm start: it
+  // answers in the recipe's format, so its wrong answers go to the judge), phases "short" (1-10)
+  // and "long" (11-, running), an evaluation of step 10 saved on the host, and demo questions.
   void makeHostRun() {
-    const QString cli = q(test::cliPath());
-    QVERIFY(run(cli, {"init-model", "--preset", "tiny", host_ + "/checkpoints/step-10", "--seed", "1"}));
-    QVERIFY(run(cli, {"init-model", "--preset", "tiny", host_ + "/checkpoints/step-20", "--seed", "2"}));
+    QVERIFY(run(q(test::cliPath()), {"init-model", "--preset", "tiny", host_ + "/checkpoints/step-10", "--seed", "1"}));
+    const fs::path warm = test::sourcePath("resources/demo-warmstart");
+    fs::create_directories((host_ + "/checkpoints/step-20").toStdString());
+    for (const char* f :
+         {"config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"})
+      fs::copy_file(warm / f, (host_ + "/checkpoints/step-20/" + f).toStdString());
     for (const char* step : {"step-10", "step-20"}) {
       fs::create_directories((host_ + "/checkpoints/" + step + "/trainer_state").toStdString());
       std::ofstream((host_ + "/checkpoints/" + step + "/trainer_state/state.json").toStdString()) << "{}";
@@ -92,13 +99,16 @@ class TestRemoteCheckpoints : public QObject {
     p.index = 1, p.name = "long", p.start_step = 11, p.end_step = -1, p.status = "running";
     writer.writePhase(p);
     std::ofstream data((host_ + "/val.jsonl").toStdString());
-    for (int i = 0; i < 2; ++i)
-      data << nlohmann::json{{"document", "Alice lives in Oslo. Bruno lives in Lima."},
-                             {"question", i ? "Where does Bruno live?" : "Where does Alice live?"},
-                             {"answer", i ? "Lima" : "Oslo"},
-                             {"data_source", "multihoprag"}}
+    demo::DemoExampleGenerator gen(5);
+    for (int i = 0; i < 4; ++i) {
+      const auto ex = gen.generate(0);
+      data << nlohmann::json{{"document", ex.document},
+                             {"question", ex.question},
+                             {"answer", ex.answer},
+                             {"data_source", "hotpotqa"}}
                   .dump()
            << "\n";
+    }
   }
 
   void saveHostEvaluation() {
@@ -166,7 +176,7 @@ class TestRemoteCheckpoints : public QObject {
     QCOMPARE(m.checkpointAt(0).dir, host_ + "/checkpoints/step-10");
     QCOMPARE(cell(m, 0, CheckpointsModel::Phase), QString("short"));
     QCOMPARE(cell(m, 1, CheckpointsModel::Phase), QString("long"));
-    QVERIFY(m.checkpointAt(1).bytes > 1000);  // the model's weights, as the host measures them
+    QVERIFY(m.checkpointAt(1).bytes > 1000);                          // the model's weights, as the host measures them
     QCOMPARE(cell(m, 0, CheckpointsModel::Greedy), QString("50.0"));  // the host's evaluation
     QVERIFY(panel.view()->isVisible());
     QVERIFY2(panel.noticeText().contains("127.0.0.1:" + host_ + "/checkpoints, listed over ssh"),
@@ -185,7 +195,7 @@ class TestRemoteCheckpoints : public QObject {
     QCOMPARE(dialog->findChild<QComboBox*>("checkpoint")->currentData().toString(), host_ + "/checkpoints/step-20");
     dialog->findChild<QLineEdit*>("dataFile")->setText(host_ + "/val.jsonl");
     dialog->findChild<QSpinBox*>("k")->setValue(1);
-    dialog->findChild<QSpinBox*>("maxNewTokens")->setValue(4);
+    dialog->findChild<QSpinBox*>("maxNewTokens")->setValue(96);
     dialog->findChild<QGroupBox*>("judge")->setChecked(true);
     dialog->findChild<QLineEdit*>("judgeUrl")->setText(q(judge.baseUrl()));
     dialog->findChild<QLineEdit*>("judgeModel")->setText("judge-m");
@@ -197,7 +207,7 @@ class TestRemoteCheckpoints : public QObject {
     const QString path = mirror_ + "/evals/step-20-val.json";
     QCOMPARE(saved.first().first().toString(), path);
     QVERIFY(test::fileBytes(path.toStdString()).find("sekrit") == std::string::npos);
-    QVERIFY(judge.requestCount() > 0);
+    QVERIFY(judge.requestCount() > 0);  // the warm start's wrong answers were judged
     for (const auto& r : judge.requests()) QCOMPARE(q(r.authorization), QString("Bearer sekrit-over-stdin"));
     QTRY_COMPARE_WITH_TIMEOUT(cell(*panel.model(), 1, CheckpointsModel::Evaluation),
                               QString("val.jsonl, k 1, judge judge-m"), 5000);

@@ -193,8 +193,8 @@ void MasterWeights::save(const std::filesystem::path& dir) const {
 bool MasterWeights::load(const std::filesystem::path& dir) {
   if (passThrough_) return false;
   const auto path = dir / CheckpointStore::rankFile(sharded_ ? collective_.rank() : 0);
-  const bool mine = std::filesystem::exists(path);
-  if (!(sharded_ ? shardsPresent(collective_, dir, mine) : mine)) return false;
+  const bool here = std::filesystem::exists(path);
+  if (!(sharded_ ? shardsPresent(collective_, dir, here) : here)) return false;
   torch::serialize::InputArchive archive;
   archive.load_from(path.string());
   torch::Tensor master, layout;

@@ -99,7 +99,8 @@ class CheckpointsPanel : public QWidget {
   QDateTime listedAt_;
   QTimer relist_;
   QString askPending_;
-  QString servedRun_;  // the run whose checkpoint the serve bar serves (it goes when that run closes)  // a remote checkpoint to ask in Document QA once it is served
+  QString servedRun_;  // the run whose checkpoint the serve bar serves (it goes when that run closes)  // a remote
+                       // checkpoint to ask in Document QA once it is served
   QStringList problems_;
   QString storeError_;  // the run store could not be read for the phases
   QLabel* notice_;

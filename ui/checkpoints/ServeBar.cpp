@@ -85,7 +85,7 @@ QString ServeBar::statusText() const { return statusText_; }
 
 void ServeBar::showReady(const QString& baseUrl) {
   setStatus(server_->isRemote() ? tr("Serving %1 (OpenAI-compatible) through an ssh tunnel at").arg(title_)
-                                 : tr("Serving %1 (OpenAI-compatible) at").arg(title_));
+                                : tr("Serving %1 (OpenAI-compatible) at").arg(title_));
   url_->setText(baseUrl);
   url_->show();
   copy_->show();

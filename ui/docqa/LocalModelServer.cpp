@@ -28,8 +28,9 @@ void LocalModelServer::start(const QString& modelDir) {
   partialOut_.clear();
   partialErr_.clear();
   tail_.clear();
-  const QStringList serve{QStringLiteral("serve"), QStringLiteral("--model"), dir,  QStringLiteral("--host"),
-                          QStringLiteral("127.0.0.1"), QStringLiteral("--port"),  QStringLiteral("0")};
+  const QStringList serve{QStringLiteral("serve"),  QStringLiteral("--model"),   dir,
+                          QStringLiteral("--host"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                          QStringLiteral("0")};
   if (ssh_) {
     const LaunchCommand c =
         LaunchCommand::remoteLongrl(*ssh_, serve + QStringList{QStringLiteral("--exit-on-stdin-eof")});

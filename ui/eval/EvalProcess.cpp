@@ -37,6 +37,7 @@ bool EvalProcess::start(const EvalRequest& asked) {
   k_ = request.k;
   errBuffer_.clear();
   errTail_.clear();
+  inUsage_ = false;
   report_ = {};
   if (!ssh_) {
     process_.setProcessEnvironment(request.environment());
@@ -66,6 +67,9 @@ void EvalProcess::readProgress() {
     const QString line = QString::fromUtf8(errBuffer_.left(nl)).trimmed();
     errBuffer_.remove(0, nl + 1);
     const auto m = re.match(line);
+    // A usage error prints the usage after its message: the message is what the dialog shows.
+    if (line.startsWith(QLatin1String("usage:"))) inUsage_ = true;
+    if (!m.hasMatch() && inUsage_) continue;
     if (!m.hasMatch()) {
       errTail_ << line;
       if (errTail_.size() > 8) errTail_.removeFirst();

@@ -45,6 +45,7 @@ class EvalProcess : public QObject {
   int k_ = 1;
   QByteArray errBuffer_;
   QStringList errTail_;
+  bool inUsage_ = false;  // the rest of stderr is the usage text
   eval::EvalReport report_;
 };
 

@@ -28,11 +28,17 @@ QStringList ChartsPanel::defaultMetrics() {
   // generated, before dynamic sampling drops the all-right and all-wrong groups; critic/score
   // (verl's) covers only the kept, mixed groups, so it sits near the middle whatever the policy
   // does. actor/ppo_kl: the policy's drift from the rollout policy, logged by every run
-  // (actor/kl_loss only with grpo.use_kl_loss, off in the recipe). sft/loss: the warm-up before
-  // GRPO (charts of the metrics above say "not logged" until its first step).
+  // (actor/kl_loss only with grpo.use_kl_loss, off in the recipe). behavior/*: the reasoning
+  // behaviours the rule classifier counts per rollout, beside the reward they should pay for.
+  // sft/loss: the warm-up before GRPO (charts of the metrics above say "not logged" until its
+  // first step).
   return {QStringLiteral("val-core/all/acc/mean@1"),
           QStringLiteral("critic/score/mean"),
           QStringLiteral("critic/gen_score/mean"),
+          QStringLiteral("behavior/grounding_share/mean"),
+          QStringLiteral("behavior/verification/mean"),
+          QStringLiteral("behavior/backtracking/mean"),
+          QStringLiteral("behavior/subgoal/mean"),
           QStringLiteral("actor/entropy"),
           QStringLiteral("actor/ppo_kl"),
           QStringLiteral("response_length/mean"),
