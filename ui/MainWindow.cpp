@@ -24,6 +24,7 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include "ui/RunsColumnFitter.h"
 #include "ui/RunsModel.h"
 #include "ui/ScreenFit.h"
 #include "ui/annotate/AnnotationQueue.h"
@@ -358,24 +359,25 @@ void MainWindow::newRun() {
 // other columns.
 void MainWindow::fitRunsColumns() {
   QHeaderView* header = runsView_->horizontalHeader();
-  header->setStretchLastSection(false);
-  header->setSectionResizeMode(QHeaderView::ResizeToContents);
-  header->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
-  header->setMaximumSectionSize(runsView_->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 12);
   runsView_->setColumnHidden(RunsModel::Points, true);
   runsView_->setColumnHidden(RunsModel::Where, true);
-  connect(runsModel_, &QAbstractItemModel::rowsInserted, this, [this] {
+  auto* fitter = new RunsColumnFitter(runsView_, RunsModel::Name);
+  connect(runsModel_, &QAbstractItemModel::rowsInserted, this, [this, fitter] {
     if (runsModel_->anyRemote()) runsView_->setColumnHidden(RunsModel::Where, false);
+    fitter->fit();
   });
   header->setContextMenuPolicy(Qt::CustomContextMenu);
-  connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& at) {
+  connect(header, &QHeaderView::customContextMenuRequested, this, [this, header, fitter](const QPoint& at) {
     QMenu menu(this);
     for (int c = 0; c < runsModel_->columnCount(); ++c) {
       QAction* a = menu.addAction(runsModel_->headerData(c, Qt::Horizontal).toString());
       a->setCheckable(true);
       a->setChecked(!runsView_->isColumnHidden(c));
       a->setEnabled(c != RunsModel::Name);
-      connect(a, &QAction::toggled, this, [this, c](bool on) { runsView_->setColumnHidden(c, !on); });
+      connect(a, &QAction::toggled, this, [this, c, fitter](bool on) {
+        runsView_->setColumnHidden(c, !on);
+        fitter->fit();
+      });
     }
     menu.exec(header->mapToGlobal(at));
   });

@@ -8,6 +8,7 @@
 #include "support/SyntheticRun.h"
 #include "support/TestPaths.h"
 #include "ui/MainWindow.h"
+#include "ui/RunsColumnFitter.h"
 #include "ui/RunsModel.h"
 #include "ui/rollouts/RolloutsWorkspace.h"
 #include "viewers/chart/ChartCard.h"
@@ -16,6 +17,7 @@
 #include "viewers/data/RunSession.h"
 
 using longrl::ui::MainWindow;
+using longrl::ui::RunsColumnFitter;
 using longrl::ui::RunsModel;
 
 class TestMainWindow : public QObject {
@@ -93,6 +95,13 @@ class TestMainWindow : public QObject {
     QVERIFY(window.openRun(QString::fromStdString(b), "alice@gpu-node-3"));
     QVERIFY(window.runsModel()->anyRemote());
     QVERIFY(!runsView->isColumnHidden(RunsModel::Where));
+    // The name keeps its room beside "Where" too, in a dock as narrow as a laptop's.
+    window.resizeDocks({window.findChild<QDockWidget*>("RunsDock")}, {260}, Qt::Horizontal);
+    QTest::qWait(100);
+    const int ch = runsView->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    QVERIFY2(runsView->columnWidth(RunsModel::Name) >= RunsColumnFitter::kNameChars * ch - 2,
+             qPrintable(
+                 QString("%1 of %2").arg(runsView->columnWidth(RunsModel::Name)).arg(runsView->viewport()->width())));
     QVERIFY(
         window.runsModel()->index(1, RunsModel::Name).data(Qt::ToolTipRole).toString().contains("alice@gpu-node-3"));
   }
