@@ -242,7 +242,8 @@ Command trainCommand() {
     } catch (const UsageError&) {
       throw;
     } catch (const std::exception& e) {
-      err << who << "error: " << e.what() << "\n";
+      // One write: ranks share stderr, and pieces of their lines would interleave.
+      err << (who + "error: " + e.what() + "\n") << std::flush;
       // A failed collective means a peer went away: its own exit code lets --nproc name that peer.
       return dynamic_cast<const train::CollectiveError*>(&e) ? train::CollectiveError::kExitCode : 1;
     }
