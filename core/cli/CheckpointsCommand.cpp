@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/cli/PrintColumns.h"
 #include "core/cli/RunCheckpointListing.h"
 #include "core/cli/UsageError.h"
 
@@ -21,20 +22,6 @@ std::string humanBytes(std::uintmax_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;
-}
-
-void printColumns(const std::vector<std::vector<std::string>>& cells, std::ostream& out) {
-  std::vector<std::size_t> width(cells[0].size(), 0);
-  for (const auto& line : cells)
-    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  for (const auto& line : cells) {
-    std::string text;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      text += line[i];
-      if (i + 1 < line.size()) text += std::string(width[i] - line[i].size() + 2, ' ');
-    }
-    out << text << "\n";
-  }
 }
 
 void printTable(const RunCheckpointListing& l, std::ostream& out) {

@@ -134,6 +134,14 @@ RunCheckpointListing RunCheckpointListing::scan(const std::string& runDir) {
   return l;
 }
 
+std::vector<RunCheckpointListing::Checkpoint> RunCheckpointListing::checkpointsIn(const std::string& runDir,
+                                                                                  std::string* storeError) {
+  RunCheckpointListing l;
+  addCheckpoints(l, runDir, phasesOf(runDir, l.storeError));
+  if (storeError) *storeError = l.storeError;
+  return l.checkpoints;
+}
+
 nlohmann::json RunCheckpointListing::toJson() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : checkpoints)

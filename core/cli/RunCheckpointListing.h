@@ -34,6 +34,9 @@ struct RunCheckpointListing {
   // Throws store::StoreError naming runDir when it is not a directory, or holds neither
   // run.sqlite nor checkpoints/.
   static RunCheckpointListing scan(const std::string& runDir);
+  // Only the checkpoints (the studio reads the evaluations itself): none when runDir has no
+  // checkpoints/; a store that cannot be read leaves the phases empty and sets *storeError.
+  static std::vector<Checkpoint> checkpointsIn(const std::string& runDir, std::string* storeError = nullptr);
 
   // {"run_dir", "checkpoints": [{"step", "dir", "phase", "bytes", "saved_at"}], "evals": [{"file",
   // "result"}], "problems": [...]}, plus "store_error" when the store could not be read.

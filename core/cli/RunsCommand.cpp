@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/cli/PrintColumns.h"
 #include "core/cli/UsageError.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
@@ -88,17 +89,7 @@ void printTable(const std::vector<RunRow>& rows, std::ostream& out) {
     cells.push_back({r.name, r.status.empty() ? "-" : r.status, r.phase ? std::to_string(*r.phase) : "-",
                      r.step ? std::to_string(*r.step) : "-", score, isoTime(r.created), r.dir});
   }
-  std::vector<std::size_t> width(cells[0].size(), 0);
-  for (const auto& line : cells)
-    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  for (const auto& line : cells) {
-    std::string text;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      text += line[i];
-      if (i + 1 < line.size()) text += std::string(width[i] - line[i].size() + 2, ' ');
-    }
-    out << text << "\n";
-  }
+  printColumns(cells, out);
   for (const auto& r : rows)
     if (!r.error.empty()) out << r.dir << ": " << r.error << "\n";
 }

@@ -14,8 +14,9 @@ struct CheckpointInfo {
   qint64 bytes = 0;
   QDateTime savedAt;  // when trainer_state/state.json, written last, was written
 
-  // The run's complete checkpoints, by step. Reads RUN_DIR/run.sqlite for the phases when there
-  // is one; a store that cannot be read leaves the phases empty and sets *storeError.
+  // The run's complete checkpoints, by step, as `longrl checkpoints` lists them
+  // (cli::RunCheckpointListing::checkpointsIn); a store that cannot be read leaves the phases
+  // empty and sets *storeError.
   static QList<CheckpointInfo> scan(const QString& runDir, QString* storeError = nullptr);
 };
 
