@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/BenchArgs.h"
+#include "bench/ZipfWords.h"
 #include "core/grounding/GroundingAligner.h"
 #include "core/grounding/GroundingIndex.h"
 
@@ -28,24 +29,9 @@ struct Planted {
 
 class TextGen {
  public:
-  explicit TextGen(unsigned seed) : rng_(seed) {
-    const char* syl[] = {"ka",  "lo",  "mi", "ter", "san", "du",  "ve", "ro",
-                         "pen", "tal", "ri", "mon", "ga",  "sel", "fi", "bor"};
-    std::uniform_int_distribution<int> pick(0, 15), len(1, 4);
-    while (vocab_.size() < 4000) {
-      std::string w;
-      for (int k = len(rng_); k > 0; --k) w += syl[pick(rng_)];
-      vocab_.push_back(w);
-    }
-    std::sort(vocab_.begin(), vocab_.end());
-    vocab_.erase(std::unique(vocab_.begin(), vocab_.end()), vocab_.end());
-    std::shuffle(vocab_.begin(), vocab_.end(), rng_);
-    std::vector<double> weights(vocab_.size());
-    for (size_t r = 0; r < weights.size(); ++r) weights[r] = 1.0 / std::pow(double(r + 1), 1.05);
-    zipf_ = std::discrete_distribution<size_t>(weights.begin(), weights.end());
-  }
+  explicit TextGen(unsigned seed) : rng_(seed), words_(rng_) {}
 
-  const std::string& word() { return vocab_[zipf_(rng_)]; }
+  const std::string& word() { return words_.word(rng_); }
   std::mt19937& rng() { return rng_; }
 
   // Appends `words` words as sentences; records each word's byte range.
@@ -71,8 +57,7 @@ class TextGen {
 
  private:
   std::mt19937 rng_;
-  std::vector<std::string> vocab_;
-  std::discrete_distribution<size_t> zipf_;
+  longrl::bench::ZipfWords words_;
 };
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
