@@ -39,7 +39,7 @@ void BehaviorMetrics::add(const std::vector<Rollout>& rollouts, Metrics& m) {
   Split share, passages;
   std::array<Split, kBehaviorKinds.size()> kinds;
   for (const Rollout& r : rollouts) {
-    if (!r.behavior) continue;
+    if (!r.behavior || r.behavior->failed()) continue;  // a failed judge call counts nothing
     if (r.behavior->groundingShare) {
       share.add(*r.behavior->groundingShare, r.correct);
       passages.add(r.behavior->passages, r.correct);

@@ -68,7 +68,7 @@ int& BehaviorRecord::count(BehaviorKind kind) {
 bool BehaviorRecord::operator==(const BehaviorRecord& o) const {
   return classifier == o.classifier && version == o.version && steps == o.steps && subgoal == o.subgoal &&
          backtracking == o.backtracking && verification == o.verification && groundingShare == o.groundingShare &&
-         passages == o.passages && spans == o.spans;
+         passages == o.passages && spans == o.spans && rawReply == o.rawReply && error == o.error;
 }
 
 std::string BehaviorRecord::toJson() const {
@@ -83,6 +83,8 @@ std::string BehaviorRecord::toJson() const {
             {"subgoal", subgoal},       {"backtracking", backtracking}, {"verification", verification},
             {"passages", passages},     {"spans", std::move(spans_)}};
   j["grounding_share"] = groundingShare ? json(*groundingShare) : json(nullptr);
+  if (!rawReply.empty()) j["raw_reply"] = rawReply;
+  if (!error.empty()) j["error"] = error;
   return j.dump();
 }
 
@@ -108,6 +110,8 @@ BehaviorRecord BehaviorRecord::fromJson(const std::string& text) {
   if (!spans.is_array()) fail("", "'spans' is not an array");
   for (size_t i = 0; i < spans.size(); ++i)
     r.spans.push_back(spanFromJson(spans[i], "span " + std::to_string(i) + ": "));
+  r.rawReply = optionalField<std::string>(j, "raw_reply", "", "");
+  r.error = optionalField<std::string>(j, "error", "", "");
   return r;
 }
 

@@ -26,6 +26,14 @@ struct BehaviorRecord {
   std::optional<double> groundingShare;
   int passages = 0;
   std::vector<BehaviorSpan> spans;  // ordered by begin; empty for a classifier without positions
+  // The LLM judge's reply as received (empty for the rule classifier), so a person can check the
+  // counts against what the judge wrote.
+  std::string rawReply;
+  // Non-empty when the classifier failed for this rollout (time-out, HTTP error, malformed JSON):
+  // the counts are then meaningless and metrics leave the rollout out.
+  std::string error;
+
+  bool failed() const { return !error.empty(); }
 
   int count(BehaviorKind kind) const;
   int& count(BehaviorKind kind);
