@@ -31,10 +31,16 @@ struct DatasetConfig {
   std::vector<std::string> train;  // JSONL files (verl or plain form, see core/dataset)
   std::vector<std::string> val;
   bool skipMalformed = false;  // skip and count malformed lines instead of failing
-  // Validation (val-core/{data_source}/acc/mean@1, greedy) before the first GRPO step and after
-  // every phase, on the first val_max_examples of `val` (0: all of them).
+  // Validation (val-core/{data_source}/acc/mean@1, greedy) before the first GRPO step, after
+  // every phase and every val_every_steps steps, on the first val_max_examples of `val` (0: all).
   bool valBeforeTrain = true;
   int64_t valMaxExamples = 0;
+  int64_t valEverySteps = 0;  // 0: only before training and after each phase
+  // val_n > 1 adds mean@val_n: that many samples per example at the recipe's sampling, the papers'
+  // measure (greedy decoding hides what sampling, which RL trains, does).
+  int64_t valN = 1;
+  double valTemperature = 0.7;
+  double valTopP = 0.95;
 };
 
 // Warm-up SFT before RL. Off by default: it needs its own distilled data (train paths below).

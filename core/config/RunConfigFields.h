@@ -28,6 +28,13 @@ template <class V> void fields(V& v, DatasetConfig& c) {
   v.field("skip_malformed", c.skipMalformed, "Skip and count malformed lines instead of failing on the first.");
   v.field("val_before_train", c.valBeforeTrain, "Validate before the first GRPO step (and always after each phase).");
   v.field("val_max_examples", c.valMaxExamples, "Validate on the first N examples of `val`; 0: all of them.");
+  v.field("val_every_steps", c.valEverySteps,
+          "Also validate every N GRPO steps (0: only before training and after each phase).");
+  v.field("val_n", c.valN,
+          "Samples per held-out example at val_temperature/val_top_p; above 1 adds "
+          "val-core/{data_source}/acc/mean@N beside the greedy mean@1.");
+  v.field("val_temperature", c.valTemperature, "Sampling temperature of the mean@N validation.");
+  v.field("val_top_p", c.valTopP, "Nucleus (top-p) of the mean@N validation.");
 }
 template <class V> void fields(V& v, SftConfig& c) {
   v.field("enabled", c.enabled, "Run the warm-up SFT before RL.");

@@ -196,6 +196,13 @@ std::vector<ConfigIssue> RunConfig::validate() const {
     c.fail("model.device", "expected 'cpu', 'cuda' or 'cuda:N', got '" + model.device + "'");
 
   c.nonNegative("dataset.val_max_examples", dataset.valMaxExamples);
+  c.nonNegative("dataset.val_every_steps", dataset.valEverySteps);
+  c.positive("dataset.val_n", dataset.valN);
+  if (dataset.valN > kMaxRolloutN)
+    c.fail("dataset.val_n",
+           "must be at most " + std::to_string(kMaxRolloutN) + ", got " + std::to_string(dataset.valN));
+  c.positive("dataset.val_temperature", dataset.valTemperature);
+  c.inRange("dataset.val_top_p", dataset.valTopP, 0.0, 1.0, true);
   c.nonNegative("sft.epochs", sft.epochs);
   c.nonNegative("sft.steps", sft.steps);
   if (sft.steps == 0 && sft.epochs == 0) c.fail("sft.steps", "set steps or epochs (both are 0)");

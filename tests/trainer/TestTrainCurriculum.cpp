@@ -8,6 +8,7 @@
 #include <set>
 
 #include "TestTrainFixture.h"
+#include "core/eval/ValidationPass.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
 #include "core/store/RunStoreWriter.h"
@@ -26,6 +27,7 @@ class TestTrainCurriculum : public QObject {
   void initTestCase();
   void phasesTrainTheirBandOnly();
   void retrospectiveFeedsNextPhase();
+  void validatesEveryNStepsWithSamples();
 };
 
 void TestTrainCurriculum::initTestCase() {
@@ -142,6 +144,41 @@ void TestTrainCurriculum::retrospectiveFeedsNextPhase() {
     sawEvent = true;
   }
   QVERIFY(sawEvent);
+}
+
+// val_every_steps adds passes inside a phase (one at a phase end that falls on a multiple, not two);
+// val_n adds sampled mean@n beside greedy mean@1; each pass leaves its per-example outcomes.
+void TestTrainCurriculum::validatesEveryNStepsWithSamples() {
+  const std::string data = root_ + "/val-every.jsonl";
+  test::writeDataset(data, test::tinyDocs(3, 2, 0));
+  auto cfg = test::tinyConfig(model_, data);
+  cfg.phases[0].steps = 4;
+  cfg.dataset.val = {data};
+  cfg.dataset.valEverySteps = 2;
+  cfg.dataset.valN = 3;
+  const std::string runDir = root_ + "/run-val-every";
+  train::TrainOptions o;
+  o.runDir = runDir;
+  QCOMPARE(train::TrainingRun(cfg, o).run(), std::string("finished"));
+  store::RunStoreReader r(store::RunStore::fileIn(runDir));
+  for (const char* name : {"val-core/all/acc/mean@1", "val-core/all/acc/mean@3", "timing_s/testing"}) {
+    std::vector<int64_t> steps;
+    for (const auto& pt : r.metricSeries(name)) steps.push_back(pt.step);
+    QVERIFY2(steps == (std::vector<int64_t>{0, 2, 4}), name);
+  }
+  const auto files = eval::ValidationPass::filesIn(runDir);
+  QCOMPARE(files.size(), size_t(3));
+  const auto last = eval::ValidationPass::read(files.back());
+  QCOMPARE(last.step, int64_t(4));
+  QCOMPARE(last.n, 3);
+  QCOMPARE(last.examples.size(), size_t(3));
+  double sampled = 0;
+  for (const auto& e : last.examples) {
+    QVERIFY(e.sampled.has_value());
+    sampled += *e.sampled;
+  }
+  // The file and the metric are the same measurement.
+  QCOMPARE(sampled / 3, r.metricSeries("val-core/all/acc/mean@3").back().value);
 }
 
 QTEST_APPLESS_MAIN(TestTrainCurriculum)

@@ -16,6 +16,7 @@
 
 #include "SftDataset.h"
 #include "TestTrainFixture.h"
+#include "core/eval/ValidationPass.h"
 #include "core/store/EventStreamDecoder.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
@@ -126,6 +127,10 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   cfg.grpo.useKlLoss = true;  // reference log-probs are split too
   cfg.grpo.klCoef = 0.1;
   cfg.checkpoint.everySteps = 3;
+  // Validation split over the ranks (each validates every other example) and gathered back.
+  cfg.dataset.val = {data_};
+  cfg.dataset.valN = 2;
+  cfg.dataset.valEverySteps = 2;
   const std::string config = root_ + "/two-ranks.json";
   cfg.saveFile(config);
   const std::string one = root_ + "/one-rank", two = root_ + "/two-ranks";
@@ -145,6 +150,17 @@ void TestTrainDistributed::twoRanksTrainLikeOne() {
   QVERIFY2(sameWeights(one + "/checkpoints/step-3", two + "/checkpoints/step-3", &worst),
            qPrintable(QString::number(worst)));
   qInfo("largest weight difference 1 vs 2 ranks after GRPO: %g", worst);
+  // The same validation passes (before RL, step 2, the end), every example in the same order.
+  const auto passes1 = eval::ValidationPass::filesIn(one), passes2 = eval::ValidationPass::filesIn(two);
+  QCOMPARE(passes2.size(), size_t(3));
+  QCOMPARE(passes1.size(), passes2.size());
+  for (size_t i = 0; i < passes2.size(); ++i) {
+    const auto a = eval::ValidationPass::read(passes1[i]), b = eval::ValidationPass::read(passes2[i]);
+    QCOMPARE(b.step, a.step);
+    QCOMPARE(b.n, 2);
+    QCOMPARE(b.examples.size(), a.examples.size());
+    for (size_t e = 0; e < a.examples.size(); ++e) QCOMPARE(b.examples[e].id, a.examples[e].id);
+  }
   auto m0 = model::QwenPretrained::load(model_), m3 = model::QwenPretrained::load(two + "/checkpoints/step-3");
   QVERIFY(!torch::allclose(m0->model->embed_tokens->weight, m3->model->embed_tokens->weight));  // it did train
 

@@ -30,6 +30,7 @@ class TestValidator : public QObject {
   void initTestCase();
   void batchedPassEqualsOneByOne();
   void metricsAreNamedAsVerl();
+  void summarizeRebuildsTheAccuracy();
   void evalCommandPrintsTable();
   void evalCommandRefusesBadArguments();
   void evalCommandRefusesJudgeKeyStdinMisuse();
@@ -113,6 +114,31 @@ void TestValidator::batchedPassEqualsOneByOne() {
   for (const auto& [band, t] : byBand) scores += t.scoreSum;
   QVERIFY(std::abs(result.overall.scoreSum - scores) < 1e-9);
   QVERIFY(scores < 0);  // the penalty did apply: the comparison above is not between zeros
+}
+
+// A pass validated in parts (one per rank) is put back together from per-example shares: the same
+// accuracy figures as one pass, by source and by band.
+void TestValidator::summarizeRebuildsTheAccuracy() {
+  auto loaded = engine::LoadedModel::load(model_);
+  std::vector<train::TrainExample> examples;
+  for (auto& r : dataset::DatasetReader::readFile(data_).records)
+    examples.push_back(train::ExampleLoader::prepare(std::move(r), loaded.tokenizer));
+  QVERIFY(examples.size() >= 4);
+  std::vector<double> shares;
+  for (size_t i = 0; i < examples.size(); ++i) shares.push_back(static_cast<double>(i % 3) / 2.0);  // 0, 0.5, 1
+  const auto r = train::Validator::summarize(examples, shares, 2, {"band"});
+  double sum = 0, sq = 0;
+  for (double a : shares) sum += a, sq += a * a;
+  const double e = static_cast<double>(shares.size()), mean = sum / e;
+  QCOMPARE(r.overall.samples, static_cast<int64_t>(2 * shares.size()));
+  QVERIFY(std::abs(r.overall.acc() - mean) < 1e-12);
+  QVERIFY(std::abs(r.overall.accSem() - std::sqrt((sq - e * mean * mean) / (e - 1) / e)) < 1e-12);
+  int64_t bySource = 0, byBand = 0;
+  for (const auto& [s, t] : r.bySource) bySource += t.examples;
+  for (const auto& [b, t] : r.byExtra.at("band")) byBand += t.examples;
+  QCOMPARE(bySource, static_cast<int64_t>(shares.size()));
+  QCOMPARE(byBand, static_cast<int64_t>(shares.size()));
+  QCOMPARE(r.metrics(2).at("val-core/all/acc/mean@2"), r.overall.acc());
 }
 
 void TestValidator::metricsAreNamedAsVerl() {

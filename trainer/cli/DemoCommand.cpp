@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "core/dataset/DatasetWriter.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/demo/DemoDataset.h"
+#include "core/eval/LearningReport.h"
 #include "core/store/PhaseProgress.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
@@ -42,6 +44,10 @@ constexpr int64_t kPhaseSteps[] = {40, 60, 100};
 // both (with a limit of 64 and a buffer of 16, every correct numeric answer would be penalised and
 // the percentages cut off).
 constexpr int64_t kMaxOutputTokens = 96;
+// Validation as the papers measure learning: 4 samples per held-out example at the recipe's
+// sampling (mean@4), every 25 RL steps and at each phase's end.
+constexpr int64_t kValSamples = 4;
+constexpr int64_t kValEverySteps = 25;
 constexpr int64_t kOverlongBuffer = 16;
 // Making the warm start (--make-warm-start): SFT from scratch on the two shorter bands; the
 // defaults are stage 1 of the shipped warm start (resources/demo-warmstart/README.md; stage 2 continued it
@@ -104,6 +110,71 @@ void printLearned(const std::string& runDir, std::ostream& log) {
     log << line;
   }
   log << "\n";
+}
+
+const char* kReportFile = "demo-report.json";
+
+nlohmann::json settingsOf(const config::RunConfig& cfg, const DemoArgs& a) {
+  int64_t rlSteps = 0;
+  for (const auto& p : cfg.phases) rlSteps += p.steps;
+  return {{"val_n", cfg.dataset.valN},
+          {"val_temperature", cfg.dataset.valTemperature},
+          {"val_top_p", cfg.dataset.valTopP},
+          {"val_every_steps", cfg.dataset.valEverySteps},
+          {"retrospective", cfg.retrospective.enabled},
+          {"rl_steps", rlSteps},
+          {"nproc", a.nproc},
+          {"minutes", a.minutes}};
+}
+
+// The learning report of a finished demo run, with what reproduces it; nullopt (and a line saying
+// why) when the run has too few validation passes.
+std::optional<nlohmann::json> learningReport(const DemoArgs& a, std::ostream& log) {
+  const eval::LearningReport::Options o{eval::PairedBootstrap(10000, 0),
+                                        {{"0", "band 1"}, {"1", "band 2"}, {"2", "band 3"}}};
+  nlohmann::json report;
+  try {
+    report = eval::LearningReport::of(a.runDir, o);
+    if (a.baseline) {
+      report["ablation"] = eval::LearningReport::compareEnds(*a.baseline, a.runDir, o);
+      report["ablation"]["what"] = a.ablateRetrospective ? "without retrospective sampling" : "against the baseline";
+    }
+  } catch (const std::exception& e) {
+    log << "demo: no learning report: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  const auto cfg = config::RunConfig::loadFile((fs::path(a.runDir) / "demo-config.json").string());
+  report["seeds"] = {{"data", demo::DemoDatasetOptions{}.seed},
+                     {"grpo", cfg.grpo.seed},
+                     {"validation_sampling", cfg.grpo.seed},
+                     {"bootstrap", o.bootstrap.seed()}};
+  report["settings"] = settingsOf(cfg, a);
+  return report;
+}
+
+// Writes DIR/demo-report.json and prints it.
+void writeReport(const DemoArgs& a, std::ostream& log) {
+  const auto report = learningReport(a, log);
+  if (!report) return;
+  const std::string path = (fs::path(a.runDir) / kReportFile).string();
+  std::ofstream(path) << report->dump(2) << "\n";
+  log << "demo: ";
+  eval::LearningReport::print(*report, log);
+  log << "demo: report written to " << path << "\n";
+}
+
+// A finished run's report as written, or made now for a run from before reports.
+void showReport(const DemoArgs& a, std::ostream& log) {
+  const fs::path path = fs::path(a.runDir) / kReportFile;
+  if (!fs::exists(path)) return writeReport(a, log);
+  try {
+    std::ifstream in(path);
+    log << "demo: ";
+    eval::LearningReport::print(nlohmann::json::parse(in), log);
+  } catch (const std::exception& e) {
+    log << "demo: " << path.string() << " cannot be read (" << e.what() << "); making it again\n";
+    writeReport(a, log);
+  }
 }
 
 // Longest chat prompt (in tokens) of each length band of the training data.
@@ -189,6 +260,8 @@ struct DemoArgs {
   long long sftPerBand = 0;  // more SFT examples a band (fresh data instead of epochs) for a longer warm start
   long long memorySteps = 0;
   long long nproc = 1;
+  bool ablateRetrospective = false;     // the same demo without retrospective sampling
+  std::optional<std::string> baseline;  // a finished demo run to compare the last validation with
 };
 
 DemoArgs parseDemoArgs(ArgList& args) {
@@ -211,8 +284,15 @@ DemoArgs parseDemoArgs(ArgList& args) {
   // the time on two cores.
   a.nproc =
       args.takeInt("nproc", 1, limits::kMaxProcesses, std::clamp<long long>(std::thread::hardware_concurrency(), 1, 2));
+  if (const auto what = args.take("ablate")) {
+    if (*what != "retrospective") throw UsageError("--ablate takes only 'retrospective', got '" + *what + "'");
+    a.ablateRetrospective = true;
+  }
+  if (const auto base = args.take("baseline")) a.baseline = fs::absolute(*base).lexically_normal().string();
   args.finish();
   if (a.events && *a.events != "stdout") throw UsageError("--events takes only 'stdout'");
+  if (a.baseline && !store::RunStore::isRunDir(*a.baseline))
+    throw UsageError("--baseline " + *a.baseline + " is not a run directory (no run.sqlite)");
   return a;
 }
 
@@ -274,6 +354,7 @@ int startDemo(const DemoArgs& a, std::vector<std::string> trainArgs, std::ostrea
     return 1;
   }
   auto cfg = demoRunConfig({modelDir, files, a.minutes, warmStart.has_value(), a.memorySteps});
+  if (a.ablateRetrospective) cfg.retrospective.enabled = false;
   if (a.makeWarmStart) makeWarmStartSft(cfg, a, files.sft);
   const std::string configPath = (fs::path(a.runDir) / "demo-config.json").string();
   cfg.saveFile(configPath);
@@ -284,7 +365,7 @@ int startDemo(const DemoArgs& a, std::vector<std::string> trainArgs, std::ostrea
   trainArgs.insert(trainArgs.begin(), {"--config", configPath});
   if (a.makeWarmStart) return trainWarmStart(a, trainArgs, out, err, log);
   const int rc = runSub(trainCommand(), trainArgs, out, err);
-  if (rc == 0) printLearned(a.runDir, log);
+  if (rc == 0) printLearned(a.runDir, log), writeReport(a, log);
   return rc;
 }
 
@@ -301,13 +382,14 @@ int runDemo(const DemoArgs& a, std::ostream& out, std::ostream& err) {
   if (status == "finished") {
     log << "the demo run in " << a.runDir << " has finished; open it with: longrl-studio " << a.runDir << "\n";
     printLearned(a.runDir, log);
+    showReport(a, log);
     return 0;
   }
   if (fs::exists(fs::path(a.runDir) / "config.json") && !status.empty()) {
     log << "resuming the demo run in " << a.runDir << " (status " << status << ")\n";
     trainArgs.push_back("--resume");
     const int rc = runSub(trainCommand(), trainArgs, out, err);
-    if (rc == 0) printLearned(a.runDir, log);
+    if (rc == 0) printLearned(a.runDir, log), writeReport(a, log);
     return rc;
   }
   return startDemo(a, trainArgs, out, err, log);
@@ -349,6 +431,10 @@ config::RunConfig demoRunConfig(const DemoRunOptions& options) {
   }
   if (options.memorySteps > 0) addMemoryPhase(cfg, options.memorySteps, previous, options.files.longTrain);
   setDemoGrpo(cfg);
+  cfg.dataset.valN = kValSamples;
+  cfg.dataset.valTemperature = cfg.grpo.temperature;
+  cfg.dataset.valTopP = cfg.grpo.topP;
+  cfg.dataset.valEverySteps = kValEverySteps;
   cfg.checkpoint.everySteps = 10;
   cfg.checkpoint.keep = 2;
   return cfg;
@@ -360,7 +446,7 @@ Command demoCommand() {
   c.usage =
       "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR "
       "[--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N] [--memory-steps N] [--nproc N (default 2 where "
-      "there are 2 cores)] [--data-only]";
+      "there are 2 cores)] [--data-only] [--ablate retrospective] [--baseline RUN_DIR]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
     return runDemo(parseDemoArgs(args), out, err);

@@ -135,7 +135,7 @@ std::string TrainingRun::runInner() {
   std::optional<curriculum::PhaseBands> bands;
   if (!options_.sftOnly) {
     bands = loadExamples(*rewardFn);
-    if (leader()) loadValExamples(*rewardFn);
+    loadValExamples(*rewardFn);  // every rank validates its share of them
   }
   if (config_.sft.enabled && !sftDone_) {
     runSft();

@@ -88,6 +88,9 @@ class TrainingRun {
   void ensureExampleStored(const TrainExample& e);
   // Greedy validation pass on val examples (leader only), recorded as val-core metrics at step_.
   void validate(size_t phase);
+  std::vector<TrainExample> validationList() const;
+  void recordValidation(size_t phase, const std::vector<TrainExample>& list, const std::vector<double>& greedy,
+                        const std::vector<double>& sampled, double seconds);
   void saveCheckpoint();
   // Each rank's master weights (and, sharded, its optimizer state) into the checkpoint's staging
   // directory; returns whether the checkpoint has any.
@@ -110,7 +113,7 @@ class TrainingRun {
   std::unique_ptr<GrpoTrainer> grpo_;
   std::vector<TrainExample> examples_;     // every usable training example
   std::vector<int> bandOf_;                // per example: its phase, -1 = too long for every phase
-  std::vector<TrainExample> valExamples_;  // dataset.val (up to val_max_examples), rank 0 only
+  std::vector<TrainExample> valExamples_;  // dataset.val (up to val_max_examples)
   std::string runName_;
 
   // Position (what a checkpoint saves).
@@ -125,6 +128,7 @@ class TrainingRun {
   std::unique_ptr<curriculum::BatchSampler> sampler_;
   curriculum::DifficultyTracker tracker_;
   int64_t lastCheckpointStep_ = -1;
+  int64_t lastValidationStep_ = -1;  // a phase's end can fall on a val_every_steps multiple
   int64_t stepsThisProcess_ = 0;
   std::set<std::string> storedExamples_;
 };

@@ -2,12 +2,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "core/behavior/BehaviorStoreRow.h"
 #include "core/curriculum/PhaseBands.h"
 #include "core/curriculum/RetrospectiveSelector.h"
+#include "core/eval/ValidationPass.h"
 #include "core/reward/GroundTruth.h"
 #include "core/reward/JudgeResult.h"
 #include "core/store/AnnotationInbox.h"
@@ -92,27 +95,127 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
   recorder_->flush();
 }
 
-void TrainingRun::validate(size_t p) {
-  if (!leader() || valExamples_.empty()) return;
+namespace {
+
+// A pass's val-core metrics and, where the examples carry a length band (the curriculum's data
+// does), val-aux/band=B/acc/mean@n and its standard error.
+std::map<std::string, double> validationMetrics(const Validator::Result& r, int n) {
+  auto m = r.metrics(n);
+  const auto bands = r.byExtra.find("band");
+  if (bands == r.byExtra.end()) return m;
+  const std::string suffix = "@" + std::to_string(n);
+  for (const auto& [band, t] : bands->second) {
+    m["val-aux/band=" + band + "/acc/mean" + suffix] = t.acc();
+    if (t.examples >= 2) m["val-aux/band=" + band + "/acc/sem" + suffix] = t.accSem();
+  }
+  return m;
+}
+
+std::string bandOf(const TrainExample& e) {
+  const auto& x = e.record.extraInfo;
+  if (!x.is_object() || !x.contains("band")) return "";
+  return x.at("band").is_string() ? x.at("band").get<std::string>() : x.at("band").dump();
+}
+
+// Per example of a pass, the share of its answers that were correct: greedy, and sampled (empty
+// without val_n > 1).
+struct PassShares {
+  std::vector<double> greedy, sampled;
+  double seconds = 0;
+};
+
+// Rank r validates examples r, r + world, ...; the shares are gathered back into list order on
+// every rank, so a pass takes about 1/world of the time.
+PassShares validateShares(Collective& collective, Validator& validator, const std::vector<TrainExample>& list,
+                          const Validator::Options& greedyOptions, const std::optional<Validator::Options>& sampled) {
+  const auto world = static_cast<size_t>(collective.worldSize()), rank = static_cast<size_t>(collective.rank());
+  std::vector<TrainExample> mine;
+  for (size_t i = rank; i < list.size(); i += world) mine.push_back(list[i]);
+  const auto t0 = std::chrono::steady_clock::now();
+  nlohmann::json part = {{"greedy", validator.run(mine, greedyOptions).exampleAcc}};
+  if (sampled) part["sampled"] = validator.run(mine, *sampled).exampleAcc;
+  PassShares shares;
+  shares.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto parts = collective.allGather(part.dump());
+  shares.greedy.resize(list.size());
+  if (sampled) shares.sampled.resize(list.size());
+  for (size_t r = 0; r < parts.size(); ++r) {
+    const auto j = nlohmann::json::parse(parts[r]);
+    for (size_t i = r, k = 0; i < list.size(); i += world, ++k) {
+      shares.greedy[i] = j.at("greedy").at(k).get<double>();
+      if (sampled) shares.sampled[i] = j.at("sampled").at(k).get<double>();
+    }
+  }
+  return shares;
+}
+
+eval::ValidationPass passOf(int64_t step, const std::vector<TrainExample>& list, const PassShares& shares, int n) {
+  eval::ValidationPass pass;
+  pass.step = step;
+  pass.n = shares.sampled.empty() ? 1 : n;
+  for (size_t i = 0; i < list.size(); ++i) {
+    eval::ValidationOutcome o{list[i].id, list[i].record.dataSource, bandOf(list[i]), shares.greedy[i], {}};
+    if (!shares.sampled.empty()) o.sampled = shares.sampled[i];
+    pass.examples.push_back(std::move(o));
+  }
+  return pass;
+}
+
+}  // namespace
+
+std::vector<TrainExample> TrainingRun::validationList() const {
   // The same examples every time (all that fit the last phase), so the curve compares like with like.
   std::vector<TrainExample> list;
   const int64_t maxInput = config_.phases.back().maxInputTokens;
   for (const auto& e : valExamples_)
     if (e.inputTokens() <= maxInput) list.push_back(e);
+  return list;
+}
+
+// Greedy mean@1 always; with val_n > 1 also mean@n sampled at the recipe's settings (the papers'
+// measure). Each pass's per-example outcomes go to validation/step-N.jsonl for paired reports.
+void TrainingRun::validate(size_t p) {
+  if (lastValidationStep_ == step_) return;
+  const auto list = validationList();
   if (list.empty()) return;
+  lastValidationStep_ = step_;
+  const auto& d = config_.dataset;
   Validator validator(grpo_->engine(), *tokenizer_, grpo_->reward());
-  Validator::Options o;
-  o.maxNewTokens = config_.phases[p].maxOutputTokens;
-  const auto result = validator.run(list, o);
+  Validator::Options greedy;
+  greedy.maxNewTokens = config_.phases[p].maxOutputTokens;
+  std::optional<Validator::Options> sampled;
+  if (d.valN > 1) {
+    sampled = greedy;
+    sampled->n = static_cast<int>(d.valN);
+    sampled->temperature = d.valTemperature;
+    sampled->topP = d.valTopP;
+    sampled->seed = static_cast<uint64_t>(config_.grpo.seed);  // the same draws at every pass
+  }
+  const PassShares shares = validateShares(*collective_, validator, list, greedy, sampled);
+  if (leader()) recordValidation(p, list, shares.greedy, shares.sampled, shares.seconds);
+}
+
+void TrainingRun::recordValidation(size_t p, const std::vector<TrainExample>& list, const std::vector<double>& greedy,
+                                   const std::vector<double>& sampled, double seconds) {
+  const int n = static_cast<int>(config_.dataset.valN);
+  const std::vector<std::string> keys{"band"};
+  const auto greedyResult = Validator::summarize(list, greedy, 1, keys);
+  auto metrics = validationMetrics(greedyResult, 1);
+  std::string line = "validation at step " + std::to_string(step_) + " (" + std::to_string(list.size()) +
+                     " examples): greedy mean@1 " + std::to_string(greedyResult.overall.acc());
+  if (!sampled.empty()) {
+    const auto sampledResult = Validator::summarize(list, sampled, n, keys);
+    metrics.merge(validationMetrics(sampledResult, n));
+    line += ", mean@" + std::to_string(n) + " " + std::to_string(sampledResult.overall.acc());
+  }
+  passOf(step_, list, {greedy, sampled, seconds}, n).write(eval::ValidationPass::fileFor(options_.runDir, step_));
   const double now = RunRecorder::now();
   std::vector<store::MetricPoint> points;
-  for (const auto& [k, v] : result.metrics(o.n)) points.push_back({0, step_, static_cast<int>(p), k, v, now});
-  points.push_back({0, step_, static_cast<int>(p), "timing_s/testing", result.seconds, now});
+  for (const auto& [k, v] : metrics) points.push_back({0, step_, static_cast<int>(p), k, v, now});
+  points.push_back({0, step_, static_cast<int>(p), "timing_s/testing", seconds, now});
   recorder_->metrics(points);
   recorder_->flush();
-  std::string line =
-      "validation at step " + std::to_string(step_) + " (" + std::to_string(list.size()) + " examples, greedy):";
-  for (const auto& [source, t] : result.bySource) line += " " + source + " " + std::to_string(t.acc());
+  for (const auto& [source, t] : greedyResult.bySource) line += "; " + source + " " + std::to_string(t.acc());
   log(line);
 }
 
@@ -180,6 +283,8 @@ bool TrainingRun::runPhase(size_t p) {
         std::to_string(m.at("critic/score/mean")) + ", groups kept " +
         std::to_string(int(m.at("train/num_kept_groups"))) + ", gen batches " +
         std::to_string(int(m.at("train/num_gen_batches"))) + ", " + std::to_string(m.at("timing_s/step")) + " s");
+    if (config_.dataset.valEverySteps > 0 && step_ % config_.dataset.valEverySteps == 0 && phaseStep_ < total)
+      validate(p);  // the phase's last step validates below, after the retrospective selection
     if (config_.checkpoint.everySteps > 0 && step_ % config_.checkpoint.everySteps == 0) saveCheckpoint();
     ++stepsThisProcess_;
     if (options_.stopAfterSteps > 0 && stepsThisProcess_ >= options_.stopAfterSteps) return false;

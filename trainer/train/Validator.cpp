@@ -129,6 +129,19 @@ void addExample(Validator::Tally& t, const reward::RewardResult* rewards, int n)
   if (any) ++t.examplesAnyCorrect;
   if (ruleAny) ++t.ruleAnyCorrect;
 }
+
+// The tallies an example counts in: all, its source, and its value of each extra key it has.
+std::vector<Validator::Tally*> talliesOf(Validator::Result& result, const TrainExample& ex,
+                                         const std::vector<std::string>& extraKeys) {
+  std::vector<Validator::Tally*> out{&result.overall, &result.bySource[ex.record.dataSource]};
+  for (const auto& key : extraKeys) {
+    if (!ex.record.extraInfo.is_object() || !ex.record.extraInfo.contains(key)) continue;
+    const auto& v = ex.record.extraInfo.at(key);
+    out.push_back(&result.byExtra[key][v.is_string() ? v.get<std::string>() : v.dump()]);
+  }
+  return out;
+}
+
 }  // namespace
 
 Validator::Result Validator::run(const std::vector<TrainExample>& examples, const Options& options,
@@ -138,17 +151,28 @@ Validator::Result Validator::run(const std::vector<TrainExample>& examples, cons
   const auto rewards = score(examples, samples, options.n);
   Result result;
   for (size_t e = 0; e * options.n < rewards.size(); ++e) {
-    const auto& ex = examples[e];
     const auto* first = &rewards[e * static_cast<size_t>(options.n)];
-    addExample(result.overall, first, options.n);
-    addExample(result.bySource[ex.record.dataSource], first, options.n);
-    for (const auto& key : extraKeys) {
-      if (!ex.record.extraInfo.is_object() || !ex.record.extraInfo.contains(key)) continue;
-      const auto& v = ex.record.extraInfo.at(key);
-      addExample(result.byExtra[key][v.is_string() ? v.get<std::string>() : v.dump()], first, options.n);
-    }
+    for (Tally* t : talliesOf(result, examples[e], extraKeys)) addExample(*t, first, options.n);
+    double correct = 0;
+    for (int j = 0; j < options.n; ++j) correct += first[j].acc ? 1.0 : 0.0;
+    result.exampleAcc.push_back(correct / options.n);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+Validator::Result Validator::summarize(const std::vector<TrainExample>& examples, const std::vector<double>& shares,
+                                       int n, const std::vector<std::string>& extraKeys) {
+  Result result;
+  result.exampleAcc = shares;
+  for (size_t e = 0; e < examples.size() && e < shares.size(); ++e)
+    for (Tally* t : talliesOf(result, examples[e], extraKeys)) {
+      t->accSum += shares[e] * n;
+      t->samples += n;
+      ++t->examples;
+      t->exampleAccSqSum += shares[e] * shares[e];
+      if (shares[e] > 0) ++t->examplesAnyCorrect;
+    }
   return result;
 }
 

@@ -55,6 +55,9 @@ class Validator {
     // extra_info[key] -> tally, for each key asked for (values rendered as text).
     std::map<std::string, std::map<std::string, Tally>> byExtra;
     Tally overall;
+    // Per example, in the order given: the share of its n samples that were correct (what a
+    // paired comparison of two passes needs).
+    std::vector<double> exampleAcc;
     double seconds = 0;
     // val-core/{data_source}/acc/mean@n for every source, plus val-core/all/acc/mean@n; and
     // val-core/.../acc/sem@n, its standard error over examples (Tally::accSem), where a source has
@@ -67,6 +70,10 @@ class Validator {
 
   Result run(const std::vector<TrainExample>& examples, const Options& options,
              const std::vector<std::string>& extraKeys = {});
+  // A Result's accuracy figures (not the scores or judge counts) from each example's share of n
+  // correct samples: how passes validated in parts (one per rank) are put back together.
+  static Result summarize(const std::vector<TrainExample>& examples, const std::vector<double>& shares, int n,
+                          const std::vector<std::string>& extraKeys = {});
 
  private:
   std::vector<engine::GeneratedSample> generate(const std::vector<TrainExample>& examples, const Options& options);
