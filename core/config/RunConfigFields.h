@@ -24,7 +24,9 @@ template <class V> void fields(V& v, ModelConfig& c) {
 }
 template <class V> void fields(V& v, DatasetConfig& c) {
   v.field("train", c.train, "JSONL files of RL examples (verl records or plain {document, question, answer}).");
-  v.field("val", c.val, "JSONL files of held-out examples, validated greedily (val-core/{data_source}/acc/mean@1).");
+  v.field("val", c.val,
+          "JSONL files of held-out examples, validated greedily (val-core/{data_source}/acc/mean@1) and, with val_n > "
+          "1, by sampling (mean@N).");
   v.field("skip_malformed", c.skipMalformed, "Skip and count malformed lines instead of failing on the first.");
   v.field("val_before_train", c.valBeforeTrain, "Validate before the first GRPO step (and always after each phase).");
   v.field("val_max_examples", c.valMaxExamples, "Validate on the first N examples of `val`; 0: all of them.");

@@ -144,6 +144,14 @@ void TestDemoCommand::badWarmStartDirectoryIsNamed() {
   }
   QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
                            runDemo({"--run-dir", root + "/r2", "--warm-start-steps", "0"}, nullptr));
+  QVERIFY_THROWS_EXCEPTION(longrl::cli::UsageError,
+                           runDemo({"--run-dir", root + "/r3", "--ablate", "curriculum"}, nullptr));
+  try {
+    runDemo({"--run-dir", root + "/r4", "--baseline", root + "/no-run"}, nullptr);
+    QFAIL("a --baseline that is no run was accepted");
+  } catch (const longrl::cli::UsageError& e) {
+    QVERIFY2(std::string(e.what()).find(root + "/no-run is not a run directory") != std::string::npos, e.what());
+  }
 }
 
 void TestDemoCommand::shippedWarmStartAnswersInFormat() {

@@ -4,11 +4,14 @@
 // dtype, and plans a local cpu run against this machine without the device-memory box.
 #include <QtTest/QtTest>
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -45,6 +48,10 @@ class TestLaunchMemoryPlan : public QObject {
     c.grpo.trainBatchSize = 8;
     c.grpo.ppoMiniBatchSize = 4;
     return c;
+  }
+  static double optimizerGiB(const QString& text) {
+    const auto m = QRegularExpression(QStringLiteral("optimizer (\\d+\\.\\d)")).match(text);
+    return m.hasMatch() ? m.captured(1).toDouble() : -1;
   }
   static QLabel* line(RunLauncherDialog& d) { return d.findChild<QLabel*>("memoryPlan"); }
   static QDoubleSpinBox* memoryBox(RunLauncherDialog& d) { return d.findChild<QDoubleSpinBox*>("deviceMemoryGiB"); }
@@ -102,6 +109,41 @@ class TestLaunchMemoryPlan : public QObject {
     fp32.model.dtype = "float32";
     d.setConfig(fp32);
     QVERIFY2(line(d)->text().contains("weights 1.8"), qPrintable(line(d)->text()));  // 494M x 4 bytes
+  }
+
+  // The remedies the line names can be chosen in the form: dtype, sharded optimizer state,
+  // checkpointing; the config and the plan follow them.
+  void formChoosesPrecisionAndSharding() {
+    RunLauncherDialog d;
+    d.setConfig(cudaRun());
+    memoryBox(d)->setValue(141);
+    auto* dtype = d.findChild<QComboBox*>("model.dtype");
+    auto* shard = d.findChild<QComboBox*>("distributed.shard");
+    auto* ckpt = d.findChild<QCheckBox*>("model.gradient_checkpointing");
+    QVERIFY(dtype && shard && ckpt);
+    QCOMPARE(dtype->currentData().toString(), QString("bfloat16"));
+    QVERIFY2(line(d)->text().contains("weights 0.9"), qPrintable(line(d)->text()));
+    dtype->setCurrentIndex(dtype->findData("float32"));
+    QCOMPARE(d.config().model.dtype, std::string("float32"));
+    QVERIFY2(line(d)->text().contains("weights 1.8"), qPrintable(line(d)->text()));
+    dtype->setCurrentIndex(dtype->findData("bfloat16"));  // fp32 master weights and moments: 12 bytes a parameter
+    d.findChild<QSpinBox*>("launch.nproc")->setValue(2);
+    const double whole = optimizerGiB(line(d)->text());
+    QVERIFY2(std::abs(whole - 5.5) <= 0.1, qPrintable(line(d)->text()));  // 494M x 12 bytes
+    shard->setCurrentIndex(shard->findData(static_cast<int>(longrl::config::ShardMode::Optimizer)));
+    QVERIFY(d.config().distributed.shard == longrl::config::ShardMode::Optimizer);
+    const double sharded = optimizerGiB(line(d)->text());  // half on each of 2 ranks
+    QVERIFY2(std::abs(sharded - whole / 2) <= 0.1, qPrintable(line(d)->text()));
+    QVERIFY(!line(d)->text().contains("shard the optimizer"));
+    ckpt->setChecked(true);
+    QVERIFY(d.config().model.gradientCheckpointing);
+    // A loaded config sets the form.
+    longrl::config::RunConfig back = d.config();
+    back.model.dtype = "float16";
+    back.model.gradientCheckpointing = false;
+    d.setConfig(back);
+    QCOMPARE(dtype->currentData().toString(), QString("float16"));
+    QVERIFY(!ckpt->isChecked());
   }
 
   void localCpuRunUsesThisMachine() {

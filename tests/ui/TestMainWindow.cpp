@@ -189,6 +189,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(ChartsPanel::restoredMetrics({"k", "x", "b"}, {"k", "b"}, {"p", "b"}), QStringList({"x", "b", "p"}));
     // Out of the box the validation chart comes first, and the KL chart is the one always logged.
     QCOMPARE(ChartsPanel::defaultMetrics().value(0), QString("val-core/all/acc/mean@1"));
+    QCOMPARE(ChartsPanel::defaultMetrics().value(1), QString("val-core/all/acc/mean@4"));
     QVERIFY(ChartsPanel::defaultMetrics().contains("actor/ppo_kl"));
     QVERIFY(!ChartsPanel::defaultMetrics().contains("actor/kl_loss"));
 

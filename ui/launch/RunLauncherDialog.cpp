@@ -28,6 +28,7 @@
 #include "ui/launch/LaunchTargetWidget.h"
 #include "ui/launch/MemoryPlanLine.h"
 #include "ui/launch/PhasesModel.h"
+#include "ui/launch/PrecisionMemoryGroup.h"
 
 namespace longrl::ui {
 
@@ -44,6 +45,9 @@ RunLauncherDialog::RunLauncherDialog(QWidget* parent) : QDialog(parent) {
   left->addWidget(buildJudgeGroup());
   auto* right = new QVBoxLayout;
   right->addWidget(buildGrpoGroup());
+  precision_ = new PrecisionMemoryGroup(this);
+  connect(precision_, &PrecisionMemoryGroup::edited, this, &RunLauncherDialog::revalidate);
+  right->addWidget(precision_);
   right->addWidget(buildLaunchGroup());
   right->addStretch(1);
   columns->addLayout(left, 3);
@@ -253,6 +257,7 @@ void RunLauncherDialog::setConfig(const RunConfig& config) {
   judgeKeyEnv_->setText(QString::fromStdString(config.reward.judge.apiKeyEnv));
   consented_.clear();  // a config's allow_any_key_env is not the user's answer
   target_->setFrom(config.launch);
+  precision_->setFrom(config);
   loading_ = false;
   revalidate();
 }
@@ -282,6 +287,7 @@ RunConfig RunLauncherDialog::readForm(std::vector<ConfigIssue>* parseIssues) con
       !consented_.isEmpty() &&
       consented_ == QString::fromStdString(c.reward.judge.apiKeyEnv + '\n' + c.reward.judge.baseUrl);
   target_->applyTo(c.launch);
+  precision_->applyTo(c);
   return c;
 }
 

@@ -22,6 +22,7 @@ namespace longrl::ui {
 class LaunchTargetWidget;
 class MemoryPlanLine;
 class PhasesModel;
+class PrecisionMemoryGroup;
 
 // File > New run…: edits a run configuration (model, datasets, curriculum phases, GRPO knobs,
 // judge) and where to launch it. Validation is RunConfig's own (the CLI says the same), shown in
@@ -96,6 +97,7 @@ class RunLauncherDialog : public QDialog {
   LaunchTargetWidget* target_;
   QLabel* general_;
   MemoryPlanLine* plan_;
+  PrecisionMemoryGroup* precision_ = nullptr;
   QPushButton* start_;
   bool loading_ = false;
 };

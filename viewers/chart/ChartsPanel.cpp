@@ -23,8 +23,8 @@
 namespace longrl::viewers {
 
 QStringList ChartsPanel::defaultMetrics() {
-  // val-core first: accuracy on the same held-out examples at each phase end (the trainer's
-  // validation pass), the one curve comparable across phases. critic/gen_score: every sample
+  // val-core first: accuracy on the same held-out examples at each validation pass, greedy and
+  // sampled, the curves comparable across phases. critic/gen_score: every sample
   // generated, before dynamic sampling drops the all-right and all-wrong groups; critic/score
   // (verl's) covers only the kept, mixed groups, so it sits near the middle whatever the policy
   // does. actor/ppo_kl: the policy's drift from the rollout policy, logged by every run
@@ -33,6 +33,7 @@ QStringList ChartsPanel::defaultMetrics() {
   // sft/loss: the warm-up before GRPO (charts of the metrics above say "not logged" until its
   // first step).
   return {QStringLiteral("val-core/all/acc/mean@1"),
+          QStringLiteral("val-core/all/acc/mean@4"),  // dataset.val_n 4: the papers' measure, the demo's report
           QStringLiteral("critic/score/mean"),
           QStringLiteral("critic/gen_score/mean"),
           QStringLiteral("behavior/grounding_share/mean"),
