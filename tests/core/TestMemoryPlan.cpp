@@ -14,6 +14,7 @@
 #include "core/plan/MemoryPlan.h"
 #include "core/plan/ModelShape.h"
 #include "core/plan/PlanError.h"
+#include "support/Qwen05Config.h"
 #include "support/TestPaths.h"
 
 using namespace longrl;
@@ -24,13 +25,7 @@ using plan::PlanOptions;
 
 namespace {
 
-// Qwen2.5-0.5B-Instruct's config.json (the fields the plan reads).
-json qwen05() {
-  return {{"model_type", "qwen2"},    {"hidden_size", 896},          {"intermediate_size", 4864},
-          {"num_hidden_layers", 24},  {"num_attention_heads", 14},   {"num_key_value_heads", 2},
-          {"vocab_size", 151936},     {"tie_word_embeddings", true}, {"max_position_embeddings", 32768},
-          {"torch_dtype", "bfloat16"}};
-}
+json qwen05() { return test::qwen05Config(); }
 
 // A small Qwen3-MoE: layers 1 and 3 are sparse by decoder_sparse_step 2, 3 stays dense by mlp_only_layers.
 json smallMoe() {

@@ -15,6 +15,7 @@
 
 #include "core/cli/PlanCommand.h"
 #include "core/cli/UsageError.h"
+#include "support/Qwen05Config.h"
 #include "support/TestPaths.h"
 
 using namespace longrl;
@@ -22,11 +23,7 @@ using nlohmann::json;
 
 namespace {
 
-json qwen05() {
-  return {{"model_type", "qwen2"},   {"hidden_size", 896},         {"intermediate_size", 4864},
-          {"num_hidden_layers", 24}, {"num_attention_heads", 14},  {"num_key_value_heads", 2},
-          {"vocab_size", 151936},    {"tie_word_embeddings", true}};
-}
+json qwen05() { return longrl::test::qwen05Config(); }
 
 // A model directory with `model` as its config.json (none when null), and a run config using it
 // with `extra` merged in; returns the run config's path.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/plan/ModelShape.h"
+#include "support/Qwen05Config.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/model/ModelSize.h"
 #include "trainer/model/QwenForCausalLM.h"
@@ -75,9 +76,7 @@ class TestPlanParameters : public QObject {
 
   // Qwen2.5-0.5B's shape, too large to build in a test: the two counts agree on the known figure.
   void countsQwen25HalfBillion() {
-    const json j = {{"model_type", "qwen2"},   {"hidden_size", 896},         {"intermediate_size", 4864},
-                    {"num_hidden_layers", 24}, {"num_attention_heads", 14},  {"num_key_value_heads", 2},
-                    {"vocab_size", 151936},    {"tie_word_embeddings", true}};
+    const json j = test::qwen05Config();
     QCOMPARE(plan::ModelShape::fromJson(j, "config.json").parameters(), 494032768.0);
     QCOMPARE(model::ModelSize::parameters(model::QwenConfig::fromJson(j)), 494032768.0);
   }

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config/RunConfig.h"
+#include "support/Qwen05Config.h"
 #include "support/Screenshot.h"
 #include "support/TestPaths.h"
 #include "ui/launch/LaunchSpec.h"
@@ -60,9 +61,7 @@ class TestLaunchMemoryPlan : public QObject {
   void initTestCase() {
     model_ = longrl::test::freshTempDir("launch-memory-plan") + "/model";
     std::filesystem::create_directories(model_);
-    const nlohmann::json config = {{"model_type", "qwen2"},   {"hidden_size", 896},         {"intermediate_size", 4864},
-                                   {"num_hidden_layers", 24}, {"num_attention_heads", 14},  {"num_key_value_heads", 2},
-                                   {"vocab_size", 151936},    {"tie_word_embeddings", true}};
+    const nlohmann::json config = longrl::test::qwen05Config();
     std::ofstream(model_ + "/config.json") << config.dump(2);
   }
 
