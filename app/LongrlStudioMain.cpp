@@ -5,6 +5,7 @@
 #include <QIcon>
 #include <QPixmap>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -12,6 +13,7 @@
 #include "ui/DemoLauncher.h"
 #include "ui/MainWindow.h"
 #include "ui/StudioCommandLine.h"
+#include "ui/rollouts/RolloutsWorkspace.h"
 
 int main(int argc, char** argv) {
   // Set before anything reads them (the demo directory's default lives under the app's data dir).
@@ -37,6 +39,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "longrl-studio: %s\n", qPrintable(error));
     return 2;
   }
+  qint64 rolloutId = 0;
+  if (const QString error = cli.checkRollout(&rolloutId); !error.isEmpty()) {
+    std::fprintf(stderr, "longrl-studio: %s\n", qPrintable(error));
+    return 2;
+  }
 
   longrl::ui::MainWindow window;
   window.restoreSettings();
@@ -57,6 +64,10 @@ int main(int argc, char** argv) {
     demo->start(demoMinutes);
   }
   window.show();
+  if (rolloutId > 0) {
+    if (auto* tabs = qobject_cast<QTabWidget*>(window.centralWidget())) tabs->setCurrentWidget(window.rollouts());
+    window.rollouts()->showRollout(rolloutId);
+  }
   if (cli.parser.isSet(cli.screenshot)) {
     const QString file = cli.parser.value(cli.screenshot);
     QTimer::singleShot(static_cast<int>(screenshotAfterS * 1000), &window, [&window, file] {
