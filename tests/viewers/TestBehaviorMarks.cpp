@@ -1,10 +1,12 @@
 #include <QtTest/QtTest>
 
 #include <QPlainTextEdit>
+#include <QTabWidget>
 
 #include "core/behavior/BehaviorRecord.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
+#include "support/Screenshot.h"
 #include "support/SyntheticBehaviors.h"
 #include "support/SyntheticRollouts.h"
 #include "support/TestPaths.h"
@@ -98,7 +100,8 @@ class TestBehaviorMarks : public QObject {
     QVERIFY(view.answerEdit()->extraSelections().isEmpty());
     const QString legend = view.thinkingTitle();
     QVERIFY2(legend.contains(QStringLiteral("rule classifier")), qPrintable(legend));
-    for (auto k : longrl::behavior::kBehaviorKinds) QVERIFY(legend.contains(BehaviorMarks::name(k) + " 1"));
+    for (auto k : longrl::behavior::kBehaviorKinds) QVERIFY(legend.contains(BehaviorMarks::name(k) + "&nbsp;1"));
+    longrl::test::saveScreenshot(&view, QStringLiteral("behavior-marks"));
 
     // Another rollout without spans: no marks, no legend.
     c.behaviorSpans.clear();
@@ -172,6 +175,10 @@ class TestBehaviorMarks : public QObject {
     QVERIFY(records->summaryText().contains(QStringLiteral("revision 1")));  // not the stale revision 0
     QVERIFY(records->summaryText().contains(QStringLiteral("malformed JSON")));
     QCOMPARE(records->rawReplyText(), QStringLiteral("I think the trace has {subgoal: two"));
+    view.resize(1100, 800);
+    view.show();
+    view.tabs()->setCurrentIndex(1);
+    longrl::test::saveScreenshot(&view, QStringLiteral("behavior-judge-panel"));
     view.showRollout(21);  // judged, fine
     QVERIFY(shown.wait(10000));
     QVERIFY(records->rawReplyText().startsWith(QStringLiteral("{\"subgoal\": 1")));

@@ -101,7 +101,9 @@ QString BehaviorMarks::legendHtml(const std::vector<BehaviorMark>& marks, const 
   for (BehaviorKind k : behavior::kBehaviorKinds) {
     int n = 0;
     for (const auto& m : marks) n += m.kind == k ? 1 : 0;
-    items << QStringLiteral("<span style='color:%1'>&#9632;</span> %2 %3").arg(color(k).name(), name(k)).arg(n);
+    // Non-breaking: a narrow pane wraps between behaviours, never inside one.
+    items
+        << QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%3").arg(color(k).name(), name(k)).arg(n);
   }
   return QStringLiteral("%1 <span style='color:gray'>(%2 classifier)</span>")
       .arg(items.join(QStringLiteral(" &nbsp;")), classifier.toHtmlEscaped());

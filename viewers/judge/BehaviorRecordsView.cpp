@@ -41,7 +41,9 @@ QString describe(const ShownBehavior& b) {
 }  // namespace
 
 BehaviorRecordsView::BehaviorRecordsView(QWidget* parent)
-    : QWidget(parent), summary_(new QLabel(this)), reply_(new QPlainTextEdit(this)) {
+    : QWidget(parent), summary_(new QLabel(this)),
+      replyTitle_(new QLabel(tr("<span style='color:gray'>The behaviour judge's raw reply:</span>"), this)),
+      reply_(new QPlainTextEdit(this)) {
   summary_->setTextFormat(Qt::RichText);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   summary_->setWordWrap(true);
@@ -52,6 +54,7 @@ BehaviorRecordsView::BehaviorRecordsView(QWidget* parent)
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
   l->addWidget(summary_);
+  l->addWidget(replyTitle_);
   l->addWidget(reply_);
   clear();
 }
@@ -93,12 +96,14 @@ void BehaviorRecordsView::setRecords(const std::vector<ShownBehavior>& records) 
                                     : lines.join(QStringLiteral("<br>")));
   reply_->setPlainText(reply);
   reply_->setVisible(judged);
+  replyTitle_->setVisible(judged);
 }
 
 void BehaviorRecordsView::clear() {
   summary_->clear();
   reply_->clear();
   reply_->hide();
+  replyTitle_->hide();
 }
 
 QString BehaviorRecordsView::summaryText() const { return summary_->text(); }

@@ -40,6 +40,7 @@ class BehaviorRecordsView : public QWidget {
 
  private:
   QLabel* summary_;
+  QLabel* replyTitle_;
   QPlainTextEdit* reply_;
 };
 
