@@ -17,6 +17,8 @@
 #include "viewers/rollouts/BehaviorFilterRow.h"
 #include "viewers/rollouts/RolloutBrowser.h"
 #include "viewers/rollouts/RolloutFilterBar.h"
+#include "viewers/rollouts/RolloutGroupModel.h"
+#include "viewers/rollouts/RolloutGroupsView.h"
 #include "viewers/rollouts/RolloutTableModel.h"
 
 using longrl::store::RolloutQuery;
@@ -201,6 +203,35 @@ class TestRolloutBehaviorFilters : public QObject {
     row->hasButton(2)->setChecked(true);  // verification, by the judge
     QVERIFY(counted.wait(10000));
     QCOMPARE(browser.model()->rowCount(), int(expected([](auto id) { return id % 7 == 0 && id % 14 != 0; }).size()));
+  }
+
+  // The groups of a step show each sample's behaviours and the group's means.
+  void groupsShowBehaviours() {
+    using longrl::viewers::RolloutGroupModel;
+    longrl::viewers::RolloutGroupsView groups(RolloutGroupModel::Grouping::ByPrompt);
+    QAbstractItemModelTester tester(groups.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&groups, &longrl::viewers::RolloutGroupsView::loaded);
+    groups.setStorePath(QString::fromStdString(store_));
+    groups.showStep(3);
+    QVERIFY(loaded.wait(10000));
+    auto* m = groups.model();
+    QCOMPARE(m->groupCount(), 4);
+    const QModelIndex g = m->index(1, 0);
+    double subgoal = 0;
+    for (int s = 0; s < m->rowCount(g); ++s) {
+      const qint64 id = m->index(s, 0, g).data(RolloutTableModel::RolloutIdRole).toLongLong();
+      const auto b = syntheticBehaviorOf(id);
+      subgoal += b.subgoal;
+      const QString want =
+          QStringLiteral("%1 · %2 · %3 · %4")
+              .arg(b.subgoal)
+              .arg(b.backtracking)
+              .arg(b.verification)
+              .arg(b.groundingShare ? QString::number(*b.groundingShare, 'f', 2) : QStringLiteral("—"));
+      QCOMPARE(m->index(s, RolloutGroupModel::Behaviors, g).data().toString(), want);
+    }
+    const QString mean = m->index(1, RolloutGroupModel::Behaviors).data().toString();
+    QVERIFY2(mean.startsWith(QString::number(subgoal / m->rowCount(g), 'f', 1) + " · "), qPrintable(mean));
   }
 };
 

@@ -76,4 +76,18 @@ QString RolloutBehaviorCells::tooltip(int column, const QString& classifier) {
       .arg(what, classifier);
 }
 
+QString RolloutBehaviorCells::summary(double subgoal, double backtracking, double verification, double grounding,
+                                      int decimals) {
+  return QStringLiteral("%1 · %2 · %3 · %4")
+      .arg(QString::number(subgoal, 'f', decimals), QString::number(backtracking, 'f', decimals),
+           QString::number(verification, 'f', decimals), RolloutCells::number(grounding, 2));
+}
+
+QString RolloutBehaviorCells::summaryTooltip(const QString& classifier, const QString& what) {
+  return QStringLiteral(
+             "%1 sub-goal · backtracking · verification steps · grounding share, by the %2 classifier "
+             "(latest revision)")
+      .arg(what, classifier);
+}
+
 }  // namespace longrl::viewers

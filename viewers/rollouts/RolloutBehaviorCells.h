@@ -17,6 +17,10 @@ class RolloutBehaviorCells {
   static QVariant value(const std::optional<store::RolloutBehaviorRecord>& b, int column, int role);
   // The header's tooltip, naming the classifier the figures come from.
   static QString tooltip(int column, const QString& classifier);
+  // Sub-goal · backtracking · verification · grounding share in one cell ("2 · 1 · 0 · 0.40"; counts
+  // with `decimals` for means), and its tooltip.
+  static QString summary(double subgoal, double backtracking, double verification, double grounding, int decimals);
+  static QString summaryTooltip(const QString& classifier, const QString& what);
 };
 
 }  // namespace longrl::viewers
