@@ -5,12 +5,14 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QToolButton>
+#include <QTreeView>
 
 #include <algorithm>
 #include <functional>
 
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
+#include "support/Screenshot.h"
 #include "support/SyntheticBehaviors.h"
 #include "support/SyntheticRollouts.h"
 #include "support/TestPaths.h"
@@ -185,6 +187,11 @@ class TestRolloutBehaviorFilters : public QObject {
     QCOMPARE(browser.model()->rowCount(),
              int(expected([](auto id) { return syntheticBehaviorOf(id).backtracking >= 1; }).size()));
 
+    browser.resize(1500, 600);
+    browser.model()->sort(RolloutTableModel::Subgoal, Qt::DescendingOrder);
+    QVERIFY(counted.wait(10000));
+    QVERIFY(waitFor([&] { return browser.model()->index(0, 0).data(RolloutTableModel::LoadedRole).toBool(); }));
+    longrl::test::saveScreenshot(&browser, QStringLiteral("behavior-browser"));
     row->groundingMinEdit()->setText(QStringLiteral("0.5"));
     QTest::keyClick(row->groundingMinEdit(), Qt::Key_Return);
     QVERIFY(counted.wait(10000));
@@ -232,6 +239,9 @@ class TestRolloutBehaviorFilters : public QObject {
     }
     const QString mean = m->index(1, RolloutGroupModel::Behaviors).data().toString();
     QVERIFY2(mean.startsWith(QString::number(subgoal / m->rowCount(g), 'f', 1) + " · "), qPrintable(mean));
+    groups.resize(1100, 500);
+    groups.view()->expandAll();
+    longrl::test::saveScreenshot(&groups, QStringLiteral("behavior-groups"));
   }
 };
 
