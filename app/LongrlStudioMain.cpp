@@ -1,17 +1,22 @@
 // longrl-studio: the desktop workbench. `longrl-studio [RUN_DIR ...]` opens those runs.
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QIcon>
 #include <QPixmap>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
+#include <memory>
 
 #include "core/Version.h"
 #include "ui/DemoLauncher.h"
 #include "ui/MainWindow.h"
 #include "ui/StudioCommandLine.h"
+#include "ui/rollouts/RolloutsWorkspace.h"
+#include "viewers/document/RolloutDetailView.h"
 
 int main(int argc, char** argv) {
   // Set before anything reads them (the demo directory's default lives under the app's data dir).
@@ -37,6 +42,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "longrl-studio: %s\n", qPrintable(error));
     return 2;
   }
+  qint64 rolloutId = 0;
+  if (const QString error = cli.checkRollout(&rolloutId); !error.isEmpty()) {
+    std::fprintf(stderr, "longrl-studio: %s\n", qPrintable(error));
+    return 2;
+  }
 
   longrl::ui::MainWindow window;
   window.restoreSettings();
@@ -57,6 +67,19 @@ int main(int argc, char** argv) {
     demo->start(demoMinutes);
   }
   window.show();
+  if (rolloutId > 0) {
+    if (auto* tabs = qobject_cast<QTabWidget*>(window.centralWidget())) tabs->setCurrentWidget(window.rollouts());
+    auto* workspace = window.rollouts();
+    workspace->showRollout(rolloutId);
+    // The annotation queue selects its first example once it has loaded, which shows that
+    // example's latest rollout: the asked one wins during the first seconds.
+    auto since = std::make_shared<QElapsedTimer>();
+    since->start();
+    QObject::connect(workspace->detail(), &longrl::viewers::RolloutDetailView::shown, workspace,
+                     [workspace, rolloutId, since](qint64 shown) {
+                       if (shown != rolloutId && since->elapsed() < 10000) workspace->showRollout(rolloutId);
+                     });
+  }
   if (cli.parser.isSet(cli.screenshot)) {
     const QString file = cli.parser.value(cli.screenshot);
     QTimer::singleShot(static_cast<int>(screenshotAfterS * 1000), &window, [&window, file] {

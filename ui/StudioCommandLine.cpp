@@ -25,7 +25,11 @@ StudioCommandLine::StudioCommandLine()
                  QStringLiteral("FILE")),
       screenshotAfter(QStringLiteral("screenshot-after"),
                       QStringLiteral("Seconds to wait before --screenshot (default 5)."), QStringLiteral("S"),
-                      QStringLiteral("5")) {
+                      QStringLiteral("5")),
+      rollout(QStringLiteral("rollout"),
+              QStringLiteral("Open the Rollouts tab of the first run showing rollout ID (its trace, reward and "
+                             "behaviours)."),
+              QStringLiteral("ID")) {
   parser.setApplicationDescription(QStringLiteral("Train and inspect long-context reasoning models."));
   parser.addHelpOption();
   parser.addVersionOption();
@@ -38,6 +42,7 @@ StudioCommandLine::StudioCommandLine()
   parser.addOption(demoMinutes);
   parser.addOption(screenshot);
   parser.addOption(screenshotAfter);
+  parser.addOption(rollout);
 }
 
 std::optional<QString> StudioCommandLine::earlyAnswer(const QStringList& args) const {
@@ -76,6 +81,17 @@ QString StudioCommandLine::checkNumbers(int* minutes, double* afterS) const {
         .arg(s);
   *minutes = static_cast<int>(v);
   *afterS = after;
+  return {};
+}
+
+QString StudioCommandLine::checkRollout(qint64* rolloutId) const {
+  *rolloutId = 0;
+  if (!parser.isSet(rollout)) return {};
+  bool ok = false;
+  const QString v = parser.value(rollout);
+  const qint64 id = v.toLongLong(&ok);
+  if (!ok || id < 1) return QStringLiteral("option --rollout expects a rollout id (1 or more), got '%1'").arg(v);
+  *rolloutId = id;
   return {};
 }
 

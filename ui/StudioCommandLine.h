@@ -20,12 +20,15 @@ class StudioCommandLine {
   // After parser.parse() or process(): --demo-minutes and --screenshot-after in range, or the
   // message naming the option, the value and the range.
   QString checkNumbers(int* demoMinutes, double* screenshotAfterS) const;
+  // --rollout: the rollout id to show (0 when the option is not given), or the message.
+  QString checkRollout(qint64* rolloutId) const;
 
   QCommandLineParser parser;
   QCommandLineOption demoDir;
   QCommandLineOption demoMinutes;
   QCommandLineOption screenshot;
   QCommandLineOption screenshotAfter;
+  QCommandLineOption rollout;
 };
 
 }  // namespace longrl::ui

@@ -8,7 +8,7 @@ namespace longrl::store {
 
 // One page of rollouts for a table view: filters, a sort column and LIMIT/OFFSET.
 struct RolloutQuery {
-  // An inclusive numeric range on one column (any column order_by accepts).
+  // An inclusive numeric range on one column (any column order_by accepts, behaviour columns too).
   struct Range {
     std::string column;
     std::optional<double> min, max;
@@ -28,7 +28,9 @@ struct RolloutQuery {
   // filters), so this costs a pass over the responses the other filters leave.
   std::optional<std::string> response_contains;
   std::vector<Range> ranges;
-  // A field RolloutRecord::fields() marks sortable() (id, step, reward, ...); others are rejected.
+  // A field RolloutRecord::fields() marks sortable() (id, step, reward, ...), or a behaviour column
+  // ("behavior.subgoal", "behavior.backtracking", "behavior.verification", "behavior.grounding_share",
+  // "behavior.passages": NULL, so first ascending, for rollouts without a record); others are rejected.
   std::string order_by = "id";
   bool descending = false;
   std::int64_t limit = 100;
@@ -36,6 +38,8 @@ struct RolloutQuery {
   // false: response, judge_raw, judge_prompt and trajectory come back empty, nothing is
   // decompressed (tables that show hundreds of rows at a time need only the short columns).
   bool with_text = true;
+  // Whose behaviour records the behaviour columns read: each rollout's latest revision from it.
+  std::string behavior_classifier = "rule";
 };
 
 }  // namespace longrl::store

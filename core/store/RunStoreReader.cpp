@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/store/RecordSql.h"
+#include "core/store/RolloutBehaviorSql.h"
 #include "core/store/StoreError.h"
 #include "core/store/TextSearchFunction.h"
 #include "core/store/ZFlag.h"
@@ -15,10 +16,23 @@ namespace {
 using Metrics = RecordSql<MetricPoint>;
 using Rollouts = RecordSql<RolloutRecord>;
 
+// A column a rollout query may sort or filter by, as SQL; throws for any other (it is pasted into
+// the SQL, so nothing else may get through).
+std::string rolloutColumn(const std::string& column, bool behaviors, const std::string& path, const char* what) {
+  if (Rollouts::isSortable(column)) return column;
+  if (RolloutBehaviorSql::isColumn(column)) return RolloutBehaviorSql::value(column, behaviors);
+  throw StoreError(path + ": cannot " + what + " rollouts by '" + column + "'");
+}
+
+std::string rolloutOrder(const RolloutQuery& q, bool behaviors, const std::string& path) {
+  const std::string dir = q.descending ? " DESC" : "";
+  return " ORDER BY " + rolloutColumn(q.order_by, behaviors, path, "sort") + dir + ", id" + dir;
+}
+
 // WHERE clause of a rollout query; parameters ?1..?4 and ?7.. are bound by bindFilters
-// (?5/?6 are LIMIT/OFFSET, ranges from ?12 on). Range columns are checked against the sortable list: they are
-// pasted into the SQL, so nothing else may get through.
-std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
+// (?5/?6 are LIMIT/OFFSET, ?11 the behaviour classifier, ranges from ?12 on). `behaviors`: the store
+// has the rollout_behaviors table.
+std::string rolloutWhere(const RolloutQuery& q, const std::string& path, bool behaviors) {
   std::string w;
   auto add = [&w](const std::string& cond) { w += (w.empty() ? " WHERE " : " AND ") + cond; };
   if (q.step) add("step = ?1");
@@ -33,9 +47,9 @@ std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
         "example_id IN (SELECT id FROM examples WHERE instr(lower(question), lower(?9)) > 0))");
   for (std::size_t i = 0; i < q.ranges.size(); ++i) {
     const auto& r = q.ranges[i];
-    if (!Rollouts::isSortable(r.column)) throw StoreError(path + ": cannot filter rollouts by '" + r.column + "'");
-    if (r.min) add(r.column + " >= ?" + std::to_string(12 + 2 * i));
-    if (r.max) add(r.column + " <= ?" + std::to_string(13 + 2 * i));
+    const std::string column = rolloutColumn(r.column, behaviors, path, "filter");
+    if (r.min) add(column + " >= ?" + std::to_string(12 + 2 * i));
+    if (r.max) add(column + " <= ?" + std::to_string(13 + 2 * i));
   }
   // Last: SQLite tests the terms in this order, so only rows that pass every other filter get
   // their response decompressed.
@@ -45,7 +59,8 @@ std::string rolloutWhere(const RolloutQuery& q, const std::string& path) {
   return w;
 }
 
-void bindFilters(Statement& s, const RolloutQuery& q) {
+// `withOrder`: the statement also holds rolloutOrder (which may name ?11).
+void bindFilters(Statement& s, const RolloutQuery& q, bool withOrder) {
   if (q.step) s.bind(1, *q.step);
   if (q.phase) s.bind(2, *q.phase);
   if (q.example_id) s.bind(3, *q.example_id);
@@ -54,6 +69,7 @@ void bindFilters(Statement& s, const RolloutQuery& q) {
   if (q.truncated) s.bind(8, std::int64_t(*q.truncated ? 1 : 0));
   if (q.text) s.bind(9, *q.text);
   if (q.response_contains) s.bind(10, *q.response_contains);
+  if (RolloutBehaviorSql::uses(q, withOrder)) s.bind(RolloutBehaviorSql::kClassifierParameter, q.behavior_classifier);
   for (std::size_t i = 0; i < q.ranges.size(); ++i) {
     if (q.ranges[i].min) s.bind(int(12 + 2 * i), *q.ranges[i].min);
     if (q.ranges[i].max) s.bind(int(13 + 2 * i), *q.ranges[i].max);
@@ -125,15 +141,13 @@ std::optional<RolloutRecord> RunStoreReader::rollout(std::int64_t id) {
 }
 
 std::vector<RolloutRecord> RunStoreReader::rollouts(const RolloutQuery& query) {
-  if (!Rollouts::isSortable(query.order_by))
-    throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
+  const bool behaviors = db().tableExists(RolloutBehaviorRecord::kTable);
   // id breaks ties so that pages do not overlap.
   const std::string sql = (query.with_text ? Rollouts::select() : Rollouts::selectShort()) +
-                          rolloutWhere(query, path()) + " ORDER BY " + query.order_by +
-                          (query.descending ? " DESC" : "") + ", id" + (query.descending ? " DESC" : "") +
+                          rolloutWhere(query, path(), behaviors) + rolloutOrder(query, behaviors, path()) +
                           " LIMIT ?5 OFFSET ?6";
   auto q = db().query(sql);
-  bindFilters(*q, query);
+  bindFilters(*q, query, true);
   q->bind(5, query.limit);
   q->bind(6, query.offset);
   std::vector<RolloutRecord> out;
@@ -142,21 +156,20 @@ std::vector<RolloutRecord> RunStoreReader::rollouts(const RolloutQuery& query) {
 }
 
 std::int64_t RunStoreReader::rolloutCount(const RolloutQuery& query) {
-  auto q = db().query("SELECT count(*) FROM rollouts" + rolloutWhere(query, path()));
-  bindFilters(*q, query);
+  auto q = db().query("SELECT count(*) FROM rollouts" +
+                      rolloutWhere(query, path(), db().tableExists(RolloutBehaviorRecord::kTable)));
+  bindFilters(*q, query, false);
   return q->step() ? q->int64(0) : 0;
 }
 
-std::string RunStoreReader::rolloutIdsSql(const RolloutQuery& query) const {
-  if (!Rollouts::isSortable(query.order_by))
-    throw StoreError(path() + ": cannot sort rollouts by '" + query.order_by + "'");
-  const std::string dir = query.descending ? " DESC" : "";
-  return "SELECT id FROM rollouts" + rolloutWhere(query, path()) + " ORDER BY " + query.order_by + dir + ", id" + dir;
+std::string RunStoreReader::rolloutIdsSql(const RolloutQuery& query) {
+  const bool behaviors = db().tableExists(RolloutBehaviorRecord::kTable);
+  return "SELECT id FROM rollouts" + rolloutWhere(query, path(), behaviors) + rolloutOrder(query, behaviors, path());
 }
 
 std::vector<std::int64_t> RunStoreReader::rolloutIds(const RolloutQuery& query) {
   auto q = db().query(rolloutIdsSql(query));
-  bindFilters(*q, query);
+  bindFilters(*q, query, true);
   std::vector<std::int64_t> out;
   while (q->step()) out.push_back(q->int64(0));
   return out;
@@ -165,7 +178,7 @@ std::vector<std::int64_t> RunStoreReader::rolloutIds(const RolloutQuery& query) 
 std::vector<std::string> RunStoreReader::rolloutIdsPlan(const RolloutQuery& query) {
   // EXPLAIN QUERY PLAN rows are (id, parent, notused, detail).
   auto q = db().query("EXPLAIN QUERY PLAN " + rolloutIdsSql(query));
-  bindFilters(*q, query);
+  bindFilters(*q, query, true);
   std::vector<std::string> out;
   while (q->step()) out.push_back(q->text(3));
   return out;
@@ -190,6 +203,43 @@ std::vector<RolloutRecord> RunStoreReader::rolloutsByIds(const std::vector<std::
   out.reserve(ids.size());
   for (auto id : ids)
     if (auto it = found.find(id); it != found.end()) out.push_back(std::move(it->second));
+  return out;
+}
+
+std::vector<std::optional<RolloutBehaviorRecord>> RunStoreReader::latestBehaviors(const std::vector<std::int64_t>& ids,
+                                                                                  const std::string& classifier,
+                                                                                  bool withRecord) {
+  using Rows = RecordSql<RolloutBehaviorRecord>;
+  std::vector<std::optional<RolloutBehaviorRecord>> out(ids.size());
+  if (ids.empty() || !db().tableExists(RolloutBehaviorRecord::kTable)) return out;
+  std::string columns;
+  for (const auto& c : Rows::columns())
+    columns += (columns.empty() ? "" : ", ") + (c.name == "record" && !withRecord ? "''" : "b." + c.name);
+  // The rollout's id after the record's columns, where read() does not look.
+  auto q = db().query("SELECT " + columns +
+                      ", r.id FROM rollouts r JOIN rollout_behaviors b ON b.rowid = (SELECT rowid FROM "
+                      "rollout_behaviors WHERE step = r.step AND example_id = r.example_id AND group_idx = "
+                      "r.group_idx AND sample_idx = r.sample_idx AND classifier = ?2 ORDER BY revision DESC LIMIT 1) "
+                      "WHERE r.id IN (SELECT value FROM json_each(?1))");
+  std::string list = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  q->bind(1, list + "]");
+  q->bind(2, classifier);
+  const int idColumn = int(Rows::columns().size());
+  std::unordered_map<std::int64_t, RolloutBehaviorRecord> found;
+  while (q->step()) found.emplace(q->int64(idColumn), Rows::read(*q, path()));
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (auto it = found.find(ids[i]); it != found.end()) out[i] = it->second;
+  return out;
+}
+
+std::vector<std::string> RunStoreReader::behaviorClassifiers() {
+  if (!db().tableExists(RolloutBehaviorRecord::kTable)) return {};
+  auto q = db().query(
+      "SELECT DISTINCT classifier FROM rollout_behaviors WHERE step = (SELECT max(step) FROM rollout_behaviors) "
+      "ORDER BY classifier DESC");
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->text(0));
   return out;
 }
 

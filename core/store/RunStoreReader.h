@@ -61,6 +61,15 @@ class RunStoreReader {
   std::vector<std::string> rolloutIdsPlan(const RolloutQuery& query);
   // These rollouts in the order given (unknown ids left out); `withText` as RolloutQuery::with_text.
   std::vector<RolloutRecord> rolloutsByIds(const std::vector<std::int64_t>& ids, bool withText = true);
+  // The latest revision of each of these rollouts' behaviour records from `classifier`, in the
+  // order given (nullopt for a rollout without one); `withRecord` false leaves `record` (the JSON
+  // with the spans) empty.
+  std::vector<std::optional<RolloutBehaviorRecord>> latestBehaviors(const std::vector<std::int64_t>& ids,
+                                                                    const std::string& classifier,
+                                                                    bool withRecord = false);
+  // The classifiers with records at the last step that has any ("judge" on a share of rollouts,
+  // "rule" on all): a look at one step, not a scan of the table.
+  std::vector<std::string> behaviorClassifiers();
   // The behaviour records of one rollout, by classifier then revision (oldest first); none in a
   // file older than schema v5.
   std::vector<RolloutBehaviorRecord> rolloutBehaviors(const RolloutRecord& rollout);
@@ -76,7 +85,7 @@ class RunStoreReader {
 
  private:
   template <class R> std::vector<R> readAll(Statement& s);
-  std::string rolloutIdsSql(const RolloutQuery& query) const;
+  std::string rolloutIdsSql(const RolloutQuery& query);
   RunStore store_;
 };
 

@@ -190,6 +190,16 @@ INSERT INTO rollouts(step, phase, example_id, group_idx, sample_idx, prompt_toke
       std::string plan;
       for (const auto& line : r.rolloutIdsPlan(q)) plan += line + " | ";
       QVERIFY2(plan.find("rollouts_by_reward") == std::string::npos, plan.c_str());
+      // Behaviour columns read as NULL without the v5 table: sorted by id, filtered out.
+      RolloutQuery b;
+      b.order_by = "behavior.subgoal";
+      b.descending = true;
+      QCOMPARE(r.rolloutIds(b), (std::vector<std::int64_t>{2, 1}));
+      b.ranges.push_back({"behavior.grounding_share", 0.1, std::nullopt});
+      QVERIFY(r.rolloutIds(b).empty());
+      QCOMPARE(r.rolloutCount(b), std::int64_t(0));
+      QVERIFY(!r.latestBehaviors({1, 2}, "rule").at(0));
+      QVERIFY(r.behaviorClassifiers().empty());
     }
     auto indexCount = [](RunStoreWriter& w) {
       std::int64_t n = 0;

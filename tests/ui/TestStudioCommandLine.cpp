@@ -59,6 +59,23 @@ class TestStudioCommandLine : public QObject {
     }
   }
 
+  void rolloutIdIsChecked() {
+    auto parse = [](const QStringList& args, qint64* id) {
+      StudioCommandLine cli;
+      if (!cli.parser.parse(args)) return cli.parser.errorText();
+      return cli.checkRollout(id);
+    };
+    qint64 id = -1;
+    QCOMPARE(parse({"longrl-studio"}, &id), QString());
+    QCOMPARE(id, qint64(0));
+    QCOMPARE(parse({"longrl-studio", "/runs/a", "--rollout", "42"}, &id), QString());
+    QCOMPARE(id, qint64(42));
+    for (const QString& bad : {QStringLiteral("0"), QStringLiteral("x")}) {
+      const QString m = parse({"longrl-studio", "--rollout", bad}, &id);
+      QVERIFY2(m.contains("option --rollout") && m.contains("'" + bad + "'"), qPrintable(m));
+    }
+  }
+
   // The built binary, with no display at all: before the fix Qt aborted (xcb: could not connect).
   void builtBinaryAnswersHelpWithoutADisplay() {
     const QString studio = QStringLiteral(LONGRL_BINARY_DIR "/bin/longrl-studio");

@@ -1,10 +1,12 @@
 #include "viewers/document/DocumentTraceView.h"
 
+#include <QHelpEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTextBlock>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -93,14 +95,12 @@ std::vector<DocumentTraceView::Link> alignTexts(const std::shared_ptr<const Docu
 
 DocumentTraceView::DocumentTraceView(QWidget* parent)
     : QWidget(parent), docHeader_(new QLabel(this)), traceHeader_(new QLabel(this)), status_(new QLabel(this)),
-      document_(makeEdit(this)), thinking_(makeEdit(this)), answer_(makeEdit(this)),
+      thinkTitle_(new QLabel(this)), document_(makeEdit(this)), thinking_(makeEdit(this)), answer_(makeEdit(this)),
       split_(new QSplitter(Qt::Horizontal, this)) {
   auto* traceSplit = new QSplitter(Qt::Vertical, this);
-  auto* thinkTitle =
-      new QLabel(tr("<b>Thinking</b> <span style='color:gray'>(&lt;think&gt; … &lt;/think&gt;)</span>"), this);
   auto* answerTitle =
       new QLabel(tr("<b>Answer</b> <span style='color:gray'>(after the last &lt;/think&gt;)</span>"), this);
-  traceSplit->addWidget(titled(thinkTitle, thinking_, this));
+  traceSplit->addWidget(titled(thinkTitle_, thinking_, this));
   traceSplit->addWidget(titled(answerTitle, answer_, this));
   traceSplit->setStretchFactor(0, 4);
   traceSplit->setStretchFactor(1, 1);
@@ -115,6 +115,7 @@ DocumentTraceView::DocumentTraceView(QWidget* parent)
   l->addWidget(status_);
   answer_->setPlaceholderText(tr("(no </think>: the response has no answer, so its reward is 0)"));
 
+  for (auto* e : {thinking_, answer_}) e->viewport()->installEventFilter(this);
   connect(&watcher_, &QFutureWatcher<std::vector<Link>>::finished, this, &DocumentTraceView::applyAlignment);
   connect(thinking_, &QPlainTextEdit::cursorPositionChanged, this, [this] {
     if (!syncing_) followTrace(false, thinking_->textCursor().position());
@@ -133,6 +134,8 @@ DocumentTraceView::~DocumentTraceView() { watcher_.waitForFinished(); }
 void DocumentTraceView::clear(const QString& message) {
   ++generation_;
   links_.clear();
+  marks_.clear();
+  showThinkingTitle({});
   active_ = -1;
   syncing_ = true;
   document_->clear();
@@ -159,6 +162,8 @@ void DocumentTraceView::setContent(const Content& content) {
   thinking_->setPlainText(QString::fromUtf8(think.data(), qsizetype(think.size())));
   answer_->setPlainText(QString::fromUtf8(answer.data(), qsizetype(answer.size())));
   syncing_ = false;
+  marks_ = BehaviorMarks::map(resp, content.behaviorSpans);
+  showThinkingTitle(content.behaviorClassifier);
   paintHighlights();
   const QString title = content.title.isEmpty()
                             ? tr("Document")
@@ -215,6 +220,22 @@ void DocumentTraceView::paintHighlights() {
     doc.append(sel(document_, l.docBegin, l.docEnd));
     (l.inAnswer ? answer : think).append(sel(l.inAnswer ? answer_ : thinking_, l.traceBegin, l.traceEnd));
   }
+  // After the grounding: a later selection's properties win where they overlap, so a cue's tint
+  // shows inside a grounded passage and the passage's yellow stays around it.
+  for (const auto& m : marks_) {
+    QPlainTextEdit* e = m.inAnswer ? answer_ : thinking_;
+    auto& list = m.inAnswer ? answer : think;
+    auto add = [&](int b, int en, const QTextCharFormat& f) {
+      QTextEdit::ExtraSelection s;
+      s.cursor = QTextCursor(e->document());
+      s.cursor.setPosition(b);
+      s.cursor.setPosition(en, QTextCursor::KeepAnchor);
+      s.format = f;
+      list.append(s);
+    };
+    add(m.begin, m.end, BehaviorMarks::stepFormat(m.kind));
+    if (m.cueEnd > m.cueBegin) add(m.cueBegin, m.cueEnd, BehaviorMarks::cueFormat(m.kind));
+  }
   document_->setExtraSelections(doc);
   thinking_->setExtraSelections(think);
   answer_->setExtraSelections(answer);
@@ -234,6 +255,32 @@ void DocumentTraceView::activate(int link, bool scrollDocument, bool scrollTrace
   if (scrollDocument) moveTo(document_, l.docBegin);
   if (scrollTrace) moveTo(l.inAnswer ? answer_ : thinking_, l.traceBegin);
   syncing_ = false;
+}
+
+void DocumentTraceView::showThinkingTitle(const QString& classifier) {
+  QString t = tr("<b>Thinking</b> <span style='color:gray'>(&lt;think&gt; … &lt;/think&gt;)</span>");
+  if (!marks_.empty()) t += QStringLiteral("<br>") + BehaviorMarks::legendHtml(marks_, classifier);
+  thinkTitle_->setText(t);
+  thinkTitle_->setToolTip(marks_.empty() ? QString()
+                                         : tr("Reasoning behaviour steps are underlined in their colour, the cue "
+                                              "that decided each on a tint of it; hover a step for its cue."));
+}
+
+QString DocumentTraceView::thinkingTitle() const { return thinkTitle_->text(); }
+
+QString DocumentTraceView::behaviorTooltipAt(bool inAnswer, int pos) const {
+  return BehaviorMarks::tooltipAt(marks_, inAnswer, pos);
+}
+
+bool DocumentTraceView::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() != QEvent::ToolTip || marks_.empty()) return QWidget::eventFilter(watched, event);
+  const bool inAnswer = watched == answer_->viewport();
+  QPlainTextEdit* e = inAnswer ? answer_ : thinking_;
+  auto* help = static_cast<QHelpEvent*>(event);
+  const QString tip = behaviorTooltipAt(inAnswer, e->cursorForPosition(help->pos()).position());
+  if (tip.isEmpty()) QToolTip::hideText();
+  else QToolTip::showText(help->globalPos(), tip, e->viewport());
+  return true;
 }
 
 bool DocumentTraceView::followTrace(bool inAnswer, int pos) {

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/behavior/BehaviorSpan.h"
+#include "viewers/document/BehaviorMarks.h"
+
 class QLabel;
 class QPlainTextEdit;
 class QSplitter;
@@ -18,6 +21,8 @@ namespace longrl::viewers {
 // passage of the trace scrolls the document to its source, and the other way round.
 // Plain text only (QPlainTextEdit lays out just the visible blocks), so a 120,000-token document
 // opens without a stall; the alignment runs on a worker thread and is applied when ready.
+// Reasoning behaviour steps (BehaviorMarks) are marked in the trace beside them, a colour per
+// behaviour with a legend over the thinking; hovering a step names its behaviour and cue.
 class DocumentTraceView : public QWidget {
   Q_OBJECT
  public:
@@ -27,6 +32,9 @@ class DocumentTraceView : public QWidget {
     std::string response;
     QString question;
     QString groundTruth;
+    // Behaviour steps (byte offsets into `response`) and the classifier that found them.
+    std::vector<behavior::BehaviorSpan> behaviorSpans;
+    QString behaviorClassifier;
   };
   // A grounded passage in widget positions (UTF-16), the trace side in thinking or answer pane.
   struct Link {
@@ -49,6 +57,10 @@ class DocumentTraceView : public QWidget {
   const std::vector<Link>& links() const { return links_; }
   bool alignmentPending() const { return watcher_.isRunning(); }
   int activeLink() const { return active_; }
+  const std::vector<BehaviorMark>& behaviorMarks() const { return marks_; }
+  // What the tooltip says at position `pos` of the thinking (or answer) pane; "" off any step.
+  QString behaviorTooltipAt(bool inAnswer, int pos) const;
+  QString thinkingTitle() const;  // with the behaviour legend when there are steps
 
   // Scrolls the document to the passage linked to position `pos` of the thinking (or answer)
   // pane and marks it; false when `pos` is in no grounded passage.
@@ -63,16 +75,20 @@ class DocumentTraceView : public QWidget {
   void applyAlignment();
   void paintHighlights();
   void activate(int link, bool scrollDocument, bool scrollTrace);
+  void showThinkingTitle(const QString& classifier);
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
   QLabel* docHeader_;
   QLabel* traceHeader_;
   QLabel* status_;
+  QLabel* thinkTitle_;
   QPlainTextEdit* document_;
   QPlainTextEdit* thinking_;
   QPlainTextEdit* answer_;
   QSplitter* split_;
   QFutureWatcher<std::vector<Link>> watcher_;
   std::vector<Link> links_;
+  std::vector<BehaviorMark> marks_;
   int active_ = -1;
   quint64 generation_ = 0, watchedGeneration_ = 0;
   bool syncing_ = false;  // moving a cursor ourselves: do not follow it back

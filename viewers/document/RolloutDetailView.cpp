@@ -71,6 +71,7 @@ void RolloutDetailView::load(qint64 rolloutId, const QString& exampleId) {
       const std::string ex = out.rollout ? out.rollout->example_id : example;
       out.example = reader.example(ex);
       if (out.example && out.example->doc_id > 0) out.document = reader.document(out.example->doc_id);
+      if (out.rollout) out.behaviors = BehaviorRecordsView::latest(reader.rolloutBehaviors(*out.rollout));
     } catch (const std::exception& e) {
       out.error = QString::fromStdString(e.what());
     }
@@ -114,8 +115,16 @@ void RolloutDetailView::onLoaded() {
     c.question = QString::fromStdString(d.example->question);
     c.groundTruth = QString::fromStdString(d.example->ground_truth);
   }
+  // The steps of the first record with positions: the rule classifier's (the judge gives counts only).
+  for (const auto& b : d.behaviors)
+    if (!b.record.spans.empty()) {
+      c.behaviorSpans = b.record.spans;
+      c.behaviorClassifier = QString::fromStdString(b.record.classifier);
+      break;
+    }
   trace_->setContent(c);
   judge_->setRollout(r, d.example);
+  judge_->setBehaviors(d.behaviors);
   const int memoryTab = tabs_->indexOf(memory_);
   if (r.trajectory) {
     memory_->setContent(c.document, *r.trajectory, r.response);

@@ -7,6 +7,7 @@
 #include "core/store/DocumentRecord.h"
 #include "core/store/ExampleRecord.h"
 #include "core/store/RolloutRecord.h"
+#include "viewers/judge/BehaviorRecordsView.h"
 
 class QLabel;
 class QTabWidget;
@@ -19,7 +20,7 @@ class MemoryStepsView;
 
 // Everything about one rollout: a summary line, the document beside the reasoning trace
 // (DocumentTraceView), for a memory-agent rollout its steps (MemoryStepsView), and the reward /
-// judge panel. The rollout, its example and its document
+// judge panel with its behaviour records (whose steps the trace marks). The rollout, its example and its document
 // are read on a worker thread; a newer selection replaces an older one still loading.
 class RolloutDetailView : public QWidget {
   Q_OBJECT
@@ -47,6 +48,7 @@ class RolloutDetailView : public QWidget {
     std::optional<store::RolloutRecord> rollout;
     std::optional<store::ExampleRecord> example;
     std::optional<store::DocumentRecord> document;
+    std::vector<ShownBehavior> behaviors;
     QString error;
   };
   void load(qint64 rolloutId, const QString& exampleId);

@@ -63,7 +63,8 @@ QString wrapped(const std::string& text, int width = 90, int lines = 6) {
 
 JudgePanel::JudgePanel(QWidget* parent)
     : QWidget(parent), reward_(new QLabel(this)), rule_(new QLabel(this)), extraction_(new QLabel(this)),
-      verdict_(new QLabel(this)), final_(new QLabel(this)), prompt_(textBox(this, 6)), reply_(textBox(this, 3)) {
+      verdict_(new QLabel(this)), final_(new QLabel(this)), prompt_(textBox(this, 6)), reply_(textBox(this, 3)),
+      behaviors_(new BehaviorRecordsView(this)) {
   // Fixed heights for the text boxes, the rest scrolls: wrapped labels in a form squeezed by
   // expanding editors lose their second lines.
   prompt_->setFixedHeight(prompt_->fontMetrics().lineSpacing() * 16 + 12);
@@ -81,6 +82,7 @@ JudgePanel::JudgePanel(QWidget* parent)
   form->addRow(tr("How the reward was made"), final_);
   form->addRow(tr("Prompt sent to the judge"), prompt_);
   form->addRow(tr("Judge's raw reply"), reply_);
+  form->addRow(tr("Reasoning behaviours"), behaviors_);
   auto* body = new QWidget(this);
   auto* inner = new QVBoxLayout(body);
   inner->addLayout(form);
@@ -102,7 +104,10 @@ void JudgePanel::clear(const QString& message) {
   errorText_.clear();
   prompt_->clear();
   reply_->clear();
+  behaviors_->clear();
 }
+
+void JudgePanel::setBehaviors(const std::vector<ShownBehavior>& records) { behaviors_->setRecords(records); }
 
 void JudgePanel::setRollout(const store::RolloutRecord& r, const std::optional<store::ExampleRecord>& example) {
   reward_->setText(QStringLiteral("<span style='font-size:15pt; font-weight:600'>%1</span>%2")

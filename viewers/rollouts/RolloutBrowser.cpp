@@ -7,6 +7,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "viewers/rollouts/BehaviorFilterRow.h"
 #include "viewers/rollouts/RolloutFilterBar.h"
 #include "viewers/rollouts/RolloutTableModel.h"
 
@@ -35,7 +36,7 @@ RolloutBrowser::RolloutBrowser(QWidget* parent)
   view_->horizontalHeader()->setSortIndicator(RolloutTableModel::Id, Qt::AscendingOrder);
   view_->setSortingEnabled(true);
   const int digit = view_->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-  const int widths[] = {6, 4, 3, 6, 10, 3, 4, 5, 5, 5, 6, 5, 5, 4, 5};
+  const int widths[] = {6, 4, 3, 6, 10, 3, 4, 5, 5, 5, 6, 5, 5, 4, 5, 6, 7, 5, 6};
   for (int c = 0; c < RolloutTableModel::Answer; ++c) view_->setColumnWidth(c, widths[c] * digit + 18);
   // Less used columns start hidden; the header's context menu shows or hides any column.
   for (int c : {int(RolloutTableModel::Phase), int(RolloutTableModel::Think), int(RolloutTableModel::Entropy)})
@@ -55,6 +56,8 @@ RolloutBrowser::RolloutBrowser(QWidget* parent)
 
   connect(filters_, &RolloutFilterBar::changed, this, &RolloutBrowser::applyFilters);
   connect(model_, &RolloutTableModel::rowCountKnown, this, &RolloutBrowser::updateStatus);
+  connect(model_, &RolloutTableModel::behaviorClassifiersFound, filters_->behaviors(),
+          &BehaviorFilterRow::setClassifiers);
   connect(model_, &RolloutTableModel::problem, this, [this](const QString& m) {
     status_->setText(QStringLiteral("<span style='color:#c62828'>%1</span>").arg(m.toHtmlEscaped()));
   });
@@ -84,8 +87,9 @@ void RolloutBrowser::applyFilters() {
 }
 
 void RolloutBrowser::updateStatus() {
-  status_->setText(tr("%1 rollouts · double-click a row to follow its example across steps")
-                       .arg(QLocale().toString(model_->rowCount())));
+  status_->setText(tr("%1 rollouts · behaviour columns by the %2 classifier · double-click a row to follow its "
+                      "example across steps")
+                       .arg(QLocale().toString(model_->rowCount()), model_->behaviorClassifier()));
 }
 
 }  // namespace longrl::viewers

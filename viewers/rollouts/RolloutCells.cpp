@@ -92,8 +92,9 @@ QVariant RolloutCells::value(const store::RolloutRecord& r, const std::string& s
 }
 
 QString RolloutCells::title(int column) {
-  static const char* kTitles[] = {"id",   "step",  "phase", "example", "source", "group", "sample",  "reward",
-                                  "rule", "judge", "adv",   "length",  "think",  "trunc", "entropy", "answer"};
+  static const char* kTitles[] = {"id",      "step",    "phase",     "example", "source", "group", "sample",
+                                  "reward",  "rule",    "judge",     "adv",     "length", "think", "trunc",
+                                  "entropy", "subgoal", "backtrack", "verify",  "ground", "answer"};
   return column >= 0 && column < C::ColumnCount ? QString::fromLatin1(kTitles[column]) : QString();
 }
 

@@ -2,9 +2,11 @@
 #include <QMetaType>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/store/RolloutBehaviorRecord.h"
 #include "core/store/RolloutRecord.h"
 
 namespace longrl::viewers {
@@ -15,6 +17,9 @@ struct RolloutChunk {
   int index = 0;           // chunk number: rows [index * size, index * size + rows.size())
   std::vector<store::RolloutRecord> rows;
   std::vector<std::string> sources;  // data_source of each row's example ("" when unknown)
+  // Each row's latest behaviour record from the query's classifier (counts only, no JSON), nullopt
+  // without one.
+  std::vector<std::optional<store::RolloutBehaviorRecord>> behaviors;
 };
 using RolloutChunkPtr = std::shared_ptr<const RolloutChunk>;
 

@@ -43,7 +43,13 @@ void RolloutFetcher::count(quint64 generation, const store::RolloutQuery& query,
     }
     ids_ = reader_->rolloutIds(query);
     idsGeneration_ = generation;
+    classifier_ = query.behavior_classifier;
     Q_EMIT counted(generation, qint64(ids_.size()), refresh);
+    if (!refresh) {
+      QStringList names;
+      for (const auto& c : reader_->behaviorClassifiers()) names << QString::fromStdString(c);
+      Q_EMIT behaviorClassifiers(names);
+    }
   } catch (const std::exception& e) {
     reader_.reset();  // reopened by the next request (the file may have been replaced)
     ids_.clear();
@@ -64,9 +70,12 @@ void RolloutFetcher::fetch(quint64 generation, quint64 ticket, int chunk, int ch
     auto out = std::make_shared<RolloutChunk>();
     out->generation = generation;
     out->index = chunk;
-    out->rows = reader_->rolloutsByIds(std::vector<std::int64_t>(ids_.begin() + std::ptrdiff_t(first),
-                                                                 ids_.begin() + std::ptrdiff_t(last)),
-                                       false);
+    const std::vector<std::int64_t> ids(ids_.begin() + std::ptrdiff_t(first), ids_.begin() + std::ptrdiff_t(last));
+    out->rows = reader_->rolloutsByIds(ids, false);
+    std::vector<std::int64_t> found;
+    found.reserve(out->rows.size());
+    for (const auto& r : out->rows) found.push_back(r.id);
+    out->behaviors = reader_->latestBehaviors(found, classifier_);
     out->sources.reserve(out->rows.size());
     for (const auto& r : out->rows) out->sources.push_back(sourceOf(r.example_id));
     ++state_->chunksRead;

@@ -1,6 +1,7 @@
 #pragma once
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <map>
@@ -47,6 +48,9 @@ class RolloutFetcher : public QObject {
   void fetched(longrl::viewers::RolloutChunkPtr chunk);
   void skipped(quint64 generation, int chunk);
   void failed(quint64 generation, int chunk, QString message);  // chunk -1: the count failed
+  // The behaviour classifiers the store has records of (RunStoreReader::behaviorClassifiers), after
+  // each count that is not a live refresh.
+  void behaviorClassifiers(QStringList classifiers);
 
  private:
   bool ensureReader(quint64 generation, int chunk);
@@ -57,6 +61,7 @@ class RolloutFetcher : public QObject {
   std::unique_ptr<store::RunStoreReader> reader_;
   std::map<std::string, std::string> sources_;  // example id -> data_source, loaded lazily
   std::vector<std::int64_t> ids_;               // the current query's rows, in order
+  std::string classifier_;                      // whose behaviour records the chunks carry
   quint64 idsGeneration_ = 0;
 };
 

@@ -10,6 +10,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "viewers/rollouts/BehaviorFilterRow.h"
+
 namespace longrl::viewers {
 namespace {
 
@@ -40,7 +42,8 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
       rangeColumn_(
           combo(this, {tr("reward in"), tr("rule score in"), tr("advantage in"), tr("length in"), tr("entropy in")})),
       min_(edit(this, tr("min"), 5)), max_(edit(this, tr("max"), 5)), search_(new QLineEdit(this)),
-      searchScope_(combo(this, {tr("in answers, examples, questions"), tr("in full responses")})) {
+      searchScope_(combo(this, {tr("in answers, examples, questions"), tr("in full responses")})),
+      behaviors_(new BehaviorFilterRow(this)) {
   step_->setValidator(new QIntValidator(0, 1 << 30, step_));
   for (auto* e : {min_, max_}) e->setValidator(new QDoubleValidator(e));
   search_->setClearButtonEnabled(true);
@@ -58,6 +61,7 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
   auto* l3 = new QHBoxLayout;
   rows->addLayout(l);
   rows->addLayout(l2);
+  rows->addWidget(behaviors_);
   rows->addLayout(l3);
   auto label = [this](const QString& t) { return new QLabel(t, this); };
   l->addWidget(label(tr("Step")));
@@ -100,6 +104,7 @@ RolloutFilterBar::RolloutFilterBar(QWidget* parent)
     showSearchScope();
     if (!search_->text().trimmed().isEmpty()) Q_EMIT changed();
   });
+  connect(behaviors_, &BehaviorFilterRow::changed, this, &RolloutFilterBar::changed);
   connect(rangeColumn_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     if (!min_->text().isEmpty() || !max_->text().isEmpty()) Q_EMIT changed();
   });
@@ -130,6 +135,7 @@ void RolloutFilterBar::reset() {
         b8(truncated_), b9(rangeColumn_), b10(searchScope_);
     for (auto* e : {step_, min_, max_, search_}) e->clear();
     for (auto* c : {phase_, source_, verdict_, truncated_, rangeColumn_, searchScope_}) c->setCurrentIndex(0);
+    behaviors_->reset();
   }
   showSearchScope();
   typing_.stop();
@@ -173,6 +179,7 @@ store::RolloutQuery RolloutFilterBar::query() const {
   const double hi = QLocale().toDouble(max_->text(), &ok);
   if (ok) r.max = hi;
   if (r.min || r.max) q.ranges.push_back(r);
+  behaviors_->addTo(q);
   const QString text = search_->text().trimmed();
   if (!text.isEmpty()) {
     if (searchScope_->currentIndex() == 1) q.response_contains = text.toStdString();

@@ -9,9 +9,12 @@ class QLineEdit;
 
 namespace longrl::viewers {
 
+class BehaviorFilterRow;
+
 // The filters of the rollout table: step, phase, data source, judge verdict, truncated, a range
 // on one numeric column (reward, rule score, advantage, length, entropy) and a text search, either
-// in the short fields (answer, example, question, judge error) or in the full responses.
+// in the short fields (answer, example, question, judge error) or in the full responses; and by
+// reasoning behaviour (BehaviorFilterRow).
 // Emits changed() (text fields after a short pause in typing); query() builds the filters.
 class RolloutFilterBar : public QWidget {
   Q_OBJECT
@@ -35,6 +38,7 @@ class RolloutFilterBar : public QWidget {
   QLineEdit* minEdit() const { return min_; }
   QLineEdit* maxEdit() const { return max_; }
   QComboBox* truncatedBox() const { return truncated_; }
+  BehaviorFilterRow* behaviors() const { return behaviors_; }
 
  Q_SIGNALS:
   void changed();
@@ -52,6 +56,7 @@ class RolloutFilterBar : public QWidget {
   QLineEdit* max_;
   QLineEdit* search_;
   QComboBox* searchScope_;
+  BehaviorFilterRow* behaviors_;
   QTimer typing_;
 };
 

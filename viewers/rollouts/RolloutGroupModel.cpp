@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "viewers/rollouts/RolloutBehaviorCells.h"
 #include "viewers/rollouts/RolloutCells.h"
 #include "viewers/rollouts/RolloutTableModel.h"
 
@@ -17,7 +18,7 @@ namespace {
 // The flat table's column for each of ours (same look).
 int tableColumn(int column) {
   using T = RolloutTableModel;
-  static const int map[] = {-1, T::Reward, T::Advantage, T::Rule, T::Judge, T::Length, T::Answer};
+  static const int map[] = {-1, T::Reward, T::Advantage, T::Rule, T::Judge, T::Length, -1, T::Answer};
   return column >= 0 && column < RolloutGroupModel::ColumnCount ? map[column] : -1;
 }
 
@@ -27,10 +28,13 @@ RolloutGroupModel::RolloutGroupModel(QObject* parent) : QAbstractItemModel(paren
 
 void RolloutGroupModel::clear() { setRollouts({}, grouping_); }
 
-void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, Grouping grouping) {
+void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, Grouping grouping,
+                                    std::vector<Behavior> behaviors) {
   beginResetModel();
   grouping_ = grouping;
   rollouts_ = std::move(rollouts);
+  behaviors_ = std::move(behaviors);
+  behaviors_.resize(rollouts_.size());
   groups_.clear();
   using Key = std::tuple<std::int64_t, int, std::string>;
   std::map<Key, std::size_t> at;
@@ -39,8 +43,23 @@ void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, 
     const Key key = grouping == Grouping::ByPrompt ? Key{r.step, r.group_idx, r.example_id} : Key{r.step, 0, ""};
     auto [it, fresh] = at.emplace(key, groups_.size());
     if (fresh)
-      groups_.push_back(
-          {r.step, r.group_idx, grouping == Grouping::ByPrompt ? r.example_id : "", {}, 0, 0, 0, 0, 0, 0, 0, {}});
+      groups_.push_back({r.step,
+                         r.group_idx,
+                         grouping == Grouping::ByPrompt ? r.example_id : "",
+                         {},
+                         0,
+                         0,
+                         0,
+                         0,
+                         0,
+                         0,
+                         0,
+                         {},
+                         0,
+                         0,
+                         0,
+                         0,
+                         0});
     groups_[it->second].rows.push_back(i);
   }
   std::sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) {
@@ -78,8 +97,27 @@ void RolloutGroupModel::setRollouts(std::vector<store::RolloutRecord> rollouts, 
       parts << QStringLiteral("%1 ×%2").arg(RolloutCells::oneLine(top[i].second, 40)).arg(-top[i].first);
     if (top.size() > 3) parts << tr("+%1 more").arg(top.size() - 3);
     g.answers = parts.join(QStringLiteral(" · "));
+    summarizeBehaviors(g);
   }
   endResetModel();
+}
+
+void RolloutGroupModel::summarizeBehaviors(Group& g) const {
+  int grounded = 0;
+  for (std::size_t k : g.rows) {
+    const auto& b = behaviors_[k];
+    if (!b) continue;
+    ++g.withBehavior;
+    g.subgoal += double(b->subgoal);
+    g.backtracking += double(b->backtracking);
+    g.verification += double(b->verification);
+    if (!std::isnan(b->grounding_share)) g.grounding += b->grounding_share, ++grounded;
+  }
+  const double n = std::max(1, g.withBehavior);
+  g.subgoal /= n;
+  g.backtracking /= n;
+  g.verification /= n;
+  g.grounding = grounded > 0 ? g.grounding / grounded : std::nan("");
 }
 
 const store::RolloutRecord* RolloutGroupModel::record(const QModelIndex& index) const {
@@ -114,7 +152,9 @@ QVariant RolloutGroupModel::data(const QModelIndex& index, int role) const {
     return qint64(r ? r->id : -1);
   }
   if (index.internalId() == 0) return groupData(groups_[std::size_t(index.row())], index.column(), role);
-  return sampleData(*record(index), index.column(), role);
+  const auto& g = groups_[std::size_t(index.internalId() - 1)];
+  const std::size_t k = g.rows[std::size_t(index.row())];
+  return sampleData(rollouts_[k], behaviors_[k], index.column(), role);
 }
 
 QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) const {
@@ -129,6 +169,8 @@ QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) cons
   if (role == Qt::ForegroundRole && column == Judge && g.errors > 0) return QColor(0xc6, 0x28, 0x28);
   if (role == Qt::ToolTipRole && column == Advantage)
     return tr("standard deviation of the group's rewards (0: no learning signal)");
+  if (role == Qt::ToolTipRole && column == Behaviors)
+    return RolloutBehaviorCells::summaryTooltip(QStringLiteral("rule"), tr("Mean"));
   if (role != Qt::DisplayRole) return {};
   const int n = int(g.rows.size());
   switch (column) {
@@ -154,6 +196,10 @@ QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) cons
     }
     case Length:
       return QString::number(g.length, 'f', 0);
+    case Behaviors:
+      return g.withBehavior == 0
+                 ? QStringLiteral("–")
+                 : RolloutBehaviorCells::summary(g.subgoal, g.backtracking, g.verification, g.grounding, 1);
     case Answer:
       return g.answers;
     default:
@@ -161,7 +207,16 @@ QVariant RolloutGroupModel::groupData(const Group& g, int column, int role) cons
   }
 }
 
-QVariant RolloutGroupModel::sampleData(const store::RolloutRecord& r, int column, int role) const {
+QVariant RolloutGroupModel::sampleData(const store::RolloutRecord& r, const Behavior& b, int column, int role) const {
+  if (column == Behaviors) {
+    if (role == Qt::TextAlignmentRole) return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    if (role == Qt::ToolTipRole)
+      return b ? RolloutBehaviorCells::value(b, RolloutTableModel::Subgoal, role) : QVariant();
+    if (role != Qt::DisplayRole) return {};
+    return b ? RolloutBehaviorCells::summary(double(b->subgoal), double(b->backtracking), double(b->verification),
+                                             b->grounding_share, 0)
+             : QStringLiteral("–");
+  }
   if (column == Name) {
     if (role != Qt::DisplayRole) return {};
     return grouping_ == Grouping::ByPrompt ? tr("sample %1").arg(r.sample_idx)
@@ -172,7 +227,8 @@ QVariant RolloutGroupModel::sampleData(const store::RolloutRecord& r, int column
 
 QVariant RolloutGroupModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* kTitles[] = {"group / sample", "reward", "advantage", "rule", "judge", "length", "answers"};
+  static const char* kTitles[] = {
+      "group / sample", "reward", "advantage", "rule", "judge", "length", "sub · back · verif · ground", "answers"};
   return section >= 0 && section < ColumnCount ? tr(kTitles[section]) : QVariant();
 }
 

@@ -59,7 +59,7 @@ RolloutGroupsView::RolloutGroupsView(RolloutGroupModel::Grouping grouping, QWidg
   view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   // Fixed widths from the font: measuring every row of a big step would cost more than it helps.
   const int digit = view_->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-  const int widths[] = {30, 11, 8, 6, 16, 7};
+  const int widths[] = {30, 11, 8, 6, 16, 7, 22};
   for (int c = 0; c < RolloutGroupModel::Answer; ++c) view_->setColumnWidth(c, widths[c] * digit + 16);
   connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& cur) {
     if (const auto* r = model_->record(cur)) Q_EMIT rolloutActivated(r->id);
@@ -126,6 +126,9 @@ void RolloutGroupsView::load() {
         q.order_by = "step";
       }
       res.rows = reader.rollouts(q);
+      std::vector<std::int64_t> ids;
+      for (const auto& r : res.rows) ids.push_back(r.id);
+      res.behaviors = reader.latestBehaviors(ids, "rule");
     } catch (const std::exception& e) {
       res.error = QString::fromStdString(e.what());
     }
@@ -149,7 +152,7 @@ void RolloutGroupsView::onLoaded() {
     return;
   }
   const std::size_t n = res.rows.size();
-  model_->setRollouts(std::move(res.rows), grouping_);
+  model_->setRollouts(std::move(res.rows), grouping_, std::move(res.behaviors));
   if (grouping_ == RolloutGroupModel::Grouping::ByPrompt) {
     status_->setText(res.step < 0 ? tr("no rollouts yet")
                                   : tr("step %1 of %2 · %3 groups · %4 samples")

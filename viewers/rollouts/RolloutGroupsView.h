@@ -38,7 +38,8 @@ class RolloutGroupsView : public QWidget {
  private:
   struct Result {
     std::vector<store::RolloutRecord> rows;
-    std::vector<std::string> examples;  // ByStep: all example ids, for the picker
+    std::vector<RolloutGroupModel::Behavior> behaviors;  // the rule classifier's, by row
+    std::vector<std::string> examples;                   // ByStep: all example ids, for the picker
     qint64 step = -1, lastStep = -1;
     QString error;
   };

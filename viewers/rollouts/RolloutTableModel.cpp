@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "viewers/rollouts/RolloutBehaviorCells.h"
 #include "viewers/rollouts/RolloutCells.h"
 
 namespace longrl::viewers {
@@ -28,6 +29,7 @@ void RolloutTableModel::startWorker() {
   connect(fetcher_, &RolloutFetcher::fetched, this, &RolloutTableModel::onFetched);
   connect(fetcher_, &RolloutFetcher::skipped, this, &RolloutTableModel::onSkipped);
   connect(fetcher_, &RolloutFetcher::failed, this, &RolloutTableModel::onFailed);
+  connect(fetcher_, &RolloutFetcher::behaviorClassifiers, this, &RolloutTableModel::behaviorClassifiersFound);
   thread_.setObjectName(QStringLiteral("rollout-fetcher"));
   thread_.start();
 }
@@ -196,17 +198,21 @@ QVariant RolloutTableModel::data(const QModelIndex& index, int role) const {
     case ExampleIdRole:
       return QString::fromStdString(r.example_id);
     default:
-      return cell(r, c.sources[k], index.column(), role);
+      return cell(c, k, index.column(), role);
   }
 }
 
-QVariant RolloutTableModel::cell(const store::RolloutRecord& r, const std::string& source, int column, int role) const {
-  return RolloutCells::value(r, source, column, role);
+QVariant RolloutTableModel::cell(const RolloutChunk& c, std::size_t row, int column, int role) const {
+  if (RolloutBehaviorCells::isBehaviorColumn(column))
+    return RolloutBehaviorCells::value(row < c.behaviors.size() ? c.behaviors[row] : std::nullopt, column, role);
+  return RolloutCells::value(c.rows[row], c.sources[row], column, role);
 }
 
 QVariant RolloutTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
   if (role == Qt::DisplayRole) return RolloutCells::title(section);
+  if (role == Qt::ToolTipRole && RolloutBehaviorCells::isBehaviorColumn(section))
+    return RolloutBehaviorCells::tooltip(section, behaviorClassifier());
   if (role == Qt::ToolTipRole) return RolloutCells::tooltip(section);
   return {};
 }
@@ -241,6 +247,14 @@ const char* RolloutTableModel::sortKey(int column) {
       return "truncated";
     case Entropy:
       return "mean_entropy";
+    case Subgoal:
+      return "behavior.subgoal";
+    case Backtracking:
+      return "behavior.backtracking";
+    case Verification:
+      return "behavior.verification";
+    case Grounding:
+      return "behavior.grounding_share";
     default:
       return "";
   }

@@ -39,6 +39,10 @@ class RolloutTableModel : public QAbstractTableModel {
     Think,
     Truncated,
     Entropy,
+    Subgoal,  // behaviour columns (RolloutBehaviorCells): the classifier's latest record
+    Backtracking,
+    Verification,
+    Grounding,
     Answer,
     ColumnCount
   };
@@ -58,6 +62,9 @@ class RolloutTableModel : public QAbstractTableModel {
   const store::RolloutQuery& query() const { return query_; }
   // Re-counts (a live run grows): rows appended at the end when sorted by ascending id, else a reset.
   void refresh();
+
+  // The behaviour classifier whose records the behaviour columns show (and filter and sort by).
+  QString behaviorClassifier() const { return QString::fromStdString(query_.behavior_classifier); }
 
   // The column a RolloutQuery can sort by, or "" for columns that cannot be sorted.
   static const char* sortKey(int column);
@@ -81,6 +88,7 @@ class RolloutTableModel : public QAbstractTableModel {
   void rowCountKnown(qint64 rows);
   void chunkLoaded(int chunk);
   void problem(const QString& message);
+  void behaviorClassifiersFound(const QStringList& classifiers);
 
  private:
   struct Cached {
@@ -96,7 +104,7 @@ class RolloutTableModel : public QAbstractTableModel {
   void onSkipped(quint64 generation, int chunk);
   void onFailed(quint64 generation, int chunk, const QString& message);
   void dropCache();
-  QVariant cell(const store::RolloutRecord& r, const std::string& source, int column, int role) const;
+  QVariant cell(const RolloutChunk& chunk, std::size_t row, int column, int role) const;
 
   QString path_;
   store::RolloutQuery query_;
