@@ -37,13 +37,6 @@ CprsModel compressor(int64_t bidirectional, uint64_t seed = 3) {
   return CprsPretrained::load(warmStart(), c, seed);
 }
 
-// The critic's fresh head gives scores near 0.5 with little spread: a random head with larger
-// weights spreads them so that thresholds pick some tokens and not others.
-void spreadScores(CprsModel& m) {
-  torch::NoGradGuard g;
-  m->score->weight.mul_(200);
-}
-
 int runCommand(const cli::Command& c, std::vector<std::string> args, std::string* out, std::string* err = nullptr) {
   cli::ArgList list(std::move(args));
   std::ostringstream o, e;
@@ -121,7 +114,7 @@ class TestCprsCompressor : public QObject {
     o.overlap = 32;
     const auto overlapped = c.score(ex.document, q, ex.question, o);
     QCOMPARE(overlapped.size(), cut.size());
-    QVERIFY(std::abs(overlapped[0].score - cut[0].score) < 1e-6);  // token 0 is in one window only
+    QVERIFY(std::abs(overlapped[0].score - cut[0].score) < 1e-5);  // token 0 is in one window only
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, [&] {
       o.windowTokens = c.prefixTokens(q, ex.question);
       o.overlap = 0;
@@ -131,7 +124,6 @@ class TestCprsCompressor : public QObject {
 
   void thresholdAndGranularityShapeTheResult() {
     auto m = compressor(1);
-    spreadScores(m);
     CprsCompressor c(m, tok_);
     demo::DemoExampleGenerator gen(6);
     const auto ex = gen.generate(1);
@@ -140,12 +132,18 @@ class TestCprsCompressor : public QObject {
     o.threshold = 0.0;
     const auto all = c.compress(ex.document, q, ex.question, o);
     QCOMPARE(all.spans.size(), TextUnits::sentences(ex.document).size());
-    o.threshold = 0.5;
+    // The 90th percentile of the token scores: a tenth of the tokens (about 6 a sentence) cannot
+    // hold a token of every sentence.
+    std::vector<double> scores;
+    for (const auto& t : c.score(ex.document, q, ex.question, o)) scores.push_back(t.score);
+    std::sort(scores.begin(), scores.end());
+    o.threshold = scores[scores.size() * 9 / 10];
     const auto some = c.compress(ex.document, q, ex.question, o);
+    QVERIFY(!some.spans.empty());
     QVERIFY(some.keptBytes < all.keptBytes);
     QVERIFY(some.ratio() > all.ratio());
     for (std::size_t i = 1; i < some.spans.size(); ++i) QVERIFY(some.spans[i - 1].span.end <= some.spans[i].span.begin);
-    for (const auto& s : some.spans) QVERIFY(s.score >= 0.5);
+    for (const auto& s : some.spans) QVERIFY(s.score >= o.threshold && s.mean <= s.score);
     o.granularity = Granularity::Keyword;
     const auto words = c.compress(ex.document, q, ex.question, o);
     QVERIFY(words.keptBytes < some.keptBytes);

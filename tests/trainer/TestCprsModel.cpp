@@ -144,7 +144,7 @@ class TestCprsModel : public QObject {
       auto m = randomCprs(qwen3Config(3), cprsConfig(b), 4);
       torch::NoGradGuard g;
       const auto diff = (m(ids) - m(changed)).abs().slice(1, 0, 9).max().item<double>();
-      if (b == 0) QCOMPARE(diff, 0.0);  // causal: no earlier token moves
+      if (b == 0) QVERIFY2(diff < 1e-6, qPrintable(QString::number(diff)));  // causal: no earlier token moves
       else QVERIFY2(diff > 1e-4, qPrintable(QString::number(diff)));
     }
   }
