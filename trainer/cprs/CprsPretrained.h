@@ -16,7 +16,8 @@ namespace longrl::cprs {
 class CprsPretrained {
  public:
   // `cprs` replaces config.json's "cprs" block (e.g. to turn a plain Qwen into a compressor with
-  // N bidirectional layers). Throws model::ModelConfigError / SafetensorsError naming the file.
+  // N bidirectional layers). Weights load as float32 on the CPU; a critic with any tensor missing
+  // starts fresh whole. Throws model::ModelConfigError / SafetensorsError naming the file.
   static CprsModel load(const std::string& dir, const std::optional<CprsConfig>& cprs = std::nullopt,
                         uint64_t scoreSeed = 0);
   // Writes config.json and model.safetensors into `dir` (created when missing).
