@@ -25,6 +25,8 @@
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/ServeCommand.h"
 #include "trainer/cli/TrainCommand.h"
+#include "trainer/cprs/CompressCommand.h"
+#include "trainer/cprs/CompressTrainCommand.h"
 #endif
 
 namespace {
@@ -49,6 +51,8 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::serveCommand());
   commands.push_back(longrl::cli::trainCommand());
   commands.push_back(longrl::cli::demoCommand());
+  commands.push_back(longrl::cli::compressCommand());
+  commands.push_back(longrl::cli::compressTrainCommand());
 #endif
   return commands;
 }

@@ -13,14 +13,19 @@ torch::Tensor eagerAttention(const torch::Tensor& q, const torch::Tensor& k, con
   auto qg = q.to(torch::kFloat32).reshape({B, Hkv, groups * T, D});
   auto scores = torch::matmul(qg, k.to(torch::kFloat32).transpose(-1, -2)).mul_(scale);  // [B, Hkv, g*T, S]
   scores = scores.view({B, Hkv, groups, T, S});
-  auto opts = torch::TensorOptions().dtype(torch::kInt64).device(q.device());
-  auto queryPos = torch::arange(T, opts).unsqueeze(1) + mask.pastLength;  // [T, 1]
-  auto allowed = torch::arange(S, opts).unsqueeze(0) <= queryPos;         // [T, S]
-  allowed = allowed.view({1, 1, 1, T, S});
-  if (mask.keyMask.defined()) allowed = allowed & mask.keyMask.to(torch::kBool).view({B, 1, 1, 1, S});
+  torch::Tensor allowed;
+  if (mask.causal) {
+    auto opts = torch::TensorOptions().dtype(torch::kInt64).device(q.device());
+    auto queryPos = torch::arange(T, opts).unsqueeze(1) + mask.pastLength;  // [T, 1]
+    allowed = (torch::arange(S, opts).unsqueeze(0) <= queryPos).view({1, 1, 1, T, S});
+  }
+  if (mask.keyMask.defined()) {
+    auto keys = mask.keyMask.to(torch::kBool).view({B, 1, 1, 1, S});
+    allowed = allowed.defined() ? allowed & keys : keys;
+  }
   // The lowest finite value rather than -inf: a query with no visible key (left padding)
   // gets a uniform, finite distribution instead of NaN.
-  scores.masked_fill_(allowed.logical_not(), std::numeric_limits<float>::lowest());
+  if (allowed.defined()) scores.masked_fill_(allowed.logical_not(), std::numeric_limits<float>::lowest());
   auto probs = torch::softmax(scores, -1).to(v.scalar_type()).view({B, Hkv, groups * T, S});
   return torch::matmul(probs, v).view({B, H, T, D});
 }

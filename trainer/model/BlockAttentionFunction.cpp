@@ -11,7 +11,7 @@ AttentionFunction blockAttentionFunction() {
     // sampling/actor log-prob parity was measured on.
     if (mask.keyMask.defined() || q.size(2) == 1) return eagerAttention(q, k, v, mask, scale);
     kernels::BlockAttention::Options o;
-    o.causal = true;
+    o.causal = mask.causal;
     o.scale = scale;
     o.queryOffset = mask.pastLength;
     return kernels::BlockAttention::forward(q, k, v, o);

@@ -1,6 +1,7 @@
 #include "trainer/model/QwenAttention.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "trainer/model/RotaryEmbedding.h"
 
@@ -35,7 +36,9 @@ torch::Tensor QwenAttentionImpl::forward(const torch::Tensor& x, const torch::Te
   k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);
   AttentionMask mask;
   mask.keyMask = fullKeyMask;
+  mask.causal = causal_;
   if (cache) {
+    if (!causal_) throw std::logic_error("QwenAttention: a bidirectional layer cannot decode with a KV cache");
     mask.pastLength = cache->length();
     std::tie(k, v) = cache->update(layer_, k, v);
   }

@@ -22,9 +22,14 @@ class QwenAttentionImpl : public torch::nn::Module {
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
   RmsNorm q_norm{nullptr}, k_norm{nullptr};  // Qwen3 only
   AttentionFunction attention = eagerAttention;
+  // Off: every token attends to every (unmasked) token of the forward, as the bidirectional upper
+  // layers of the CPRS compressor do. Such a layer takes no KvCache.
+  void setCausal(bool causal) { causal_ = causal; }
+  bool causal() const { return causal_; }
 
  private:
   int64_t layer_, heads_, kvHeads_, headDim_;
+  bool causal_ = true;
 };
 TORCH_MODULE(QwenAttention);
 
