@@ -83,7 +83,6 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
       std::cout << "usage: longrl " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
-      if (!c.details.empty()) std::cout << "\n" << c.details << "\n";
       return 0;
     }
     try {

@@ -162,23 +162,20 @@ int run(ArgList& args, std::ostream& out, std::ostream& err) {
 Command behaviorsCommand() {
   Command c;
   c.name = "behaviors";
+  // The options' defaults and the exit status, printed by `longrl behaviors --help` (and with usage errors).
   c.usage =
-      "RUN_DIR [--no-grounding] [--metrics] [--judge URL [--judge-model M] [--judge-api-key-env VAR] "
-      "[--judge-share F] [--judge-timeout-ms N] [--judge-retries N] [--judge-concurrency N]]";
+      "RUN_DIR [--no-grounding] [--metrics] [--judge URL [--judge-model M] [--judge-api-key-env VAR]\n"
+      "        [--judge-share F] [--judge-timeout-ms N] [--judge-retries N] [--judge-concurrency N]]\n"
+      "  Without --judge: the rule-based classifier on every rollout; --metrics: also behavior/* per step.\n"
+      "  --judge URL: an OpenAI-compatible LLM judge counts the sub-goal, backtracking and verification steps,\n"
+      "  written as the next revision of classifier 'judge' (the rule-based revisions stay); --metrics:\n"
+      "  behavior_judge/*. --judge-model: default the run config's behavior.judge.model, else\n"
+      "  reward.judge.model. --judge-api-key-env: default OPENAI_API_KEY (unset: no key). --judge-share: in\n"
+      "  (0, 1], default 1, picked by a hash of the run's grpo.seed and the rollout (as training picks them).\n"
+      "  Per call: --judge-timeout-ms 60000, --judge-retries 3, --judge-concurrency 16.\n"
+      "  A failed call (time-out, HTTP error, malformed reply) is that rollout's error, counted in the summary.\n"
+      "  Exit status 1 when the first call gets no response (nothing is written) or every call failed, else 0.";
   c.summary = "recompute the rollouts' reasoning behaviours (rule-based or an LLM judge) as a new revision";
-  c.details =
-      "Without --judge: the rule-based classifier on every rollout. --metrics: also the per-step behavior/* metrics.\n"
-      "--judge URL: an OpenAI-compatible LLM judge counts each rollout's sub-goal, backtracking and verification\n"
-      "steps instead, written as the next revision of classifier 'judge' (the rule-based revisions stay).\n"
-      "  --judge-model M        default: the run config's behavior.judge.model, else reward.judge.model\n"
-      "  --judge-api-key-env V  the variable holding the API key (default OPENAI_API_KEY; unset: no key)\n"
-      "  --judge-share F        fraction of the rollouts judged, in (0, 1] (default 1), chosen by a hash of the\n"
-      "                         run's grpo.seed and the rollout: the same ones as training's behavior.judge.share\n"
-      "  --judge-timeout-ms N, --judge-retries N, --judge-concurrency N   per call (60000, 3, 16)\n"
-      "  --metrics              also behavior_judge/* per step\n"
-      "A failed call (time-out, HTTP error, malformed reply) is recorded as that rollout's error and counted.\n"
-      "Exit status 1 when the first call gets no response at all (nothing is written) or every call failed;\n"
-      "else 0, with the number of failed calls printed.";
   c.run = run;
   return c;
 }

@@ -13,7 +13,6 @@ struct Command {
   std::string name;
   std::string usage;    // e.g. "--data-source S --response TEXT --ground-truth TEXT"
   std::string summary;  // one line for `longrl --help`
-  std::string details;  // more for `longrl <command> --help` (defaults, exit status); may be empty
   std::function<int(ArgList& args, std::ostream& out, std::ostream& err)> run;
 };
 
