@@ -20,22 +20,31 @@ struct Split {
     groups[0].add(v);
     groups[correct ? 1 : 2].add(v);
   }
-  void write(const std::string& name, BehaviorMetrics::Metrics& m) const {
+  void write(const std::string& prefix, const std::string& name, BehaviorMetrics::Metrics& m) const {
     static const std::array<const char*, 3> kSuffix = {"", "/correct", "/wrong"};
     for (size_t g = 0; g < groups.size(); ++g)
-      if (groups[g].n > 0) m["behavior/" + name + "/mean" + kSuffix[g]] = groups[g].sum / groups[g].n;
+      if (groups[g].n > 0) m[prefix + "/" + name + "/mean" + kSuffix[g]] = groups[g].sum / groups[g].n;
   }
 };
 
 }  // namespace
 
-BehaviorMetrics::Metrics BehaviorMetrics::compute(const std::vector<Rollout>& rollouts) {
+BehaviorMetrics::Metrics BehaviorMetrics::compute(const std::vector<Rollout>& rollouts, const std::string& prefix) {
   Metrics m;
-  add(rollouts, m);
+  add(rollouts, m, prefix);
   return m;
 }
 
-void BehaviorMetrics::add(const std::vector<Rollout>& rollouts, Metrics& m) {
+void BehaviorMetrics::addJudge(const std::vector<Rollout>& rollouts, Metrics& m) {
+  add(rollouts, m, kJudgePrefix);
+  int calls = 0, failed = 0;
+  for (const Rollout& r : rollouts)
+    if (r.behavior) ++calls, failed += r.behavior->failed() ? 1 : 0;
+  m[std::string(kJudgePrefix) + "/calls"] = calls;
+  m[std::string(kJudgePrefix) + "/failed"] = failed;
+}
+
+void BehaviorMetrics::add(const std::vector<Rollout>& rollouts, Metrics& m, const std::string& prefix) {
   Split share, passages;
   std::array<Split, kBehaviorKinds.size()> kinds;
   for (const Rollout& r : rollouts) {
@@ -46,9 +55,9 @@ void BehaviorMetrics::add(const std::vector<Rollout>& rollouts, Metrics& m) {
     }
     for (BehaviorKind k : kBehaviorKinds) kinds[static_cast<size_t>(k)].add(r.behavior->count(k), r.correct);
   }
-  share.write("grounding_share", m);
-  passages.write("passages", m);
-  for (BehaviorKind k : kBehaviorKinds) kinds[static_cast<size_t>(k)].write(std::string(behaviorName(k)), m);
+  share.write(prefix, "grounding_share", m);
+  passages.write(prefix, "passages", m);
+  for (BehaviorKind k : kBehaviorKinds) kinds[static_cast<size_t>(k)].write(prefix, std::string(behaviorName(k)), m);
 }
 
 }  // namespace longrl::behavior

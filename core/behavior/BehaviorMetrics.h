@@ -14,6 +14,10 @@ namespace longrl::behavior {
 // name so that a chart of one behaviour finds all three: behavior/subgoal/mean/correct,
 // behavior/subgoal/mean/wrong. A group without rollouts (no wrong answer this step, no rollout with
 // a document) gives no key rather than a 0 that would read as a measurement.
+//
+// Those are the rule classifier's. The LLM judge's (behavior.judge.share, `longrl behaviors --judge`)
+// never mix with them: the same names under behavior_judge/ (behavior_judge/subgoal/mean, ...) over
+// the judged rollouts that did not fail, plus behavior_judge/calls and behavior_judge/failed.
 class BehaviorMetrics {
  public:
   using Metrics = std::map<std::string, double>;
@@ -23,9 +27,14 @@ class BehaviorMetrics {
     bool correct = false;                      // the answer was right (accuracy / rule score 1)
   };
 
-  static Metrics compute(const std::vector<Rollout>& rollouts);
+  static constexpr const char* kRulePrefix = "behavior";
+  static constexpr const char* kJudgePrefix = "behavior_judge";
+
+  static Metrics compute(const std::vector<Rollout>& rollouts, const std::string& prefix = kRulePrefix);
   // Adds compute()'s metrics to `m`.
-  static void add(const std::vector<Rollout>& rollouts, Metrics& m);
+  static void add(const std::vector<Rollout>& rollouts, Metrics& m, const std::string& prefix = kRulePrefix);
+  // The judge's: add() under behavior_judge/, and the number of rollouts judged and of failed calls.
+  static void addJudge(const std::vector<Rollout>& rollouts, Metrics& m);
 };
 
 }  // namespace longrl::behavior

@@ -45,13 +45,19 @@ BehaviorRecord RuleBehaviorClassifier::classify(std::string_view response) const
 BehaviorRecord RuleBehaviorClassifier::classify(std::string_view response, const grounding::GroundingIndex& index,
                                                 const grounding::GroundingAligner& aligner) const {
   BehaviorRecord r = classify(response);
+  measureGrounding(r, response, index, aligner);
+  return r;
+}
+
+void RuleBehaviorClassifier::measureGrounding(BehaviorRecord& r, std::string_view response,
+                                              const grounding::GroundingIndex& index,
+                                              const grounding::GroundingAligner& aligner) {
   const auto [from, to] = reasoningRange(response);
   // The reasoning alone: the answer quotes the document by design.
   const std::string_view reasoning = response.substr(from, to - from);
   const auto g = GroundingShare::measure(reasoning, aligner.align(index, reasoning));
   r.groundingShare = g.share();
   r.passages = static_cast<int>(g.passages);
-  return r;
 }
 
 }  // namespace longrl::behavior

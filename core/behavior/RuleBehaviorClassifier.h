@@ -29,6 +29,11 @@ class RuleBehaviorClassifier {
   BehaviorRecord classify(std::string_view response, const grounding::GroundingIndex& index,
                           const grounding::GroundingAligner& aligner) const;
 
+  // Sets the record's grounding share and passages: the reasoning of `response` aligned against the
+  // document `index` was built from. The judge's records use it too, so both carry the same figure.
+  static void measureGrounding(BehaviorRecord& record, std::string_view response,
+                               const grounding::GroundingIndex& index, const grounding::GroundingAligner& aligner);
+
   // [begin, end) of the reasoning in `response`.
   static std::pair<size_t, size_t> reasoningRange(std::string_view response);
 

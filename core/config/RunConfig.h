@@ -150,9 +150,22 @@ struct RetrospectiveConfig {
 
 // Reasoning behaviours (sub-goals, backtracking, verification, grounding) of each rollout, stored
 // with it and reported per step as behavior/* (core/behavior).
+// The LLM judge of behaviours (core/behavior/JudgeBehaviorClassifier) on a share of the rollouts:
+// its calls cost, so it is off (share 0) unless asked for. Logged as behavior_judge/*.
+struct BehaviorJudgeConfig {
+  double share = 0.0;  // fraction of each step's rollouts sent to the judge (JudgeShare); 0: off
+  std::string url;     // OpenAI-compatible, e.g. http://host:8000/v1
+  std::string model;
+  std::string apiKeyEnv = "OPENAI_API_KEY";  // name of the environment variable, never the key
+  bool allowAnyKeyEnv = false;               // consent to an apiKeyEnv not named like a key (KeyEnvName)
+  int64_t timeoutMs = 60000;
+  int64_t maxConcurrent = 16;
+};
+
 struct BehaviorConfig {
   bool rule = true;       // the rule-based classifier on every rollout (cheap: ~25K rollouts/s)
   bool grounding = true;  // and the grounding share: aligns each trace with its document
+  BehaviorJudgeConfig judge;
 };
 
 struct CheckpointConfig {

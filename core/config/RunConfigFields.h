@@ -134,6 +134,20 @@ template <class V> void fields(V& v, MemoryConfig& c) {
   v.field("chunk_tokens", c.chunkTokens, "Tokens of one document section a memory-agent call reads.");
   v.field("memory_tokens", c.memoryTokens, "New tokens a call may write (its <memory> and <plan>).");
 }
+template <class V> void fields(V& v, BehaviorJudgeConfig& c) {
+  v.field("share", c.share,
+          "Fraction of each step's rollouts (chosen by a hash of grpo.seed and the rollout) whose sub-goal, "
+          "backtracking and verification steps an LLM judge also counts; stored beside the rule-based ones, logged "
+          "as behavior_judge/*. 0: off.");
+  v.field("url", c.url, "OpenAI-compatible endpoint of the behaviour judge, e.g. http://host:8000/v1.");
+  v.field("model", c.model, "Model name sent to the behaviour judge.");
+  v.field("api_key_env", c.apiKeyEnv,
+          "Name of the environment variable holding the behaviour judge's API key (never the key); the same rule "
+          "as reward.judge.api_key_env.");
+  v.field("allow_any_key_env", c.allowAnyKeyEnv, "true: send api_key_env even when it is not named like a key.");
+  v.field("timeout_ms", c.timeoutMs, "Time-out of one behaviour-judge call; a final failure is recorded as an error.");
+  v.field("max_concurrent", c.maxConcurrent, "Behaviour-judge calls in flight at once.");
+}
 template <class V> void fields(V& v, BehaviorConfig& c) {
   v.field("rule", c.rule,
           "Count each rollout's sub-goal, backtracking and verification steps with the rule-based classifier "
@@ -141,6 +155,7 @@ template <class V> void fields(V& v, BehaviorConfig& c) {
   v.field("grounding", c.grounding,
           "With rule: also the share of the reasoning's words aligned to the document and the passages cited "
           "(behavior/grounding_share, behavior/passages).");
+  v.field("judge", c.judge, "The LLM judge of behaviours, on a share of the rollouts.");
 }
 template <class V> void fields(V& v, CheckpointConfig& c) {
   v.field("every_steps", c.everySteps, "Save a checkpoint (HF layout) every N RL steps.");

@@ -78,17 +78,36 @@ void checkPhases(Checker& c, const std::vector<PhaseConfig>& phases, const Memor
 }
 
 // The run sends api_key_env's value to base_url: a name not like a key's needs consent (KeyEnvName).
-void checkKeyEnv(Checker& c, const JudgeConfig& j) {
-  if (j.apiKeyEnv.empty()) return;  // calls without a key
-  if (!KeyEnvName::isName(j.apiKeyEnv))
-    c.fail("reward.judge.api_key_env",
-           "must be an environment variable name (letters, digits and _, not starting with a digit), got '" +
-               j.apiKeyEnv + "'");
-  else if (!j.allowAnyKeyEnv && !KeyEnvName::looksLikeKey(j.apiKeyEnv))
-    c.fail("reward.judge.api_key_env", "'" + j.apiKeyEnv + "' is not named like an API key (" + KeyEnvName::rule() +
-                                           "), and the run would send its value to " +
-                                           (j.baseUrl.empty() ? "reward.judge.base_url" : j.baseUrl) +
-                                           "; set reward.judge.allow_any_key_env to true if it holds the judge's key");
+// `at` is the judge's key path ("reward.judge"), `urlKey` its URL's key.
+void checkKeyEnv(Checker& c, const std::string& at, const std::string& keyEnv, bool allowAny, const std::string& url,
+                 const char* urlKey) {
+  if (keyEnv.empty()) return;  // calls without a key
+  if (!KeyEnvName::isName(keyEnv))
+    c.fail(at + ".api_key_env",
+           "must be an environment variable name (letters, digits and _, not starting with a digit), got '" + keyEnv +
+               "'");
+  else if (!allowAny && !KeyEnvName::looksLikeKey(keyEnv))
+    c.fail(at + ".api_key_env", "'" + keyEnv + "' is not named like an API key (" + KeyEnvName::rule() +
+                                    "), and the run would send its value to " +
+                                    (url.empty() ? at + "." + urlKey : url) + "; set " + at +
+                                    ".allow_any_key_env to true if it holds the judge's key");
+}
+
+void checkUrlAndModel(Checker& c, const std::string& at, const std::string& url, const char* urlKey,
+                      const std::string& model, const char* when) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    c.fail(at + "." + urlKey, std::string("must start with http:// or https:// ") + when);
+  if (model.empty()) c.fail(at + ".model", std::string("must not be empty ") + when);
+}
+
+void checkBehaviorJudge(Checker& c, const BehaviorJudgeConfig& j) {
+  c.inRange("behavior.judge.share", j.share, 0.0, 1.0, false);
+  if (j.share > 0) {
+    checkUrlAndModel(c, "behavior.judge", j.url, "url", j.model, "when behavior.judge.share > 0");
+    checkKeyEnv(c, "behavior.judge", j.apiKeyEnv, j.allowAnyKeyEnv, j.url, "url");
+  }
+  c.positive("behavior.judge.timeout_ms", j.timeoutMs);
+  c.positive("behavior.judge.max_concurrent", j.maxConcurrent);
 }
 
 // Bounds of counts that size threads or allocations: beyond them a value is a typo, not a recipe.
@@ -221,10 +240,8 @@ std::vector<ConfigIssue> RunConfig::validate() const {
 
   const JudgeConfig& j = reward.judge;
   if (j.enabled) {
-    if (j.baseUrl.rfind("http://", 0) != 0 && j.baseUrl.rfind("https://", 0) != 0)
-      c.fail("reward.judge.base_url", "must start with http:// or https:// when the judge is enabled");
-    if (j.model.empty()) c.fail("reward.judge.model", "must not be empty when the judge is enabled");
-    checkKeyEnv(c, j);
+    checkUrlAndModel(c, "reward.judge", j.baseUrl, "base_url", j.model, "when the judge is enabled");
+    checkKeyEnv(c, "reward.judge", j.apiKeyEnv, j.allowAnyKeyEnv, j.baseUrl, "base_url");
   }
   c.positive("reward.judge.timeout_ms", j.timeoutMs);
   c.nonNegative("reward.judge.max_retries", j.maxRetries);
@@ -232,6 +249,11 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   if (j.maxConcurrent > kMaxParallel)
     c.fail("reward.judge.max_concurrent",
            "must be at most " + std::to_string(kMaxParallel) + ", got " + std::to_string(j.maxConcurrent));
+
+  checkBehaviorJudge(c, behavior.judge);
+  if (behavior.judge.maxConcurrent > kMaxParallel)
+    c.fail("behavior.judge.max_concurrent",
+           "must be at most " + std::to_string(kMaxParallel) + ", got " + std::to_string(behavior.judge.maxConcurrent));
 
   if (retrospective.difficulty == DifficultyMeasure::OneMinusMean)
     c.inRange("retrospective.threshold", retrospective.threshold, 0.0, 1.0, false);

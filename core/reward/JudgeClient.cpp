@@ -28,6 +28,22 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 std::string firstChars(const std::string& s, size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
 
+// choices[0].message.content of a 2xx body into r.raw_reply; r.error when there is none.
+void readContent(const std::string& body, JudgeResult& r) {
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  const nlohmann::json* content = nullptr;
+  if (!json.is_discarded() && json.is_object() && json.contains("choices") && json["choices"].is_array() &&
+      !json["choices"].empty()) {
+    const auto& c0 = json["choices"][0];
+    if (c0.is_object() && c0.contains("message") && c0["message"].is_object() && c0["message"].contains("content") &&
+        c0["message"]["content"].is_string())
+      content = &c0["message"]["content"];
+  }
+  if (json.is_discarded()) r.error = "malformed judge reply (not JSON): " + firstChars(body, 200);
+  else if (!content) r.error = "judge reply has no string choices[0].message.content: " + firstChars(body, 200);
+  else r.raw_reply = content->get<std::string>();
+}
+
 }  // namespace
 
 JudgeClient::JudgeClient(JudgeOptions options) : options_(std::move(options)) {
@@ -55,9 +71,11 @@ JudgeClient::JudgeClient(JudgeOptions options) : options_(std::move(options)) {
   inFlight_ = std::make_unique<CountingSemaphore>(options_.max_concurrent);
 }
 
-nlohmann::json JudgeClient::requestBody(const JudgePrompt& prompt) const {
+nlohmann::json JudgeClient::requestBody(const JudgePrompt& prompt) const { return requestBody(prompt.messages()); }
+
+nlohmann::json JudgeClient::requestBody(const nlohmann::json& messages) const {
   nlohmann::json body = {{"model", options_.model},
-                         {"messages", prompt.messages()},
+                         {"messages", messages},
                          {"temperature", options_.temperature},
                          {"n", 1},
                          {"stream", false}};
@@ -101,11 +119,19 @@ JudgeClient::Attempt JudgeClient::attemptOnce(const std::string& body) const {
 }
 
 JudgeResult JudgeClient::judge(const JudgePrompt& prompt) const {
+  JudgeResult r = complete(JudgePrompt::systemMessage(), prompt.userMessage());
+  if (r.error.empty()) r.verdict = parseJudgeVerdict(r.raw_reply, &r.error);
+  return r;
+}
+
+JudgeResult JudgeClient::complete(const std::string& system, const std::string& user) const {
   JudgeResult r;
-  r.system_prompt = JudgePrompt::systemMessage();
-  r.user_prompt = prompt.userMessage();
+  r.system_prompt = system;
+  r.user_prompt = user;
   r.model = options_.model;
-  const std::string body = requestBody(prompt).dump();
+  const nlohmann::json messages =
+      nlohmann::json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user}}});
+  const std::string body = requestBody(messages).dump();
   const auto t0 = std::chrono::steady_clock::now();
   int backoff = options_.backoff_ms;
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
@@ -118,23 +144,8 @@ JudgeResult JudgeClient::judge(const JudgePrompt& prompt) const {
     r.http_status = a.status;
     r.raw_reply = a.body;
     if (a.kind == Attempt::Ok) {
-      const auto json = nlohmann::json::parse(a.body, nullptr, false);
-      const nlohmann::json* content = nullptr;
-      if (!json.is_discarded() && json.is_object() && json.contains("choices") && json["choices"].is_array() &&
-          !json["choices"].empty()) {
-        const auto& c0 = json["choices"][0];
-        if (c0.is_object() && c0.contains("message") && c0["message"].is_object() &&
-            c0["message"].contains("content") && c0["message"]["content"].is_string())
-          content = &c0["message"]["content"];
-      }
-      if (json.is_discarded()) {
-        r.error = "malformed judge reply (not JSON): " + firstChars(a.body, 200);
-      } else if (!content) {
-        r.error = "judge reply has no string choices[0].message.content: " + firstChars(a.body, 200);
-      } else {
-        r.raw_reply = content->get<std::string>();
-        r.verdict = parseJudgeVerdict(r.raw_reply, &r.error);
-      }
+      r.error.clear();  // an earlier attempt's failure is healed
+      readContent(a.body, r);
       break;
     }
     r.error = a.error;

@@ -21,6 +21,10 @@ class JudgeClient {
   explicit JudgeClient(JudgeOptions options);
 
   JudgeResult judge(const JudgePrompt& prompt) const;
+  // Any system/user exchange with the same retries, time-outs and cap on requests in flight (the
+  // behaviour judge asks for counts, not a verdict): raw_reply is the message content (the raw body
+  // when it has none), error says why no content came; verdict stays Error and is not meaningful.
+  JudgeResult complete(const std::string& system, const std::string& user) const;
   JudgeResult judge(const std::string& problem, const std::string& modelAnswer, const std::string& groundTruth) const;
   // Runs the prompts on up to max_concurrent threads; results are in the prompts' order.
   std::vector<JudgeResult> judgeMany(const std::vector<JudgePrompt>& prompts) const;
@@ -31,6 +35,7 @@ class JudgeClient {
   const std::string& endpointPath() const { return path_; }
   // The JSON body sent for a prompt.
   nlohmann::json requestBody(const JudgePrompt& prompt) const;
+  nlohmann::json requestBody(const nlohmann::json& messages) const;
 
  private:
   struct Attempt;

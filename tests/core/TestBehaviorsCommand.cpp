@@ -108,6 +108,7 @@ class TestBehaviorsCommand : public QObject {
     std::string out;
     QVERIFY_THROWS_EXCEPTION(cli::UsageError, runCommand({}, out));
     QVERIFY_THROWS_EXCEPTION(cli::UsageError, runCommand({test::freshTempDir("not-a-run")}, out));
+    // --judge without a model: this run has no config naming one.
     QVERIFY_THROWS_EXCEPTION(cli::UsageError, runCommand({makeRun(), "--judge", "http://x"}, out));
   }
 };

@@ -98,6 +98,8 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
       tokenizer_(tokenizer), reward_(std::move(reward)),
       generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
       memoryRollout_(engine_, tokenizer_, generator_, config.memory), collective_(collective ? collective : &local_) {
+  if (config_.behavior.judge.share > 0 && collective_->leader())
+    behaviorJudge_ = std::make_unique<BehaviorJudgeStep>(config_);
   if (config_.grpo.useKlLoss && !reference_)
     throw std::invalid_argument("GrpoTrainer: use_kl_loss needs a reference model");
   if (reference_) {
@@ -340,6 +342,7 @@ GrpoStepResult GrpoTrainer::step(int64_t step, const config::PhaseConfig& phase,
   const auto kept = collectGroups(step, phase, examples, sampler, out);
   if (reward_->judgeClient()) grpo::StepMetrics::judge(stepFigures(out.groups, examples), m);
   if (config_.behavior.rule) classifyBehaviors(out.groups, examples, m);
+  if (behaviorJudge_) behaviorJudge_->run(out.groups, examples, step, m);
   auto t = Clock::now();
   const auto trained = assignAdvantages(out.groups, kept, examples);
   m["timing_s/adv"] = since(t);

@@ -13,6 +13,7 @@
 #include "trainer/model/QwenForCausalLM.h"
 #include "trainer/tokenizer/Tokenizer.h"
 #include "trainer/train/ActorUpdater.h"
+#include "trainer/train/BehaviorJudgeStep.h"
 #include "trainer/train/MemoryAgentRollout.h"
 #include "trainer/train/RolloutGenerator.h"
 
@@ -104,6 +105,7 @@ class GrpoTrainer {
   bool aepoMasking_ = false;
   Collective local_;
   Collective* collective_;
+  std::unique_ptr<BehaviorJudgeStep> behaviorJudge_;  // behavior.judge.share > 0, on rank 0
 };
 
 }  // namespace longrl::train

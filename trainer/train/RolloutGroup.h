@@ -34,6 +34,8 @@ struct RolloutSample {
   int truncatedCalls = 0;    // section replies cut by the memory budget
   // Its reasoning behaviours (behavior.rule), set after generation on every rank.
   std::optional<longrl::behavior::BehaviorRecord> behavior;
+  // The LLM judge's (behavior.judge.share), on rank 0, for the samples it was asked about.
+  std::optional<longrl::behavior::BehaviorRecord> judgeBehavior;
 };
 
 // The G samples of one prompt in one generation batch.

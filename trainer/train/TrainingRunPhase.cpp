@@ -82,6 +82,7 @@ void TrainingRun::recordStep(const GrpoStepResult& result, const std::vector<Tra
       r.wall_time = now;
       recorder_->rollout(r);
       if (s.behavior) recorder_->rolloutBehavior(behavior::toStoreRow(*s.behavior, r, 0, now));
+      if (s.judgeBehavior) recorder_->rolloutBehavior(behavior::toStoreRow(*s.judgeBehavior, r, 0, now));
       // Difficulty from correctness (max(rule, judge)), before the length penalty.
       scores.push_back(s.reward.score - s.reward.overlong_penalty);
     }
