@@ -100,6 +100,7 @@ DemoExample DemoExampleGenerator::generateBeyondWindow(int fillers) {
   const std::size_t at = std::min(late(rng_), sentences.size());
   sentences.insert(sentences.begin() + static_cast<std::ptrdiff_t>(at), hop2);
   ex.document = paragraphs(sentences);
+  ex.evidence = {hop1, hop2};
   ex.targetResponse = "<think>" + think + "</think> Therefore, the answer is " + ex.answer + ".";
   return ex;
 }

@@ -16,6 +16,7 @@
 #include "core/dataset/DatasetWriter.h"
 #include "core/dataset/PromptTemplate.h"
 #include "core/demo/DemoDataset.h"
+#include "core/demo/DemoMemorySft.h"
 #include "core/eval/LearningReport.h"
 #include "core/store/PhaseProgress.h"
 #include "core/store/RunStore.h"
@@ -56,6 +57,9 @@ constexpr int64_t kOverlongBuffer = 16;
 constexpr int64_t kWarmStartSteps = 1500;
 constexpr double kWarmStartLr = 1e-3;
 constexpr int kWarmStartSftPerBand = 3000;
+// The memory phase's sections and reply budget (addMemoryPhase); --memory-sft's records use the same.
+constexpr int64_t kMemoryChunkTokens = 192;
+constexpr int64_t kMemoryTokens = 48;
 
 std::string runStatus(const std::string& runDir) {
   if (!store::RunStore::isRunDir(runDir)) return "";
@@ -129,8 +133,8 @@ std::vector<int64_t> bandPromptTokens(const std::string& trainFile, const tokeni
 // tokens with up to 48 memory tokens: a call's prompt (~350 tokens with the instructions and
 // question) is as long as the demo's band-2 prompts.
 void addMemoryPhase(config::RunConfig& cfg, int64_t steps, int64_t previousMaxInput, const std::string& longTrain) {
-  cfg.memory.chunkTokens = 192;
-  cfg.memory.memoryTokens = 48;
+  cfg.memory.chunkTokens = kMemoryChunkTokens;
+  cfg.memory.memoryTokens = kMemoryTokens;
   config::PhaseConfig p;
   p.name = "beyond the window";
   p.mode = config::PhaseMode::Memory;
@@ -190,6 +194,8 @@ struct DemoArgs {
   bool fromScratch = false;
   bool dataOnly = false;  // only the synthetic dataset (e.g. more SFT data for a warm start)
   std::optional<std::string> makeWarmStart;
+  std::optional<std::string> warmStartFrom;  // continue this model instead of a new one
+  long long memorySft = 0;                   // long documents whose memory-agent calls join the warm start's SFT
   long long warmStartSteps = kWarmStartSteps;
   double warmStartLr = kWarmStartLr;
   long long sftPerBand = 0;  // more SFT examples a band (fresh data instead of epochs) for a longer warm start
@@ -210,6 +216,8 @@ DemoArgs parseDemoArgs(ArgList& args) {
   a.makeWarmStart = args.take("make-warm-start");
   a.warmStartSteps = args.takeInt("warm-start-steps", 1, limits::kMaxSteps, kWarmStartSteps);
   a.warmStartLr = args.takeDouble("warm-start-lr", ArgList::Range::aboveUpTo(0, 1), kWarmStartLr);
+  if (const auto from = args.take("warm-start-from")) a.warmStartFrom = fs::absolute(*from).lexically_normal().string();
+  a.memorySft = args.takeInt("memory-sft", 0, 100000, 0);
   a.sftPerBand = args.takeInt("sft-per-band", 1, 1000000,
                               a.makeWarmStart ? kWarmStartSftPerBand : demo::DemoDatasetOptions{}.sftPerBand);
   // A last phase in mode "memory" on documents longer than the model's window (off by default:
@@ -226,6 +234,11 @@ DemoArgs parseDemoArgs(ArgList& args) {
   if (const auto base = args.take("baseline")) a.baseline = fs::absolute(*base).lexically_normal().string();
   args.finish();
   if (a.events && *a.events != "stdout") throw UsageError("--events takes only 'stdout'");
+  if ((a.warmStartFrom || a.memorySft > 0) && !a.makeWarmStart)
+    throw UsageError("--warm-start-from and --memory-sft go with --make-warm-start");
+  if (a.warmStartFrom && !DemoWarmStart::isModelDir(*a.warmStartFrom))
+    throw UsageError("--warm-start-from " + *a.warmStartFrom +
+                     " is not a model directory (config.json, tokenizer.json, model.safetensors)");
   if (a.baseline && !store::RunStore::isRunDir(*a.baseline))
     throw UsageError("--baseline " + *a.baseline + " is not a run directory (no run.sqlite)");
   return a;
@@ -314,9 +327,24 @@ bool createModel(const DemoArgs& a, const std::string& corpus, const std::string
                 initOut, err) == 0;
 }
 
-// Making the warm start: SFT from scratch on the two shorter bands, at a from-scratch learning rate.
-void makeWarmStartSft(config::RunConfig& cfg, const DemoArgs& a, const std::string& sftFile) {
+// Memory-agent SFT records of --memory-sft long documents, chunked by the model's tokenizer as the
+// memory phase chunks them (data/sft-memory.jsonl).
+std::string writeMemorySft(const DemoArgs& a, const std::string& sftFile, const std::string& modelDir) {
+  const std::string out = (fs::path(sftFile).parent_path() / "sft-memory.jsonl").string();
+  const auto tok = tokenizer::Tokenizer::load(modelDir);
+  demo::DemoMemorySftOptions o;
+  o.documents = static_cast<int>(a.memorySft);
+  o.chunkTokens = static_cast<std::size_t>(kMemoryChunkTokens);
+  demo::DemoMemorySft::write(out, o, [&tok](std::string_view text) { return tok.encode(text).size(); });
+  return out;
+}
+
+// Making the warm start: SFT on the two shorter bands (and memory-agent calls with --memory-sft),
+// from scratch or from --warm-start-from.
+void makeWarmStartSft(config::RunConfig& cfg, const DemoArgs& a, const std::string& sftFile,
+                      const std::string& modelDir) {
   cfg.sft.train = {writeShortSft(sftFile, 1)};
+  if (a.memorySft > 0) cfg.sft.train.push_back(writeMemorySft(a, sftFile, modelDir));
   cfg.sft.steps = a.warmStartSteps;
   cfg.sft.lr = a.warmStartLr;
   cfg.sft.warmupRatio = 0.05;
@@ -350,7 +378,7 @@ int startDemo(const DemoArgs& a, std::vector<std::string> trainArgs, std::ostrea
       << " validation examples\n";
   if (a.dataOnly) return 0;
 
-  const auto warmStart = (a.fromScratch || a.makeWarmStart) ? std::nullopt : DemoWarmStart::locate();
+  const auto warmStart = a.makeWarmStart ? a.warmStartFrom : (a.fromScratch ? std::nullopt : DemoWarmStart::locate());
   if (warmStart) {
     log << "demo: starting from the shipped warm-start model " << *warmStart << " (copied to " << modelDir << ")\n";
     DemoWarmStart::copyModel(*warmStart, modelDir);
@@ -359,7 +387,7 @@ int startDemo(const DemoArgs& a, std::vector<std::string> trainArgs, std::ostrea
   }
   auto cfg = demoRunConfig({modelDir, files, a.minutes, warmStart.has_value(), a.memorySteps});
   if (a.ablateRetrospective) cfg.retrospective.enabled = false;
-  if (a.makeWarmStart) makeWarmStartSft(cfg, a, files.sft);
+  if (a.makeWarmStart) makeWarmStartSft(cfg, a, files.sft, modelDir);
   const std::string configPath = (fs::path(a.runDir) / "demo-config.json").string();
   cfg.saveFile(configPath);
   log << "demo: config written to " << configPath << " (phases up to ";
@@ -449,7 +477,8 @@ Command demoCommand() {
   c.name = "demo";
   c.usage =
       "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR "
-      "[--warm-start-steps N] [--warm-start-lr LR]] [--sft-per-band N] [--memory-steps N] [--nproc N (default 2 where "
+      "[--warm-start-steps N] [--warm-start-lr LR] [--warm-start-from MODEL_DIR] [--memory-sft N]] [--sft-per-band N] "
+      "[--memory-steps N] [--nproc N (default 2 where "
       "there are 2 cores)] [--data-only] [--ablate retrospective] [--baseline RUN_DIR]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
   c.run = [](ArgList& args, std::ostream& out, std::ostream& err) -> int {
