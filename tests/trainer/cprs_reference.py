@@ -22,7 +22,7 @@ except ImportError:
     print("torch is not available in this Python", file=sys.stderr)
     sys.exit(3)
 
-from qwen_reference import Rotary, dense_mlp, load_weights, rms_norm, rotate_half
+from qwen_reference import Rotary, hidden_states, load_weights
 
 
 def attention_bias(T, lengths, causal):
@@ -35,45 +35,14 @@ def attention_bias(T, lengths, causal):
 
 
 def forward(cfg, w, ids, lengths):
-    qwen3 = cfg["model_type"] in ("qwen3", "qwen3_moe")
-    n_heads = cfg["num_attention_heads"]
-    n_kv = cfg.get("num_key_value_heads", n_heads)
-    head_dim = cfg.get("head_dim") or cfg["hidden_size"] // n_heads
-    eps = cfg["rms_norm_eps"]
     layers = cfg["num_hidden_layers"]
     first_bidirectional = layers - cfg.get("cprs", {}).get("bidirectional_layers", 0)
-    B, T = ids.shape
-    cos, sin = Rotary(cfg)(torch.arange(T))
+    T = ids.shape[1]
 
-    x = w["model.embed_tokens.weight"][ids]
-    for i in range(layers):
-        p = "model.layers.%d." % i
-        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
+    def bias(layer):
+        return attention_bias(T, lengths, layer < first_bidirectional)
 
-        def proj(name):
-            y = h @ w[p + "self_attn.%s.weight" % name].T
-            bias = w.get(p + "self_attn.%s.bias" % name)
-            return y + bias if bias is not None else y
-
-        q = proj("q_proj").view(B, T, n_heads, head_dim)
-        k = proj("k_proj").view(B, T, n_kv, head_dim)
-        v = proj("v_proj").view(B, T, n_kv, head_dim).transpose(1, 2)
-        if qwen3:
-            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
-            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
-        q, k = q.transpose(1, 2), k.transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        rep = n_heads // n_kv
-        k = k.repeat_interleave(rep, dim=1)
-        v = v.repeat_interleave(rep, dim=1)
-        scores = q @ k.transpose(-1, -2) / (head_dim ** 0.5) + attention_bias(T, lengths, i < first_bidirectional)
-        attn = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, T, n_heads * head_dim)
-        x = x + attn @ w[p + "self_attn.o_proj.weight"].T
-        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
-        x = x + dense_mlp(w, p, h)
-
-    x = rms_norm(x, w["model.norm.weight"], eps)
+    x = hidden_states(cfg, w, ids, Rotary(cfg), attention_bias=bias)
     return x @ w["score.weight"].T + w["score.bias"]
 
 

@@ -101,6 +101,14 @@ def dense_mlp(w, p, h):
 def forward(cfg, w, ids, rotary, cache=None, mlp=None):
     """Logits [B, T, V] of ids [B, T] placed after the cache's tokens; cache: {layer: (k, v)} or None;
     mlp(layer, prefix, h) -> [B, T, hidden]: the dense SwiGLU MLP unless given."""
+    x = hidden_states(cfg, w, ids, rotary, cache, mlp)
+    head = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else w["lm_head.weight"]
+    return x @ head.T
+
+
+def hidden_states(cfg, w, ids, rotary, cache=None, mlp=None, attention_bias=None):
+    """The final norm's output [B, T, hidden]; attention_bias(layer) -> an additive mask broadcast over
+    [B, H, T, past + T]: the causal mask unless given."""
     qwen3 = cfg["model_type"] in ("qwen3", "qwen3_moe")
     hidden = cfg["hidden_size"]
     n_heads = cfg["num_attention_heads"]
@@ -140,7 +148,7 @@ def forward(cfg, w, ids, rotary, cache=None, mlp=None):
         rep = n_heads // n_kv
         k = k.repeat_interleave(rep, dim=1)  # HF repeat_kv
         v = v.repeat_interleave(rep, dim=1)
-        scores = q @ k.transpose(-1, -2) / (head_dim ** 0.5) + causal
+        scores = q @ k.transpose(-1, -2) / (head_dim ** 0.5) + (attention_bias(i) if attention_bias else causal)
         attn = torch.softmax(scores, dim=-1) @ v  # [B, H, T, d]
         attn = attn.transpose(1, 2).reshape(B, T, n_heads * head_dim)
         x = x + attn @ w[p + "self_attn.o_proj.weight"].T
@@ -148,9 +156,7 @@ def forward(cfg, w, ids, rotary, cache=None, mlp=None):
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         x = x + (mlp(i, p, h) if mlp else dense_mlp(w, p, h))
 
-    x = rms_norm(x, w["model.norm.weight"], eps)
-    head = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else w["lm_head.weight"]
-    return x @ head.T
+    return rms_norm(x, w["model.norm.weight"], eps)
 
 
 def generate(cfg, w, ids, steps):
