@@ -1,11 +1,10 @@
 #include "core/behavior/JudgeBehaviorClassifier.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
 #include "core/behavior/BehaviorJudgeReply.h"
 #include "core/behavior/RuleBehaviorClassifier.h"
+#include "core/io/ParallelFor.h"
 
 namespace longrl::behavior {
 
@@ -29,15 +28,8 @@ BehaviorRecord JudgeBehaviorClassifier::classify(const Input& in, int* httpStatu
 
 std::vector<BehaviorRecord> JudgeBehaviorClassifier::classifyMany(const std::vector<Input>& inputs) const {
   std::vector<BehaviorRecord> out(inputs.size());
-  const size_t workers = std::min(inputs.size(), static_cast<size_t>(client_.options().max_concurrent));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < inputs.size(); i = next++) out[i] = classify(inputs[i]);
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();  // the calling thread takes a share too
-  for (auto& t : threads) t.join();
+  io::parallelFor(inputs.size(), static_cast<size_t>(client_.options().max_concurrent),
+                  [&](size_t i) { out[i] = classify(inputs[i]); });
   return out;
 }
 

@@ -1,13 +1,13 @@
 #include "core/reward/JudgeClient.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 
 #include <httplib.h>
 
+#include "core/io/ParallelFor.h"
 #include "core/reward/RewardError.h"
 
 namespace longrl::reward {
@@ -169,15 +169,8 @@ JudgeResult JudgeClient::judge(const std::string& problem, const std::string& mo
 
 std::vector<JudgeResult> JudgeClient::judgeMany(const std::vector<JudgePrompt>& prompts) const {
   std::vector<JudgeResult> results(prompts.size());
-  const size_t workers = std::min(prompts.size(), static_cast<size_t>(options_.max_concurrent));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < prompts.size(); i = next++) results[i] = judge(prompts[i]);
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();  // the calling thread takes a share too
-  for (auto& t : threads) t.join();
+  io::parallelFor(prompts.size(), static_cast<size_t>(options_.max_concurrent),
+                  [&](size_t i) { results[i] = judge(prompts[i]); });
   return results;
 }
 

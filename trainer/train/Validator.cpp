@@ -1,13 +1,10 @@
 #include "trainer/train/Validator.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
+#include "core/io/ParallelFor.h"
 #include "trainer/engine/LenientDecoder.h"
 
 namespace longrl::train {
@@ -82,24 +79,7 @@ std::vector<reward::RewardResult> Validator::score(const std::vector<TrainExampl
   const auto* judge = reward_.judgeClient();
   const size_t threads =
       judge ? std::min<size_t>(static_cast<size_t>(std::max(1, judge->options().max_concurrent)), inputs.size()) : 1;
-  std::atomic<size_t> next{0};
-  std::mutex errorMutex;
-  std::exception_ptr error;
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
-      try {
-        out[i] = reward_.compute(inputs[i]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(errorMutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  io::parallelFor(inputs.size(), threads, [&](size_t i) { out[i] = reward_.compute(inputs[i]); });
   return out;
 }
 
