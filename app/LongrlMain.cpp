@@ -26,6 +26,7 @@
 #include "trainer/cli/ServeCommand.h"
 #include "trainer/cli/TrainCommand.h"
 #include "trainer/cprs/CompressCommand.h"
+#include "trainer/cprs/CompressEvalCommand.h"
 #include "trainer/cprs/CompressTrainCommand.h"
 #endif
 
@@ -53,6 +54,7 @@ std::vector<longrl::cli::Command> allCommands() {
   commands.push_back(longrl::cli::demoCommand());
   commands.push_back(longrl::cli::compressCommand());
   commands.push_back(longrl::cli::compressTrainCommand());
+  commands.push_back(longrl::cli::compressEvalCommand());
 #endif
   return commands;
 }

@@ -233,6 +233,27 @@ class TestCprsCompressor : public QObject {
     QCOMPARE(j["spans"][0]["text"].get<std::string>(),
              ex.document.substr(j["spans"][0]["begin"].get<std::size_t>(),
                                 j["spans"][0]["end"].get<std::size_t>() - j["spans"][0]["begin"].get<std::size_t>()));
+    // What the studio reads: each span's scores, the kept bytes their sum.
+    std::size_t keptBytes = 0;
+    for (const auto& s : j["spans"]) {
+      const double score = s["score"].get<double>(), mean = s["mean"].get<double>();
+      QVERIFY(0 <= mean && mean <= score + 1e-9 && score <= 1);
+      keptBytes += s["end"].get<std::size_t>() - s["begin"].get<std::size_t>();
+    }
+    QCOMPARE(j["kept_bytes"].get<std::size_t>(), keptBytes);
+    QCOMPARE(j["granularity"].get<std::string>(), std::string("sentence"));
+    // A document that is not UTF-8 (a Latin-1 byte) still gives JSON, its offsets into the bytes read.
+    std::string latin = ex.document;
+    latin.insert(latin.find(' '), "\xE9t\xE9");
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << latin;
+    QCOMPARE(runCommand(cli::compressCommand(),
+                        {"--model", dir, "--query", ex.question, "--file", file, "--threshold", "0", "--json"}, &out),
+             0);
+    const auto jl = nlohmann::json::parse(out);
+    QCOMPARE(jl["document_bytes"].get<std::size_t>(), latin.size());
+    const auto units = TextUnits::sentences(latin);
+    QCOMPARE(jl["spans"].size(), units.size());
+    QCOMPARE(jl["spans"].back()["end"].get<std::size_t>(), units.back().end);
     QCOMPARE(runCommand(cli::compressCommand(),
                         {"--model", dir, "--query", ex.question, "--file", file, "--granularity", "paragraph"}, &out),
              0);

@@ -5,10 +5,12 @@
 
 #include "support/SyntheticRollouts.h"
 #include "viewers/document/DocumentTraceView.h"
+#include "viewers/document/KeptSpanMarks.h"
 #include "viewers/document/ResponseParts.h"
 #include "viewers/document/Utf16Offsets.h"
 
 using longrl::viewers::DocumentTraceView;
+using longrl::viewers::KeptSpanMarks;
 using longrl::viewers::ResponseParts;
 using longrl::viewers::Utf16Offsets;
 
@@ -52,6 +54,27 @@ class TestDocumentTraceView : public QObject {
     const auto t = ResponseParts::split(twice);
     QCOMPARE(twice.substr(t.thinkBegin, t.thinkEnd - t.thinkBegin), std::string("a</think>b"));
     QCOMPARE(twice.substr(t.answerBegin), std::string("c"));
+  }
+
+  void keptSpansShadeTheDocumentByScore() {
+    DocumentTraceView view;
+    const std::string doc = "\xC3\x89t\xC3\xA9 \xF0\x9F\x9A\x80 one. Two three. Four.";  // é (2), 🚀 (4 bytes)
+    const std::size_t b = doc.find("Two"), e = doc.find("three.") + 6;
+    DocumentTraceView::Content c;
+    c.document = doc;
+    c.keptSpans = {{{b, e}, 0.8, 0.6}, {{doc.size() - 2, doc.size() + 4}, 0.9, 0.9}};  // the second: past the end
+    c.keptSummary = QStringLiteral("1 span kept");
+    view.setContent(c);
+    QCOMPARE(view.keptMarks().size(), std::size_t(1));
+    const auto& m = view.keptMarks()[0];
+    QCOMPARE(view.documentEdit()->toPlainText().mid(m.begin, m.end - m.begin), QStringLiteral("Two three."));
+    QVERIFY(view.keptTooltipAt(m.begin).contains(QStringLiteral("0.80")));
+    QVERIFY(view.keptTooltipAt(m.end).isEmpty());
+    QVERIFY(view.documentTitle().contains(QStringLiteral("1 span kept")));
+    QVERIFY(KeptSpanMarks::color(0.9).lightness() < KeptSpanMarks::color(0.2).lightness());
+    view.clear();
+    QVERIFY(view.keptMarks().empty());
+    QVERIFY(!view.documentTitle().contains(QStringLiteral("kept")));
   }
 
   void highlightsLinkTraceToDocument() {

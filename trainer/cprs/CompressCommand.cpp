@@ -67,7 +67,9 @@ Command compressCommand() {
       auto j = result.toJson(document);
       j["granularity"] = cprs::granularityName(options.granularity);
       j["threshold"] = options.threshold;
-      out << j.dump() << "\n";
+      // A document that is not valid UTF-8 (a Latin-1 file) still gives JSON: its bad bytes
+      // become U+FFFD in the texts; the byte offsets index the document as read.
+      out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       out << result.text << "\n\nratio: " << result.ratio() << " (kept " << result.keptBytes << " of "
           << result.documentBytes << " bytes, " << result.spans.size() << " "

@@ -1,6 +1,7 @@
 #include "ui/docqa/DocumentQaPanel.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -25,6 +26,7 @@
 #include "ui/docqa/MemoryAgentDriver.h"
 #include "viewers/document/DocumentTraceView.h"
 #include "viewers/document/ElidedText.h"
+#include "viewers/document/KeptSpanMarks.h"
 #include "viewers/document/MemoryStepsView.h"
 #include "viewers/document/ResponseParts.h"
 
@@ -69,10 +71,12 @@ DocumentQaPanel::DocumentQaPanel(QWidget* parent)
       backend_(new QComboBox(this)), backendFields_(new QStackedWidget(this)), baseUrl_(new QLineEdit(this)),
       model_(new QLineEdit(this)), apiKey_(new QLineEdit(this)), modelDir_(new QLineEdit(this)),
       serverInfo_(new QLabel(this)), question_(new QLineEdit(this)), ask_(new QPushButton(tr("Ask"), this)),
-      stop_(new QPushButton(tr("Stop"), this)), mode_(new QComboBox(this)), sectionTokens_(new QSpinBox(this)),
-      progress_(new QProgressBar(this)), status_(new QLabel(this)), views_(new QTabWidget(this)),
-      trace_(new viewers::DocumentTraceView(this)), memorySteps_(new viewers::MemoryStepsView(this)),
-      saveBar_(new ExampleSaveBar(this)), session_(new DocumentQaSession(this)) {
+      stop_(new QPushButton(tr("Stop"), this)), mode_(new QComboBox(this)), modeOptions_(new QStackedWidget(this)),
+      sectionTokens_(new QSpinBox(this)), progress_(new QProgressBar(this)), compressorDir_(new QLineEdit(this)),
+      granularity_(new QComboBox(this)), threshold_(new QDoubleSpinBox(this)), status_(new QLabel(this)),
+      views_(new QTabWidget(this)), trace_(new viewers::DocumentTraceView(this)),
+      memorySteps_(new viewers::MemoryStepsView(this)), saveBar_(new ExampleSaveBar(this)),
+      session_(new DocumentQaSession(this)) {
   setObjectName(QStringLiteral("DocumentQaPanel"));
   documentInfo_->setTextFormat(Qt::PlainText);
   documentInfo_->setWordWrap(true);  // a long file name must not widen the window
@@ -139,14 +143,17 @@ QWidget* DocumentQaPanel::buildBackendFields() {
   return backendFields_;
 }
 
-// Whole document in one prompt, or the memory agent for documents beyond the model's window.
+// Whole document in one prompt, the memory agent for documents beyond the model's window, or the
+// compressor's kept text in the prompt.
 void DocumentQaPanel::setupModeControls() {
   mode_->addItem(tr("Whole document in the prompt"));
   mode_->addItem(tr("Memory agent: read in sections"));
+  mode_->addItem(tr("Compress first (QwenLong-CPRS)"));
   mode_->setToolTip(
       tr("Memory agent (QwenLong-L1.5): one call per section rewrites a memory of what matters for "
          "the question; the answer comes from the memory alone. For documents longer than the "
-         "model's window."));
+         "model's window.\nCompress first (QwenLong-CPRS): `longrl compress` keeps the keywords, "
+         "sentences or paragraphs the question needs; the model sees only those."));
   sectionTokens_->setRange(64, 1000000);
   sectionTokens_->setSingleStep(500);
   sectionTokens_->setValue(static_cast<int>(config::MemoryConfig{}.chunkTokens));
@@ -154,6 +161,26 @@ void DocumentQaPanel::setupModeControls() {
   sectionTokens_->setToolTip(tr("Estimated at %1 characters a token").arg(MemoryAgentDriver::kCharsPerToken));
   progress_->setVisible(false);
   progress_->setFormat(tr("%v of %m sections read"));
+  modeOptions_->addWidget(row(this, {sectionTokens_, progress_}));
+  modeOptions_->addWidget(buildCompressOptions());
+  modeOptions_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+}
+
+QWidget* DocumentQaPanel::buildCompressOptions() {
+  compressorDir_->setPlaceholderText(tr("compressor model directory (longrl compress-train --out)"));
+  compressorDir_->setToolTip(tr("Run as `longrl compress --model DIR --json` on this machine"));
+  auto* browse = new QPushButton(tr("Browse…"), this);
+  connect(browse, &QPushButton::clicked, this, &DocumentQaPanel::chooseCompressorDir);
+  for (const char* g : {"keyword", "sentence", "paragraph"}) granularity_->addItem(QString::fromLatin1(g));
+  granularity_->setCurrentText(QStringLiteral("sentence"));
+  granularity_->setToolTip(tr("What a kept token keeps: its word, its sentence or its paragraph"));
+  threshold_->setRange(0.0, 1.0);
+  threshold_->setSingleStep(0.05);
+  threshold_->setDecimals(2);
+  threshold_->setValue(0.5);
+  threshold_->setPrefix(tr("≥ "));
+  threshold_->setToolTip(tr("A unit is kept when one of its tokens scores at least this (keep probability)"));
+  return row(this, {compressorDir_, browse, granularity_, threshold_}, 0);
 }
 
 QLayout* DocumentQaPanel::buildControls() {
@@ -167,7 +194,7 @@ QLayout* DocumentQaPanel::buildControls() {
   top->addWidget(row(this, {ask_, stop_}), 2, 2);
   setupModeControls();
   top->addWidget(new QLabel(tr("Mode"), this), 3, 0, Qt::AlignRight);
-  top->addWidget(row(this, {mode_, sectionTokens_, progress_}), 3, 1, 1, 2);
+  top->addWidget(row(this, {mode_, modeOptions_}, 1), 3, 1, 1, 2);
   top->setColumnStretch(1, 1);
   // The two combos may shrink (their text elided) below their longest item, so the panel fits a
   // 1366 px screen beside other docks; at their preferred width they look the same.
@@ -179,7 +206,7 @@ void DocumentQaPanel::connectControls() {
   connect(open_, &QPushButton::clicked, this, &DocumentQaPanel::chooseDocument);
   connect(backend_, &QComboBox::currentIndexChanged, backendFields_, &QStackedWidget::setCurrentIndex);
   connect(backend_, &QComboBox::currentIndexChanged, this, &DocumentQaPanel::updateButtons);
-  for (QLineEdit* e : {question_, baseUrl_, modelDir_})
+  for (QLineEdit* e : {question_, baseUrl_, modelDir_, compressorDir_})
     connect(e, &QLineEdit::textChanged, this, &DocumentQaPanel::updateButtons);
   connect(saveBar_, &ExampleSaveBar::fieldsChanged, this, &DocumentQaPanel::updateButtons);
   connect(question_, &QLineEdit::returnPressed, this, [this] {
@@ -190,6 +217,8 @@ void DocumentQaPanel::connectControls() {
   connect(saveBar_, &ExampleSaveBar::saveRequested, this, &DocumentQaPanel::saveExample);
   connect(&loader_, &QFutureWatcher<DocumentLoader::Result>::finished, this, &DocumentQaPanel::onDocumentRead);
   connect(mode_, &QComboBox::currentIndexChanged, this, &DocumentQaPanel::updateButtons);
+  connect(mode_, &QComboBox::currentIndexChanged, this,
+          [this] { modeOptions_->setCurrentIndex(mode() == Mode::Compress ? 1 : 0); });
   connect(trace_, &viewers::DocumentTraceView::alignmentReady, this, &DocumentQaPanel::highlightsReady);
 }
 
@@ -208,6 +237,7 @@ void DocumentQaPanel::connectSession() {
     progress_->setValue(index);
     progress_->setVisible(true);
   });
+  connect(session_, &DocumentQaSession::compressed, this, &DocumentQaPanel::onCompressed);
   connect(session_, &DocumentQaSession::sectionFinished, this, [this](int index, int) {
     progress_->setValue(index + 1);
     memorySteps_->setContent(session_->document(), session_->trajectory().toJson(), {});
@@ -223,8 +253,13 @@ void DocumentQaPanel::loadSettings() {
   modelDir_->setText(s.value(QStringLiteral("modelDir")).toString());
   saveBar_->loadSettings(s);
   backend_->setCurrentIndex(s.value(QStringLiteral("backend"), 0).toInt() == 1 ? 1 : 0);
-  mode_->setCurrentIndex(s.value(QStringLiteral("mode"), 0).toInt() == 1 ? 1 : 0);
+  const int mode = s.value(QStringLiteral("mode"), 0).toInt();
+  mode_->setCurrentIndex(mode >= 0 && mode < mode_->count() ? mode : 0);
   sectionTokens_->setValue(s.value(QStringLiteral("sectionTokens"), sectionTokens_->value()).toInt());
+  compressorDir_->setText(s.value(QStringLiteral("compressorDir")).toString());
+  const QString g = s.value(QStringLiteral("granularity")).toString();
+  if (granularity_->findText(g) >= 0) granularity_->setCurrentText(g);
+  threshold_->setValue(s.value(QStringLiteral("threshold"), threshold_->value()).toDouble());
   // The API key is not stored: QSettings is a plain-text file.
 }
 
@@ -238,15 +273,22 @@ void DocumentQaPanel::saveSettings() const {
   s.setValue(QStringLiteral("backend"), backend_->currentIndex());
   s.setValue(QStringLiteral("mode"), mode_->currentIndex());
   s.setValue(QStringLiteral("sectionTokens"), sectionTokens_->value());
+  s.setValue(QStringLiteral("compressorDir"), compressorDir_->text());
+  s.setValue(QStringLiteral("granularity"), granularity_->currentText());
+  s.setValue(QStringLiteral("threshold"), threshold_->value());
 }
 
-DocumentQaPanel::Mode DocumentQaPanel::mode() const {
-  return mode_->currentIndex() == 1 ? Mode::MemoryAgent : Mode::WholeDocument;
-}
+DocumentQaPanel::Mode DocumentQaPanel::mode() const { return Mode(mode_->currentIndex()); }
 
 void DocumentQaPanel::setMode(Mode mode, int sectionTokens) {
-  mode_->setCurrentIndex(mode == Mode::MemoryAgent ? 1 : 0);
+  mode_->setCurrentIndex(int(mode));
   if (sectionTokens > 0) sectionTokens_->setValue(sectionTokens);
+}
+
+void DocumentQaPanel::setCompressor(const QString& modelDir, const QString& granularity, double threshold) {
+  compressorDir_->setText(modelDir);
+  granularity_->setCurrentText(granularity);
+  threshold_->setValue(threshold);
 }
 
 // ---- document ----
@@ -317,6 +359,11 @@ void DocumentQaPanel::chooseModelDir() {
   if (!dir.isEmpty()) modelDir_->setText(dir);
 }
 
+void DocumentQaPanel::chooseCompressorDir() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Compressor model directory"), compressorDir_->text());
+  if (!dir.isEmpty()) compressorDir_->setText(dir);
+}
+
 // ---- asking ----
 
 void DocumentQaPanel::setQuestion(const QString& question) { question_->setText(question); }
@@ -331,6 +378,9 @@ void DocumentQaPanel::ask() {
   q.modelDir = modelDir_->text();
   q.mode = mode();
   q.sectionTokens = sectionTokens_->value();
+  q.compressorDir = compressorDir_->text();
+  q.granularity = granularity_->currentText();
+  q.threshold = threshold_->value();
   session_->ask(q);  // a missing field comes back as an error status
 }
 
@@ -355,6 +405,14 @@ void DocumentQaPanel::onStateChanged(State state) {
     views_->setCurrentWidget(trace_);
   }
   updateButtons();
+}
+
+// The kept spans shaded in the document while the answer streams from them.
+void DocumentQaPanel::onCompressed() {
+  const auto& c = session_->compression();
+  if (!c) return;
+  trace_->setKeptSpans(session_->document(), c->spans, viewers::KeptSpanMarks::summary(*c));
+  views_->setCurrentWidget(trace_);
 }
 
 void DocumentQaPanel::onResponseUpdated() {
@@ -392,6 +450,10 @@ void DocumentQaPanel::showAlignment() {
   c.document = session_->document();
   c.response = session_->response();
   c.question = fromStd(session_->askedQuestion());
+  if (const auto& kept = session_->compression()) {
+    c.keptSpans = kept->spans;
+    c.keptSummary = viewers::KeptSpanMarks::summary(*kept);
+  }
   trace_->setContent(c);
   shownThink_.clear();
   shownAnswer_.clear();
@@ -428,12 +490,14 @@ void DocumentQaPanel::updateButtons() {
   const bool hasDoc = !session_->document().empty();
   const bool backendReady =
       backend() == Backend::Endpoint ? !baseUrl_->text().trimmed().isEmpty() : !modelDir_->text().trimmed().isEmpty();
-  ask_->setEnabled(!asking && hasDoc && !question_->text().trimmed().isEmpty() && backendReady);
+  const bool modeReady = mode() != Mode::Compress || !compressorDir_->text().trimmed().isEmpty();
+  ask_->setEnabled(!asking && hasDoc && !question_->text().trimmed().isEmpty() && backendReady && modeReady);
   stop_->setEnabled(asking);
   backend_->setEnabled(!asking);
   backendFields_->setEnabled(!asking);
   mode_->setEnabled(!asking);
   sectionTokens_->setEnabled(!asking && mode() == Mode::MemoryAgent);
+  modeOptions_->widget(1)->setEnabled(!asking);
   open_->setEnabled(!asking && !loader_.isRunning());
   saveBar_->setSaveEnabled(!asking && hasDoc && saveBar_->fieldsFilled());
 }

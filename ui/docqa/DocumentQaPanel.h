@@ -9,6 +9,7 @@
 #include "ui/docqa/DocumentQaSession.h"
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -39,6 +40,9 @@ class LocalModelServer;
 // A document longer than the model's window can be read in memory-agent mode (QwenLong-L1.5,
 // MemoryAgentDriver): one call per section rewrites the memory, with progress over the sections
 // and the steps shown in the "Memory steps" tab; the final call answers from the memory.
+// In compress mode (QwenLong-CPRS) `longrl compress` on a compressor model directory first keeps
+// what the question needs; the prompt holds only the kept text, and the kept spans are shaded in
+// the document by their scores, with the ratio in its header.
 // The conversation and its states live in DocumentQaSession (no widgets); the panel holds the
 // widgets and their settings, drives the session and draws what its signals say.
 class DocumentQaPanel : public QWidget {
@@ -78,6 +82,10 @@ class DocumentQaPanel : public QWidget {
   State state() const { return session_->state(); }
   Mode mode() const;
   void setMode(Mode mode, int sectionTokens = 0);  // 0 keeps the section size
+  // The compressor of compress mode: a `longrl compress-train` output, what it keeps and from
+  // which score.
+  void setCompressor(const QString& modelDir, const QString& granularity = QStringLiteral("sentence"),
+                     double threshold = 0.5);
   const std::string& response() const { return session_->response(); }
   QString statusText() const;
   bool statusIsError() const { return statusError_; }
@@ -93,6 +101,9 @@ class DocumentQaPanel : public QWidget {
   QComboBox* modeCombo() const { return mode_; }
   QProgressBar* sectionProgress() const { return progress_; }
   viewers::MemoryStepsView* memorySteps() const { return memorySteps_; }
+  QLineEdit* compressorDirEdit() const { return compressorDir_; }
+  QComboBox* granularityCombo() const { return granularity_; }
+  QDoubleSpinBox* thresholdSpin() const { return threshold_; }
 
  Q_SIGNALS:
   void documentLoaded(const QString& title);
@@ -104,6 +115,8 @@ class DocumentQaPanel : public QWidget {
   QWidget* buildBackendFields();
   QLayout* buildControls();
   void setupModeControls();
+  QWidget* buildCompressOptions();
+  void onCompressed();
   void connectControls();
   void connectSession();
   void onDocumentRead();
@@ -116,6 +129,7 @@ class DocumentQaPanel : public QWidget {
   void updateButtons();
   void setStatus(const QString& text, bool error = false);
   void chooseModelDir();
+  void chooseCompressorDir();
   void loadSettings();
   void saveSettings() const;
   Backend backend() const;
@@ -136,8 +150,12 @@ class DocumentQaPanel : public QWidget {
   QPushButton* ask_;
   QPushButton* stop_;
   QComboBox* mode_;
+  QStackedWidget* modeOptions_;  // the memory agent's section size, or the compressor's fields
   QSpinBox* sectionTokens_;
   QProgressBar* progress_;
+  QLineEdit* compressorDir_;
+  QComboBox* granularity_;
+  QDoubleSpinBox* threshold_;
   QLabel* status_;
   QTabWidget* views_;
   viewers::DocumentTraceView* trace_;

@@ -11,6 +11,7 @@
 #include "core/dataset/PromptTemplate.h"
 #include "core/reward/AnswerExtractor.h"
 #include "core/reward/DocQaScorer.h"
+#include "ui/docqa/CompressorProcess.h"
 #include "ui/docqa/LocalModelServer.h"
 #include "ui/docqa/MemoryAgentDriver.h"
 
@@ -20,13 +21,15 @@ DocumentQaSession::DocumentQaSession(QObject* parent)
     : QObject(parent), stream_(new ChatStream(this)), agent_(new MemoryAgentDriver(this)),
       server_(
           new LocalModelServer(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")), this)),
-      flush_(new QTimer(this)) {
+      compressor_(new CompressorProcess(this)), flush_(new QTimer(this)) {
+  compressor_->setProgram(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("longrl")));
   flush_->setSingleShot(true);
   flush_->setInterval(kFlushMs);
   connect(flush_, &QTimer::timeout, this, &DocumentQaSession::flush);
   connectAgent();
   connectStream();
   connectServer();
+  connectCompressor();
 }
 
 DocumentQaSession::~DocumentQaSession() {
@@ -34,6 +37,7 @@ DocumentQaSession::~DocumentQaSession() {
   stream_->disconnect(this);
   agent_->disconnect(this);
   server_->disconnect(this);
+  compressor_->disconnect(this);
 }
 
 void DocumentQaSession::connectAgent() {
@@ -66,9 +70,27 @@ void DocumentQaSession::connectServer() {
   connect(server_, &LocalModelServer::failed, this, &DocumentQaSession::onServerFailed);
 }
 
-void DocumentQaSession::setLongrlProgram(const QString& program) { server_->setProgram(program); }
+void DocumentQaSession::connectCompressor() {
+  connect(compressor_, &CompressorProcess::finished, this, &DocumentQaSession::onCompressed);
+  connect(compressor_, &CompressorProcess::failed, this,
+          [this](const QString& m) { end(State::Failed, tr("Compressing failed: %1").arg(m)); });
+  connect(compressor_, &CompressorProcess::stopped, this, [this] { end(State::Stopped, {}); });
+}
+
+void DocumentQaSession::setLongrlProgram(const QString& program) {
+  server_->setProgram(program);
+  compressor_->setProgram(program);
+}
 
 const memory::MemoryTrajectory& DocumentQaSession::trajectory() const { return agent_->trajectory(); }
+
+QString DocumentQaSession::promptSource() const {
+  if (answeredFromMemory_) return tr(", the memory of %1 sections").arg(agent_->sectionCount());
+  if (!compression_) return {};
+  return tr(", the document compressed %1× to %2 of %3 bytes")
+      .arg(QString::number(compression_->ratio(), 'f', 1), QLocale().toString(qulonglong(compression_->keptBytes)),
+           QLocale().toString(qulonglong(compression_->documentBytes)));
+}
 
 QString DocumentQaSession::modelShown() const { return modelUsed_.isEmpty() ? tr("the model") : modelUsed_; }
 
@@ -80,6 +102,7 @@ void DocumentQaSession::setDocument(const QString& title, std::string utf8Text) 
   document_ = std::move(utf8Text);
   response_.clear();
   askedQuestion_.clear();
+  compression_.reset();
   setState(State::Idle);
   setStatus(tr("%1 is open. Ask a question about it.").arg(title));
 }
@@ -94,16 +117,19 @@ bool DocumentQaSession::refuse(const QString& why) {
 bool DocumentQaSession::ask(const Question& question) {
   if (isAsking()) return false;
   Question q = question;
-  for (QString* s : {&q.text, &q.baseUrl, &q.model, &q.apiKey, &q.modelDir}) *s = s->trimmed();
+  for (QString* s : {&q.text, &q.baseUrl, &q.model, &q.apiKey, &q.modelDir, &q.compressorDir}) *s = s->trimmed();
   if (document_.empty()) return refuse(tr("Open a document first."));
   if (q.text.isEmpty()) return refuse(tr("Type a question first."));
   if (q.backend == Backend::Endpoint && q.baseUrl.isEmpty())
     return refuse(tr("Enter the endpoint's base URL (e.g. http://127.0.0.1:8000/v1)."));
   if (q.backend == Backend::LocalModel && q.modelDir.isEmpty()) return refuse(tr("Choose a model directory."));
+  if (q.mode == Mode::Compress && q.compressorDir.isEmpty())
+    return refuse(tr("Choose the compressor's model directory (a `longrl compress-train` output)."));
 
   question_ = q;
   askedQuestion_ = q.text.toStdString();
   response_.clear();
+  compression_.reset();
   answeredFromMemory_ = false;
   Q_EMIT answerStarting();
   elapsed_.start();
@@ -143,7 +169,30 @@ void DocumentQaSession::sendQuestion() {
                   static_cast<int>(config::MemoryConfig{}.memoryTokens));  // may finish at once: no sections
     return;
   }
+  if (question_.mode == Mode::Compress) return compress();
   const std::string p = dataset::PromptTemplate::build(document_, askedQuestion_);
+  streamAnswer(QByteArray(p.data(), qsizetype(p.size())));
+}
+
+void DocumentQaSession::compress() {
+  CompressorProcess::Options o;
+  o.modelDir = question_.compressorDir;
+  o.granularity = question_.granularity;
+  o.threshold = question_.threshold;
+  setState(State::Compressing);
+  setStatus(tr("Compressing the document with `longrl compress` (%1 spans at threshold %2, %3)…")
+                .arg(o.granularity, QString::number(o.threshold), o.modelDir));
+  compressor_->start(o, document_, askedQuestion_);  // a missing directory fails at once
+}
+
+// The kept text takes the document's place in the recipe's prompt: the endpoint sees only it.
+void DocumentQaSession::onCompressed(const cprs::Compression& c) {
+  compression_ = c;
+  Q_EMIT compressed();
+  if (c.spans.empty())
+    return end(State::Failed, tr("The compressor kept nothing of the document at threshold %1: lower the threshold.")
+                                  .arg(question_.threshold));
+  const std::string p = dataset::PromptTemplate::build(c.text, askedQuestion_);
   streamAnswer(QByteArray(p.data(), qsizetype(p.size())));
 }
 
@@ -153,8 +202,7 @@ void DocumentQaSession::streamAnswer(const QByteArray& userContent) {
   answeredFromMemory_ = question_.mode == Mode::MemoryAgent;
   setState(State::Streaming);
   setStatus(tr("Asking %1 at %2 (prompt: %3 characters%4)…")
-                .arg(modelShown(), r.baseUrl, QLocale().toString(qlonglong(userContent.size())),
-                     answeredFromMemory_ ? tr(", the memory of %1 sections").arg(agent_->sectionCount()) : QString()));
+                .arg(modelShown(), r.baseUrl, QLocale().toString(qlonglong(userContent.size())), promptSource()));
   stream_->start(r);  // an invalid URL ends at once through failed()
 }
 
@@ -174,6 +222,8 @@ void DocumentQaSession::flush() {
 void DocumentQaSession::stop() {
   if (state_ == State::ReadingSections) {
     agent_->stop();  // -> stopped -> end
+  } else if (state_ == State::Compressing) {
+    compressor_->stop();  // -> stopped -> end
   } else if (state_ == State::Streaming) {
     stream_->stop();  // -> stopped -> end
   } else if (state_ == State::StartingServer) {
@@ -186,9 +236,10 @@ void DocumentQaSession::onServerFailed(const QString& message) {
   Q_EMIT serverInfoChanged(tr("not running"));
   if (state_ == State::StartingServer) {
     end(State::Failed, message);
-  } else if (state_ == State::Streaming || state_ == State::ReadingSections) {
+  } else if (state_ == State::Streaming || state_ == State::ReadingSections || state_ == State::Compressing) {
     serverFailure_ = message;  // its cause says more than the stream's "connection closed"
     if (state_ == State::Streaming) stream_->stop();
+    else if (state_ == State::Compressing) compressor_->stop();
     else agent_->stop();
   } else {
     setStatus(message, true);
@@ -235,6 +286,11 @@ dataset::DatasetRecord DocumentQaSession::exampleRecord(const std::string& quest
   nlohmann::json extra = {{"source", "longrl-studio document QA"}, {"document_title", title_.toStdString()}};
   if (!modelUsed_.isEmpty()) extra["model"] = modelUsed_.toStdString();
   if (const auto answer = reward::AnswerExtractor::afterThink(response_)) extra["model_answer"] = *answer;
+  if (compression_)  // the model saw only the kept text
+    extra["compression"] = {{"compressor", question_.compressorDir.toStdString()},
+                            {"granularity", question_.granularity.toStdString()},
+                            {"threshold", question_.threshold},
+                            {"ratio", compression_->ratio()}};
   r.extraInfo = extra;
   return r;
 }

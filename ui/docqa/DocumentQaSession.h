@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/cprs/Compression.h"
 #include "core/dataset/DatasetRecord.h"
 #include "core/memory/MemoryTrajectory.h"
 #include "ui/docqa/ChatStream.h"
@@ -14,15 +15,18 @@ class QTimer;
 
 namespace longrl::ui {
 
+class CompressorProcess;
 class LocalModelServer;
 class MemoryAgentDriver;
 
 // One Document QA conversation without widgets: the document, the question asked, the answer as it
 // streams in, and the state machine that gets it there. ask() checks the question, starts
 // `longrl serve` when the backend is a local model directory (LocalModelServer), reads the document
-// section by section in memory-agent mode (MemoryAgentDriver) and streams the answer (ChatStream).
+// section by section in memory-agent mode (MemoryAgentDriver) or has `longrl compress` keep what
+// the question needs in compress mode (CompressorProcess: the prompt holds the kept text instead of
+// the document), and streams the answer (ChatStream).
 //
-//   Idle -> [StartingServer ->] [ReadingSections ->] Streaming -> Done | Failed | Stopped
+//   Idle -> [StartingServer ->] [ReadingSections | Compressing ->] Streaming -> Done | Failed | Stopped
 //
 // Any asking state can end in Failed (the endpoint, a section or the server failed) or Stopped
 // (stop()); a local server that dies mid-answer ends it in Failed with the server's reason.
@@ -31,10 +35,10 @@ class MemoryAgentDriver;
 class DocumentQaSession : public QObject {
   Q_OBJECT
  public:
-  enum class State { Idle, StartingServer, ReadingSections, Streaming, Done, Failed, Stopped };
+  enum class State { Idle, StartingServer, ReadingSections, Compressing, Streaming, Done, Failed, Stopped };
   Q_ENUM(State)
   enum class Backend { Endpoint = 0, LocalModel = 1 };
-  enum class Mode { WholeDocument = 0, MemoryAgent = 1 };
+  enum class Mode { WholeDocument = 0, MemoryAgent = 1, Compress = 2 };
 
   // What to ask and where. Text fields are trimmed by ask().
   struct Question {
@@ -44,12 +48,17 @@ class DocumentQaSession : public QObject {
     QString modelDir;                // Backend::LocalModel
     Mode mode = Mode::WholeDocument;
     int sectionTokens = 0;  // Mode::MemoryAgent: estimated tokens a section
+    // Mode::Compress: the compressor's model directory and what it keeps (`longrl compress`).
+    QString compressorDir;
+    QString granularity = QStringLiteral("sentence");
+    double threshold = 0.5;
   };
 
   // Streamed text reaches observers (responseUpdated) at most this often, not once per token.
   static constexpr int kFlushMs = 40;
 
-  // Local models are served by the `longrl` beside this executable (setLongrlProgram to change).
+  // Local models are served, and documents compressed, by the `longrl` beside this executable
+  // (setLongrlProgram to change).
   explicit DocumentQaSession(QObject* parent = nullptr);
   ~DocumentQaSession() override;
 
@@ -65,7 +74,8 @@ class DocumentQaSession : public QObject {
 
   State state() const { return state_; }
   bool isAsking() const {
-    return state_ == State::StartingServer || state_ == State::ReadingSections || state_ == State::Streaming;
+    return state_ == State::StartingServer || state_ == State::ReadingSections || state_ == State::Compressing ||
+           state_ == State::Streaming;
   }
   Mode mode() const { return question_.mode; }  // of the current (or last) question
   const QString& title() const { return title_; }
@@ -76,6 +86,9 @@ class DocumentQaSession : public QObject {
   bool statusIsError() const { return statusError_; }
   // The memory agent's steps of the current (or last) question.
   const memory::MemoryTrajectory& trajectory() const;
+  // What the compressor kept for the current (or last) question; none before it finished, or outside
+  // compress mode.
+  const std::optional<cprs::Compression>& compression() const { return compression_; }
   // The last answer was streamed from the memory agent's final prompt (its steps end with it).
   bool answeredFromMemory() const { return answeredFromMemory_; }
   // The model's final answer (after </think>, as the scorer extracts it) as the ground truth to
@@ -97,6 +110,7 @@ class DocumentQaSession : public QObject {
   void responseUpdated();
   void sectionStarted(int index, int count);
   void sectionFinished(int index, int count);  // trajectory() holds its step
+  void compressed();                           // compression() holds what was kept
   // Completed (true) or failed / stopped (false); the state is already the final one.
   void answerFinished(bool ok);
 
@@ -104,9 +118,12 @@ class DocumentQaSession : public QObject {
   void connectAgent();
   void connectStream();
   void connectServer();
+  void connectCompressor();
   bool refuse(const QString& why);
   void startLocalServer();
   void sendQuestion();
+  void compress();
+  void onCompressed(const cprs::Compression& c);
   void streamAnswer(const QByteArray& userContent);
   void onText(const QByteArray& piece);
   void flush();
@@ -116,10 +133,12 @@ class DocumentQaSession : public QObject {
   void setState(State state);
   void setStatus(const QString& text, bool error = false);
   QString modelShown() const;
+  QString promptSource() const;  // what the prompt holds besides the question, for the status
 
   ChatStream* stream_;
   MemoryAgentDriver* agent_;
   LocalModelServer* server_;
+  CompressorProcess* compressor_;
   QTimer* flush_;
   ChatStream::Request request_;  // the endpoint of the current question
 
@@ -128,6 +147,7 @@ class DocumentQaSession : public QObject {
   Question question_;          // the current (or last) question, trimmed
   std::string askedQuestion_;  // its text
   std::string response_;
+  std::optional<cprs::Compression> compression_;
   QString modelUsed_;
   QString serverFailure_;  // the local server died while answering
   QString status_;

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/grounding/GroundingAligner.h"
@@ -115,7 +116,7 @@ DocumentTraceView::DocumentTraceView(QWidget* parent)
   l->addWidget(status_);
   answer_->setPlaceholderText(tr("(no </think>: the response has no answer, so its reward is 0)"));
 
-  for (auto* e : {thinking_, answer_}) e->viewport()->installEventFilter(this);
+  for (auto* e : {thinking_, answer_, document_}) e->viewport()->installEventFilter(this);
   connect(&watcher_, &QFutureWatcher<std::vector<Link>>::finished, this, &DocumentTraceView::applyAlignment);
   connect(thinking_, &QPlainTextEdit::cursorPositionChanged, this, [this] {
     if (!syncing_) followTrace(false, thinking_->textCursor().position());
@@ -135,6 +136,7 @@ void DocumentTraceView::clear(const QString& message) {
   ++generation_;
   links_.clear();
   marks_.clear();
+  kept_.clear();
   showThinkingTitle({});
   active_ = -1;
   syncing_ = true;
@@ -143,7 +145,9 @@ void DocumentTraceView::clear(const QString& message) {
   answer_->clear();
   syncing_ = false;
   paintHighlights();
-  docHeader_->setText(tr("<b>Document</b>"));
+  docTitle_ = tr("<b>Document</b>");
+  keptSummary_.clear();
+  showDocumentTitle();
   docHeader_->setToolTip(QString());
   traceHeader_->setText(tr("<b>Trace</b>"));
   status_->setText(message);
@@ -163,15 +167,18 @@ void DocumentTraceView::setContent(const Content& content) {
   answer_->setPlainText(QString::fromUtf8(answer.data(), qsizetype(answer.size())));
   syncing_ = false;
   marks_ = BehaviorMarks::map(resp, content.behaviorSpans);
+  kept_ = KeptSpanMarks::map(content.document, content.keptSpans);
+  keptSummary_ = content.keptSpans.empty() ? QString() : content.keptSummary;
   showThinkingTitle(content.behaviorClassifier);
   paintHighlights();
   const QString title = content.title.isEmpty()
                             ? tr("Document")
                             : ElidedText::middle(content.title, docHeader_->fontMetrics(), 28).toHtmlEscaped();
   docHeader_->setToolTip(content.title);
-  docHeader_->setText(tr("<b>%1</b> <span style='color:gray'>%2 characters</span>")
-                          .arg(title)
-                          .arg(QLocale().toString(document_->document()->characterCount())));
+  docTitle_ = tr("<b>%1</b> <span style='color:gray'>%2 characters</span>")
+                  .arg(title)
+                  .arg(QLocale().toString(document_->document()->characterCount()));
+  showDocumentTitle();
   QString trace = tr("<b>Question</b> %1").arg(content.question.toHtmlEscaped());
   if (!content.groundTruth.isEmpty())
     trace +=
@@ -188,6 +195,23 @@ void DocumentTraceView::setContent(const Content& content) {
   watcher_.setFuture(QtConcurrent::run([copy] { return alignTexts(copy); }));
 }
 
+void DocumentTraceView::setKeptSpans(std::string_view document, const std::vector<cprs::KeptSpan>& spans,
+                                     const QString& summary) {
+  kept_ = KeptSpanMarks::map(document, spans);
+  keptSummary_ = summary;
+  showDocumentTitle();
+  paintHighlights();
+}
+
+void DocumentTraceView::showDocumentTitle() {
+  docHeader_->setText(
+      keptSummary_.isEmpty()
+          ? docTitle_
+          : tr("%1 <span style='color:#2e7d32'>— compressed: %2</span>").arg(docTitle_, keptSummary_.toHtmlEscaped()));
+}
+
+QString DocumentTraceView::documentTitle() const { return docHeader_->text(); }
+
 void DocumentTraceView::applyAlignment() {
   if (watchedGeneration_ != generation_) return;  // the content changed meanwhile
   links_ = watcher_.result();
@@ -203,38 +227,40 @@ void DocumentTraceView::applyAlignment() {
 
 void DocumentTraceView::paintHighlights() {
   QList<QTextEdit::ExtraSelection> doc, think, answer;
+  auto sel = [](QPlainTextEdit* e, int b, int en, const QTextCharFormat& f) {
+    QTextEdit::ExtraSelection s;
+    s.cursor = QTextCursor(e->document());
+    s.cursor.setPosition(b);
+    s.cursor.setPosition(en, QTextCursor::KeepAnchor);
+    s.format = f;
+    return s;
+  };
+  // The compressor's shading first; a grounded passage over it is an orange underline (a selection
+  // is drawn over the ones before it, background included), elsewhere yellow.
+  for (const auto& k : kept_) doc.append(sel(document_, k.begin, k.end, KeptSpanMarks::format(k.score)));
   for (std::size_t i = 0; i < links_.size(); ++i) {
     const auto& l = links_[i];
     const bool on = int(i) == active_;
     QTextCharFormat f;
     f.setBackground(on ? QColor(255, 183, 77) : QColor(255, 241, 168));
     if (on) f.setFontUnderline(true);
-    auto sel = [&](QPlainTextEdit* e, int b, int en) {
-      QTextEdit::ExtraSelection s;
-      s.cursor = QTextCursor(e->document());
-      s.cursor.setPosition(b);
-      s.cursor.setPosition(en, QTextCursor::KeepAnchor);
-      s.format = f;
-      return s;
-    };
-    doc.append(sel(document_, l.docBegin, l.docEnd));
-    (l.inAnswer ? answer : think).append(sel(l.inAnswer ? answer_ : thinking_, l.traceBegin, l.traceEnd));
+    QTextCharFormat inDoc = f;
+    if (!on && std::any_of(kept_.begin(), kept_.end(),
+                           [&](const KeptMark& k) { return k.begin < l.docEnd && l.docBegin < k.end; })) {
+      inDoc = QTextCharFormat();
+      inDoc.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+      inDoc.setUnderlineColor(QColor(230, 81, 0));
+    }
+    doc.append(sel(document_, l.docBegin, l.docEnd, inDoc));
+    (l.inAnswer ? answer : think).append(sel(l.inAnswer ? answer_ : thinking_, l.traceBegin, l.traceEnd, f));
   }
   // After the grounding: a later selection's properties win where they overlap, so a cue's tint
   // shows inside a grounded passage and the passage's yellow stays around it.
   for (const auto& m : marks_) {
     QPlainTextEdit* e = m.inAnswer ? answer_ : thinking_;
     auto& list = m.inAnswer ? answer : think;
-    auto add = [&](int b, int en, const QTextCharFormat& f) {
-      QTextEdit::ExtraSelection s;
-      s.cursor = QTextCursor(e->document());
-      s.cursor.setPosition(b);
-      s.cursor.setPosition(en, QTextCursor::KeepAnchor);
-      s.format = f;
-      list.append(s);
-    };
-    add(m.begin, m.end, BehaviorMarks::stepFormat(m.kind));
-    if (m.cueEnd > m.cueBegin) add(m.cueBegin, m.cueEnd, BehaviorMarks::cueFormat(m.kind));
+    list.append(sel(e, m.begin, m.end, BehaviorMarks::stepFormat(m.kind)));
+    if (m.cueEnd > m.cueBegin) list.append(sel(e, m.cueBegin, m.cueEnd, BehaviorMarks::cueFormat(m.kind)));
   }
   document_->setExtraSelections(doc);
   thinking_->setExtraSelections(think);
@@ -273,11 +299,14 @@ QString DocumentTraceView::behaviorTooltipAt(bool inAnswer, int pos) const {
 }
 
 bool DocumentTraceView::eventFilter(QObject* watched, QEvent* event) {
-  if (event->type() != QEvent::ToolTip || marks_.empty()) return QWidget::eventFilter(watched, event);
+  if (event->type() != QEvent::ToolTip) return QWidget::eventFilter(watched, event);
+  const bool inDocument = watched == document_->viewport();
+  if (inDocument ? kept_.empty() : marks_.empty()) return QWidget::eventFilter(watched, event);
   const bool inAnswer = watched == answer_->viewport();
-  QPlainTextEdit* e = inAnswer ? answer_ : thinking_;
+  QPlainTextEdit* e = inDocument ? document_ : inAnswer ? answer_ : thinking_;
   auto* help = static_cast<QHelpEvent*>(event);
-  const QString tip = behaviorTooltipAt(inAnswer, e->cursorForPosition(help->pos()).position());
+  const int pos = e->cursorForPosition(help->pos()).position();
+  const QString tip = inDocument ? keptTooltipAt(pos) : behaviorTooltipAt(inAnswer, pos);
   if (tip.isEmpty()) QToolTip::hideText();
   else QToolTip::showText(help->globalPos(), tip, e->viewport());
   return true;

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "core/behavior/BehaviorSpan.h"
+#include "core/cprs/Compression.h"
 #include "viewers/document/BehaviorMarks.h"
+#include "viewers/document/KeptSpanMarks.h"
 
 class QLabel;
 class QPlainTextEdit;
@@ -23,6 +25,8 @@ namespace longrl::viewers {
 // opens without a stall; the alignment runs on a worker thread and is applied when ready.
 // Reasoning behaviour steps (BehaviorMarks) are marked in the trace beside them, a colour per
 // behaviour with a legend over the thinking; hovering a step names its behaviour and cue.
+// What a compressor kept of the document (KeptSpanMarks) is shaded green under the grounding, the
+// stronger the higher its score; hovering a kept span shows its scores, the header the ratio.
 class DocumentTraceView : public QWidget {
   Q_OBJECT
  public:
@@ -35,6 +39,10 @@ class DocumentTraceView : public QWidget {
     // Behaviour steps (byte offsets into `response`) and the classifier that found them.
     std::vector<behavior::BehaviorSpan> behaviorSpans;
     QString behaviorClassifier;
+    // What the compressor kept (byte offsets into `document`) and its summary; none when the
+    // answer saw the whole document.
+    std::vector<cprs::KeptSpan> keptSpans;
+    QString keptSummary;
   };
   // A grounded passage in widget positions (UTF-16), the trace side in thinking or answer pane.
   struct Link {
@@ -50,6 +58,9 @@ class DocumentTraceView : public QWidget {
   void setContent(const Content& content);
   // Empties the panes and shows `message` (e.g. "loading…", or an error) instead.
   void clear(const QString& message = {});
+  // Shades the kept spans of the document the pane holds (`document`: its UTF-8, which the spans'
+  // byte offsets index) before an answer is there to setContent(); the summary goes in the header.
+  void setKeptSpans(std::string_view document, const std::vector<cprs::KeptSpan>& spans, const QString& summary);
 
   QPlainTextEdit* documentEdit() const { return document_; }
   QPlainTextEdit* thinkingEdit() const { return thinking_; }
@@ -58,6 +69,10 @@ class DocumentTraceView : public QWidget {
   bool alignmentPending() const { return watcher_.isRunning(); }
   int activeLink() const { return active_; }
   const std::vector<BehaviorMark>& behaviorMarks() const { return marks_; }
+  const std::vector<KeptMark>& keptMarks() const { return kept_; }
+  // What the tooltip says at position `pos` of the document pane; "" off any kept span.
+  QString keptTooltipAt(int pos) const { return KeptSpanMarks::tooltipAt(kept_, pos); }
+  QString documentTitle() const;  // the document pane's header (rich text)
   // What the tooltip says at position `pos` of the thinking (or answer) pane; "" off any step.
   QString behaviorTooltipAt(bool inAnswer, int pos) const;
   QString thinkingTitle() const;  // with the behaviour legend when there are steps
@@ -76,6 +91,7 @@ class DocumentTraceView : public QWidget {
   void paintHighlights();
   void activate(int link, bool scrollDocument, bool scrollTrace);
   void showThinkingTitle(const QString& classifier);
+  void showDocumentTitle();
   bool eventFilter(QObject* watched, QEvent* event) override;
 
   QLabel* docHeader_;
@@ -89,6 +105,8 @@ class DocumentTraceView : public QWidget {
   QFutureWatcher<std::vector<Link>> watcher_;
   std::vector<Link> links_;
   std::vector<BehaviorMark> marks_;
+  std::vector<KeptMark> kept_;
+  QString docTitle_, keptSummary_;  // the header's parts
   int active_ = -1;
   quint64 generation_ = 0, watchedGeneration_ = 0;
   bool syncing_ = false;  // moving a cursor ourselves: do not follow it back
