@@ -21,6 +21,7 @@
 #include "core/store/PhaseProgress.h"
 #include "core/store/RunStore.h"
 #include "core/store/RunStoreReader.h"
+#include "trainer/cli/DemoMemoryTags.h"
 #include "trainer/cli/DemoWarmStart.h"
 #include "trainer/cli/InitModelCommand.h"
 #include "trainer/cli/TrainCommand.h"
@@ -196,6 +197,7 @@ struct DemoArgs {
   std::optional<std::string> makeWarmStart;
   std::optional<std::string> warmStartFrom;  // continue this model instead of a new one
   long long memorySft = 0;                   // long documents whose memory-agent calls join the warm start's SFT
+  bool memoryTagsMeanInit = true;            // new tag tokens start at the mean of the rows that spelled them
   long long warmStartSteps = kWarmStartSteps;
   double warmStartLr = kWarmStartLr;
   long long sftPerBand = 0;  // more SFT examples a band (fresh data instead of epochs) for a longer warm start
@@ -218,6 +220,11 @@ DemoArgs parseDemoArgs(ArgList& args) {
   a.warmStartLr = args.takeDouble("warm-start-lr", ArgList::Range::aboveUpTo(0, 1), kWarmStartLr);
   if (const auto from = args.take("warm-start-from")) a.warmStartFrom = fs::absolute(*from).lexically_normal().string();
   a.memorySft = args.takeInt("memory-sft", 0, 100000, 0);
+  if (const auto init = args.take("memory-tags-init")) {
+    if (*init != "mean" && *init != "keep")
+      throw UsageError("--memory-tags-init takes 'mean' or 'keep', got '" + *init + "'");
+    a.memoryTagsMeanInit = *init == "mean";
+  }
   a.sftPerBand = args.takeInt("sft-per-band", 1, 1000000,
                               a.makeWarmStart ? kWarmStartSftPerBand : demo::DemoDatasetOptions{}.sftPerBand);
   // A last phase in mode "memory" on documents longer than the model's window (off by default:
@@ -339,6 +346,15 @@ std::string writeMemorySft(const DemoArgs& a, const std::string& sftFile, const 
   return out;
 }
 
+// The memory agent's tags as tokens of the model's tokenizer, before its memory SFT records are
+// chunked and tokenized with it.
+void addMemoryTags(const DemoArgs& a, const std::string& modelDir, std::ostream& log) {
+  const auto ids = DemoMemoryTags::add(modelDir, a.memoryTagsMeanInit);
+  if (ids.empty()) return;
+  log << "demo: the memory tags are now tokens " << ids.front() << "-" << ids.back() << " of the tokenizer"
+      << (a.memoryTagsMeanInit ? " (embeddings: the mean of the tokens that spelled them)" : "") << "\n";
+}
+
 // Making the warm start: SFT on the two shorter bands (and memory-agent calls with --memory-sft),
 // from scratch or from --warm-start-from.
 void makeWarmStartSft(config::RunConfig& cfg, const DemoArgs& a, const std::string& sftFile,
@@ -385,6 +401,7 @@ int startDemo(const DemoArgs& a, std::vector<std::string> trainArgs, std::ostrea
   } else if (!createModel(a, files.corpus, modelDir, log, err)) {
     return 1;
   }
+  if (a.makeWarmStart && a.memorySft > 0) addMemoryTags(a, modelDir, log);
   auto cfg = demoRunConfig({modelDir, files, a.minutes, warmStart.has_value(), a.memorySteps});
   if (a.ablateRetrospective) cfg.retrospective.enabled = false;
   if (a.makeWarmStart) makeWarmStartSft(cfg, a, files.sft, modelDir);
@@ -477,7 +494,8 @@ Command demoCommand() {
   c.name = "demo";
   c.usage =
       "--run-dir DIR [--minutes M] [--threads N] [--events stdout] [--from-scratch] [--make-warm-start OUT_DIR "
-      "[--warm-start-steps N] [--warm-start-lr LR] [--warm-start-from MODEL_DIR] [--memory-sft N]] [--sft-per-band N] "
+      "[--warm-start-steps N] [--warm-start-lr LR] [--warm-start-from MODEL_DIR] [--memory-sft N [--memory-tags-init "
+      "mean|keep]]] [--sft-per-band N] "
       "[--memory-steps N] [--nproc N (default 2 where "
       "there are 2 cores)] [--data-only] [--ablate retrospective] [--baseline RUN_DIR]";
   c.summary = "synthesise data, create a small model and train it (SFT, then phased GRPO) on this machine";
