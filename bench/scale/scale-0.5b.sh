@@ -5,8 +5,8 @@
 #
 #     bash bench/scale/scale-0.5b.sh [BUILD_DIR] [CONFIGS...]
 #
-# CONFIGS (default: all): fp32-replicas, bf16-replicas, bf16-sharded, bf16-sharded-ckpt, bf16-sharded-1k
-# (1,048-token prompts).
+# CONFIGS (default: all): fp32-replicas, bf16-replicas, bf16-sharded, bf16-sharded-ckpt, bf16-full-ckpt
+# (distributed.shard "full": decoder layers sharded too), bf16-sharded-1k (1,048-token prompts).
 # A config `longrl plan` says does not fit in this machine's memory is skipped (with its plan).
 # Each config runs 1 GRPO step: 2 prompts of 2,148 tokens x 8 samples of 16 tokens (each rank
 # generates one group and trains its 8 rows), no KL, one thread per rank. Takes ~3-6 min per
@@ -16,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
 shift || true
 configs=("$@")
-[ ${#configs[@]} -eq 0 ] && configs=(fp32-replicas bf16-replicas bf16-sharded bf16-sharded-ckpt bf16-sharded-1k)
+[ ${#configs[@]} -eq 0 ] && configs=(fp32-replicas bf16-replicas bf16-sharded bf16-sharded-ckpt bf16-full-ckpt bf16-sharded-1k)
 longrl="$build/bin/longrl"
 tokdir="${TOKENIZER_DIR:-$build/npm-cache/package/models}"
 out="${OUT:-/tmp/scale-0.5b}"
@@ -44,6 +44,7 @@ for name, dtype, shard, ckpt, suffix in [("fp32-replicas", "float32", "none", Fa
                                          ("bf16-replicas", "bfloat16", "none", False, ""),
                                          ("bf16-sharded", "bfloat16", "optimizer", False, ""),
                                          ("bf16-sharded-ckpt", "bfloat16", "optimizer", True, ""),
+                                         ("bf16-full-ckpt", "bfloat16", "full", True, ""),
                                          ("bf16-sharded-1k", "bfloat16", "optimizer", False, "-1k")]:
     cfg = {"model": {"path": model, "dtype": dtype, "gradient_checkpointing": ckpt},
            "dataset": {"train": [f"{out}/train{suffix}.jsonl"], "val_before_train": False},

@@ -2,13 +2,14 @@
 // per second and peak memory, on a randomly initialised `small` preset model (or --model DIR).
 //   benchgrpostep [--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4]
 //                 [--max-new 64] [--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing]
-//                 [--padded-prompts]
+//                 [--padded-prompts] [--checkpointing]
 // --compare-kernels runs the steps twice from the same weights: with the kernels (chunked log-prob
 // + entropy, block attention in the training forward) and without them (full [T, vocab] logits,
 // eager attention), and prints both. --compare-sharing runs them with each row's prompt in the
 // padded batch and with a group's prompt once (SharedPromptLogProbs, the default). Peak RSS is a
 // high-water mark of the process, so compare memory across two processes, one with --padded-prompts
-// (each row's prompt in the padded batch) and one without.
+// (each row's prompt in the padded batch) and one without, or one with --checkpointing (activation
+// checkpointing of the training forward, model.gradient_checkpointing) and one without.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -50,10 +51,11 @@ std::string document(int seed, int facts) {
 int main(int argc, char** argv) {
   std::string preset, modelDir;
   int steps = 0, prompts = 0, samples = 0, maxNew = 0, facts = 0, threads = 0;
-  bool kl = false, compare = false, compareSharing = false, paddedPrompts = false;
+  bool kl = false, compare = false, compareSharing = false, paddedPrompts = false, checkpointing = false;
   bench::parseArgs(argc, argv,
                    "[--preset small|tiny] [--model DIR] [--steps 3] [--prompts 4] [--samples 4] [--max-new 64] "
-                   "[--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing] [--padded-prompts]",
+                   "[--facts 40] [--kl] [--threads N] [--compare-kernels] [--compare-sharing] [--padded-prompts] "
+                   "[--checkpointing]",
                    [&](cli::ArgList& args) {
                      preset = args.takeOr("preset", "small");
                      modelDir = args.takeOr("model", "");
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
                      compare = args.takeFlag("compare-kernels");
                      compareSharing = args.takeFlag("compare-sharing");
                      paddedPrompts = args.takeFlag("padded-prompts");
+                     checkpointing = args.takeFlag("checkpointing");
                      threads = static_cast<int>(args.takeThreads());
                    });
   model::applyTorchThreads(threads);
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
     auto loaded = engine::LoadedModel::load(modelDir);  // the same initial weights for every run
     // The training forward only: the engine's prefill keeps its own (left-padded, masked) path.
     if (block) loaded.model->setAttentionFunction(model::blockAttentionFunction());
+    loaded.model->setGradientCheckpointing(checkpointing);
     auto reward = train::RewardSetup::make(cfg);
     const auto examples = train::ExampleLoader::load(cfg.dataset, loaded.tokenizer, reward->router()).examples;
     std::optional<model::QwenForCausalLM> ref;

@@ -17,7 +17,7 @@ enum class LaunchTarget { Local, Ssh, Template };
 // Attention of the training forward: block (kernels::BlockAttention), eager, or block on the CPU
 // and eager on CUDA.
 enum class AttentionImpl { Auto, Eager, Block };
-enum class ShardMode { None, Optimizer };
+enum class ShardMode { None, Optimizer, Full };
 
 template <class E> using EnumTable = std::vector<std::pair<E, const char*>>;
 
@@ -63,7 +63,9 @@ inline const EnumTable<AttentionImpl>& enumTable(AttentionImpl) {
 }
 
 inline const EnumTable<ShardMode>& enumTable(ShardMode) {
-  static const EnumTable<ShardMode> t{{ShardMode::None, "none"}, {ShardMode::Optimizer, "optimizer"}};
+  static const EnumTable<ShardMode> t{{ShardMode::None, "none"},
+                                      {ShardMode::Optimizer, "optimizer"},
+                                      {ShardMode::Full, "full"}};
   return t;
 }
 

@@ -179,6 +179,9 @@ struct DistributedConfig {
   // "optimizer": each rank owns 1/N of the master weights and moments (gradients reduced to their
   // owner, updated ranges broadcast back): ZeRO-1/2. Every rank still holds the whole model in
   // its compute dtype.
+  // "full": as "optimizer", and each decoder layer's parameters are sharded too (FSDP): a layer is
+  // gathered just before its forward (and again in backward, which recomputes it), then freed.
+  // Needs model.gradient_checkpointing.
   ShardMode shard = ShardMode::None;
 };
 

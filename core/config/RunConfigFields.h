@@ -169,8 +169,10 @@ template <class V> void fields(V& v, LaunchConfig& c) {
 }
 template <class V> void fields(V& v, DistributedConfig& c) {
   v.field("shard", c.shard,
-          "\"none\" (every rank holds the fp32 master weights and AdamW moments) or \"optimizer\" (each rank owns "
-          "1/N of them; the model itself stays whole on every rank).");
+          "\"none\" (every rank holds the fp32 master weights and AdamW moments), \"optimizer\" (each rank owns "
+          "1/N of them; the model itself stays whole on every rank) or \"full\" (FSDP: as \"optimizer\", and each "
+          "decoder layer's parameters are sharded too, gathered around its forward and its recomputation in "
+          "backward; needs model.gradient_checkpointing).");
 }
 template <class V> void fields(V& v, RunConfig& c) {
   v.field("model", c.model, "The policy model.");

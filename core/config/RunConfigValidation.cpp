@@ -275,6 +275,12 @@ std::vector<ConfigIssue> RunConfig::validate() const {
   if (launch.nproc > kMaxParallel)
     c.fail("launch.nproc", "must be at most " + std::to_string(kMaxParallel) + ", got " + std::to_string(launch.nproc));
 
+  // A sharded layer is gathered around CheckpointedLayer's forward and recomputation only.
+  if (distributed.shard == ShardMode::Full && !model.gradientCheckpointing)
+    c.fail("distributed.shard",
+           "\"full\" needs model.gradient_checkpointing: true (layers are gathered around its recomputation); "
+           "turn it on, or use \"optimizer\"");
+
   IntegerWidths widths("", issues);
   detail::fields(widths, const_cast<RunConfig&>(*this));  // fields() takes a mutable reference; nothing is changed
   return issues;

@@ -19,11 +19,28 @@ bool eagerAttention(const config::ModelConfig& m) {
          (m.attention == config::AttentionImpl::Auto && !isCpu(m.device));
 }
 
+// distributed.shard "full" over more than one rank: at rest the non-layer parameters (embeddings,
+// final norm, LM head) are whole and each decoder layer is 1/N; on top come the gathered layers:
+// one (and its gradient) in the update, all of them in generation (its KV cache runs them whole),
+// the larger counted. Masters, their gradients and AdamW's moments are 1/N of everything.
+void fullyShardedBytes(const ModelShape& model, const config::RunConfig& run, double ranks, MemoryPlan::Bytes& out) {
+  const double b = MemoryPlan::dtypeBytes(run.model.dtype), p = model.parameters();
+  const double layers = model.layersParameters(), root = model.nonLayerParameters(), owned = p / ranks;
+  const double gathered = std::max(2 * model.largestLayerParameters(), layers - layers / ranks) * b;
+  out.weights = (root + layers / ranks) * b + gathered;
+  if (run.grpo.useKlLoss) out.weights += p * b;  // the frozen reference model stays whole
+  out.gradients = root * b + owned * kF32;
+  out.optimizer = owned * 3 * kF32;
+}
+
 // Weights, gradients and optimizer state: what stays resident through the whole run.
 void stateBytes(const ModelShape& model, const config::RunConfig& run, int64_t nproc, MemoryPlan::Bytes& out) {
   const double b = MemoryPlan::dtypeBytes(run.model.dtype), ranks = static_cast<double>(std::max<int64_t>(1, nproc));
   const double p = model.parameters();
-  const auto shard = run.distributed.shard;
+  if (run.distributed.shard == config::ShardMode::Full && ranks > 1) return fullyShardedBytes(model, run, ranks, out);
+  // "full" on one rank has nothing to shard the layers over: it trains as "optimizer".
+  const auto shard =
+      run.distributed.shard == config::ShardMode::Full ? config::ShardMode::Optimizer : run.distributed.shard;
   const double owned = shard == config::ShardMode::None ? p : p / ranks;
   // float32 without sharding trains the model's own parameters: no separate master copy.
   const bool master = !(shard == config::ShardMode::None && b == kF32);

@@ -25,8 +25,11 @@ struct PlanOptions {
 // The memory one rank of a run needs, from the run config and the model's config.json alone (no
 // weight is loaded), for the phase that needs the most. Per rank:
 //   weights      the model in the compute dtype (whole on every rank), plus the reference model
-//                under grpo.use_kl_loss
-//   gradients    the model's gradients in the compute dtype, plus float32 gradients of the
+//                under grpo.use_kl_loss; distributed.shard "full": the non-layer parameters whole,
+//                1/N of each decoder layer, plus the layers gathered at the peak (one layer and
+//                its gradient in the update, or all of them in generation, the larger)
+//   gradients    the model's gradients in the compute dtype ("full": the non-layer ones; a layer's
+//                are reduced to the ranks' shards in its backward), plus float32 gradients of the
 //                master weights the rank owns (none when float32 "none": the model is the master)
 //   optimizer    AdamW's two float32 moments and the float32 master weights the rank owns
 //   activations, logits           the update's largest micro-batch (PhaseBytes)

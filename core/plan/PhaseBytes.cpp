@@ -8,7 +8,6 @@ namespace {
 constexpr double kF32 = 4;
 constexpr double kLogProbChunk = 1024;  // kernels::ChunkedLogProbsOptions::chunk
 constexpr double kPrefillSlice = 2048;  // engine::EngineOptions::prefillChunkTokens
-constexpr double kPromptsPerBatch = 8;  // engine::EngineOptions::maxPromptsPerBatch
 
 double d(int64_t v) { return static_cast<double>(v); }
 
@@ -42,11 +41,12 @@ double updateActivations(const ModelShape& m, const UpdateShape& u, const PhaseB
   const double denseLayer = dense > 0 ? PhaseBytes::layerBytes(m, false, u, s) : 0;
   const double sparseLayer = sparse > 0 ? PhaseBytes::layerBytes(m, true, u, s) : 0;
   const double finalNorm = tokens * (kF32 + b) * h;
-  // Rows sharing a prompt run through a KV cache that keeps its autograd history
-  // (SharedPromptLogProbs), and CheckpointedLayer only covers forwards without a cache: there,
-  // checkpointing changes nothing.
-  if (!s.gradientCheckpointing || u.sharedPrompt) return dense * denseLayer + sparse * sparseLayer + finalNorm;
-  // Checkpointed: each layer keeps only its input; backward rebuilds one layer's activations at a time.
+  // Rows sharing a prompt are checkpointed by SharedPromptCheckpoint in dense models only: an MoE
+  // model's shared prompts keep every layer's activations.
+  if (!s.gradientCheckpointing || (u.sharedPrompt && sparse > 0))
+    return dense * denseLayer + sparse * sparseLayer + finalNorm;
+  // Checkpointed: each layer keeps only its input (a shared prompt once, then its rows' responses);
+  // backward rebuilds one layer's activations at a time.
   const double layers = d(m.numHiddenLayers);
   return layers * tokens * h * b + std::max(denseLayer, sparseLayer) + finalNorm;
 }
@@ -60,22 +60,22 @@ double logitsBytes(const ModelShape& m, const UpdateShape& u, double b) {
   return 2 * chunk * v * kF32 + v * h * kF32 + (b < kF32 ? v * h * kF32 : 0) + rows * h * (b + kF32);
 }
 
-// The engine's KV cache: capacity prompt + max_output_tokens reserved up front for every row, and
-// the prompt copied into each of the n rows (KvCache::selectRows copies, it does not share).
-double kvCacheBytes(const ModelShape& m, const UpdateShape& u, double b) {
-  const double positions = d(u.prompt) + d(u.response);
-  return d(u.samples) * positions * d(m.numHiddenLayers) * 2 * d(m.kvWidth()) * b;
+// The engine's KV cache for a batch of prompts: capacity prompt + max_output_tokens reserved up front
+// for every row, the prompt copied into each of the n rows (KvCache::stack copies, it does not
+// share), while the prompts' own prefill caches are still held (n of them in a memory phase).
+double kvCacheBytes(const ModelShape& m, const UpdateShape& u, const PhaseBytes::Settings& s) {
+  const double prompts = d(u.generationPrompts), p = d(u.prompt);
+  const double positions = prompts * d(u.samples) * (p + d(u.response)) + (s.memoryAgent ? d(u.samples) : prompts) * p;
+  return positions * d(m.numHiddenLayers) * 2 * d(m.kvWidth()) * s.dtypeBytes;
 }
 
-// A prefill slice's scores [rows, heads, slice, prompt] when attention is eager: always for the
-// memory agent's batches of different-length prompts (left padding needs the key mask, which the
-// block kernel does not take); for one unpadded prompt only under eager attention.
+// A prefill slice's scores [heads, slice, prompt] under eager attention: the engine prefills each
+// prompt alone and unpadded, which the block kernel runs without them.
 double prefillBytes(const ModelShape& m, const UpdateShape& u, const PhaseBytes::Settings& s) {
-  if (!s.eagerAttention && !s.memoryAgent) return 0;
-  const double rows = s.memoryAgent ? std::min(kPromptsPerBatch, d(u.samples)) : 1;
+  if (!s.eagerAttention) return 0;
   const double p = d(u.prompt), slice = std::min(kPrefillSlice, p);
   // Scores and softmax in float32, and the softmax's copy in the compute dtype (no autograd here).
-  return rows * d(m.numAttentionHeads) * slice * p * (2 * kF32 + lowPrecisionCopy(s.dtypeBytes));
+  return d(m.numAttentionHeads) * slice * p * (2 * kF32 + lowPrecisionCopy(s.dtypeBytes));
 }
 
 }  // namespace
@@ -112,7 +112,7 @@ PhaseBytes PhaseBytes::estimate(const ModelShape& m, const UpdateShape& u, const
   PhaseBytes out;
   out.activations = updateActivations(m, u, s);
   out.logits = logitsBytes(m, u, s.dtypeBytes);
-  out.generationKvCache = kvCacheBytes(m, u, s.dtypeBytes);
+  out.generationKvCache = kvCacheBytes(m, u, s);
   out.generationPrefill = prefillBytes(m, u, s);
   return out;
 }

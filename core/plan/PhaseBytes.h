@@ -13,7 +13,7 @@ struct PhaseBytes {
     double dtypeBytes = 2;        // model.dtype: 2 (bfloat16, float16) or 4 (float32)
     bool eagerAttention = false;  // the training forward keeps [T, S] scores (eager, or auto on CUDA)
     bool gradientCheckpointing = false;
-    bool memoryAgent = false;  // a phase in mode "memory": prompts of a generate call differ in length
+    bool memoryAgent = false;  // a phase in mode "memory": a generate call holds the n trajectories' prompts
   };
   double activations = 0;        // what autograd keeps for the backward of the largest micro-batch
   double logits = 0;             // the chunked log-prob kernel's buffers in that backward

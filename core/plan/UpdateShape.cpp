@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/plan/GenerationBatches.h"
+
 namespace longrl::plan {
 namespace {
 
@@ -24,10 +26,16 @@ UpdateShape UpdateShape::of(const config::RunConfig& run, const config::PhaseCon
   s.samples = std::max<int64_t>(1, run.grpo.rolloutN);
   const int64_t ranks = std::max<int64_t>(1, nproc), budget = std::max<int64_t>(1, microBatchTokens);
   const int64_t p = s.prompt, r = s.response;
+  if (!memory)
+    s.generationPrompts =
+        GenerationBatches::promptsTogether(p, s.samples, r,
+                                           ceilDiv(std::max<int64_t>(1, run.grpo.trainBatchSize), ranks));
   const int64_t perGroup = ceilDiv(s.samples, ranks);
   const int64_t miniBatch = std::max<int64_t>(1, std::min(run.grpo.ppoMiniBatchSize, run.grpo.trainBatchSize));
   const int64_t rowsHeld = ceilDiv(miniBatch * s.samples, ranks);
-  if (perGroup >= 2 && p + 2 * r <= budget) {
+  // Fully sharded over ranks, the trainer runs every row's own prompt (no shared-prompt KV cache).
+  const bool fullShard = run.distributed.shard == config::ShardMode::Full && ranks > 1;
+  if (!fullShard && perGroup >= 2 && p + 2 * r <= budget) {
     // Two rows of a group fit: the prompt counts once, and the rows fill the budget.
     s.sharedPrompt = true;
     s.rowsPerGroup = std::min(perGroup, (budget - p) / r);

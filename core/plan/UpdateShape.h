@@ -15,6 +15,9 @@ struct UpdateShape {
   int64_t groups = 1;         // distinct prompts in the micro-batch
   int64_t rowsPerGroup = 1;   // responses to each of them in it
   bool sharedPrompt = false;  // the rows share their prompt's forward (SharedPromptLogProbs)
+  // Prompts a rank decodes together in generation (GenerationBatches::promptsTogether over its
+  // share of a step's prompts); 1 in memory phases, whose n trajectories are the batch.
+  int64_t generationPrompts = 1;
 
   double rows() const { return static_cast<double>(groups) * static_cast<double>(rowsPerGroup); }
   // Positions the decoder runs: each distinct prompt once plus its rows' responses when shared,

@@ -154,6 +154,26 @@ class TestMemoryPlan : public QObject {
     QCOMPARE(planOf(run, 2).bytes.optimizer, one.bytes.optimizer);  // replicas: nothing shared
   }
 
+  void fullShardHoldsAShareOfEachLayer() {
+    config::RunConfig run = shortRun();
+    run.model.gradientCheckpointing = true;
+    run.distributed.shard = config::ShardMode::Optimizer;
+    const MemoryPlan opt = planOf(run, 2);
+    run.distributed.shard = config::ShardMode::Full;
+    const MemoryPlan full = planOf(run, 2);
+    const ModelShape m = ModelShape::fromJson(qwen05(), "qwen05");
+    const double layers = m.layersParameters(), root = m.nonLayerParameters();
+    // At rest: the embeddings whole, half of each layer; at the peak generation gathers the rest.
+    const double gathered = std::max(2 * m.largestLayerParameters(), layers / 2);
+    QCOMPARE(full.bytes.weights, std::ceil((root + layers / 2 + gathered) * 2));
+    QCOMPARE(full.bytes.gradients, std::ceil(root * 2 + kP05 / 2 * 4));  // a layer's gradient is reduced away
+    QCOMPARE(full.bytes.optimizer, opt.bytes.optimizer);                 // as "optimizer": 1/N
+    QVERIFY(full.bytes.gradients < opt.bytes.gradients);
+    QVERIFY(!full.shape.sharedPrompt);  // every row runs its own prompt
+    QCOMPARE(full.toJson()["shard"].get<std::string>(), std::string("full"));
+    QCOMPARE(planOf(run, 1).bytes.weights, planOf(shortRun(), 1).bytes.weights);  // one rank: nothing to shard over
+  }
+
   void klLossKeepsTheReferenceModel() {
     config::RunConfig run = shortRun();
     const double without = planOf(run).bytes.weights;
@@ -196,11 +216,15 @@ class TestMemoryPlan : public QObject {
     QVERIFY2(recomputed.bytes.phase.activations * 4 < kept.bytes.phase.activations,
              qPrintable(QString("%1 vs %2").arg(recomputed.bytes.phase.activations).arg(kept.bytes.phase.activations)));
     QCOMPARE(recomputed.bytes.phase.logits, kept.bytes.phase.logits);
-    // Rows sharing a prompt go through a KV cache with its autograd history: not checkpointed.
+    // Rows sharing a prompt are checkpointed too (SharedPromptCheckpoint): the prompt's and the
+    // responses' layer inputs, and one layer's activations.
     const MemoryPlan shared = planOf(run);
     QVERIFY(shared.shape.sharedPrompt);
+    QVERIFY(shared.bytes.phase.activations >= 24 * shared.shape.modelTokens() * 896 * 2);
     run.model.gradientCheckpointing = false;
-    QCOMPARE(shared.bytes.phase.activations, planOf(run).bytes.phase.activations);
+    const double sharedKept = planOf(run).bytes.phase.activations;
+    QVERIFY2(shared.bytes.phase.activations * 4 < sharedKept,
+             qPrintable(QString("%1 vs %2").arg(shared.bytes.phase.activations).arg(sharedKept)));
   }
 
   void eagerAttentionKeepsScoreMatrices() {
@@ -219,9 +243,16 @@ class TestMemoryPlan : public QObject {
   }
 
   void kvCacheHoldsThePromptInEverySample() {
-    const MemoryPlan p = planOf(shortRun());
-    // 4 samples x (1000 + 200) positions x 24 layers x K and V x 2 kv heads x 64 x bfloat16.
-    QCOMPARE(p.bytes.phase.generationKvCache, 4.0 * 1200 * 24 * 2 * 128 * 2);
+    const double perPosition = 24 * 2 * 128 * 2;  // 24 layers x K and V x 2 kv heads x 64 x bfloat16
+    // One rank, 8 prompts a step: all 8 decode together, 4 samples x (1000 + 200) positions each,
+    // beside the 8 prompts' own prefill caches of 1000.
+    QCOMPARE(planOf(shortRun()).bytes.phase.generationKvCache, (8.0 * 4 * 1200 + 8 * 1000) * perPosition);
+    // Two ranks: 4 prompts each.
+    QCOMPARE(planOf(shortRun(), 2).bytes.phase.generationKvCache, (4.0 * 4 * 1200 + 4 * 1000) * perPosition);
+    // 100K-token documents: one prompt a batch (GenerationBatches' cache budget).
+    config::RunConfig run = shortRun();
+    run.phases[0].maxInputTokens = 100000;
+    QCOMPARE(planOf(run).bytes.phase.generationKvCache, (4.0 * 100200 + 100000) * perPosition);
   }
 
   void totalIsStatePlusTheLargerTurn() {
@@ -260,8 +291,11 @@ class TestMemoryPlan : public QObject {
     run.memory.memoryTokens = 500;
     const MemoryPlan p = planOf(run);
     QCOMPARE(p.shape.prompt, int64_t(3500));
-    QCOMPARE(p.shape.response, int64_t(500));      // the section reply is longer than max_output_tokens 200
-    QVERIFY(p.bytes.phase.generationPrefill > 0);  // padded prompt batches take eager attention
+    QCOMPARE(p.shape.response, int64_t(500));  // the section reply is longer than max_output_tokens 200
+    // Each trajectory's section prompt is prefilled alone and unpadded: the block kernel runs it.
+    QCOMPARE(p.bytes.phase.generationPrefill, 0.0);
+    // The n = 4 trajectories decode together beside their own prefill caches.
+    QCOMPARE(p.bytes.phase.generationKvCache, (4.0 * 4000 + 4 * 3500) * 24 * 2 * 128 * 2);
   }
 
   void fitsComparesTheRanksSharingADevice() {

@@ -9,6 +9,7 @@ using longrl::config::AttentionImpl;
 using longrl::config::ConfigError;
 using longrl::config::ConfigIssue;
 using longrl::config::RunConfig;
+using longrl::config::ShardMode;
 using nlohmann::json;
 
 namespace {
@@ -133,6 +134,17 @@ class TestRunConfig : public QObject {
     QVERIFY(cfg.model.attention == AttentionImpl::Eager);
     QCOMPARE(cfg.toJson()["model"]["attention"].get<std::string>(), std::string("eager"));
     QVERIFY(RunConfig{}.model.attention == AttentionImpl::Auto);
+  }
+
+  void fullShardNeedsCheckpointing() {
+    const auto bad = RunConfig::check(json::parse(R"({"distributed": {"shard": "full"}})"));
+    QVERIFY2(hasIssue(bad, "distributed.shard", "needs model.gradient_checkpointing: true"), dumpIssues(bad).c_str());
+    QVERIFY2(hasIssue(bad, "distributed.shard", "or use \"optimizer\""), dumpIssues(bad).c_str());
+    const auto good = json::parse(R"({"distributed": {"shard": "full"}, "model": {"gradient_checkpointing": true}})");
+    QVERIFY2(RunConfig::check(good).empty(), dumpIssues(RunConfig::check(good)).c_str());
+    QVERIFY(RunConfig::fromJson(good, "t.json").distributed.shard == ShardMode::Full);
+    QVERIFY(hasIssue(RunConfig::check(json::parse(R"({"distributed": {"shard": "params"}})")), "distributed.shard",
+                     "'full'"));
   }
 
   void invalidValuesNamePath() {

@@ -69,11 +69,13 @@ class TestEngineGeneration : public QObject {
   void initTestCase() { model::applyTorchThreads(1); }
   void greedyCacheEqualsRecomputeLeftPadded();
   void groupSharesOnePrefill();
+  void promptsPrefillAloneDecodeTogether();
   void topKOneAndTinyTopPAreGreedy();
   void stopTokensAndEos();
   void stopStrings();
   void maxNewTokens();
   void seedsReproducible();
+  void promptSeedsBatchedEqualAlone();
   void logprobsMatchRecomputation();
   void callbackStreamsAndAborts();
   void rejectsBadInput();
@@ -140,6 +142,30 @@ void TestEngineGeneration::groupSharesOnePrefill() {
   }
   QCOMPARE(prefillCalls, layers);
   QCOMPARE(decodeCalls, layers * 14);  // the 15th token needs no forward
+}
+
+void TestEngineGeneration::promptsPrefillAloneDecodeTogether() {
+  auto m = tinyModel();
+  const std::vector<std::vector<int>> prompts = {randomPrompt(5, 31), randomPrompt(12, 32), randomPrompt(7, 33)};
+  std::vector<std::pair<int64_t, int64_t>> calls;  // (batch, query length) of layer 0's attention
+  int layerCall = 0;
+  const int64_t layers = m->config().numHiddenLayers;
+  m->setAttentionFunction([&](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                              const model::AttentionMask& mask, double scale) {
+    if (layerCall++ % layers == 0) calls.emplace_back(q.size(0), q.size(2));
+    return model::eagerAttention(q, k, v, mask, scale);
+  });
+  auto p = greedy(4);
+  p.n = 2;
+  GenerationEngine eng(m, {});
+  const auto out = eng.generate(prompts, p);
+  m->setAttentionFunction(model::eagerAttention);
+  QCOMPARE(out.size(), size_t(6));
+  QVERIFY(calls.size() >= 4);
+  // Each prompt once, unpadded; then every row of the three groups decodes together.
+  for (size_t i = 0; i < 3; ++i) QCOMPARE(calls[i], std::make_pair(int64_t(1), int64_t(prompts[i].size())));
+  QCOMPARE(calls[3], std::make_pair(int64_t(6), int64_t(1)));
+  for (size_t i = 0; i < 3; ++i) QCOMPARE(out[2 * i].tokenIds, greedyRecompute(m, prompts[i], 4));
 }
 
 void TestEngineGeneration::topKOneAndTinyTopPAreGreedy() {
@@ -273,6 +299,51 @@ void TestEngineGeneration::seedsReproducible() {
   QVERIFY(differs);
   // The samples of one group are not copies of each other.
   QVERIFY(a[0].tokenIds != a[1].tokenIds || a[1].tokenIds != a[2].tokenIds);
+}
+
+void TestEngineGeneration::promptSeedsBatchedEqualAlone() {
+  auto m = tinyModel();
+  SamplingParams p;
+  p.temperature = 1.0;
+  p.maxNewTokens = 12;
+  p.n = 3;
+  p.stopTokenIds = {5, 6, 7, 8};  // rows finish at different steps, so the batch shrinks unevenly
+  const std::vector<std::vector<int>> prompts = {randomPrompt(6, 21), randomPrompt(13, 22), randomPrompt(9, 23)};
+  p.promptSeeds = {101, 202, 303};
+  engine::EngineOptions o;
+  o.maxPromptsPerBatch = 3;  // one left-padded batch of 9 rows
+  GenerationEngine batched(m, o);
+  const auto together = batched.generate(prompts, p);
+  QCOMPARE(together.size(), size_t(9));
+  bool differ = false, early = false;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    SamplingParams one = p;
+    one.promptSeeds = {};
+    one.seed = p.promptSeeds[i];  // alone, the call's seed is the prompt's
+    const auto alone = batched.generate({prompts[i]}, one);
+    for (size_t j = 0; j < 3; ++j) {
+      const auto& t = together[i * 3 + j];
+      QCOMPARE(t.promptIndex, i);
+      QVERIFY2(t.tokenIds == alone[j].tokenIds,
+               ("prompt " + std::to_string(i) + " sample " + std::to_string(j)).c_str());
+      QCOMPARE(t.finishReason, alone[j].finishReason);
+      for (size_t k = 0; k < t.logprobs.size(); ++k) QVERIFY(std::abs(t.logprobs[k] - alone[j].logprobs[k]) < 1e-4);
+      early = early || t.finishReason == "stop";
+    }
+    differ = differ || together[i * 3].tokenIds != together[i * 3 + 1].tokenIds;
+  }
+  QVERIFY(differ);  // real sampling, not copies
+  QVERIFY(early);   // rows were dropped mid-batch
+  // One seed for the whole call draws differently: the per-prompt generators are what make it equal.
+  SamplingParams shared = p;
+  shared.promptSeeds = {};
+  shared.seed = 101;
+  const auto mixed = batched.generate(prompts, shared);
+  bool anyDiff = false;
+  for (size_t i = 3; i < 9; ++i) anyDiff = anyDiff || mixed[i].tokenIds != together[i].tokenIds;
+  QVERIFY(anyDiff);
+  p.promptSeeds = {1, 2};
+  QVERIFY_EXCEPTION_THROWN(batched.generate(prompts, p), std::invalid_argument);
 }
 
 void TestEngineGeneration::logprobsMatchRecomputation() {

@@ -274,9 +274,11 @@ void TestEvalJudge::meanAndPassByHand() {
   p.topP = 0.95;
   p.maxNewTokens = 48;
   p.n = 4;
-  p.seed = 3;
   std::vector<std::vector<int>> prompts;
-  for (const auto& ex : examples) prompts.push_back(ex.promptIds);
+  for (const auto& ex : examples) {
+    prompts.push_back(ex.promptIds);
+    p.promptSeeds.push_back(train::Validator::exampleSeed(3, ex.id));
+  }
   const auto samples = eng.generate(prompts, p);
   engine::LenientDecoder decoder(loaded.tokenizer);
   std::map<std::string, std::pair<double, double>> correctAndAny;  // source -> (correct samples, examples with any)

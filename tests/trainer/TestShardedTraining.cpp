@@ -3,6 +3,8 @@
 // `longrl train --nproc 2`: two sharded ranks end with the weights one rank gets on the same global
 // batch, each holds half the optimizer state, checkpoints stay HF layout plus per-rank shards, and
 // a sharded run resumes exactly (and refuses another rank count, or a lost shard, clearly).
+// distributed.shard "full" (decoder layers sharded too) trains like one rank in float32, holds half
+// of each layer per rank, and resumes exactly.
 #include <QtTest/QtTest>
 
 #include <QProcess>
@@ -58,6 +60,34 @@ torch::Tensor masterOf(const std::string& checkpoint, int rank) {
   return t;
 }
 
+// What a rank of a fully sharded run saved beside its master range: its decoder layers' ranges,
+// and the model's parameter elements it held at rest and in all.
+struct FullShard {
+  torch::Tensor layers;
+  int64_t held = 0, total = 0;
+};
+
+FullShard fullShardOf(const std::string& checkpoint, int rank) {
+  torch::serialize::InputArchive a;
+  a.load_from(checkpoint + "/trainer_state/shards/master/rank-" + std::to_string(rank) + ".pt");
+  FullShard s;
+  torch::Tensor held;
+  a.read("layers", s.layers);
+  a.read("held", held);
+  s.held = held[0].item<int64_t>();
+  s.total = held[1].item<int64_t>();
+  return s;
+}
+
+// Elements of a checkpoint's decoder layers (model.layers.N.*).
+int64_t layerElements(const std::string& dir) {
+  auto m = model::QwenPretrained::load(dir);
+  int64_t n = 0;
+  for (const auto& item : m->named_parameters())
+    if (item.key().find(".layers.") != std::string::npos) n += item.value().numel();
+  return n;
+}
+
 }  // namespace
 
 class TestShardedTraining : public QObject {
@@ -68,6 +98,7 @@ class TestShardedTraining : public QObject {
     auto cfg = test::tinyConfig(model_, data_);
     cfg.model.dtype = dtype;
     cfg.distributed.shard = shard;
+    cfg.model.gradientCheckpointing = shard == config::ShardMode::Full;  // "full" gathers around it
     cfg.sft.enabled = true;  // SFT's gradients are real (GRPO's on a random model are tiny)
     cfg.sft.train = {sftData_};
     cfg.sft.steps = 2;
@@ -89,6 +120,8 @@ class TestShardedTraining : public QObject {
   void shardedOptimizerTrainsLikeOneRank();
   void mixedPrecisionKeepsFloat32Masters();
   void shardedMixedPrecisionResumesExactly();
+  void fullShardTrainsLikeOneRank();
+  void fullShardResumesExactly();
 };
 
 void TestShardedTraining::initTestCase() {
@@ -190,6 +223,63 @@ void TestShardedTraining::shardedMixedPrecisionResumesExactly() {
   for (int rank : {0, 1}) {
     const auto a = masterOf(full + "/checkpoints/step-2", rank), b = masterOf(cut + "/checkpoints/step-2", rank);
     QVERIFY2(torch::allclose(a, b, 1e-6, 1e-7), qPrintable(QString::number(maxDiff(a, b))));
+  }
+}
+
+// distributed.shard "full" (FSDP): float32 SFT then GRPO on two ranks whose decoder layers are
+// sharded end where one rank does, and each rank holds half of every layer.
+void TestShardedTraining::fullShardTrainsLikeOneRank() {
+  const auto one = root_ + "/fp32-one", two = root_ + "/fp32-two-full";
+  QVERIFY(fs::exists(one + "/checkpoints/step-2"));  // from shardedOptimizerTrainsLikeOneRank
+  auto r = train(writeConfig("fp32-full", "float32", config::ShardMode::Full), two, 2);
+  QVERIFY2(r.exitCode == 0, r.err.c_str());
+  for (const char* step : {"step-0", "step-2"}) {  // after SFT, after GRPO: as "optimizer"'s tolerance
+    const auto a = flatWeights(one + "/checkpoints/" + step), b = flatWeights(two + "/checkpoints/" + step);
+    QVERIFY2(torch::allclose(a, b, 1e-4, 1e-5), qPrintable(QString("%1: %2").arg(step).arg(maxDiff(a, b))));
+  }
+  QVERIFY(maxDiff(flatWeights(model_), flatWeights(two + "/checkpoints/step-2")) > 1e-3);  // it trained
+  const auto ck = two + "/checkpoints/step-2";
+  const int64_t params = flatWeights(model_).numel(), layers = layerElements(model_);
+  const int64_t layerCount = model::QwenPretrained::load(model_)->config().numHiddenLayers;
+  const auto s0 = fullShardOf(ck, 0), s1 = fullShardOf(ck, 1);
+  for (const auto& s : {s0, s1}) {
+    QCOMPARE(s.total, params);
+    QCOMPARE(s.held, params - layers);  // at rest the model holds no decoder layer's weights
+  }
+  // Each rank's share of the layers: half, padded by less than one element a layer.
+  QCOMPARE(s0.layers.numel(), s1.layers.numel());
+  QVERIFY(2 * s0.layers.numel() >= layers && 2 * s0.layers.numel() < layers + 2 * layerCount);
+  const double perRank = static_cast<double>(s0.held + s0.layers.numel());
+  qInfo("parameters a rank holds: %.0f of %lld (decoder layers: %lld of %lld)", perRank, static_cast<long long>(params),
+        static_cast<long long>(s0.layers.numel()), static_cast<long long>(layers));
+  QVERIFY(perRank < static_cast<double>(params) - 0.45 * static_cast<double>(layers));
+  // The masters' layer ranges are the checkpoint's layer weights (float32 run: exactly).
+  const auto m = model::QwenPretrained::load(ck);
+  std::vector<torch::Tensor> parts;
+  for (const auto& item : m->named_parameters())
+    if (item.key().find(".layers.0.") != std::string::npos) parts.push_back(item.value().detach().reshape({-1}));
+  const auto layer0 = torch::cat(parts);
+  const int64_t half = (layer0.numel() + 1) / 2;
+  QVERIFY(torch::equal(s0.layers.narrow(0, 0, half), layer0.narrow(0, 0, half)));
+}
+
+void TestShardedTraining::fullShardResumesExactly() {
+  const auto full = root_ + "/fp32-two-full", cut = root_ + "/fp32-two-full-cut";
+  QVERIFY(fs::exists(full + "/checkpoints/step-2"));  // from fullShardTrainsLikeOneRank
+  const auto config = writeConfig("fp32-full", "float32", config::ShardMode::Full);
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert("LONGRL_TRAIN_STOP_AFTER", "1");  // GRPO step 1 (checkpointed), then "dies"
+  auto r = train(config, cut, 2, {}, env);
+  QVERIFY2(r.exitCode != -1, r.err.c_str());
+  QVERIFY(fs::exists(cut + "/checkpoints/step-1/trainer_state/shards/master/rank-1.pt"));
+  QVERIFY(!fs::exists(cut + "/checkpoints/step-2"));
+  r = train(config, cut, 2, {"--resume"});
+  QVERIFY2(r.exitCode == 0, r.err.c_str());
+  const auto a = flatWeights(full + "/checkpoints/step-2"), b = flatWeights(cut + "/checkpoints/step-2");
+  QVERIFY2(torch::allclose(a, b, 1e-6, 1e-7), qPrintable(QString::number(maxDiff(a, b))));
+  for (int rank : {0, 1}) {
+    const auto x = fullShardOf(full + "/checkpoints/step-2", rank), y = fullShardOf(cut + "/checkpoints/step-2", rank);
+    QVERIFY2(torch::allclose(x.layers, y.layers, 1e-6, 1e-7), qPrintable(QString::number(maxDiff(x.layers, y.layers))));
   }
 }
 

@@ -2,7 +2,8 @@
 // responses (SharedPromptLogProbs): log-probs, entropies and the gradient they give every
 // parameter equal those of the padded batch that runs each row's prompt, with eager and with
 // block attention, for groups of uneven response lengths (including one-token responses) whose
-// rows are interleaved in the batch.
+// rows are interleaved in the batch, and with activation checkpointing (SharedPromptCheckpoint),
+// whose backward then runs the layers again.
 #include <QtTest/QtTest>
 
 #include "TestTrainFixture.h"
@@ -46,6 +47,7 @@ class TestSharedPromptLogProbs : public QObject {
   void sameAsPaddedBatch();
   void noGradPassMatches();
   void responsesNeedNoKeyMask();
+  void checkpointingRecomputesInBackward();
 };
 
 void TestSharedPromptLogProbs::initTestCase() {
@@ -71,16 +73,22 @@ void TestSharedPromptLogProbs::sameAsPaddedBatch_data() {
   QTest::addColumn<bool>("block");
   QTest::addColumn<std::vector<int>>("rows");
   QTest::addColumn<bool>("oneTokenResponses");
-  QTest::newRow("eager, interleaved groups") << false << std::vector<int>{0, 1, 0, 2, 1, 0, 2} << false;
-  QTest::newRow("block, interleaved groups") << true << std::vector<int>{0, 1, 0, 2, 1, 0, 2} << false;
-  QTest::newRow("block, one group") << true << std::vector<int>{2, 2, 2, 2, 2, 2, 2} << false;
-  QTest::newRow("eager, one-token responses only") << false << std::vector<int>{1, 1} << true;
+  QTest::addColumn<bool>("checkpointing");
+  const std::vector<int> interleaved{0, 1, 0, 2, 1, 0, 2}, one{2, 2, 2, 2, 2, 2, 2};
+  QTest::newRow("eager, interleaved groups") << false << interleaved << false << false;
+  QTest::newRow("block, interleaved groups") << true << interleaved << false << false;
+  QTest::newRow("block, one group") << true << one << false << false;
+  QTest::newRow("eager, one-token responses only") << false << std::vector<int>{1, 1} << true << false;
+  QTest::newRow("eager, interleaved, checkpointed") << false << interleaved << false << true;
+  QTest::newRow("block, one group, checkpointed") << true << one << false << true;
+  QTest::newRow("eager, one-token responses, checkpointed") << false << std::vector<int>{1, 1} << true << true;
 }
 
 void TestSharedPromptLogProbs::sameAsPaddedBatch() {
   QFETCH(bool, block);
   QFETCH(std::vector<int>, rows);
   QFETCH(bool, oneTokenResponses);
+  QFETCH(bool, checkpointing);
   const auto saved = responses_;
   if (oneTokenResponses) responses_ = {{29}, {36}};
   const auto b = batch(rows);
@@ -89,6 +97,7 @@ void TestSharedPromptLogProbs::sameAsPaddedBatch() {
   auto m = model::QwenPretrained::load(model_);
   if (block) m->setAttentionFunction(model::blockAttentionFunction());
   const auto padded = run(m, b, false);
+  m->setGradientCheckpointing(checkpointing);
   const auto shared = run(m, b, true);
   QCOMPARE(shared.size(), padded.size());
   QVERIFY(padded[0].abs().sum().item<double>() > 0);
@@ -120,6 +129,29 @@ void TestSharedPromptLogProbs::noGradPassMatches() {
   const auto shared = train::TokenLogProbs::compute(m, b, 1.0, false);
   QVERIFY(!shared.entropy.defined());
   QVERIFY(torch::allclose(shared.logProbs, padded.logProbs, 1e-5, 1e-5));
+}
+
+void TestSharedPromptLogProbs::checkpointingRecomputesInBackward() {
+  // Attention calls during backward: none without checkpointing; with it, every layer runs again
+  // for each group's prompt and responses.
+  const auto b = batch({0, 1, 0, 2, 1, 0, 2});
+  auto m = model::QwenPretrained::load(model_);
+  int calls = 0;
+  m->setAttentionFunction([&](const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                              const model::AttentionMask& mask, double scale) {
+    ++calls;
+    return model::eagerAttention(q, k, v, mask, scale);
+  });
+  auto backwardCalls = [&](bool on) {
+    m->setGradientCheckpointing(on);
+    const auto r = train::TokenLogProbs::compute(m, b, 1.0, false);
+    const int before = calls;
+    r.logProbs.sum().backward();
+    return calls - before;
+  };
+  QCOMPARE(backwardCalls(false), 0);
+  const int layers = static_cast<int>(m->config().numHiddenLayers);
+  QCOMPARE(backwardCalls(true), layers * 3 * 2);  // 3 groups, a prompt and a responses call each
 }
 
 void TestSharedPromptLogProbs::responsesNeedNoKeyMask() {

@@ -136,6 +136,15 @@ class TestLaunchMemoryPlan : public QObject {
     QVERIFY(!line(d)->text().contains("shard the optimizer"));
     ckpt->setChecked(true);
     QVERIFY(d.config().model.gradientCheckpointing);
+    // "full" shards the layers too: it needs checkpointing, so the box is on and locked.
+    ckpt->setChecked(false);
+    shard->setCurrentIndex(shard->findData(static_cast<int>(longrl::config::ShardMode::Full)));
+    QVERIFY(d.config().distributed.shard == longrl::config::ShardMode::Full);
+    QVERIFY(ckpt->isChecked() && !ckpt->isEnabled());
+    QVERIFY(d.config().model.gradientCheckpointing);
+    QVERIFY2(std::abs(optimizerGiB(line(d)->text()) - whole / 2) <= 0.1, qPrintable(line(d)->text()));
+    shard->setCurrentIndex(shard->findData(static_cast<int>(longrl::config::ShardMode::Optimizer)));
+    QVERIFY(ckpt->isEnabled());
     // A loaded config sets the form.
     longrl::config::RunConfig back = d.config();
     back.model.dtype = "float16";

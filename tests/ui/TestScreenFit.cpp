@@ -9,6 +9,7 @@
 #include <QtTest/QtTest>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -326,15 +327,21 @@ class TestScreenFit : public QObject {
     // Document QA: never sideways; on the laptop screen not even down.
     centre->setCurrentWidget(window.documentQa());
     window.documentQa()->setDocument(QStringLiteral("report.txt"), test::syntheticDocument(300, 2));
-    QTest::qWait(50);
     auto* qa = window.documentQa()->findChild<QScrollArea*>(QStringLiteral("DocumentQaScroll"));
     QVERIFY(qa);
-    const QSize need = qa->widget()->minimumSizeHint(), have = qa->viewport()->size();
-    QVERIFY2(need.width() <= have.width(),
-             qPrintable(QStringLiteral("Document QA needs %1, has %2").arg(text(need), text(have))));
-    if (window.screen()->availableGeometry().height() >= 768)
-      QVERIFY2(need.height() <= have.height(),
-               qPrintable(QStringLiteral("Document QA needs %1, has %2").arg(text(need), text(have))));
+    for (const auto mode : {ui::DocumentQaPanel::Mode::WholeDocument, ui::DocumentQaPanel::Mode::Compress}) {
+      window.documentQa()->setMode(mode);  // compress mode: the compressor's fields in the mode's row
+      window.documentQa()->setCompressor(QStringLiteral("/models/a-compressor-trained-for-the-harbour-reports"));
+      QTest::qWait(50);
+      const QSize need = qa->widget()->minimumSizeHint(), have = qa->viewport()->size();
+      const QString shown = window.documentQa()->modeCombo()->currentText();
+      QVERIFY2(need.width() <= have.width(),
+               qPrintable(QStringLiteral("Document QA (%1) needs %2, has %3").arg(shown, text(need), text(have))));
+      if (window.screen()->availableGeometry().height() >= 768)
+        QVERIFY2(need.height() <= have.height(),
+                 qPrintable(QStringLiteral("Document QA (%1) needs %2, has %3").arg(shown, text(need), text(have))));
+    }
+    window.documentQa()->setMode(ui::DocumentQaPanel::Mode::WholeDocument);
 
     // The runs list: the run's name takes what the other columns leave, nothing hides sideways.
     auto* runsDock = window.findChild<QDockWidget*>(QStringLiteral("RunsDock"));

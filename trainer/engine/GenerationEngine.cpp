@@ -26,6 +26,9 @@ std::vector<GeneratedSample> GenerationEngine::generate(const std::vector<std::v
                                                         const SamplingParams& params, const TokenCallback& onToken) {
   if (params.n < 1) throw std::invalid_argument("n must be >= 1, got " + std::to_string(params.n));
   if (params.maxNewTokens < 0) throw std::invalid_argument("max_new_tokens must be >= 0");
+  if (!params.promptSeeds.empty() && params.promptSeeds.size() != prompts.size())
+    throw std::invalid_argument("promptSeeds has " + std::to_string(params.promptSeeds.size()) + " seeds for " +
+                                std::to_string(prompts.size()) + " prompts");
   const int64_t vocab = model_->config().vocabSize;
   for (size_t p = 0; p < prompts.size(); ++p) {
     if (prompts[p].empty()) throw std::invalid_argument("prompt " + std::to_string(p) + " is empty");
@@ -49,18 +52,26 @@ std::vector<GeneratedSample> GenerationEngine::generate(const std::vector<std::v
   if (params.maxNewTokens == 0) return out;
 
   torch::NoGradGuard noGrad;
-  const auto batch = static_cast<size_t>(options_.maxPromptsPerBatch);
   bool aborted = false;
-  for (size_t first = 0; first < prompts.size(); first += batch) {
-    const size_t count = std::min(batch, prompts.size() - first);
+  for (auto [first, end] : batches(prompts, params)) {
+    const size_t count = end - first;
     if (aborted || !runBatch(prompts, first, count, params, sampler, stops, onToken, out)) {
       aborted = true;
-      for (size_t i = first * params.n; i < (first + count) * params.n; ++i)
+      for (size_t i = first * params.n; i < end * params.n; ++i)
         if (out[i].finishReason == "length" && static_cast<int64_t>(out[i].tokenIds.size()) < params.maxNewTokens)
           out[i].finishReason = "abort";
     }
   }
   return out;
+}
+
+std::vector<std::pair<size_t, size_t>> GenerationEngine::batches(const std::vector<std::vector<int>>& prompts,
+                                                                 const SamplingParams& params) const {
+  std::vector<int64_t> lengths;
+  lengths.reserve(prompts.size());
+  for (const auto& p : prompts) lengths.push_back(static_cast<int64_t>(p.size()));
+  return plan::GenerationBatches::split(lengths, params.n, params.maxNewTokens, options_.maxPromptsPerBatch,
+                                        options_.maxBatchKvTokens);
 }
 
 torch::Tensor GenerationEngine::prefill(const std::vector<std::vector<int>>& prompts, size_t first, size_t count,
@@ -99,19 +110,21 @@ bool GenerationEngine::runBatch(const std::vector<std::vector<int>>& prompts, si
   int64_t maxLen = 0;
   for (size_t p = first; p < first + count; ++p)
     maxLen = std::max<int64_t>(maxLen, static_cast<int64_t>(prompts[p].size()));
-  // Capacity for the whole generation up front: growing a long-document cache by doubling
-  // would copy it and briefly hold two of it.
-  model::KvCache cache = model_->makeCache(maxLen + params.maxNewTokens);
-  auto logits = prefill(prompts, first, count, cache);
-
+  // Each prompt is prefilled alone (no padding to the longest, attention over its own length
+  // only), then the caches are stacked, each prompt's repeated for its n samples, to decode as one
+  // batch. Capacity for the whole generation is reserved there: growing a long-document cache by
+  // doubling would copy it and briefly hold two of it.
   const auto n = static_cast<int64_t>(params.n);
-  const auto rowsTotal = static_cast<int64_t>(count) * n;
-  if (n > 1) {
-    // The group shares the prefilled prompt: copy its cache rows instead of recomputing them.
-    auto expand = torch::arange(static_cast<int64_t>(count), torch::kInt64).repeat_interleave(n);
-    cache.selectRows(expand);
-    logits = logits.index_select(0, expand.to(logits.device()));
+  std::vector<model::KvCache> parts;
+  std::vector<torch::Tensor> firstLogits;
+  for (size_t p = first; p < first + count; ++p) {
+    parts.push_back(model_->makeCache(static_cast<int64_t>(prompts[p].size())));
+    firstLogits.push_back(prefill(prompts, p, 1, parts.back()).expand({n, -1}));
   }
+  model::KvCache cache = model::KvCache::stack(parts, n, maxLen + params.maxNewTokens);
+  parts.clear();
+  auto logits = torch::cat(firstLogits, 0);
+  const auto rowsTotal = static_cast<int64_t>(count) * n;
   std::vector<int> stopIds = params.stopTokenIds;
   if (!params.ignoreEos) stopIds.insert(stopIds.end(), options_.eosTokenIds.begin(), options_.eosTokenIds.end());
 
@@ -119,8 +132,11 @@ bool GenerationEngine::runBatch(const std::vector<std::vector<int>>& prompts, si
   std::vector<size_t> alive(static_cast<size_t>(rowsTotal));
   for (int64_t r = 0; r < rowsTotal; ++r) alive[static_cast<size_t>(r)] = first * params.n + static_cast<size_t>(r);
 
+  std::vector<size_t> rowPrompt;
   for (int64_t step = 0; step < params.maxNewTokens; ++step) {
-    auto [tokens, logprobs] = sampler.sample(logits);
+    rowPrompt.resize(alive.size());
+    for (size_t r = 0; r < alive.size(); ++r) rowPrompt[r] = out[alive[r]].promptIndex;
+    auto [tokens, logprobs] = sampler.sample(logits, rowPrompt);
     auto tok = tokens.accessor<int64_t, 1>();
     auto lp = logprobs.accessor<float, 1>();
     std::vector<int64_t> keep;

@@ -24,6 +24,10 @@ struct SamplingParams {
   std::vector<std::string> stopStrings;
   int n = 1;          // samples per prompt (a GRPO group); the prompt is prefilled once
   uint64_t seed = 0;  // same seed, prompts and params -> same samples
+  // One seed per prompt, or empty. When set, prompt p's samples draw from a generator of their own
+  // seeded promptSeeds[p] (seed is unused): their draws do not depend on the other prompts of the
+  // call, so prompts can be batched together and still sample what each would alone.
+  std::vector<uint64_t> promptSeeds;
 };
 
 }  // namespace longrl::engine

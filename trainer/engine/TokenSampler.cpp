@@ -6,8 +6,9 @@
 
 namespace longrl::engine {
 
-TokenSampler::TokenSampler(const SamplingParams& params)
-    : params_(params), generator_(at::make_generator<at::CPUGeneratorImpl>(params.seed)) {
+TokenSampler::TokenSampler(const SamplingParams& params) : params_(params) {
+  if (params.promptSeeds.empty()) generators_.push_back(at::make_generator<at::CPUGeneratorImpl>(params.seed));
+  for (auto seed : params.promptSeeds) generators_.push_back(at::make_generator<at::CPUGeneratorImpl>(seed));
   if (!(params.topP > 0.0 && params.topP <= 1.0))
     throw std::invalid_argument("top_p must be in (0, 1], got " + std::to_string(params.topP));
   if (params.topK < 0) throw std::invalid_argument("top_k must be >= 0, got " + std::to_string(params.topK));
@@ -34,7 +35,26 @@ torch::Tensor TokenSampler::filteredLogits(const torch::Tensor& logits) const {
   return scaled;
 }
 
-std::pair<torch::Tensor, torch::Tensor> TokenSampler::sample(const torch::Tensor& logits) {
+torch::Tensor TokenSampler::draw(const torch::Tensor& probs, const std::vector<size_t>& rowPrompt) {
+  if (params_.promptSeeds.empty()) return torch::multinomial(probs, 1, /*replacement=*/false, generators_.front());
+  const auto rows = static_cast<size_t>(probs.size(0));
+  if (rowPrompt.size() != rows)
+    throw std::invalid_argument("TokenSampler::sample: per-prompt seeds need the prompt of each of the " +
+                                std::to_string(rows) + " rows, got " + std::to_string(rowPrompt.size()));
+  std::vector<torch::Tensor> parts;
+  for (size_t a = 0, b; a < rows; a = b) {
+    for (b = a + 1; b < rows && rowPrompt[b] == rowPrompt[a];) ++b;
+    if (rowPrompt[a] >= generators_.size())
+      throw std::invalid_argument("TokenSampler::sample: row " + std::to_string(a) + " has prompt " +
+                                  std::to_string(rowPrompt[a]) + " of " + std::to_string(generators_.size()));
+    auto slice = probs.narrow(0, static_cast<int64_t>(a), static_cast<int64_t>(b - a));
+    parts.push_back(torch::multinomial(slice, 1, /*replacement=*/false, generators_[rowPrompt[a]]));
+  }
+  return torch::cat(parts);
+}
+
+std::pair<torch::Tensor, torch::Tensor> TokenSampler::sample(const torch::Tensor& logits,
+                                                             const std::vector<size_t>& rowPrompt) {
   if (logits.dim() != 2) throw std::invalid_argument("TokenSampler::sample: logits must be [rows, vocab]");
   auto cpu = logits.to(torch::kCPU, torch::kFloat32);
   const double t = params_.temperature > 0.0 ? params_.temperature : 1.0;
@@ -44,7 +64,7 @@ std::pair<torch::Tensor, torch::Tensor> TokenSampler::sample(const torch::Tensor
     tokens = cpu.argmax(-1);
   } else {
     auto probs = torch::softmax(filteredLogits(cpu), -1);
-    tokens = torch::multinomial(probs, 1, /*replacement=*/false, generator_).squeeze(-1);
+    tokens = draw(probs, rowPrompt).squeeze(-1);
   }
   auto lp = logp.gather(-1, tokens.unsqueeze(-1)).squeeze(-1);
   return {tokens, lp};

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include "trainer/model/LayerGather.h"
 #include "trainer/model/QwenDecoderLayer.h"
 #include "trainer/model/RouterLogitsRecorder.h"
 
@@ -19,6 +20,9 @@ namespace longrl::model {
 // recorder (the load-balancing loss), and that loss's gradient reaches the router and the layers
 // below through the recomputation, as without checkpointing.
 //
+// A layer with a LayerGather (sharded parameters) is gathered around both runs, and its gradients
+// are reduced to the ranks' shards right after the recomputation's backward.
+//
 // Only for backward(): torch::autograd::grad (or backward with `inputs`) does not run the
 // recomputation's parameter gradients through to its result, so backward then throws.
 class CheckpointedLayer {
@@ -30,6 +34,8 @@ class CheckpointedLayer {
   static torch::Tensor forward(QwenDecoderLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
                                const torch::Tensor& sin, const torch::Tensor& fullKeyMask,
                                const std::shared_ptr<RouterLogitsRecorder>& recorder);
+  // Registers (or, with null, removes) the gather of `layer`'s sharded parameters.
+  static void setGather(const QwenDecoderLayerImpl& layer, std::shared_ptr<LayerGather> gather);
 };
 
 }  // namespace longrl::model

@@ -1,5 +1,6 @@
 #include "trainer/model/KvCache.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -75,6 +76,58 @@ void KvCache::expand(int64_t rows) {
     throw std::invalid_argument("KvCache::expand needs a batch-1 cache, it has " + std::to_string(batchSize()) +
                                 " rows");
   selectRows(torch::zeros({rows}, torch::kInt64));
+}
+
+torch::Tensor KvCache::stackLayer(const std::vector<torch::Tensor>& parts, const std::vector<int64_t>& lengths,
+                                  int64_t rowsEach, int64_t capacity) {
+  auto sizes = parts.front().sizes().vec();
+  sizes[0] = static_cast<int64_t>(parts.size()) * rowsEach;
+  sizes[2] = capacity;
+  auto out = torch::empty(sizes, parts.front().options());
+  const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto rows = out.narrow(0, static_cast<int64_t>(i) * rowsEach, rowsEach);
+    const int64_t pad = longest - lengths[i];
+    // Padding is never attended to, but its values still meet a zero weight: no NaN from garbage.
+    if (pad > 0) rows.narrow(2, 0, pad).zero_();
+    rows.narrow(2, pad, lengths[i]).copy_(parts[i].narrow(2, 0, lengths[i]).expand_as(rows.narrow(2, pad, lengths[i])));
+  }
+  return out;
+}
+
+KvCache KvCache::stack(const std::vector<KvCache>& parts, int64_t rowsEach, int64_t reserveTokens) {
+  if (parts.empty() || rowsEach < 1) throw std::invalid_argument("KvCache::stack needs caches and rowsEach >= 1");
+  std::vector<int64_t> lengths;
+  for (const auto& p : parts) {
+    if (p.batchSize() != 1 || p.numLayers() != parts.front().numLayers())
+      throw std::invalid_argument("KvCache::stack needs filled batch-1 caches of the same model");
+    lengths.push_back(p.length());
+  }
+  const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+  KvCache out(parts.front().numLayers(), reserveTokens);
+  out.capacity_ = std::max(longest, reserveTokens);
+  out.length_ = longest;
+  std::vector<torch::Tensor> masks, next;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& p = parts[i];
+    auto mask = torch::zeros({1, longest}, p.keyMask_.options());
+    mask.narrow(1, longest - lengths[i], lengths[i]).copy_(p.keyMask_);
+    masks.push_back(mask.expand({rowsEach, longest}));
+    next.push_back(p.nextPositions_.expand({rowsEach}));
+    out.padded_ = out.padded_ || p.padded_ || lengths[i] < longest;
+  }
+  out.keyMask_ = torch::cat(masks, 0);
+  out.nextPositions_ = torch::cat(next, 0);
+  for (size_t l = 0; l < out.keys_.size(); ++l) {
+    std::vector<torch::Tensor> k, v;
+    for (const auto& p : parts) {
+      k.push_back(p.keys_[l]);
+      v.push_back(p.values_[l]);
+    }
+    out.keys_[l] = stackLayer(k, lengths, rowsEach, out.capacity_);
+    out.values_[l] = stackLayer(v, lengths, rowsEach, out.capacity_);
+  }
+  return out;
 }
 
 void KvCache::selectRows(const torch::Tensor& index) {

@@ -45,12 +45,18 @@ class KvCache {
 
   // A batch-1 cache becomes `rows` rows holding copies of the same prefix.
   void expand(int64_t rows);
+  // One cache of the batch-1 caches `parts`, each repeated rowsEach times, left-padded to the
+  // longest (zeros under a false key mask): prompts prefilled one by one decode as one batch.
+  // The result reserves room for reserveTokens slots in all.
+  static KvCache stack(const std::vector<KvCache>& parts, int64_t rowsEach, int64_t reserveTokens);
   // Keep only rows `index` (int64 [R], may repeat rows) in that order.
   void selectRows(const torch::Tensor& index);
   void clear();
 
  private:
   void ensureCapacity(int64_t needed);
+  static torch::Tensor stackLayer(const std::vector<torch::Tensor>& parts, const std::vector<int64_t>& lengths,
+                                  int64_t rowsEach, int64_t capacity);
   std::vector<torch::Tensor> keys_, values_;
   torch::Tensor keyMask_, nextPositions_;
   int64_t length_ = 0;

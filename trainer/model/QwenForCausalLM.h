@@ -16,6 +16,11 @@ class QwenForCausalLMImpl : public torch::nn::Module {
   // See QwenModelImpl::forward. Returns the final-norm hidden states [B, T, hidden].
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
                         const torch::Tensor& mask = {}, int64_t ropeLength = 0);
+  // See QwenModelImpl::forwardSharedPrompt.
+  std::pair<torch::Tensor, torch::Tensor> forwardSharedPrompt(const torch::Tensor& prompt,
+                                                              const torch::Tensor& responses, int64_t ropeLength) {
+    return model->forwardSharedPrompt(prompt, responses, ropeLength);
+  }
   // [..., hidden] -> [..., vocab] logits.
   torch::Tensor lmHead(const torch::Tensor& hidden);
   // [vocab, hidden]: the embedding matrix when tied.

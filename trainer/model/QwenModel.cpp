@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "trainer/model/CheckpointedLayer.h"
+#include "trainer/model/SharedPromptCheckpoint.h"
 
 namespace longrl::model {
 
@@ -53,6 +54,32 @@ torch::Tensor QwenModelImpl::forward(const torch::Tensor& ids, const torch::Tens
                                          : layer(h, cos, sin, fullKeyMask, cache);
   if (cache) cache->commit(newMask, positions, !mask.defined());
   return norm(h);
+}
+
+std::pair<torch::Tensor, torch::Tensor> QwenModelImpl::forwardSharedPrompt(const torch::Tensor& prompt,
+                                                                           const torch::Tensor& responses,
+                                                                           int64_t ropeLength) {
+  if (prompt.dim() != 2 || prompt.size(0) != 1 || responses.dim() != 2)
+    throw std::invalid_argument("QwenModel::forwardSharedPrompt: prompt must be [1, P], responses [n, T]");
+  const int64_t P = prompt.size(1), n = responses.size(0), T = responses.size(1);
+  const bool checkpoint = gradientCheckpointing_ && torch::GradMode::is_enabled() && !config_.isMoe();
+  if (T == 0 && checkpoint) return {forward(prompt, {}, nullptr, {}, ropeLength), torch::Tensor()};
+  if (T == 0 || !checkpoint) {
+    KvCache cache(config_.numHiddenLayers, P + T);
+    auto promptHidden = forward(prompt, {}, &cache, {}, ropeLength);
+    if (T == 0) return {promptHidden, torch::Tensor()};
+    cache.expand(n);
+    return {promptHidden, forward(responses, {}, &cache, {}, ropeLength)};
+  }
+  const auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(prompt.device());
+  auto hp = embed_tokens(prompt), hr = embed_tokens(responses);
+  SharedPromptCheckpoint::Rotary rp, rr;
+  std::tie(rp.cos, rp.sin) = rotary_.cosSin(torch::arange(P, i64).unsqueeze(0), hp.scalar_type(), {}, ropeLength);
+  std::tie(rr.cos, rr.sin) =
+      rotary_.cosSin((P + torch::arange(T, i64)).unsqueeze(0).expand({n, T}), hr.scalar_type(), {}, ropeLength);
+  for (auto& layer : layerList)
+    std::tie(hp, hr) = SharedPromptCheckpoint::forward(layer, config_.numHiddenLayers, hp, hr, rp, rr);
+  return {norm(hp), norm(hr)};
 }
 
 }  // namespace longrl::model

@@ -1,4 +1,6 @@
 #pragma once
+#include <utility>
+
 #include <torch/torch.h>
 
 #include "trainer/model/KvCache.h"
@@ -23,6 +25,15 @@ class QwenModelImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& positions = {}, KvCache* cache = nullptr,
                         const torch::Tensor& mask = {}, int64_t ropeLength = 0);
 
+  // A prompt [1, P] and n responses [n, T] that continue it (a GRPO group): the prompt runs once
+  // and the responses attend to its keys and values, as forward() through a KvCache expanded to n
+  // rows. Returns the final-norm hidden states {[1, P, hidden], [n, T, hidden]} (undefined when
+  // T = 0). With gradient
+  // checkpointing on and grad mode on, a dense model runs each layer through
+  // SharedPromptCheckpoint instead, keeping only the layers' inputs for backward.
+  std::pair<torch::Tensor, torch::Tensor> forwardSharedPrompt(const torch::Tensor& prompt,
+                                                              const torch::Tensor& responses, int64_t ropeLength);
+
   torch::nn::Embedding embed_tokens{nullptr};
   torch::nn::ModuleList layers{nullptr};
   RmsNorm norm{nullptr};
@@ -30,8 +41,9 @@ class QwenModelImpl : public torch::nn::Module {
   // The router logits of the sparse layers, while recording (MoE configs; unused otherwise).
   RouterLogitsRecorder& routerLogits() { return *routerLogits_; }
   // On: a training forward (grad mode on, no cache) runs each layer through CheckpointedLayer,
-  // which keeps only the layer's input and recomputes the rest in backward. A forward with a
-  // KvCache (generation, SharedPromptLogProbs) runs the layers as they are.
+  // which keeps only the layer's input and recomputes the rest in backward, and forwardSharedPrompt
+  // through SharedPromptCheckpoint (dense models). A forward with a KvCache (generation) runs the
+  // layers as they are.
   void setGradientCheckpointing(bool on) { gradientCheckpointing_ = on; }
   bool gradientCheckpointing() const { return gradientCheckpointing_; }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "trainer/train/FullShardLockstep.h"
+#include "trainer/train/GatheredLayers.h"
 #include "trainer/train/SequenceBatch.h"
 #include "trainer/train/TokenLogProbs.h"
 
@@ -99,6 +101,8 @@ std::vector<std::vector<size_t>> ActorUpdater::microBatches(const std::vector<Ac
 std::vector<torch::Tensor> ActorUpdater::logProbs(model::QwenForCausalLM& model, const std::vector<ActorSequence>& seqs,
                                                   std::vector<double>* meanEntropy) const {
   torch::NoGradGuard noGrad;
+  // The policy's layers whole for the pass: its micro-batches need not match the other ranks'.
+  GatheredLayers whole(model.get() == policy_.get() ? master_ : nullptr);
   std::vector<size_t> all(seqs.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   std::vector<torch::Tensor> out(seqs.size());
@@ -132,7 +136,8 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
   policy_->zero_grad();
   double pgLoss = 0, clipFrac = 0, clipFracLower = 0, ppoKl = 0, entropy = 0, klLoss = 0, routerAux = 0;
   const auto& modelConfig = policy_->config();
-  for (const auto& micro : microBatches(seqs, rows, options_.microBatchTokens)) {
+  const auto micros = microBatches(seqs, rows, options_.microBatchTokens);
+  for (const auto& micro : micros) {
     const auto batch = batchOf(seqs, micro, options_.padId, device);
     const int64_t width = batch.responseMask.size(1);
     const auto mask = batch.responseMask;
@@ -169,6 +174,8 @@ std::map<std::string, double> ActorUpdater::miniBatchStep(const std::vector<Acto
     ppoKl += pl.ppoKl.item<double>() * tokW;
     entropy += grpo::PolicyLoss::maskedMean(r.entropy.detach(), mask).item<double>() * tokW;
   }
+  FullShardLockstep::runIdle(policy_,
+                             FullShardLockstep::idleCount(*master_, *collective_, static_cast<int64_t>(micros.size())));
   const double gradNorm = master_->step(optimizer_, options_.gradClip);
   const double lr = optimizer_.param_groups().front().options().get_lr();
   std::map<std::string, double> m{{"actor/pg_loss", collective_->sum(pgLoss)},

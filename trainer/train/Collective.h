@@ -32,6 +32,11 @@ class Collective {
   // `data` becomes rank `root`'s bytes on every rank.
   virtual void broadcast(std::string& /*data*/, int /*root*/ = 0) {}
   virtual void barrier() {}
+  // `out` (world size times mine's elements, mine's dtype) becomes the ranks' `mine` one after the
+  // other, in rank order (every rank passes the same length).
+  virtual void allGatherTensor(const torch::Tensor& mine, torch::Tensor& out) {
+    out.view({-1}).copy_(mine.reshape({-1}));
+  }
 
   bool leader() const { return rank() == 0; }
 };

@@ -9,6 +9,7 @@
 #include "core/grpo/GroupAdvantage.h"
 #include "core/grpo/StepMetrics.h"
 #include "trainer/train/ActorBatch.h"
+#include "trainer/train/GatheredLayers.h"
 #include "trainer/train/RolloutGroupCodec.h"
 
 namespace longrl::train {
@@ -97,7 +98,8 @@ GrpoTrainer::GrpoTrainer(const config::RunConfig& config, model::QwenForCausalLM
     : config_(config), policy_(policy), reference_(std::move(reference)), engine_(policy, std::move(engineOptions)),
       tokenizer_(tokenizer), reward_(std::move(reward)),
       generator_(engine_, tokenizer_, *reward_, static_cast<int>(config.reward.judge.maxConcurrent)),
-      memoryRollout_(engine_, tokenizer_, generator_, config.memory), collective_(collective ? collective : &local_) {
+      memoryRollout_(engine_, tokenizer_, generator_, config.memory), collective_(collective ? collective : &local_),
+      master_(master) {
   if (config_.behavior.judge.share > 0 && collective_->leader())
     behaviorJudge_ = std::make_unique<BehaviorJudgeStep>(config_);
   if (config_.grpo.useKlLoss && !reference_)
@@ -129,8 +131,12 @@ std::vector<RolloutGroup> GrpoTrainer::generateBatch(const std::vector<TrainExam
                                  indices.begin() + static_cast<std::ptrdiff_t>(end));
   auto t = Clock::now();
   const int first = firstGroupIdx + static_cast<int>(begin);
-  auto groups = memoryAgent ? memoryRollout_.generate(examples, mine, params, seed, step, genBatch, first)
-                            : generator_.generate(examples, mine, params, seed, step, genBatch, first);
+  std::vector<RolloutGroup> groups;
+  {
+    GatheredLayers whole(master_);  // generation's KV cache runs the layers outside CheckpointedLayer
+    groups = memoryAgent ? memoryRollout_.generate(examples, mine, params, seed, step, genBatch, first)
+                         : generator_.generate(examples, mine, params, seed, step, genBatch, first);
+  }
   tGen += since(t);
   t = Clock::now();
   generator_.score(groups, examples);

@@ -105,6 +105,7 @@ class GrpoTrainer {
   bool aepoMasking_ = false;
   Collective local_;
   Collective* collective_;
+  MasterWeights* master_ = nullptr;                   // null: pass-through (the updater's own)
   std::unique_ptr<BehaviorJudgeStep> behaviorJudge_;  // behavior.judge.share > 0, on rank 0
 };
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
+#include "trainer/model/CheckpointedLayer.h"
 #include "trainer/train/ArchiveFile.h"
 #include "trainer/train/CheckpointStore.h"
 
@@ -42,21 +44,31 @@ bool shardsPresent(Collective& collective, const std::filesystem::path& dir, boo
 }  // namespace
 
 MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType computeDtype, bool shard,
-                             Collective& collective)
+                             Collective& collective, const std::vector<model::QwenDecoderLayer>& fullyShardedLayers)
     : MasterWeights(model, computeDtype, shard, collective,
-                    computeDtype == torch::kFloat32 && !(shard && collective.worldSize() > 1)) {}
+                    computeDtype == torch::kFloat32 && !(shard && collective.worldSize() > 1), fullyShardedLayers) {}
+
+MasterWeights::~MasterWeights() {
+  for (const auto* layer : layerOf_) model::CheckpointedLayer::setGather(*layer, nullptr);
+}
 
 std::unique_ptr<MasterWeights> MasterWeights::passThroughOf(torch::nn::Module& model, Collective& collective) {
   const auto params = model.parameters();
   const auto dtype = params.empty() ? torch::kFloat32 : params.front().scalar_type();
-  return std::unique_ptr<MasterWeights>(new MasterWeights(model, dtype, false, collective, true));
+  return std::unique_ptr<MasterWeights>(new MasterWeights(model, dtype, false, collective, true, {}));
 }
 
 MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType computeDtype, bool shard,
-                             Collective& collective, bool passThrough)
+                             Collective& collective, bool passThrough,
+                             const std::vector<model::QwenDecoderLayer>& fullyShardedLayers)
     : computeDtype_(computeDtype), passThrough_(passThrough), collective_(collective) {
+  const bool full = !passThrough && shard && collective.worldSize() > 1 && !fullyShardedLayers.empty();
+  std::unordered_set<const void*> inLayers;
+  if (full)
+    for (const auto& layer : fullyShardedLayers)
+      for (const auto& p : layer->parameters()) inLayers.insert(p.unsafeGetTensorImpl());
   for (auto& p : model.parameters())
-    if (p.requires_grad()) params_.push_back(p);
+    if (p.requires_grad() && !inLayers.count(p.unsafeGetTensorImpl())) params_.push_back(p);
   for (const auto& p : params_)
     if (!p.is_contiguous()) throw std::invalid_argument("MasterWeights: a trainable parameter is not contiguous");
   sharded_ = !passThrough && shard && collective.worldSize() > 1;
@@ -73,7 +85,36 @@ MasterWeights::MasterWeights(torch::nn::Module& model, torch::ScalarType compute
     for (int64_t b = 0; b < master_.numel(); b += kBucketElements)
       chunks_.push_back(master_.narrow(0, b, std::min(kBucketElements, master_.numel() - b)));
   }
+  if (full) shardLayers(fullyShardedLayers);
   if (!passThrough) model.to(computeDtype);
+}
+
+void MasterWeights::shardLayers(const std::vector<model::QwenDecoderLayer>& layers) {
+  for (const auto& layer : layers) {
+    layers_.push_back(std::make_shared<ShardedLayer>(layer->parameters(), computeDtype_, collective_));
+    layerOf_.push_back(layer.get());
+    model::CheckpointedLayer::setGather(*layer, layers_.back());
+  }
+}
+
+void MasterWeights::gatherLayers() {
+  for (auto& l : layers_) l->gather();
+}
+
+void MasterWeights::releaseLayers() {
+  for (auto& l : layers_) l->release();
+}
+
+int64_t MasterWeights::heldParameterElements() const {
+  int64_t n = total_;
+  for (const auto& l : layers_) n += l->heldElements();
+  return n;
+}
+
+int64_t MasterWeights::parameterElements() const {
+  int64_t n = total_;
+  for (const auto& l : layers_) n += l->totalElements();
+  return n;
 }
 
 void MasterWeights::buildLayout(bool shard) {
@@ -102,10 +143,17 @@ std::vector<MasterWeights::Slice> MasterWeights::slicesIn(int64_t begin, int64_t
 
 std::vector<torch::Tensor> MasterWeights::parameters() const {
   if (passThrough_) return params_;
-  return chunks_;
+  auto out = chunks_;
+  for (const auto& l : layers_) out.push_back(l->master());
+  return out;
 }
 
-int64_t MasterWeights::masterBytes() const { return passThrough_ ? 0 : ownedElements() * 4 * 2; }
+int64_t MasterWeights::masterBytes() const {
+  if (passThrough_) return 0;
+  int64_t n = ownedElements();
+  for (const auto& l : layers_) n += l->master().numel();
+  return n * 4 * 2;
+}
 
 void MasterWeights::reduceGradients() {
   torch::NoGradGuard noGrad;
@@ -127,16 +175,21 @@ void MasterWeights::reduceGradients() {
   for (auto& p : params_) p.mutable_grad().reset();  // the float32 copy is all the step needs
   master_.mutable_grad() = grad;
   for (auto& c : chunks_) c.mutable_grad() = grad.narrow(0, c.storage_offset() - master_.storage_offset(), c.numel());
+  for (auto& l : layers_) l->attachGradient();  // reduced to its range in backward already
 }
 
 double MasterWeights::clipGradients(double maxNorm) {
   torch::NoGradGuard noGrad;
   auto& grad = master_.mutable_grad();
   double squares = grad.to(torch::kFloat64).pow(2).sum().item<double>();
+  for (auto& l : layers_) squares += l->gradient().to(torch::kFloat64).pow(2).sum().item<double>();
   if (sharded_) squares = collective_.sum(squares);
   const double norm = std::sqrt(squares);
   const double coef = maxNorm / (norm + 1e-6);  // torch's clip_grad_norm_ rule
-  if (coef < 1.0) grad.mul_(coef);
+  if (coef < 1.0) {
+    grad.mul_(coef);
+    for (auto& l : layers_) l->gradient().mul_(coef);
+  }
   return norm;
 }
 
@@ -178,6 +231,7 @@ double MasterWeights::step(torch::optim::Optimizer& optimizer, double maxNorm) {
   }
   master_.mutable_grad().reset();
   for (auto& c : chunks_) c.mutable_grad().reset();
+  for (auto& l : layers_) l->clearGradient();
   return norm;
 }
 
@@ -187,6 +241,13 @@ void MasterWeights::save(const std::filesystem::path& dir) const {
   archive.write("master", master_);
   archive.write("layout",
                 torch::tensor({static_cast<int64_t>(sharded_ ? collective_.worldSize() : 1), total_, begin_, end_}));
+  if (!layers_.empty()) {  // this rank's range of each decoder layer, one after the other
+    std::vector<torch::Tensor> ranges;
+    for (const auto& l : layers_) ranges.push_back(l->master());
+    archive.write("layers", torch::cat(ranges));
+    // What this rank holds of the model's trainable parameters at rest, and their total (elements).
+    archive.write("held", torch::tensor({heldParameterElements(), parameterElements()}));
+  }
   ArchiveFile::write(archive, dir / CheckpointStore::rankFile(collective_.rank()));
 }
 
@@ -211,8 +272,27 @@ bool MasterWeights::load(const std::filesystem::path& dir) {
     torch::NoGradGuard noGrad;
     master_.copy_(master);
   }
+  loadLayers(archive, path);
   publish();
   return true;
+}
+
+void MasterWeights::loadLayers(torch::serialize::InputArchive& archive, const std::filesystem::path& path) {
+  torch::Tensor ranges;
+  const bool has = archive.try_read("layers", ranges);
+  int64_t mine = 0;
+  for (const auto& l : layers_) mine += l->master().numel();
+  if (has != !layers_.empty() || (has && ranges.numel() != mine))
+    throw std::runtime_error(path.string() + ": " + (has ? "fully sharded" : "no") +
+                             " decoder layer shards in the checkpoint, this run " +
+                             (layers_.empty() ? "shards none" : "shards them (distributed.shard \"full\")") +
+                             ": resume with the same --nproc and distributed.shard");
+  torch::NoGradGuard noGrad;
+  int64_t off = 0;
+  for (auto& l : layers_) {
+    l->master().copy_(ranges.narrow(0, off, l->master().numel()));
+    off += l->master().numel();
+  }
 }
 
 }  // namespace longrl::train

@@ -134,6 +134,19 @@ void ProcessGroupCollective::broadcastTensor(torch::Tensor& t, int root) {
   waitFor(group_->pg->broadcast(v, o), "broadcast");
 }
 
+void ProcessGroupCollective::allGatherTensor(const torch::Tensor& mine, torch::Tensor& out) {
+  // As broadcastTensor: bfloat16 travels as bytes (a gather does no arithmetic).
+  const bool asBytes = mine.scalar_type() == torch::kBFloat16 && backend_ == "gloo";
+  auto bytesOf = [&](const torch::Tensor& t) { return asBytes ? t.view(torch::kUInt8) : t; };
+  auto flatOut = out.view({-1});
+  const int64_t n = mine.numel();
+  std::vector<torch::Tensor> in{bytesOf(mine.reshape({-1}).contiguous())};
+  std::vector<std::vector<torch::Tensor>> parts(1);
+  for (int r = 0; r < worldSize_; ++r) parts[0].push_back(torch::empty_like(in[0]));
+  waitFor(group_->pg->allgather(parts, in), "all-gather");
+  for (int r = 0; r < worldSize_; ++r) bytesOf(flatOut.narrow(0, r * n, n)).copy_(parts[0][static_cast<size_t>(r)]);
+}
+
 void ProcessGroupCollective::reduceSum(torch::Tensor& t, int root) {
   std::vector<torch::Tensor> v{t};
   c10d::ReduceOptions o;

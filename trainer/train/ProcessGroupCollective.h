@@ -39,6 +39,7 @@ class ProcessGroupCollective : public Collective {
   void sumGradients(std::vector<torch::Tensor>& grads) override;
   void reduceSum(torch::Tensor& t, int root) override;
   void broadcastTensor(torch::Tensor& t, int root) override;
+  void allGatherTensor(const torch::Tensor& mine, torch::Tensor& out) override;
   void broadcastParameters(std::vector<torch::Tensor>& params) override;
   std::vector<std::string> allGather(const std::string& mine) override;
   void broadcast(std::string& data, int root = 0) override;

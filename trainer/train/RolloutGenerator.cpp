@@ -74,13 +74,21 @@ std::vector<RolloutGroup> RolloutGenerator::generate(const std::vector<TrainExam
                                                      const std::vector<std::size_t>& indices,
                                                      engine::SamplingParams params, std::uint64_t runSeed,
                                                      std::int64_t step, int genBatch, int firstGroupIdx) {
-  return groups(examples, indices, runSeed, step, genBatch, firstGroupIdx,
-                [&](const TrainExample& ex, std::uint64_t seed) {
-                  params.seed = seed;
-                  std::vector<RolloutSample> samples;
-                  for (const auto& s : engine_.generate({ex.promptIds}, params)) samples.push_back(toSample(s));
-                  return samples;
-                });
+  // All prompts in one engine call, which prefills and decodes them in batches; each prompt draws
+  // from its own seed, so its samples are those it would get alone.
+  std::vector<std::vector<int>> prompts;
+  params.promptSeeds.clear();
+  for (auto i : indices) {
+    prompts.push_back(examples.at(i).promptIds);
+    params.promptSeeds.push_back(sampleSeed(runSeed, step, genBatch, examples.at(i).id));
+  }
+  const auto generated = prompts.empty() ? std::vector<engine::GeneratedSample>() : engine_.generate(prompts, params);
+  size_t next = 0;  // groups() asks for the examples in order
+  return groups(examples, indices, runSeed, step, genBatch, firstGroupIdx, [&](const TrainExample&, std::uint64_t) {
+    std::vector<RolloutSample> samples;
+    for (int j = 0; j < params.n; ++j) samples.push_back(toSample(generated.at(next++)));
+    return samples;
+  });
 }
 
 void RolloutGenerator::score(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples) const {

@@ -30,7 +30,8 @@ class RolloutGenerator {
   void score(std::vector<RolloutGroup>& groups, const std::vector<TrainExample>& examples) const;
 
   // One group per example of `indices` (group k gets groupIdx firstGroupIdx + k), its samples drawn
-  // by `sample` from the example's seed (sampleSeed). Shared by the full-context and memory-agent rollouts.
+  // by `sample` from the example's seed (sampleSeed); `sample` is called for the examples in order. Shared by the
+  // full-context and memory-agent rollouts.
   using SampleFn = std::function<std::vector<RolloutSample>(const TrainExample& example, std::uint64_t seed)>;
   static std::vector<RolloutGroup> groups(const std::vector<TrainExample>& examples,
                                           const std::vector<std::size_t>& indices, std::uint64_t runSeed,

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/curriculum/BatchSampler.h"
+#include "trainer/train/FullShardLockstep.h"
 #include "trainer/train/TokenLogProbs.h"
 
 namespace longrl::train {
@@ -76,6 +77,7 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
     opt.zero_grad();
     model_->zero_grad();
     double lossSum = 0;
+    int64_t micros = 0;
     // Micro-batches: gradAccumulation slices, each further cut to the token budget.
     for (size_t start = 0; start < rows.size(); start += perMicro) {
       std::vector<const std::vector<int>*> p, r;
@@ -86,6 +88,7 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
         const auto nll = nllSumFromHidden(model_->forward(batch.ids), model_->lmHeadWeight(), batch);
         (nll / tokens).backward();
         lossSum += nll.item<double>();
+        ++micros;
         p.clear();
         r.clear();
         longest = 0;
@@ -100,6 +103,7 @@ int64_t SftTrainer::run(const std::vector<SftExample>& examples, int padId, cons
       }
       flush();
     }
+    FullShardLockstep::runIdle(model_, FullShardLockstep::idleCount(*master_, *collective_, micros));
     if (ranks > 1) lossSum = collective_->sum(lossSum);
     const double gradNorm = master_->step(opt, config_.gradClip);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -32,22 +32,20 @@ TokenLogProbsResult SharedPromptLogProbs::compute(model::QwenForCausalLM& model,
     const int64_t promptLen = batch.promptLen[first];
     int64_t longest = 0;
     for (int64_t i : group) longest = std::max(longest, batch.responseLen[i]);
-    auto cache = model->makeCache(promptLen + longest);
     const auto prompt = batch.ids[first].narrow(0, 0, promptLen).unsqueeze(0);
-    // Dynamic rope scaling sees the padded batch's length, as in the forward of every row.
-    const auto promptHidden = model->forward(prompt, {}, &cache, {}, width);  // [1, P, H]
+    const int64_t inputs = longest - 1;  // a response's last token predicts nothing
+    const auto n = static_cast<int64_t>(group.size());
+    // Right padding: a row's real tokens never attend to the padding after them. Dynamic rope
+    // scaling sees the padded batch's length, as in the forward of every row.
+    const auto responses = batch.ids.index_select(0, torch::tensor(group, i64)).narrow(1, promptLen, inputs);
+    const auto [promptHidden, hidden] =
+        model->forwardSharedPrompt(prompt, responses, width);  // [1, P, H], [n, inputs, H]
     // The prompt's last state predicts every row's first response token.
     const int64_t lastRow = poolRows;
     pool.push_back(promptHidden[0].narrow(0, promptLen - 1, 1));
     poolRows += 1;
-    const int64_t inputs = longest - 1;  // a response's last token predicts nothing
     const int64_t base = poolRows;
     if (inputs > 0) {
-      const auto n = static_cast<int64_t>(group.size());
-      cache.expand(n);
-      // Right padding: a row's real tokens never attend to the padding after them.
-      const auto responses = batch.ids.index_select(0, torch::tensor(group, i64)).narrow(1, promptLen, inputs);
-      const auto hidden = model->forward(responses, {}, &cache, {}, width);  // [n, inputs, H]
       if (model->routerLogits().recording()) maskResponsePadding(model->routerLogits(), batch, group, inputs);
       pool.push_back(hidden.reshape({n * inputs, hidden.size(-1)}));
       poolRows += n * inputs;

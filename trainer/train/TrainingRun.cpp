@@ -17,10 +17,12 @@
 #include "trainer/model/BlockAttentionFunction.h"
 #include "trainer/model/QwenPretrained.h"
 #include "trainer/train/ExampleLoader.h"
+#include "trainer/train/GatheredLayers.h"
 #include "trainer/train/InputCheck.h"
 #include "trainer/train/ModelCopy.h"
 #include "trainer/train/RewardSetup.h"
 #include "trainer/train/SftTrainer.h"
+#include "trainer/train/TokenLogProbs.h"
 
 namespace fs = std::filesystem;
 
@@ -106,7 +108,8 @@ bool TrainingRun::stageShards() {
 
 void TrainingRun::saveCheckpoint() {
   const bool shards = stageShards();
-  if (!leader()) {  // the ranks hold the same weights and state; rank 0 writes them
+  GatheredLayers whole(master_.get());  // rank 0 writes the whole model (HF layout)
+  if (!leader()) {                      // the ranks hold the same weights and state; rank 0 writes them
     lastCheckpointStep_ = step_;
     return;
   }
@@ -245,8 +248,13 @@ engine::EngineOptions TrainingRun::loadPolicy(const std::optional<std::string>& 
   }
   // The master weights are taken as loaded (float32 where the checkpoint has it), then the model
   // is converted to the compute dtype; a checkpoint's own master weights replace them exactly.
+  const bool full = config_.distributed.shard == config::ShardMode::Full;
   master_ = std::make_unique<MasterWeights>(*policy_, model::QwenPretrained::dtypeFromName(config_.model.dtype),
-                                            config_.distributed.shard != config::ShardMode::None, *collective_);
+                                            config_.distributed.shard != config::ShardMode::None, *collective_,
+                                            full ? policy_->model->layerList : std::vector<model::QwenDecoderLayer>{});
+  // Rows sharing a prompt run it once through a KV cache (SharedPromptLogProbs), outside
+  // CheckpointedLayer, which gathers sharded layers: fully sharded, every row runs its own prompt.
+  if (master_->fullySharded()) TokenLogProbs::setSharedPrompts(false);
   if (checkpoint) master_->load(CheckpointStore::shardsDir(*checkpoint) / "master");
   tokenizer_.emplace(loaded.tokenizer);
   return loaded.engineOptions();
@@ -260,7 +268,8 @@ std::optional<model::QwenForCausalLM> TrainingRun::loadReference(const std::opti
     reference = model::QwenPretrained::load(refDir, model::QwenPretrained::dtypeFromName(config_.model.dtype),
                                             torch::Device(config_.model.device));
   } else {
-    reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT)
+    GatheredLayers whole(master_.get());
+    reference = ModelCopy::clone(policy_);  // the policy GRPO starts from (after SFT); whole on every rank
   }
   if (blockAttention()) (*reference)->setAttentionFunction(model::blockAttentionFunction());
   return reference;

@@ -15,6 +15,7 @@
 #include "core/reward/JudgeResult.h"
 #include "core/store/AnnotationInbox.h"
 #include "core/store/RunStoreReader.h"
+#include "trainer/train/GatheredLayers.h"
 #include "trainer/train/ProcessMemory.h"
 #include "trainer/train/TrainingRun.h"
 #include "trainer/train/Validator.h"
@@ -192,7 +193,11 @@ void TrainingRun::validate(size_t p) {
     sampled->topP = d.valTopP;
     sampled->seed = static_cast<uint64_t>(config_.grpo.seed);  // the same draws at every pass
   }
-  const PassShares shares = validateShares(*collective_, validator, list, greedy, sampled);
+  PassShares shares;
+  {
+    GatheredLayers whole(master_.get());  // generation runs the layers outside CheckpointedLayer
+    shares = validateShares(*collective_, validator, list, greedy, sampled);
+  }
   if (leader()) recordValidation(p, list, shares.greedy, shares.sampled, shares.seconds);
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/io/ParallelFor.h"
 #include "trainer/engine/LenientDecoder.h"
+#include "trainer/train/RolloutGenerator.h"
 
 namespace longrl::train {
 
@@ -32,6 +33,10 @@ std::map<std::string, double> Validator::Result::metrics(int n) const {
   return m;
 }
 
+uint64_t Validator::exampleSeed(uint64_t seed, const std::string& id) {
+  return RolloutGenerator::sampleSeed(seed, /*step=*/0, /*genBatch=*/0, id);
+}
+
 std::vector<engine::GeneratedSample> Validator::generate(const std::vector<TrainExample>& examples,
                                                          const Options& options) {
   engine::SamplingParams params;
@@ -39,19 +44,24 @@ std::vector<engine::GeneratedSample> Validator::generate(const std::vector<Train
   params.topP = options.topP;
   params.maxNewTokens = options.maxNewTokens;
   params.n = options.n;
-  params.seed = options.seed;
   std::vector<std::vector<int>> prompts;
   prompts.reserve(examples.size());
-  for (const auto& ex : examples) prompts.push_back(ex.promptIds);
+  for (const auto& ex : examples) {
+    prompts.push_back(ex.promptIds);
+    // A seed per example: its samples do not depend on how the examples are split over ranks.
+    params.promptSeeds.push_back(exampleSeed(options.seed, ex.id));
+  }
   if (prompts.empty()) return {};
-  // One call: the engine batches the prompts itself (EngineOptions::maxPromptsPerBatch). Batches
-  // run in order, so a token of prompt p means every batch before p's is complete.
+  // One call: the engine batches the prompts itself (GenerationEngine::batches). Batches run in
+  // order, so a token of prompt p means every batch before p's is complete.
   engine::TokenCallback onToken;
   size_t reported = 0;
-  const auto batch = static_cast<size_t>(std::max<int64_t>(1, engine_.options().maxPromptsPerBatch));
+  std::vector<size_t> batchStart(prompts.size());
+  for (auto [begin, end] : engine_.batches(prompts, params))
+    for (size_t p = begin; p < end; ++p) batchStart[p] = begin;
   if (options.onProgress)
     onToken = [&](size_t sample, int, float) {
-      const size_t done = sample / static_cast<size_t>(options.n) / batch * batch;
+      const size_t done = batchStart[sample / static_cast<size_t>(options.n)];
       if (done > reported) options.onProgress(reported = done, prompts.size());
       return true;
     };

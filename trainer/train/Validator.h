@@ -16,8 +16,9 @@ namespace longrl::train {
 // reward. Reports verl's `val-core/{data_source}/acc/mean@n` (the share of samples whose rule/judge
 // score is 1, before the overlong penalty) and, for a closer look, the same split by a chosen
 // extra_info key (the demo's length band or question kind). Per example it also counts whether
-// any of its n samples was correct (pass@n) and what the judge did. Prompts are generated in
-// batches: a validation pass is not reproducible per example across batch sizes, and need not be.
+// any of its n samples was correct (pass@n) and what the judge did. Each example samples from its own
+// seed (from Options::seed and its id), so how the examples are batched or split over ranks changes
+// its draws only where batched logits differ in rounding.
 class Validator {
  public:
   struct Options {
@@ -30,6 +31,9 @@ class Validator {
     // more before scoring starts. From the generating thread.
     std::function<void(size_t done, size_t total)> onProgress;
   };
+  // The seed example `id` samples from in a pass seeded `seed`.
+  static uint64_t exampleSeed(uint64_t seed, const std::string& id);
+
   struct Tally {
     double accSum = 0, scoreSum = 0;
     int64_t samples = 0;

@@ -20,9 +20,11 @@ PrecisionMemoryGroup::PrecisionMemoryGroup(QWidget* parent) : QGroupBox(tr("Prec
   shard_->setObjectName(QStringLiteral("distributed.shard"));
   shard_->addItem(tr("whole on each rank"), static_cast<int>(config::ShardMode::None));
   shard_->addItem(tr("sharded over ranks"), static_cast<int>(config::ShardMode::Optimizer));
+  shard_->addItem(tr("sharded, layers too"), static_cast<int>(config::ShardMode::Full));
   shard_->setToolTip(
       tr("Where the fp32 master weights and AdamW moments live (distributed.shard: "
-         "\"none\" or \"optimizer\", ZeRO-1/2): sharded, each rank holds 1/N of them"));
+         "\"none\", \"optimizer\" (ZeRO-1/2): each rank holds 1/N of them, or \"full\" (FSDP): "
+         "the decoder layers' weights too, gathered around each use; needs gradient checkpointing)"));
   checkpointing_ = new QCheckBox(tr("recompute"), this);  // short: the right column is narrow
   checkpointing_->setObjectName(QStringLiteral("model.gradient_checkpointing"));
   checkpointing_->setToolTip(
@@ -36,7 +38,15 @@ PrecisionMemoryGroup::PrecisionMemoryGroup(QWidget* parent) : QGroupBox(tr("Prec
     c->setMinimumContentsLength(12);
     connect(c, &QComboBox::currentIndexChanged, this, &PrecisionMemoryGroup::edited);
   }
+  connect(shard_, &QComboBox::currentIndexChanged, this, &PrecisionMemoryGroup::requireCheckpointing);
   connect(checkpointing_, &QCheckBox::toggled, this, &PrecisionMemoryGroup::edited);
+}
+
+// "full" gathers a layer around CheckpointedLayer's recomputation: the run needs checkpointing.
+void PrecisionMemoryGroup::requireCheckpointing() {
+  const bool full = shard_->currentData().toInt() == static_cast<int>(config::ShardMode::Full);
+  if (full) checkpointing_->setChecked(true);
+  checkpointing_->setEnabled(!full);
 }
 
 void PrecisionMemoryGroup::setFrom(const config::RunConfig& run) {
@@ -46,6 +56,7 @@ void PrecisionMemoryGroup::setFrom(const config::RunConfig& run) {
   dtype_->setCurrentIndex(d >= 0 ? d : dtype_->count() - 1);  // an unknown one is shown, and refused by the check
   shard_->setCurrentIndex(shard_->findData(static_cast<int>(run.distributed.shard)));
   checkpointing_->setChecked(run.model.gradientCheckpointing);
+  checkpointing_->setEnabled(run.distributed.shard != config::ShardMode::Full);
 }
 
 void PrecisionMemoryGroup::applyTo(config::RunConfig& run) const {

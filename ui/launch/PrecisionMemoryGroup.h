@@ -8,9 +8,9 @@ class QComboBox;
 
 namespace longrl::ui {
 
-// The run launcher's "Precision and memory" box: the compute dtype, whether the optimizer state is
-// sharded across the ranks, and gradient checkpointing: the settings the memory plan line's
-// remedies name, so that a run that does not fit can be made to fit from the form.
+// The run launcher's "Precision and memory" box: the compute dtype, whether the optimizer state (and
+// with "full" the decoder layers' weights) is sharded across the ranks, and gradient checkpointing: the settings the
+// memory plan line's remedies name, so that a run that does not fit can be made to fit from the form.
 class PrecisionMemoryGroup : public QGroupBox {
   Q_OBJECT
  public:
@@ -23,6 +23,7 @@ class PrecisionMemoryGroup : public QGroupBox {
   void edited();
 
  private:
+  void requireCheckpointing();
   QComboBox* dtype_;
   QComboBox* shard_;
   QCheckBox* checkpointing_;
