@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # GPU: their *_CUDA tests skip, but the .cu files must still build).
 if [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "run-tests: compiling kernels/cuda/*.cu with nvcc (compile only)"
-  cmake -S "$root" -B "$root/build-cuda" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLONGRL_CUDA=ON \
+  cmake -S "$root" -B "$root/build-cuda" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLONGRL_CUDA=ON \
     -DLONGRL_GUI=OFF -DBUILD_TESTING=OFF > "$root/build-cuda.configure.log" 2>&1 || {
     cat "$root/build-cuda.configure.log"; exit 1; }
   cmake --build "$root/build-cuda" --target longrl_kernels_cuda
