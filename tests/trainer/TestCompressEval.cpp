@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "InProcessCommand.h"
 #include "core/cli/ArgList.h"
 #include "core/cli/UsageError.h"
 #include "core/cprs/CprsPrompt.h"
@@ -23,6 +24,7 @@
 #include "trainer/train/ExampleLoader.h"
 
 using namespace longrl;
+using test::runCommand;
 namespace fs = std::filesystem;
 
 namespace {
@@ -76,15 +78,6 @@ std::string writeData(const std::string& root, std::vector<demo::DemoExample>* e
         << "\n";
   }
   return path;
-}
-
-int runCommand(const cli::Command& c, std::vector<std::string> args, std::string* out, std::string* err = nullptr) {
-  cli::ArgList list(std::move(args));
-  std::ostringstream o, e;
-  const int rc = c.run(list, o, e);
-  *out = o.str();
-  if (err) *err = e.str();
-  return rc;
 }
 
 std::vector<nlohmann::json> readLines(const std::string& path) {

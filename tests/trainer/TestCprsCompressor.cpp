@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "InProcessCommand.h"
 #include "core/cli/ArgList.h"
 #include "core/cprs/CprsPrompt.h"
 #include "core/cprs/DemoSupport.h"
@@ -24,6 +25,7 @@
 #include "trainer/model/TorchThreads.h"
 
 using namespace longrl;
+using test::runCommand;
 using namespace longrl::cprs;
 namespace fs = std::filesystem;
 
@@ -35,15 +37,6 @@ CprsModel compressor(int64_t bidirectional, uint64_t seed = 3) {
   CprsConfig c;
   c.bidirectionalLayers = bidirectional;
   return CprsPretrained::load(warmStart(), c, seed);
-}
-
-int runCommand(const cli::Command& c, std::vector<std::string> args, std::string* out, std::string* err = nullptr) {
-  cli::ArgList list(std::move(args));
-  std::ostringstream o, e;
-  const int rc = c.run(list, o, e);
-  *out = o.str();
-  if (err) *err = e.str();
-  return rc;
 }
 
 }  // namespace

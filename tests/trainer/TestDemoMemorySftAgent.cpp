@@ -18,6 +18,20 @@
 
 using namespace longrl;
 
+namespace {
+
+// A demo example as the trainer reads it from a dataset file.
+dataset::DatasetRecord recordOf(const demo::DemoExample& ex) {
+  dataset::DatasetRecord r;
+  r.dataSource = ex.dataSource;
+  r.document = ex.document;
+  r.question = ex.question;
+  r.groundTruth = {ex.answer};
+  return r;
+}
+
+}  // namespace
+
 class TestDemoMemorySftAgent : public QObject {
   Q_OBJECT
  private Q_SLOTS:
@@ -26,12 +40,7 @@ class TestDemoMemorySftAgent : public QObject {
     auto loaded = engine::LoadedModel::load(test::makeTinyModel(root));
     const auto& tok = loaded.tokenizer;
     const auto ex = demo::DemoExampleGenerator(3).generateBeyondWindow(60);
-    dataset::DatasetRecord r;
-    r.dataSource = ex.dataSource;
-    r.document = ex.document;
-    r.question = ex.question;
-    r.groundTruth = {ex.answer};
-    const auto example = train::ExampleLoader::prepare(std::move(r), tok);
+    const auto example = train::ExampleLoader::prepare(recordOf(ex), tok);
 
     config::RunConfig cfg;
     const auto reward = train::RewardSetup::make(cfg);
@@ -99,13 +108,7 @@ class TestDemoMemorySftAgent : public QObject {
     std::vector<train::TrainExample> examples;
     demo::DemoExampleGenerator generator(4242);  // not a seed the demo's data or SFT records use
     for (int i = 0; i < 3; ++i) {
-      const auto ex = generator.generateBeyondWindow(520);
-      dataset::DatasetRecord r;
-      r.dataSource = ex.dataSource;
-      r.document = ex.document;
-      r.question = ex.question;
-      r.groundTruth = {ex.answer};
-      examples.push_back(train::ExampleLoader::prepare(std::move(r), tok));
+      examples.push_back(train::ExampleLoader::prepare(recordOf(generator.generateBeyondWindow(520)), tok));
     }
     config::RunConfig cfg;
     const auto reward = train::RewardSetup::make(cfg);

@@ -40,6 +40,13 @@ CliResult train(const std::string& config, const std::string& runDir, int nproc,
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError().toStdString()};
 }
 
+// Two ranks that stop right after GRPO step 1's checkpoint, as a killed run would: a run to resume.
+CliResult trainTwoRanksStoppingAfterStep1(const std::string& config, const std::string& runDir) {
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert("LONGRL_TRAIN_STOP_AFTER", "1");
+  return train(config, runDir, 2, {}, env);
+}
+
 // All parameters of a checkpoint's model, flattened in name order, as float32.
 torch::Tensor flatWeights(const std::string& dir) {
   auto m = model::QwenPretrained::load(dir);
@@ -201,9 +208,7 @@ void TestShardedTraining::shardedMixedPrecisionResumesExactly() {
   const auto full = root_ + "/bf16-two-sharded", cut = root_ + "/bf16-two-sharded-cut";
   QVERIFY(fs::exists(full + "/checkpoints/step-2"));  // from mixedPrecisionKeepsFloat32Masters
   const auto config = writeConfig("bf16-optimizer", "bfloat16", config::ShardMode::Optimizer);
-  auto env = QProcessEnvironment::systemEnvironment();
-  env.insert("LONGRL_TRAIN_STOP_AFTER", "1");  // GRPO step 1 (checkpointed), then "dies"
-  auto r = train(config, cut, 2, {}, env);
+  auto r = trainTwoRanksStoppingAfterStep1(config, cut);
   QVERIFY2(r.exitCode != -1, r.err.c_str());
   QVERIFY(fs::exists(cut + "/checkpoints/step-1/trainer_state/shards/master/rank-1.pt"));
   QVERIFY(!fs::exists(cut + "/checkpoints/step-2"));
@@ -267,9 +272,7 @@ void TestShardedTraining::fullShardResumesExactly() {
   const auto full = root_ + "/fp32-two-full", cut = root_ + "/fp32-two-full-cut";
   QVERIFY(fs::exists(full + "/checkpoints/step-2"));  // from fullShardTrainsLikeOneRank
   const auto config = writeConfig("fp32-full", "float32", config::ShardMode::Full);
-  auto env = QProcessEnvironment::systemEnvironment();
-  env.insert("LONGRL_TRAIN_STOP_AFTER", "1");  // GRPO step 1 (checkpointed), then "dies"
-  auto r = train(config, cut, 2, {}, env);
+  auto r = trainTwoRanksStoppingAfterStep1(config, cut);
   QVERIFY2(r.exitCode != -1, r.err.c_str());
   QVERIFY(fs::exists(cut + "/checkpoints/step-1/trainer_state/shards/master/rank-1.pt"));
   QVERIFY(!fs::exists(cut + "/checkpoints/step-2"));
